@@ -1,0 +1,15 @@
+"""Root URL configuration: one include per domain app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+
+urlpatterns = [
+    path("", include("pilote.core.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "pilote.ui.views.bad_request"
+handler403 = "pilote.ui.views.permission_denied"
+handler404 = "pilote.ui.views.page_not_found"
+handler500 = "pilote.ui.views.server_error"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DecpConfig(AppConfig):
+    name = "pilote.decp"
+    label = "decp"
