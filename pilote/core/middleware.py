@@ -1,0 +1,45 @@
+"""Request-wide context: the organisations a signed-in person can switch to, and one structured log line per
+request."""
+
+import logging
+import time
+
+from django.utils.functional import SimpleLazyObject
+
+from pilote.core.permissions import organisations_of
+
+
+logger = logging.getLogger("pilote.requests")
+
+
+class CurrentOrganisationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user_organisations = SimpleLazyObject(lambda: organisations_of(request.user))
+        request.organisation = None
+        request.roles = frozenset()
+        return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.monotonic()
+        response = self.get_response(request)
+        organisation = getattr(request, "organisation", None)
+        logger.info(
+            "requete",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - start) * 1000, 1),
+                "user_id": getattr(request.user, "pk", None) if hasattr(request, "user") else None,
+                "organisation": organisation.slug if organisation else None,
+            },
+        )
+        return response

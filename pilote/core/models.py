@@ -1,0 +1,230 @@
+"""Core domain: people (login by e-mail), organisations with their buyer SIRETs, memberships and roles,
+invitations, the audit trail and login failures (throttling)."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from pilote.core.enums import OrganisationKind, Role
+from pilote.core.validators import validate_siret
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person; logs in with their e-mail address (unique, case-insensitive)."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField("accès à l'administration technique", default=False)
+    date_joined = models.DateTimeField("date d'inscription", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        constraints = [models.UniqueConstraint(Lower("email"), name="core_user_email_ci_unique")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class PeerGroup(models.Model):
+    """Organisations compared with each other in the cockpit (e.g. "Régions", "Communes de 50 000 à 100 000 habitants")."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "groupe de pairs"
+        verbose_name_plural = "groupes de pairs"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant dans les adresses", max_length=80, unique=True)
+    kind = models.CharField("type", max_length=30, choices=OrganisationKind.choices)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    peer_group = models.ForeignKey(
+        PeerGroup, verbose_name="groupe de pairs", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # A shared support service (service mutualisé) acts for the organisations it supports.
+    supported_organisations = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="support_services",
+        verbose_name="organisations accompagnées (service mutualisé)",
+    )
+    is_public = models.BooleanField(
+        "publier une vue publique",
+        default=False,
+        help_text="Si coché, les citoyens voient sans compte la page publique de l'organisation.",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def sirets(self) -> list[str]:
+        return [b.siret for b in self.buyer_entities.all()]
+
+
+class BuyerEntity(models.Model):
+    """One SIRET under which the organisation buys (the DECP's acheteur_id)."""
+
+    organisation = models.ForeignKey(
+        Organisation, related_name="buyer_entities", on_delete=models.CASCADE, verbose_name="organisation"
+    )
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
+    label = models.CharField("libellé", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "entité acheteuse"
+        verbose_name_plural = "entités acheteuses"
+        ordering = ["siret"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "siret"], name="core_buyerentity_org_siret_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.siret} {self.label}".strip()
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="memberships", on_delete=models.CASCADE, verbose_name="personne"
+    )
+    organisation = models.ForeignKey(
+        Organisation, related_name="memberships", on_delete=models.CASCADE, verbose_name="organisation"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField("depuis le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "appartenance"
+        verbose_name_plural = "appartenances"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="core_membership_user_org_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join an organisation with a role. Only the token's hash is stored."""
+
+    organisation = models.ForeignKey(
+        Organisation, related_name="invitations", on_delete=models.CASCADE, verbose_name="organisation"
+    )
+    email = models.EmailField("adresse e-mail")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="invité par"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of every write made through a service function."""
+
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name="auteur"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, verbose_name="organisation"
+    )
+    verb = models.CharField("action", max_length=80)
+    target = models.CharField("objet", max_length=200, blank=True)
+    payload = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "événement d'audit"
+        verbose_name_plural = "événements d'audit"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target}"
+
+
+class LoginFailure(models.Model):
+    """One failed login; recent ones (per e-mail and per address) throttle further attempts."""
+
+    email = models.CharField("adresse saisie", max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "échec de connexion"
+        verbose_name_plural = "échecs de connexion"

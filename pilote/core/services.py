@@ -1,0 +1,242 @@
+"""Every write of the core domain. Each function is atomic, validates, writes an audit row and defers
+e-mails to on_commit, so that a failed transaction sends nothing."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from pilote.core.enums import Role
+from pilote.core.models import (
+    AuditEvent,
+    BuyerEntity,
+    Invitation,
+    LoginFailure,
+    Membership,
+    Organisation,
+    User,
+    hash_token,
+)
+from pilote.core.validators import normalize_siret, siret_problem
+
+
+def record_event(*, actor, organisation, verb: str, target: str = "", payload: dict | None = None) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor and actor.is_authenticated else None,
+        organisation=organisation,
+        verb=verb,
+        target=str(target)[:200],
+        payload=payload or {},
+    )
+
+
+def parse_sirets(text: str) -> list[str]:
+    """One SIRET per line (or separated by commas/semicolons); raises a French ValidationError listing every
+    invalid line, so that nothing is saved when one is wrong."""
+    sirets, problems = [], []
+    for number, raw in enumerate(text.replace(",", "\n").replace(";", "\n").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        problem = siret_problem(raw.strip())
+        if problem:
+            problems.append(f"Ligne {number} : {problem}")
+        else:
+            siret = normalize_siret(raw)
+            if siret not in sirets:
+                sirets.append(siret)
+    if problems:
+        raise ValidationError(problems)
+    return sirets
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def do_create_organisation(*, name: str, kind: str, sirets: list[str], actor, **fields) -> Organisation:
+    organisation = Organisation(name=name, kind=kind, slug=fields.pop("slug", None) or _unique_slug(name), **fields)
+    organisation.full_clean()
+    organisation.save()
+    _set_sirets(organisation, sirets)
+    record_event(
+        actor=actor, organisation=organisation, verb="organisation.creee", target=organisation, payload={"sirets": sirets}
+    )
+    return organisation
+
+
+def _set_sirets(organisation: Organisation, sirets: list[str]) -> None:
+    for siret in sirets:
+        entity = BuyerEntity(organisation=organisation, siret=siret)
+        entity.full_clean(validate_unique=False)
+    organisation.buyer_entities.exclude(siret__in=sirets).delete()
+    existing = set(organisation.buyer_entities.values_list("siret", flat=True))
+    BuyerEntity.objects.bulk_create(
+        [BuyerEntity(organisation=organisation, siret=s) for s in sirets if s not in existing]
+    )
+
+
+@transaction.atomic
+def do_update_organisation(organisation: Organisation, *, actor, sirets: list[str], **fields) -> Organisation:
+    before = {name: str(getattr(organisation, name)) for name in fields} | {"sirets": organisation.sirets}
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    _set_sirets(organisation, sirets)
+    after = {name: str(getattr(organisation, name)) for name in fields} | {"sirets": sirets}
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    record_event(
+        actor=actor, organisation=organisation, verb="organisation.modifiee", target=organisation, payload=changes
+    )
+    return organisation
+
+
+@transaction.atomic
+def do_add_member(organisation: Organisation, *, user: User, role: str, actor) -> Membership:
+    membership = Membership(user=user, organisation=organisation, role=role)
+    membership.full_clean()
+    membership.save()
+    record_event(
+        actor=actor, organisation=organisation, verb="membre.ajoute", target=user.email, payload={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def do_invite_member(organisation: Organisation, *, email: str, role: str, actor) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its link after commit. Returns the invitation and the clear token."""
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(f"{email} est déjà membre de {organisation}.")
+    if role not in Role.values:
+        raise ValidationError("Rôle inconnu.")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    record_event(actor=actor, organisation=organisation, verb="invitation.envoyee", target=email, payload={"role": role})
+    link = settings.PILOTE_BASE_URL.rstrip("/") + reverse("core:accept_invitation", args=[token])
+    role_label = Role(role).label
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"Invitation à rejoindre {organisation} sur Pilote",
+            message=(
+                f"Bonjour,\n\n{actor} vous invite à rejoindre {organisation} sur Pilote avec le rôle « {role_label} ».\n\n"
+                f"Pour accepter, ouvrez ce lien (valable {settings.INVITATION_VALID_DAYS} jours) :\n{link}\n"
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organisation").filter(token_hash=hash_token(token)).first()
+
+
+@transaction.atomic
+def do_accept_invitation(invitation: Invitation, *, user: User | None = None, password: str = "", first_name: str = "",
+                         last_name: str = "") -> User:
+    """Accept an invitation: the invited person joins with the role. An existing account must be the one invited;
+    otherwise an account is created with the given password."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError("Cette invitation a déjà été utilisée.")
+    if invitation.is_expired:
+        raise ValidationError("Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle.")
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
+        user = User.objects.create_user(
+            email=invitation.email, password=password, first_name=first_name, last_name=last_name
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(f"Cette invitation est adressée à {invitation.email}, pas à {user.email}.")
+    if not Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
+        Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    record_event(
+        actor=user,
+        organisation=invitation.organisation,
+        verb="invitation.acceptee",
+        target=user.email,
+        payload={"role": invitation.role},
+    )
+    return user
+
+
+def _check_last_admin(membership: Membership) -> None:
+    if membership.role == Role.ADMIN:
+        admins = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN).count()
+        if admins <= 1:
+            raise ValidationError("L'organisation doit garder au moins un administrateur.")
+
+
+@transaction.atomic
+def do_change_role(membership: Membership, *, role: str, actor) -> Membership:
+    if role not in Role.values:
+        raise ValidationError("Rôle inconnu.")
+    if role != membership.role:
+        _check_last_admin(membership)
+    before = membership.role
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    record_event(
+        actor=actor,
+        organisation=membership.organisation,
+        verb="membre.role_modifie",
+        target=membership.user.email,
+        payload={"avant": before, "apres": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_remove_member(membership: Membership, *, actor) -> None:
+    _check_last_admin(membership)
+    record_event(
+        actor=actor,
+        organisation=membership.organisation,
+        verb="membre.retire",
+        target=membership.user.email,
+        payload={"role": membership.role},
+    )
+    membership.delete()
+
+
+def login_is_throttled(email: str, ip_address: str | None) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    recent = LoginFailure.objects.filter(created_at__gte=since)
+    by_email = recent.filter(email__iexact=email.strip()).count() if email else 0
+    by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    # The address limit is wider: several people share an administration's outgoing address.
+    return by_email >= settings.LOGIN_MAX_FAILURES or by_ip >= settings.LOGIN_MAX_FAILURES * 4
+
+
+def do_record_login_failure(*, email: str, ip_address: str | None) -> None:
+    LoginFailure.objects.create(email=email.strip()[:254], ip_address=ip_address)
+
+
+def do_clear_login_failures(*, email: str) -> None:
+    LoginFailure.objects.filter(email__iexact=email.strip()).delete()

@@ -1,0 +1,63 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from pilote.core import views
+
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", views.login_view, name="login"),
+    path("deconnexion/", views.logout_view, name="logout"),
+    path(
+        "mot-de-passe/oublie/",
+        auth_views.PasswordResetView.as_view(
+            template_name="core/password_reset_form.html",
+            email_template_name="core/email/password_reset.txt",
+            subject_template_name="core/email/password_reset_subject.txt",
+            success_url=reverse_lazy("core:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/password_reset_confirm.html", success_url=reverse_lazy("core:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="core/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path(
+        "compte/mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="core/password_change.html", success_url=reverse_lazy("core:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path(
+        "compte/mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("organisation/choisir/", views.switch_organisation, name="switch_organisation"),
+    path("o/<slug:slug>/", views.organisation_home, name="organisation_home"),
+    path("o/<slug:slug>/organisation/", views.organisation_detail, name="organisation_detail"),
+    path("o/<slug:slug>/membres/", views.members, name="members"),
+    path("o/<slug:slug>/membres/<int:membership_id>/role/", views.member_change_role, name="member_change_role"),
+    path("o/<slug:slug>/membres/<int:membership_id>/retirer/", views.member_remove, name="member_remove"),
+    path("o/<slug:slug>/journal/", views.audit_log, name="audit_log"),
+    path("public/", views.public_index, name="public_index"),
+    path("public/<slug:slug>/", views.public_organisation, name="public_organisation"),
+    path("healthz", views.healthz, name="healthz"),
+]

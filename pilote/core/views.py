@@ -1,0 +1,261 @@
+"""Views of the core domain: sign-in, invitations, organisation home and settings, members, audit trail,
+the public page of an organisation and the health check. Thin: permission, form, service, redirect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from pilote.core import permissions as perms
+from pilote.core.forms import AcceptInvitationForm, InvitationForm, LoginForm, OrganisationForm, RoleForm
+from pilote.core.models import AuditEvent, Membership, Organisation
+from pilote.core.services import (
+    do_accept_invitation,
+    do_change_role,
+    do_clear_login_failures,
+    do_invite_member,
+    do_record_login_failure,
+    do_remove_member,
+    do_update_organisation,
+    find_invitation,
+    login_is_throttled,
+)
+
+
+DEMO_DOMAIN = "@demo.pilote.test"
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@never_cache
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if login_is_throttled(email, client_ip(request)):
+            form.add_error(None, "Trop de tentatives de connexion échouées. Réessayez dans quelques minutes.")
+        elif settings.PRODUCTION and email.lower().endswith(DEMO_DOMAIN):
+            form.add_error(None, "Les comptes de démonstration sont désactivés en production.")
+        else:
+            user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if user is None:
+                do_record_login_failure(email=email, ip_address=client_ip(request))
+                form.add_error(None, "Adresse e-mail ou mot de passe incorrect.")
+            else:
+                do_clear_login_failures(email=email)
+                login(request, user)
+                if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+                    return redirect(next_url)
+                return redirect("core:home")
+    return render(request, "core/login.html", {"form": form, "next": next_url, "demo": settings.PILOTE_DEMO})
+
+
+def logout_view(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    logout(request)
+    messages.info(request, "Vous êtes déconnecté·e.")
+    return redirect("core:login")
+
+
+@login_required
+def home(request):
+    organisations = perms.organisations_of(request.user)
+    slug = request.session.get("organisation_slug")
+    current = next((o for o in organisations if o.slug == slug), organisations[0] if organisations else None)
+    if current is None:
+        return render(request, "core/no_organisation.html")
+    return redirect("core:organisation_home", slug=current.slug)
+
+
+@login_required
+@require_POST
+def switch_organisation(request):
+    slug = request.POST.get("organisation", "")
+    if not any(o.slug == slug for o in perms.organisations_of(request.user)):
+        messages.error(request, "Organisation inconnue ou inaccessible.")
+        return redirect("core:home")
+    request.session["organisation_slug"] = slug
+    return redirect("core:organisation_home", slug=slug)
+
+
+@perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
+def organisation_home(request):
+    return render(request, "core/organisation_home.html", {"organisation": request.organisation})
+
+
+@perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
+def organisation_detail(request):
+    organisation = request.organisation
+    can_edit = bool(request.roles & perms.CAN_EDIT_ORGANISATION)
+    form = None
+    if can_edit:
+        form = OrganisationForm(request.POST or None, instance=organisation)
+        if request.method == "POST" and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "sirets_text"}
+            try:
+                do_update_organisation(organisation, actor=request.user, sirets=form.cleaned_data["sirets_text"], **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Les informations de l'organisation ont été enregistrées.")
+                return redirect("core:organisation_detail", slug=organisation.slug)
+    elif request.method == "POST":
+        raise perms.PermissionDenied("Seul un administrateur peut modifier l'organisation.")
+    return render(request, "core/organisation_detail.html", {"organisation": organisation, "form": form})
+
+
+@perms.organisation_view(*perms.CAN_VIEW_MEMBERS)
+def members(request):
+    organisation = request.organisation
+    can_manage = bool(request.roles & perms.CAN_MANAGE_MEMBERS)
+    form = InvitationForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise perms.PermissionDenied("Seul un administrateur peut inviter.")
+        if form.is_valid():
+            try:
+                do_invite_member(organisation, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+                return redirect("core:members", slug=organisation.slug)
+    context = {
+        "organisation": organisation,
+        "memberships": organisation.memberships.select_related("user").order_by("user__last_name", "user__email"),
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "form": form,
+        "can_manage": can_manage,
+        "role_form": RoleForm(),
+    }
+    return render(request, "core/members.html", context)
+
+
+@perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
+@require_POST
+def member_change_role(request, membership_id):
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=request.organisation)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            do_change_role(membership, role=form.cleaned_data["role"], actor=request.user)
+            messages.success(request, f"Rôle de {membership.user} modifié.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "Rôle inconnu.")
+    return redirect("core:members", slug=request.organisation.slug)
+
+
+@perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
+@require_POST
+def member_remove(request, membership_id):
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=request.organisation)
+    try:
+        do_remove_member(membership, actor=request.user)
+        messages.success(request, f"{membership.user} ne fait plus partie de l'organisation.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:members", slug=request.organisation.slug)
+
+
+@perms.organisation_view(*perms.CAN_VIEW_AUDIT)
+def audit_log(request):
+    events = AuditEvent.objects.filter(organisation=request.organisation).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"organisation": request.organisation, "page": page})
+
+
+@never_cache
+def accept_invitation(request, token):
+    invitation = find_invitation(token)
+    if invitation is None:
+        raise Http404("Invitation introuvable.")
+    context = {"invitation": invitation}
+    if invitation.accepted_at or invitation.is_expired:
+        context["problem"] = (
+            "Cette invitation a déjà été utilisée." if invitation.accepted_at else
+            "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
+        )
+        return render(request, "core/invitation.html", context, status=410)
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                do_accept_invitation(invitation, user=request.user)
+            except ValidationError as error:
+                context["problem"] = " ".join(error.messages)
+                return render(request, "core/invitation.html", context, status=400)
+            messages.success(request, f"Vous avez rejoint {invitation.organisation}.")
+            return redirect("core:organisation_home", slug=invitation.organisation.slug)
+        return render(request, "core/invitation.html", context)
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = do_accept_invitation(
+                invitation,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Bienvenue ! Vous avez rejoint {invitation.organisation}.")
+            return redirect("core:organisation_home", slug=invitation.organisation.slug)
+    context["form"] = form
+    return render(request, "core/invitation.html", context)
+
+
+def public_organisation(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug, is_public=True)
+    return render(request, "core/public_organisation.html", {"organisation": organisation})
+
+
+def public_index(request):
+    organisations = Organisation.objects.filter(is_public=True)
+    return render(request, "core/public_index.html", {"organisations": organisations})
+
+
+@never_cache
+def healthz(request):
+    """Liveness and readiness: the database answers, and the analytics store is readable (or not built yet)."""
+    body, status = {"status": "ok"}, 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = "ok"
+    except Exception as error:  # any failure means "not ready", reported as such
+        body["database"], body["status"], status = f"erreur : {error.__class__.__name__}", "erreur", 503
+    body["analytics"] = analytics_health()
+    if body["analytics"]["status"] == "erreur":
+        body["status"], status = "erreur", 503
+    return JsonResponse(body, status=status)
+
+
+def analytics_health() -> dict:
+    try:
+        from pilote.decp.store import current_manifest
+    except ImportError:
+        return {"status": "absent", "detail": "entrepôt analytique non installé"}
+    try:
+        manifest = current_manifest()
+    except Exception as error:  # a corrupt manifest must show as an error, not crash the probe
+        return {"status": "erreur", "detail": error.__class__.__name__}
+    if manifest is None:
+        return {"status": "vide", "detail": "aucune donnée importée"}
+    return {"status": "ok", "generation": manifest.get("generation")}

@@ -1,0 +1,43 @@
+"""Template components of the neutral theme. Templates outside ui/ use only these tags, never a design
+system's own tags, so that another theme (DSFR for State operators) can replace them in one place."""
+
+from django import template
+from django.forms import BoundField
+
+
+register = template.Library()
+
+
+@register.inclusion_tag("ui/components/field.html")
+def ui_field(field: BoundField, hint: str = ""):
+    """A labelled form field with its help text and errors linked by aria-describedby."""
+    widget = field.field.widget
+    describedby = []
+    if field.help_text or hint:
+        describedby.append(f"{field.auto_id}-aide")
+    if field.errors:
+        describedby.append(f"{field.auto_id}-erreurs")
+    attrs = {}
+    if describedby:
+        attrs["aria-describedby"] = " ".join(describedby)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if field.field.required:
+        attrs["required"] = True
+    kind = "checkbox" if getattr(widget, "input_type", "") == "checkbox" else "field"
+    return {"field": field, "widget_html": field.as_widget(attrs=attrs), "hint": hint or field.help_text, "kind": kind}
+
+
+@register.inclusion_tag("ui/components/form_errors.html")
+def ui_form_errors(form):
+    return {"form": form}
+
+
+@register.inclusion_tag("ui/components/badge.html")
+def ui_badge(text: str, tone: str = "neutre"):
+    return {"text": text, "tone": tone}
+
+
+@register.simple_tag
+def ui_role_labels(roles) -> str:
+    return ", ".join(sorted(role.label for role in roles))
