@@ -19,7 +19,7 @@ PILOTE_ENV = env.str("PILOTE_ENV", default="development")  # development | produ
 PRODUCTION = PILOTE_ENV == "production"
 DEBUG = env.bool("DEBUG", default=False)
 
-DEV_SECRET_KEY = "dev-only-not-secret-pilote-0123456789-abcdefghijklmnopqrstuvwxyz"
+DEV_SECRET_KEY = "dev-only-not-secret-pilote-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 — public on purpose; refused in production (pilote.E002)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -113,7 +113,7 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pilote_cache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"
@@ -130,6 +130,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Development serves static files straight from the apps; production serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = PILOTE_DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -140,7 +142,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -171,7 +175,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from pilote.core.models import AuditEvent, BuyerEntity, Invitation, LoginFailure, Membership, Organisation, PeerGroup, User
+from pilote.core.models import (
+    AuditEvent,
+    BuyerEntity,
+    Invitation,
+    LoginFailure,
+    Membership,
+    Organisation,
+    PeerGroup,
+    User,
+)
 
 
 @admin.register(User)

@@ -20,11 +20,26 @@ PEER_GROUPS = {
 # slug, name, kind, SIRETs (real buyers of the bundled data), population, peer group, public view
 ORGANISATIONS = [
     ("region-normandie", "Région Normandie", OrganisationKind.REGION, ["20005340300057"], 3_327_077, "regions", True),
-    ("seine-maritime", "Département de la Seine-Maritime", OrganisationKind.DEPARTEMENT, ["22760540900019"],
-     1_255_633, "departements", True),
+    (
+        "seine-maritime",
+        "Département de la Seine-Maritime",
+        OrganisationKind.DEPARTEMENT,
+        ["22760540900019"],
+        1_255_633,
+        "departements",
+        True,
+    ),
     ("ville-de-lyon", "Ville de Lyon", OrganisationKind.COMMUNE, ["21690123100011"], 520_774, "grandes-villes", False),
     ("lambersart", "Commune de Lambersart", OrganisationKind.COMMUNE, ["21590328700013"], 27_462, "communes", False),
-    ("achats-mutualises", "Service mutualisé d'appui aux achats (démo)", OrganisationKind.AUTRE, [], None, None, False),
+    (
+        "achats-mutualises",
+        "Service mutualisé d'appui aux achats (démo)",
+        OrganisationKind.AUTRE,
+        [],
+        None,
+        None,
+        False,
+    ),
 ]
 
 # e-mail, first name, last name, role in Région Normandie
@@ -49,8 +64,14 @@ def prepare_demo() -> list[str]:
     for slug, name, kind, sirets, population, group, public in ORGANISATIONS:
         if not Organisation.objects.filter(slug=slug).exists():
             do_create_organisation(
-                name=name, kind=kind, sirets=sirets, actor=None, slug=slug, population=population,
-                peer_group=groups.get(group), is_public=public,
+                name=name,
+                kind=kind,
+                sirets=sirets,
+                actor=None,
+                slug=slug,
+                population=population,
+                peer_group=groups.get(group),
+                is_public=public,
             )
             created.append(f"organisation {name}")
     mutualise = Organisation.objects.get(slug="achats-mutualises")
@@ -61,8 +82,12 @@ def prepare_demo() -> list[str]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
             )
             created.append(f"compte {email}")
         Membership.objects.get_or_create(user=user, organisation=region, defaults={"role": role})

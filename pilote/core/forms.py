@@ -10,8 +10,12 @@ from pilote.core.services import parse_sirets
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class OrganisationForm(forms.ModelForm):
@@ -47,9 +51,17 @@ class RoleForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
-    password1 = forms.CharField(label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text="Au moins 10 caractères, pas uniquement des chiffres.")
-    password2 = forms.CharField(label="Confirmation du mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Au moins 10 caractères, pas uniquement des chiffres.",
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,5 +74,7 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password1"):
             from pilote.core.models import User
 
-            password_validation.validate_password(data["password1"], User(email=self.email, first_name=data.get("first_name", "")))
+            password_validation.validate_password(
+                data["password1"], User(email=self.email, first_name=data.get("first_name", ""))
+            )
         return data

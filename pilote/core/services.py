@@ -70,7 +70,11 @@ def do_create_organisation(*, name: str, kind: str, sirets: list[str], actor, **
     organisation.save()
     _set_sirets(organisation, sirets)
     record_event(
-        actor=actor, organisation=organisation, verb="organisation.creee", target=organisation, payload={"sirets": sirets}
+        actor=actor,
+        organisation=organisation,
+        verb="organisation.creee",
+        target=organisation,
+        payload={"sirets": sirets},
     )
     return organisation
 
@@ -78,7 +82,7 @@ def do_create_organisation(*, name: str, kind: str, sirets: list[str], actor, **
 def _set_sirets(organisation: Organisation, sirets: list[str]) -> None:
     for siret in sirets:
         entity = BuyerEntity(organisation=organisation, siret=siret)
-        entity.full_clean(validate_unique=False)
+        entity.clean_fields(exclude=["organisation"])  # format only: existing rows are kept below
     organisation.buyer_entities.exclude(siret__in=sirets).delete()
     existing = set(organisation.buyer_entities.values_list("siret", flat=True))
     BuyerEntity.objects.bulk_create(
@@ -88,7 +92,9 @@ def _set_sirets(organisation: Organisation, sirets: list[str]) -> None:
 
 @transaction.atomic
 def do_update_organisation(organisation: Organisation, *, actor, sirets: list[str], **fields) -> Organisation:
-    before = {name: str(getattr(organisation, name)) for name in fields} | {"sirets": organisation.sirets}
+    # Read the stored state: a ModelForm has already copied the submitted values onto `organisation`.
+    stored = Organisation.objects.get(pk=organisation.pk)
+    before = {name: str(getattr(stored, name)) for name in fields} | {"sirets": stored.sirets}
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.full_clean()
@@ -132,7 +138,9 @@ def do_invite_member(organisation: Organisation, *, email: str, role: str, actor
     )
     invitation.full_clean()
     invitation.save()
-    record_event(actor=actor, organisation=organisation, verb="invitation.envoyee", target=email, payload={"role": role})
+    record_event(
+        actor=actor, organisation=organisation, verb="invitation.envoyee", target=email, payload={"role": role}
+    )
     link = settings.PILOTE_BASE_URL.rstrip("/") + reverse("core:accept_invitation", args=[token])
     role_label = Role(role).label
     transaction.on_commit(
@@ -154,18 +162,23 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def do_accept_invitation(invitation: Invitation, *, user: User | None = None, password: str = "", first_name: str = "",
-                         last_name: str = "") -> User:
+def do_accept_invitation(
+    invitation: Invitation, *, user: User | None = None, password: str = "", first_name: str = "", last_name: str = ""
+) -> User:
     """Accept an invitation: the invited person joins with the role. An existing account must be the one invited;
     otherwise an account is created with the given password."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError("Cette invitation a déjà été utilisée.")
     if invitation.is_expired:
-        raise ValidationError("Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle.")
+        raise ValidationError(
+            "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
+        )
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
+            raise ValidationError(
+                "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation."
+            )
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name
         )

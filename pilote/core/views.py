@@ -75,7 +75,10 @@ def logout_view(request):
 def home(request):
     organisations = perms.organisations_of(request.user)
     slug = request.session.get("organisation_slug")
-    current = next((o for o in organisations if o.slug == slug), organisations[0] if organisations else None)
+    direct = Organisation.objects.filter(memberships__user=request.user).order_by("name").first()
+    current = next(
+        (o for o in organisations if o.slug == slug), direct or (organisations[0] if organisations else None)
+    )
     if current is None:
         return render(request, "core/no_organisation.html")
     return redirect("core:organisation_home", slug=current.slug)
@@ -107,7 +110,9 @@ def organisation_detail(request):
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "sirets_text"}
             try:
-                do_update_organisation(organisation, actor=request.user, sirets=form.cleaned_data["sirets_text"], **data)
+                do_update_organisation(
+                    organisation, actor=request.user, sirets=form.cleaned_data["sirets_text"], **data
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -188,8 +193,9 @@ def accept_invitation(request, token):
     context = {"invitation": invitation}
     if invitation.accepted_at or invitation.is_expired:
         context["problem"] = (
-            "Cette invitation a déjà été utilisée." if invitation.accepted_at else
-            "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
+            "Cette invitation a déjà été utilisée."
+            if invitation.accepted_at
+            else "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
         )
         return render(request, "core/invitation.html", context, status=410)
     if request.user.is_authenticated:

@@ -3,164 +3,331 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import pilote.core.models
-import pilote.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import pilote.core.models
+import pilote.core.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(db_index=True, max_length=254, verbose_name='adresse saisie')),
-                ('ip_address', models.GenericIPAddressField(blank=True, db_index=True, null=True, verbose_name='adresse IP')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='date')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(db_index=True, max_length=254, verbose_name="adresse saisie")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, db_index=True, null=True, verbose_name="adresse IP"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="date")),
             ],
             options={
-                'verbose_name': 'échec de connexion',
-                'verbose_name_plural': 'échecs de connexion',
+                "verbose_name": "échec de connexion",
+                "verbose_name_plural": "échecs de connexion",
             },
         ),
         migrations.CreateModel(
-            name='PeerGroup',
+            name="PeerGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'groupe de pairs',
-                'verbose_name_plural': 'groupes de pairs',
-                'ordering': ['name'],
+                "verbose_name": "groupe de pairs",
+                "verbose_name_plural": "groupes de pairs",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('is_staff', models.BooleanField(default=False, verbose_name="accès à l'administration technique")),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name="date d'inscription")),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="adresse e-mail")),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="accès à l'administration technique")),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date d'inscription"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
             },
             managers=[
-                ('objects', pilote.core.models.UserManager()),
+                ("objects", pilote.core.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='identifiant dans les adresses')),
-                ('kind', models.CharField(choices=[('region', 'Région'), ('departement', 'Département'), ('commune', 'Commune'), ('epci', 'EPCI'), ('etat', 'État'), ('etablissement_public', 'Établissement public'), ('autre', 'Autre')], max_length=30, verbose_name='type')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('is_public', models.BooleanField(default=False, help_text="Si coché, les citoyens voient sans compte la page publique de l'organisation.", verbose_name='publier une vue publique')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('supported_organisations', models.ManyToManyField(blank=True, related_name='support_services', to='core.organisation', verbose_name='organisations accompagnées (service mutualisé)')),
-                ('peer_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.peergroup', verbose_name='groupe de pairs')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="identifiant dans les adresses")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("region", "Région"),
+                            ("departement", "Département"),
+                            ("commune", "Commune"),
+                            ("epci", "EPCI"),
+                            ("etat", "État"),
+                            ("etablissement_public", "Établissement public"),
+                            ("autre", "Autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Si coché, les citoyens voient sans compte la page publique de l'organisation.",
+                        verbose_name="publier une vue publique",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                (
+                    "supported_organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="support_services",
+                        to="core.organisation",
+                        verbose_name="organisations accompagnées (service mutualisé)",
+                    ),
+                ),
+                (
+                    "peer_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.peergroup",
+                        verbose_name="groupe de pairs",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('agent', 'Agent (prescripteur)'), ('acheteur', 'Acheteur'), ('appui', "Service d'appui"), ('elu', 'Élu / lecteur'), ('admin', 'Administrateur')], max_length=20, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='depuis le')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='personne')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='core.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("agent", "Agent (prescripteur)"),
+                            ("acheteur", "Acheteur"),
+                            ("appui", "Service d'appui"),
+                            ("elu", "Élu / lecteur"),
+                            ("admin", "Administrateur"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="depuis le")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="personne",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'verbose_name_plural': 'appartenances',
+                "verbose_name": "appartenance",
+                "verbose_name_plural": "appartenances",
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
-                ('role', models.CharField(choices=[('agent', 'Agent (prescripteur)'), ('acheteur', 'Acheteur'), ('appui', "Service d'appui"), ('elu', 'Élu / lecteur'), ('admin', 'Administrateur')], max_length=20, verbose_name='rôle')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='empreinte du jeton')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('expires_at', models.DateTimeField(verbose_name='expire le')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='acceptée le')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invité par')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='core.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse e-mail")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("agent", "Agent (prescripteur)"),
+                            ("acheteur", "Acheteur"),
+                            ("appui", "Service d'appui"),
+                            ("elu", "Élu / lecteur"),
+                            ("admin", "Administrateur"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True, verbose_name="empreinte du jeton")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("expires_at", models.DateTimeField(verbose_name="expire le")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="acceptée le")),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invité par",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='BuyerEntity',
+            name="BuyerEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('siret', models.CharField(max_length=14, validators=[pilote.core.validators.validate_siret], verbose_name='SIRET')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='libellé')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buyer_entities', to='core.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "siret",
+                    models.CharField(
+                        max_length=14, validators=[pilote.core.validators.validate_siret], verbose_name="SIRET"
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="libellé")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="buyer_entities",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entité acheteuse',
-                'verbose_name_plural': 'entités acheteuses',
-                'ordering': ['siret'],
+                "verbose_name": "entité acheteuse",
+                "verbose_name_plural": "entités acheteuses",
+                "ordering": ["siret"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='date')),
-                ('verb', models.CharField(max_length=80, verbose_name='action')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='objet')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='détails')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="date")),
+                ("verb", models.CharField(max_length=80, verbose_name="action")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="objet")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="détails")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "événement d'audit",
-                'verbose_name_plural': "événements d'audit",
-                'ordering': ['-created_at'],
+                "verbose_name": "événement d'audit",
+                "verbose_name_plural": "événements d'audit",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='core_user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="core_user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='core_membership_user_org_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="core_membership_user_org_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buyerentity',
-            constraint=models.UniqueConstraint(fields=('organisation', 'siret'), name='core_buyerentity_org_siret_unique'),
+            model_name="buyerentity",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "siret"), name="core_buyerentity_org_siret_unique"
+            ),
         ),
     ]

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Les comptes de démonstration sont interdits en production.")
         created = prepare_demo()
-        self.stdout.write(f"Démonstration : {len(created)} élément(s) créé(s)." if created else "Démonstration déjà prête.")
+        self.stdout.write(
+            f"Démonstration : {len(created)} élément(s) créé(s)." if created else "Démonstration déjà prête."
+        )
         self.stdout.write(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for email, _first, _last, role in USERS:
             self.stdout.write(f"  {email:<28} {role.label}")

@@ -22,15 +22,26 @@ class Command(BaseCommand):
         python = sys.executable
         env = os.environ.copy()
         web = [
-            python, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--threads", "4",
-            "--access-logfile", "-", "--timeout", "120",
+            python,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
         worker = [python, "manage.py", "db_worker", "--queue-name", "*"]
         cwd = settings.BASE_DIR
         processes = [
-            subprocess.Popen(web, cwd=cwd, env=env),
-            subprocess.Popen(worker, cwd=cwd, env=env),
+            subprocess.Popen(web, cwd=cwd, env=env),  # noqa: S603 — fixed argv, no user input
+            subprocess.Popen(worker, cwd=cwd, env=env),  # noqa: S603 — fixed argv, no user input
         ]
         self.stdout.write(f"Pilote est servi sur http://{bind}/ (Ctrl+C pour arrêter).")
 

@@ -1,0 +1,56 @@
+# Pilote — two commands: `make run` (serve the demo on 127.0.0.1:8000) and `make test` (everything CI checks).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ENV := PILOTE_DEMO=1
+
+.PHONY: run test test-db lint bench install install-dev chromium migrate demo serve clean
+
+$(VENV)/.base-installed: requirements/base.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt $(VENV)/.base-installed
+	@$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	@$(DEMO_ENV) $(PY) manage.py demo
+	@if $(PY) manage.py help decp >/dev/null 2>&1; then $(DEMO_ENV) $(PY) manage.py decp demo; fi
+
+serve:
+	@$(DEMO_ENV) $(PY) manage.py serve --bind 127.0.0.1:8000
+
+run: demo serve
+
+# Browser tests drive Debian's chromium (no browser download is possible here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint --lint pilote
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+test-db: install-dev chromium
+	$(VENV)/bin/pytest -n 2 -p no:randomly
+
+test: lint test-db
+
+bench: install-dev
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var/staticfiles

@@ -1,0 +1,43 @@
+"""Shared fixtures: fast password hashing, isolated data directory, organisations with one member per role."""
+
+import pytest
+
+from pilote.core.enums import Role
+from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PILOTE_DATA_DIR = tmp_path / "data"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="Organisation A", slug="org-a")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Organisation B", slug="org-b")
+
+
+@pytest.fixture
+def members_a(org_a):
+    """One person per role in organisation A, keyed by role."""
+    return {role: MembershipFactory(organisation=org_a, role=role).user for role in Role}
+
+
+@pytest.fixture
+def members_b(org_b):
+    return {role: MembershipFactory(organisation=org_b, role=role).user for role in Role}
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
