@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "pilote.ui",
     "pilote.decp",
     "pilote.analytics",
+    "pilote.clauses",
+    "pilote.fiches",
+    "pilote.recensement",
+    "pilote.annuaire",
 ]
 
 MIDDLEWARE = [

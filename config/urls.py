@@ -6,6 +6,12 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("pilote.core.urls")),
+    # Each domain app declares its full paths (organisation pages live under o/<slug>/...).
+    path("", include("pilote.analytics.urls")),
+    path("", include("pilote.clauses.urls")),
+    path("", include("pilote.fiches.urls")),
+    path("", include("pilote.recensement.urls")),
+    path("", include("pilote.annuaire.urls")),
     path("admin/", admin.site.urls),
 ]
 

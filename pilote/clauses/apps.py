@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClausesConfig(AppConfig):
+    name = "pilote.clauses"
+    label = "clauses"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecensementConfig(AppConfig):
+    name = "pilote.recensement"
+    label = "recensement"
