@@ -1,0 +1,257 @@
+"""Read one input file into cleaned Parquet *parts* in the run's staging directory.
+
+Each batch of records is flattened (readers.flatten), cleaned (cleaning_adapter), given its identity columns
+(see dedup.py) and written as one Parquet file per table under staging/parts/<table>/. Big line-layout JSON
+files are parsed by a pool of worker processes (2 cores: the parent reads lines, workers parse, clean and
+write), everything else in-process. Nothing is written to the store here: a failure only loses the staging dir.
+"""
+
+import datetime
+import os
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+
+import polars as pl
+
+from pilote.decp.cleaning_adapter import clean, identity_cleaner, real_cleaner
+from pilote.decp.readers import detect_format
+from pilote.decp.readers.flatten import Flattener, RecordRejected
+from pilote.decp.readers.json_reader import NotLineLayout, iter_records_ijson, parse_lines, scan_lines
+from pilote.decp.readers.tabular import read_tabular
+from pilote.decp.readers.xml_reader import iter_records_xml
+
+
+TABLES = ("contrats", "titulaires", "modifications", "actes_sous_traitance")
+BATCH_RECORDS = 20_000
+POOL_MIN_BYTES = 32 * 1024 * 1024  # below this, worker start-up costs more than it saves
+CLEANERS = {"real": real_cleaner, "identity": identity_cleaner}
+
+
+def _date_expr(col):
+    """First 10 chars as an ISO date, lenient: identity columns only, cleaning does the real date work."""
+    return pl.col(col).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
+def identity_columns(contrats, raw_contrats, modifications):
+    """Columns used by dedup (pilote.decp.dedup), computed on one batch."""
+    cid = contrats["id"] if contrats.schema.get("id") == pl.String else raw_contrats["id"]
+    notif = contrats["date_notification"] if contrats.schema.get("date_notification") == pl.Date else None
+    pub = contrats["date_publication_donnees"] if contrats.schema.get("date_publication_donnees") == pl.Date else None
+    keys = raw_contrats.select(
+        "record_key",
+        pl.col("acheteur_id").str.replace_all(r"\s", "").str.to_uppercase().alias("cle_acheteur"),
+        cid.alias("_id").str.replace_all(r"[\s/]", "").str.to_uppercase().alias("cle_id"),
+        (notif.alias("cle_date_notification") if notif is not None else _date_expr("date_notification")).alias(
+            "cle_date_notification"
+        ),
+        (pub.alias("_pub") if pub is not None else _date_expr("date_publication_donnees")).alias("_pub"),
+    )
+    mods = modifications.group_by("record_key").agg(
+        pl.len().cast(pl.Int32).alias("nb_modifications"),
+        _date_expr("date_publication_donnees_modification").max().alias("_pub_mod"),
+    )
+    keys = keys.join(mods, on="record_key", how="left").with_columns(
+        pl.col("nb_modifications").fill_null(0),
+        pl.max_horizontal("_pub", "_pub_mod").alias("date_derniere_publication"),
+    )
+    return keys.drop("_pub", "_pub_mod")
+
+
+def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner):
+    """Clean one batch and write its parts; returns (records, Counter of quality codes)."""
+    raw = flattener_or_frames.frames() if isinstance(flattener_or_frames, Flattener) else flattener_or_frames
+    if raw["contrats"].height == 0:
+        return 0, Counter()
+    raw.setdefault("modifications", pl.DataFrame(schema=_raw_schema("modifications")))
+    raw.setdefault("actes_sous_traitance", pl.DataFrame(schema=_raw_schema("actes_sous_traitance")))
+    cleaned = clean(raw, today=today, cleaner=CLEANERS[cleaner])
+    contrats = cleaned["contrats"]
+    ids = identity_columns(contrats, raw["contrats"], raw["modifications"])
+    contrats = contrats.drop([c for c in ids.columns if c != "record_key" and c in contrats.columns])
+    contrats = contrats.join(ids, on="record_key", how="left")
+    cleaned["contrats"] = contrats
+    for table in TABLES:
+        folder = Path(out_dir) / table
+        folder.mkdir(parents=True, exist_ok=True)
+        cleaned[table].write_parquet(folder / f"{batch_name}.parquet", compression="zstd", statistics=True)
+    codes = contrats["qualite"].explode().drop_nulls().value_counts()
+    return contrats.height, Counter(dict(zip(codes[:, 0].to_list(), codes[:, 1].to_list(), strict=True)))
+
+
+def _raw_schema(table):
+    from pilote.decp import schema
+
+    return {"modifications": schema.RAW_MODIFICATION, "actes_sous_traitance": schema.RAW_ACTE_SOUS_TRAITANCE}[table]
+
+
+def lines_job(job):
+    """Worker entry point: parse, clean and write one batch of record lines."""
+    flattener = Flattener(**job["consts"], fmt=job["fmt"])
+    rejects = []
+    parse_lines(
+        job["lines"],
+        tableau=job["tableau"],
+        first_pos=job["first_pos"],
+        first_line=job["first_line"],
+        key_base=job["key_base"],
+        flattener=flattener,
+        rejects=rejects,
+        name=job["consts"]["fichier"],
+    )
+    n, codes = write_batch(flattener, job["out_dir"], job["batch"], today=job["today"], cleaner=job["cleaner"])
+    return n, codes, rejects
+
+
+class FileResult:
+    def __init__(self):
+        self.read = 0  # records read (stored or duplicate or rejected)
+        self.kept = 0  # records flattened and written to parts
+        self.rejects = []  # (fichier, tableau, position, motif, extrait)
+        self.codes = Counter()
+        self.rows = None  # tabular: rows of the file
+        self.format = None
+
+
+class Reader:
+    """Reads the inputs of one import run; owns the (lazily started) worker pool."""
+
+    def __init__(self, out_dir, *, import_run, today=None, cleaner="real", progress=None, workers=None):
+        self.out_dir = Path(out_dir)
+        self.import_run = import_run
+        self.today = today or datetime.date.today()  # noqa: DTZ011 - calendar day
+        self.cleaner = cleaner
+        self.progress = progress or (lambda done, total: None)
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self._pool = None
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def pool(self):
+        if self._pool is None:
+            # spawn, not fork: the parent may already run Polars threads, which fork would copy half-locked.
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+        return self._pool
+
+    def read(self, inp, *, file_no, source, fmt=None):
+        fmt = fmt or detect_format(inp.path, inp.name)
+        result = FileResult()
+        result.format = fmt
+        consts = {"import_run": self.import_run, "source": source, "fichier": inp.name, "sha256": inp.sha256}
+        if fmt in ("decp-2022-json", "decp-2019-json"):
+            try:
+                self._read_lines(inp, file_no, consts, fmt, result)
+                return result
+            except NotLineLayout:
+                self._discard(file_no)
+                result = FileResult()
+                result.format = fmt
+            self._read_records(iter_records_ijson(inp.path, name=inp.name), inp, file_no, consts, fmt, result)
+        elif fmt == "decp-2022-xml":
+            self._read_records(iter_records_xml(inp.path, name=inp.name), inp, file_no, consts, fmt, result, xml=True)
+        else:
+            frames, rows = read_tabular(inp.path, fmt=fmt, name=inp.name, consts=_provenance(consts), file_no=file_no)
+            n, codes = write_batch(
+                frames, self.out_dir, f"{file_no:04d}-000000", today=self.today, cleaner=self.cleaner
+            )
+            result.read = result.kept = n
+            result.codes.update(codes)
+            result.rows = rows
+        return result
+
+    def _discard(self, file_no):
+        for table in TABLES:
+            for part in (self.out_dir / table).glob(f"{file_no:04d}-*.parquet"):
+                part.unlink()
+
+    def _read_lines(self, inp, file_no, consts, fmt, result):
+        size = inp.path.stat().st_size
+        use_pool = size >= POOL_MIN_BYTES and self.workers > 1
+        pending = set()
+        batch_no = 0
+        done_bytes = 0
+        max_pending = self.workers * 2  # bounds memory: at most this many batches of lines in flight
+
+        def collect(futures):
+            for future in futures:
+                n, codes, rejects = future.result()
+                result.kept += n
+                result.codes.update(codes)
+                result.rejects.extend(rejects)
+
+        try:
+            for tableau, first_pos, first_line, lines in scan_lines(inp.path, name=inp.name):
+                job = {
+                    "lines": lines,
+                    "tableau": tableau,
+                    "first_pos": first_pos,
+                    "first_line": first_line,
+                    "key_base": (file_no << 40) + result.read,
+                    "consts": consts,
+                    "fmt": fmt,
+                    "out_dir": str(self.out_dir),
+                    "batch": f"{file_no:04d}-{batch_no:06d}",
+                    "today": self.today,
+                    "cleaner": self.cleaner,
+                }
+                result.read += len(lines)
+                batch_no += 1
+                done_bytes += sum(len(x) for x in lines)
+                if use_pool:
+                    pending.add(self.pool().submit(lines_job, job))
+                    if len(pending) >= max_pending:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        collect(finished)
+                else:
+                    collect([_Done(lines_job(job))])
+                self.progress(min(done_bytes, size), size)
+            collect(wait(pending).done if pending else [])
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _read_records(self, records, inp, file_no, consts, fmt, result, *, xml=False):
+        size = max(inp.path.stat().st_size, 1)
+        flattener = Flattener(**consts, fmt=fmt)
+        batch_no = 0
+        for tableau, position, rec in records:
+            try:
+                flattener.add(rec, key=(file_no << 40) + result.read, position=position, tableau=tableau, xml=xml)
+            except RecordRejected as exc:
+                result.rejects.append((inp.name, tableau, position, str(exc), repr(rec)[:500]))
+            result.read += 1
+            if flattener.count >= BATCH_RECORDS:
+                self._flush(flattener, file_no, batch_no, result)
+                batch_no += 1
+                flattener = Flattener(**consts, fmt=fmt)
+                self.progress(size // 2, size)
+        self._flush(flattener, file_no, batch_no, result)
+        self.progress(size, size)
+
+    def _flush(self, flattener, file_no, batch_no, result):
+        n, codes = write_batch(
+            flattener, self.out_dir, f"{file_no:04d}-{batch_no:06d}", today=self.today, cleaner=self.cleaner
+        )
+        result.kept += n
+        result.codes.update(codes)
+
+
+class _Done:
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
+
+
+def _provenance(consts):
+    return {
+        "import_run": consts["import_run"],
+        "source": consts["source"],
+        "fichier": consts["fichier"],
+        "fichier_sha256": consts["sha256"],
+    }

@@ -1,0 +1,145 @@
+"""The DECP analytics store: Parquet dataset *generations* under PILOTE_DATA_DIR/decp/, swapped atomically.
+
+Layout (see docs/decp-pipeline.md):
+    decp/CURRENT                      one line: the id of the current generation (replaced with os.replace)
+    decp/generations/<id>/            contrats, copies, titulaires, modifications, actes_sous_traitance,
+                                      versions, rejets (.parquet) + manifest.json
+    decp/tmp/                         staging of running imports (never read by the web process)
+    decp/cache/                       downloads (resumable)
+A generation is written under generations/.tmp-<id>, verified (row counts against the manifest, unique
+contrat_uid), renamed into place, then CURRENT is replaced. Readers (DuckDB views) only ever follow CURRENT, so
+they see the old or the new generation, never a half-written one. The previous generation is kept until the
+next import succeeds; older ones are removed.
+"""
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from pilote.decp.errors import ImportBusy, ImportFailed
+
+
+TABLES = ("contrats", "copies", "titulaires", "modifications", "actes_sous_traitance", "versions", "rejets")
+PIPELINE_VERSION = "1.0"
+SCHEMA_VERSION = "1"
+
+
+def data_dir_or_default(data_dir=None):
+    if data_dir is None:
+        from django.conf import settings
+
+        data_dir = settings.PILOTE_DATA_DIR
+    return Path(data_dir)
+
+
+def decp_dir(data_dir=None):
+    return data_dir_or_default(data_dir) / "decp"
+
+
+def current_generation_id(data_dir=None):
+    pointer = decp_dir(data_dir) / "CURRENT"
+    try:
+        value = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return value or None
+
+
+def current_generation_dir(data_dir=None):
+    """Directory of the current generation, or None when nothing was imported yet."""
+    gen = current_generation_id(data_dir)
+    if gen is None:
+        return None
+    path = decp_dir(data_dir) / "generations" / gen
+    return path if (path / "manifest.json").exists() else None
+
+
+def current_manifest(data_dir=None):
+    """The current generation's manifest as a dict, or None."""
+    path = current_generation_dir(data_dir)
+    if path is None:
+        return None
+    return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+
+
+def table_path(table, data_dir=None):
+    path = current_generation_dir(data_dir)
+    return None if path is None else path / f"{table}.parquet"
+
+
+@contextlib.contextmanager
+def import_lock(data_dir=None):
+    """One import at a time per store (the web task and the command may both try)."""
+    base = decp_dir(data_dir)
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ImportBusy("un autre import DECP est en cours ; réessayez quand il sera terminé") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def new_generation_dir(gen_id, data_dir=None):
+    path = decp_dir(data_dir) / "generations" / f".tmp-{gen_id}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def verify(tmp_dir, manifest):
+    """Re-read what was written: every table readable with the row count the manifest states."""
+    for table, expected in manifest["counts"].items():
+        path = Path(tmp_dir) / f"{table}.parquet"
+        if not path.exists():
+            raise ImportFailed(f"vérification de la génération : table {table} absente")
+        rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+        if rows != expected:
+            raise ImportFailed(f"vérification de la génération : {table} a {rows} lignes, {expected} attendues")
+    uids = (
+        pl.scan_parquet(Path(tmp_dir) / "contrats.parquet")
+        .select(pl.len().alias("n"), pl.col("contrat_uid").n_unique().alias("u"))
+        .collect()
+    )
+    if uids["n"][0] != uids["u"][0]:
+        raise ImportFailed("vérification de la génération : identifiants de contrat en double")
+
+
+def _fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(tmp_dir, manifest, data_dir=None):
+    """Write the manifest, verify, move into place and swap CURRENT atomically; prune old generations."""
+    tmp_dir = Path(tmp_dir)
+    (tmp_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    verify(tmp_dir, manifest)
+    base = decp_dir(data_dir)
+    final = base / "generations" / manifest["generation"]
+    os.rename(tmp_dir, final)
+    _fsync_dir(final.parent)
+    pointer = base / "CURRENT"
+    tmp_pointer = base / "CURRENT.tmp"
+    with open(tmp_pointer, "w", encoding="utf-8") as fh:
+        fh.write(manifest["generation"] + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp_pointer, pointer)
+    _fsync_dir(base)
+    keep = {manifest["generation"], manifest.get("previous")}
+    for old in (base / "generations").iterdir():
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
