@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pilote.ui",
     "pilote.decp",
     "pilote.analytics",
+    "pilote.explorer",
     "pilote.clauses",
     "pilote.fiches",
     "pilote.recensement",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("pilote.core.urls")),
     # Each domain app declares its full paths (organisation pages live under o/<slug>/...).
     path("", include("pilote.analytics.urls")),
+    path("", include("pilote.explorer.urls")),
     path("", include("pilote.clauses.urls")),
     path("", include("pilote.fiches.urls")),
     path("", include("pilote.recensement.urls")),

@@ -15,7 +15,7 @@ class UiConfig(AppConfig):
         everyone = perms.ALL_ROLES
         register("Accueil", "core:organisation_home", everyone, 0)
         register("Cockpit", "analytics:cockpit", everyone, 10)
-        register("Contrats", "decp:contrats", everyone, 20)
+        register("Contrats", "explorer:search", everyone, 20)
         register("Fiches visa", "fiches:list", everyone, 30)
         register("Recensement", "recensement:home", {Role.AGENT, Role.ACHETEUR, Role.APPUI, Role.ADMIN}, 40)
         register("Guides", "clauses:guides", everyone, 50)

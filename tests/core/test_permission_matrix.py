@@ -4,6 +4,9 @@ The URL resolver is walked, so a view added later is covered automatically; a vi
 organisation-scoped (`organisation_view`) nor listed as public/authentication makes this test fail.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -28,6 +31,27 @@ NOT_ORG_SCOPED = {
     "core:public_organisation": "public: only organisations that chose to publish",
     "core:healthz": "operations probe",
 }
+
+
+def _extensions():
+    """Each app's tests may ship a `matrix.py` with PUBLIC_VIEWS {url name: reason} and KWARG_PROVIDERS
+    {url kwarg: function(organisation) -> value of an object of that organisation}."""
+    import tests
+
+    public, providers = {}, {}
+    for module in pkgutil.iter_modules(tests.__path__):
+        try:
+            matrix = importlib.import_module(f"tests.{module.name}.matrix")
+        except ModuleNotFoundError:
+            continue
+        public |= getattr(matrix, "PUBLIC_VIEWS", {})
+        providers |= getattr(matrix, "KWARG_PROVIDERS", {})
+    return public, providers
+
+
+EXTRA_PUBLIC, KWARG_PROVIDERS = _extensions()
+NOT_ORG_SCOPED |= EXTRA_PUBLIC
+KWARG_PROVIDERS["membership_id"] = lambda organisation: Membership.objects.filter(organisation=organisation).first().pk
 
 
 def walk(resolver=None, namespace=""):
@@ -57,8 +81,9 @@ def kwargs_for(pattern, slug, organisation):
     """URL arguments of an organisation-scoped view, taken from objects of `organisation`."""
     kwargs = {"slug": slug}
     for name in pattern.pattern.converters:
-        if name == "membership_id":
-            kwargs[name] = Membership.objects.filter(organisation=organisation).first().pk
+        if name != "slug":
+            assert name in KWARG_PROVIDERS, f"add a KWARG_PROVIDERS entry for '{name}' in tests/<app>/matrix.py"
+            kwargs[name] = KWARG_PROVIDERS[name](organisation)
     return kwargs
 
 

@@ -1,0 +1,82 @@
+"""Browser tests: Playwright (Python) driving Debian's /usr/bin/chromium against pytest-django's live server.
+
+Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety guard for
+the ORM calls made by fixtures: allowed here only, since the test thread itself is synchronous.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium est introuvable : `make test` l'installe (paquet Debian chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """login(email, password): signs in through the real login form."""
+
+    def do_login(email, password="mot-de-passe-solide-42"):
+        page.goto(page.base_url + "/connexion/")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state("networkidle")
+
+    return do_login
+
+
+@pytest.fixture
+def screenshot(page):
+    """screenshot(name): saves a full-page PNG under tests/artefacts/ (kept by CI as a test artefact)."""
+
+    def take(name):
+        ARTEFACTS.mkdir(exist_ok=True)
+        path = ARTEFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
