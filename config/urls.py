@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pilote.api import api
+
 
 urlpatterns = [
     path("", include("pilote.core.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", include("pilote.fiches.urls")),
     path("", include("pilote.recensement.urls")),
     path("", include("pilote.annuaire.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
