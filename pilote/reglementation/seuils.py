@@ -1,0 +1,281 @@
+"""Regulatory thresholds and dates of French public procurement, kept as dated data.
+
+Every amount is excluding VAT (HT), valid on [valid_from, valid_to] (valid_to None = still in force). Values
+change every two years (EU thresholds) or by decree (no-procedure threshold): add a row, never edit a past one,
+so that a contract or a fiche is always judged with the thresholds of its own date.
+
+Codes:
+- dispense_fournitures_services / dispense_travaux: below it, a contract may be passed without publicity or
+  competition (Code de la commande publique, art. R. 2122-8).
+- ue_etat / ue_collectivites / ue_entites_adjudicatrices / ue_travaux: formalised-procedure (EU) thresholds for
+  supplies and services of central authorities, of local and other authorities, of utilities and defence, and
+  for works and concessions.
+- publication_decp: essential data (DECP) must be published from this amount.
+- modification_fournitures_services / modification_travaux: share of the initial amount above which a
+  modification is no longer "de minimis" (art. R. 2194-8): listed as "à vérifier".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Seuil:
+    code: str
+    label: str
+    amount: Decimal  # HT, or a share (0-1) for modification_* codes
+    valid_from: date
+    valid_to: date | None
+    source: str
+
+    def applies_on(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+def _s(code, label, amount, start, end, source):
+    return Seuil(code, label, Decimal(amount), start, end, source)
+
+
+D = date
+_UE = "Règlements délégués de la Commission (seuils européens), avis publiés au JORF"
+_CCP = "Code de la commande publique, art. R. 2122-8 (décrets successifs)"
+
+SEUILS: tuple[Seuil, ...] = (
+    _s(
+        "dispense_fournitures_services",
+        "Dispense de procédure (fournitures et services)",
+        "25000",
+        D(2015, 10, 1),
+        D(2019, 12, 31),
+        _CCP,
+    ),
+    _s(
+        "dispense_fournitures_services",
+        "Dispense de procédure (fournitures et services)",
+        "40000",
+        D(2020, 1, 1),
+        D(2025, 12, 31),
+        _CCP,
+    ),
+    _s(
+        "dispense_fournitures_services",
+        "Dispense de procédure (fournitures et services)",
+        "60000",
+        D(2026, 1, 1),
+        None,
+        _CCP + " ; relèvement 2026",
+    ),
+    _s("dispense_travaux", "Dispense de procédure (travaux)", "25000", D(2015, 10, 1), D(2019, 12, 31), _CCP),
+    _s("dispense_travaux", "Dispense de procédure (travaux)", "40000", D(2020, 1, 1), D(2020, 7, 23), _CCP),
+    _s(
+        "dispense_travaux",
+        "Dispense de procédure (travaux)",
+        "70000",
+        D(2020, 7, 24),
+        D(2020, 12, 31),
+        "Décret n° 2020-893 (mesure temporaire)",
+    ),
+    _s(
+        "dispense_travaux",
+        "Dispense de procédure (travaux)",
+        "100000",
+        D(2021, 1, 1),
+        None,
+        "Loi ASAP puis décret n° 2022-1683 ; pérennisé",
+    ),
+    _s(
+        "ue_etat",
+        "Procédure formalisée — fournitures et services de l'État",
+        "139000",
+        D(2020, 1, 1),
+        D(2021, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_etat",
+        "Procédure formalisée — fournitures et services de l'État",
+        "140000",
+        D(2022, 1, 1),
+        D(2023, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_etat",
+        "Procédure formalisée — fournitures et services de l'État",
+        "143000",
+        D(2024, 1, 1),
+        D(2025, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_etat",
+        "Procédure formalisée — fournitures et services de l'État",
+        "140000",
+        D(2026, 1, 1),
+        D(2027, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_collectivites",
+        "Procédure formalisée — fournitures et services des collectivités",
+        "214000",
+        D(2020, 1, 1),
+        D(2021, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_collectivites",
+        "Procédure formalisée — fournitures et services des collectivités",
+        "215000",
+        D(2022, 1, 1),
+        D(2023, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_collectivites",
+        "Procédure formalisée — fournitures et services des collectivités",
+        "221000",
+        D(2024, 1, 1),
+        D(2025, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_collectivites",
+        "Procédure formalisée — fournitures et services des collectivités",
+        "216000",
+        D(2026, 1, 1),
+        D(2027, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_entites_adjudicatrices",
+        "Procédure formalisée — entités adjudicatrices, défense et sécurité",
+        "428000",
+        D(2020, 1, 1),
+        D(2021, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_entites_adjudicatrices",
+        "Procédure formalisée — entités adjudicatrices, défense et sécurité",
+        "431000",
+        D(2022, 1, 1),
+        D(2023, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_entites_adjudicatrices",
+        "Procédure formalisée — entités adjudicatrices, défense et sécurité",
+        "443000",
+        D(2024, 1, 1),
+        D(2025, 12, 31),
+        _UE,
+    ),
+    _s(
+        "ue_entites_adjudicatrices",
+        "Procédure formalisée — entités adjudicatrices, défense et sécurité",
+        "432000",
+        D(2026, 1, 1),
+        D(2027, 12, 31),
+        _UE,
+    ),
+    _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5350000", D(2020, 1, 1), D(2021, 12, 31), _UE),
+    _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5382000", D(2022, 1, 1), D(2023, 12, 31), _UE),
+    _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5538000", D(2024, 1, 1), D(2025, 12, 31), _UE),
+    _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5404000", D(2026, 1, 1), D(2027, 12, 31), _UE),
+    _s(
+        "publication_decp",
+        "Publication des données essentielles",
+        "25000",
+        D(2019, 4, 1),
+        D(2019, 12, 31),
+        "Arrêté du 22 mars 2019",
+    ),
+    _s(
+        "publication_decp",
+        "Publication des données essentielles",
+        "40000",
+        D(2020, 1, 1),
+        None,
+        "Décret n° 2019-1344 ; arrêtés du 22 décembre 2022",
+    ),
+    _s(
+        "modification_fournitures_services",
+        "Modification de faible montant (fournitures et services)",
+        "0.10",
+        D(2016, 4, 1),
+        None,
+        "CCP art. R. 2194-8",
+    ),
+    _s(
+        "modification_travaux",
+        "Modification de faible montant (travaux)",
+        "0.15",
+        D(2016, 4, 1),
+        None,
+        "CCP art. R. 2194-8",
+    ),
+)
+
+# Loi Climat et Résilience, art. 35: consultations launched from this date need an environmental award
+# criterion and an environmental execution condition.
+CLIMAT_RESILIENCE_ART35 = date(2026, 8, 22)
+# DECP must be published within two months of notification.
+PUBLICATION_DELAY_MONTHS = 2
+# Egalim (collective catering): share of sustainable and quality products, of which organic.
+EGALIM_DURABLE = Decimal("0.50")
+EGALIM_BIO = Decimal("0.20")
+# National plan for sustainable public procurement (PNAD 2022-2025) targets for 2025.
+PNAD_CIBLE_ENVIRONNEMENT = Decimal("1.00")
+PNAD_CIBLE_SOCIAL = Decimal("0.30")
+
+
+class UnknownThreshold(LookupError):
+    pass
+
+
+def seuil(code: str, on: date) -> Seuil:
+    for entry in SEUILS:
+        if entry.code == code and entry.applies_on(on):
+            return entry
+    raise UnknownThreshold(f"Aucun seuil « {code} » en vigueur le {on:%d/%m/%Y}.")
+
+
+def value(code: str, on: date) -> Decimal:
+    return seuil(code, on).amount
+
+
+def all_on(on: date) -> list[Seuil]:
+    return [entry for entry in SEUILS if entry.applies_on(on)]
+
+
+# Buyer kinds that follow the State's (central authorities') thresholds; everyone else is "collectivités".
+_STATE_KINDS = {"etat"}
+
+
+def eu_threshold(buyer_kind: str, nature: str, on: date, *, utility: bool = False) -> Decimal:
+    """Formalised-procedure threshold for a buyer kind (OrganisationKind value) and a nature
+    ('travaux', 'fournitures', 'services')."""
+    if nature == "travaux":
+        return value("ue_travaux", on)
+    if utility:
+        return value("ue_entites_adjudicatrices", on)
+    return value("ue_etat" if buyer_kind in _STATE_KINDS else "ue_collectivites", on)
+
+
+def procedure_threshold(nature: str, on: date) -> Decimal:
+    """No-procedure threshold (dispense de publicité et de mise en concurrence) for a nature."""
+    return value("dispense_travaux" if nature == "travaux" else "dispense_fournitures_services", on)
+
+
+def nature_from_cpv(code_cpv: str | None) -> str:
+    """Works, supplies or services from the CPV division (45 = works; 01-44 and 48 = supplies)."""
+    if not code_cpv or len(code_cpv) < 2 or not code_cpv[:2].isdigit():
+        return "services"
+    division = int(code_cpv[:2])
+    if division == 45:
+        return "travaux"
+    if division <= 44 or division == 48:
+        return "fournitures"
+    return "services"
