@@ -1,4 +1,5 @@
 from datetime import date
+from itertools import pairwise
 from decimal import Decimal
 
 import pytest
@@ -29,7 +30,7 @@ def test_each_code_has_no_overlapping_periods():
         by_code.setdefault(entry.code, []).append(entry)
     for entries in by_code.values():
         entries.sort(key=lambda e: e.valid_from)
-        for earlier, later in zip(entries, entries[1:], strict=False):
+        for earlier, later in pairwise(entries):
             assert earlier.valid_to is not None
             assert earlier.valid_to < later.valid_from
 
