@@ -1,6 +1,6 @@
 from datetime import date
-from itertools import pairwise
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
