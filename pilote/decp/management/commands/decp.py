@@ -1,0 +1,116 @@
+"""`manage.py decp import|status|export|demo`: the DECP pipeline from the command line.
+
+import PATH_OR_URL... [--source NAME] [--format F] [--json]: progress bar (tqdm, stderr), then a French summary
+(or one JSON object with --json). Exit status non-zero with a French message naming the file and position
+when an input cannot be imported; the store is then exactly as before.
+"""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pilote.decp import store
+from pilote.decp.errors import ImportFailed
+
+
+class Command(BaseCommand):
+    help = "Données essentielles de la commande publique (DECP) : import, état, export, démo."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="importer des fichiers ou adresses DECP")
+        imp.add_argument("inputs", nargs="+", metavar="CHEMIN_OU_URL")
+        imp.add_argument("--source", help="nom de la source (par défaut : nom du fichier)")
+        imp.add_argument("--format", dest="fmt", help="forcer le format (json, 2019, xml, csv, parquet…)")
+        imp.add_argument("--json", action="store_true", help="afficher le rapport en un objet JSON")
+        imp.add_argument("--workers", type=int, default=None, help="processus de lecture (défaut : 2)")
+        sub.add_parser("status", help="état du stock DECP")
+        exp = sub.add_parser("export", help="exporter les contrats")
+        exp.add_argument("--format", dest="fmt", choices=["parquet", "csv", "xlsx"], default="csv")
+        exp.add_argument("--output", "-o", help="fichier de sortie")
+        exp.add_argument("--acheteur", help="SIRET de l'acheteur")
+        exp.add_argument("--annee", type=int, help="année de notification")
+        exp.add_argument("--cpv", help="début du code CPV (ex. 45)")
+        demo = sub.add_parser("demo", help="importer les données de démonstration (idempotent)")
+        demo.add_argument("--synthetiques", type=int, default=None, help="nombre de contrats synthétiques")
+        demo.add_argument("--json", action="store_true")
+
+    def handle(self, *args, action, **options):
+        try:
+            return getattr(self, f"do_{action}")(**options)
+        except ImportFailed as exc:
+            raise CommandError(exc.french()) from exc
+
+    # -- import ----------------------------------------------------------------------------------------------
+    def do_import(self, *, inputs, source=None, fmt=None, json=False, workers=None, **_):
+        report = self.run(inputs, source=source, fmt=fmt, workers=workers)
+        self.print_report(report, as_json=json)
+
+    def run(self, inputs, **kwargs):
+        from tqdm import tqdm
+
+        from pilote.decp.importer import run_import
+
+        with tqdm(total=1000, desc="Import DECP", unit="‰", file=sys.stderr, leave=False, disable=None) as bar:
+
+            def progress(fraction, message):
+                bar.set_description_str(message[:60])
+                bar.update(max(0, int(fraction * 1000) - bar.n))
+
+            return run_import(inputs, progress=progress, **kwargs)
+
+    def print_report(self, report, *, as_json):
+        from pilote.decp.tasks import summary_fr
+
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+            return
+        self.stdout.write(summary_fr(report))
+        for skipped in report.get("skipped", []):
+            self.stdout.write(f"  déjà importé : {skipped['fichier']}")
+        for f in report.get("files", []):
+            self.stdout.write(f"  {f['fichier']} ({f['format']}) : {f['read']} lus, {f['rejected']} rejetés")
+        if report.get("duplicates_by_source"):
+            self.stdout.write("  doublons par source : " + ", ".join(
+                f"{k} {v}" for k, v in report["duplicates_by_source"].items()
+            ))  # fmt: skip
+        if report.get("flagged"):
+            top = list(report["flagged"].items())[:10]
+            self.stdout.write("  règles appliquées (enregistrements) : " + ", ".join(f"{k} {v}" for k, v in top))
+
+    # -- status ----------------------------------------------------------------------------------------------
+    def do_status(self, **_):
+        manifest = store.current_manifest()
+        if manifest is None:
+            self.stdout.write("Aucune donnée DECP importée.")
+            return
+        self.stdout.write(f"Génération courante : {manifest['generation']} (créée le {manifest['created']})")
+        for table, count in manifest["counts"].items():
+            self.stdout.write(f"  {table} : {count} lignes")
+        self.stdout.write(f"  fichiers importés : {len(manifest['inputs'])}")
+        for run in manifest.get("runs", [])[-5:]:
+            self.stdout.write(
+                f"  import {run['import_run']} : {run['read']} lus, {run['stored']} nouveaux, "
+                f"{run['duplicates']} doublons, {run['rejected']} rejetés"
+            )
+
+    # -- export ----------------------------------------------------------------------------------------------
+    def do_export(self, *, fmt, output=None, acheteur=None, annee=None, cpv=None, **_):
+        from pilote.decp.export import default_export_name, export
+
+        output = output or default_export_name(fmt)
+        rows = export(output, fmt=fmt, acheteur=acheteur, annee=annee, cpv=cpv)
+        self.stdout.write(f"{rows} contrats exportés dans {output}")
+
+    # -- demo ------------------------------------------------------------------------------------------------
+    def do_demo(self, *, synthetiques=None, json=False, **_):
+        from pilote.decp.demo import demo_inputs
+
+        report = None
+        for inputs, source in demo_inputs(count=synthetiques):
+            report = self.run(inputs, source=source)
+            if not json:
+                self.print_report(report, as_json=False)
+        if json and report is not None:
+            self.print_report(report, as_json=True)

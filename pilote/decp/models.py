@@ -1,0 +1,42 @@
+"""ImportRun: one DECP import started from the web (support page) or a task, with its progress and report.
+
+The data itself lives in the Parquet store (pilote.decp.store), not in the database; this model only tracks
+who started what and how it went, so the support page can show progress and the report.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        RUNNING = "running", "en cours"
+        SUCCEEDED = "succeeded", "terminé"
+        FAILED = "failed", "échoué"
+
+    source = models.CharField("source", max_length=2000, help_text="chemin ou adresse du fichier importé")
+    source_name = models.CharField("nom de la source", max_length=200, blank=True)
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.FloatField("avancement", default=0.0, help_text="fraction de 0 à 1")
+    message = models.TextField("message", blank=True)
+    report = models.JSONField("rapport", null=True, blank=True)
+    started_at = models.DateTimeField("début", null=True, blank=True)
+    finished_at = models.DateTimeField("fin", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="lancé par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decp_import_runs",
+    )
+
+    class Meta:
+        verbose_name = "import DECP"
+        verbose_name_plural = "imports DECP"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import DECP {self.source} ({self.get_status_display()})"
