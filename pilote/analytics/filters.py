@@ -171,11 +171,15 @@ class FilterForm(forms.Form):
 
 def _segments_for(organisation):
     """The organisation's own segments and the national ones (pilote.clauses, when installed and migrated)."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    if not apps.is_installed("pilote.clauses"):
+        return []
     try:
         from pilote.clauses.models import Segment
     except ImportError:  # the clauses app may not provide segments yet
         return []
-    from django.db.models import Q
 
     scope = Q(organisation__isnull=True)
     if organisation is not None:

@@ -1,0 +1,370 @@
+"""Parametrised SQL builders of the cockpit: each returns (sql, params) for `duck.fetch_all`.
+
+The filters' condition (`filters.to_where`) is combined with fixed fragments defined here. Constants that
+come from the code (DECP labels, rule codes, dated thresholds) are written as SQL literals through `_lit`,
+never anything from a request. Each aggregate reads the filtered contracts once (`_base_cte`) and computes
+many counts at a time, so that a page costs a handful of scans of the store, not one per figure.
+"""
+
+import datetime as dt
+
+from pilote.analytics.filters import Filters, to_where
+from pilote.decp.cleaning.rules import RULES
+from pilote.reglementation import seuils
+
+
+SOCIAL_KINDS = {
+    "clause": ("Clause sociale",),
+    "critere": ("Critère social",),
+    "reserve": ("Marché réservé", "Concession réservée"),
+}
+ENV_KINDS = {"clause": ("Clause environnementale",), "critere": ("Critère environnemental",)}
+SANS_PUBLICITE = "Marché passé sans publicité ni mise en concurrence préalable"
+PROCEDURE_ADAPTEE = "Procédure adaptée"
+PAS_DE_GROUPEMENT = "Pas de groupement"
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def amount_anomaly_codes() -> tuple[str, ...]:
+    """Rule codes that make a contract's amount unusable in sums: the "signalement" rules about `montant`
+    alone (rules shared with other fields, such as "non_communique", blank the value instead)."""
+    codes = []
+    for rule in RULES.values():
+        fields = {f.strip() for f in rule.field.split(",")}
+        if rule.kind == "signalement" and "montant" in fields and all(f.startswith("montant") for f in fields):
+            codes.append(rule.code)
+    return tuple(sorted(codes))
+
+
+def signalement_codes() -> tuple[str, ...]:
+    return tuple(sorted(code for code, rule in RULES.items() if rule.kind == "signalement"))
+
+
+def _lit(value) -> str:
+    """A SQL literal for a constant of the code (never for user input)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    return repr(float(value))
+
+
+def _list(values) -> str:
+    return "[" + ", ".join(_lit(v) for v in values) + "]"
+
+
+def _dated(code: str, date_expr: str) -> str:
+    """CASE expression giving the value of threshold `code` in force on `date_expr` (from seuils.SEUILS)."""
+    rows = [s for s in seuils.SEUILS if s.code == code]
+    whens = " ".join(
+        f"WHEN {date_expr} BETWEEN {_lit(s.valid_from)} AND {_lit(s.valid_to or FAR_FUTURE)} THEN {_lit(s.amount)}"
+        for s in rows
+    )
+    return f"(CASE {whens} END)"
+
+
+def eu_threshold_expr(buyer_kind: str = "commune", alias: str = "c") -> str:
+    """EU threshold of each contract on its notification date: works (CPV division 45) and concessions use
+    the works threshold, other contracts that of the buyer's kind (State or local authorities)."""
+    day = f"coalesce({alias}.date_notification, current_date)"
+    supplies = "ue_etat" if buyer_kind in seuils._STATE_KINDS else "ue_collectivites"
+    return (
+        f"(CASE WHEN starts_with({alias}.code_cpv, '45') OR {alias}.type_contrat = 'concession' "
+        f"THEN {_dated('ue_travaux', day)} ELSE {_dated(supplies, day)} END)"
+    )
+
+
+def modification_threshold_expr(alias: str = "c") -> str:
+    day = f"coalesce({alias}.date_notification, current_date)"
+    return (
+        f"(CASE WHEN starts_with({alias}.code_cpv, '45') THEN {_dated('modification_travaux', day)} "
+        f"ELSE {_dated('modification_fournitures_services', day)} END)"
+    )
+
+
+def _flags(buyer_kind: str) -> str:
+    """Per-contract boolean columns shared by every aggregate and drill-down."""
+    anomalies = _list(amount_anomaly_codes())
+    social_yes = _list([v for kinds in SOCIAL_KINDS.values() for v in kinds])
+    env_yes = _list([v for kinds in ENV_KINDS.values() for v in kinds])
+    delay = seuils.PUBLICATION_DELAY_MONTHS
+    cols = {
+        "montant_ok": f"c.montant IS NOT NULL AND NOT list_has_any(coalesce(c.qualite, []), {anomalies})",
+        "montant_anomalie": f"c.montant IS NOT NULL AND list_has_any(coalesce(c.qualite, []), {anomalies})",
+        "soc_renseigne": "len(coalesce(c.considerations_sociales, [])) > 0",
+        "soc": f"list_has_any(coalesce(c.considerations_sociales, []), {social_yes})",
+        "env_renseigne": "len(coalesce(c.considerations_environnementales, [])) > 0",
+        "env": f"list_has_any(coalesce(c.considerations_environnementales, []), {env_yes})",
+        "publication_tardive": (f"c.date_publication_donnees > c.date_notification + INTERVAL {int(delay)} MONTH"),
+        "art35": (
+            f"c.date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT list_has_any("
+            f"coalesce(c.considerations_environnementales, []), {env_yes})"
+        ),
+        "seuil_ue": eu_threshold_expr(buyer_kind),
+    }
+    for kind, values in SOCIAL_KINDS.items():
+        cols[f"soc_{kind}"] = f"list_has_any(coalesce(c.considerations_sociales, []), {_list(values)})"
+    for kind, values in ENV_KINDS.items():
+        cols[f"env_{kind}"] = f"list_has_any(coalesce(c.considerations_environnementales, []), {_list(values)})"
+    return cols
+
+
+def _base_cte(filters: Filters, buyer_kind: str) -> tuple[str, list]:
+    where, params = to_where(filters, "c")
+    inner = ",\n  ".join(f"({expr}) AS {name}" for name, expr in _flags(buyer_kind).items())
+    # Only a trustworthy amount (no anomaly flag) is compared with the EU threshold.
+    sql = (
+        f"WITH b0 AS (SELECT c.*, {inner} FROM contrats c WHERE {where}),\n"  # noqa: S608 (bound values)
+        "b AS (SELECT *, coalesce(montant_ok AND montant >= seuil_ue AND NOT soc, FALSE) AS ue_sans_social FROM b0)"
+    )
+    return sql, params
+
+
+# Drill-down: a figure links to the list of the contracts behind it (name → condition over `b`).
+DRILLS = {
+    "tous": ("Tous les contrats", "TRUE"),
+    "montant_anomalie": ("Montant signalé comme anomalie (exclu des sommes)", "montant_anomalie"),
+    "sociale": ("Avec une considération sociale", "soc"),
+    "sans_sociale": ("Sans considération sociale déclarée", "soc_renseigne AND NOT soc"),
+    "environnementale": ("Avec une considération environnementale", "env"),
+    "sans_environnementale": ("Sans considération environnementale déclarée", "env_renseigne AND NOT env"),
+    "innovant": ("Marchés innovants", "marche_innovant"),
+    "art35": ("Loi Climat et Résilience, art. 35 : à vérifier", "art35"),
+    "ue_sans_social": ("Au-dessus du seuil européen sans considération sociale", "ue_sans_social"),
+    "publication_tardive": ("Publiés plus de deux mois après la notification", "publication_tardive"),
+    "offre_unique": ("Une seule offre reçue", "offres_recues = 1"),
+    "sans_publicite": ("Sans publicité ni mise en concurrence", f"procedure = {_lit(SANS_PUBLICITE)}"),
+    "procedure_adaptee": ("Procédures adaptées", f"procedure = {_lit(PROCEDURE_ADAPTEE)}"),
+    "groupement": ("Attribués à un groupement", f"type_groupement_operateurs <> {_lit(PAS_DE_GROUPEMENT)}"),
+    "sous_traitance": ("Sous-traitance déclarée", "sous_traitance_declaree"),
+    "avance": ("Avance attribuée", "attribution_avance"),
+    "modifies": ("Modifiés", "coalesce(nb_modifications, 0) > 0"),
+}
+
+
+def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
+    """Every headline count of the cockpit in one aggregate."""
+    base, params = _base_cte(filters, buyer_kind)
+    m = "CASE WHEN montant_ok THEN montant END"
+    sums = [
+        f"sum({m}) FILTER (WHERE {name}) AS montant_{name}"
+        for name in ("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35")
+    ]
+    counts = [
+        f"count(*) FILTER (WHERE {name}) AS n_{name}"
+        for name in (
+            "soc",
+            "env",
+            "soc_renseigne",
+            "env_renseigne",
+            "soc_clause",
+            "soc_critere",
+            "soc_reserve",
+            "env_clause",
+            "env_critere",
+            "art35",
+            "ue_sans_social",
+            "publication_tardive",
+            "montant_ok",
+            "montant_anomalie",
+        )
+    ]
+    sql = f"""{base}
+SELECT
+  count(*) AS n,
+  sum({m}) AS montant_total,
+  median({m}) AS montant_median,
+  {", ".join(counts)},
+  {", ".join(sums)},
+  count(*) FILTER (WHERE date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)}) AS n_apres_art35,
+  count(*) FILTER (WHERE montant_ok AND montant >= seuil_ue) AS n_au_dessus_ue,
+  count(*) FILTER (WHERE date_notification IS NOT NULL AND date_publication_donnees IS NOT NULL) AS n_dates,
+  count(marche_innovant) AS n_innovant_renseigne,
+  count(*) FILTER (WHERE marche_innovant) AS n_innovant,
+  count(offres_recues) AS n_offres_renseigne,
+  avg(offres_recues) AS offres_moyenne,
+  count(*) FILTER (WHERE offres_recues = 1) AS n_offre_unique,
+  count(procedure) AS n_procedure_renseigne,
+  count(*) FILTER (WHERE procedure = {_lit(SANS_PUBLICITE)}) AS n_sans_publicite,
+  count(*) FILTER (WHERE procedure = {_lit(PROCEDURE_ADAPTEE)}) AS n_procedure_adaptee,
+  count(type_groupement_operateurs) AS n_groupement_renseigne,
+  count(*) FILTER (WHERE type_groupement_operateurs <> {_lit(PAS_DE_GROUPEMENT)}) AS n_groupement,
+  count(sous_traitance_declaree) AS n_sous_traitance_renseigne,
+  count(*) FILTER (WHERE sous_traitance_declaree) AS n_sous_traitance,
+  count(attribution_avance) AS n_avance_renseigne,
+  count(*) FILTER (WHERE attribution_avance) AS n_avance,
+  count(*) FILTER (WHERE coalesce(nb_modifications, 0) > 0) AS n_modifies,
+  count(*) FILTER (WHERE list_has_any(coalesce(qualite, []), {_list(signalement_codes())})) AS n_signalement
+FROM b"""  # noqa: S608 (only fixed fragments and literals of the code; filter values are bound)
+    return sql, params
+
+
+DIMENSIONS = {
+    "annee": ("Année de notification", "CAST(year(date_notification) AS VARCHAR)"),
+    "procedure": ("Procédure", "procedure"),
+    "nature": ("Nature", "nature"),
+    "division": ("Division CPV", "left(code_cpv, 2)"),
+}
+
+
+def breakdown_sql(filters: Filters, dimension: str, buyer_kind: str = "commune") -> tuple[str, list]:
+    """Counts, amounts and responsible-purchasing counts per value of a whitelisted dimension."""
+    _label, expr = DIMENSIONS[dimension]
+    base, params = _base_cte(filters, buyer_kind)
+    m = "CASE WHEN montant_ok THEN montant END"
+    sql = f"""{base}
+SELECT {expr} AS valeur, count(*) AS n, sum({m}) AS montant_total, count(*) FILTER (WHERE montant_anomalie) AS n_montant_anomalie,
+  count(*) FILTER (WHERE soc) AS n_soc, count(*) FILTER (WHERE soc_renseigne) AS n_soc_renseigne,
+  count(*) FILTER (WHERE env) AS n_env, count(*) FILTER (WHERE env_renseigne) AS n_env_renseigne,
+  count(*) FILTER (WHERE offres_recues = 1) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne
+FROM b GROUP BY 1 ORDER BY 1 NULLS LAST"""  # noqa: S608
+    return sql, params
+
+
+def _first_titulaires() -> str:
+    # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its mandataire.
+    return (
+        "(SELECT contrat_uid, titulaire_id, titulaire_nom FROM titulaires WHERE modification_id IS NULL AND rang = 0)"
+    )
+
+
+def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
+    """Top suppliers by trustworthy amount, with their share, and the concentration totals in each row."""
+    base, params = _base_cte(filters, "commune")
+    sql = f"""{base},
+s AS (
+  SELECT t.titulaire_id, any_value(t.titulaire_nom) AS titulaire_nom, count(*) AS n,
+         coalesce(sum(CASE WHEN b.montant_ok THEN b.montant END), 0) AS montant
+  FROM b JOIN {_first_titulaires()} t USING (contrat_uid)
+  WHERE t.titulaire_id IS NOT NULL GROUP BY t.titulaire_id
+),
+tot AS (SELECT sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s),
+h AS (
+  SELECT sum(power(s.n / tot.n_total, 2)) AS hhi_nombre,
+         sum(power(s.montant / nullif(tot.montant_total, 0), 2)) AS hhi_montant
+  FROM s, tot
+)
+SELECT s.*, tot.n_total, tot.montant_total, tot.nb_titulaires, h.hhi_nombre, h.hhi_montant
+FROM s, tot, h ORDER BY s.montant DESC, s.n DESC, s.titulaire_id LIMIT {int(limit)}"""  # noqa: S608
+    return sql, params
+
+
+def concentration_by_division_sql(filters: Filters, limit: int = 30) -> tuple[str, list]:
+    """HHI (by amount) of suppliers per CPV division, for the divisions with the most contracts."""
+    base, params = _base_cte(filters, "commune")
+    sql = f"""{base},
+s AS (
+  SELECT left(b.code_cpv, 2) AS division, t.titulaire_id, count(*) AS n,
+         coalesce(sum(CASE WHEN b.montant_ok THEN b.montant END), 0) AS montant
+  FROM b JOIN {_first_titulaires()} t USING (contrat_uid)
+  WHERE t.titulaire_id IS NOT NULL AND b.code_cpv IS NOT NULL GROUP BY 1, 2
+),
+d AS (SELECT division, sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s GROUP BY 1)
+SELECT d.division, d.n_total AS n, d.montant_total, d.nb_titulaires,
+       sum(power(s.montant / nullif(d.montant_total, 0), 2)) AS hhi_montant,
+       max(s.montant) / nullif(d.montant_total, 0) AS part_premier
+FROM s JOIN d USING (division) GROUP BY d.division, d.n_total, d.montant_total, d.nb_titulaires ORDER BY d.n_total DESC, d.division LIMIT {int(limit)}"""  # noqa: S608
+    return sql, params
+
+
+def evolution_sql(filters: Filters) -> tuple[str, list]:
+    """Amount growth through modifications: the last modification that states an amount gives the new total."""
+    base, params = _base_cte(filters, "commune")
+    sql = f"""{base},
+last AS (
+  SELECT contrat_uid, arg_max(montant, rang) AS montant_final
+  FROM modifications WHERE montant IS NOT NULL GROUP BY contrat_uid
+),
+e AS (
+  SELECT b.contrat_uid, b.montant AS montant_initial, last.montant_final, {modification_threshold_expr("b")} AS seuil
+  FROM b JOIN last USING (contrat_uid) WHERE b.montant_ok AND b.montant > 0
+)
+SELECT count(*) AS n_avec_montant_modifie, sum(montant_initial) AS montant_initial, sum(montant_final) AS montant_final,
+       count(*) FILTER (WHERE (montant_final - montant_initial) / montant_initial > seuil) AS n_a_verifier
+FROM e"""  # noqa: S608
+    return sql, params
+
+
+def flags_sql(filters: Filters) -> tuple[str, list]:
+    """Number of contracts carrying each quality rule code."""
+    where, params = to_where(filters, "c")
+    sql = f"""SELECT code, count(*) AS n FROM (
+  SELECT unnest(list_distinct(c.qualite)) AS code FROM contrats c WHERE {where}
+) GROUP BY code ORDER BY n DESC, code"""  # noqa: S608
+    return sql, params
+
+
+CONTRACT_COLUMNS = (
+    "contrat_uid",
+    "id",
+    "acheteur_id",
+    "acheteur_nom",
+    "objet",
+    "code_cpv",
+    "nature",
+    "procedure",
+    "date_notification",
+    "date_publication_donnees",
+    "montant",
+    "offres_recues",
+    "considerations_sociales",
+    "considerations_environnementales",
+    "nb_modifications",
+    "qualite",
+)
+
+
+def contracts_sql(
+    filters: Filters, drill: str = "tous", *, buyer_kind: str = "commune", limit: int = 50, offset: int = 0
+) -> tuple[str, list]:
+    """The contracts behind a figure (a DRILLS key), most recent first, plus the matching total."""
+    _label, condition = DRILLS[drill]
+    base, params = _base_cte(filters, buyer_kind)
+    cols = ", ".join(CONTRACT_COLUMNS)
+    sql = f"""{base}
+SELECT {cols}, CASE WHEN montant_ok THEN FALSE ELSE montant IS NOT NULL END AS montant_exclu,
+       count(*) OVER () AS total
+FROM b WHERE ({condition})
+ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}"""  # noqa: S608
+    return sql, params
+
+
+def modifications_to_check_sql(filters: Filters, limit: int = 200) -> tuple[str, list]:
+    """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier")."""
+    base, params = _base_cte(filters, "commune")
+    sql = f"""{base},
+last AS (
+  SELECT contrat_uid, arg_max(montant, rang) AS montant_final
+  FROM modifications WHERE montant IS NOT NULL GROUP BY contrat_uid
+)
+SELECT b.contrat_uid, b.id, b.acheteur_id, b.objet, b.code_cpv, b.date_notification, b.montant AS montant_initial,
+       last.montant_final, (last.montant_final - b.montant) / b.montant AS hausse,
+       {modification_threshold_expr("b")} AS seuil
+FROM b JOIN last USING (contrat_uid)
+WHERE b.montant_ok AND b.montant > 0
+  AND (last.montant_final - b.montant) / b.montant > {modification_threshold_expr("b")}
+ORDER BY hausse DESC LIMIT {int(limit)}"""  # noqa: S608
+    return sql, params
+
+
+def peers_sql(filters: Filters, siret_to_org: dict[str, int]) -> tuple[str, list]:
+    """The headline counts per organisation of a peer list (SIRET → organisation id)."""
+    if not siret_to_org:
+        return "SELECT NULL AS org WHERE FALSE", []
+    peers_filters = filters.with_changes(perimetre="national", sirets=None, acheteur="")
+    base, params = _base_cte(peers_filters, "commune")
+    values = ", ".join("(?, ?)" for _ in siret_to_org)
+    for siret, org in siret_to_org.items():
+        params.append(siret)
+        params.append(org)
+    sql = f"""{base},
+p(siret, org) AS (VALUES {values})
+SELECT p.org, count(*) AS n, sum(CASE WHEN montant_ok THEN montant END) AS montant_total,
+  count(*) FILTER (WHERE soc) AS n_soc, count(*) FILTER (WHERE soc_renseigne) AS n_soc_renseigne,
+  count(*) FILTER (WHERE env) AS n_env, count(*) FILTER (WHERE env_renseigne) AS n_env_renseigne,
+  count(*) FILTER (WHERE offres_recues = 1) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne,
+  avg(offres_recues) AS offres_moyenne,
+  count(*) FILTER (WHERE publication_tardive) AS n_publication_tardive,
+  count(*) FILTER (WHERE date_notification IS NOT NULL AND date_publication_donnees IS NOT NULL) AS n_dates
+FROM b JOIN p ON b.acheteur_id = p.siret GROUP BY p.org"""  # noqa: S608
+    return sql, params
