@@ -1,0 +1,283 @@
+"""The explorer's full-text index (BM25 over contract objects) and its light contract table, per store generation.
+
+Built from `contrats.parquet` (+ `titulaires.parquet`) of a DECP store generation into four files written next
+to them, so the store's atomic generation swap covers the index too (docs/decisions/0003-recherche-plein-texte.md):
+    explorer_docs.parquet      one row per contract (doc = row number): the columns the explorer lists and ranks on
+    explorer_terms.parquet     term, df (number of contracts containing it), start (offset in postings)
+    explorer_postings.parquet  (term_id, doc, tf) sorted by term_id then doc
+    explorer_index.json        version, counts, average object length, build time and sizes
+Until the pipeline calls `build_index` before publishing, `load()` builds it lazily into
+PILOTE_DATA_DIR/explorer/<generation id>/ on first use. Lookup = slicing the postings of each query term
+(contiguous rows), so a query costs about the size of its posting lists, never a scan of the objects.
+"""
+
+import fcntl
+import json
+import math
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pilote.decp import store
+from pilote.decp.cleaning.rules import RULES
+from pilote.explorer import text
+from pilote.explorer.geo import with_geography
+
+
+INDEX_VERSION = "1"
+FILES = ("explorer_docs.parquet", "explorer_terms.parquet", "explorer_postings.parquet", "explorer_index.json")
+# BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
+K1, B = 1.2, 0.75
+# Amount flags that make an amount unusable for price references (cleaning rules of kind "signalement").
+AMOUNT_ANOMALIES = tuple(
+    code for code, rule in RULES.items() if rule.kind == "signalement" and "montant" in rule.field.split(", ")
+)
+NO_CONSIDERATION = ("Pas de considération sociale", "Pas de considération environnementale")
+
+DOC_COLUMNS = [
+    "contrat_uid",
+    "type_contrat",
+    "objet",
+    "acheteur_id",
+    "acheteur_nom",
+    "nature",
+    "code_cpv",
+    "procedure",
+    "date_notification",
+    "montant",
+    "duree_mois",
+    "offres_recues",
+    "lieu_execution_code",
+    "lieu_execution_type_code",
+    "lieu_execution_nom",
+    "considerations_sociales",
+    "considerations_environnementales",
+    "qualite",
+]
+
+
+def _docs_frame(generation_dir: Path) -> pl.DataFrame:
+    contrats = pl.scan_parquet(generation_dir / "contrats.parquet").select(DOC_COLUMNS)
+    tit_path = generation_dir / "titulaires.parquet"
+    titulaires = (
+        pl.scan_parquet(tit_path)
+        .filter(pl.col("modification_id").is_null())
+        .sort("contrat_uid", "rang")
+        .group_by("contrat_uid", maintain_order=True)
+        .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
+    )
+    c = pl.col
+    real = lambda col, none: c(col).list.set_difference(pl.lit([none]))  # noqa: E731 - local shorthand
+    docs = (
+        with_geography(contrats)
+        .join(titulaires, on="contrat_uid", how="left")
+        .with_columns(
+            (real("considerations_sociales", NO_CONSIDERATION[0]).list.len() > 0).fill_null(False).alias("social"),
+            (real("considerations_environnementales", NO_CONSIDERATION[1]).list.len() > 0)
+            .fill_null(False)
+            .alias("environnemental"),
+            (c("montant").is_null() | c("qualite").list.eval(pl.element().is_in(AMOUNT_ANOMALIES)).list.any())
+            .fill_null(False)
+            .alias("montant_anomalie"),
+            c("code_cpv").str.slice(0, 4).alias("cpv_classe"),
+        )
+        .drop("qualite", "lieu_execution_type_code")
+        .sort("date_notification", "contrat_uid", descending=[True, False], nulls_last=True)
+        .collect()
+    )
+    return docs.with_row_index("doc")
+
+
+def _postings(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+    """(terms, postings, doclen): vectorised tokenising, Python only once per distinct word."""
+    words = (
+        docs.lazy()
+        .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
+        .explode("w")
+        .drop_nulls("w")
+        .collect()
+    )
+    vocab = words["w"].unique().to_list()
+    mapping = pl.DataFrame(
+        {"w": vocab, "term": [text.term(w) for w in vocab]}, schema={"w": pl.String, "term": pl.String}
+    )
+    tokens = words.join(mapping, on="w", how="left").drop_nulls("term")
+    doclen = (
+        tokens.group_by("doc").len().join(docs.select("doc"), on="doc", how="right").sort("doc")["len"].fill_null(0)
+    )
+    counts = tokens.group_by("term", "doc").agg(pl.len().cast(pl.UInt16).alias("tf"))
+    terms = (
+        counts.group_by("term")
+        .agg(pl.len().cast(pl.UInt32).alias("df"))
+        .sort("term")
+        .with_row_index("term_id")
+        .with_columns((pl.col("df").cum_sum() - pl.col("df")).cast(pl.UInt64).alias("start"))
+    )
+    postings = (
+        counts.join(terms.select("term", "term_id"), on="term")
+        .select("term_id", pl.col("doc").cast(pl.UInt32), "tf")
+        .sort("term_id", "doc")
+    )
+    return terms, postings, doclen.cast(pl.UInt16)
+
+
+def build_index(generation_dir: Path) -> None:
+    """Build the explorer index of a store generation into that directory (called before the generation is
+    published; also used for the lazy cache). Overwrites previous explorer files there."""
+    generation_dir = Path(generation_dir)
+    started = time.monotonic()
+    docs = _docs_frame(generation_dir)
+    terms, postings, doclen = _postings(docs)
+    docs = docs.with_columns(doclen.alias("doclen"))
+    docs.write_parquet(generation_dir / "explorer_docs.parquet", compression="zstd")
+    terms.write_parquet(generation_dir / "explorer_terms.parquet", compression="zstd")
+    postings.write_parquet(generation_dir / "explorer_postings.parquet", compression="zstd")
+    meta = {
+        "version": INDEX_VERSION,
+        "contrats": docs.height,
+        "termes": terms.height,
+        "postings": postings.height,
+        "longueur_moyenne": float(doclen.mean() or 0.0),
+        "secondes": round(time.monotonic() - started, 3),
+        "octets": sum((generation_dir / f).stat().st_size for f in FILES[:3]),
+    }
+    (generation_dir / "explorer_index.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+@dataclass
+class Index:
+    """A loaded index: the light contract table and the posting lists, held in memory by the web process."""
+
+    generation: str
+    directory: Path
+    docs: pl.DataFrame
+    postings: pl.DataFrame
+    terms: dict  # term -> (term_id, df, start)
+    avgdl: float
+    meta: dict
+
+    @property
+    def size(self) -> int:
+        return self.docs.height
+
+    def known(self, query_terms: list[str]) -> list[str]:
+        return [t for t in query_terms if t in self.terms]
+
+    def match(self, query_terms: list[str], *, require_all: bool = True) -> pl.DataFrame:
+        """Contracts matching the terms with their BM25 score: columns doc, score, hits (distinct terms found).
+        require_all=True keeps only contracts containing every term (an unknown term then matches nothing)."""
+        empty = pl.DataFrame(schema={"doc": pl.UInt32, "score": pl.Float64, "hits": pl.UInt32})
+        query_terms = list(dict.fromkeys(query_terms))
+        found = self.known(query_terms)
+        if not found or (require_all and len(found) < len(query_terms)):
+            return empty
+        n = self.size
+        parts = []
+        for t in found:
+            _term_id, df, start = self.terms[t]
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            parts.append(self.postings.slice(start, df).select("doc", "tf").with_columns(pl.lit(idf).alias("idf")))
+        hits = pl.concat(parts)
+        dl = self.docs["doclen"].gather(hits["doc"]).cast(pl.Float64)
+        tf = hits["tf"].cast(pl.Float64)
+        norm = K1 * (1 - B + B * dl / (self.avgdl or 1.0))
+        scored = hits.with_columns((pl.col("idf") * tf * (K1 + 1) / (tf + norm)).alias("score"))
+        out = scored.group_by("doc").agg(pl.col("score").sum(), pl.len().cast(pl.UInt32).alias("hits"))
+        if require_all:
+            out = out.filter(pl.col("hits") == len(found))
+        return out
+
+
+_LOCK = threading.Lock()
+_LOADED: dict[str, Index] = {}
+
+
+def _cache_dir(data_dir, generation: str) -> Path:
+    return store.data_dir_or_default(data_dir) / "explorer" / generation
+
+
+def _ensure_built(generation_dir: Path, data_dir, generation: str) -> Path:
+    """Directory holding the index files of this generation: the generation itself, or the lazy cache."""
+    if _complete(generation_dir):
+        return generation_dir
+    cache = _cache_dir(data_dir, generation)
+    if _complete(cache):
+        return cache
+    base = cache.parent
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # another process may be building the same generation: wait for it
+        try:
+            if _complete(cache):
+                return cache
+            tmp = base / f".tmp-{generation}-{os.getpid()}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
+            for name in ("contrats.parquet", "titulaires.parquet"):
+                os.symlink(generation_dir / name, tmp / name)
+            build_index(tmp)
+            for name in ("contrats.parquet", "titulaires.parquet"):
+                (tmp / name).unlink()
+            os.rename(tmp, cache)
+            for old in base.iterdir():  # caches of older generations are useless once a new one is current
+                if old.is_dir() and old.name != generation and not old.name.startswith(".tmp-"):
+                    shutil.rmtree(old, ignore_errors=True)
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    return cache
+
+
+def _complete(directory: Path) -> bool:
+    meta = directory / "explorer_index.json"
+    if not all((directory / f).exists() for f in FILES):
+        return False
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("version") == INDEX_VERSION
+    except (OSError, ValueError):
+        return False
+
+
+def load(data_dir=None) -> Index | None:
+    """The index of the current store generation (built if missing, loaded once per process), or None when
+    nothing was imported yet."""
+    generation_dir = store.current_generation_dir(data_dir)
+    if generation_dir is None:
+        return None
+    generation = generation_dir.name
+    key = f"{store.data_dir_or_default(data_dir)}:{generation}"
+    index = _LOADED.get(key)
+    if index is not None:
+        return index
+    with _LOCK:
+        index = _LOADED.get(key)
+        if index is None:
+            directory = _ensure_built(generation_dir, data_dir, generation)
+            index = _read(directory, generation)
+            _LOADED.clear()  # keep only the current generation in memory
+            _LOADED[key] = index
+    return index
+
+
+def _read(directory: Path, generation: str) -> Index:
+    meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
+    terms_df = pl.read_parquet(directory / "explorer_terms.parquet")
+    terms = {
+        t: (tid, df, start)
+        for t, tid, df, start in zip(
+            terms_df["term"], terms_df["term_id"], terms_df["df"], terms_df["start"], strict=True
+        )
+    }
+    return Index(
+        generation=generation,
+        directory=directory,
+        docs=pl.read_parquet(directory / "explorer_docs.parquet"),
+        postings=pl.read_parquet(directory / "explorer_postings.parquet"),
+        terms=terms,
+        avgdl=meta["longueur_moyenne"],
+        meta=meta,
+    )

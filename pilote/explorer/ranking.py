@@ -1,0 +1,137 @@
+"""Similar contracts: ranking of national contracts against a described need (docs/explorer-ranking.md).
+
+score = 0.55 × text + 0.25 × CPV + 0.10 × amount + 0.10 × geography, each signal in [0, 1]:
+- text: BM25 of the need's object terms (any term), divided by the best candidate's BM25;
+- CPV: depth of the common prefix with the need's code (category 5+ digits 1.0, class 4: 0.8, group 3: 0.5,
+  division 2: 0.25). Without a code, the code is *inferred* from the best text matches (weighted vote of the
+  CPV classes of the top 30) and used at half weight;
+- amount: 1 − |log10(amount / need amount)| (0 beyond a factor 10; anomalous amounts get 0);
+- geography: same département 1, same région 0.5.
+Candidates are the text matches (best 3,000 by BM25) and the most recent 3,000 contracts of the CPV class.
+"""
+
+from collections import Counter
+
+import polars as pl
+
+from pilote.explorer import text
+from pilote.explorer.geo import departements
+from pilote.explorer.index import Index
+
+
+W_TEXT, W_CPV, W_AMOUNT, W_GEO = 0.55, 0.25, 0.10, 0.10
+MAX_TEXT_CANDIDATES = 3000
+MAX_CPV_CANDIDATES = 3000
+
+
+def clean_cpv(code: str | None) -> str | None:
+    """8 digits from a CPV code as typed ("45233140-2", "4523 3140"), or None."""
+    if not code:
+        return None
+    digits = "".join(ch for ch in str(code).split("-")[0] if ch.isdigit())
+    return digits[:8].ljust(8, "0") if len(digits) >= 2 else None
+
+
+def cpv_prefix(code: str) -> str:
+    """The significant prefix of a CPV code (trailing zeros of the hierarchy removed, at least 2 digits)."""
+    return code.rstrip("0")[:8].ljust(2, "0")
+
+
+def region_of(departement: str | None) -> str | None:
+    if not departement:
+        return None
+    df = departements().filter(pl.col("departement_code") == departement)
+    return df["region_code"][0] if df.height else None
+
+
+def infer_cpv_class(index: Index, text_hits: pl.DataFrame, top: int = 30) -> tuple[str | None, float]:
+    """Most likely CPV class (4 digits) of a need from its best text matches, with the vote's share."""
+    if text_hits.height == 0:
+        return None, 0.0
+    best = text_hits.sort("score", descending=True).head(top)
+    classes = index.docs["cpv_classe"].gather(best["doc"]).to_list()
+    votes = Counter()
+    for cls, score in zip(classes, best["score"].to_list(), strict=True):
+        if cls:
+            votes[cls] += score
+    if not votes:
+        return None, 0.0
+    cls, weight = votes.most_common(1)[0]
+    return cls, weight / sum(votes.values())
+
+
+def rank(
+    index: Index,
+    *,
+    objet: str | None,
+    code_cpv: str | None = None,
+    montant: float | None = None,
+    departement: str | None = None,
+    exclude: set[str] | frozenset = frozenset(),
+    limit: int = 10,
+    use_amount: bool = True,
+) -> pl.DataFrame:
+    """Ranked comparable contracts: the index's docs columns plus score and its parts (s_text, s_cpv, s_amount,
+    s_geo). Empty frame when nothing is comparable (no known word and no CPV)."""
+    docs = index.docs
+    terms = text.query_terms(objet)
+    text_hits = index.match(terms, require_all=False) if terms else None
+    code = clean_cpv(code_cpv)
+    cpv_weight = W_CPV
+    if code is None and text_hits is not None:
+        inferred, _share = infer_cpv_class(index, text_hits)
+        code = inferred.ljust(8, "0") if inferred else None
+        cpv_weight = W_CPV / 2
+    parts = []
+    if text_hits is not None and text_hits.height:
+        top = text_hits.sort("score", descending=True).head(MAX_TEXT_CANDIDATES)
+        best = top["score"][0] or 1.0
+        parts.append(top.select("doc", (pl.col("score") / best).alias("s_text")))
+    if code is not None:
+        cls = code[:4]
+        same = docs.filter(pl.col("cpv_classe") == cls).head(MAX_CPV_CANDIDATES).select("doc")
+        parts.append(same.with_columns(pl.lit(0.0).alias("s_text")))
+    if not parts:
+        return docs.head(0).with_columns(
+            *(pl.lit(0.0).alias(c) for c in ("score", "s_text", "s_cpv", "s_amount", "s_geo"))
+        )
+    cands = pl.concat(parts).group_by("doc").agg(pl.col("s_text").max())
+    rows = cands.join(docs, on="doc", how="inner")
+    if exclude:
+        rows = rows.filter(~pl.col("contrat_uid").is_in(list(exclude)))
+    c = pl.col
+    if code is not None:
+        common = pl.sum_horizontal(
+            *[(c("code_cpv").str.slice(0, n) == code[:n]).cast(pl.Int8) for n in range(2, 6)]
+        ).fill_null(0)
+        s_cpv = (
+            pl.when(common >= 4)
+            .then(1.0)
+            .when(common == 3)
+            .then(0.8)
+            .when(common == 2)
+            .then(0.5)
+            .when(common == 1)
+            .then(0.25)
+            .otherwise(0.0)
+        )
+    else:
+        s_cpv = pl.lit(0.0)
+    if use_amount and montant and montant > 0:
+        ratio = (c("montant") / montant).log10().abs()
+        s_amount = pl.when(c("montant_anomalie") | c("montant").is_null() | (c("montant") <= 0)).then(0.0)
+        s_amount = s_amount.otherwise((1 - ratio).clip(0.0, 1.0))
+    else:
+        s_amount = pl.lit(0.0)
+    region = region_of(departement)
+    s_geo = (
+        pl.when(c("departement") == departement).then(1.0).when(c("region") == region).then(0.5).otherwise(0.0)
+        if departement
+        else pl.lit(0.0)
+    )
+    rows = rows.with_columns(
+        s_cpv.alias("s_cpv"), s_amount.fill_null(0.0).alias("s_amount"), s_geo.fill_null(0.0).alias("s_geo")
+    ).with_columns(
+        (W_TEXT * c("s_text") + cpv_weight * c("s_cpv") + W_AMOUNT * c("s_amount") + W_GEO * c("s_geo")).alias("score")
+    )
+    return rows.sort(["score", "date_notification"], descending=True, nulls_last=True).head(limit)

@@ -1,0 +1,148 @@
+"""French text normalisation for the explorer's full-text index: tokens, Snowball stems, accent folding.
+
+The same function turns contract objects (at index time) and user queries (at search time) into terms, so that
+"Restauration Scolaire", "restaurations scolaires" and "RESTAURATION SCOLAIRE" all become `restaur scolair`.
+Order matters: the French Snowball stemmer expects accented words, so we lowercase, stem, *then* fold accents
+("écoles" → "écol" → "ecol"; a query typed without accents, "ecoles", reaches the same "ecol").
+See docs/decisions/0003-recherche-plein-texte.md.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+
+# Words that carry no meaning for a search on contract objects (French articles, prepositions, conjunctions,
+# pronouns; Snowball's French stop list, trimmed). Compared after lowercasing and accent folding.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "et",
+        "eux",
+        "il",
+        "ils",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "l",
+        "m",
+        "ma",
+        "mais",
+        "me",
+        "meme",
+        "mes",
+        "moi",
+        "mon",
+        "n",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "s",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+        "c",
+        "j",
+        "ete",
+        "etre",
+        "ayant",
+        "avoir",
+        "est",
+        "sont",
+        "selon",
+        "sans",
+        "sous",
+        "chez",
+        "entre",
+        "vers",
+        "afin",
+        "ainsi",
+    ]
+)
+
+# A token: letters (any script, accents kept) or digits, glued by apostrophes/hyphens removed beforehand.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_STEMMER = snowballstemmer.stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lowercase and remove accents (NFKD, then drop combining marks): "Étude" → "etude"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
+
+
+@lru_cache(maxsize=200_000)
+def term(word: str) -> str | None:
+    """The index term of one lowercase word, or None for a stop word or a token too short to mean anything."""
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) < 2:
+        return None
+    if folded.isdigit():
+        return folded
+    return fold(_STEMMER.stemWord(word))
+
+
+def words(text: str | None) -> list[str]:
+    """Lowercase words of a text (apostrophes split: "l'école" → ["l", "école"])."""
+    if not text:
+        return []
+    return _TOKEN.findall(text.lower())
+
+
+def terms(text: str | None) -> list[str]:
+    """Index terms of a text, in order, stop words removed (duplicates kept: they count as term frequency)."""
+    out = []
+    for word in words(text):
+        t = term(word)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def query_terms(text: str | None) -> list[str]:
+    """Distinct terms of a query, in the order typed."""
+    return list(dict.fromkeys(terms(text)))
