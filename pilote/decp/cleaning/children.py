@@ -1,0 +1,75 @@
+"""Cleaning of the child tables: titulaires, modifications and actes de sous-traitance (same rules as the
+contrats columns they mirror; each row gets its typed values, `_brut` companions and `qualite`)."""
+
+import datetime
+
+import polars as pl
+
+from pilote.decp.cleaning import enums as E
+from pilote.decp.cleaning.dates import parse_date, publication_before_notification
+from pilote.decp.cleaning.enums import clean_enum
+from pilote.decp.cleaning.frame import Group, apply_groups
+from pilote.decp.cleaning.identifiers import clean_identifiant, clean_type_identifiant
+from pilote.decp.cleaning.numbers import clean_entier, clean_montant
+from pilote.decp.cleaning.text import clean_text
+
+
+def _today() -> datetime.date:
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+def _publication_before(publication: str, notification: str) -> tuple[str, pl.Expr]:
+    return (
+        "date_publication_avant_notification",
+        publication_before_notification(pl.col(publication), pl.col(notification)),
+    )
+
+
+def clean_titulaires(raw: pl.DataFrame) -> pl.DataFrame:
+    """RAW_TITULAIRE -> type_identifiant (official value), titulaire_id (checked SIRET / per-type format),
+    titulaire_nom (repaired text), `_brut`, qualite (with `titulaire_vide` for entries without id)."""
+    c = pl.col
+    # the id rules depend on the cleaned type: type first, then the id reads the cleaned type column
+    groups = [
+        Group({"type_identifiant": clean_type_identifiant(c("type_identifiant"), c("titulaire_id"))}),
+        Group({"titulaire_id": clean_identifiant(c("titulaire_id"), c("type_identifiant"))}),
+    ]
+    if "titulaire_nom" in raw.columns:
+        groups.append(Group({"titulaire_nom": clean_text(c("titulaire_nom"))}))
+    return apply_groups(raw, groups, extra_flags=[("titulaire_vide", c("titulaire_id").is_null())])
+
+
+def clean_modifications(raw: pl.DataFrame, *, today: datetime.date | None = None) -> pl.DataFrame:
+    """RAW_MODIFICATION -> typed dates, duree_mois, montant (flagged, never changed)."""
+    c = pl.col
+    today = today or _today()
+    cleaners = {
+        "date_notification_modification": parse_date(c("date_notification_modification"), today=today),
+        "date_publication_donnees_modification": parse_date(c("date_publication_donnees_modification"), today=today),
+        "duree_mois": clean_entier(c("duree_mois"), zero_code="duree_invalide"),
+        "montant": clean_montant(c("montant")),
+    }
+    extra = [_publication_before("date_publication_donnees_modification", "date_notification_modification")]
+    return apply_groups(raw, [Group(cleaners, dedupe=False)], extra_flags=extra)
+
+
+def clean_actes(raw: pl.DataFrame, *, today: datetime.date | None = None) -> pl.DataFrame:
+    """RAW_ACTE_SOUS_TRAITANCE -> sous-traitant identifier, typed duration/amount/dates, variation_prix."""
+    c = pl.col
+    today = today or _today()
+    cleaners = {
+        "duree_mois": clean_entier(c("duree_mois"), zero_code="duree_invalide"),
+        "montant": clean_montant(c("montant")),
+        "date_notification": parse_date(c("date_notification"), today=today),
+        "date_publication_donnees": parse_date(c("date_publication_donnees"), today=today),
+        "variation_prix": clean_enum(c("variation_prix"), E.VARIATIONS_PRIX),
+    }
+    typ = clean_type_identifiant(c("sous_traitant_type_identifiant"), c("sous_traitant_id"))
+    groups = [
+        Group({"sous_traitant_type_identifiant": typ}),
+        Group({"sous_traitant_id": clean_identifiant(c("sous_traitant_id"), c("sous_traitant_type_identifiant"))}),
+        Group(cleaners, dedupe=False),
+    ]
+    return apply_groups(
+        raw, groups, extra_flags=[_publication_before("date_publication_donnees", "date_notification")]
+    )

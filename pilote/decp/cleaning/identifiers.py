@@ -1,0 +1,170 @@
+"""Identifier rules: SIRET/SIREN (whitespace, lost leading zero, Luhn, La Poste exception), identifier types
+(`typeIdentifiant` variants mapped to the 7 official values), per-type formats, and contract ids.
+
+Luhn is computed with vectorised digit slices (no Python per value). The plain-Python `luhn_ok` /
+`siret_valide` mirror them for tests and for callers outside Polars.
+"""
+
+import polars as pl
+
+from pilote.decp.cleaning.base import Cleaned, Stages, blank_to_null, changed_string
+
+
+# SIREN of La Poste: its establishments' SIRETs do not satisfy Luhn; INSEE validates them by a digit sum
+# multiple of 5 instead (documented exception, see README-format §7).
+LA_POSTE_SIREN = "356000000"
+
+TYPES_IDENTIFIANT = ("SIRET", "TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE")
+
+# Variants seen in real files (key = upper case, "_" and spaces removed) -> official 2.0.3 value.
+# "UE" is the 2019 value for EU companies, identified by their intra-community VAT number.
+_TYPE_VARIANTS = {
+    "SIRET": "SIRET",
+    "TVA": "TVA",
+    "TVAINTRACOMMUNAUTAIRE": "TVA",
+    "TVA-INTRACOMMUNAUTAIRE": "TVA",
+    "UE": "TVA",
+    "TAHITI": "TAHITI",
+    "RIDET": "RIDET",
+    "FRWF": "FRWF",
+    "FRW": "FRWF",
+    "IREP": "IREP",
+    "HORS-UE": "HORS-UE",
+    "HORSUE": "HORS-UE",
+}
+
+# Per-type formats used by the Ministry's pipeline (decp-arr2022); SIRET is checked by Luhn separately.
+_TYPE_PATTERNS = {
+    "TVA": r"^[A-Z]{2}[A-Za-z0-9]{2,13}$",
+    "TAHITI": r"^[A-Za-z0-9]{9}$",
+    "RIDET": r"^[A-Za-z0-9]{10}$",
+    "FRWF": r"^FRWF[A-Za-z0-9]{14}$",
+    "IREP": r"^[0-9]{5}[A-Za-z0-9]*$",
+    "HORS-UE": r"^[A-Z]{2}[A-Za-z0-9]{0,16}$",
+}
+
+ID_MAX_LEN = 16  # schema 2.0.3: id and idAccordCadre are 1-16 characters
+
+
+def luhn_ok(s: str) -> bool:
+    """Luhn check of a string of digits (plain Python, for tests and small uses)."""
+    if not s or not s.isdigit():
+        return False
+    total = 0
+    for k, ch in enumerate(reversed(s)):
+        d = ord(ch) - 48
+        if k % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def siret_valide(s: str) -> bool:
+    """A SIRET is valid when it has 14 digits and passes Luhn, or belongs to La Poste with a digit sum % 5 == 0."""
+    if len(s) != 14 or not s.isdigit():
+        return False
+    if s.startswith(LA_POSTE_SIREN):
+        return sum(map(int, s)) % 5 == 0
+    return luhn_ok(s)
+
+
+def _digit(s: pl.Expr, i: int) -> pl.Expr:
+    return s.str.slice(i, 1).str.to_integer(strict=False).cast(pl.Int32)
+
+
+def luhn_expr(s: pl.Expr, n: int) -> pl.Expr:
+    """Luhn check of the first n characters of s, which must be digits (null otherwise)."""
+    total = pl.lit(0, dtype=pl.Int32)
+    for i in range(n):
+        d = _digit(s, i)
+        if (n - 1 - i) % 2:  # every second digit from the right is doubled
+            d = pl.when(d > 4).then(d * 2 - 9).otherwise(d * 2)
+        total = total + d
+    return (total % 10) == 0
+
+
+def digit_sum_expr(s: pl.Expr, n: int) -> pl.Expr:
+    total = pl.lit(0, dtype=pl.Int32)
+    for i in range(n):
+        total = total + _digit(s, i)
+    return total
+
+
+def clean_type_identifiant(raw_type: pl.Expr, raw_id: pl.Expr) -> Cleaned:
+    """Map typeIdentifiant variants to the official value; an empty type with a 14-digit id is a SIRET."""
+    st = Stages(raw_type)
+    (t,) = st.add(t=blank_to_null(raw_type))
+    id_digits = raw_id.str.replace_all(r"\s", "")
+    mapped, deduced, has_id = st.add(
+        mapped=t.str.to_uppercase()
+        .str.replace_all(r"[\s_]", "")
+        .replace_strict(_TYPE_VARIANTS, default=None, return_dtype=pl.String),
+        deduced=t.is_null() & id_digits.str.contains(r"^\d{14}$"),
+        has_id=id_digits.str.len_chars().fill_null(0) > 0,
+    )
+    (value,) = st.add(value=pl.when(deduced).then(pl.lit("SIRET")).otherwise(mapped))
+    return st.done(
+        value,
+        changed_string(value, t),
+        [
+            ("type_identifiant_variante", t.is_not_null() & mapped.is_not_null() & (mapped != t)),
+            ("type_identifiant_deduit", deduced),
+            ("type_identifiant_inconnu", value.is_null() & has_id),
+        ],
+    )
+
+
+def clean_identifiant(raw_id: pl.Expr, type_clean: pl.Expr | None = None) -> Cleaned:
+    """Clean an identifier (acheteur SIRET, titulaire or sous-traitant id).
+
+    type_clean: the cleaned typeIdentifiant (a column already computed); None means the id must be a SIRET
+    (acheteur, autorité concédante). Whitespace is removed; a 13-digit SIRET whose leading zero was lost (a
+    number column in a spreadsheet) is restored when the 14-digit form passes Luhn; then the SIRET is checked:
+    SIREN (9 first digits) by Luhn, whole SIRET by Luhn, La Poste exception. An invalid SIRET is kept (it is the
+    only id we have) and flagged.
+    """
+    st = Stages(raw_id)
+    is_siret_expr = pl.lit(True) if type_clean is None else type_clean.eq("SIRET").fill_null(False)
+    s, compact, is_siret = st.add(
+        s=blank_to_null(raw_id), compact=raw_id.str.replace_all(r"\s", ""), is_siret=is_siret_expr
+    )
+    (restore,) = st.add(
+        restore=is_siret & compact.str.contains(r"^\d{13}$") & luhn_expr(pl.lit("0") + compact, 14).fill_null(False)
+    )
+    (value,) = st.add(value=pl.when(restore).then(pl.lit("0") + compact).otherwise(compact))
+    fourteen, la_poste, siren_ok, siret_luhn = st.add(
+        fourteen=value.str.contains(r"^\d{14}$").fill_null(False),
+        la_poste=value.str.starts_with(LA_POSTE_SIREN) & ((digit_sum_expr(value, 14) % 5) == 0),
+        siren_ok=luhn_expr(value, 9),
+        siret_luhn=luhn_expr(value, 14),
+    )
+    checked = is_siret & fourteen
+    flags = [
+        ("identifiant_espaces", s.is_not_null() & (compact != s)),
+        ("siret_zero_perdu", restore),
+        ("siret_format", is_siret & s.is_not_null() & ~fourteen),
+        ("siren_invalide", checked & ~siren_ok & ~la_poste),
+        ("siret_invalide", checked & siren_ok & ~siret_luhn & ~la_poste),
+    ]
+    if type_clean is not None:
+        bad = pl.lit(False)
+        for typ, pattern in _TYPE_PATTERNS.items():
+            bad = bad | (type_clean.eq(typ).fill_null(False) & ~value.str.contains(pattern).fill_null(False))
+        (bad_col,) = st.add(bad=bad)
+        flags.append(("identifiant_format", bad_col))
+    return st.done(value, changed_string(value, s), flags)
+
+
+def clean_contract_id(raw: pl.Expr) -> Cleaned:
+    """Contract id (and idAccordCadre): surrounding and inner whitespace removed (the schema forbids spaces and
+    publishers add them when re-typing ids); longer than 16 characters flagged (kept: it still identifies)."""
+    st = Stages(raw)
+    s, value = st.add(s=blank_to_null(raw), value=raw.str.replace_all(r"\s", ""))
+    return st.done(
+        value,
+        changed_string(value, s),
+        [
+            ("id_espaces", s.is_not_null() & (value != s)),
+            ("id_trop_long", value.str.len_chars() > ID_MAX_LEN),
+        ],
+    )

@@ -1,0 +1,57 @@
+"""Statistical amount outliers against peers: robust z-score of log10(montant) within the contract's peer group
+(CPV division × nature), falling back to the segment (travaux / fournitures / services) × contract type when the
+group is too small. Runs on the whole deduplicated dataset: peers only make sense nationally.
+
+Robust because amounts are heavy-tailed and polluted by sentinels: median and MAD (median absolute deviation)
+are not moved by the very values we look for. Threshold in MAD units, like decp-processing's plan (#174: 4 and 6).
+"""
+
+import polars as pl
+
+from pilote.decp.cleaning.frame import add_code
+
+
+MIN_GROUP = 30  # below this many amounts, a median is not a reference
+THRESHOLD = 4.0  # |log10(montant) - median| > THRESHOLD × MAD
+CODE = "montant_atypique"
+# Amount flags that already say the value is not the real amount: no need to add the statistical one.
+_ALREADY = ("montant_symbolique", "montant_sentinelle", "montant_excessif", "montant_faible")
+
+
+def segment_expr(cpv: pl.Expr) -> pl.Expr:
+    """Travaux (division 45), Fournitures (01-44, 48), Services (the rest), as decp-processing derives it."""
+    div = cpv.str.slice(0, 2).cast(pl.Int32, strict=False)
+    return (
+        pl.when(div == 45)
+        .then(pl.lit("Travaux"))
+        .when((div <= 44) | (div == 48))
+        .then(pl.lit("Fournitures"))
+        .when(div.is_not_null())
+        .then(pl.lit("Services"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def _robust(x: pl.Expr, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    """(|deviation| / MAD, group size) of x within groups."""
+    med = x.median().over(keys)
+    mad = (x - med).abs().median().over(keys)
+    n = x.count().over(keys)
+    dev = pl.when(mad > 0).then((x - med).abs() / mad)
+    return dev, n
+
+
+def flag_amount_outliers(
+    contrats: pl.DataFrame, *, threshold: float = THRESHOLD, min_group: int = MIN_GROUP
+) -> pl.DataFrame:
+    """Add `montant_atypique` to `qualite` of contracts whose amount is far from their peers'."""
+    c = pl.col
+    usable = (c("montant") > 1).fill_null(False)
+    x = pl.when(usable).then(c("montant").log10())
+    division = c("code_cpv").str.slice(0, 2)
+    dev1, n1 = _robust(x, [division, c("nature")])
+    dev2, n2 = _robust(x, [segment_expr(c("code_cpv")), c("type_contrat")])
+    dev = pl.when(n1 >= min_group).then(dev1).when(n2 >= min_group).then(dev2)
+    already = c("qualite").list.eval(pl.element().is_in(_ALREADY)).list.any()
+    outlier = usable & (dev > threshold).fill_null(False) & ~already
+    return add_code(contrats, outlier, CODE)

@@ -1,0 +1,348 @@
+"""The catalogue of DECP quality rules: every code that can appear in a `qualite` list (cleaning rules and the
+shape repairs reported by the readers), with a French label for buyers, its kind and the field(s) it concerns.
+
+kind "correction": the value was repaired, the raw value is kept in `<champ>_brut`.
+kind "signalement": the value is doubtful or unknowable; it is kept as is, or set to null (raw kept) when it
+cannot be a true value. Amounts are never corrected, only flagged.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    kind: str  # "correction" | "signalement"
+    field: str  # cleaned column(s) concerned, comma-separated
+
+
+C, S = "correction", "signalement"
+_ID_COLS = "acheteur_id, titulaire_id, sous_traitant_id"
+_DATE_COLS = (
+    "date_notification, date_publication_donnees, date_debut_execution, date_notification_modification, "
+    "date_publication_donnees_modification"
+)
+_ENUM_COLS = (
+    "nature, procedure, techniques, modalites_execution, ccag, type_groupement_operateurs, "
+    "lieu_execution_type_code, types_prix, forme_prix, considerations_sociales, considerations_environnementales, "
+    "variation_prix"
+)
+_TEXT_COLS = "objet, acheteur_nom, lieu_execution_nom, titulaire_nom"
+
+_RULES = [
+    # Readers (shape repairs, pilote.decp.readers)
+    Rule(
+        "forme_enveloppe",
+        "Un élément unique était écrit comme une valeur simple au lieu d'une liste (conversion XML vers JSON) : il a été remis en liste.",
+        C,
+        "techniques, modalites_execution, considerations_sociales, considerations_environnementales, types_prix",
+    ),
+    Rule(
+        "titulaires_forme",
+        "La liste des titulaires n'avait pas la forme officielle (objet au lieu de liste, chaînes, liste de listes, sans l'enveloppe « titulaire ») : elle a été relue.",
+        C,
+        "titulaire_id",
+    ),
+    Rule(
+        "champs_hors_schema",
+        "Des champs qui n'existent pas dans le format officiel (`_type`, `source`, `uid`…) ont été ignorés.",
+        C,
+        "id",
+    ),
+    # Identifiers
+    Rule("identifiant_espaces", "Des espaces dans l'identifiant (SIRET…) ont été retirés.", C, _ID_COLS),
+    Rule(
+        "siret_zero_perdu",
+        "SIRET de 13 chiffres : le zéro initial perdu (tableur) a été rétabli, le SIRET complet étant valide.",
+        C,
+        _ID_COLS,
+    ),
+    Rule(
+        "siret_format",
+        "Le SIRET n'a pas 14 chiffres : il est conservé tel quel mais ne peut pas être vérifié.",
+        S,
+        _ID_COLS,
+    ),
+    Rule(
+        "siren_invalide",
+        "Le SIREN (9 premiers chiffres du SIRET) ne respecte pas la clé de contrôle (Luhn) : probable faute de saisie.",
+        S,
+        _ID_COLS,
+    ),
+    Rule(
+        "siret_invalide",
+        "Le SIREN est valide mais le SIRET complet ne respecte pas la clé de contrôle (numéro d'établissement erroné).",
+        S,
+        _ID_COLS,
+    ),
+    Rule(
+        "identifiant_format",
+        "L'identifiant ne respecte pas le format de son type (TVA, TAHITI, RIDET, FRWF, IREP, HORS-UE).",
+        S,
+        "titulaire_id, sous_traitant_id",
+    ),
+    Rule(
+        "type_identifiant_variante",
+        "Type d'identifiant écrit autrement que la valeur officielle (« Siret », « TVA_INTRACOMMUNAUTAIRE », « HORS_UE »…) : remplacé par la valeur officielle.",
+        C,
+        "type_identifiant, sous_traitant_type_identifiant",
+    ),
+    Rule(
+        "type_identifiant_deduit",
+        "Type d'identifiant vide avec un identifiant de 14 chiffres : c'est un SIRET.",
+        C,
+        "type_identifiant, sous_traitant_type_identifiant",
+    ),
+    Rule(
+        "type_identifiant_inconnu",
+        "Type d'identifiant absent ou inconnu : l'identifiant ne peut pas être interprété.",
+        S,
+        "type_identifiant, sous_traitant_type_identifiant",
+    ),
+    Rule(
+        "titulaire_vide",
+        "Titulaire sans identifiant (entrée vide) : il ne peut pas être identifié.",
+        S,
+        "titulaire_id",
+    ),
+    Rule(
+        "titulaires_absents",
+        "Aucun titulaire identifiable pour ce contrat (liste vide, absente ou mal formée).",
+        S,
+        "titulaire_id",
+    ),
+    Rule("id_espaces", "Des espaces dans le numéro du contrat ont été retirés.", C, "id, id_accord_cadre"),
+    Rule(
+        "id_trop_long",
+        "Le numéro du contrat dépasse 16 caractères (maximum du format officiel) : conservé, à vérifier.",
+        S,
+        "id, id_accord_cadre",
+    ),
+    # CPV
+    Rule("cpv_espaces", "Des espaces dans le code CPV ont été retirés.", C, "code_cpv"),
+    Rule(
+        "cpv_cle_retiree",
+        "Le code CPV était écrit avec sa clé de contrôle (NNNNNNNN-C), vérifiée puis retirée.",
+        C,
+        "code_cpv",
+    ),
+    Rule(
+        "cpv_cle_invalide",
+        "La clé de contrôle du code CPV ne correspond pas au code : le code est conservé, à vérifier.",
+        S,
+        "code_cpv",
+    ),
+    Rule(
+        "cpv_zero_perdu",
+        "Code CPV de 7 chiffres : le zéro initial perdu a été rétabli (le code à 8 chiffres existe dans la nomenclature).",
+        C,
+        "code_cpv",
+    ),
+    Rule(
+        "cpv_invalide",
+        "Code CPV mal formé (ni 8 chiffres, ni 7 chiffres récupérables) : inutilisable, mis à vide.",
+        S,
+        "code_cpv",
+    ),
+    Rule(
+        "cpv_inconnu",
+        "Code CPV bien formé mais absent de la nomenclature CPV 2008 : conservé, à vérifier.",
+        S,
+        "code_cpv",
+    ),
+    Rule("cpv_absent", "Code CPV absent (champ obligatoire).", S, "code_cpv"),
+    # Enumerations
+    Rule(
+        "libelle_variante",
+        "Valeur écrite autrement que le libellé officiel (majuscules, accents ou apostrophes différents, trait d'union) : remplacée par le libellé officiel.",
+        C,
+        _ENUM_COLS,
+    ),
+    Rule(
+        "libelle_ancien",
+        "Libellé de procédure de l'ancien format (1.4), remplacé par le libellé actuel équivalent.",
+        C,
+        "procedure",
+    ),
+    Rule(
+        "prix_2019",
+        "Forme de prix du format 2019 (Ferme, Ferme et actualisable, Révisable) traduite en type de prix du format 2022.",
+        C,
+        "types_prix",
+    ),
+    Rule(
+        "nature_2019",
+        "Nature du format 2019 (« Accord-cadre », « Marché subséquent ») traduite dans le format 2022 : nature « Marché » avec la technique « Accord-cadre » ou la modalité « Marchés subséquents ».",
+        C,
+        "nature, techniques, modalites_execution",
+    ),
+    Rule(
+        "libelle_inconnu",
+        "Valeur hors de la liste officielle : ignorée (mise à vide), la valeur d'origine est conservée.",
+        S,
+        _ENUM_COLS,
+    ),
+    Rule(
+        "considerations_contradictoires",
+        "« Pas de considération sociale/environnementale » déclaré en même temps qu'une clause ou un critère : déclaration contradictoire.",
+        S,
+        "considerations_sociales, considerations_environnementales",
+    ),
+    Rule(
+        "non_communique",
+        "Valeur « NC » (non communiqué) à la place d'une donnée : mise à vide.",
+        S,
+        "offres_recues, duree_mois, marche_innovant, ccag, considerations_sociales, attribution_avance, sous_traitance_declaree, montant, taux_avance",
+    ),
+    # Dates
+    Rule(
+        "date_fuseau",
+        "Date écrite avec un fuseau horaire ou une heure (« 2019-04-25+02:00 ») : seule la date est gardée.",
+        C,
+        _DATE_COLS,
+    ),
+    Rule("date_jj_mm_aaaa", "Date écrite JJ/MM/AAAA, convertie.", C, _DATE_COLS),
+    Rule("date_anglaise", "Date écrite à l'anglaise (« September, 16 2021 ») : convertie.", C, _DATE_COLS),
+    Rule("date_impossible", "Année impossible (0224, 2924…) : date mise à vide.", S, _DATE_COLS),
+    Rule(
+        "date_future",
+        "Date postérieure à la date d'import : impossible pour une notification ou une publication, mise à vide.",
+        S,
+        _DATE_COLS,
+    ),
+    Rule("date_illisible", "Date illisible : mise à vide.", S, _DATE_COLS),
+    Rule(
+        "date_manquante",
+        "Date de notification ou de publication absente (champ obligatoire).",
+        S,
+        "date_notification, date_publication_donnees",
+    ),
+    Rule(
+        "date_publication_avant_notification",
+        "Données publiées avant la notification du contrat : l'une des deux dates est fausse.",
+        S,
+        "date_publication_donnees, date_notification",
+    ),
+    # Numbers
+    Rule(
+        "montant_texte",
+        "Montant écrit comme un texte (« 137 614,00 ») : lu comme un nombre, sans changer sa valeur.",
+        C,
+        "montant, montant_subvention_publique",
+    ),
+    Rule("montant_illisible", "Montant illisible : mis à vide.", S, "montant, montant_subvention_publique"),
+    Rule("montant_symbolique", "Montant de 0 ou 1 € : valeur symbolique, pas le vrai montant.", S, "montant"),
+    Rule(
+        "montant_faible",
+        "Montant inférieur à 1 000 € alors que les données essentielles concernent les contrats d'au moins 25 000 € : probable erreur d'unité.",
+        S,
+        "montant",
+    ),
+    Rule(
+        "montant_sentinelle",
+        "Montant « bouche-trou » (999 999 999, 123 456 789…) : pas le vrai montant.",
+        S,
+        "montant",
+    ),
+    Rule("montant_excessif", "Montant supérieur à 10 milliards d'euros : erreur de saisie ou d'unité.", S, "montant"),
+    Rule(
+        "montant_atypique",
+        "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier.",
+        S,
+        "montant",
+    ),
+    Rule("montant_negatif", "Montant négatif.", S, "montant_subvention_publique"),
+    Rule(
+        "entier_illisible",
+        "Nombre entier attendu mais illisible ou décimal : mis à vide.",
+        S,
+        "offres_recues, duree_mois",
+    ),
+    Rule("entier_hors_bornes", "Nombre inférieur au minimum autorisé : mis à vide.", S, "offres_recues, duree_mois"),
+    Rule(
+        "offres_recues_zero",
+        "Nombre d'offres reçues égal à 0 alors qu'un contrat a été attribué : mis à vide.",
+        S,
+        "offres_recues",
+    ),
+    Rule("duree_invalide", "Durée de 0 mois ou négative : mise à vide.", S, "duree_mois"),
+    Rule(
+        "booleen_texte",
+        "Oui/non écrit en texte (« oui », « non », « 1 », « 0 ») : converti.",
+        C,
+        "marche_innovant, attribution_avance, sous_traitance_declaree",
+    ),
+    Rule(
+        "booleen_illisible",
+        "Oui/non illisible : mis à vide.",
+        S,
+        "marche_innovant, attribution_avance, sous_traitance_declaree",
+    ),
+    Rule(
+        "taux_avance_pourcentage",
+        "Taux d'avance donné en pourcentage (5 pour 5 %) : converti en proportion (0,05).",
+        C,
+        "taux_avance",
+    ),
+    Rule(
+        "origine_pourcentage",
+        "Part d'origine donnée en pourcentage (80 pour 80 %) : convertie en proportion (0,8).",
+        C,
+        "origine_ue, origine_france",
+    ),
+    Rule(
+        "taux_hors_bornes", "Taux ou part hors de 0-100 % : mis à vide.", S, "taux_avance, origine_ue, origine_france"
+    ),
+    Rule(
+        "origine_france_superieure",
+        "Part d'origine France supérieure à la part d'origine UE (la France est dans l'UE).",
+        S,
+        "origine_ue, origine_france",
+    ),
+    Rule(
+        "nombre_texte",
+        "Nombre écrit comme un texte (virgule décimale, espaces) : lu comme un nombre.",
+        C,
+        "taux_avance, origine_ue, origine_france",
+    ),
+    Rule("nombre_illisible", "Nombre illisible : mis à vide.", S, "taux_avance, origine_ue, origine_france"),
+    # Text
+    Rule(
+        "texte_mojibake",
+        "Caractères accentués abîmés par un mauvais encodage (« rÃ©novation ») : réparés (« rénovation »).",
+        C,
+        _TEXT_COLS,
+    ),
+    Rule(
+        "texte_caracteres_perdus",
+        "Caractères accentués perdus à la source (remplacés par « � ») : impossible à réparer, texte conservé.",
+        S,
+        _TEXT_COLS,
+    ),
+    Rule(
+        "texte_html",
+        "Codes HTML dans le texte (« &#039; », « <br /> ») : remplacés par le caractère voulu.",
+        C,
+        _TEXT_COLS,
+    ),
+    Rule("texte_controle", "Caractères de contrôle invisibles retirés du texte.", C, _TEXT_COLS),
+]
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+READER_CODES = ("forme_enveloppe", "titulaires_forme", "champs_hors_schema")
+
+
+def count_rules(qualite: pl.Series | Iterable[list[str] | None]) -> dict[str, int]:
+    """Number of records carrying each rule code (a record counts once per code), most frequent first."""
+    if isinstance(qualite, pl.Series):
+        exploded = qualite.list.unique().explode().drop_nulls()
+        counts = exploded.value_counts(sort=True)
+        return {row[0]: int(row[1]) for row in counts.iter_rows()}
+    counter: Counter[str] = Counter()
+    for codes in qualite:
+        counter.update(set(codes or ()))
+    return dict(counter.most_common())
