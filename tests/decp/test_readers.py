@@ -43,7 +43,7 @@ def read(path, tmp_path, fmt=None, cleaner="identity"):
     return result, parts
 
 
-@pytest.mark.parametrize("path", REAL_2019 + [LOCAL / "ci_raw_marches.json"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*REAL_2019, LOCAL / "ci_raw_marches.json"], ids=lambda p: p.name)
 def test_real_2019_files_reconcile(path, tmp_path):
     result, parts = read(path, tmp_path)
     expected = count_records(path)
@@ -78,7 +78,8 @@ def test_official_examples_reconcile(path, tmp_path):
 def test_megalis_2022_real_file(tmp_path):
     result, parts = read(LOCAL / "decp-59920013600241-2024-07-09-01.json", tmp_path)
     contrats = parts["contrats"]
-    assert result.format == "decp-2022-json" and result.read == 5
+    assert result.format == "decp-2022-json"
+    assert result.read == 5
     assert set(contrats["acheteur_id"]) == {"59920013600241"}
     assert contrats["techniques"].to_list()[0] == ["Sans objet"]
     assert contrats["offres_recues"].to_list() == ["11"] * 5
@@ -153,7 +154,8 @@ def test_xml_names_and_safety(tmp_path):
     assert parts["contrats"]["anomalies_lecture"].to_list() == [[]]  # natural XML shapes are not anomalies
     assert parts["titulaires"]["titulaire_id"].to_list() == ["55204599900869", "81223113200034"]
     actes = parts["actes_sous_traitance"]
-    assert actes["est_modification"].to_list() == [True] and actes["montant"].to_list() == ["10"]
+    assert actes["est_modification"].to_list() == [True]
+    assert actes["montant"].to_list() == ["10"]
 
 
 def record_2022(**over):
@@ -200,7 +202,9 @@ def test_wrapper_shapes_repaired_and_recorded(override, code, titulaires):
 def test_values_kept_as_written():
     frames = flatten(record_2022())
     row = frames["contrats"].row(0, named=True)
-    assert row["montant"] == "1000.5" and row["offres_recues"] == "3" and row["marche_innovant"] == "false"
+    assert row["montant"] == "1000.5"
+    assert row["offres_recues"] == "3"
+    assert row["marche_innovant"] == "false"
     assert frames["modifications"]["montant"].to_list() == ["2000"]
     dotted = record_2022()
     del dotted["acheteur"]
@@ -216,7 +220,8 @@ def test_unidentifiable_record_is_rejected():
         f.add({"objet": "x"}, key=0, position=0, tableau="marche")
     with pytest.raises(RecordRejected, match="pas un objet"):
         f.add(["x"], key=1, position=1, tableau="marche")
-    assert f.count == 0 and f.frames()["contrats"].height == 0
+    assert f.count == 0
+    assert f.frames()["contrats"].height == 0
 
 
 def test_detect_format(tmp_path):
