@@ -1,0 +1,86 @@
+"""Vega-Lite specifications of the cockpit's charts, as Python dicts (data inline).
+
+Each chart is drawn by the vendored vega-embed (static/vendor/vega), whose menu exports PNG and SVG; every
+chart is shown next to a data table with the same figures (accessibility, and readable without JavaScript).
+"""
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+PALETTE = ["#000091", "#18753c", "#b34000", "#6a6af4", "#a558a0"]
+
+
+def _base(description: str, values: list[dict]) -> dict:
+    return {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": 220,
+        "data": {"values": values},
+        "config": {
+            "locale": {"number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", " €"]}}
+        },
+    }
+
+
+def trend_counts(par_annee: list[dict]) -> dict:
+    values = [{"annee": r["valeur"], "contrats": r["n"]} for r in par_annee if r["valeur"]]
+    spec = _base("Nombre de contrats par année de notification", values)
+    spec.update(
+        mark={"type": "bar", "color": PALETTE[0], "tooltip": True},
+        encoding={
+            "x": {"field": "annee", "type": "ordinal", "title": "Année de notification"},
+            "y": {"field": "contrats", "type": "quantitative", "title": "Contrats"},
+        },
+    )
+    return spec
+
+
+def trend_shares(par_annee: list[dict]) -> dict:
+    values = []
+    for r in par_annee:
+        if not r["valeur"]:
+            continue
+        for key, label in (("part_soc", "Considération sociale"), ("part_env", "Considération environnementale")):
+            if r[key] is not None:
+                values.append({"annee": r["valeur"], "indicateur": label, "part": r[key]})
+    spec = _base("Part des contrats avec une considération sociale ou environnementale, par année", values)
+    spec.update(
+        mark={"type": "line", "point": True, "tooltip": True},
+        encoding={
+            "x": {"field": "annee", "type": "ordinal", "title": "Année de notification"},
+            "y": {"field": "part", "type": "quantitative", "title": "Part des contrats", "axis": {"format": ".0%"}},
+            "color": {"field": "indicateur", "type": "nominal", "title": None, "scale": {"range": PALETTE[1:3]}},
+        },
+    )
+    return spec
+
+
+def bars(rows: list[dict], label_key: str, value_key: str, title: str, description: str) -> dict:
+    values = [{"libelle": r[label_key] or "Non renseigné", "valeur": r[value_key] or 0} for r in rows]
+    spec = _base(description, values)
+    spec.update(
+        height=max(80, 24 * len(values)),
+        mark={"type": "bar", "color": PALETTE[0], "tooltip": True},
+        encoding={
+            "y": {"field": "libelle", "type": "nominal", "title": None, "sort": "-x"},
+            "x": {"field": "valeur", "type": "quantitative", "title": title},
+        },
+    )
+    return spec
+
+
+def cockpit_charts(data: dict) -> dict:
+    """Every chart of the cockpit page, keyed by the id of its container."""
+    return {
+        "graphique-annees": trend_counts(data["par_annee"]),
+        "graphique-parts": trend_shares(data["par_annee"]),
+        "graphique-procedures": bars(
+            data["par_procedure"], "valeur", "n", "Contrats", "Nombre de contrats par procédure"
+        ),
+        "graphique-titulaires": bars(
+            data["titulaires"]["top"],
+            "titulaire_id",
+            "montant",
+            "Montant (€ HT)",
+            "Montant attribué aux principaux titulaires",
+        ),
+    }
