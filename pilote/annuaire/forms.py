@@ -1,0 +1,142 @@
+"""Forms of the knowledge network. They only collect and check input; services do the writes."""
+
+from django import forms
+
+from pilote.annuaire.models import CharterVersion, Lesson, Module, Person, ReservistRequest, TrainingSession
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Recherche libre", required=False)
+    skill = forms.CharField(label="Compétence", required=False)
+    segment = forms.CharField(label="Segment d'achat", required=False)
+    organisation = forms.CharField(label="Organisation", required=False)
+
+
+class PersonForm(forms.ModelForm):
+    skills_text = forms.CharField(
+        label="Compétences",
+        required=False,
+        help_text="Séparées par des virgules, par exemple : sourçage, clauses sociales, énergie.",
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "job_title",
+            "department",
+            "contact_notes",
+            "segment_labels",
+            "share_with_partners",
+            "volunteer_reservist",
+            "available_from",
+            "available_until",
+        ]
+        widgets = {"available_from": DATE, "available_until": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["skills_text"].initial = ", ".join(s.name for s in self.instance.skills.all())
+
+    def validate_unique(self):
+        pass  # duplicates are checked by the service, with a message naming the existing entry
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class LessonForm(forms.ModelForm):
+    documents = MultipleFileField(
+        label="Documents",
+        required=False,
+        help_text="PDF, bureautique, images ou texte ; 10 Mo au plus par fichier.",
+    )
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "title",
+            "segment_label",
+            "context",
+            "actions",
+            "results",
+            "contacts",
+            "contract_uids",
+            "fiche_refs",
+            "shared_with_partners",
+        ]
+        widgets = {"contract_uids": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, contact_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contact_choices is not None:
+            self.fields["contacts"].queryset = contact_choices
+        self.fields["contacts"].help_text = "Personnes à contacter pour en savoir plus (Ctrl+clic pour plusieurs)."
+
+
+class CharterForm(forms.ModelForm):
+    class Meta:
+        model = CharterVersion
+        fields = ["title", "text", "change_note"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 18})}
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["title", "subject", "audience", "duration_hours", "prerequisites", "qualifies_reservist"]
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["starts_at", "ends_at", "online", "place", "seats"]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+
+
+class EnrolOtherForm(forms.Form):
+    person = forms.ModelChoiceField(label="Personne à inscrire", queryset=Person.objects.none())
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+
+class ReservistRequestForm(forms.ModelForm):
+    skills_text = forms.CharField(
+        label="Compétences recherchées", required=False, help_text="Séparées par des virgules."
+    )
+
+    class Meta:
+        model = ReservistRequest
+        fields = ["subject", "description", "segment_label", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note de suivi", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(forms.Form):
+    feedback = forms.CharField(label="Bilan de la mission", widget=forms.Textarea(attrs={"rows": 4}))
