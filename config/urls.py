@@ -9,6 +9,7 @@ from pilote.api import api
 urlpatterns = [
     path("", include("pilote.core.urls")),
     # Each domain app declares its full paths (organisation pages live under o/<slug>/...).
+    path("", include("pilote.decp.urls")),
     path("", include("pilote.analytics.urls")),
     path("", include("pilote.explorer.urls")),
     path("", include("pilote.clauses.urls")),

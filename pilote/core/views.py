@@ -41,7 +41,7 @@ def client_ip(request) -> str | None:
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -106,7 +106,7 @@ def organisation_detail(request):
     can_edit = bool(request.roles & perms.CAN_EDIT_ORGANISATION)
     form = None
     if can_edit:
-        form = OrganisationForm(request.POST or None, instance=organisation)
+        form = OrganisationForm(request.POST if request.method == "POST" else None, instance=organisation)
         if request.method == "POST" and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "sirets_text"}
             try:
@@ -127,7 +127,7 @@ def organisation_detail(request):
 def members(request):
     organisation = request.organisation
     can_manage = bool(request.roles & perms.CAN_MANAGE_MEMBERS)
-    form = InvitationForm(request.POST or None) if can_manage else None
+    form = (InvitationForm(request.POST if request.method == "POST" else None)) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise perms.PermissionDenied("Seul un administrateur peut inviter.")
@@ -208,7 +208,7 @@ def accept_invitation(request, token):
             messages.success(request, f"Vous avez rejoint {invitation.organisation}.")
             return redirect("core:organisation_home", slug=invitation.organisation.slug)
         return render(request, "core/invitation.html", context)
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = do_accept_invitation(

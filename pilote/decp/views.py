@@ -1,0 +1,90 @@
+"""The support service's data page: start an import (upload or URL), follow its progress, read its report and
+download the rejected records. The import itself runs as a background task (pilote.decp.tasks)."""
+
+import csv
+import io
+
+import polars as pl
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pilote.core.permissions import organisation_view
+from pilote.decp import store
+from pilote.decp.forms import ImportForm
+from pilote.decp.models import ImportRun
+from pilote.decp.permissions import CAN_IMPORT
+from pilote.decp.services import do_receive_import
+
+
+def runs_of(organisation):
+    """Import runs started by members of the organisation (the store itself is shared)."""
+    return ImportRun.objects.filter(actor__memberships__organisation=organisation).distinct().select_related("actor")
+
+
+def rule_labels() -> dict[str, str]:
+    try:
+        from pilote.decp.cleaning import RULES
+    except ImportError:
+        return {}
+    return {code: rule.label for code, rule in RULES.items()}
+
+
+@organisation_view(*CAN_IMPORT)
+def imports(request):
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        run = do_receive_import(
+            request.organisation,
+            upload=form.cleaned_data.get("fichier"),
+            url=form.cleaned_data.get("url"),
+            source_name=form.cleaned_data.get("source", ""),
+            actor=request.user,
+        )
+        messages.success(
+            request, "Import lancé : il se poursuit en tâche de fond, vous pouvez suivre son avancement ici."
+        )
+        return redirect("decp:import_detail", slug=request.organisation.slug, run_id=run.pk)
+    context = {
+        "form": form,
+        "runs": runs_of(request.organisation)[:50],
+        "manifest": store.current_manifest(),
+    }
+    return render(request, "decp/imports.html", context)
+
+
+@organisation_view(*CAN_IMPORT)
+def import_detail(request, run_id):
+    run = get_object_or_404(runs_of(request.organisation), pk=run_id)
+    labels = rule_labels()
+    flagged = []
+    if run.report:
+        flagged = sorted(
+            ((code, labels.get(code, code), count) for code, count in (run.report.get("flagged") or {}).items()),
+            key=lambda item: -item[2],
+        )
+    context = {
+        "run": run,
+        "flagged": flagged,
+        "finished": run.status in {ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED},
+    }
+    template = "decp/_run_status.html" if request.htmx else "decp/import_detail.html"
+    return render(request, template, context)
+
+
+@organisation_view(*CAN_IMPORT)
+def import_rejects(request, run_id):
+    """The records this import rejected, with their reason, as CSV (opens in a spreadsheet). An import that
+    rejected nothing, or has not finished, gives the header line only."""
+    run = get_object_or_404(runs_of(request.organisation), pk=run_id)
+    columns = ["fichier", "tableau", "position", "motif", "message", "extrait"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(columns)
+    path = store.table_path("rejets")
+    if run.report and path is not None and path.exists():
+        rejects = pl.read_parquet(path).filter(pl.col("import_run") == run.report.get("import_run"))
+        writer.writerows(rejects.select(columns).iter_rows())
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejets-import-{run.pk}.csv"'
+    return response
