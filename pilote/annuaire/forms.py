@@ -3,6 +3,8 @@
 from django import forms
 
 from pilote.annuaire.models import CharterVersion, Lesson, Module, Person, ReservistRequest, TrainingSession
+from pilote.clauses.queries import segments_for
+from pilote.fiches.models import Fiche
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,7 +35,7 @@ class PersonForm(forms.ModelForm):
             "job_title",
             "department",
             "contact_notes",
-            "segment_labels",
+            "segments",
             "share_with_partners",
             "volunteer_reservist",
             "available_from",
@@ -41,8 +43,11 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = {"available_from": DATE, "available_until": DATE}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["segments"].queryset = segments_for(organisation)
+        self.fields["segments"].help_text = "Ctrl+clic (Cmd+clic sur Mac) pour en choisir plusieurs."
         if self.instance.pk and not self.is_bound:
             self.fields["skills_text"].initial = ", ".join(s.name for s in self.instance.skills.all())
 
@@ -76,21 +81,25 @@ class LessonForm(forms.ModelForm):
         model = Lesson
         fields = [
             "title",
-            "segment_label",
+            "segment",
             "context",
             "actions",
             "results",
             "contacts",
             "contract_uids",
-            "fiche_refs",
+            "fiches",
             "shared_with_partners",
         ]
         widgets = {"contract_uids": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, contact_choices=None, **kwargs):
+    def __init__(self, *args, organisation=None, contact_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if contact_choices is not None:
             self.fields["contacts"].queryset = contact_choices
+        if organisation is not None:
+            self.fields["segment"].queryset = segments_for(organisation)
+            self.fields["fiches"].queryset = Fiche.objects.filter(organisation=organisation)
+        self.fields["fiches"].help_text = "Fiches visa de l'organisation concernées par ce retour."
         self.fields["contacts"].help_text = "Personnes à contacter pour en savoir plus (Ctrl+clic pour plusieurs)."
 
 
@@ -130,8 +139,13 @@ class ReservistRequestForm(forms.ModelForm):
 
     class Meta:
         model = ReservistRequest
-        fields = ["subject", "description", "segment_label", "starts_on", "ends_on"]
+        fields = ["subject", "description", "segment", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["segment"].queryset = segments_for(organisation)
 
 
 class NoteForm(forms.Form):

@@ -55,11 +55,12 @@ class Person(models.Model):
         "comment me joindre", max_length=300, blank=True, help_text="Par exemple : disponible le mardi, messagerie."
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="people", verbose_name="compétences")
-    segment_labels = models.CharField(
-        "segments d'achat",
-        max_length=500,
+    segments = models.ManyToManyField(
+        "clauses.Segment",
         blank=True,
-        help_text="Familles d'achat sur lesquelles la personne est ressource, séparées par des virgules.",
+        related_name="annuaire_people",
+        verbose_name="segments d'achat",
+        help_text="Familles d'achat sur lesquelles la personne est ressource.",
     )
     share_with_partners = models.BooleanField(
         "visible des organisations partenaires",
@@ -92,15 +93,11 @@ class Person(models.Model):
     def is_reservist(self) -> bool:
         return self.volunteer_reservist and self.reservist_qualified_on is not None
 
-    @property
-    def segments(self) -> list[str]:
-        return [s.strip() for s in self.segment_labels.split(",") if s.strip()]
-
     def refresh_search_text(self) -> None:
         """Accent- and case-free text searched by the directory (portable: no database extension)."""
-        parts = [self.first_name, self.last_name, self.email, self.job_title, self.department, self.segment_labels]
+        parts = [self.first_name, self.last_name, self.email, self.job_title, self.department]
         if self.pk:
-            parts += [s.name for s in self.skills.all()]
+            parts += [s.name for s in self.skills.all()] + [s.label for s in self.segments.all()]
         parts.append(self.organisation.name)
         self.search_text = normalize(" ".join(parts))
 
@@ -112,7 +109,14 @@ class Lesson(models.Model):
         Organisation, related_name="lessons", on_delete=models.PROTECT, verbose_name="organisation"
     )
     title = models.CharField("titre", max_length=200)
-    segment_label = models.CharField("segment d'achat", max_length=200, blank=True)
+    segment = models.ForeignKey(
+        "clauses.Segment",
+        null=True,
+        blank=True,
+        related_name="annuaire_lessons",
+        on_delete=models.PROTECT,
+        verbose_name="segment d'achat",
+    )
     context = models.TextField("contexte")
     actions = models.TextField("ce qui a été fait")
     results = models.TextField("résultats")
@@ -122,8 +126,8 @@ class Lesson(models.Model):
         blank=True,
         help_text="Un identifiant de contrat (contrat_uid) par ligne.",
     )
-    fiche_refs = models.CharField(
-        "fiches visa liées", max_length=300, blank=True, help_text="Numéros des fiches visa, séparés par des virgules."
+    fiches = models.ManyToManyField(
+        "fiches.Fiche", blank=True, related_name="annuaire_lessons", verbose_name="fiches visa liées"
     )
     shared_with_partners = models.BooleanField("partagé avec les organisations partenaires", default=False)
     is_demo = models.BooleanField("donnée de démonstration", default=False)
@@ -146,12 +150,9 @@ class Lesson(models.Model):
     def contracts(self) -> list[str]:
         return [line.strip() for line in self.contract_uids.splitlines() if line.strip()]
 
-    @property
-    def fiches(self) -> list[str]:
-        return [s.strip() for s in self.fiche_refs.split(",") if s.strip()]
-
     def refresh_search_text(self) -> None:
-        parts = [self.title, self.segment_label, self.context, self.actions, self.results, self.contract_uids]
+        segment = self.segment.label if self.segment_id else ""
+        parts = [self.title, segment, self.context, self.actions, self.results, self.contract_uids]
         self.search_text = normalize(" ".join(parts))
 
 

@@ -20,7 +20,14 @@ class ReservistRequest(models.Model):
     )
     subject = models.CharField("objet", max_length=200)
     description = models.TextField("besoin", blank=True)
-    segment_label = models.CharField("segment d'achat", max_length=200, blank=True)
+    segment = models.ForeignKey(
+        "clauses.Segment",
+        null=True,
+        blank=True,
+        related_name="annuaire_reservist_requests",
+        on_delete=models.PROTECT,
+        verbose_name="segment d'achat",
+    )
     skills = models.ManyToManyField(
         "annuaire.Skill", blank=True, related_name="reservist_requests", verbose_name="compétences recherchées"
     )

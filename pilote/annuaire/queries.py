@@ -7,11 +7,13 @@ Searches compare accent- and case-free forms (`text.normalize`), so « energie �
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 
 from pilote.annuaire.models import CharterVersion, Enrolment, Lesson, Person, ReservistRequest
 from pilote.annuaire.models_reserve import RequestStatus
 from pilote.annuaire.models_training import EnrolmentStatus
 from pilote.annuaire.text import normalize
+from pilote.clauses.queries import segments_for
 from pilote.core.models import Organisation, User
 
 
@@ -23,7 +25,7 @@ def visible_people(organisation: Organisation) -> QuerySet:
 
 
 def search_people(organisation: Organisation, *, q="", skill="", segment="", organisation_name="") -> list[Person]:
-    people = visible_people(organisation).prefetch_related("skills")
+    people = visible_people(organisation).prefetch_related("skills", "segments")
     for word in normalize(q).split():
         people = people.filter(search_text__contains=word)
     if skill:
@@ -35,7 +37,7 @@ def search_people(organisation: Organisation, *, q="", skill="", segment="", org
     result = list(people)
     if segment:
         wanted = normalize(segment)
-        result = [p for p in result if any(wanted in normalize(s) for s in p.segments)]
+        result = [p for p in result if any(wanted in normalize(s.label) or wanted == s.code for s in p.segments.all())]
     # The organisation's own people first.
     return sorted(result, key=lambda p: (p.organisation_id != organisation.pk, p.last_name.lower(), p.first_name))
 
@@ -46,40 +48,26 @@ def visible_lessons(organisation: Organisation) -> QuerySet:
     )
 
 
-def search_lessons(organisation: Organisation, *, q="", segment="") -> QuerySet:
-    lessons = visible_lessons(organisation)
+def search_lessons(organisation: Organisation, *, q="", segment=None) -> QuerySet:
+    lessons = visible_lessons(organisation).select_related("segment")
     for word in normalize(q).split():
         lessons = lessons.filter(search_text__contains=word)
-    if segment:
-        wanted = normalize(segment)
-        lessons = lessons.filter(pk__in=[lesson.pk for lesson in lessons if wanted in normalize(lesson.segment_label)])
+    if segment is not None:
+        lessons = lessons.filter(segment=segment)
     return lessons
 
 
-def segment_name(segment) -> str:
-    """A segment given as text or as a model instance (its `name`, `label` or str())."""
-    if isinstance(segment, str):
-        return segment
-    return getattr(segment, "name", None) or getattr(segment, "label", None) or str(segment)
-
-
 def lessons_for_segment(organisation: Organisation, segment) -> QuerySet:
-    """Lessons learnt visible to `organisation` whose segment is `segment` (same name, whatever the accents)."""
-    wanted = normalize(segment_name(segment))
-    lessons = visible_lessons(organisation)
-    return lessons.filter(pk__in=[lesson.pk for lesson in lessons if normalize(lesson.segment_label) == wanted])
-
-
-def all_segments(organisation: Organisation) -> list[str]:
-    """Segments named by the organisation's lessons and people (the directory's own segment list)."""
-    names = {}
-    for label in visible_lessons(organisation).values_list("segment_label", flat=True):
-        if label.strip():
-            names.setdefault(normalize(label), label.strip())
-    for person in visible_people(organisation).only("segment_labels"):
-        for label in person.segments:
-            names.setdefault(normalize(label), label)
-    return sorted(names.values(), key=normalize)
+    """Lessons learnt visible to `organisation` for a segment (a clauses.Segment, or its label or code as text,
+    compared without accents or case)."""
+    lessons = visible_lessons(organisation).select_related("segment")
+    if isinstance(segment, str):
+        wanted = normalize(segment)
+        matching = [
+            s.pk for s in segments_for(organisation) if normalize(s.label) == wanted or normalize(s.code) == wanted
+        ]
+        return lessons.filter(segment__in=matching)
+    return lessons.filter(segment=segment)
 
 
 def current_charter(organisation: Organisation) -> CharterVersion | None:
@@ -110,11 +98,11 @@ def reservist_candidates(request: ReservistRequest) -> QuerySet:
 def suggest_reservists(request: ReservistRequest) -> list[dict]:
     """Candidates ranked by shared skills, then by segment; each with the reasons shown to the user."""
     wanted_skills = {s.pk: s.name for s in request.skills.all()}
-    wanted_segment = normalize(request.segment_label)
+    wanted_segment = request.segment_id
     suggestions = []
-    for person in reservist_candidates(request).prefetch_related("skills"):
+    for person in reservist_candidates(request).prefetch_related("skills", "segments"):
         shared = [s.name for s in person.skills.all() if s.pk in wanted_skills]
-        segment_match = bool(wanted_segment) and any(wanted_segment == normalize(s) for s in person.segments)
+        segment_match = bool(wanted_segment) and any(wanted_segment == s.pk for s in person.segments.all())
         if wanted_skills and not shared and not segment_match:
             continue
         if not wanted_skills and wanted_segment and not segment_match:
@@ -123,7 +111,7 @@ def suggest_reservists(request: ReservistRequest) -> list[dict]:
         if shared:
             reasons.append("compétences : " + ", ".join(shared))
         if segment_match:
-            reasons.append(f"segment : {request.segment_label}")
+            reasons.append(f"segment : {request.segment}")
         reasons.append("disponible sur la période")
         suggestions.append({"person": person, "score": len(shared) * 2 + segment_match, "reasons": reasons})
     return sorted(suggestions, key=lambda s: (-s["score"], s["person"].last_name))
@@ -159,7 +147,19 @@ def fiches_of(person: Person) -> list | None:
     fiches = fiche_model.objects.filter(condition)
     if any(f.name == "organisation" for f in fiche_model._meta.get_fields()):
         fiches = fiches.filter(organisation=person.organisation)
-    return list(fiches.distinct()[:50])
+    return fiche_links(fiches.distinct()[:50])
+
+
+def fiche_links(fiches) -> list[dict]:
+    """Label and address of each fiche (no address while the fiches app has no detail page)."""
+    links = []
+    for fiche in fiches:
+        try:
+            url = reverse("fiches:detail", kwargs={"slug": fiche.organisation.slug, "fiche_id": fiche.pk})
+        except NoReverseMatch:
+            url = None
+        links.append({"label": str(fiche), "url": url})
+    return links
 
 
 def contracts_of(person: Person) -> list[str]:

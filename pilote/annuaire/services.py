@@ -9,24 +9,9 @@ from django.db.models.functions import Lower
 from pilote.annuaire import uploads
 from pilote.annuaire.models import CharterVersion, Lesson, LessonDocument, Person, Skill
 from pilote.annuaire.text import normalize, split_list
+from pilote.clauses.queries import segments_for
 from pilote.core.models import Organisation
 from pilote.core.services import record_event
-
-
-PERSON_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "job_title",
-    "department",
-    "contact_notes",
-    "segment_labels",
-    "share_with_partners",
-    "volunteer_reservist",
-    "available_from",
-    "available_until",
-]
 
 
 def skills_from_text(text: str) -> list[Skill]:
@@ -54,13 +39,24 @@ def _check_not_duplicate(person: Person) -> None:
         raise ValidationError("Ce compte a déjà une fiche dans l'annuaire de l'organisation.")
 
 
+def _checked_segments(organisation: Organisation, segments) -> list:
+    allowed = set(segments_for(organisation).values_list("pk", flat=True))
+    segments = list(segments)
+    for segment in segments:
+        if segment.pk not in allowed:
+            raise ValidationError({"segments": f"Le segment « {segment} » n'est pas disponible pour {organisation}."})
+    return segments
+
+
 def _check_availability(person: Person) -> None:
     if person.available_from and person.available_until and person.available_until < person.available_from:
         raise ValidationError({"available_until": "La fin de disponibilité doit suivre son début."})
 
 
 @transaction.atomic
-def do_create_person(organisation: Organisation, *, actor, skills_text: str = "", user=None, **fields) -> Person:
+def do_create_person(
+    organisation: Organisation, *, actor, skills_text: str = "", segments=(), user=None, **fields
+) -> Person:
     fields["email"] = (fields.get("email") or "").strip().lower()
     person = Person(organisation=organisation, user=user, **fields)
     person.full_clean(validate_constraints=False)
@@ -68,6 +64,7 @@ def do_create_person(organisation: Organisation, *, actor, skills_text: str = ""
     _check_availability(person)
     person.save()
     person.skills.set(skills_from_text(skills_text))
+    person.segments.set(_checked_segments(organisation, segments))
     person.refresh_search_text()
     person.save(update_fields=["search_text"])
     record_event(actor=actor, organisation=organisation, verb="annuaire.personne_ajoutee", target=person)
@@ -75,7 +72,7 @@ def do_create_person(organisation: Organisation, *, actor, skills_text: str = ""
 
 
 @transaction.atomic
-def do_update_person(person: Person, *, actor, skills_text: str | None = None, **fields) -> Person:
+def do_update_person(person: Person, *, actor, skills_text: str | None = None, segments=None, **fields) -> Person:
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
     for name, value in fields.items():
@@ -86,6 +83,8 @@ def do_update_person(person: Person, *, actor, skills_text: str | None = None, *
     person.save()
     if skills_text is not None:
         person.skills.set(skills_from_text(skills_text))
+    if segments is not None:
+        person.segments.set(_checked_segments(person.organisation, segments))
     person.refresh_search_text()
     person.save(update_fields=["search_text"])
     record_event(actor=actor, organisation=person.organisation, verb="annuaire.personne_modifiee", target=person)
@@ -122,20 +121,16 @@ def do_ensure_own_entry(organisation: Organisation, *, user) -> Person:
     )
 
 
-LESSON_FIELDS = [
-    "title",
-    "segment_label",
-    "context",
-    "actions",
-    "results",
-    "contract_uids",
-    "fiche_refs",
-    "shared_with_partners",
-]
-
-
-def _save_lesson(lesson: Lesson, contacts, uploaded_files, actor) -> None:
+def _save_lesson(lesson: Lesson, contacts, fiches, uploaded_files, actor) -> None:
     lesson.full_clean()
+    if lesson.segment_id:
+        _checked_segments(lesson.organisation, [lesson.segment])
+    for fiche in fiches:
+        if fiche.organisation_id != lesson.organisation_id:
+            raise ValidationError({"fiches": f"La fiche {fiche.reference} n'appartient pas à l'organisation."})
+    bad_uids = [uid for uid in lesson.contracts if len(uid) > 200]
+    if bad_uids:
+        raise ValidationError({"contract_uids": "Un identifiant de contrat ne dépasse pas 200 caractères."})
     for person in contacts:
         if person.organisation_id != lesson.organisation_id and not person.share_with_partners:
             raise ValidationError({"contacts": f"{person} n'a pas accepté d'être cité hors de son organisation."})
@@ -143,6 +138,7 @@ def _save_lesson(lesson: Lesson, contacts, uploaded_files, actor) -> None:
     lesson.refresh_search_text()
     lesson.save()
     lesson.contacts.set(contacts)
+    lesson.fiches.set(fiches)
     pending = []
     for upload, content_type in checked:
         document = LessonDocument.objects.create(
@@ -161,19 +157,19 @@ def _save_lesson(lesson: Lesson, contacts, uploaded_files, actor) -> None:
 
 @transaction.atomic
 def do_create_lesson(
-    organisation: Organisation, *, actor, contacts=(), uploaded_files=(), is_demo=False, **fields
+    organisation: Organisation, *, actor, contacts=(), fiches=(), uploaded_files=(), is_demo=False, **fields
 ) -> Lesson:
     lesson = Lesson(organisation=organisation, author=actor, is_demo=is_demo, **fields)
-    _save_lesson(lesson, list(contacts), list(uploaded_files), actor)
+    _save_lesson(lesson, list(contacts), list(fiches), list(uploaded_files), actor)
     record_event(actor=actor, organisation=organisation, verb="annuaire.retour_cree", target=lesson)
     return lesson
 
 
 @transaction.atomic
-def do_update_lesson(lesson: Lesson, *, actor, contacts=(), uploaded_files=(), **fields) -> Lesson:
+def do_update_lesson(lesson: Lesson, *, actor, contacts=(), fiches=(), uploaded_files=(), **fields) -> Lesson:
     for name, value in fields.items():
         setattr(lesson, name, value)
-    _save_lesson(lesson, list(contacts), list(uploaded_files), actor)
+    _save_lesson(lesson, list(contacts), list(fiches), list(uploaded_files), actor)
     record_event(actor=actor, organisation=lesson.organisation, verb="annuaire.retour_modifie", target=lesson)
     return lesson
 

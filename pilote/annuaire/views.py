@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from pilote.annuaire import permissions as perms, queries, services, uploads
 from pilote.annuaire.forms import CharterForm, LessonForm, PersonForm, SearchForm
 from pilote.annuaire.models import CharterVersion, LessonDocument, Person
+from pilote.clauses.queries import segments_for
 from pilote.core.permissions import organisation_view
 
 
@@ -48,20 +49,16 @@ def home(request):
         "can_manage": bool(request.roles & perms.CAN_MANAGE_DIRECTORY),
         "can_edit_own": bool(request.roles & perms.CAN_EDIT_OWN_ENTRY),
         "own_entry": services.own_entry(request.organisation, request.user),
-        "segments": queries.all_segments(request.organisation),
     }
     return render(request, "annuaire/home.html", context)
 
 
 @organisation_view(*perms.CAN_MANAGE_DIRECTORY)
 def person_create(request):
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "skills_text"}
         try:
-            person = services.do_create_person(
-                request.organisation, actor=request.user, skills_text=form.cleaned_data["skills_text"], **data
-            )
+            person = services.do_create_person(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -122,12 +119,14 @@ def own_entry(request):
 @organisation_view(*perms.CAN_VIEW)
 def lessons(request):
     q, segment = request.GET.get("q", "").strip(), request.GET.get("segment", "").strip()
+    segments = segments_for(request.organisation)
+    chosen = segments.filter(pk=segment).first() if segment.isdigit() else None
     context = {
         "organisation": request.organisation,
-        "lessons": queries.search_lessons(request.organisation, q=q, segment=segment),
+        "lessons": queries.search_lessons(request.organisation, q=q, segment=chosen),
         "q": q,
-        "segment": segment,
-        "segments": queries.all_segments(request.organisation),
+        "segment": chosen,
+        "segments": segments,
         "can_write": bool(request.roles & perms.CAN_WRITE_LESSON),
     }
     return render(request, "annuaire/lessons.html", context)
@@ -137,31 +136,39 @@ def lessons(request):
 def segments(request):
     """Segments with their lessons learnt (until the segment guides show them, they are reached from here)."""
     rows = [
-        {"name": name, "count": queries.lessons_for_segment(request.organisation, name).count()}
-        for name in queries.all_segments(request.organisation)
+        {
+            "segment": segment,
+            "lessons": queries.lessons_for_segment(request.organisation, segment).count(),
+            "people": queries.visible_people(request.organisation).filter(segments=segment).count(),
+        }
+        for segment in segments_for(request.organisation)
     ]
     return render(request, "annuaire/segments.html", {"organisation": request.organisation, "rows": rows})
 
 
 def _lesson_form(request, instance=None):
     contacts = queries.visible_people(request.organisation)
-    return LessonForm(request.POST or None, request.FILES or None, instance=instance, contact_choices=contacts)
+    return LessonForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        contact_choices=contacts,
+        organisation=request.organisation,
+    )
 
 
 def _lesson_data(form):
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("contacts", "documents")}
-    return data, form.cleaned_data["contacts"], form.cleaned_data["documents"]
+    data = dict(form.cleaned_data)
+    data["uploaded_files"] = data.pop("documents")
+    return data
 
 
 @organisation_view(*perms.CAN_WRITE_LESSON)
 def lesson_create(request):
     form = _lesson_form(request)
     if request.method == "POST" and form.is_valid():
-        data, contacts, files = _lesson_data(form)
         try:
-            lesson = services.do_create_lesson(
-                request.organisation, actor=request.user, contacts=contacts, uploaded_files=files, **data
-            )
+            lesson = services.do_create_lesson(request.organisation, actor=request.user, **_lesson_data(form))
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -177,6 +184,7 @@ def lesson_detail(request, lesson_id):
         "lesson": lesson,
         "contacts": lesson.contacts.select_related("organisation"),
         "documents": lesson.documents.all(),
+        "fiches": queries.fiche_links(lesson.fiches.select_related("organisation")),
         "can_edit": lesson.organisation_id == request.organisation.pk and bool(request.roles & perms.MANAGERS),
     }
     return render(request, "annuaire/lesson_detail.html", context)
@@ -187,9 +195,8 @@ def lesson_edit(request, lesson_id):
     lesson = get_object_or_404(request.organisation.lessons, pk=lesson_id)
     form = _lesson_form(request, instance=lesson)
     if request.method == "POST" and form.is_valid():
-        data, contacts, files = _lesson_data(form)
         try:
-            services.do_update_lesson(lesson, actor=request.user, contacts=contacts, uploaded_files=files, **data)
+            services.do_update_lesson(lesson, actor=request.user, **_lesson_data(form))
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -28,13 +28,10 @@ def reserve_home(request):
 
 @organisation_view(*perms.CAN_MANAGE_RESERVE)
 def request_create(request):
-    form = ReservistRequestForm(request.POST or None)
+    form = ReservistRequestForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "skills_text"}
         try:
-            posted = reserve.do_post_request(
-                request.organisation, actor=request.user, skills_text=form.cleaned_data["skills_text"], **data
-            )
+            posted = reserve.do_post_request(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
