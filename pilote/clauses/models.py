@@ -116,7 +116,12 @@ class ClauseRevision(models.Model):
     clause = models.ForeignKey(Clause, related_name="revisions", on_delete=models.PROTECT, verbose_name="clause")
     version = models.PositiveIntegerField("version")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
     )
     created_at = models.DateTimeField("date", auto_now_add=True)
     snapshot = models.JSONField("contenu", default=dict)
@@ -127,6 +132,9 @@ class ClauseRevision(models.Model):
         verbose_name_plural = "versions de clauses"
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["clause", "version"], name="clauses_clauserevision_unique")]
+
+    def __str__(self):
+        return f"{self.clause} v{self.version}"
 
 
 class SegmentGuide(models.Model):
@@ -189,7 +197,12 @@ class GuideRevision(models.Model):
     guide = models.ForeignKey(SegmentGuide, related_name="revisions", on_delete=models.PROTECT, verbose_name="guide")
     version = models.PositiveIntegerField("version")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
     )
     created_at = models.DateTimeField("date", auto_now_add=True)
     snapshot = models.JSONField("contenu", default=dict)
@@ -200,3 +213,6 @@ class GuideRevision(models.Model):
         verbose_name_plural = "versions de guides"
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["guide", "version"], name="clauses_guiderevision_unique")]
+
+    def __str__(self):
+        return f"{self.guide} v{self.version}"

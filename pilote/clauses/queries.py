@@ -45,5 +45,5 @@ def lessons_for_segment(organisation, segment) -> list | None:
         return None
     try:
         return list(annuaire_lessons(organisation, segment))
-    except Exception:  # noqa: BLE001 — another app's failure must not break the guide page
+    except Exception:  # another app's failure must not break the guide page
         return None

@@ -81,7 +81,9 @@ def do_save_clause(organisation, *, actor, clause: Clause | None = None, fields:
     if clause is not None:
         clause = Clause.objects.select_for_update().get(pk=clause.pk)
         if clause.organisation_id != organisation.pk:
-            raise ValidationError("Les clauses nationales ne sont pas modifiables : copiez-la dans votre bibliothèque.")
+            raise ValidationError(
+                "Les clauses nationales ne sont pas modifiables : copiez-la dans votre bibliothèque."
+            )
         before = clause_snapshot(clause)
         clause.version += 1
     else:

@@ -132,6 +132,9 @@ class FicheEvent(models.Model):
         verbose_name_plural = "événements de fiche"
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        return f"{self.fiche_id} {self.verb}"
+
 
 class FicheComment(models.Model):
     fiche = models.ForeignKey(Fiche, related_name="comments", on_delete=models.PROTECT, verbose_name="fiche")
@@ -143,6 +146,9 @@ class FicheComment(models.Model):
         verbose_name = "commentaire"
         verbose_name_plural = "commentaires"
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Commentaire de {self.author} ({self.created_at:%d/%m/%Y})"
 
 
 class FicheAttachment(models.Model):

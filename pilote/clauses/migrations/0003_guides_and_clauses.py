@@ -6,102 +6,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clauses', '0002_national_segments'),
-        ('core', '0001_initial'),
+        ("clauses", "0002_national_segments"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clause',
+            name="Clause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('condition_sociale', "Clause sociale (condition d'exécution)"), ('condition_environnementale', "Clause environnementale (condition d'exécution)"), ('critere_social', "Critère d'attribution social"), ('critere_environnemental', "Critère d'attribution environnemental"), ('reservation', 'Marché réservé'), ('specification', 'Spécification technique ou label')], max_length=40, verbose_name='nature')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('text', models.TextField(verbose_name='texte de la clause')),
-                ('legal_basis', models.CharField(blank=True, max_length=300, verbose_name='fondement juridique')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='clauses', to='core.organisation', verbose_name='organisation')),
-                ('segments', models.ManyToManyField(blank=True, related_name='clauses', to='clauses.segment', verbose_name='segments concernés')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("condition_sociale", "Clause sociale (condition d'exécution)"),
+                            ("condition_environnementale", "Clause environnementale (condition d'exécution)"),
+                            ("critere_social", "Critère d'attribution social"),
+                            ("critere_environnemental", "Critère d'attribution environnemental"),
+                            ("reservation", "Marché réservé"),
+                            ("specification", "Spécification technique ou label"),
+                        ],
+                        max_length=40,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("text", models.TextField(verbose_name="texte de la clause")),
+                ("legal_basis", models.CharField(blank=True, max_length=300, verbose_name="fondement juridique")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clauses",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "segments",
+                    models.ManyToManyField(
+                        blank=True, related_name="clauses", to="clauses.segment", verbose_name="segments concernés"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clause',
-                'verbose_name_plural': 'clauses',
-                'ordering': ['kind', 'title'],
+                "verbose_name": "clause",
+                "verbose_name_plural": "clauses",
+                "ordering": ["kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='SegmentGuide',
+            name="SegmentGuide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, verbose_name='enjeux du segment')),
-                ('questions', models.TextField(blank=True, help_text="Une question par ligne ; l'agent y répond dans la fiche visa.", verbose_name='questions à se poser')),
-                ('legal_references', models.TextField(blank=True, verbose_name='références juridiques')),
-                ('labels', models.TextField(blank=True, verbose_name='labels et référentiels')),
-                ('pitfalls', models.TextField(blank=True, verbose_name='pièges à éviter')),
-                ('sourcing_tips', models.TextField(blank=True, verbose_name='conseils de sourçage')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('common_criteria', models.ManyToManyField(blank=True, help_text="Critères que l'organisation applique à toutes ses consultations du segment.", related_name='common_in', to='clauses.clause', verbose_name="critères communs de l'organisation")),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='segment_guides', to='core.organisation', verbose_name='organisation')),
-                ('recommended_clauses', models.ManyToManyField(blank=True, related_name='recommended_in', to='clauses.clause', verbose_name='clauses et critères recommandés')),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guides', to='clauses.segment', verbose_name='segment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("summary", models.TextField(blank=True, verbose_name="enjeux du segment")),
+                (
+                    "questions",
+                    models.TextField(
+                        blank=True,
+                        help_text="Une question par ligne ; l'agent y répond dans la fiche visa.",
+                        verbose_name="questions à se poser",
+                    ),
+                ),
+                ("legal_references", models.TextField(blank=True, verbose_name="références juridiques")),
+                ("labels", models.TextField(blank=True, verbose_name="labels et référentiels")),
+                ("pitfalls", models.TextField(blank=True, verbose_name="pièges à éviter")),
+                ("sourcing_tips", models.TextField(blank=True, verbose_name="conseils de sourçage")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "common_criteria",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Critères que l'organisation applique à toutes ses consultations du segment.",
+                        related_name="common_in",
+                        to="clauses.clause",
+                        verbose_name="critères communs de l'organisation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="segment_guides",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "recommended_clauses",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="recommended_in",
+                        to="clauses.clause",
+                        verbose_name="clauses et critères recommandés",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guides",
+                        to="clauses.segment",
+                        verbose_name="segment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guide de segment',
-                'verbose_name_plural': 'guides de segment',
-                'ordering': ['segment__label'],
+                "verbose_name": "guide de segment",
+                "verbose_name_plural": "guides de segment",
+                "ordering": ["segment__label"],
             },
         ),
         migrations.CreateModel(
-            name='GuideRevision',
+            name="GuideRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='date')),
-                ('snapshot', models.JSONField(default=dict, verbose_name='contenu')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='modifications')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='clauses.segmentguide', verbose_name='guide')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="date")),
+                ("snapshot", models.JSONField(default=dict, verbose_name="contenu")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="modifications")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="clauses.segmentguide",
+                        verbose_name="guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version de guide',
-                'verbose_name_plural': 'versions de guides',
-                'ordering': ['-version'],
+                "verbose_name": "version de guide",
+                "verbose_name_plural": "versions de guides",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='ClauseRevision',
+            name="ClauseRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='date')),
-                ('snapshot', models.JSONField(default=dict, verbose_name='contenu')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='modifications')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='clauses.clause', verbose_name='clause')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="date")),
+                ("snapshot", models.JSONField(default=dict, verbose_name="contenu")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="modifications")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="clauses.clause",
+                        verbose_name="clause",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'version de clause',
-                'verbose_name_plural': 'versions de clauses',
-                'ordering': ['-version'],
-                'constraints': [models.UniqueConstraint(fields=('clause', 'version'), name='clauses_clauserevision_unique')],
+                "verbose_name": "version de clause",
+                "verbose_name_plural": "versions de clauses",
+                "ordering": ["-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("clause", "version"), name="clauses_clauserevision_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='segmentguide',
-            constraint=models.UniqueConstraint(fields=('organisation', 'segment'), name='clauses_guide_org_segment_unique'),
+            model_name="segmentguide",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "segment"), name="clauses_guide_org_segment_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='segmentguide',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('segment',), name='clauses_guide_national_unique'),
+            model_name="segmentguide",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", True)),
+                fields=("segment",),
+                name="clauses_guide_national_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='guiderevision',
-            constraint=models.UniqueConstraint(fields=('guide', 'version'), name='clauses_guiderevision_unique'),
+            model_name="guiderevision",
+            constraint=models.UniqueConstraint(fields=("guide", "version"), name="clauses_guiderevision_unique"),
         ),
     ]

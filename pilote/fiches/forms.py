@@ -1,0 +1,211 @@
+"""Forms of the fiches app. The fiche form builds its guide questions from the segment's guide and its
+sourcing checklist from the annuaire's sourcing charter (when that app provides it)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from pilote.clauses.queries import clauses_for, guide_for, segments_for
+from pilote.fiches.cpv import clean_code, cpv_label
+from pilote.fiches.models import Evaluation, Fiche
+from pilote.fiches.services import ALLOWED_FILES, EDITABLE_FIELDS
+
+
+def sourcing_checklist(organisation) -> list[str]:
+    """Items of the organisation's sourcing charter, from the annuaire app when it exists."""
+    try:
+        from pilote.annuaire.queries import sourcing_checklist as annuaire_checklist
+    except ImportError:
+        return []
+    try:
+        items = annuaire_checklist(organisation) or []
+    except Exception:  # another app's failure must not block the fiche
+        return []
+    result = []
+    for item in items:
+        label = item.get("label") or item.get("text") if isinstance(item, dict) else getattr(item, "label", item)
+        if label:
+            result.append(str(label))
+    return result
+
+
+class AmountField(forms.DecimalField):
+    """Accepts "120 000", "120000,50", "120 000 €"; refuses text and 0 with a French message."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f€]", "", value).replace("HT", "").replace(",", ".")
+            if value and not re.fullmatch(r"\d+(\.\d{1,2})?", value):
+                raise ValidationError("Saisissez le montant en chiffres (par exemple 85000 ou 85 000,50).")
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError("Saisissez le montant en chiffres (par exemple 85000 ou 85 000,50).") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value <= 0:
+            raise ValidationError("Le montant estimé doit être supérieur à 0 € HT.")
+
+
+class FicheForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    montant_estime = AmountField(
+        label="Montant estimé (€ HT)",
+        max_digits=14,
+        decimal_places=2,
+        help_text="Montant total sur toute la durée, reconductions comprises (CCP art. R. 2121-1).",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    sourcing_charte = forms.MultipleChoiceField(
+        label="Charte de sourçage : points respectés",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Fiche
+        fields = [f for f in EDITABLE_FIELDS if f not in ("reponses_guide",)]
+        widgets = {
+            "besoin": forms.Textarea(attrs={"rows": 4}),
+            "methode_estimation": forms.Textarea(attrs={"rows": 2}),
+            "lots": forms.Textarea(attrs={"rows": 2}),
+            "justification_lot_unique": forms.Textarea(attrs={"rows": 2}),
+            "motif_urgence": forms.Textarea(attrs={"rows": 2}),
+            "sourcing_fournisseurs": forms.Textarea(attrs={"rows": 2}),
+            "date_lancement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "code_cpv": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "code_cpv": "8 chiffres ; des suggestions s'affichent à partir de l'objet et du besoin.",
+            "methode_estimation": "Marché précédent, devis, sourçage, prix de référence…",
+            "segment": "Laissé vide, il est déduit du code CPV.",
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["segment"].queryset = segments_for(organisation)
+        self.fields["segment"].empty_label = "— déduit du code CPV —"
+        checklist = sourcing_checklist(organisation)
+        self.fields["sourcing_charte"].choices = [(item, item) for item in checklist]
+        if not checklist:
+            del self.fields["sourcing_charte"]
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+        self.guide = guide_for(organisation, self._current_segment())
+        answers = self.instance.reponses_guide or {}
+        self.question_names = []
+        for index, question in enumerate(self.guide.question_list if self.guide else []):
+            name = f"guide_q_{index}"
+            self.fields[name] = forms.CharField(
+                label=question, required=False, widget=forms.Textarea(attrs={"rows": 2}), initial=answers.get(question)
+            )
+            self.question_names.append(name)
+
+    def _current_segment(self):
+        if self.is_bound:
+            raw = self.data.get("segment")
+            if raw and str(raw).isdigit():
+                found = segments_for(self.organisation).filter(pk=raw).first()
+                if found:
+                    return found
+            code = clean_code(self.data.get("code_cpv", ""))
+        else:
+            if self.instance.segment_id:
+                return self.instance.segment
+            code = self.instance.code_cpv or ""
+        from pilote.clauses.queries import segment_for_cpv
+
+        return segment_for_cpv(self.organisation, code) if code else None
+
+    def question_fields(self):
+        return [self[name] for name in self.question_names]
+
+    def clean_code_cpv(self):
+        code = clean_code(self.cleaned_data.get("code_cpv", ""))
+        if len(code) != 8:
+            raise ValidationError("Le code CPV compte 8 chiffres (par exemple 90911200).")
+        if cpv_label(code) is None:
+            raise ValidationError(f"Le code CPV « {code} » n'existe pas dans la nomenclature CPV 2008.")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("segment") and data.get("code_cpv"):
+            from pilote.clauses.queries import segment_for_cpv
+
+            data["segment"] = segment_for_cpv(self.organisation, data["code_cpv"])
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields if name in data}
+        fields["sourcing_charte"] = data.get("sourcing_charte", [])
+        fields["reponses_guide"] = {self.fields[n].label: data.get(n, "") for n in self.question_names if data.get(n)}
+        return fields
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Votre commentaire", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Pièce jointe",
+        help_text="PDF, documents bureautiques ou images ; 10 Mo au maximum.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_FILES))}),
+    )
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label="Commentaire ou motivation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour une demande de compléments, des réserves ou un refus.",
+    )
+    retained_clauses = forms.ModelMultipleChoiceField(
+        label="Clauses et critères retenus",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retained_clauses"].queryset = clauses_for(organisation).order_by("kind", "title")
+
+
+class LinkContractForm(forms.Form):
+    contrat = forms.CharField(label="Marché notifié", widget=forms.HiddenInput)
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "objet",
+            "contrat_id",
+            "fructueux",
+            "offres_recues",
+            "heures_insertion",
+            "dechets_tonnes",
+            "emissions_tco2e",
+            "relation_fournisseur",
+            "effet_clauses",
+            "commentaire",
+        ]
+        widgets = {
+            "effet_clauses": forms.Textarea(attrs={"rows": 3}),
+            "commentaire": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+def parse_amount(value) -> Decimal | None:
+    try:
+        return AmountField(required=False).clean(value)
+    except (ValidationError, InvalidOperation):
+        return None

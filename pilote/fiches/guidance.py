@@ -1,0 +1,246 @@
+"""Guidance shown while a fiche is filled: procedure and publicity by amount, legal obligations (all from the
+dated thresholds of pilote.reglementation.seuils), the segment guide's recommendations, and facts from the
+data through the explorer's functions (imported lazily: when they are missing or fail, the page says
+"données indisponibles" instead of breaking)."""
+
+import logging
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from pilote.clauses.queries import guide_for, lessons_for_segment
+from pilote.core.models import BuyerEntity
+from pilote.fiches.cpv import clean_code, cpv_label, suggest_local
+from pilote.reglementation import seuils
+
+
+logger = logging.getLogger(__name__)
+
+FOOD_CPV_PREFIXES = ("15", "03", "555")  # food products, agricultural products, catering (Egalim)
+FEW_BIDS_AVERAGE = 3  # below this average number of offers, competition is weak
+FEW_BIDS_SINGLE_RATE = 0.3  # above this share of single-bid contracts, warn
+
+
+def euros(amount) -> str:
+    return f"{Decimal(amount):,.0f} € HT".replace(",", "\u202f")
+
+
+def procedure(montant: Decimal | None, nature: str, buyer_kind: str, on: date) -> dict:
+    """Procedure and publicity for an estimated amount, with the thresholds used and their sources."""
+    dispense = seuils.seuil("dispense_travaux" if nature == "travaux" else "dispense_fournitures_services", on)
+    eu_amount = seuils.eu_threshold(buyer_kind, nature, on)
+    eu = next(s for s in seuils.all_on(on) if s.code.startswith("ue_") and s.amount == eu_amount)
+    decp = seuils.seuil("publication_decp", on)
+    result = {"thresholds": [dispense, eu, decp], "on": on, "label": "", "publicity": "", "decp": ""}
+    if montant is None:
+        result["label"] = "Indiquez le montant estimé pour connaître la procédure applicable."
+        return result
+    if montant < dispense.amount:
+        result["label"] = "Achat sans publicité ni mise en concurrence préalables possible (CCP art. R. 2122-8)"
+        result["publicity"] = (
+            f"Sous {euros(dispense.amount)} : choisissez une offre pertinente, faites une bonne utilisation des deniers "
+            "publics et ne contractez pas systématiquement avec le même fournisseur."
+        )
+    elif montant < eu.amount:
+        result["label"] = "Procédure adaptée (MAPA, CCP art. R. 2123-1)"
+        result["publicity"] = "Publicité adaptée au montant et à l'objet (CCP art. R. 2131-12)."
+    else:
+        result["label"] = "Procédure formalisée (appel d'offres ou autre procédure formalisée, CCP art. R. 2124-1)"
+        result["publicity"] = "Avis au Journal officiel de l'Union européenne et au BOAMP (CCP art. R. 2131-16)."
+    if montant >= decp.amount:
+        result["decp"] = (
+            f"À partir de {euros(decp.amount)} : données essentielles à publier dans les "
+            f"{seuils.PUBLICATION_DELAY_MONTHS} mois suivant la notification."
+        )
+    return result
+
+
+def is_food(code_cpv: str, segment) -> bool:
+    return clean_code(code_cpv).startswith(FOOD_CPV_PREFIXES) or bool(
+        segment and segment.code == "restauration-collective"
+    )
+
+
+def obligations(*, montant, nature, buyer_kind, on, code_cpv, segment, alloti, justification) -> list[dict]:
+    items = []
+    art35 = seuils.CLIMAT_RESILIENCE_ART35
+    if on >= art35:
+        items.append(
+            {
+                "level": "obligation",
+                "text": "Critère d'attribution environnemental et condition d'exécution environnementale obligatoires.",
+                "source": f"Loi Climat et Résilience, art. 35 — consultations lancées à partir du {art35:%d/%m/%Y}",
+            }
+        )
+    else:
+        items.append(
+            {
+                "level": "info",
+                "text": f"À partir du {art35:%d/%m/%Y}, critère et condition d'exécution environnementaux deviennent "
+                "obligatoires : anticipez.",
+                "source": "Loi Climat et Résilience, art. 35",
+            }
+        )
+    if montant is not None and montant >= seuils.eu_threshold(buyer_kind, nature, on):
+        items.append(
+            {
+                "level": "obligation" if on >= art35 else "info",
+                "text": "Au-dessus des seuils européens : condition d'exécution sociale (insertion, égalité, "
+                "conditions de travail) à prévoir.",
+                "source": "Loi Climat et Résilience, art. 35 ; CCP art. L. 2112-2",
+            }
+        )
+    if is_food(code_cpv, segment):
+        items.append(
+            {
+                "level": "obligation",
+                "text": f"Egalim : au moins {seuils.EGALIM_DURABLE:.0%} de produits durables et de qualité, dont "
+                f"{seuils.EGALIM_BIO:.0%} issus de l'agriculture biologique (en valeur d'achat).",
+                "source": "Code rural et de la pêche maritime, art. L. 230-5-1",
+            }
+        )
+    if not alloti:
+        items.append(
+            {
+                "level": "obligation" if not (justification or "").strip() else "info",
+                "text": "Marché non alloti : la justification du lot unique est obligatoire et sera contrôlée.",
+                "source": "CCP art. L. 2113-10 et L. 2113-11",
+            }
+        )
+    return items
+
+
+def _explorer():
+    try:
+        from pilote.explorer import guidance as explorer_guidance
+    except ImportError:
+        return None
+    return explorer_guidance
+
+
+def _call(module, name, **kwargs):
+    """Result of an explorer function, or None when absent or failing (logged)."""
+    function = getattr(module, name, None) if module else None
+    if function is None:
+        return None
+    try:
+        return function(**kwargs)
+    except Exception:  # the data may be missing or broken; the form must still work
+        logger.warning("explorer.%s a échoué", name, exc_info=True)
+        return None
+
+
+def cpv_suggestions(text: str) -> tuple[list[dict], str]:
+    explorer = _explorer()
+    found = _call(explorer, "suggest_cpv", text=text, limit=5) if text.strip() else None
+    if found:
+        return found, "libellés CPV et historique national des marchés"
+    return suggest_local(text), "libellés de la nomenclature CPV 2008"
+
+
+def peer_sirets(organisation) -> list[str]:
+    if not organisation.peer_group_id:
+        return []
+    return list(
+        BuyerEntity.objects.filter(organisation__peer_group_id=organisation.peer_group_id)
+        .exclude(organisation=organisation)
+        .values_list("siret", flat=True)
+    )
+
+
+def _number(facts: dict, *keys):
+    for key in keys:
+        value = facts.get(key)
+        if isinstance(value, int | float | Decimal):
+            return float(value)
+    return None
+
+
+def data_facts(organisation, *, objet, code_cpv, montant, duree_mois, segment) -> dict:
+    explorer = _explorer()
+    result = {"available": explorer is not None, "warnings": []}
+    if explorer is None:
+        return result
+    code = clean_code(code_cpv) or None
+    montant_f = float(montant) if montant is not None else None
+    if segment:
+        result["segment"] = _call(
+            explorer,
+            "segment_facts",
+            cpv_prefixes=segment.cpv_prefix_list,
+            sirets=organisation.sirets,
+            peer_sirets=peer_sirets(organisation),
+        )
+    if objet:
+        result["similar"] = _call(
+            explorer, "similar_contracts", objet=objet, code_cpv=code, montant=montant_f, limit=5
+        )
+        result["price"] = _call(
+            explorer, "price_reference", objet=objet, code_cpv=code, montant=montant_f, duree_mois=duree_mois
+        )
+    if code:
+        result["suppliers"] = _call(explorer, "potential_suppliers", code_cpv=code, limit=10)
+    facts = result.get("segment") or {}
+    if isinstance(facts, dict):
+        average = _number(facts, "average_offers", "offres_moyennes", "mean_offers")
+        single = _number(facts, "single_bid_rate", "taux_offre_unique", "single_bid_share")
+        if average is not None and average < FEW_BIDS_AVERAGE:
+            result["warnings"].append(
+                f"Peu d'offres attendues : {average:.1f} offres en moyenne sur ce segment. Élargissez le sourçage, "
+                "allotissez et vérifiez que vos exigences restent accessibles aux PME."
+            )
+        if single is not None and single > FEW_BIDS_SINGLE_RATE:
+            result["warnings"].append(f"Sur ce segment, {single:.0%} des marchés n'ont reçu qu'une seule offre.")
+    suppliers = result.get("suppliers")
+    if code and isinstance(suppliers, list) and len(suppliers) < 3:
+        result["warnings"].append(
+            f"Seulement {len(suppliers)} fournisseur(s) potentiel(s) trouvé(s) pour ce code CPV : risque d'offre unique."
+        )
+    return result
+
+
+def compute(organisation, values: dict) -> dict:
+    """All the guidance for the current values of the form (a dict of possibly incomplete cleaned data)."""
+    on = values.get("date_lancement") or timezone.localdate()
+    montant = values.get("montant_estime")
+    code_cpv = values.get("code_cpv") or ""
+    nature = values.get("nature") or seuils.nature_from_cpv(clean_code(code_cpv))
+    segment = values.get("segment")
+    if segment is None and code_cpv:
+        from pilote.clauses.queries import segment_for_cpv
+
+        segment = segment_for_cpv(organisation, clean_code(code_cpv))
+    guide = guide_for(organisation, segment)
+    text = f"{values.get('objet') or ''} {values.get('besoin') or ''}"
+    suggestions, suggestion_source = cpv_suggestions(text)
+    return {
+        "on": on,
+        "procedure": procedure(montant, nature, organisation.kind, on),
+        "obligations": obligations(
+            montant=montant,
+            nature=nature,
+            buyer_kind=organisation.kind,
+            on=on,
+            code_cpv=code_cpv,
+            segment=segment,
+            alloti=values.get("alloti"),
+            justification=values.get("justification_lot_unique"),
+        ),
+        "segment": segment,
+        "guide": guide,
+        "recommended": list(guide.recommended_clauses.all()) if guide else [],
+        "common_criteria": list(guide.common_criteria.all()) if guide else [],
+        "lessons": lessons_for_segment(organisation, segment) if segment else None,
+        "cpv_label": cpv_label(code_cpv) if code_cpv else None,
+        "cpv_suggestions": suggestions,
+        "cpv_suggestion_source": suggestion_source,
+        "data": data_facts(
+            organisation,
+            objet=values.get("objet") or "",
+            code_cpv=code_cpv,
+            montant=montant,
+            duree_mois=values.get("duree_mois"),
+            segment=segment,
+        ),
+    }

@@ -1,0 +1,21 @@
+"""PDF of a fiche visa with its decision, rendered from an HTML template by WeasyPrint (system libraries:
+Pango; on Debian `libpango-1.0-0 libpangoft2-1.0-0`, plus a font such as `fonts-dejavu-core`)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+def render_pdf(fiche, *, request=None) -> bytes:
+    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+
+    html = render_to_string(
+        "fiches/pdf.html",
+        {
+            "fiche": fiche,
+            "events": fiche.events.select_related("actor"),
+            "retained": fiche.retained_clauses.all(),
+            "generated_at": timezone.now(),
+        },
+        request=request,
+    )
+    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf()

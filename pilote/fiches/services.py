@@ -1,0 +1,351 @@
+"""Every write of the fiches app. Each function is atomic, validates, writes a FicheEvent (field-level diff
+in its payload) and an audit row, and sends e-mails only after commit."""
+
+import hashlib
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pilote.core.enums import Role
+from pilote.core.models import Membership
+from pilote.core.services import record_event
+from pilote.fiches import workflow
+from pilote.fiches.models import Evaluation, Fiche, FicheAttachment, FicheComment, FicheEvent, Status
+
+
+# Fields the author edits (everything else is set by the workflow).
+EDITABLE_FIELDS = (
+    "service_demandeur",
+    "objet",
+    "besoin",
+    "nature",
+    "montant_estime",
+    "methode_estimation",
+    "duree_mois",
+    "reconductions",
+    "alloti",
+    "lots",
+    "justification_lot_unique",
+    "code_cpv",
+    "code_cpv_confirme",
+    "segment",
+    "date_lancement",
+    "urgence",
+    "motif_urgence",
+    "sourcing_realise",
+    "sourcing_fournisseurs",
+    "sourcing_charte",
+    "reponses_guide",
+)
+REVIEW_DAYS = 10
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Extension -> accepted leading bytes (None: text-like, no signature). Checked on content, not only on name.
+ALLOWED_FILES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".odp": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def attachments_dir() -> Path:
+    return Path(settings.PILOTE_DATA_DIR) / "fiches"
+
+
+def max_attachment_bytes() -> int:
+    return min(MAX_ATTACHMENT_BYTES, settings.PILOTE_MAX_UPLOAD_BYTES)
+
+
+def _value(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(fiche) -> dict:
+    return {name: _value(getattr(fiche, name)) for name in EDITABLE_FIELDS}
+
+
+def _event(fiche, *, actor, verb, comment="", payload=None, from_status="", to_status=""):
+    FicheEvent.objects.create(
+        fiche=fiche,
+        actor=actor,
+        verb=verb,
+        comment=comment,
+        payload=payload or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
+    record_event(
+        actor=actor, organisation=fiche.organisation, verb=f"fiche.{verb}", target=fiche, payload=payload or {}
+    )
+
+
+def _notify(recipients, subject, body):
+    recipients = sorted({r for r in recipients if r})
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+        )
+
+
+def _link(fiche) -> str:
+    return settings.PILOTE_BASE_URL.rstrip("/") + reverse(
+        "fiches:detail", kwargs={"slug": fiche.organisation.slug, "fiche_id": fiche.pk}
+    )
+
+
+def reviewers_emails(organisation) -> list[str]:
+    """The support service of the organisation, including that of a shared support service supporting it."""
+    direct = Membership.objects.filter(organisation=organisation, role=Role.APPUI)
+    shared = Membership.objects.filter(
+        organisation__supported_organisations=organisation, role__in=[Role.APPUI, Role.ADMIN]
+    )
+    return [m.user.email for m in (direct | shared).select_related("user") if m.user.is_active]
+
+
+def _apply(fiche, fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(fiche, name, value)
+    _validate_business_rules(fiche)
+    fiche.full_clean()
+
+
+def _validate_business_rules(fiche):
+    errors = {}
+    if not fiche.alloti and not (fiche.justification_lot_unique or "").strip():
+        errors["justification_lot_unique"] = "Sans allotissement, la loi demande de justifier le lot unique."
+    if fiche.alloti and not (fiche.lots or "").strip():
+        errors["lots"] = "Décrivez les lots envisagés."
+    if fiche.urgence and not (fiche.motif_urgence or "").strip():
+        errors["motif_urgence"] = "Indiquez le motif de l'urgence."
+    if fiche.sourcing_realise and not (fiche.sourcing_fournisseurs or "").strip():
+        errors["sourcing_fournisseurs"] = "Indiquez les fournisseurs rencontrés lors du sourçage."
+    from pilote.fiches.cpv import cpv_label
+
+    if fiche.code_cpv and cpv_label(fiche.code_cpv) is None:
+        errors["code_cpv"] = f"Le code CPV « {fiche.code_cpv} » n'existe pas dans la nomenclature CPV 2008."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_create_fiche(organisation, *, actor, fields: dict) -> Fiche:
+    fiche = Fiche(organisation=organisation, author=actor)
+    _apply(fiche, fields)
+    fiche.save()
+    _event(fiche, actor=actor, verb="creee", to_status=Status.BROUILLON, payload={"champs": _snapshot(fiche)})
+    return fiche
+
+
+@transaction.atomic
+def do_update_fiche(fiche: Fiche, *, actor, roles, fields: dict, revision: int) -> Fiche:
+    from pilote.fiches.permissions import can_edit
+
+    fiche = Fiche.objects.select_for_update().get(pk=fiche.pk)
+    if not can_edit(actor, roles, fiche):
+        raise ValidationError("Cette fiche n'est plus modifiable (elle a été soumise ou ne vous appartient pas).")
+    if revision != fiche.revision:
+        raise ValidationError(
+            "La fiche a été modifiée entre-temps par quelqu'un d'autre : rechargez la page pour voir la dernière "
+            "version, puis refaites vos modifications."
+        )
+    before = _snapshot(fiche)
+    _apply(fiche, fields)
+    after = _snapshot(fiche)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if not changes:
+        return fiche
+    fiche.revision += 1
+    fiche.save()
+    _event(fiche, actor=actor, verb="modifiee", payload={"modifications": changes})
+    return fiche
+
+
+@transaction.atomic
+def do_transition(
+    fiche: Fiche, name: str, *, actor, roles, comment: str = "", retained_clauses=(), revision: int | None = None
+) -> Fiche:
+    """Fire a workflow transition (see workflow.TRANSITIONS); raises workflow.TransitionRefused or
+    ValidationError with a French reason, leaving the fiche unchanged."""
+    fiche = Fiche.objects.select_for_update().select_related("organisation", "author").get(pk=fiche.pk)
+    if revision is not None and revision != fiche.revision:
+        raise workflow.TransitionRefused("La fiche a changé entre-temps : rechargez la page avant d'agir.")
+    transition = workflow.check(fiche, name, user=actor, roles=roles, comment=comment)
+    if name == "soumettre":
+        _validate_business_rules(fiche)
+        if not fiche.code_cpv_confirme:
+            raise workflow.TransitionRefused("Confirmez le code CPV avant de soumettre la fiche.")
+    previous = fiche.status
+    fiche.status = transition.target
+    fiche.revision += 1
+    now = timezone.now()
+    payload = {}
+    if name == "soumettre":
+        from pilote.clauses.queries import guide_for
+
+        # Snapshot what the guide recommended at submission: statistics compare it with what is retained.
+        guide = guide_for(fiche.organisation, fiche.segment)
+        fiche.recommended_clauses.set(
+            list(guide.recommended_clauses.all()) + list(guide.common_criteria.all()) if guide else []
+        )
+        fiche.submitted_at = now
+        fiche.review_deadline = timezone.localdate() + timedelta(days=REVIEW_DAYS)
+        payload["date_limite"] = fiche.review_deadline.isoformat()
+    elif name == "instruire":
+        fiche.reviewer = actor
+    if transition.decision:
+        foreign = [c for c in retained_clauses if c.organisation_id not in (None, fiche.organisation_id)]
+        if foreign:
+            raise ValidationError("Une clause retenue appartient à une autre organisation.")
+        fiche.decided_at = now
+        fiche.reviewer = fiche.reviewer or actor
+        fiche.decision_comment = comment
+        fiche.save()
+        fiche.retained_clauses.set(retained_clauses)
+        payload["clauses_retenues"] = [c.pk for c in retained_clauses]
+    else:
+        fiche.save()
+    _event(
+        fiche, actor=actor, verb=name, comment=comment, payload=payload, from_status=previous, to_status=fiche.status
+    )
+    subject = f"[Pilote] {fiche.reference} : {fiche.get_status_display().lower()}"
+    body = (
+        f"Bonjour,\n\nLa fiche visa « {fiche.objet} » ({fiche.reference}) est maintenant « {fiche.get_status_display()} »"
+        f" (action de {actor}).\n" + (f"\nCommentaire :\n{comment}\n" if comment else "") + f"\n{_link(fiche)}\n"
+    )
+    if name == "soumettre":
+        _notify(reviewers_emails(fiche.organisation), subject, body)
+    else:
+        _notify([fiche.author.email], subject, body)
+    return fiche
+
+
+@transaction.atomic
+def do_add_comment(fiche: Fiche, *, actor, text: str) -> FicheComment:
+    comment = FicheComment(fiche=fiche, author=actor, text=(text or "").strip())
+    if not comment.text:
+        raise ValidationError("Le commentaire est vide.")
+    comment.full_clean()
+    comment.save()
+    _event(fiche, actor=actor, verb="commentee", comment=comment.text)
+    others = [fiche.author.email] + ([fiche.reviewer.email] if fiche.reviewer else [])
+    _notify(
+        [e for e in others if e != actor.email],
+        f"[Pilote] Nouveau commentaire sur {fiche.reference}",
+        f"{actor} a commenté la fiche « {fiche.objet} » :\n\n{comment.text}\n\n{_link(fiche)}\n",
+    )
+    return comment
+
+
+def check_upload(name: str, size: int, head: bytes) -> str:
+    """Return the lowercase extension or raise a French ValidationError."""
+    ext = Path(name or "").suffix.lower()
+    if ext not in ALLOWED_FILES:
+        raise ValidationError(
+            f"Type de fichier refusé ({ext or 'sans extension'}) : PDF, documents bureautiques "
+            "(docx, xlsx, pptx, odt, ods, odp, doc, xls) ou images (png, jpg) uniquement."
+        )
+    limit = max_attachment_bytes()
+    if size > limit:
+        raise ValidationError(f"Fichier trop volumineux ({size / 1e6:.1f} Mo) : {limit / 1e6:.0f} Mo au maximum.")
+    if size == 0:
+        raise ValidationError("Le fichier est vide.")
+    if not any(head.startswith(sig) for sig in ALLOWED_FILES[ext]):
+        raise ValidationError(f"Le contenu du fichier ne correspond pas à son extension {ext}.")
+    return ext
+
+
+@transaction.atomic
+def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
+    head = uploaded_file.read(8)
+    uploaded_file.seek(0)
+    ext = check_upload(uploaded_file.name, uploaded_file.size, head)
+    storage_name = f"{fiche.pk}/{uuid.uuid4().hex}{ext}"
+    path = attachments_dir() / storage_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with open(path, "wb") as out:
+        for chunk in uploaded_file.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    try:
+        attachment = FicheAttachment(
+            fiche=fiche,
+            uploaded_by=actor,
+            original_name=Path(uploaded_file.name).name[:200],
+            content_type=getattr(uploaded_file, "content_type", "") or "application/octet-stream",
+            size=uploaded_file.size,
+            sha256=digest.hexdigest(),
+            storage_name=storage_name,
+        )
+        attachment.full_clean()
+        attachment.save()
+        _event(fiche, actor=actor, verb="piece_ajoutee", payload={"fichier": attachment.original_name})
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def do_link_contract(fiche: Fiche, *, actor, contrat: dict, check: dict) -> Fiche:
+    """Link the fiche to a notified contract found in the DECP data, with the loop-closing check."""
+    fiche = Fiche.objects.select_for_update().get(pk=fiche.pk)
+    if fiche.status not in (Status.VISEE, Status.VISEE_RESERVES):
+        raise ValidationError("Seule une fiche visée peut être rattachée à un marché notifié.")
+    if contrat.get("acheteur_id") not in fiche.organisation.sirets:
+        raise ValidationError("Ce marché n'a pas été passé par un SIRET de l'organisation.")
+    before = fiche.contrat_id
+    fiche.contrat_id = contrat["id"]
+    fiche.contrat_acheteur_id = contrat["acheteur_id"]
+    fiche.contrat_check = check
+    fiche.linked_at = timezone.now()
+    fiche.revision += 1
+    fiche.save()
+    _event(
+        fiche, actor=actor, verb="rattachee", payload={"contrat_id": [before, fiche.contrat_id], "verification": check}
+    )
+    return fiche
+
+
+@transaction.atomic
+def do_save_evaluation(organisation, *, actor, fiche: Fiche | None, fields: dict) -> Evaluation:
+    if fiche is not None and fiche.organisation_id != organisation.pk:
+        raise ValidationError("Fiche inconnue.")
+    evaluation = Evaluation(organisation=organisation, fiche=fiche, author=actor, **fields)
+    evaluation.full_clean()
+    evaluation.save()
+    record_event(
+        actor=actor,
+        organisation=organisation,
+        verb="evaluation.creee",
+        target=evaluation,
+        payload={"contrat_id": evaluation.contrat_id, "fiche": fiche.pk if fiche else None},
+    )
+    if fiche is not None:
+        FicheEvent.objects.create(fiche=fiche, actor=actor, verb="evaluee", payload={"evaluation": evaluation.pk})
+    return evaluation

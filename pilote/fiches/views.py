@@ -1,0 +1,358 @@
+"""Views of the fiche visa: list with filters, form with live guidance (HTMX), detail with the workflow
+actions, comments, attachments, PDF, the overdue list, statistics, contract link and evaluations.
+Thin: permission, form, service, redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from pilote.clauses.queries import segments_for
+from pilote.core.permissions import organisation_view
+from pilote.fiches import guidance, matching, permissions as perms, stats, workflow
+from pilote.fiches.forms import AttachmentForm, CommentForm, DecisionForm, FicheForm
+from pilote.fiches.models import UNDER_REVIEW, Fiche, FicheAttachment, Status
+from pilote.fiches.services import (
+    attachments_dir,
+    do_add_attachment,
+    do_add_comment,
+    do_create_fiche,
+    do_transition,
+    do_update_fiche,
+    max_attachment_bytes,
+)
+
+
+def _fiche(request, fiche_id) -> Fiche:
+    fiche = get_object_or_404(
+        Fiche.objects.select_related("author", "segment", "reviewer", "organisation"),
+        pk=fiche_id,
+        organisation=request.organisation,
+    )
+    if not perms.can_view(request.user, request.roles, fiche):
+        raise Http404("Fiche introuvable.")
+    return fiche
+
+
+def _filtered(request):
+    qs = perms.visible_fiches(
+        Fiche.objects.filter(organisation=request.organisation).select_related("author", "segment"),
+        request.user,
+        request.roles,
+    )
+    params = request.GET
+    if params.get("etat") in Status.values:
+        qs = qs.filter(status=params["etat"])
+    if params.get("q"):
+        qs = qs.filter(Q(objet__icontains=params["q"]) | Q(besoin__icontains=params["q"]))
+    if params.get("service"):
+        qs = qs.filter(service_demandeur__icontains=params["service"])
+    if params.get("segment", "").isdigit():
+        qs = qs.filter(segment_id=params["segment"])
+    if params.get("en_retard") == "1":
+        qs = qs.filter(status__in=UNDER_REVIEW, review_deadline__lt=timezone.localdate())
+    return qs
+
+
+@organisation_view(*perms.CAN_VIEW_FICHES)
+def fiche_list(request):
+    page = Paginator(_filtered(request), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "fiches/list.html",
+        {
+            "organisation": request.organisation,
+            "page": page,
+            "statuses": Status.choices,
+            "segments": segments_for(request.organisation),
+            "filters": request.GET,
+            "querystring": query.urlencode(),
+            "can_create": bool(request.roles & perms.CAN_WRITE_FICHES),
+            "can_follow": bool(request.roles & perms.CAN_FOLLOW),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@organisation_view(*perms.CAN_FOLLOW)
+def overdue(request):
+    fiches = Fiche.objects.filter(
+        organisation=request.organisation, status__in=UNDER_REVIEW, review_deadline__lt=timezone.localdate()
+    ).select_related("author", "reviewer")
+    return render(
+        request,
+        "fiches/overdue.html",
+        {"organisation": request.organisation, "fiches": fiches.order_by("review_deadline")},
+    )
+
+
+def _guidance_values(form) -> dict:
+    """Best-effort values from a (possibly invalid) bound form, so guidance refreshes while typing."""
+    form.is_valid()
+    data = dict(getattr(form, "cleaned_data", {}))
+    if "montant_estime" not in data:
+        from pilote.fiches.forms import parse_amount
+
+        data["montant_estime"] = parse_amount(form.data.get("montant_estime"))
+    if "code_cpv" not in data:
+        data["code_cpv"] = form.data.get("code_cpv", "")
+    for name in ("objet", "besoin"):
+        data.setdefault(name, form.data.get(name, ""))
+    return data
+
+
+def _edit(request, fiche=None):
+    form = FicheForm(request.POST or None, instance=fiche, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if fiche is None:
+                fiche = do_create_fiche(request.organisation, actor=request.user, fields=form.service_fields())
+            else:
+                revision = form.cleaned_data.get("revision") or 0
+                do_update_fiche(
+                    fiche, actor=request.user, roles=request.roles, fields=form.service_fields(), revision=revision
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "La fiche est enregistrée.")
+            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+    values = _guidance_values(form) if form.is_bound else _initial_values(fiche)
+    return render(
+        request,
+        "fiches/form.html",
+        {
+            "organisation": request.organisation,
+            "form": form,
+            "fiche": fiche,
+            "guidance": guidance.compute(request.organisation, values),
+        },
+    )
+
+
+def _add_errors(form, error):
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _initial_values(fiche):
+    if fiche is None:
+        return {}
+    return {name: getattr(fiche, name) for name in ("objet", "besoin", "montant_estime", "code_cpv", "nature")} | {
+        "segment": fiche.segment,
+        "date_lancement": fiche.date_lancement,
+        "alloti": fiche.alloti,
+        "justification_lot_unique": fiche.justification_lot_unique,
+        "duree_mois": fiche.duree_mois,
+    }
+
+
+@organisation_view(*perms.CAN_WRITE_FICHES)
+def fiche_create(request):
+    return _edit(request)
+
+
+@organisation_view(*perms.CAN_WRITE_FICHES)
+def fiche_edit(request, fiche_id):
+    fiche = _fiche(request, fiche_id)
+    if not perms.can_edit(request.user, request.roles, fiche):
+        messages.error(request, "Cette fiche n'est plus modifiable dans son état actuel.")
+        return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+    return _edit(request, fiche)
+
+
+@organisation_view(*perms.CAN_WRITE_FICHES)
+def fiche_guidance(request):
+    """HTMX partial: guidance for the values currently in the form (nothing is saved)."""
+    instance = None
+    if request.GET.get("fiche", "").isdigit():
+        instance = Fiche.objects.filter(pk=request.GET["fiche"], organisation=request.organisation).first()
+    form = FicheForm(request.POST or None, instance=instance, organisation=request.organisation)
+    values = _guidance_values(form) if form.is_bound else {}
+    computed = guidance.compute(request.organisation, values)
+    # Re-render the guide's questions only when the segment changed, so that typing in them is not disturbed.
+    segment_pk = str(computed["segment"].pk) if computed["segment"] else ""
+    context = {
+        "guidance": computed,
+        "form": form,
+        "oob": True,
+        "refresh_questions": request.POST.get("guide_segment", "") != segment_pk,
+    }
+    return render(request, "fiches/_guidance.html", context)
+
+
+@organisation_view(*perms.CAN_VIEW_FICHES)
+def fiche_detail(request, fiche_id):
+    fiche = _fiche(request, fiche_id)
+    values = _initial_values(fiche)
+    return render(
+        request,
+        "fiches/detail.html",
+        {
+            "organisation": request.organisation,
+            "fiche": fiche,
+            "events": fiche.events.select_related("actor"),
+            "comments": fiche.comments.select_related("author"),
+            "attachments": fiche.attachments.all(),
+            "transitions": workflow.available(fiche, user=request.user, roles=request.roles),
+            "decision_form": DecisionForm(
+                organisation=request.organisation,
+                initial={"retained_clauses": [c.pk for c in fiche.retained_clauses.all()]},
+            ),
+            "comment_form": CommentForm(),
+            "attachment_form": AttachmentForm() if perms.can_attach(request.user, request.roles, fiche) else None,
+            "can_edit": perms.can_edit(request.user, request.roles, fiche),
+            "can_link": bool(request.roles & perms.CAN_LINK_CONTRACT)
+            and fiche.status in (Status.VISEE, Status.VISEE_RESERVES),
+            "can_evaluate": bool(request.roles & perms.CAN_EVALUATE),
+            "guidance": guidance.compute(request.organisation, values),
+            "max_upload_mb": max_attachment_bytes() // (1024 * 1024),
+        },
+    )
+
+
+def _transition_view(name):
+    transition = workflow.TRANSITIONS[name]
+
+    @organisation_view(*transition.roles)
+    def view(request, fiche_id):
+        fiche = _fiche(request, fiche_id)
+        if request.method != "POST":
+            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+        form = DecisionForm(request.POST, organisation=request.organisation)
+        if not form.is_valid():
+            messages.error(request, "Une clause choisie est inconnue.")
+            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+        revision = request.POST.get("revision", "")
+        try:
+            do_transition(
+                fiche,
+                name,
+                actor=request.user,
+                roles=request.roles,
+                comment=form.cleaned_data["comment"],
+                retained_clauses=list(form.cleaned_data["retained_clauses"]),
+                revision=int(revision) if revision.isdigit() else None,
+            )
+        except (workflow.TransitionRefused, ValidationError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(request, f"« {transition.label} » : c'est fait.")
+        return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+
+    view.__name__ = f"transition_{name}"
+    return view
+
+
+TRANSITION_VIEWS = {name: _transition_view(name) for name in workflow.TRANSITIONS}
+
+
+@organisation_view(*perms.CAN_VIEW_FICHES)
+def fiche_comment(request, fiche_id):
+    fiche = _fiche(request, fiche_id)
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                do_add_comment(fiche, actor=request.user, text=form.cleaned_data["text"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Commentaire publié.")
+        else:
+            messages.error(request, "Le commentaire est vide.")
+    return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+
+
+@organisation_view(*perms.CAN_VIEW_FICHES)
+def attachment_upload(request, fiche_id):
+    fiche = _fiche(request, fiche_id)
+    if request.method == "POST":
+        if not perms.can_attach(request.user, request.roles, fiche):
+            messages.error(request, "Vous ne pouvez pas joindre de fichier à cette fiche dans son état actuel.")
+        else:
+            form = AttachmentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                messages.error(request, "Choisissez un fichier à joindre.")
+            else:
+                try:
+                    do_add_attachment(fiche, actor=request.user, uploaded_file=form.cleaned_data["file"])
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, "Pièce jointe ajoutée.")
+    return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+
+
+@organisation_view(*perms.CAN_VIEW_FICHES)
+def attachment_download(request, fiche_id, attachment_id):
+    fiche = _fiche(request, fiche_id)
+    attachment = get_object_or_404(FicheAttachment, pk=attachment_id, fiche=fiche)
+    path = attachments_dir() / attachment.storage_name
+    if not path.exists():
+        raise Http404("Fichier introuvable.")
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 — FileResponse closes it
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@organisation_view(*perms.CAN_VIEW_FICHES)
+def fiche_pdf(request, fiche_id):
+    from pilote.fiches.pdf import render_pdf
+
+    fiche = _fiche(request, fiche_id)
+    pdf = render_pdf(fiche, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{fiche.reference}.pdf"'
+    return response
+
+
+@organisation_view(*perms.CAN_VIEW_STATS)
+def statistics(request):
+    return render(
+        request,
+        "fiches/stats.html",
+        {"organisation": request.organisation, "stats": stats.compute(request.organisation)},
+    )
+
+
+@organisation_view(*perms.CAN_LINK_CONTRACT)
+def link_contract(request, fiche_id):
+    from pilote.fiches.services import do_link_contract
+
+    fiche = _fiche(request, fiche_id)
+    error, suggestions = None, []
+    try:
+        suggestions = matching.suggest_contracts(fiche)
+        if request.method == "POST":
+            contrat_id, _, acheteur_id = request.POST.get("contrat", "").partition("|")
+            row = matching.find_contract(fiche, contrat_id, acheteur_id)
+            if row is None:
+                error = "Ce marché est introuvable parmi ceux de l'organisation."
+            else:
+                do_link_contract(fiche, actor=request.user, contrat=row, check=matching.check_contract(fiche, row))
+                messages.success(request, "La fiche est rattachée au marché notifié.")
+                return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+    except matching.DataUnavailable as unavailable:
+        error = str(unavailable)
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+    return render(
+        request,
+        "fiches/link_contract.html",
+        {"organisation": request.organisation, "fiche": fiche, "suggestions": suggestions, "error": error},
+    )
