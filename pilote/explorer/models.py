@@ -1,0 +1,46 @@
+"""Explorer data kept in the database: the SIRENE extract an organisation may import to name suppliers and
+buyers whose DECP records carry only a SIRET (DECP 2022 has no names). The contracts themselves live in the
+DECP Parquet store, not here."""
+
+from django.conf import settings
+from django.db import models
+
+
+class SireneExtract(models.Model):
+    """One imported extract (the latest replaces the previous one of the organisation)."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", verbose_name="organisation", on_delete=models.PROTECT, related_name="sirene_extracts"
+    )
+    filename = models.CharField("fichier", max_length=255)
+    rows = models.PositiveIntegerField("établissements importés", default=0)
+    skipped = models.PositiveIntegerField("lignes ignorées", default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="importé par", null=True, on_delete=models.PROTECT
+    )
+    imported_at = models.DateTimeField("importé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "extrait SIRENE"
+        verbose_name_plural = "extraits SIRENE"
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.rows} établissements)"
+
+
+class SireneName(models.Model):
+    """The name of one establishment (SIRET) according to the organisation's SIRENE extract."""
+
+    extract = models.ForeignKey(SireneExtract, verbose_name="extrait", on_delete=models.CASCADE, related_name="names")
+    organisation = models.ForeignKey("core.Organisation", verbose_name="organisation", on_delete=models.PROTECT)
+    siret = models.CharField("SIRET", max_length=14)
+    name = models.CharField("dénomination", max_length=255)
+
+    class Meta:
+        verbose_name = "dénomination SIRENE"
+        verbose_name_plural = "dénominations SIRENE"
+        constraints = [models.UniqueConstraint(fields=["organisation", "siret"], name="explorer_sirene_unique")]
+
+    def __str__(self):
+        return f"{self.siret} {self.name}"

@@ -1,0 +1,162 @@
+"""Read side of the explorer: search, contract detail, buyer and supplier profiles, over the index of the current
+store generation (pilote.explorer.index) and its Parquet tables.
+
+The cockpit's filters (pilote.analytics.filters: `parse_filters`, `Filters`) are reused as they are; since the
+explorer's candidate rows live in memory (index.docs), `filters_expr` applies the same conditions as
+`to_where` as a Polars expression (tests/explorer/test_filters.py checks both give the same contracts) instead
+of sending hundreds of thousands of contract ids back and forth to DuckDB.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pilote.analytics.filters import Filters, Perimetre
+from pilote.explorer import text
+from pilote.explorer.index import Index
+
+
+PER_PAGE = 20
+SORTS = {
+    "pertinence": "Pertinence",
+    "date_desc": "Date de notification (récentes d'abord)",
+    "date_asc": "Date de notification (anciennes d'abord)",
+    "montant_desc": "Montant (plus élevés d'abord)",
+    "montant_asc": "Montant (plus faibles d'abord)",
+}
+MAX_EXPORT = 50_000  # rows in one CSV export (a larger need is the DECP files themselves)
+
+
+def filters_expr(filters: Filters | None) -> pl.Expr:
+    """The cockpit filters as a Polars condition over index.docs (same semantics as analytics.filters.to_where,
+    titulaires being those of the initial attribution)."""
+    c = pl.col
+    cond = pl.lit(True)
+    if filters is None:
+        return cond
+    if filters.perimetre == Perimetre.ACHETEUR and filters.acheteur:
+        if len(filters.acheteur) == 9:
+            cond &= c("acheteur_id").str.starts_with(filters.acheteur)
+        else:
+            cond &= c("acheteur_id") == filters.acheteur
+    elif filters.sirets is not None:
+        cond &= c("acheteur_id").is_in(list(filters.sirets)) if filters.sirets else pl.lit(False)
+    if filters.period:
+        start, end = filters.period
+        cond &= (c("date_notification") >= start) & (c("date_notification") < end)
+    if filters.cpv:
+        cond &= c("code_cpv").str.starts_with(filters.cpv)
+    if filters.segment is not None:
+        if filters.segment_cpv:
+            cond &= pl.any_horizontal(*[c("code_cpv").str.starts_with(p) for p in filters.segment_cpv])
+        else:
+            cond &= pl.lit(False)
+    if filters.nature:
+        cond &= c("nature") == filters.nature
+    if filters.procedure:
+        cond &= c("procedure") == filters.procedure
+    if filters.montant_min is not None:
+        cond &= c("montant") >= float(filters.montant_min)
+    if filters.montant_max is not None:
+        cond &= c("montant") <= float(filters.montant_max)
+    if filters.titulaire:
+        compact = filters.titulaire.replace(" ", "")
+        if compact.isdigit() and len(compact) in (9, 14):
+            cond &= c("titulaire_ids").list.eval(pl.element().str.starts_with(compact)).list.any()
+        else:
+            needle = filters.titulaire.lower()
+            cond &= (
+                c("titulaire_noms").list.eval(pl.element().str.to_lowercase().str.contains(needle, literal=True))
+            ).list.any()
+    return cond.fill_null(False)
+
+
+@dataclass
+class SearchResult:
+    rows: list[dict] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    message: str = ""  # a French explanation shown above the results (empty query, fallback, page past the end)
+    mode: str = "tous"  # "tous" (every word), "un" (at least one word: fallback), "aucun" (no words: filters only)
+    terms: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # words of the query that are unknown to the index
+
+
+def _frame(index: Index, q: str, filters: Filters | None, sort: str) -> tuple[pl.DataFrame, SearchResult]:
+    result = SearchResult()
+    words = text.words(q)
+    terms = text.query_terms(q)
+    result.terms = terms
+    docs = index.docs
+    if q and q.strip() and not terms:
+        result.message = (
+            "Votre recherche ne contient que des mots trop courants ou de la ponctuation : précisez quelques mots "
+            "de l'objet (par exemple « restauration scolaire »)."
+        )
+        result.mode = "aucun"
+        return docs.head(0).with_columns(pl.lit(0.0).alias("score")), result
+    if not terms:
+        result.mode = "aucun"
+        frame = docs.filter(filters_expr(filters)).with_columns(pl.lit(0.0).alias("score"))
+        if sort == "pertinence":
+            sort = "date_desc"
+    else:
+        hits = index.match(terms, require_all=True)
+        if hits.height == 0:
+            hits = index.match(terms, require_all=False)
+            if hits.height:
+                result.mode = "un"
+                result.message = (
+                    "Aucun contrat ne contient tous vos mots : voici ceux qui en contiennent au moins un, "
+                    "les plus proches d'abord."
+                )
+        result.ignored = [w for w in words if text.term(w) and text.term(w) not in index.terms]
+        frame = hits.join(docs, on="doc").filter(filters_expr(filters))
+    order = {
+        "pertinence": (["score", "date_notification"], [True, True]),
+        "date_desc": (["date_notification", "doc"], [True, False]),
+        "date_asc": (["date_notification", "doc"], [False, False]),
+        "montant_desc": (["montant", "doc"], [True, False]),
+        "montant_asc": (["montant", "doc"], [False, False]),
+    }.get(sort) or (["score", "date_notification"], [True, True])
+    if result.mode == "un" and sort == "pertinence":
+        order = (["hits", "score", "date_notification"], [True, True, True])
+    frame = frame.sort(order[0], descending=order[1], nulls_last=True)
+    return frame, result
+
+
+def search(
+    index: Index,
+    *,
+    q: str,
+    filters: Filters | None = None,
+    sort: str = "pertinence",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResult:
+    """One page of contracts matching the words of `q` (every word; at least one as a fallback) and the filters."""
+    frame, result = _frame(index, q, filters, sort)
+    result.total = frame.height
+    result.pages = max(1, math.ceil(result.total / per_page))
+    if page < 1:
+        page = 1
+    if page > result.pages:
+        if result.total:
+            result.message = (
+                f"La page {page} n'existe pas : il y a {result.pages} page{'s' if result.pages > 1 else ''} "
+                "de résultats. Voici la dernière."
+            )
+        page = result.pages
+    result.page = page
+    result.rows = frame.slice((page - 1) * per_page, per_page).to_dicts()
+    if not result.total and not result.message:
+        result.message = "Aucun contrat ne correspond à cette recherche."
+    return result
+
+
+def export_rows(index: Index, *, q: str, filters: Filters | None, sort: str) -> tuple[pl.DataFrame, int]:
+    """All matching contracts for a CSV export (at most MAX_EXPORT rows) and the full count."""
+    frame, _result = _frame(index, q, filters, sort)
+    return frame.head(MAX_EXPORT), frame.height

@@ -1,0 +1,289 @@
+"""Explorer pages: search, export, contract, buyer, supplier, "préparer un achat", SIRENE extract import.
+
+Thin views: reading goes through queries/profiles/guidance, the only write through services. When no DECP data
+was imported, every page says so instead of failing."""
+
+import csv
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from pilote.analytics.filters import parse_filters
+from pilote.core.permissions import organisation_view
+from pilote.explorer import guidance, names, profiles, queries
+from pilote.explorer.forms import NeedForm, SearchForm, SireneForm
+from pilote.explorer.index import load
+from pilote.explorer.labels import directory_url
+from pilote.explorer.models import SireneExtract
+from pilote.explorer.permissions import CAN_EXPLORE, CAN_IMPORT_SIRENE, can_import_sirene
+from pilote.explorer.services import MAX_BYTES, do_import_sirene_extract
+
+
+def _index():
+    return load()
+
+
+def _filters(request):
+    data = request.GET.copy()
+    if not data.get("perimetre"):
+        data["perimetre"] = "national"  # the explorer searches every buyer unless told otherwise
+    return parse_filters(data, organisation=request.organisation)
+
+
+def _cockpit_url(organisation, siret=None):
+    try:
+        url = reverse("analytics:cockpit", kwargs={"slug": organisation.slug})
+    except NoReverseMatch:
+        return None
+    return f"{url}?perimetre=acheteur&acheteur={siret}" if siret else url
+
+
+def _named(request, rows):
+    """Fill missing buyer and supplier names of result rows from the organisation's SIRENE extract."""
+    sirets = {r.get("acheteur_id") for r in rows}
+    for r in rows:
+        sirets.update(r.get("titulaire_ids") or [])
+    found = names.sirene_names(request.organisation, sirets)
+    for r in rows:
+        if not r.get("acheteur_nom"):
+            r["acheteur_nom"] = found.get(r.get("acheteur_id"))
+        ids, noms = r.get("titulaire_ids") or [], r.get("titulaire_noms") or []
+        r["titulaires"] = [
+            {"siret": s, "nom": (noms[i] if i < len(noms) else None) or found.get(s)} for i, s in enumerate(ids)
+        ]
+    return rows
+
+
+@organisation_view(*CAN_EXPLORE)
+def search(request, slug):
+    index = _index()
+    form = SearchForm(request.GET or None)
+    filters, filter_form = _filters(request)
+    q, sort, page, notice = "", "pertinence", 1, ""
+    if form.is_bound:
+        form.is_valid()
+        q = form.cleaned_data.get("q") or ""
+        sort = form.cleaned_data.get("tri") or "pertinence"
+        page = form.cleaned_data.get("page") or 1
+        if "page" in form.errors:
+            notice = "Numéro de page invalide : voici la première page."
+        if "q" in form.errors:
+            q = request.GET.get("q", "")[:300]
+    result = None
+    if index is not None:
+        result = queries.search(index, q=q, filters=filters, sort=sort, page=page)
+        _named(request, result.rows)
+    base = filters.querystring(q=q or None, tri=sort if sort != "pertinence" else None)
+    return render(
+        request,
+        "explorer/search.html",
+        {
+            "organisation": request.organisation,
+            "form": form if form.is_bound else SearchForm(),
+            "filter_form": filter_form,
+            "filters": filters,
+            "result": result,
+            "q": q,
+            "sort": sort,
+            "notice": notice,
+            "base_query": base,
+            "has_store": index is not None,
+        },
+    )
+
+
+EXPORT_COLUMNS = [
+    ("contrat_uid", "identifiant Pilote"),
+    ("date_notification", "date de notification"),
+    ("acheteur_id", "SIRET acheteur"),
+    ("acheteur_nom", "acheteur"),
+    ("objet", "objet"),
+    ("code_cpv", "code CPV"),
+    ("procedure", "procédure"),
+    ("montant", "montant HT"),
+    ("duree_mois", "durée (mois)"),
+    ("offres_recues", "offres reçues"),
+    ("departement", "département"),
+    ("titulaires", "titulaires (SIRET)"),
+]
+
+
+@organisation_view(*CAN_EXPLORE)
+def export(request, slug):
+    index = _index()
+    if index is None:
+        messages.warning(request, "Aucune donnée DECP n'a encore été importée : rien à exporter.")
+        return redirect("explorer:search", slug=slug)
+    form = SearchForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    filters, _form = _filters(request)
+    frame, total = queries.export_rows(
+        index, q=data.get("q") or "", filters=filters, sort=data.get("tri") or "pertinence"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pilote-contrats.csv"'
+    response.write("\ufeff")  # BOM: spreadsheet software then reads the accents right
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([label for _key, label in EXPORT_COLUMNS])
+    for row in frame.iter_rows(named=True):
+        values = []
+        for key, _label in EXPORT_COLUMNS:
+            value = " ".join(row.get("titulaire_ids") or []) if key == "titulaires" else row.get(key)
+            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                value = "'" + value  # keep spreadsheet formulas from running
+            values.append("" if value is None else value)
+        writer.writerow(values)
+    if total > frame.height:
+        writer.writerow([f"Export limité aux {frame.height} premiers contrats sur {total}."])
+    return response
+
+
+@organisation_view(*CAN_EXPLORE)
+def contract(request, slug, uid):
+    index = _index()
+    detail = profiles.contract(index, uid) if index is not None else None
+    similar = []
+    if detail is not None:
+        row = detail["row"]
+        doc = index.docs.filter(index.docs["contrat_uid"] == uid)
+        similar = guidance.similar_contracts(
+            objet=row.get("objet"),
+            code_cpv=row.get("code_cpv"),
+            montant=row.get("montant"),
+            departement=doc["departement"][0] if doc.height else None,
+            exclude={uid},
+        )
+        names.fill_names(request.organisation, [s["acheteur"] for s in similar], name_key="nom")
+        if not row.get("acheteur_nom"):
+            row["acheteur_nom"] = names.sirene_names(request.organisation, [row.get("acheteur_id")]).get(
+                row.get("acheteur_id")
+            )
+        found = names.sirene_names(request.organisation, [t["titulaire_id"] for t in detail["titulaires"]])
+        for t in detail["titulaires"]:
+            t["nom"] = t.get("titulaire_nom") or found.get(t["titulaire_id"])
+            t["annuaire"] = directory_url(t["titulaire_id"])
+    return render(
+        request,
+        "explorer/contract.html",
+        {
+            "organisation": request.organisation,
+            "uid": uid,
+            "detail": detail,
+            "similar": similar,
+            "has_store": index is not None,
+            "annuaire": directory_url(detail["row"].get("acheteur_id")) if detail else None,
+        },
+    )
+
+
+def _siret_problem(siret):
+    if not re.fullmatch(r"[0-9A-Za-z]{1,20}", siret or ""):
+        return "Cet identifiant n'est pas un SIRET (14 chiffres)."
+    return None
+
+
+def _profile(request, siret, kind):
+    index = _index()
+    problem = _siret_problem(siret)
+    profile = None
+    if index is not None and not problem:
+        profile = (profiles.buyer if kind == "acheteur" else profiles.supplier)(index, siret)
+    if profile is not None:
+        if not profile["name"]:
+            profile["name"] = names.sirene_names(request.organisation, [siret]).get(siret)
+        names.fill_names(request.organisation, profile["partners"])
+        _named(request, profile["recent"])
+    return render(
+        request,
+        "explorer/profile.html",
+        {
+            "organisation": request.organisation,
+            "kind": kind,
+            "siret": siret,
+            "problem": problem,
+            "profile": profile,
+            "has_store": index is not None,
+            "annuaire": directory_url(siret),
+            "cockpit_url": _cockpit_url(request.organisation, siret) if kind == "acheteur" else None,
+        },
+    )
+
+
+@organisation_view(*CAN_EXPLORE)
+def buyer(request, slug, siret):
+    return _profile(request, siret, "acheteur")
+
+
+@organisation_view(*CAN_EXPLORE)
+def supplier(request, slug, siret):
+    return _profile(request, siret, "titulaire")
+
+
+@organisation_view(*CAN_EXPLORE)
+def need(request, slug):
+    """Préparer un achat: CPV suggestions, similar contracts, price reference and potential suppliers."""
+    form = NeedForm(request.GET or None)
+    context = {"organisation": request.organisation, "form": form, "has_store": _index() is not None}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        montant = float(data["montant"]) if data.get("montant") is not None else None
+        suggestions = guidance.suggest_cpv(data["objet"])
+        code = data.get("code_cpv") or (suggestions[0]["code"] if suggestions else None)
+        suppliers = guidance.potential_suppliers(code_cpv=code, departement=data.get("departement") or None)
+        names.fill_names(request.organisation, suppliers)
+        similar = guidance.similar_contracts(
+            objet=data["objet"], code_cpv=data.get("code_cpv"), montant=montant, departement=data.get("departement")
+        )
+        names.fill_names(request.organisation, [s["acheteur"] for s in similar], name_key="nom")
+        context |= {
+            "suggestions": suggestions,
+            "code_used": code,
+            "code_inferred": not data.get("code_cpv"),
+            "similar": similar,
+            "price": guidance.price_reference(
+                objet=data["objet"], code_cpv=data.get("code_cpv"), montant=montant, duree_mois=data.get("duree_mois")
+            ),
+            "suppliers": suppliers,
+            "montant": montant,
+        }
+    return render(request, "explorer/need.html", context)
+
+
+@organisation_view(*CAN_IMPORT_SIRENE)
+def sirene(request, slug):
+    organisation = request.organisation
+    form = SireneForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        try:
+            extract = services_import(organisation, upload, request.user)
+        except ValidationError as error:
+            form.add_error("fichier", error)
+        else:
+            messages.success(
+                request,
+                f"Extrait importé : {extract.rows} établissements"
+                + (f", {extract.skipped} lignes ignorées (SIRET ou nom manquant)." if extract.skipped else "."),
+            )
+            return redirect("explorer:sirene", slug=slug)
+    return render(
+        request,
+        "explorer/sirene.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "extract": SireneExtract.objects.filter(organisation=organisation).first(),
+            "can_import": can_import_sirene(request.roles),
+        },
+    )
+
+
+def services_import(organisation, upload, actor):
+    return do_import_sirene_extract(
+        organisation=organisation, filename=upload.name, raw=upload.read(MAX_BYTES + 1), actor=actor
+    )
