@@ -169,8 +169,12 @@ def targets(filters: Filters, organisation) -> list[dict]:
             progress = None if reached is None else (1.0 if reached <= target.share else target.share / reached)
         else:
             progress = indicators.progression(reached, target.share)
-        out.append({"target": target, "valeur": valeur, "progression": progress})
+        out.append({"target": target, "valeur": valeur, "progression": progress, "progression_pct": _pct(progress)})
     return out
+
+
+def _pct(progress: float | None) -> int:
+    return round(100 * progress) if progress is not None else 0
 
 
 def national_plan(values: dict) -> list[dict]:
@@ -181,6 +185,7 @@ def national_plan(values: dict) -> list[dict]:
             "cible": cible,
             "valeur": values[code],
             "progression": indicators.progression(values[code].valeur, cible),
+            "progression_pct": _pct(indicators.progression(values[code].valeur, cible)),
         }
         for code, cible in indicators.PNAD_TARGETS.items()
     ]

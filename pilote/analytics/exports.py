@@ -1,0 +1,198 @@
+"""The cockpit's tables as HTML, CSV, XLSX and JSON: one function gives the rows of a table for given filters,
+another serialises them. Row caps keep an export of the national list from exhausting the server."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import xlsxwriter
+from django.http import HttpResponse, JsonResponse
+from django.utils.text import slugify
+
+from pilote.analytics import cockpit, indicators, queries
+
+
+MAX_ROWS = 50_000  # contract lists; aggregated tables are small
+FORMATS = {"csv", "xlsx", "json", "html"}
+
+CONTRACT_COLUMNS = [
+    ("id", "Identifiant"),
+    ("acheteur_id", "SIRET acheteur"),
+    ("acheteur_nom", "Acheteur"),
+    ("objet", "Objet"),
+    ("code_cpv", "CPV"),
+    ("nature", "Nature"),
+    ("procedure", "Procédure"),
+    ("date_notification", "Date de notification"),
+    ("date_publication_donnees", "Date de publication"),
+    ("montant", "Montant (€ HT)"),
+    ("montant_exclu", "Montant exclu (anomalie)"),
+    ("offres_recues", "Offres reçues"),
+    ("considerations_sociales", "Considérations sociales"),
+    ("considerations_environnementales", "Considérations environnementales"),
+    ("nb_modifications", "Modifications"),
+    ("qualite", "Signalements qualité"),
+]
+BREAKDOWN_COLUMNS = [
+    ("valeur", "Valeur"),
+    ("n", "Contrats"),
+    ("montant_total", "Montant (€ HT, hors anomalies)"),
+    ("n_montant_anomalie", "Montants exclus (anomalies)"),
+    ("part_soc", "Part avec considération sociale"),
+    ("n_soc_renseigne", "Considérations sociales renseignées"),
+    ("part_env", "Part avec considération environnementale"),
+    ("n_env_renseigne", "Considérations environnementales renseignées"),
+    ("taux_offre_unique", "Taux d'offre unique"),
+    ("n_offres_renseigne", "Offres reçues renseignées"),
+]
+
+TABLES = {
+    "indicateurs": "Indicateurs",
+    "contrats": "Contrats",
+    "annees": "Par année",
+    "procedures": "Par procédure",
+    "natures": "Par nature",
+    "divisions": "Par division CPV",
+    "titulaires": "Principaux titulaires",
+    "concentration": "Concentration par division CPV",
+    "modifications": "Modifications à vérifier",
+    "qualite": "Qualité des données",
+}
+
+
+def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[list, list[dict], str]:
+    """(columns [(key, label)], rows, title) of one exportable table."""
+    if name == "contrats":
+        rows, _total = cockpit.contracts(filters, drill, organisation, limit=MAX_ROWS)
+        return CONTRACT_COLUMNS, rows, f"Contrats — {queries.DRILLS[drill][0]}"
+    if name == "indicateurs":
+        values = cockpit.overview(filters, organisation)["values"]
+        rows = []
+        for code, label, group, _f, _d, _h in indicators.CATALOGUE:
+            v = values[code]
+            rows.append(
+                {
+                    "groupe": group,
+                    "code": code,
+                    "libelle": label,
+                    "valeur": v.valeur,
+                    "unite": v.unite,
+                    "renseignes": v.renseignes,
+                    "total": v.total,
+                    "exclus": v.exclus,
+                }
+            )
+        cols = [
+            ("groupe", "Groupe"),
+            ("code", "Code"),
+            ("libelle", "Indicateur"),
+            ("valeur", "Valeur"),
+            ("unite", "Unité"),
+            ("renseignes", "Contrats renseignés"),
+            ("total", "Contrats"),
+            ("exclus", "Montants exclus (anomalies)"),
+        ]
+        return cols, rows, "Indicateurs"
+    dims = {"annees": "annee", "procedures": "procedure", "natures": "nature", "divisions": "division"}
+    if name in dims:
+        return BREAKDOWN_COLUMNS, cockpit.breakdown(filters, dims[name], organisation), TABLES[name]
+    if name == "titulaires":
+        cols = [
+            ("titulaire_id", "Identifiant"),
+            ("titulaire_nom", "Nom"),
+            ("n", "Contrats"),
+            ("montant", "Montant (€ HT)"),
+            ("part", "Part du montant"),
+        ]
+        return cols, cockpit.suppliers(filters, limit=100)["top"], TABLES[name]
+    if name == "concentration":
+        cols = [
+            ("division", "Division CPV"),
+            ("n", "Contrats"),
+            ("montant_total", "Montant (€ HT)"),
+            ("nb_titulaires", "Titulaires"),
+            ("hhi", "Indice HHI"),
+            ("hhi_label", "Concentration"),
+            ("part_premier", "Part du premier titulaire"),
+        ]
+        return cols, cockpit.concentration(filters), TABLES[name]
+    if name == "modifications":
+        cols = [
+            ("id", "Identifiant"),
+            ("acheteur_id", "SIRET acheteur"),
+            ("objet", "Objet"),
+            ("code_cpv", "CPV"),
+            ("date_notification", "Notification"),
+            ("montant_initial", "Montant initial"),
+            ("montant_final", "Montant après modifications"),
+            ("hausse", "Hausse"),
+            ("seuil", "Seuil"),
+        ]
+        return cols, cockpit.evolution(filters, 0)["a_verifier"], TABLES[name]
+    if name == "qualite":
+        cols = [("code", "Code"), ("label", "Signification"), ("kind", "Type"), ("n", "Contrats")]
+        return cols, cockpit.flags(filters), TABLES[name]
+    raise KeyError(name)
+
+
+def _cell(value):
+    if isinstance(value, list | tuple):
+        return " ; ".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
+    filename = slugify(title) or "export"
+    if fmt == "json":
+        data = [{key: _json(row.get(key)) for key, _label in columns} for row in rows]
+        return JsonResponse(
+            {"titre": title, "filtres": summary, "lignes": data, "tronque": len(rows) >= MAX_ROWS},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([label for _key, label in columns])
+        for row in rows:
+            writer.writerow([_cell(row.get(key)) for key, _label in columns])
+        # The BOM makes spreadsheet software read the file as UTF-8.
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "xlsx":
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True, "remove_timezone": True})
+        sheet = book.add_worksheet(title[:31].replace("/", "-").replace(":", "-") or "Export")
+        bold = book.add_format({"bold": True})
+        dates = book.add_format({"num_format": "dd/mm/yyyy"})
+        sheet.write(0, 0, title, bold)
+        sheet.write(1, 0, summary)
+        for col, (_key, label) in enumerate(columns):
+            sheet.write(3, col, label, bold)
+        for r, row in enumerate(rows, start=4):
+            for col, (key, _label) in enumerate(columns):
+                value = row.get(key)
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), dates)
+                elif value is not None:
+                    sheet.write(r, col, _cell(value))
+        book.close()
+        response = HttpResponse(
+            output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    raise KeyError(fmt)
+
+
+def _json(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json)

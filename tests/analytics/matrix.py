@@ -1,0 +1,4 @@
+"""Permission-matrix extension of the cockpit (see tests/core/test_permission_matrix.py)."""
+
+PUBLIC_VIEWS = {"analytics:public_cockpit": "public: only organisations that chose to publish (is_public)"}
+KWARG_PROVIDERS = {}
