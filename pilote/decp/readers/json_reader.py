@@ -78,8 +78,9 @@ class Envelope:
         return self.started and not self.stack
 
 
-def scan_lines(path, *, name, batch_lines=BATCH_LINES):
+def scan_lines(path, *, name, batch_lines=None):
     """Yield (tableau, first_position, first_line_no, [record lines]) batches; raise NotLineLayout/ImportFailed."""
+    batch_lines = batch_lines or BATCH_LINES
     env = Envelope()
     positions = {}
     batch, tableau, first_pos, first_line = [], None, 0, 0
@@ -205,8 +206,10 @@ def iter_records_ijson(path, *, name):
                     yield tableau, position, rec
                     position += 1
             except ijson.IncompleteJSONError as exc:
+                # yajl reports every syntax error as "incomplete"; only "premature EOF" means truncated.
+                kind = "JSON tronqué" if "premature EOF" in str(exc) else "JSON invalide"
                 raise ImportFailed(
-                    f"JSON tronqué ou incomplet ({exc})",
+                    f"{kind} ({str(exc).strip()})",
                     fichier=name,
                     where=f"enregistrement {position} du tableau « {tableau} », vers l'octet {fh.tell()}",
                 ) from exc

@@ -98,7 +98,9 @@ def read_tabular(path, *, fmt, name, consts, file_no):
     agg = [pl.col(c).first().alias(COLUMN_MAP[c]) for c in present]
     agg.append(pl.col("_ligne").first().alias("position"))
     disagree = [
-        pl.col(c).n_unique() > 1 for c in ("montant", "dureeMois", "dateNotification") if c in columns and not has_state
+        pl.col(c).n_unique() > 1
+        for c in ("montant", "dureeMois", "dateNotification")
+        if c in columns and not has_state
     ]
     agg.append(pl.any_horizontal(disagree).alias("_etats") if disagree else pl.lit(False).alias("_etats"))
     tit_name = "titulaire_nom" if "titulaire_nom" in columns else "titulaire_denominationSociale"
