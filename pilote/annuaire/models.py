@@ -132,7 +132,12 @@ class Lesson(models.Model):
     shared_with_partners = models.BooleanField("partagé avec les organisations partenaires", default=False)
     is_demo = models.BooleanField("donnée de démonstration", default=False)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
     )
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -166,7 +171,12 @@ class LessonDocument(models.Model):
     content_type = models.CharField("type", max_length=100)
     size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="déposé par",
     )
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
 
@@ -194,7 +204,12 @@ class CharterVersion(models.Model):
     )
     change_note = models.CharField("objet de la modification", max_length=300, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
     )
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
 

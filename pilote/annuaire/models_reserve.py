@@ -44,7 +44,12 @@ class ReservistRequest(models.Model):
     )
     feedback = models.TextField("bilan", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="demandée par"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="demandée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
@@ -73,7 +78,12 @@ class ReservistNote(models.Model):
     )
     text = models.TextField("note de suivi")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
     )
     created_at = models.DateTimeField("écrite le", auto_now_add=True)
 

@@ -95,7 +95,12 @@ class Enrolment(models.Model):
     requested_at = models.DateTimeField("demandée le")
     attended = models.BooleanField("présence", null=True, blank=True)
     enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="inscrit par"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="inscrit par",
     )
 
     class Meta:

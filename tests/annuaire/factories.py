@@ -8,9 +8,16 @@ from django.utils import timezone
 
 from pilote.annuaire import services, services_reserve, services_training
 from pilote.annuaire.models import Person
+from pilote.clauses.models import Segment
 
 
 _counter = iter(range(1, 1_000_000))
+
+
+def segment(code):
+    """A national reference segment (loaded by the clauses app's data migration)."""
+    found = Segment.objects.filter(code=code, organisation__isnull=True).first()
+    return found or Segment.objects.create(code=code, label=code.replace("-", " ").capitalize())
 
 
 def person(organisation, **fields):
@@ -34,12 +41,12 @@ def pdf(name="bilan.pdf", size=100):
 def lesson(organisation, documents=(), **fields):
     data = {
         "title": "Sourçage des fournitures de bureau",
-        "segment_label": "Fournitures de bureau",
         "context": "Marché arrivant à échéance.",
         "actions": "Rencontres fournisseurs.",
         "results": "Offres plus nombreuses.",
     }
     data.update(fields)
+    data.setdefault("segment", segment("fournitures-bureau"))
     return services.do_create_lesson(organisation, actor=None, uploaded_files=list(documents), **data)
 
 
@@ -58,7 +65,11 @@ def session(organisation, seats=2, days=10, **fields):
 
 def reservist_request(organisation, **fields):
     today = timezone.localdate()
-    data = {"subject": "Renfort sur un marché de restauration", "starts_on": today, "ends_on": today + timedelta(days=30)}
+    data = {
+        "subject": "Renfort sur un marché de restauration",
+        "starts_on": today,
+        "ends_on": today + timedelta(days=30),
+    }
     data.update(fields)
     return services_reserve.do_post_request(organisation, actor=None, **data)
 
