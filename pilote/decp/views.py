@@ -4,6 +4,8 @@ download the rejected records. The import itself runs as a background task (pilo
 import csv
 import io
 
+from pathlib import Path
+
 import polars as pl
 from django.contrib import messages
 from django.http import HttpResponse
@@ -20,6 +22,13 @@ from pilote.decp.services import do_receive_import
 def runs_of(organisation):
     """Import runs started by members of the organisation (the store itself is shared)."""
     return ImportRun.objects.filter(actor__memberships__organisation=organisation).distinct().select_related("actor")
+
+
+def shown_source(run: ImportRun) -> str:
+    """What people see of the source: the URL, or the uploaded file's name (never a server path)."""
+    if run.source.startswith(("http://", "https://")):
+        return run.source
+    return Path(run.source).name
 
 
 def rule_labels() -> dict[str, str]:
@@ -47,7 +56,7 @@ def imports(request):
         return redirect("decp:import_detail", slug=request.organisation.slug, run_id=run.pk)
     context = {
         "form": form,
-        "runs": runs_of(request.organisation)[:50],
+        "runs": [(run, shown_source(run)) for run in runs_of(request.organisation)[:50]],
         "manifest": store.current_manifest(),
     }
     return render(request, "decp/imports.html", context)
