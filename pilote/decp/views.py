@@ -3,7 +3,6 @@ download the rejected records. The import itself runs as a background task (pilo
 
 import csv
 import io
-
 from pathlib import Path
 
 import polars as pl
