@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := PILOTE_DEMO=1
 
-.PHONY: run test test-db lint bench install install-dev chromium migrate demo serve clean
+.PHONY: run test test-db lint bench install install-dev chromium pdf-libs migrate demo serve clean
 
 $(VENV)/.base-installed: requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,7 +20,11 @@ $(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt $(VENV)/.base
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
-migrate: install
+# WeasyPrint (PDF of fiches, purchase plans) needs Pango from Debian.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+migrate: install pdf-libs
 	@mkdir -p var
 	@$(PY) manage.py migrate --noinput -v 0
 
@@ -44,7 +48,7 @@ lint: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-test-db: install-dev chromium
+test-db: install-dev chromium pdf-libs
 	$(VENV)/bin/pytest -n 2 -p no:randomly
 
 test: lint test-db
