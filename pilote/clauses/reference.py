@@ -76,6 +76,12 @@ NATIONAL_SEGMENTS = [
         "Impression, signalétique, campagnes de communication et évènements.",
     ),
     ("securite", "Gardiennage et sécurité", "7971, 7972", "Surveillance, gardiennage, sécurité incendie."),
+    (
+        "evenementiel",
+        "Événementiel et réceptions",
+        "7995, 7982, 5552",
+        "Organisation d'événements, réceptions, traiteur événementiel, location de matériel.",
+    ),
     ("formation", "Formation", "80", "Formation professionnelle des agents."),
     ("assurances", "Assurances", "665", "Assurances dommages, responsabilité civile, flotte automobile."),
     ("sante", "Équipements et fournitures médicales", "33", "Matériel médical, pharmacie, équipements de soins."),
