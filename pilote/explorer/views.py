@@ -59,7 +59,7 @@ def _named(request, rows):
 
 
 @organisation_view(*CAN_EXPLORE)
-def search(request, slug):
+def search(request):
     index = _index()
     form = SearchForm(request.GET or None)
     filters, filter_form = _filters(request)
@@ -113,11 +113,11 @@ EXPORT_COLUMNS = [
 
 
 @organisation_view(*CAN_EXPLORE)
-def export(request, slug):
+def export(request):
     index = _index()
     if index is None:
         messages.warning(request, "Aucune donnée DECP n'a encore été importée : rien à exporter.")
-        return redirect("explorer:search", slug=slug)
+        return redirect("explorer:search", slug=request.organisation.slug)
     form = SearchForm(request.GET or None)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
@@ -144,7 +144,7 @@ def export(request, slug):
 
 
 @organisation_view(*CAN_EXPLORE)
-def contract(request, slug, uid):
+def contract(request, uid):
     index = _index()
     detail = profiles.contract(index, uid) if index is not None else None
     similar = []
@@ -215,17 +215,17 @@ def _profile(request, siret, kind):
 
 
 @organisation_view(*CAN_EXPLORE)
-def buyer(request, slug, siret):
+def buyer(request, siret):
     return _profile(request, siret, "acheteur")
 
 
 @organisation_view(*CAN_EXPLORE)
-def supplier(request, slug, siret):
+def supplier(request, siret):
     return _profile(request, siret, "titulaire")
 
 
 @organisation_view(*CAN_EXPLORE)
-def need(request, slug):
+def need(request):
     """Préparer un achat: CPV suggestions, similar contracts, price reference and potential suppliers."""
     form = NeedForm(request.GET or None)
     context = {"organisation": request.organisation, "form": form, "has_store": _index() is not None}
@@ -255,7 +255,7 @@ def need(request, slug):
 
 
 @organisation_view(*CAN_IMPORT_SIRENE)
-def sirene(request, slug):
+def sirene(request):
     organisation = request.organisation
     form = SireneForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -270,7 +270,7 @@ def sirene(request, slug):
                 f"Extrait importé : {extract.rows} établissements"
                 + (f", {extract.skipped} lignes ignorées (SIRET ou nom manquant)." if extract.skipped else "."),
             )
-            return redirect("explorer:sirene", slug=slug)
+            return redirect("explorer:sirene", slug=request.organisation.slug)
     return render(
         request,
         "explorer/sirene.html",

@@ -2,9 +2,12 @@
 pipeline (pilote.decp.importer.run_import) into the test's isolated PILOTE_DATA_DIR."""
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
+from pilote.decp import store as decp_store
 from pilote.decp.importer import run_import
 from pilote.explorer import index as explorer_index
 
@@ -214,12 +217,34 @@ def marche(rec):
     }
 
 
+@pytest.fixture(scope="session")
+def imported_store(tmp_path_factory):
+    """RECORDS imported once with the real pipeline, the explorer index built into the generation (as the
+    pipeline does before publishing)."""
+    base = tmp_path_factory.mktemp("explorer-store")
+    source = base / "decp-test-explorer.json"
+    source.write_text(json.dumps({"marches": {"marche": [marche(r) for r in RECORDS]}}), encoding="utf-8")
+    data_dir = base / "data"
+    run_import([str(source)], data_dir=data_dir)
+    explorer_index.build_index(decp_store.current_generation_dir(data_dir))
+    return data_dir
+
+
 @pytest.fixture
-def store(settings, tmp_path):
-    """Import RECORDS with the real pipeline; returns the data directory."""
+def bare_store(settings, tmp_path):
+    """The same contracts imported into this test's data directory, without the explorer index."""
     source = tmp_path / "decp-test-explorer.json"
     source.write_text(json.dumps({"marches": {"marche": [marche(r) for r in RECORDS]}}), encoding="utf-8")
     run_import([str(source)], data_dir=settings.PILOTE_DATA_DIR)
+    explorer_index._LOADED.clear()
+    yield settings.PILOTE_DATA_DIR
+    explorer_index._LOADED.clear()
+
+
+@pytest.fixture
+def store(settings, imported_store):
+    """A copy of the imported store in this test's data directory; returns the data directory."""
+    shutil.copytree(imported_store / "decp", Path(settings.PILOTE_DATA_DIR) / "decp")
     explorer_index._LOADED.clear()
     yield settings.PILOTE_DATA_DIR
     explorer_index._LOADED.clear()

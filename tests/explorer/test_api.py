@@ -1,0 +1,54 @@
+"""JSON API /api/v1/contrats: search and similar contracts, authentication, bad input, OpenAPI."""
+
+import pytest
+
+from pilote.core.enums import Role
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(client, members_a):
+    client.force_login(members_a[Role.AGENT])
+    return client
+
+
+def test_requires_login(client):
+    assert client.get("/api/v1/contrats", {"q": "voirie"}).status_code == 401
+
+
+def test_search(member, store):
+    data = member.get("/api/v1/contrats", {"q": "restaurations scolaires", "par_page": 2}).json()
+    assert data["total"] == 4
+    assert data["pages"] == 2
+    assert data["resultats"][0]["objet"] == "Restauration Scolaire"
+    assert data["resultats"][0]["titulaires"][0]["siret"]
+
+
+def test_search_bad_input_is_answered(member, store):
+    assert "mots trop courants" in member.get("/api/v1/contrats", {"q": "les des"}).json()["message"]
+    assert member.get("/api/v1/contrats", {"q": "voirie", "page": 50}).json()["page"] == 1
+    response = member.get("/api/v1/contrats", {"page": "abc"})
+    assert response.status_code == 422
+    data = member.get("/api/v1/contrats", {"q": "x", "cpv": "abc"}).json()
+    assert "cpv" in data["erreurs"]
+
+
+def test_search_without_store(member):
+    assert "Aucune donnée" in member.get("/api/v1/contrats", {"q": "voirie"}).json()["message"]
+
+
+def test_similar(member, store):
+    data = member.get("/api/v1/contrats/similaires", {"objet": "entretien voirie", "departement": "59"}).json()
+    objets = [r["objet"] for r in data["resultats"]]
+    assert objets[0] in ("Entretien de la voirie communale", "Travaux de voirie")
+    assert data["resultats"][0]["procedure"] == "Appel d'offres ouvert"
+    empty = member.get("/api/v1/contrats/similaires", {"objet": "le la"}).json()
+    assert empty["resultats"] == [] and empty["message"]
+
+
+def test_openapi_documents_both_endpoints(member):
+    paths = member.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/contrats" in paths
+    assert "/api/v1/contrats/similaires" in paths

@@ -1,0 +1,40 @@
+"""The index files: built into a generation by build_index, or lazily into the cache when the pipeline did not."""
+
+import json
+
+from pilote.decp import store as decp_store
+from pilote.explorer import guidance, index, text
+
+
+def test_build_index_writes_its_files_into_the_generation(store):
+    generation = decp_store.current_generation_dir(store)
+    for name in index.FILES:
+        assert (generation / name).exists()
+    meta = json.loads((generation / "explorer_index.json").read_text())
+    assert meta["contrats"] == 12
+    assert meta["termes"] > 20
+
+
+def test_missing_index_is_built_lazily_into_a_cache_keyed_by_generation(bare_store):
+    generation = decp_store.current_generation_dir(bare_store)
+    assert not (generation / "explorer_docs.parquet").exists()
+    loaded = index.load()
+    assert loaded.size == 12
+    assert loaded.directory == bare_store / "explorer" / generation.name
+    assert not (generation / "explorer_docs.parquet").exists()  # the published generation is never modified
+    assert loaded.match(text.query_terms("voirie")).height == 2
+
+
+def test_no_store_means_no_index_and_empty_guidance(settings):
+    assert index.load() is None
+    assert guidance.similar_contracts(objet="voirie") == []
+    assert guidance.suggest_cpv("voirie") == [] or all("code" in s for s in guidance.suggest_cpv("voirie"))
+    assert guidance.price_reference(objet="voirie")["count"] == 0
+    assert guidance.potential_suppliers(code_cpv="45233140") == []
+    assert guidance.segment_facts(cpv_prefixes=["45"])["national"]["count"] == 0
+
+
+def test_amount_anomaly_codes_come_from_the_cleaning_rules():
+    assert "montant_symbolique" in index.AMOUNT_ANOMALIES
+    assert "montant_atypique" in index.AMOUNT_ANOMALIES
+    assert "montant_negatif" not in index.AMOUNT_ANOMALIES  # concerns the public subsidy, not the amount
