@@ -75,6 +75,7 @@ class Person(models.Model):
     reservist_qualified_on = models.DateField("qualifiée réserviste le", null=True, blank=True)
     available_from = models.DateField("disponible à partir du", null=True, blank=True)
     available_until = models.DateField("disponible jusqu'au", null=True, blank=True)
+    is_demo = models.BooleanField("donnée de démonstration", default=False)
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
