@@ -62,8 +62,10 @@ def download(url, cache_dir, *, timeout=30):
         request.add_header("Range", f"bytes={done}-")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
-            mode = "ab" if done and response.status == 206 else "wb"
-            with open(partial, mode) as out:
+            resumed = bool(done) and response.status == 206
+            length = response.headers.get("Content-Length")
+            expected = (done if resumed else 0) + int(length) if length and length.isdigit() else None
+            with open(partial, "ab" if resumed else "wb") as out:
                 while block := response.read(CHUNK):
                     out.write(block)
     except urllib.error.HTTPError as exc:
@@ -73,6 +75,13 @@ def download(url, cache_dir, *, timeout=30):
         raise ImportFailed(
             f"adresse injoignable ({reason}) ; le téléchargement partiel est gardé et reprendra", fichier=url
         ) from exc
+    got = partial.stat().st_size
+    if expected is not None and got != expected:
+        # http.client returns a short read silently when the server drops the connection.
+        raise ImportFailed(
+            f"téléchargement interrompu ({got} octets reçus sur {expected}) ; relancez l'import pour le reprendre",
+            fichier=url,
+        )
     os.replace(partial, final)
     return final
 
