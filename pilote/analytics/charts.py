@@ -77,8 +77,8 @@ def cockpit_charts(data: dict) -> dict:
             data["par_procedure"], "valeur", "n", "Contrats", "Nombre de contrats par procédure"
         ),
         "graphique-titulaires": bars(
-            data["titulaires"]["top"],
-            "titulaire_id",
+            [{**r, "nom": r["titulaire_nom"] or r["titulaire_id"]} for r in data["titulaires"]["top"]],
+            "nom",
             "montant",
             "Montant (€ HT)",
             "Montant attribué aux principaux titulaires",

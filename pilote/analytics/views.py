@@ -126,7 +126,7 @@ def export(request):
             request,
             "analytics/export_error.html",
             {"organisation": organisation, "message": "Aucune donnée DECP n'a encore été importée."},
-            status=404,
+            status=409,  # nothing to export yet (not "not found": the page exists)
         )
     filters, _form = parse_filters(request.GET, organisation)
     columns, rows, title = exports.table(name, filters, organisation, drill)
