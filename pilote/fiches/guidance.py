@@ -119,13 +119,13 @@ def _explorer():
     return explorer_guidance
 
 
-def _call(module, name, **kwargs):
+def _call(module, name, *args, **kwargs):
     """Result of an explorer function, or None when absent or failing (logged)."""
     function = getattr(module, name, None) if module else None
     if function is None:
         return None
     try:
-        return function(**kwargs)
+        return function(*args, **kwargs)
     except Exception:  # the data may be missing or broken; the form must still work
         logger.warning("explorer.%s a échoué", name, exc_info=True)
         return None
@@ -133,7 +133,7 @@ def _call(module, name, **kwargs):
 
 def cpv_suggestions(text: str) -> tuple[list[dict], str]:
     explorer = _explorer()
-    found = _call(explorer, "suggest_cpv", text=text, limit=5) if text.strip() else None
+    found = _call(explorer, "suggest_cpv", text, limit=5) if text.strip() else None
     if found:
         return found, "libellés CPV et historique national des marchés"
     return suggest_local(text), "libellés de la nomenclature CPV 2008"
@@ -155,6 +155,13 @@ def _number(facts: dict, *keys):
         if isinstance(value, int | float | Decimal):
             return float(value)
     return None
+
+
+SCOPE_LABELS = {
+    "national": "France entière",
+    "peers": "Organisations comparables",
+    "organisation": "Votre organisation",
+}
 
 
 def data_facts(organisation, *, objet, code_cpv, montant, duree_mois, segment) -> dict:
@@ -181,22 +188,31 @@ def data_facts(organisation, *, objet, code_cpv, montant, duree_mois, segment) -
         )
     if code:
         result["suppliers"] = _call(explorer, "potential_suppliers", code_cpv=code, limit=10)
-    facts = result.get("segment") or {}
-    if isinstance(facts, dict):
-        average = _number(facts, "average_offers", "offres_moyennes", "mean_offers")
-        single = _number(facts, "single_bid_rate", "taux_offre_unique", "single_bid_share")
-        if average is not None and average < FEW_BIDS_AVERAGE:
-            result["warnings"].append(
-                f"Peu d'offres attendues : {average:.1f} offres en moyenne sur ce segment. Élargissez le sourçage, "
-                "allotissez et vérifiez que vos exigences restent accessibles aux PME."
-            )
-        if single is not None and single > FEW_BIDS_SINGLE_RATE:
-            result["warnings"].append(f"Sur ce segment, {single:.0%} des marchés n'ont reçu qu'une seule offre.")
+    segment_data = result.get("segment") or {}
+    # Peers' figures when there are enough of them, else national ones: what this buyer can expect.
+    peers = segment_data.get("peers") if isinstance(segment_data, dict) else None
+    facts = peers if peers and peers.get("offers_known", 0) >= 10 else (segment_data or {}).get("national") or {}
+    average = _number(facts, "average_offers")
+    single = _number(facts, "single_bid_rate")
+    if average is not None and average < FEW_BIDS_AVERAGE:
+        result["warnings"].append(
+            f"Peu d'offres attendues : {average:.1f} offres en moyenne sur ce segment. Élargissez le sourçage, "
+            "allotissez et vérifiez que vos exigences restent accessibles aux PME."
+        )
+    if single is not None and single > FEW_BIDS_SINGLE_RATE:
+        result["warnings"].append(f"Sur ce segment, {single:.0%} des marchés n'ont reçu qu'une seule offre.")
+    national = (segment_data or {}).get("national") or {} if isinstance(segment_data, dict) else {}
+    # With no contract data at all, "0 suppliers" would be a false alarm.
+    result["has_data"] = bool(national.get("count")) or bool(result.get("similar"))
     suppliers = result.get("suppliers")
-    if code and isinstance(suppliers, list) and len(suppliers) < 3:
+    if result["has_data"] and code and isinstance(suppliers, list) and len(suppliers) < 3:
         result["warnings"].append(
             f"Seulement {len(suppliers)} fournisseur(s) potentiel(s) trouvé(s) pour ce code CPV : risque d'offre unique."
         )
+    if isinstance(segment_data, dict):
+        result["segment_rows"] = [
+            {"label": label, **segment_data[key]} for key, label in SCOPE_LABELS.items() if segment_data.get(key)
+        ]
     return result
 
 
