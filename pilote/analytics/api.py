@@ -1,0 +1,98 @@
+"""JSON API of the cockpit, mounted at /api/v1/indicateurs by pilote/api.py.
+
+- `GET /api/v1/indicateurs`: every indicator as {"valeur", "couverture", ...} for the same filters as the
+  pages. Figures over the public DECP data are readable without an account (rate limited per address);
+  the "organisation" scope is served anonymously only for organisations that chose to publish.
+- `GET /api/v1/indicateurs/objectifs`: the organisation's SPASER targets (members only).
+"""
+
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from pilote.analytics import cockpit, duck
+from pilote.analytics.filters import parse_filters
+from pilote.analytics.models import SpaserTarget
+from pilote.core.models import Organisation
+from pilote.core.permissions import roles_in
+
+
+router = Router(tags=["indicateurs"])
+
+ANONYMOUS_LIMIT = 60  # requests per minute and address without an account
+WINDOW_SECONDS = 60
+
+
+class FiltresIn(Schema):
+    organisation: str | None = None
+    perimetre: str | None = None
+    acheteur: str | None = None
+    annee: int | None = None
+    trimestre: int | None = None
+    mois: int | None = None
+    cpv: str | None = None
+    segment: int | None = None
+    nature: str | None = None
+    procedure: str | None = None
+    montant_min: float | None = None
+    montant_max: float | None = None
+    titulaire: str | None = None
+
+
+def _throttle(request):
+    """A fixed-window limit per client address for anonymous calls (members are not limited)."""
+    if request.user.is_authenticated:
+        return
+    address = request.META.get("REMOTE_ADDR", "inconnue")
+    key = f"analytics-api:{address}"
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    if count > ANONYMOUS_LIMIT:
+        raise HttpError(429, "Trop de requêtes : réessayez dans une minute ou connectez-vous.")
+
+
+def _organisation(request, slug, *, private=False):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    member = bool(roles_in(request.user, organisation))
+    if member or (organisation.is_public and not private):
+        return organisation
+    if not request.user.is_authenticated and private:
+        raise HttpError(401, "Connexion requise.")
+    raise HttpError(404, "Organisation introuvable.")
+
+
+@router.get("", summary="Indicateurs pour des filtres")
+def indicateurs(request, filtres: Query[FiltresIn]):
+    _throttle(request)
+    params = {k: str(v) for k, v in filtres.dict(exclude_none=True).items() if k != "organisation"}
+    organisation = _organisation(request, filtres.organisation) if filtres.organisation else None
+    if organisation is not None and not roles_in(request.user, organisation):
+        params["perimetre"] = "organisation"  # a published organisation: its own contracts only
+    filters, form = parse_filters(params, organisation)
+    if form.errors:
+        raise HttpError(400, "; ".join(f"{k} : {' '.join(v)}" for k, v in form.errors.items()))
+    if not duck.has_store():
+        raise HttpError(503, "Aucune donnée DECP n'a encore été importée.")
+    values = cockpit.overview(filters, organisation)["values"]
+    return {
+        "filtres": filters.url_params(),
+        "perimetre": filters.summary(),
+        "indicateurs": {code: value.as_json() for code, value in values.items()},
+    }
+
+
+@router.get("/objectifs", summary="Objectifs du SPASER d'une organisation (membres)")
+def objectifs(request, organisation: str):
+    org = _organisation(request, organisation, private=True)
+    return {
+        "organisation": org.slug,
+        "objectifs": [
+            {"annee": t.annee, "indicateur": t.indicateur, "libelle": t.get_indicateur_display(), "cible": t.share}
+            for t in SpaserTarget.objects.filter(organisation=org)
+        ],
+    }

@@ -1,0 +1,74 @@
+"""The open API: same filters as the pages, each indicator with its coverage; private data needs an account."""
+
+import pytest
+from django.core.cache import cache
+
+from pilote.analytics.services import do_set_target
+from pilote.core.enums import Role
+from tests.core.factories import MembershipFactory
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle():
+    cache.clear()
+
+
+def test_national_figures_without_account(client, fixture_store):
+    data = client.get("/api/v1/indicateurs?annee=2024").json()
+    ind = data["indicateurs"]
+    for code in (
+        "nb_contrats",
+        "montant_total",
+        "part_consideration_sociale",
+        "part_consideration_environnementale",
+        "taux_offre_unique",
+        "nb_offres_moyen",
+    ):
+        assert set(ind[code]) >= {"valeur", "couverture"}
+    # 2024: c1, c2 (S1) and c5 (S2).
+    assert ind["nb_contrats"]["valeur"] == 3
+    assert ind["taux_offre_unique"]["valeur"] == pytest.approx(2 / 3)
+    assert data["filtres"] == {"perimetre": "national", "annee": "2024"}
+
+
+def test_organisation_scope_only_when_published_or_member(client, fixture_store, commune_a):
+    assert client.get("/api/v1/indicateurs?organisation=commune-a").status_code == 404
+    commune_a.is_public = True
+    commune_a.save()
+    data = client.get("/api/v1/indicateurs?organisation=commune-a&perimetre=national").json()
+    assert data["indicateurs"]["nb_contrats"]["valeur"] == 4
+
+
+def test_bad_filter_is_a_clear_400(client, fixture_store):
+    response = client.get("/api/v1/indicateurs?cpv=abc")
+    assert response.status_code == 400
+    assert "CPV" in response.json()["detail"]
+
+
+def test_targets_need_a_member(client, commune_a):
+    appui = MembershipFactory(organisation=commune_a, role=Role.APPUI).user
+    do_set_target(organisation=commune_a, annee=2025, indicateur="part_consideration_sociale", cible=30, actor=appui)
+    commune_a.is_public = True
+    commune_a.save()
+    assert client.get("/api/v1/indicateurs/objectifs?organisation=commune-a").status_code == 401
+    client.force_login(appui)
+    data = client.get("/api/v1/indicateurs/objectifs?organisation=commune-a").json()
+    assert data["objectifs"][0]["cible"] == pytest.approx(0.30)
+
+
+def test_anonymous_calls_are_rate_limited(client, fixture_store, monkeypatch):
+    from pilote.analytics import api
+
+    monkeypatch.setattr(api, "ANONYMOUS_LIMIT", 3)
+    statuses = [client.get("/api/v1/indicateurs").status_code for _ in range(api.ANONYMOUS_LIMIT + 1)]
+    assert statuses[-2] == 200
+    assert statuses[-1] == 429
+
+
+def test_openapi_documents_the_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/indicateurs" in paths
+    assert "/api/v1/indicateurs/objectifs" in paths
