@@ -12,7 +12,7 @@ from pilote.decp.cleaning.cpv import clean_cpv
 from pilote.decp.cleaning.dates import parse_date
 from pilote.decp.cleaning.enums import clean_enum, clean_enum_list, considerations_conflict, key_expr
 from pilote.decp.cleaning.frame import Group, add_code, apply_groups
-from pilote.decp.cleaning.identifiers import clean_contract_id, clean_identifiant
+from pilote.decp.cleaning.identifiers import clean_code_lieu, clean_contract_id, clean_identifiant
 from pilote.decp.cleaning.numbers import clean_booleen, clean_entier, clean_montant, clean_taux
 from pilote.decp.cleaning.text import clean_text
 
@@ -84,7 +84,13 @@ def contrat_groups(raw: pl.DataFrame, *, today: datetime.date) -> list[Group]:
         # lists before the scalar enumerations: the nature rule of the lists reads the *raw* nature
         Group(lists),
         Group(enums),
-        Group({"acheteur_id": clean_identifiant(c("acheteur_id")), "acheteur_nom": clean_text(c("acheteur_nom"))}),
+        Group(
+            {
+                "acheteur_id": clean_identifiant(c("acheteur_id")),
+                "acheteur_nom": clean_text(c("acheteur_nom")),
+                "lieu_execution_code": clean_code_lieu(c("lieu_execution_code")),
+            }
+        ),
         Group({"code_cpv": clean_cpv(c("code_cpv"))}),
         Group({"date_notification": parse_date(c("date_notification"), today=today)}),
         Group({"date_publication_donnees": parse_date(c("date_publication_donnees"), today=today)}),

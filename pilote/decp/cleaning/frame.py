@@ -96,7 +96,7 @@ def _decode(masks: list[tuple[str, list[str]]], prior: str | None, df: pl.DataFr
     reps = keyed.filter(pl.col(_KEY).is_first_distinct())
     lists = []
     for row in reps.iter_rows(named=True):
-        out = list(row[prior] or []) if prior else []
+        out = [code for code in row[prior] or [] if code] if prior else []
         for name, codes in masks:
             m = row[name] or 0
             out.extend(code for bit, code in enumerate(codes) if m >> bit & 1)

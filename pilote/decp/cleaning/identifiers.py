@@ -125,7 +125,7 @@ def clean_identifiant(raw_id: pl.Expr, type_clean: pl.Expr | None = None) -> Cle
     st = Stages(raw_id)
     is_siret_expr = pl.lit(True) if type_clean is None else type_clean.eq("SIRET").fill_null(False)
     s, compact, is_siret = st.add(
-        s=blank_to_null(raw_id), compact=raw_id.str.replace_all(r"\s", ""), is_siret=is_siret_expr
+        s=blank_to_null(raw_id), compact=blank_to_null(raw_id).str.replace_all(r"\s", ""), is_siret=is_siret_expr
     )
     (restore,) = st.add(
         restore=is_siret & compact.str.contains(r"^\d{13}$") & luhn_expr(pl.lit("0") + compact, 14).fill_null(False)
@@ -158,7 +158,7 @@ def clean_contract_id(raw: pl.Expr) -> Cleaned:
     """Contract id (and idAccordCadre): surrounding and inner whitespace removed (the schema forbids spaces and
     publishers add them when re-typing ids); longer than 16 characters flagged (kept: it still identifies)."""
     st = Stages(raw)
-    s, value = st.add(s=blank_to_null(raw), value=raw.str.replace_all(r"\s", ""))
+    s, value = st.add(s=blank_to_null(raw), value=blank_to_null(raw).str.replace_all(r"\s", ""))
     return st.done(
         value,
         changed_string(value, s),
@@ -167,3 +167,10 @@ def clean_contract_id(raw: pl.Expr) -> Cleaned:
             ("id_trop_long", value.str.len_chars() > ID_MAX_LEN),
         ],
     )
+
+
+def clean_code_lieu(raw: pl.Expr) -> Cleaned:
+    """lieuExecution.code: surrounding and inner whitespace removed (INSEE/postal codes have none: "75 001")."""
+    st = Stages(raw)
+    s, value = st.add(s=blank_to_null(raw), value=blank_to_null(raw).str.replace_all(r"\s", ""))
+    return st.done(value, changed_string(value, s), [("lieu_code_espaces", s.is_not_null() & (value != s))])

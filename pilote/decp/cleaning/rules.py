@@ -123,6 +123,9 @@ _RULES = [
         S,
         "id, id_accord_cadre",
     ),
+    Rule(
+        "lieu_code_espaces", "Des espaces dans le code du lieu d'exécution ont été retirés.", C, "lieu_execution_code"
+    ),
     # CPV
     Rule("cpv_espaces", "Des espaces dans le code CPV ont été retirés.", C, "code_cpv"),
     Rule(

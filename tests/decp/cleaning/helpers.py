@@ -35,3 +35,15 @@ def read_raw(path: Path) -> dict[str, pl.DataFrame]:
     for key, (tableau, position, rec) in enumerate(iter_records_ijson(path, name=path.name)):
         flat.add(rec, key=key, position=position, tableau=tableau)
     return flat.frames()
+
+
+def raw_contrats(rows: list[dict]) -> pl.DataFrame:
+    """A raw contrats frame (every RAW_CONTRAT + PROVENANCE column, None unless given)."""
+    from pilote.decp.schema import PROVENANCE, RAW_CONTRAT
+
+    schema = {**PROVENANCE, **RAW_CONTRAT}
+    full = [
+        {"record_key": i, "position": i, "tableau": "marche", "type_contrat": "marche", **r}
+        for i, r in enumerate(rows)
+    ]
+    return pl.DataFrame(full, schema=schema)
