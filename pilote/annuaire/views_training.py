@@ -129,7 +129,8 @@ def session_enrol(request, session_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        who = "Vous êtes" if person.user_id == request.user.pk else f"{person} est"
+        own = person.user_id == request.user.pk
+        who = "Vous êtes" if own else f"{person} est"
         if enrolment.status == EnrolmentStatus.INSCRIT:
             messages.success(request, f"{who} inscrit·e à la session.")
         else:
@@ -138,7 +139,7 @@ def session_enrol(request, session_id):
             ).count()
             messages.warning(
                 request,
-                f"La session est complète : {who.lower()} sur la liste d'attente (position {position}). "
+                f"La session est complète : {'vous êtes' if own else who} sur la liste d'attente (position {position}). "
                 "Une place libérée sera attribuée automatiquement, avec un e-mail de confirmation.",
             )
     return redirect("annuaire:session_detail", slug=request.organisation.slug, session_id=session.pk)
