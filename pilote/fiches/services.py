@@ -130,6 +130,10 @@ def _apply(fiche, fields):
         raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(fiche, name, value)
+    if fiche.segment_id is None and fiche.code_cpv:
+        from pilote.clauses.queries import segment_for_cpv
+
+        fiche.segment = segment_for_cpv(fiche.organisation, fiche.code_cpv)
     _validate_business_rules(fiche)
     fiche.full_clean()
 

@@ -113,7 +113,9 @@ def test_attachments_are_limited_and_served_only_to_viewers(client, org_a, membe
     client.post(url, {"file": SimpleUploadedFile("gros.pdf", b"%PDF-1.4 " + b"x" * 50, "application/pdf")})
     assert not FicheAttachment.objects.exists()
     settings.PILOTE_MAX_UPLOAD_BYTES = 10_000
-    response = client.post(url, {"file": SimpleUploadedFile("devis.pdf", b"%PDF-1.4 devis", "application/pdf")}, follow=True)
+    response = client.post(
+        url, {"file": SimpleUploadedFile("devis.pdf", b"%PDF-1.4 devis", "application/pdf")}, follow=True
+    )
     assert "Pièce jointe ajoutée" in response.content.decode()
     attachment = FicheAttachment.objects.get()
     download = f"/o/{org_a.slug}/fiches/{fiche.pk}/pieces/{attachment.pk}/"

@@ -41,7 +41,9 @@ def test_full_journey_with_resubmission(org_a, members_a, django_capture_on_comm
     fiche = fire(fiche, "soumettre", agent, Role.AGENT)
     fiche = fire(fiche, "instruire", appui, Role.APPUI)
     clause = Clause.objects.get(organisation=None, title__startswith="Clause d'insertion")
-    fiche = fire(fiche, "viser_reserves", appui, Role.APPUI, comment="Sous réserve d'allotir.", retained_clauses=[clause])
+    fiche = fire(
+        fiche, "viser_reserves", appui, Role.APPUI, comment="Sous réserve d'allotir.", retained_clauses=[clause]
+    )
     assert fiche.status == Status.VISEE_RESERVES
     assert list(fiche.retained_clauses.all()) == [clause]
     trail = list(FicheEvent.objects.filter(fiche=fiche).values_list("from_status", "to_status"))
@@ -96,7 +98,9 @@ def test_submitted_fiche_is_frozen_and_edits_are_diffed(org_a, members_a):
     fiche = make_fiche(org_a, author=agent)
     do_update_fiche(fiche, actor=agent, roles={Role.AGENT}, fields={"objet": "Nettoyage et vitrerie"}, revision=1)
     event = FicheEvent.objects.filter(fiche=fiche, verb="modifiee").get()
-    assert event.payload["modifications"] == {"objet": ["Nettoyage des locaux administratifs", "Nettoyage et vitrerie"]}
+    assert event.payload["modifications"] == {
+        "objet": ["Nettoyage des locaux administratifs", "Nettoyage et vitrerie"]
+    }
     fiche.refresh_from_db()
     fire(fiche, "soumettre", agent, Role.AGENT)
     from django.core.exceptions import ValidationError

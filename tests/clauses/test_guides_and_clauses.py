@@ -1,0 +1,121 @@
+"""Segments, segment guides and the clause library: national content, adaptation by an organisation with
+versions, read-only national clauses, CPV → segment."""
+
+import pytest
+
+from pilote.clauses.models import Clause, GuideRevision, Segment, SegmentGuide
+from pilote.clauses.queries import guide_for, segment_for_cpv
+from pilote.core.enums import Role
+
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_GUIDES = [
+    "restauration-collective",
+    "nettoyage",
+    "btp",
+    "informatique",
+    "fournitures-bureau",
+    "vehicules",
+    "energie",
+    "textiles",
+    "mobilier",
+    "espaces-verts",
+    "evenementiel",
+]
+
+
+def test_national_guides_shipped_with_questions_and_clauses():
+    for code in REQUIRED_GUIDES:
+        guide = SegmentGuide.objects.get(organisation=None, segment__code=code)
+        assert guide.question_list, code
+        assert guide.recommended_clauses.exists(), code
+        assert guide.legal_references, code
+
+
+def test_cpv_code_finds_the_most_specific_segment(org_a):
+    assert segment_for_cpv(org_a, "90919200").code == "nettoyage"
+    assert segment_for_cpv(org_a, "45210000").code == "btp"
+    assert segment_for_cpv(org_a, "15894210").code == "restauration-collective"
+    assert segment_for_cpv(org_a, "34144900").code == "vehicules"
+    own = Segment.objects.create(organisation=org_a, code="vitrerie", label="Vitrerie", cpv_prefixes="909112")
+    assert segment_for_cpv(org_a, "90911200") == own
+
+
+def test_support_adapts_guide_and_history_is_kept(client, org_a, members_a):
+    client.force_login(members_a[Role.APPUI])
+    url = f"/o/{org_a.slug}/guides/nettoyage/modifier/"
+    form = client.get(url)
+    assert "journée" in form.content.decode()  # starts from the national guide
+    national = guide_for(org_a, Segment.objects.get(code="nettoyage", organisation=None))
+    clause = national.recommended_clauses.first()
+    data = {"summary": "Notre guide", "questions": "Question 1 ?\nQuestion 2 ?", "recommended_clauses": [clause.pk]}
+    assert client.post(url, data).status_code == 302
+    data["questions"] = "Question 1 ?"
+    data["common_criteria"] = [clause.pk]
+    client.post(url, data)
+    own = SegmentGuide.objects.get(organisation=org_a, segment__code="nettoyage")
+    assert own.version == 2 and own.question_list == ["Question 1 ?"]
+    assert list(own.common_criteria.all()) == [clause]
+    revisions = GuideRevision.objects.filter(guide=own).order_by("version")
+    assert [r.version for r in revisions] == [1, 2]
+    assert revisions[1].changes["questions"] == ["Question 1 ?\nQuestion 2 ?", "Question 1 ?"]
+    # The national guide is untouched, and the organisation now sees its own.
+    assert SegmentGuide.objects.get(organisation=None, segment__code="nettoyage").summary != "Notre guide"
+    page = client.get(f"/o/{org_a.slug}/guides/nettoyage/").content.decode()
+    assert "Notre guide" in page and "Version 2" in page
+
+
+def test_agent_cannot_edit_guides(client, org_a, members_a):
+    client.force_login(members_a[Role.AGENT])
+    response = client.post(f"/o/{org_a.slug}/guides/nettoyage/modifier/", {"summary": "Piraté"})
+    assert response.status_code == 403
+    assert not SegmentGuide.objects.filter(organisation=org_a).exists()
+
+
+def test_clause_versions_and_national_clauses_read_only(client, org_a, members_a):
+    client.force_login(members_a[Role.APPUI])
+    national = Clause.objects.filter(organisation=None).first()
+    response = client.get(f"/o/{org_a.slug}/clauses/{national.pk}/modifier/", follow=True)
+    assert "ne sont pas modifiables" in response.content.decode()
+    copy_response = client.post(f"/o/{org_a.slug}/clauses/{national.pk}/copier/")
+    copy = Clause.objects.get(organisation=org_a)
+    assert copy_response["Location"].endswith(f"/clauses/{copy.pk}/modifier/")
+    data = {
+        "kind": copy.kind,
+        "title": copy.title,
+        "text": "Texte adapté",
+        "legal_basis": copy.legal_basis,
+        "is_active": "on",
+    }
+    client.post(f"/o/{org_a.slug}/clauses/{copy.pk}/modifier/", data)
+    copy.refresh_from_db()
+    assert copy.version == 2 and copy.text == "Texte adapté"
+    assert copy.revisions.get(version=1).snapshot["text"] == national.text
+    page = client.get(f"/o/{org_a.slug}/clauses/{copy.pk}/").content.decode()
+    assert "Version 2" in page and "Version 1" in page
+    national.refresh_from_db()
+    assert national.text != "Texte adapté"
+
+
+def test_clause_of_other_organisation_is_invisible(client, org_a, org_b, members_a):
+    theirs = Clause.objects.create(organisation=org_b, kind="critere_social", title="Secret de B", text="…")
+    client.force_login(members_a[Role.APPUI])
+    assert client.get(f"/o/{org_a.slug}/clauses/{theirs.pk}/").status_code == 404
+    assert "Secret de B" not in client.get(f"/o/{org_a.slug}/clauses/").content.decode()
+
+
+def test_clause_list_filters(client, org_a, members_a):
+    client.force_login(members_a[Role.AGENT])
+    page = client.get(f"/o/{org_a.slug}/clauses/?nature=reservation").content.decode()
+    assert "réservé aux ESAT" in page and "Écolabel" not in page
+    assert "Véhicules à faibles émissions" in client.get(f"/o/{org_a.slug}/clauses/?q=faibles").content.decode()
+
+
+def test_guide_page_without_annuaire_lessons(client, org_a, members_a, monkeypatch):
+    import pilote.clauses.views as views
+
+    monkeypatch.setattr(views, "lessons_for_segment", lambda organisation, segment: None)
+    client.force_login(members_a[Role.ELU])
+    page = client.get(f"/o/{org_a.slug}/guides/informatique/").content.decode()
+    assert "reconditionné" in page and "ne sont pas disponibles" in page
