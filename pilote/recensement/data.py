@@ -1,0 +1,153 @@
+"""What the census reads from the DECP data (through pilote.analytics.duck, parametrised SQL): the
+organisation's contracts ending in the census year (renewals), the contracts notified during the year
+(year-end comparison), and split-purchase detection for any buyer.
+
+Every function raises duck.StoreMissing when no DECP data was imported: views show it in French.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pilote.analytics import duck
+from pilote.reglementation import seuils
+
+
+MAX_BUYER_CONTRACTS = 50_000
+# Contract end = start of execution (or notification) + duration. Modifications that extend a contract are
+# not counted: the listing asks the services to check.
+_END = "CAST(coalesce(date_debut_execution, date_notification) + to_months(duree_mois) AS DATE)"
+
+
+def _placeholders(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def renewals(sirets: list[str], year: int) -> list[dict]:
+    """Contracts of these buyers whose end falls in `year`, soonest first."""
+    if not sirets:
+        return []
+    sql = f"""
+        SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, duree_mois, acheteur_id,
+               {_END} AS date_fin
+        FROM contrats
+        WHERE acheteur_id IN ({_placeholders(sirets)}) AND duree_mois IS NOT NULL AND duree_mois > 0
+          AND coalesce(date_debut_execution, date_notification) IS NOT NULL
+          AND {_END} BETWEEN ? AND ?
+        ORDER BY date_fin, objet
+    """  # noqa: S608 — fixed fragments and placeholders only
+    return duck.fetch_all(sql, [*sirets, dt.date(year, 1, 1), dt.date(year, 12, 31)])
+
+
+def notified(sirets: list[str], year: int) -> list[dict]:
+    if not sirets:
+        return []
+    sql = f"""
+        SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, acheteur_id
+        FROM contrats
+        WHERE acheteur_id IN ({_placeholders(sirets)}) AND date_notification BETWEEN ? AND ?
+        ORDER BY date_notification, objet
+    """  # noqa: S608
+    return duck.fetch_all(sql, [*sirets, dt.date(year, 1, 1), dt.date(year, 12, 31)])
+
+
+def comparison(needs, contracts) -> dict:
+    """Planned needs against notified contracts, matched by CPV class (4 first digits): classes planned and
+    not notified, notified and not planned, and both (with both totals)."""
+    planned = defaultdict(list)
+    for need in needs:
+        planned[(need.code_cpv or "")[:4] or "----"].append(need)
+    done = defaultdict(list)
+    for contract in contracts:
+        done[(contract["code_cpv"] or "")[:4] or "----"].append(contract)
+    both = [
+        {
+            "classe": key,
+            "needs": planned[key],
+            "contracts": done[key],
+            "planned_total": sum((n.montant_estime for n in planned[key]), Decimal(0)),
+            "notified_total": sum((c["montant"] or 0 for c in done[key]), 0.0),
+        }
+        for key in sorted(set(planned) & set(done))
+    ]
+    return {
+        "planned_not_notified": [n for key in sorted(set(planned) - set(done)) for n in planned[key]],
+        "notified_not_planned": [c for key in sorted(set(done) - set(planned)) for c in done[key]],
+        "both": both,
+    }
+
+
+@dataclass
+class SplitCase:
+    acheteur_id: str
+    year: int
+    classe: str
+    level: str  # "dispense" or "ue"
+    level_label: str
+    contracts: list = field(default_factory=list)  # dicts with their threshold and its date
+    total: float = 0.0
+    threshold: Decimal = Decimal(0)  # the highest threshold in force among the contracts' dates
+
+    @property
+    def thresholds(self) -> list[tuple]:
+        """Distinct thresholds applied (label, amount, valid from), as shown to the user."""
+        seen = {(c["seuil_libelle"], c["seuil"], c["seuil_depuis"]) for c in self.contracts}
+        return sorted(seen, key=lambda t: t[2])
+
+
+LEVELS = {
+    "dispense": "seuil de dispense de procédure",
+    "ue": "seuil de procédure formalisée",
+}
+
+
+def _threshold(level: str, code_cpv: str, on: dt.date, buyer_kind: str):
+    nature = seuils.nature_from_cpv(code_cpv)
+    if level == "dispense":
+        return seuils.seuil("dispense_travaux" if nature == "travaux" else "dispense_fournitures_services", on)
+    code = "ue_travaux" if nature == "travaux" else ("ue_etat" if buyer_kind == "etat" else "ue_collectivites")
+    return seuils.seuil(code, on)
+
+
+def buyer_contracts(siret: str) -> list[dict]:
+    from pilote.analytics.queries import amount_anomaly_codes
+
+    anomalies = list(amount_anomaly_codes())
+    sql = """
+        SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, procedure, acheteur_nom
+        FROM contrats
+        WHERE acheteur_id = ? AND type_contrat = 'marche' AND montant > 0 AND date_notification IS NOT NULL
+          AND code_cpv IS NOT NULL AND length(code_cpv) >= 4
+          AND NOT list_has_any(coalesce(qualite, []), ?::VARCHAR[])
+        ORDER BY date_notification
+        LIMIT ?
+    """
+    return duck.fetch_all(sql, [siret, anomalies, MAX_BUYER_CONTRACTS])
+
+
+def split_purchases(siret: str, *, buyer_kind: str = "commune") -> list[SplitCase]:
+    """Per CPV class and year: several contracts each below a threshold (judged at its own notification date)
+    whose sum exceeds the highest of those thresholds. To be examined, not a finding: homogeneity of the
+    needs, framework agreements and lots are not visible in the data."""
+    groups = defaultdict(list)
+    for contract in buyer_contracts(siret):
+        groups[(contract["date_notification"].year, contract["code_cpv"][:4])].append(contract)
+    cases = []
+    for (year, classe), contracts in sorted(groups.items()):
+        if len(contracts) < 2:
+            continue
+        total = sum(c["montant"] for c in contracts)
+        for level in ("ue", "dispense"):
+            applied = []
+            try:
+                for c in contracts:
+                    s = _threshold(level, c["code_cpv"], c["date_notification"], buyer_kind)
+                    applied.append({**c, "seuil": s.amount, "seuil_libelle": s.label, "seuil_depuis": s.valid_from})
+            except seuils.UnknownThreshold:
+                break  # a date before the thresholds we know: not judged
+            highest = max(a["seuil"] for a in applied)
+            if all(a["montant"] < float(a["seuil"]) for a in applied) and total > float(highest):
+                cases.append(SplitCase(siret, year, classe, level, LEVELS[level], applied, total, highest))
+                break  # the higher level found is the one worth examining
+    return sorted(cases, key=lambda c: (-c.year, -c.total))

@@ -1,0 +1,435 @@
+"""Every write of the census. Each function is atomic, validates (full_clean), writes an audit row and sends
+e-mails only after commit. Staged uploads (files waiting for the user's confirmation) are kept on disk under
+PILOTE_DATA_DIR/recensement/imports/, never in the database."""
+
+import datetime as dt
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from pilote.core.enums import Role
+from pilote.core.models import Membership
+from pilote.core.services import record_event
+from pilote.recensement.models import Campaign, CampaignService, CampaignStatus, Need, NeedSource
+from pilote.recensement.permissions import can_edit_need
+
+
+NEED_FIELDS = (
+    "service",
+    "objet",
+    "description",
+    "code_cpv",
+    "segment",
+    "montant_estime",
+    "recurrence",
+    "date_souhaitee",
+    "site",
+    "contrat_en_cours",
+    "date_fin_contrat",
+    "renouvellement",
+)
+
+
+def _errors_as_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- campaigns -------------------------------------------------------------------------------------------
+
+
+def _service_names(services) -> list[str]:
+    names = []
+    for raw in services:
+        name = " ".join(str(raw).split())
+        if name and name.lower() not in {n.lower() for n in names}:
+            names.append(name)
+    return names
+
+
+@transaction.atomic
+def do_open_campaign(
+    organisation, *, actor, year: int, title: str, deadline, big_purchase_threshold, services
+) -> Campaign:
+    names = _service_names(services)
+    if not names:
+        raise ValidationError({"services": "Invitez au moins un service."})
+    if Campaign.objects.filter(organisation=organisation, year=year).exists():
+        raise ValidationError({"year": f"Une campagne de recensement existe déjà pour {year}."})
+    campaign = Campaign(
+        organisation=organisation,
+        year=year,
+        title=title,
+        deadline=deadline,
+        big_purchase_threshold=big_purchase_threshold,
+        opened_by=actor,
+    )
+    campaign.full_clean()
+    campaign.save()
+    for name in names:
+        service = CampaignService(campaign=campaign, name=name)
+        service.full_clean()
+        service.save()
+    record_event(
+        actor=actor,
+        organisation=organisation,
+        verb="recensement.campagne_ouverte",
+        target=campaign,
+        payload={"annee": year, "services": names, "date_limite": deadline.isoformat()},
+    )
+    recipients = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(
+                organisation=organisation, role__in=[Role.AGENT, Role.ACHETEUR]
+            ).select_related("user")
+            if m.user.is_active
+        }
+    )
+    if recipients:
+        link = settings.PILOTE_BASE_URL.rstrip("/") + reverse(
+            "recensement:campaign", kwargs={"slug": organisation.slug, "campaign_id": campaign.pk}
+        )
+        body = (
+            f"Bonjour,\n\nLe recensement des besoins {year} de {organisation} est ouvert jusqu'au "
+            f"{deadline:%d/%m/%Y}.\nServices invités : {', '.join(names)}.\n\nDéclarez les besoins de votre "
+            f"service dans le formulaire ou en déposant un tableur (modèle à télécharger) :\n{link}\n"
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Recensement des besoins {year} : à vous de jouer",
+                message=body,
+                from_email=None,
+                recipient_list=recipients,
+            )
+        )
+    return campaign
+
+
+@transaction.atomic
+def do_close_campaign(campaign: Campaign, *, actor) -> Campaign:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.is_open:
+        raise ValidationError("Cette campagne est déjà close.")
+    campaign.status = CampaignStatus.CLOSE
+    campaign.save(update_fields=["status"])
+    record_event(actor=actor, organisation=campaign.organisation, verb="recensement.campagne_close", target=campaign)
+    return campaign
+
+
+@transaction.atomic
+def do_add_services(campaign: Campaign, *, actor, services) -> list[CampaignService]:
+    existing = {s.name.lower() for s in campaign.services.all()}
+    created = []
+    for name in _service_names(services):
+        if name.lower() not in existing:
+            service = CampaignService(campaign=campaign, name=name)
+            service.full_clean()
+            service.save()
+            created.append(service)
+    if created:
+        record_event(
+            actor=actor,
+            organisation=campaign.organisation,
+            verb="recensement.services_invites",
+            target=campaign,
+            payload={"services": [s.name for s in created]},
+        )
+    return created
+
+
+# --- needs -----------------------------------------------------------------------------------------------
+
+
+def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
+    """CPV codes for a need described in words: the explorer's suggestion (national history) when available,
+    else the local one of the fiches app (CPV labels only)."""
+    if not (text or "").strip():
+        return []
+    try:
+        from pilote.explorer.guidance import suggest_cpv as explorer_suggest
+
+        return explorer_suggest(text, limit)
+    except Exception:  # the explorer's index may be missing or broken: fall back, never fail
+        from pilote.fiches.cpv import suggest_local
+
+        return suggest_local(text, limit)
+
+
+def _segment_for(organisation, code_cpv):
+    if not code_cpv:
+        return None
+    try:
+        from pilote.clauses.queries import segment_for_cpv
+    except ImportError:
+        return None
+    return segment_for_cpv(organisation, code_cpv)
+
+
+def _check_open(campaign: Campaign):
+    if not campaign.is_open:
+        raise ValidationError("La campagne est close : les besoins ne peuvent plus être modifiés.")
+
+
+def _apply(need: Need, fields: dict):
+    unknown = set(fields) - set(NEED_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(need, name, value)
+    if need.service_id and need.service.campaign_id != need.campaign_id:
+        raise ValidationError({"service": "Ce service n'est pas invité à cette campagne."})
+    if "segment" not in fields and need.code_cpv:
+        need.segment = _segment_for(need.campaign.organisation, need.code_cpv)
+    if need.date_fin_contrat and not need.contrat_en_cours:
+        raise ValidationError({"contrat_en_cours": "Indiquez le contrat en cours dont vous donnez la date de fin."})
+    need.full_clean()
+
+
+def _snapshot(need: Need) -> dict:
+    out = {}
+    for name in NEED_FIELDS:
+        value = getattr(need, name)
+        out[name] = (
+            value.pk if hasattr(value, "pk") else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+        )
+    return out
+
+
+@transaction.atomic
+def do_create_need(campaign: Campaign, *, actor, fields: dict, source: str = NeedSource.SAISIE) -> Need:
+    _check_open(campaign)
+    need = Need(campaign=campaign, created_by=actor, source=source)
+    _apply(need, fields)
+    need.save()
+    record_event(
+        actor=actor,
+        organisation=campaign.organisation,
+        verb="recensement.besoin_ajoute",
+        target=need,
+        payload=_snapshot(need),
+    )
+    return need
+
+
+@transaction.atomic
+def do_update_need(need: Need, *, actor, roles, fields: dict) -> Need:
+    need = Need.objects.select_for_update().select_related("campaign__organisation").get(pk=need.pk)
+    if not can_edit_need(actor, roles, need):
+        raise ValidationError("Ce besoin ne peut pas être modifié (campagne close, fiche visa créée ou autre auteur).")
+    before = _snapshot(need)
+    if "code_cpv" in fields and fields["code_cpv"] != need.code_cpv:
+        need.cpv_suggere = False
+    _apply(need, fields)
+    need.save()
+    after = _snapshot(need)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    record_event(
+        actor=actor,
+        organisation=need.campaign.organisation,
+        verb="recensement.besoin_modifie",
+        target=need,
+        payload=changes,
+    )
+    return need
+
+
+@transaction.atomic
+def do_delete_need(need: Need, *, actor, roles) -> None:
+    need = Need.objects.select_for_update().select_related("campaign__organisation").get(pk=need.pk)
+    if not can_edit_need(actor, roles, need):
+        raise ValidationError(
+            "Ce besoin ne peut pas être supprimé (campagne close, fiche visa créée ou autre auteur)."
+        )
+    record_event(
+        actor=actor,
+        organisation=need.campaign.organisation,
+        verb="recensement.besoin_supprime",
+        target=need,
+        payload=_snapshot(need),
+    )
+    need.delete()
+
+
+# --- spreadsheet import ----------------------------------------------------------------------------------
+
+
+def existing_keys(campaign: Campaign) -> set:
+    from pilote.recensement.spreadsheet import need_key
+
+    return {
+        need_key(n.service.name, n.objet, n.montant_estime, n.site) for n in campaign.needs.select_related("service")
+    }
+
+
+@transaction.atomic
+def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, filename: str = "") -> list[Need]:
+    """Import the checked rows of a spreadsheet (spreadsheet.parse). With rows in error, nothing is imported
+    unless the user explicitly asked for the valid rows only. All or nothing: one failure rolls back all."""
+    from pilote.recensement.spreadsheet import need_key
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _check_open(campaign)
+    invalid = parsed.invalid_rows
+    if invalid and not only_valid:
+        raise ValidationError(
+            f"Le fichier contient {len(invalid)} ligne(s) en erreur : corrigez-les et déposez-le à nouveau, ou "
+            "importez explicitement les lignes valides seulement."
+        )
+    rows = parsed.valid_rows
+    if not rows:
+        raise ValidationError("Aucune ligne valide à importer.")
+    services = {s.name: s for s in campaign.services.all()}
+    existing = existing_keys(campaign)
+    suggestions: dict[str, str] = {}
+    needs = []
+    for row in rows:
+        values = dict(row.values)
+        key = need_key(values["service"], values["objet"], values["montant_estime"], values.get("site", ""))
+        if key in existing:
+            raise ValidationError(f"Ligne {row.line} : ce besoin a été déclaré entre-temps ; rien n'a été importé.")
+        values["service"] = services[values["service"]]
+        suggested = False
+        if not values.get("code_cpv"):
+            text = f"{values['objet']} {values.get('description', '')}".strip()
+            if text not in suggestions:
+                found = suggest_cpv(text, 1)
+                suggestions[text] = found[0]["code"] if found else ""
+            values["code_cpv"], suggested = suggestions[text], bool(suggestions[text])
+        need = Need(campaign=campaign, created_by=actor, source=NeedSource.IMPORT, cpv_suggere=suggested)
+        try:
+            _apply(need, values)
+        except ValidationError as error:
+            raise ValidationError(f"Ligne {row.line} : {_errors_as_text(error)} Rien n'a été importé.") from error
+        need.save()
+        existing.add(key)
+        needs.append(need)
+    record_event(
+        actor=actor,
+        organisation=campaign.organisation,
+        verb="recensement.import",
+        target=campaign,
+        payload={
+            "fichier": filename[:200],
+            "importees": len(needs),
+            "ecartees": len(invalid),
+            "lignes_ecartees": [r.line for r in invalid][:200],
+        },
+    )
+    return needs
+
+
+def _imports_dir() -> Path:
+    return Path(settings.PILOTE_DATA_DIR) / "recensement" / "imports"
+
+
+def stage_upload(data: bytes, *, campaign: Campaign, user, filename: str, default_service: str) -> str:
+    """Keep an uploaded file until the user confirms the import; returns the token that names it."""
+    folder = _imports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.bin").write_bytes(data)
+    meta = {"campaign": campaign.pk, "user": user.pk, "filename": filename, "service": default_service}
+    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def load_staged(token: str, *, campaign: Campaign, user) -> tuple[bytes, dict] | None:
+    if not token.isalnum() or len(token) != 32:
+        return None
+    folder = _imports_dir()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{token}.bin").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if meta.get("campaign") != campaign.pk or meta.get("user") != user.pk:
+        return None
+    return data, meta
+
+
+def drop_staged(token: str) -> None:
+    if token.isalnum() and len(token) == 32:
+        for suffix in (".bin", ".json"):
+            (_imports_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+# --- fiche visa ------------------------------------------------------------------------------------------
+
+
+DURATIONS = {"ponctuel": 12, "annuel": 12, "pluriannuel": 48}
+
+
+def fiche_fields(need: Need) -> dict:
+    """A fiche visa pre-filled from a need; lots suggested when other services or sites need the same."""
+    from pilote.recensement import analysis
+    from pilote.reglementation import seuils
+
+    campaign = need.campaign
+    needs = list(campaign.needs.select_related("service"))
+    category = next(c for c in analysis.categories(campaign, needs) if need in c.needs)
+    fields = {
+        "service_demandeur": need.service.name,
+        "objet": need.objet,
+        "besoin": need.description or need.objet,
+        "nature": seuils.nature_from_cpv(need.code_cpv),
+        "montant_estime": need.montant_estime,
+        "methode_estimation": (
+            f"Estimation déclarée par le service « {need.service.name} » au recensement des besoins {campaign.year}"
+            f" ({need.get_source_display().lower()}). Valeur cumulée des besoins homogènes recensés "
+            f"({category.label}) : {category.total:.2f} € HT."
+        ),
+        "duree_mois": DURATIONS.get(need.recurrence, 12),
+        "code_cpv": need.code_cpv,
+        "code_cpv_confirme": False,
+        "segment": need.segment,
+        "date_lancement": need.date_souhaitee or dt.date(campaign.year, 1, 1),
+    }
+    if category.is_opportunity:
+        fields["alloti"] = True
+        fields["lots"] = "\n".join(
+            f"Lot {lot['number']} : {lot['name']} ({lot['total']:.2f} € HT)" for lot in category.lots
+        )
+    else:
+        fields["alloti"] = False
+        fields["justification_lot_unique"] = (
+            f"À confirmer : aucun besoin de la même catégorie ({category.label}) n'a été recensé pour un autre "
+            f"service ou site en {campaign.year}."
+        )
+    return fields
+
+
+@transaction.atomic
+def do_make_fiche(need: Need, *, actor, roles):
+    """Turn a big purchase into a draft fiche visa (pilote.fiches.services.do_create_fiche), linked to the need."""
+    from pilote.recensement.permissions import CAN_MAKE_FICHE
+
+    need = Need.objects.select_for_update().select_related("campaign__organisation", "service").get(pk=need.pk)
+    if not roles & CAN_MAKE_FICHE:
+        raise ValidationError("Seul un agent (prescripteur) rédige une fiche visa.")
+    if need.fiche_id:
+        raise ValidationError("Une fiche visa a déjà été créée pour ce besoin.")
+    if not need.is_big_purchase:
+        raise ValidationError("Ce besoin est sous le seuil de la fiche visa obligatoire.")
+    if not need.code_cpv:
+        raise ValidationError("Indiquez d'abord le code CPV du besoin : la fiche visa en a besoin.")
+    try:
+        from pilote.fiches.services import do_create_fiche
+    except ImportError as error:
+        raise ValidationError("Le module des fiches visa n'est pas disponible.") from error
+    fiche = do_create_fiche(need.campaign.organisation, actor=actor, fields=fiche_fields(need))
+    need.fiche = fiche
+    need.save(update_fields=["fiche", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=need.campaign.organisation,
+        verb="recensement.fiche_creee",
+        target=need,
+        payload={"fiche": fiche.pk},
+    )
+    return fiche

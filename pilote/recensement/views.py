@@ -1,0 +1,288 @@
+"""Views of the census: campaigns, needs (form and spreadsheet import) and the fiche visa of a big purchase.
+Analyses are in views_analysis.py. Thin: permission (organisation_view + permissions.py), form, service."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.permissions import organisation_view
+from pilote.recensement import exports, permissions as perms, services, spreadsheet
+from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
+from pilote.recensement.models import Campaign, Need
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def campaign_of(request, campaign_id) -> Campaign:
+    return get_object_or_404(Campaign, pk=campaign_id, organisation=request.organisation)
+
+
+def _need_of(request, campaign, need_id) -> Need:
+    return get_object_or_404(Need.objects.select_related("service", "campaign"), pk=need_id, campaign=campaign)
+
+
+@organisation_view(*perms.CAN_VIEW)
+def home(request):
+    campaigns = Campaign.objects.filter(organisation=request.organisation)
+    context = {
+        "organisation": request.organisation,
+        "campaigns": campaigns,
+        "can_manage": bool(request.roles & perms.CAN_MANAGE_CAMPAIGN),
+        "can_analyse": bool(request.roles & perms.CAN_ANALYSE),
+    }
+    return render(request, "recensement/home.html", context)
+
+
+@organisation_view(*perms.CAN_MANAGE_CAMPAIGN)
+def campaign_create(request):
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.do_open_campaign(request.organisation, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"La campagne « {campaign} » est ouverte ; les services ont été prévenus.")
+            return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    return render(request, "recensement/campaign_form.html", {"form": form, "organisation": request.organisation})
+
+
+@organisation_view(*perms.CAN_VIEW)
+def campaign_detail(request, campaign_id):
+    campaign = campaign_of(request, campaign_id)
+    needs = list(campaign.needs.select_related("service", "fiche", "segment"))
+    rows = [
+        {"need": n, "can_edit": perms.can_edit_need(request.user, request.roles, n), "big": n.is_big_purchase}
+        for n in needs
+    ]
+    context = {
+        "organisation": request.organisation,
+        "campaign": campaign,
+        "rows": rows,
+        "total": sum(n.montant_estime for n in needs),
+        "big_count": sum(1 for r in rows if r["big"]),
+        "service_counts": [(s, sum(1 for n in needs if n.service_id == s.pk)) for s in campaign.services.all()],
+        "can_manage": bool(request.roles & perms.CAN_MANAGE_CAMPAIGN),
+        "can_declare": bool(request.roles & perms.CAN_DECLARE) and campaign.is_open,
+        "can_analyse": bool(request.roles & perms.CAN_ANALYSE),
+        "can_make_fiche": bool(request.roles & perms.CAN_MAKE_FICHE),
+        "services_form": ServicesForm(),
+    }
+    return render(request, "recensement/campaign_detail.html", context)
+
+
+@require_POST
+@organisation_view(*perms.CAN_MANAGE_CAMPAIGN)
+def campaign_close(request, campaign_id):
+    campaign = campaign_of(request, campaign_id)
+    try:
+        services.do_close_campaign(campaign, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La campagne est close : les besoins ne sont plus modifiables.")
+    return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@organisation_view(*perms.CAN_MANAGE_CAMPAIGN)
+def campaign_services(request, campaign_id):
+    campaign = campaign_of(request, campaign_id)
+    form = ServicesForm(request.POST)
+    if form.is_valid():
+        names = form.cleaned_data["services"].splitlines()
+        try:
+            created = services.do_add_services(campaign, actor=request.user, services=names)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{len(created)} service(s) invité(s) en plus.")
+    else:
+        messages.error(request, "Indiquez au moins un service à inviter.")
+    return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+
+
+@organisation_view(*perms.CAN_DECLARE)
+def need_create(request, campaign_id):
+    campaign = campaign_of(request, campaign_id)
+    if not campaign.is_open:
+        messages.error(request, "La campagne est close : aucun besoin ne peut plus être ajouté.")
+        return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    form = NeedForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.do_create_need(campaign, actor=request.user, fields=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Besoin « {need} » enregistré.")
+            return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    context = {"form": form, "campaign": campaign, "organisation": request.organisation, "title": "Déclarer un besoin"}
+    return render(request, "recensement/need_form.html", context)
+
+
+@organisation_view(*perms.CAN_DECLARE)
+def need_edit(request, campaign_id, need_id):
+    campaign = campaign_of(request, campaign_id)
+    need = _need_of(request, campaign, need_id)
+    if not perms.can_edit_need(request.user, request.roles, need):
+        messages.error(
+            request, "Ce besoin ne peut pas être modifié (campagne close, fiche visa créée ou autre auteur)."
+        )
+        return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    form = NeedForm(request.POST or None, instance=need, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_need(need, actor=request.user, roles=request.roles, fields=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Besoin modifié.")
+            return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "need": need,
+        "organisation": request.organisation,
+        "title": "Modifier un besoin",
+    }
+    return render(request, "recensement/need_form.html", context)
+
+
+@require_POST
+@organisation_view(*perms.CAN_DECLARE)
+def need_delete(request, campaign_id, need_id):
+    campaign = campaign_of(request, campaign_id)
+    need = _need_of(request, campaign, need_id)
+    try:
+        services.do_delete_need(need, actor=request.user, roles=request.roles)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Besoin « {need.objet} » supprimé.")
+    return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+
+
+@organisation_view(*perms.CAN_DECLARE)
+def cpv_suggestions(request):
+    """HTMX fragment: CPV codes suggested from the object and description typed so far."""
+    text = f"{request.GET.get('objet', '')} {request.GET.get('description', '')}"[:500]
+    suggestions = services.suggest_cpv(text, 5)
+    return render(request, "recensement/_cpv_suggestions.html", {"suggestions": suggestions})
+
+
+@require_POST
+@organisation_view(*perms.CAN_MAKE_FICHE)
+def need_fiche(request, campaign_id, need_id):
+    campaign = campaign_of(request, campaign_id)
+    need = _need_of(request, campaign, need_id)
+    try:
+        fiche = services.do_make_fiche(need, actor=request.user, roles=request.roles)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    messages.success(
+        request, "Fiche visa créée à partir du besoin : vérifiez-la et complétez-la avant de la soumettre."
+    )
+    return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+
+
+# --- spreadsheet import ----------------------------------------------------------------------------------
+
+
+@organisation_view(*perms.CAN_VIEW)
+def template_download(request):
+    response = HttpResponse(exports.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="modele-recensement-besoins.xlsx"'
+    return response
+
+
+@organisation_view(*perms.CAN_VIEW)
+def example_download(request):
+    response = HttpResponse(exports.example_file(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="exemple-recensement-besoins.xlsx"'
+    return response
+
+
+def _parse_staged(campaign, data: bytes, default_service: str):
+    return spreadsheet.parse(
+        data,
+        services=[s.name for s in campaign.services.all()],
+        default_service=default_service or None,
+        existing=services.existing_keys(campaign),
+    )
+
+
+@organisation_view(*perms.CAN_DECLARE)
+def upload(request, campaign_id):
+    """Step 1: upload; the file is checked and every problem shown. Nothing is imported at this step."""
+    campaign = campaign_of(request, campaign_id)
+    if not campaign.is_open:
+        messages.error(request, "La campagne est close : aucun besoin ne peut plus être importé.")
+        return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+    form = UploadForm(request.POST or None, request.FILES or None, campaign=campaign)
+    context = {"form": form, "campaign": campaign, "organisation": request.organisation}
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        default_service = form.cleaned_data["service"].name if form.cleaned_data["service"] else ""
+        if uploaded.size > spreadsheet.MAX_BYTES:
+            form.add_error("file", f"Fichier trop volumineux : {spreadsheet.MAX_BYTES // (1024 * 1024)} Mo au plus.")
+            return render(request, "recensement/upload.html", context)
+        data = uploaded.read()
+        try:
+            parsed = _parse_staged(campaign, data, default_service)
+        except spreadsheet.FileRefused as refusal:
+            form.add_error("file", str(refusal))
+            return render(request, "recensement/upload.html", context)
+        token = services.stage_upload(
+            data, campaign=campaign, user=request.user, filename=uploaded.name, default_service=default_service
+        )
+        context |= {"parsed": parsed, "token": token, "filename": uploaded.name}
+        return render(request, "recensement/upload_review.html", context)
+    return render(request, "recensement/upload.html", context)
+
+
+@require_POST
+@organisation_view(*perms.CAN_DECLARE)
+def upload_confirm(request, campaign_id):
+    """Step 2: import, all rows (only if all are valid) or explicitly the valid rows only."""
+    campaign = campaign_of(request, campaign_id)
+    token = request.POST.get("token", "")
+    staged = services.load_staged(token, campaign=campaign, user=request.user)
+    back = redirect("recensement:upload", slug=request.organisation.slug, campaign_id=campaign.pk)
+    if staged is None:
+        messages.error(request, "Ce dépôt a expiré ou a déjà été importé : déposez à nouveau le fichier.")
+        return back
+    data, meta = staged
+    try:
+        parsed = _parse_staged(campaign, data, meta.get("service", ""))
+        needs = services.do_import_needs(
+            campaign,
+            actor=request.user,
+            parsed=parsed,
+            only_valid=request.POST.get("mode") == "valides",
+            filename=meta.get("filename", ""),
+        )
+    except spreadsheet.FileRefused as refusal:
+        messages.error(request, str(refusal))
+        return back
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    services.drop_staged(token)
+    skipped = len(parsed.invalid_rows)
+    text = f"{len(needs)} besoin(s) importé(s)"
+    text += f" ; {skipped} ligne(s) en erreur écartée(s)." if skipped else "."
+    messages.success(request, text)
+    return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
