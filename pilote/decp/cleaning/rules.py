@@ -54,6 +54,37 @@ _RULES = [
         C,
         "id",
     ),
+    Rule(
+        "titulaires_imbriques",
+        "Titulaires écrits en liste de listes (format 2019 mal formé) : la liste a été aplatie.",
+        C,
+        "titulaire_id",
+    ),
+    Rule(
+        "titulaires_illisibles",
+        "Titulaires écrits comme de simples mots au lieu d'objets : titulaires inconnus.",
+        S,
+        "titulaire_id",
+    ),
+    Rule("titulaires_vides", "Titulaire vide (ni type ni identifiant) dans la liste : ignoré.", S, "titulaire_id"),
+    Rule(
+        "acheteur_cle_pointee",
+        "Acheteur écrit avec une clé « acheteur.id » au lieu d'un objet : relu.",
+        C,
+        "acheteur_id",
+    ),
+    Rule(
+        "valeur_composee",
+        "Un objet ou une liste figurait à la place d'une valeur simple : gardé sous forme de texte, à vérifier.",
+        S,
+        "id",
+    ),
+    Rule(
+        "tabulaire_etats_multiples",
+        "L'extrait tabulaire contient plusieurs états de ce contrat sans numéro de modification : le premier a été gardé.",
+        S,
+        "montant, duree_mois",
+    ),
     # Identifiers
     Rule("identifiant_espaces", "Des espaces dans l'identifiant (SIRET…) ont été retirés.", C, _ID_COLS),
     Rule(
@@ -259,7 +290,7 @@ _RULES = [
         S,
         "montant",
     ),
-    Rule("montant_negatif", "Montant négatif.", S, "montant_subvention_publique"),
+    Rule("montant_negatif", "Montant de subvention publique négatif : impossible, à vérifier.", S, "montant_subvention_publique"),
     Rule(
         "entier_illisible",
         "Nombre entier attendu mais illisible ou décimal : mis à vide.",
@@ -336,7 +367,18 @@ _RULES = [
     Rule("texte_controle", "Caractères de contrôle invisibles retirés du texte.", C, _TEXT_COLS),
 ]
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
-READER_CODES = ("forme_enveloppe", "titulaires_forme", "champs_hors_schema")
+READER_CODES = (
+    "forme_enveloppe",
+    "titulaires_forme",
+    "champs_hors_schema",
+    "titulaires_imbriques",
+    "titulaires_illisibles",
+    "titulaires_vides",
+    "titulaires_absents",
+    "acheteur_cle_pointee",
+    "valeur_composee",
+    "tabulaire_etats_multiples",
+)
 
 
 def count_rules(qualite: pl.Series | Iterable[list[str] | None]) -> dict[str, int]:
