@@ -290,7 +290,12 @@ _RULES = [
         S,
         "montant",
     ),
-    Rule("montant_negatif", "Montant de subvention publique négatif : impossible, à vérifier.", S, "montant_subvention_publique"),
+    Rule(
+        "montant_negatif",
+        "Montant de subvention publique négatif : impossible, à vérifier.",
+        S,
+        "montant_subvention_publique",
+    ),
     Rule(
         "entier_illisible",
         "Nombre entier attendu mais illisible ou décimal : mis à vide.",
