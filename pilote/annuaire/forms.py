@@ -90,13 +90,21 @@ class LessonForm(forms.ModelForm):
             "fiches",
             "shared_with_partners",
         ]
-        widgets = {"contract_uids": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "context": forms.Textarea(attrs={"rows": 4}),
+            "actions": forms.Textarea(attrs={"rows": 4}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+            "contract_uids": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, organisation=None, contact_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if contact_choices is not None:
             self.fields["contacts"].queryset = contact_choices
         if organisation is not None:
+            self.fields["contacts"].label_from_instance = lambda p: (
+                str(p) if p.organisation_id == organisation.pk else f"{p} ({p.organisation})"
+            )
             self.fields["segment"].queryset = segments_for(organisation)
             self.fields["fiches"].queryset = Fiche.objects.filter(organisation=organisation)
         self.fields["fiches"].help_text = "Fiches visa de l'organisation concernées par ce retour."

@@ -168,3 +168,15 @@ def contracts_of(person: Person) -> list[str]:
     for lesson in person.lessons.all():
         uids += [uid for uid in lesson.contracts if uid not in uids]
     return uids
+
+
+def contract_links(organisation: Organisation, uids: list[str]) -> list[dict]:
+    """Each contract with the address of its page in the contract explorer (none while it has no such page)."""
+    links = []
+    for uid in uids:
+        try:
+            url = reverse("explorer:contract", kwargs={"slug": organisation.slug, "uid": uid})
+        except NoReverseMatch:
+            url = None
+        links.append({"uid": uid, "url": url})
+    return links

@@ -75,7 +75,7 @@ def person_detail(request, person_id):
         "skills": person.skills.all(),
         "history": queries.training_history(person),
         "fiches": queries.fiches_of(person),
-        "contracts": queries.contracts_of(person),
+        "contracts": queries.contract_links(request.organisation, queries.contracts_of(person)),
         "lessons": queries.visible_lessons(request.organisation).filter(contacts=person),
         "can_edit": person.organisation_id == request.organisation.pk and perms.can_edit_person(request.user, person),
         "is_own": person.user_id == request.user.pk,
@@ -185,6 +185,7 @@ def lesson_detail(request, lesson_id):
         "contacts": lesson.contacts.select_related("organisation"),
         "documents": lesson.documents.all(),
         "fiches": queries.fiche_links(lesson.fiches.select_related("organisation")),
+        "contracts": queries.contract_links(request.organisation, lesson.contracts),
         "can_edit": lesson.organisation_id == request.organisation.pk and bool(request.roles & perms.MANAGERS),
     }
     return render(request, "annuaire/lesson_detail.html", context)

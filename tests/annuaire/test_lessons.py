@@ -39,6 +39,8 @@ def test_buyer_writes_a_lesson_with_a_document_and_a_colleague_downloads_it(clie
     stored = lesson.documents.get()
     assert uploads.path_of(stored.stored_name).read_bytes().startswith(b"%PDF")
     client.force_login(members_a[Role.ELU])
+    page = client.get(f"/o/{org_a.slug}/annuaire/retours/{lesson.pk}/").content.decode()
+    assert f'href="/o/{org_a.slug}/explorer/contrats/21590328700013_2024-017/"' in page
     download = client.get(f"/o/{org_a.slug}/annuaire/documents/{stored.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
