@@ -55,7 +55,8 @@ def test_support_adapts_guide_and_history_is_kept(client, org_a, members_a):
     data["common_criteria"] = [clause.pk]
     client.post(url, data)
     own = SegmentGuide.objects.get(organisation=org_a, segment__code="nettoyage")
-    assert own.version == 2 and own.question_list == ["Question 1 ?"]
+    assert own.version == 2
+    assert own.question_list == ["Question 1 ?"]
     assert list(own.common_criteria.all()) == [clause]
     revisions = GuideRevision.objects.filter(guide=own).order_by("version")
     assert [r.version for r in revisions] == [1, 2]
@@ -63,7 +64,8 @@ def test_support_adapts_guide_and_history_is_kept(client, org_a, members_a):
     # The national guide is untouched, and the organisation now sees its own.
     assert SegmentGuide.objects.get(organisation=None, segment__code="nettoyage").summary != "Notre guide"
     page = client.get(f"/o/{org_a.slug}/guides/nettoyage/").content.decode()
-    assert "Notre guide" in page and "Version 2" in page
+    assert "Notre guide" in page
+    assert "Version 2" in page
 
 
 def test_agent_cannot_edit_guides(client, org_a, members_a):
@@ -90,10 +92,12 @@ def test_clause_versions_and_national_clauses_read_only(client, org_a, members_a
     }
     client.post(f"/o/{org_a.slug}/clauses/{copy.pk}/modifier/", data)
     copy.refresh_from_db()
-    assert copy.version == 2 and copy.text == "Texte adapté"
+    assert copy.version == 2
+    assert copy.text == "Texte adapté"
     assert copy.revisions.get(version=1).snapshot["text"] == national.text
     page = client.get(f"/o/{org_a.slug}/clauses/{copy.pk}/").content.decode()
-    assert "Version 2" in page and "Version 1" in page
+    assert "Version 2" in page
+    assert "Version 1" in page
     national.refresh_from_db()
     assert national.text != "Texte adapté"
 
@@ -108,7 +112,8 @@ def test_clause_of_other_organisation_is_invisible(client, org_a, org_b, members
 def test_clause_list_filters(client, org_a, members_a):
     client.force_login(members_a[Role.AGENT])
     page = client.get(f"/o/{org_a.slug}/clauses/?nature=reservation").content.decode()
-    assert "réservé aux ESAT" in page and "Écolabel" not in page
+    assert "réservé aux ESAT" in page
+    assert "Écolabel" not in page
     assert "Véhicules à faibles émissions" in client.get(f"/o/{org_a.slug}/clauses/?q=faibles").content.decode()
 
 
@@ -118,4 +123,5 @@ def test_guide_page_without_annuaire_lessons(client, org_a, members_a, monkeypat
     monkeypatch.setattr(views, "lessons_for_segment", lambda organisation, segment: None)
     client.force_login(members_a[Role.ELU])
     page = client.get(f"/o/{org_a.slug}/guides/informatique/").content.decode()
-    assert "reconditionné" in page and "ne sont pas disponibles" in page
+    assert "reconditionné" in page
+    assert "ne sont pas disponibles" in page

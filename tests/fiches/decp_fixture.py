@@ -1,11 +1,11 @@
 """A minimal DECP store generation (contrats table only) written under PILOTE_DATA_DIR, for loop-closing tests."""
 
 import json
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+from django.utils import timezone
 
 
 def write_contracts(rows: list[dict], generation: str = "test-gen") -> Path:
@@ -18,8 +18,8 @@ def write_contracts(rows: list[dict], generation: str = "test-gen") -> Path:
         "objet": "",
         "code_cpv": "",
         "montant": 0.0,
-        "date_notification": date.today(),
-        "date_publication_donnees": date.today(),
+        "date_notification": timezone.localdate(),
+        "date_publication_donnees": timezone.localdate(),
         "offres_recues": None,
         "procedure": "Appel d'offres ouvert",
         "considerations_sociales": [],

@@ -75,10 +75,12 @@ def test_link_suggests_best_match_and_shows_check(client, org_a, members_a, visa
     html = response.content.decode()
     assert "rattachée au marché" in html
     assert "<strong>non déclarée</strong> dans les données" in html  # social clause retained but not declared
-    assert "publié hors délai" in html and "offre unique" in html
+    assert "publié hors délai" in html
+    assert "offre unique" in html
     visa_fiche.refresh_from_db()
     assert visa_fiche.contrat_id == "2026-NET-01"
-    assert visa_fiche.contrat_check["sociale_retenue"] and not visa_fiche.contrat_check["sociale_declaree"]
+    assert visa_fiche.contrat_check["sociale_retenue"]
+    assert not visa_fiche.contrat_check["sociale_declaree"]
 
 
 def test_cannot_link_to_another_buyers_contract(client, org_a, members_a, visa_fiche):
@@ -107,9 +109,11 @@ def test_statistics_recommended_retained_published(client, org_a, members_a, vis
     assert figures["per_service"][0]["visees"] == 1
     assert figures["time_to_visa"]["count"] == 1
     # The nettoyage guide recommends several clauses; one of them was retained.
-    assert figures["clauses"]["recommended"] >= 3 and figures["clauses"]["retained_recommended"] == 1
+    assert figures["clauses"]["recommended"] >= 3
+    assert figures["clauses"]["retained_recommended"] == 1
     assert figures["loop"]["sociale"] == {"retenues": 1, "declarees": 0}
-    assert figures["loop"]["offre_unique"] == 1 and figures["loop"]["publies_dans_les_delais"] == 0
+    assert figures["loop"]["offre_unique"] == 1
+    assert figures["loop"]["publies_dans_les_delais"] == 0
     client.force_login(members_a[Role.ELU])
     assert "Recommandé → publié" in client.get(f"/o/{org_a.slug}/fiches/statistiques/").content.decode()
 
@@ -129,9 +133,11 @@ def test_evaluation_from_fiche_and_aggregates(client, org_a, members_a, visa_fic
     }
     assert client.post(url, data).status_code == 302
     bad = client.post(url, data | {"heures_insertion": "beaucoup"})
-    assert bad.status_code == 200 and Evaluation.objects.count() == 1
+    assert bad.status_code == 200
+    assert Evaluation.objects.count() == 1
     page = client.get(f"/o/{org_a.slug}/evaluations/").content.decode()
-    assert "1200" in page and "Deux embauches durables" in page
+    assert "1200" in page
+    assert "Deux embauches durables" in page
     assert stats.evaluations(org_a)["heures_insertion"] == 1200
     # An agent cannot evaluate.
     client.force_login(members_a[Role.AGENT])

@@ -39,7 +39,8 @@ def test_matrix_fiches_and_clauses(client, role, org_a, org_b, members_a, member
 def test_anonymous_sent_to_login(client, org_a, members_a):
     for name, pattern in own_views():
         response = client.get(pattern_url(name, pattern, org_a))
-        assert response.status_code == 302 and response["Location"].startswith("/connexion/"), name
+        assert response.status_code == 302, name
+        assert response["Location"].startswith("/connexion/"), name
 
 
 @pytest.mark.django_db
@@ -51,13 +52,15 @@ def test_agent_sees_only_own_fiches(client, org_a, members_a):
     mine = make_fiche(org_a, author=members_a[Role.AGENT], objet="Mon achat de mobilier")
     client.force_login(members_a[Role.AGENT])
     listing = client.get(f"/o/{org_a.slug}/fiches/").content.decode()
-    assert "Mon achat de mobilier" in listing and "Achat du collègue" not in listing
+    assert "Mon achat de mobilier" in listing
+    assert "Achat du collègue" not in listing
     assert client.get(f"/o/{org_a.slug}/fiches/{theirs.pk}/").status_code == 404
     assert client.get(f"/o/{org_a.slug}/fiches/{mine.pk}/").status_code == 200
     # The support service sees both.
     client.force_login(members_a[Role.APPUI])
     listing = client.get(f"/o/{org_a.slug}/fiches/").content.decode()
-    assert "Mon achat de mobilier" in listing and "Achat du collègue" in listing
+    assert "Mon achat de mobilier" in listing
+    assert "Achat du collègue" in listing
 
 
 @pytest.mark.django_db

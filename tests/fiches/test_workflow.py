@@ -31,13 +31,15 @@ def test_full_journey_with_resubmission(org_a, members_a, django_capture_on_comm
     fiche = make_fiche(org_a, author=agent)
     with django_capture_on_commit_callbacks(execute=True):
         fiche = fire(fiche, "soumettre", agent, Role.AGENT)
-    assert fiche.status == Status.SOUMISE and fiche.review_deadline is not None
+    assert fiche.status == Status.SOUMISE
+    assert fiche.review_deadline is not None
     assert [m.to for m in mailoutbox] == [[appui.email]]
     fiche = fire(fiche, "instruire", appui, Role.APPUI)
     with django_capture_on_commit_callbacks(execute=True):
         fiche = fire(fiche, "demander_reprise", appui, Role.APPUI, comment="Précisez les heures d'insertion.")
     assert fiche.status == Status.A_REPRENDRE
-    assert mailoutbox[-1].to == [agent.email] and "Précisez les heures" in mailoutbox[-1].body
+    assert mailoutbox[-1].to == [agent.email]
+    assert "Précisez les heures" in mailoutbox[-1].body
     fiche = fire(fiche, "soumettre", agent, Role.AGENT)
     fiche = fire(fiche, "instruire", appui, Role.APPUI)
     clause = Clause.objects.get(organisation=None, title__startswith="Clause d'insertion")
