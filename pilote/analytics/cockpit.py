@@ -4,11 +4,15 @@ Every section is a small dict of plain values, so that templates, exports and th
 figures. Nothing here writes anything.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.utils import timezone
 
 from pilote.analytics import duck, indicators, queries
 from pilote.analytics.filters import Filters, peer_organisations
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
+from pilote.decp import store
 
 
 # Indicators compared with peers (code, label, higher is better, function over a peers row).
@@ -21,6 +25,27 @@ PEER_INDICATORS = [
 ]
 
 
+CACHE_SECONDS = 600
+
+
+def _fetch_all(sql, params):
+    """Rows of one query, cached per store generation: a new import changes the key, so figures are never
+    stale; identical views (the same filters) are then served without touching DuckDB."""
+    generation = str(store.current_generation_dir())
+    key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        duck.ensure_tables(queries.materialise_sql())
+        rows = duck.fetch_all(sql, params)
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
+def _fetch_one(sql, params):
+    rows = _fetch_all(sql, params)
+    return rows[0] if rows else {}
+
+
 def buyer_kind(organisation) -> str:
     return organisation.kind if organisation is not None else "commune"
 
@@ -28,7 +53,7 @@ def buyer_kind(organisation) -> str:
 def overview(filters: Filters, organisation=None) -> dict:
     """The overview aggregate and every catalogue indicator."""
     sql, params = queries.overview_sql(filters, buyer_kind(organisation))
-    agg = duck.fetch_one(sql, params)
+    agg = _fetch_one(sql, params)
     values = indicators.compute_all(agg)
     groups: dict[str, list] = {}
     for code, label, group, _func, drill, _hib in indicators.CATALOGUE:
@@ -43,7 +68,7 @@ def overview(filters: Filters, organisation=None) -> dict:
 
 def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]:
     sql, params = queries.breakdown_sql(filters, dimension, buyer_kind(organisation))
-    rows = duck.fetch_all(sql, params)
+    rows = _fetch_all(sql, params)
     for row in rows:
         row["part_soc"] = row["n_soc"] / row["n_soc_renseigne"] if row["n_soc_renseigne"] else None
         row["part_env"] = row["n_env"] / row["n_env_renseigne"] if row["n_env_renseigne"] else None
@@ -54,7 +79,7 @@ def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
-    rows = duck.fetch_all(*queries.suppliers_sql(filters, limit))
+    rows = _fetch_all(*queries.suppliers_sql(filters, limit))
     if not rows:
         return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
     first = rows[0]
@@ -73,7 +98,7 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
 
 
 def concentration(filters: Filters) -> list[dict]:
-    rows = duck.fetch_all(*queries.concentration_by_division_sql(filters))
+    rows = _fetch_all(*queries.concentration_by_division_sql(filters))
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
         row["hhi_label"] = indicators.hhi_label(row["hhi"])
@@ -81,16 +106,16 @@ def concentration(filters: Filters) -> list[dict]:
 
 
 def evolution(filters: Filters, total: int) -> dict:
-    evo = duck.fetch_one(*queries.evolution_sql(filters))
+    evo = _fetch_one(*queries.evolution_sql(filters))
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
-        "a_verifier": duck.fetch_all(*queries.modifications_to_check_sql(filters, limit=50)),
+        "a_verifier": _fetch_all(*queries.modifications_to_check_sql(filters, limit=50)),
     }
 
 
 def contracts(filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0) -> tuple[list, int]:
-    rows = duck.fetch_all(
+    rows = _fetch_all(
         *queries.contracts_sql(filters, drill, buyer_kind=buyer_kind(organisation), limit=limit, offset=offset)
     )
     total = rows[0]["total"] if rows else 0
@@ -100,7 +125,7 @@ def contracts(filters: Filters, drill: str = "tous", organisation=None, limit=50
 def flags(filters: Filters) -> list[dict]:
     from pilote.decp.cleaning.rules import RULES
 
-    rows = duck.fetch_all(*queries.flags_sql(filters))
+    rows = _fetch_all(*queries.flags_sql(filters))
     for row in rows:
         rule = RULES.get(row["code"])
         row["label"] = rule.label if rule else row["code"]
@@ -126,7 +151,7 @@ def peers(filters: Filters, organisation, national: dict | None = None) -> dict:
     and the national reference (all buyers with the same other filters)."""
     orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
     siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-    rows = {r["org"]: r for r in duck.fetch_all(*queries.peers_sql(filters, siret_to_org))}
+    rows = {r["org"]: r for r in _fetch_all(*queries.peers_sql(filters, siret_to_org))}
     per_org = {o.pk: _peer_row_values(rows[o.pk]) if o.pk in rows else {} for o in orgs}
     mine = per_org.get(organisation.pk, {})
     national_values = indicators.compute_all(national["agg"]) if national else {}

@@ -59,3 +59,21 @@ def fetch_all(sql: str, params=None) -> list[dict]:
 def fetch_one(sql: str, params=None) -> dict:
     rows = fetch_all(sql, params)
     return rows[0] if rows else {}
+
+
+def ensure_tables(definitions) -> None:
+    """Create, once per generation, in-memory tables derived from the store: `definitions` is a list of
+    (table name, SELECT) built from fixed fragments of the code (the cockpit's pre-computed flags)."""
+    cur = _connection()
+    try:
+        with _lock:
+            done = _state.setdefault("tables", {}).setdefault(_state["key"], set())
+            for name, select in definitions:
+                if name in done:
+                    continue
+                if not name.isidentifier():
+                    raise ValueError(f"nom de table invalide : {name!r}")
+                cur.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+                done.add(name)
+    finally:
+        cur.close()

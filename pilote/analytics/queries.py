@@ -82,8 +82,30 @@ def modification_threshold_expr(alias: str = "c") -> str:
     )
 
 
-def _flags(buyer_kind: str) -> str:
-    """Per-contract boolean columns shared by every aggregate and drill-down."""
+# Columns of the contracts kept in the cockpit table (what filters, aggregates and drill-downs read).
+BASE_COLUMNS = (
+    "contrat_uid",
+    "acheteur_id",
+    "code_cpv",
+    "nature",
+    "procedure",
+    "date_notification",
+    "date_publication_donnees",
+    "montant",
+    "offres_recues",
+    "marche_innovant",
+    "type_groupement_operateurs",
+    "sous_traitance_declaree",
+    "attribution_avance",
+    "nb_modifications",
+)
+COCKPIT_TABLE = "cockpit_contrats"
+SUPPLIERS_TABLE = "cockpit_titulaires"
+AMENDMENTS_TABLE = "cockpit_modifications"
+
+
+def _flags() -> dict[str, str]:
+    """Per-contract columns computed once per store generation (see `materialise_sql`)."""
     anomalies = _list(amount_anomaly_codes())
     social_yes = _list([v for kinds in SOCIAL_KINDS.values() for v in kinds])
     env_yes = _list([v for kinds in ENV_KINDS.values() for v in kinds])
@@ -95,12 +117,22 @@ def _flags(buyer_kind: str) -> str:
         "soc": f"list_has_any(coalesce(c.considerations_sociales, []), {social_yes})",
         "env_renseigne": "len(coalesce(c.considerations_environnementales, [])) > 0",
         "env": f"list_has_any(coalesce(c.considerations_environnementales, []), {env_yes})",
-        "publication_tardive": (f"c.date_publication_donnees > c.date_notification + INTERVAL {int(delay)} MONTH"),
+        "publication_tardive": f"c.date_publication_donnees > c.date_notification + INTERVAL {int(delay)} MONTH",
         "art35": (
             f"c.date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT list_has_any("
             f"coalesce(c.considerations_environnementales, []), {env_yes})"
         ),
-        "seuil_ue": eu_threshold_expr(buyer_kind),
+        "signalement": f"list_has_any(coalesce(c.qualite, []), {_list(signalement_codes())})",
+        "sans_publicite": f"c.procedure = {_lit(SANS_PUBLICITE)}",
+        "procedure_adaptee": f"c.procedure = {_lit(PROCEDURE_ADAPTEE)}",
+        "groupement": f"c.type_groupement_operateurs <> {_lit(PAS_DE_GROUPEMENT)}",
+        "modifie": "coalesce(c.nb_modifications, 0) > 0",
+        "offre_unique": "c.offres_recues = 1",
+        "dates_renseignees": "c.date_notification IS NOT NULL AND c.date_publication_donnees IS NOT NULL",
+        "apres_art35": f"c.date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)}",
+        "seuil_ue_collectivites": eu_threshold_expr("commune"),
+        "seuil_ue_etat": eu_threshold_expr("etat"),
+        "seuil_modification": modification_threshold_expr("c"),
     }
     for kind, values in SOCIAL_KINDS.items():
         cols[f"soc_{kind}"] = f"list_has_any(coalesce(c.considerations_sociales, []), {_list(values)})"
@@ -109,13 +141,40 @@ def _flags(buyer_kind: str) -> str:
     return cols
 
 
+def materialise_sql() -> list[tuple[str, str]]:
+    """(table, SELECT) of the cockpit's in-memory tables, built once per generation by `duck.ensure_tables`.
+
+    Planning the flag expressions (list searches, dated thresholds) costs DuckDB tens of milliseconds per
+    query; computing them once leaves each request with plain aggregates over narrow boolean columns."""
+    flags = ",\n  ".join(
+        f"coalesce({expr}, FALSE) AS {name}" if not name.startswith("seuil") else f"{expr} AS {name}"
+        for name, expr in _flags().items()
+    )
+    base = ", ".join(f"c.{col}" for col in BASE_COLUMNS)
+    return [
+        (COCKPIT_TABLE, f"SELECT {base},\n  {flags}\nFROM contrats c"),
+        (
+            # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its mandataire.
+            SUPPLIERS_TABLE,
+            "SELECT contrat_uid, titulaire_id, titulaire_nom FROM titulaires "
+            "WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL",
+        ),
+        (
+            # The last modification that states an amount gives the contract's new total.
+            AMENDMENTS_TABLE,
+            "SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications "
+            "WHERE montant IS NOT NULL GROUP BY contrat_uid",
+        ),
+    ]
+
+
 def _base_cte(filters: Filters, buyer_kind: str) -> tuple[str, list]:
     where, params = to_where(filters, "c")
-    inner = ",\n  ".join(f"({expr}) AS {name}" for name, expr in _flags(buyer_kind).items())
+    seuil = "seuil_ue_etat" if buyer_kind in seuils._STATE_KINDS else "seuil_ue_collectivites"
     # Only a trustworthy amount (no anomaly flag) is compared with the EU threshold.
     sql = (
-        f"WITH b0 AS (SELECT c.*, {inner} FROM contrats c WHERE {where}),\n"  # noqa: S608 (bound values)
-        "b AS (SELECT *, coalesce(montant_ok AND montant >= seuil_ue AND NOT soc, FALSE) AS ue_sans_social FROM b0)"
+        f"WITH b AS (SELECT c.*, coalesce(c.montant_ok AND c.montant >= c.{seuil} AND NOT c.soc, FALSE) "  # noqa: S608
+        f"AS ue_sans_social, c.{seuil} AS seuil_ue FROM {COCKPIT_TABLE} c WHERE {where})"
     )
     return sql, params
 
@@ -132,69 +191,71 @@ DRILLS = {
     "art35": ("Loi Climat et Résilience, art. 35 : à vérifier", "art35"),
     "ue_sans_social": ("Au-dessus du seuil européen sans considération sociale", "ue_sans_social"),
     "publication_tardive": ("Publiés plus de deux mois après la notification", "publication_tardive"),
-    "offre_unique": ("Une seule offre reçue", "offres_recues = 1"),
-    "sans_publicite": ("Sans publicité ni mise en concurrence", f"procedure = {_lit(SANS_PUBLICITE)}"),
-    "procedure_adaptee": ("Procédures adaptées", f"procedure = {_lit(PROCEDURE_ADAPTEE)}"),
-    "groupement": ("Attribués à un groupement", f"type_groupement_operateurs <> {_lit(PAS_DE_GROUPEMENT)}"),
+    "offre_unique": ("Une seule offre reçue", "offre_unique"),
+    "sans_publicite": ("Sans publicité ni mise en concurrence", "sans_publicite"),
+    "procedure_adaptee": ("Procédures adaptées", "procedure_adaptee"),
+    "groupement": ("Attribués à un groupement", "groupement"),
     "sous_traitance": ("Sous-traitance déclarée", "sous_traitance_declaree"),
     "avance": ("Avance attribuée", "attribution_avance"),
-    "modifies": ("Modifiés", "coalesce(nb_modifications, 0) > 0"),
+    "modifies": ("Modifiés", "modifie"),
 }
 
 
 def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
-    """Every headline count of the cockpit in one aggregate."""
+    """Every headline count of the cockpit in one aggregate over the pre-computed boolean columns."""
     base, params = _base_cte(filters, buyer_kind)
     m = "CASE WHEN montant_ok THEN montant END"
     sums = [
-        f"sum({m}) FILTER (WHERE {name}) AS montant_{name}"
+        f"sum(CASE WHEN montant_ok AND {name} THEN montant END) AS montant_{name}"
         for name in ("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35")
     ]
-    counts = [
-        f"count(*) FILTER (WHERE {name}) AS n_{name}"
-        for name in (
-            "soc",
-            "env",
-            "soc_renseigne",
-            "env_renseigne",
-            "soc_clause",
-            "soc_critere",
-            "soc_reserve",
-            "env_clause",
-            "env_critere",
-            "art35",
-            "ue_sans_social",
-            "publication_tardive",
-            "montant_ok",
-            "montant_anomalie",
-        )
-    ]
+    flags = {
+        "soc": "soc",
+        "env": "env",
+        "soc_renseigne": "soc_renseigne",
+        "env_renseigne": "env_renseigne",
+        "soc_clause": "soc_clause",
+        "soc_critere": "soc_critere",
+        "soc_reserve": "soc_reserve",
+        "env_clause": "env_clause",
+        "env_critere": "env_critere",
+        "art35": "art35",
+        "ue_sans_social": "ue_sans_social",
+        "publication_tardive": "publication_tardive",
+        "montant_ok": "montant_ok",
+        "montant_anomalie": "montant_anomalie",
+        "apres_art35": "apres_art35",
+        "dates": "dates_renseignees",
+        "innovant": "marche_innovant",
+        "offre_unique": "offre_unique",
+        "sans_publicite": "sans_publicite",
+        "procedure_adaptee": "procedure_adaptee",
+        "groupement": "groupement",
+        "sous_traitance": "sous_traitance_declaree",
+        "avance": "attribution_avance",
+        "modifies": "modifie",
+        "signalement": "signalement",
+    }
+    counts = [f"count_if({column}) AS n_{name}" for name, column in flags.items()]
+    filled = {
+        "innovant": "marche_innovant",
+        "offres": "offres_recues",
+        "procedure": "procedure",
+        "groupement": "type_groupement_operateurs",
+        "sous_traitance": "sous_traitance_declaree",
+        "avance": "attribution_avance",
+    }
+    filled_counts = [f"count({column}) AS n_{name}_renseigne" for name, column in filled.items()]
     sql = f"""{base}
 SELECT
   count(*) AS n,
   sum({m}) AS montant_total,
   median({m}) AS montant_median,
-  {", ".join(counts)},
-  {", ".join(sums)},
-  count(*) FILTER (WHERE date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)}) AS n_apres_art35,
-  count(*) FILTER (WHERE montant_ok AND montant >= seuil_ue) AS n_au_dessus_ue,
-  count(*) FILTER (WHERE date_notification IS NOT NULL AND date_publication_donnees IS NOT NULL) AS n_dates,
-  count(marche_innovant) AS n_innovant_renseigne,
-  count(*) FILTER (WHERE marche_innovant) AS n_innovant,
-  count(offres_recues) AS n_offres_renseigne,
   avg(offres_recues) AS offres_moyenne,
-  count(*) FILTER (WHERE offres_recues = 1) AS n_offre_unique,
-  count(procedure) AS n_procedure_renseigne,
-  count(*) FILTER (WHERE procedure = {_lit(SANS_PUBLICITE)}) AS n_sans_publicite,
-  count(*) FILTER (WHERE procedure = {_lit(PROCEDURE_ADAPTEE)}) AS n_procedure_adaptee,
-  count(type_groupement_operateurs) AS n_groupement_renseigne,
-  count(*) FILTER (WHERE type_groupement_operateurs <> {_lit(PAS_DE_GROUPEMENT)}) AS n_groupement,
-  count(sous_traitance_declaree) AS n_sous_traitance_renseigne,
-  count(*) FILTER (WHERE sous_traitance_declaree) AS n_sous_traitance,
-  count(attribution_avance) AS n_avance_renseigne,
-  count(*) FILTER (WHERE attribution_avance) AS n_avance,
-  count(*) FILTER (WHERE coalesce(nb_modifications, 0) > 0) AS n_modifies,
-  count(*) FILTER (WHERE list_has_any(coalesce(qualite, []), {_list(signalement_codes())})) AS n_signalement
+  count_if(montant_ok AND montant >= seuil_ue) AS n_au_dessus_ue,
+  {", ".join(counts)},
+  {", ".join(filled_counts)},
+  {", ".join(sums)}
 FROM b"""  # noqa: S608 (only fixed fragments and literals of the code; filter values are bound)
     return sql, params
 
@@ -213,19 +274,12 @@ def breakdown_sql(filters: Filters, dimension: str, buyer_kind: str = "commune")
     base, params = _base_cte(filters, buyer_kind)
     m = "CASE WHEN montant_ok THEN montant END"
     sql = f"""{base}
-SELECT {expr} AS valeur, count(*) AS n, sum({m}) AS montant_total, count(*) FILTER (WHERE montant_anomalie) AS n_montant_anomalie,
-  count(*) FILTER (WHERE soc) AS n_soc, count(*) FILTER (WHERE soc_renseigne) AS n_soc_renseigne,
-  count(*) FILTER (WHERE env) AS n_env, count(*) FILTER (WHERE env_renseigne) AS n_env_renseigne,
-  count(*) FILTER (WHERE offres_recues = 1) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne
+SELECT {expr} AS valeur, count(*) AS n, sum({m}) AS montant_total, count_if(montant_anomalie) AS n_montant_anomalie,
+  count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
+  count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
+  count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne
 FROM b GROUP BY 1 ORDER BY 1 NULLS LAST"""  # noqa: S608
     return sql, params
-
-
-def _first_titulaires() -> str:
-    # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its mandataire.
-    return (
-        "(SELECT contrat_uid, titulaire_id, titulaire_nom FROM titulaires WHERE modification_id IS NULL AND rang = 0)"
-    )
 
 
 def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
@@ -235,8 +289,8 @@ def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
 s AS (
   SELECT t.titulaire_id, any_value(t.titulaire_nom) AS titulaire_nom, count(*) AS n,
          coalesce(sum(CASE WHEN b.montant_ok THEN b.montant END), 0) AS montant
-  FROM b JOIN {_first_titulaires()} t USING (contrat_uid)
-  WHERE t.titulaire_id IS NOT NULL GROUP BY t.titulaire_id
+  FROM b JOIN {SUPPLIERS_TABLE} t USING (contrat_uid)
+  GROUP BY t.titulaire_id
 ),
 tot AS (SELECT sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s),
 h AS (
@@ -256,8 +310,8 @@ def concentration_by_division_sql(filters: Filters, limit: int = 30) -> tuple[st
 s AS (
   SELECT left(b.code_cpv, 2) AS division, t.titulaire_id, count(*) AS n,
          coalesce(sum(CASE WHEN b.montant_ok THEN b.montant END), 0) AS montant
-  FROM b JOIN {_first_titulaires()} t USING (contrat_uid)
-  WHERE t.titulaire_id IS NOT NULL AND b.code_cpv IS NOT NULL GROUP BY 1, 2
+  FROM b JOIN {SUPPLIERS_TABLE} t USING (contrat_uid)
+  WHERE b.code_cpv IS NOT NULL GROUP BY 1, 2
 ),
 d AS (SELECT division, sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s GROUP BY 1)
 SELECT d.division, d.n_total AS n, d.montant_total, d.nb_titulaires,
@@ -271,25 +325,24 @@ def evolution_sql(filters: Filters) -> tuple[str, list]:
     """Amount growth through modifications: the last modification that states an amount gives the new total."""
     base, params = _base_cte(filters, "commune")
     sql = f"""{base},
-last AS (
-  SELECT contrat_uid, arg_max(montant, rang) AS montant_final
-  FROM modifications WHERE montant IS NOT NULL GROUP BY contrat_uid
-),
 e AS (
-  SELECT b.contrat_uid, b.montant AS montant_initial, last.montant_final, {modification_threshold_expr("b")} AS seuil
-  FROM b JOIN last USING (contrat_uid) WHERE b.montant_ok AND b.montant > 0
+  SELECT b.contrat_uid, b.montant AS montant_initial, last.montant_final, b.seuil_modification AS seuil
+  FROM b JOIN {AMENDMENTS_TABLE} last USING (contrat_uid) WHERE b.montant_ok AND b.montant > 0
 )
 SELECT count(*) AS n_avec_montant_modifie, sum(montant_initial) AS montant_initial, sum(montant_final) AS montant_final,
-       count(*) FILTER (WHERE (montant_final - montant_initial) / montant_initial > seuil) AS n_a_verifier
+       count_if((montant_final - montant_initial) / montant_initial > seuil) AS n_a_verifier
 FROM e"""  # noqa: S608
     return sql, params
 
 
 def flags_sql(filters: Filters) -> tuple[str, list]:
     """Number of contracts carrying each quality rule code."""
-    where, params = to_where(filters, "c")
-    sql = f"""SELECT code, count(*) AS n FROM (
-  SELECT unnest(list_distinct(c.qualite)) AS code FROM contrats c WHERE {where}
+    base, params = _base_cte(filters, "commune")
+    # Only the contracts carrying a code are read back from the full table.
+    sql = f"""{base}
+SELECT code, count(*) AS n FROM (
+  SELECT unnest(list_distinct(c.qualite)) AS code FROM contrats c
+  WHERE len(c.qualite) > 0 AND c.contrat_uid IN (SELECT contrat_uid FROM b)
 ) GROUP BY code ORDER BY n DESC, code"""  # noqa: S608
     return sql, params
 
@@ -320,12 +373,16 @@ def contracts_sql(
     """The contracts behind a figure (a DRILLS key), most recent first, plus the matching total."""
     _label, condition = DRILLS[drill]
     base, params = _base_cte(filters, buyer_kind)
-    cols = ", ".join(CONTRACT_COLUMNS)
-    sql = f"""{base}
-SELECT {cols}, CASE WHEN montant_ok THEN FALSE ELSE montant IS NOT NULL END AS montant_exclu,
-       count(*) OVER () AS total
-FROM b WHERE ({condition})
-ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}"""  # noqa: S608
+    cols = ", ".join(f"c.{col}" for col in CONTRACT_COLUMNS if col not in ("contrat_uid", "date_notification"))
+    # Page the narrow table first, then read the page's details (objet, lists…) from the full table.
+    sql = f"""{base},
+page AS (
+  SELECT contrat_uid, date_notification, montant_anomalie AS montant_exclu, count(*) OVER () AS total
+  FROM b WHERE ({condition})
+  ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}
+)
+SELECT page.*, {cols} FROM page JOIN contrats c USING (contrat_uid)
+ORDER BY page.date_notification DESC NULLS LAST, page.contrat_uid"""  # noqa: S608
     return sql, params
 
 
@@ -333,17 +390,14 @@ def modifications_to_check_sql(filters: Filters, limit: int = 200) -> tuple[str,
     """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier")."""
     base, params = _base_cte(filters, "commune")
     sql = f"""{base},
-last AS (
-  SELECT contrat_uid, arg_max(montant, rang) AS montant_final
-  FROM modifications WHERE montant IS NOT NULL GROUP BY contrat_uid
+m AS (
+  SELECT b.contrat_uid, b.acheteur_id, b.code_cpv, b.date_notification, b.montant AS montant_initial,
+         last.montant_final, (last.montant_final - b.montant) / b.montant AS hausse, b.seuil_modification AS seuil
+  FROM b JOIN {AMENDMENTS_TABLE} last USING (contrat_uid)
+  WHERE b.montant_ok AND b.montant > 0 AND (last.montant_final - b.montant) / b.montant > b.seuil_modification
+  ORDER BY hausse DESC, b.contrat_uid LIMIT {int(limit)}
 )
-SELECT b.contrat_uid, b.id, b.acheteur_id, b.objet, b.code_cpv, b.date_notification, b.montant AS montant_initial,
-       last.montant_final, (last.montant_final - b.montant) / b.montant AS hausse,
-       {modification_threshold_expr("b")} AS seuil
-FROM b JOIN last USING (contrat_uid)
-WHERE b.montant_ok AND b.montant > 0
-  AND (last.montant_final - b.montant) / b.montant > {modification_threshold_expr("b")}
-ORDER BY hausse DESC LIMIT {int(limit)}"""  # noqa: S608
+SELECT m.*, c.id, c.objet FROM m JOIN contrats c USING (contrat_uid) ORDER BY m.hausse DESC, m.contrat_uid"""  # noqa: S608
     return sql, params
 
 
@@ -360,11 +414,11 @@ def peers_sql(filters: Filters, siret_to_org: dict[str, int]) -> tuple[str, list
     sql = f"""{base},
 p(siret, org) AS (VALUES {values})
 SELECT p.org, count(*) AS n, sum(CASE WHEN montant_ok THEN montant END) AS montant_total,
-  count(*) FILTER (WHERE soc) AS n_soc, count(*) FILTER (WHERE soc_renseigne) AS n_soc_renseigne,
-  count(*) FILTER (WHERE env) AS n_env, count(*) FILTER (WHERE env_renseigne) AS n_env_renseigne,
-  count(*) FILTER (WHERE offres_recues = 1) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne,
+  count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
+  count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
+  count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne,
   avg(offres_recues) AS offres_moyenne,
-  count(*) FILTER (WHERE publication_tardive) AS n_publication_tardive,
-  count(*) FILTER (WHERE date_notification IS NOT NULL AND date_publication_donnees IS NOT NULL) AS n_dates
+  count_if(publication_tardive) AS n_publication_tardive,
+  count_if(dates_renseignees) AS n_dates
 FROM b JOIN p ON b.acheteur_id = p.siret GROUP BY p.org"""  # noqa: S608
     return sql, params
