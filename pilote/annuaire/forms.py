@@ -14,7 +14,9 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class SearchForm(forms.Form):
     q = forms.CharField(label="Recherche libre", required=False)
     skill = forms.CharField(label="Compétence", required=False)
-    segment = forms.CharField(label="Segment d'achat", required=False)
+    segment = forms.CharField(
+        label="Segment d'achat", required=False, widget=forms.TextInput(attrs={"list": "segments-connus"})
+    )
     organisation = forms.CharField(label="Organisation", required=False)
 
 

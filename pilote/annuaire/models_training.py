@@ -27,7 +27,7 @@ class Module(models.Model):
     qualifies_reservist = models.BooleanField(
         "qualifie pour la réserve de l'achat",
         default=False,
-        help_text="Une personne volontaire qui a suivi ce module devient réserviste.",
+        help_text="Une personne volontaire qui a suivi tous les modules ainsi choisis devient réserviste.",
     )
     is_demo = models.BooleanField("donnée de démonstration", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

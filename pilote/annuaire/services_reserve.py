@@ -17,6 +17,8 @@ from pilote.core.services import record_event
 def do_post_request(organisation: Organisation, *, actor, skills_text: str = "", **fields) -> ReservistRequest:
     request = ReservistRequest(organisation=organisation, created_by=actor, **fields)
     request.full_clean()
+    if request.starts_on < timezone.localdate():
+        raise ValidationError({"starts_on": "La date de début est déjà passée : choisissez aujourd'hui ou plus tard."})
     request.save()
     request.skills.set(skills_from_text(skills_text))
     record_event(actor=actor, organisation=organisation, verb="reserve.demande_postee", target=request)

@@ -137,9 +137,29 @@ def _promote_waiting(session: TrainingSession) -> list[Enrolment]:
     return promoted
 
 
+def missing_reservist_modules(person: Person, organisation: Organisation) -> list[Module]:
+    """Modules chosen by the organisation as qualifying for the reserve that the person has not attended."""
+    attended = set(Enrolment.objects.filter(person=person, attended=True).values_list("session__module_id", flat=True))
+    return [
+        m for m in Module.objects.filter(organisation=organisation, qualifies_reservist=True) if m.pk not in attended
+    ]
+
+
+def _update_reservist_qualification(person: Person, organisation: Organisation) -> None:
+    """Qualified once every chosen module is attended; a presence corrected to absence withdraws it."""
+    qualified = not missing_reservist_modules(person, organisation)
+    if qualified and person.reservist_qualified_on is None:
+        person.reservist_qualified_on = timezone.localdate()
+        person.save(update_fields=["reservist_qualified_on"])
+    elif not qualified and person.reservist_qualified_on is not None:
+        person.reservist_qualified_on = None
+        person.save(update_fields=["reservist_qualified_on"])
+
+
 @transaction.atomic
 def do_mark_attendance(enrolment: Enrolment, *, attended: bool, actor) -> Enrolment:
-    """Notes presence; a volunteer present at a module that qualifies for the reserve becomes a reservist."""
+    """Notes presence; someone who has attended every module chosen as qualifying for the reserve is qualified
+    (and, if volunteer, becomes a reservist)."""
     enrolment = Enrolment.objects.select_related("session__module", "person").get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.INSCRIT:
         raise ValidationError("Seules les personnes inscrites (hors liste d'attente) peuvent être notées présentes.")
@@ -147,10 +167,8 @@ def do_mark_attendance(enrolment: Enrolment, *, attended: bool, actor) -> Enrolm
         raise ValidationError("La session n'a pas encore commencé : la présence se note après son début.")
     enrolment.attended = attended
     enrolment.save(update_fields=["attended"])
-    person = enrolment.person
-    if attended and enrolment.session.module.qualifies_reservist and person.reservist_qualified_on is None:
-        person.reservist_qualified_on = timezone.localdate()
-        person.save(update_fields=["reservist_qualified_on"])
+    if enrolment.session.module.qualifies_reservist:
+        _update_reservist_qualification(enrolment.person, enrolment.session.module.organisation)
     record_event(
         actor=actor,
         organisation=enrolment.session.module.organisation,

@@ -49,6 +49,7 @@ def home(request):
         "can_manage": bool(request.roles & perms.CAN_MANAGE_DIRECTORY),
         "can_edit_own": bool(request.roles & perms.CAN_EDIT_OWN_ENTRY),
         "own_entry": services.own_entry(request.organisation, request.user),
+        "segments": segments_for(request.organisation),
     }
     return render(request, "annuaire/home.html", context)
 

@@ -177,9 +177,13 @@ def enrolment_attendance(request, enrolment_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        person = enrolment.person
+        person = Person.objects.get(pk=enrolment.person_id)
         text = f"{person} : {'présent·e' if attended else 'absent·e'}."
-        if attended and enrolment.session.module.qualifies_reservist and person.volunteer_reservist:
-            text += " Cette personne volontaire est désormais réserviste de l'achat."
+        if enrolment.session.module.qualifies_reservist:
+            missing = training.missing_reservist_modules(person, request.organisation)
+            if person.is_reservist:
+                text += " Cette personne volontaire est désormais réserviste de l'achat."
+            elif missing:
+                text += " Modules restant à suivre pour la réserve : " + ", ".join(m.title for m in missing) + "."
         messages.success(request, text)
     return redirect("annuaire:session_detail", slug=request.organisation.slug, session_id=enrolment.session_id)

@@ -29,6 +29,15 @@ def test_request_with_end_before_start_is_refused(client, org_a, members_a):
     assert not ReservistRequest.objects.exists()
 
 
+def test_request_starting_in_the_past_is_refused(org_a):
+    from django.core.exceptions import ValidationError
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    with pytest.raises(ValidationError, match="La date de début est déjà passée"):
+        factories.reservist_request(org_a, starts_on=yesterday)
+    assert not ReservistRequest.objects.exists()
+
+
 def test_matching_ranks_skills_then_segment_and_skips_unavailable(org_a, org_b):
     restauration = factories.segment("restauration-collective")
     today = timezone.localdate()

@@ -136,6 +136,41 @@ def test_attendance_builds_history_and_qualifies_volunteers_as_reservists(client
     assert "Présent·e" in page
 
 
+def _past_session(organisation, actor, **module_fields):
+    module = factories.module(organisation, **module_fields)
+    start = timezone.now() - timedelta(hours=3)
+    return training.do_create_session(
+        module, actor=actor, starts_at=start, ends_at=start + timedelta(hours=2), place="Rouen", seats=5
+    )
+
+
+def _attend(session, person, actor, attended=True):
+    enrolment = Enrolment.objects.create(
+        session=session, person=person, status=EnrolmentStatus.INSCRIT, requested_at=session.starts_at
+    )
+    return training.do_mark_attendance(enrolment, attended=attended, actor=actor)
+
+
+def test_every_chosen_module_is_needed_and_a_corrected_presence_withdraws_it(client, org_a, members_a):
+    admin = members_a[Role.ADMIN]
+    posture = _past_session(org_a, admin, title="Posture du réserviste", qualifies_reservist=True)
+    method = _past_session(org_a, admin, title="Méthode d'appui", qualifies_reservist=True)
+    volunteer = factories.person(org_a, volunteer_reservist=True)
+    first = Enrolment.objects.create(
+        session=posture, person=volunteer, status=EnrolmentStatus.INSCRIT, requested_at=posture.starts_at
+    )
+    client.force_login(admin)
+    response = client.post(
+        f"/o/{org_a.slug}/annuaire/formation/inscriptions/{first.pk}/presence/", {"attended": "oui"}
+    )
+    assert _messages(response)[-1].endswith("Modules restant à suivre pour la réserve : Méthode d'appui.")
+    assert not Person.objects.get(pk=volunteer.pk).is_reservist
+    second = _attend(method, volunteer, admin)
+    assert Person.objects.get(pk=volunteer.pk).is_reservist
+    training.do_mark_attendance(second, attended=False, actor=admin)
+    assert not Person.objects.get(pk=volunteer.pk).is_reservist
+
+
 def test_non_volunteer_is_not_made_a_reservist(org_a, members_a):
     admin = members_a[Role.ADMIN]
     module = factories.module(org_a, qualifies_reservist=True)

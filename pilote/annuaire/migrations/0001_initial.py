@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
                     "qualifies_reservist",
                     models.BooleanField(
                         default=False,
-                        help_text="Une personne volontaire qui a suivi ce module devient réserviste.",
+                        help_text="Une personne volontaire qui a suivi tous les modules ainsi choisis devient réserviste.",
                         verbose_name="qualifie pour la réserve de l'achat",
                     ),
                 ),
