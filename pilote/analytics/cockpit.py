@@ -66,16 +66,22 @@ def overview(filters: Filters, organisation=None) -> dict:
     }
 
 
-def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]:
-    sql, params = queries.breakdown_sql(filters, dimension, buyer_kind(organisation))
-    rows = _fetch_all(sql, params)
-    for row in rows:
+def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, list[dict]]:
+    """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
+    sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
+    out = {name: [] for name in dimensions}
+    for row in _fetch_all(sql, params):
         row["part_soc"] = row["n_soc"] / row["n_soc_renseigne"] if row["n_soc_renseigne"] else None
         row["part_env"] = row["n_env"] / row["n_env_renseigne"] if row["n_env_renseigne"] else None
         row["taux_offre_unique"] = (
             row["n_offre_unique"] / row["n_offres_renseigne"] if row["n_offres_renseigne"] else None
         )
-    return rows
+        out[row["dimension"]].append(row)
+    return out
+
+
+def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]:
+    return breakdowns(filters, [dimension], organisation)[dimension]
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
@@ -224,10 +230,7 @@ def build(filters: Filters, organisation=None, *, with_peers=True) -> dict:
     data = {
         "store": True,
         "overview": ov,
-        "par_annee": breakdown(filters, "annee", organisation),
-        "par_procedure": breakdown(filters, "procedure", organisation),
-        "par_nature": breakdown(filters, "nature", organisation),
-        "par_division": breakdown(filters, "division", organisation),
+        **{f"par_{name}": rows for name, rows in breakdowns(filters, queries.DIMENSIONS, organisation).items()},
         "titulaires": suppliers(filters),
         "concentration": concentration(filters),
         "evolution": evolution(filters, ov["values"]["nb_contrats"].total),
