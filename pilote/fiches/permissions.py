@@ -3,12 +3,14 @@
 from pilote.core.enums import Role
 
 
-# Agents write fiches; the support service reviews them; buyers follow them; the administrator oversees.
-CAN_VIEW_FICHES = frozenset({Role.AGENT, Role.ACHETEUR, Role.APPUI, Role.ADMIN})
+# Agents write fiches; the support service reviews them; buyers follow them; the administrator oversees;
+# elected members read them (the menu shows "Fiches visa" to everyone) but never write, not even a comment.
+CAN_VIEW_FICHES = frozenset({Role.AGENT, Role.ACHETEUR, Role.APPUI, Role.ADMIN, Role.ELU})
+CAN_COMMENT = frozenset({Role.AGENT, Role.ACHETEUR, Role.APPUI, Role.ADMIN})
 CAN_WRITE_FICHES = frozenset({Role.AGENT})
 CAN_REVIEW = frozenset({Role.APPUI})
 # Agents see only their own fiches; these roles see every fiche of the organisation.
-SEES_ALL_FICHES = frozenset({Role.ACHETEUR, Role.APPUI, Role.ADMIN})
+SEES_ALL_FICHES = frozenset({Role.ACHETEUR, Role.APPUI, Role.ADMIN, Role.ELU})
 CAN_FOLLOW = frozenset({Role.ACHETEUR, Role.APPUI, Role.ADMIN})
 CAN_LINK_CONTRACT = frozenset({Role.ACHETEUR, Role.APPUI})
 CAN_EVALUATE = frozenset({Role.ACHETEUR, Role.APPUI})
@@ -35,7 +37,7 @@ def can_edit(user, roles, fiche) -> bool:
 
 
 def can_comment(user, roles, fiche) -> bool:
-    return can_view(user, roles, fiche)
+    return bool(roles & CAN_COMMENT) and can_view(user, roles, fiche)
 
 
 def can_attach(user, roles, fiche) -> bool:

@@ -207,7 +207,7 @@ def fiche_detail(request, fiche_id):
                 organisation=request.organisation,
                 initial={"retained_clauses": [c.pk for c in fiche.retained_clauses.all()]},
             ),
-            "comment_form": CommentForm(),
+            "comment_form": CommentForm() if perms.can_comment(request.user, request.roles, fiche) else None,
             "attachment_form": AttachmentForm() if perms.can_attach(request.user, request.roles, fiche) else None,
             "can_edit": perms.can_edit(request.user, request.roles, fiche),
             "can_link": bool(request.roles & perms.CAN_LINK_CONTRACT)
@@ -256,7 +256,7 @@ def _transition_view(name):
 TRANSITION_VIEWS = {name: _transition_view(name) for name in workflow.TRANSITIONS}
 
 
-@organisation_view(*perms.CAN_VIEW_FICHES)
+@organisation_view(*perms.CAN_COMMENT)
 def fiche_comment(request, fiche_id):
     fiche = _fiche(request, fiche_id)
     if request.method == "POST":

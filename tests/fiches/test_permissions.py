@@ -71,3 +71,14 @@ def test_fiche_id_of_other_organisation_is_not_found(client, org_a, org_b, membe
     response = client.post(f"/o/{org_a.slug}/fiches/{other.pk}/instruire/")
     assert response.status_code == 404
     assert Fiche.objects.get(pk=other.pk).status == "brouillon"
+
+
+@pytest.mark.django_db
+def test_elected_member_reads_but_never_writes(client, org_a, members_a):
+    fiche = make_fiche(org_a, author=members_a[Role.AGENT])
+    client.force_login(members_a[Role.ELU])
+    page = client.get(f"/o/{org_a.slug}/fiches/{fiche.pk}/").content.decode()
+    assert fiche.objet in page
+    assert "Commenter" not in page
+    assert client.post(f"/o/{org_a.slug}/fiches/{fiche.pk}/commenter/", {"text": "Avis"}).status_code == 403
+    assert not fiche.comments.exists()

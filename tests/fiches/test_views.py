@@ -128,9 +128,11 @@ def test_attachments_are_limited_and_served_only_to_viewers(client, org_a, membe
     assert b"".join(client.get(download).streaming_content) == b"%PDF-1.4 devis"
     # The file is stored under the data directory, outside any static or media URL.
     assert (settings.PILOTE_DATA_DIR / "fiches" / attachment.storage_name).exists()
-    # An elected member has no access to fiches; another agent does not see this fiche.
+    # An elected member reads (but cannot upload); another agent does not see this fiche at all.
     client.force_login(members_a[Role.ELU])
-    assert client.get(download).status_code == 403
+    assert client.get(download).status_code == 200
+    client.post(url, {"file": SimpleUploadedFile("elu.pdf", b"%PDF-1.4 elu", "application/pdf")})
+    assert FicheAttachment.objects.count() == 1
     from tests.core.factories import MembershipFactory
 
     client.force_login(MembershipFactory(organisation=org_a, role=Role.AGENT).user)
