@@ -170,19 +170,32 @@ class Index:
 
     def match(self, query_terms: list[str], *, require_all: bool = True) -> pl.DataFrame:
         """Contracts matching the terms with their BM25 score: columns doc, score, hits (distinct terms found).
-        require_all=True keeps only contracts containing every term (an unknown term then matches nothing)."""
+
+        require_all=True keeps only contracts containing every term (an unknown term then matches nothing); the
+        posting lists are intersected rarest first, so a frequent word ("travaux") only costs a membership test.
+        require_all=False ranks contracts containing any term; a very frequent term (in more than 5 % of the
+        contracts) then only adds to contracts found by a rarer one, unless every term is frequent."""
         empty = pl.DataFrame(schema={"doc": pl.UInt32, "score": pl.Float64, "hits": pl.UInt32})
         query_terms = list(dict.fromkeys(query_terms))
-        found = self.known(query_terms)
+        found = sorted(self.known(query_terms), key=lambda t: self.terms[t][1])
         if not found or (require_all and len(found) < len(query_terms)):
             return empty
         n = self.size
-        parts = []
-        for t in found:
+        frequent = n * 0.05
+        parts, allowed = [], None
+        for position, t in enumerate(found):
             _term_id, df, start = self.terms[t]
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            parts.append(self.postings.slice(start, df).select("doc", "tf").with_columns(pl.lit(idf).alias("idf")))
+            part = self.postings.slice(start, df).select("doc", "tf")
+            restrict = require_all or (df > frequent and position > 0 and allowed is not None)
+            if restrict and allowed is not None:
+                part = part.filter(pl.col("doc").is_in(allowed.implode()))
+            if require_all or allowed is None or df <= frequent:
+                allowed = part["doc"] if (require_all or allowed is None) else pl.concat([allowed, part["doc"]])
+            parts.append(part.with_columns(pl.lit(idf).alias("idf")))
         hits = pl.concat(parts)
+        if require_all and len(found) > 1:
+            hits = hits.filter(pl.col("doc").is_in(allowed.implode()))
         dl = self.docs["doclen"].gather(hits["doc"]).cast(pl.Float64)
         tf = hits["tf"].cast(pl.Float64)
         norm = K1 * (1 - B + B * dl / (self.avgdl or 1.0))
@@ -191,6 +204,36 @@ class Index:
         if require_all:
             out = out.filter(pl.col("hits") == len(found))
         return out
+
+    def rows(self, docs: pl.Series) -> pl.DataFrame:
+        """Full rows of index.docs for these doc numbers, in that order (a gather, never a join on 1.6 M rows)."""
+        return self.docs[docs.cast(pl.UInt32)] if docs.len() else self.docs.head(0)
+
+    def column(self, name: str, docs: pl.Series) -> pl.Series:
+        return self.docs[name].gather(docs)
+
+    def mask(self, key, expr: pl.Expr) -> pl.Series:
+        """Boolean Series over every doc for a filter condition, memoised per key (filters are frozen)."""
+        cache = self.__dict__.setdefault("_masks", {})
+        if key not in cache:
+            if len(cache) > 32:
+                cache.clear()
+            cache[key] = self.docs.select(expr.alias("m"))["m"]
+        return cache[key]
+
+    def class_docs(self, cls: str, limit: int) -> pl.Series:
+        """Doc numbers of the most recent contracts of a CPV class (docs are sorted by date, newest first)."""
+        groups = self.__dict__.get("_class_docs")
+        if groups is None:
+            frame = (
+                self.docs.select("doc", "cpv_classe")
+                .drop_nulls("cpv_classe")
+                .group_by("cpv_classe", maintain_order=True)
+                .agg(pl.col("doc").head(5000))
+            )
+            groups = dict(zip(frame["cpv_classe"].to_list(), frame["doc"].to_list(), strict=True))
+            self.__dict__["_class_docs"] = groups
+        return pl.Series("doc", (groups.get(cls) or [])[:limit], dtype=pl.UInt32)
 
 
 _LOCK = threading.Lock()

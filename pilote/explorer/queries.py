@@ -84,22 +84,31 @@ class SearchResult:
     ignored: list[str] = field(default_factory=list)  # words of the query that are unknown to the index
 
 
+def _restrict(index: Index, hits: pl.DataFrame, filters: Filters | None) -> pl.DataFrame:
+    """Keep the hits that pass the filters (a memoised mask over every doc, gathered at the hit positions)."""
+    if filters is None or (filters.is_default and filters.sirets is None):
+        return hits
+    mask = index.mask((index.generation, filters), filters_expr(filters))
+    return hits.filter(mask.gather(hits["doc"]))
+
+
 def _frame(index: Index, q: str, filters: Filters | None, sort: str) -> tuple[pl.DataFrame, SearchResult]:
+    """(doc, score, hits, sort keys) of every matching contract, in result order; rows are gathered later."""
     result = SearchResult()
     words = text.words(q)
     terms = text.query_terms(q)
     result.terms = terms
-    docs = index.docs
+    empty = pl.DataFrame(schema={"doc": pl.UInt32, "score": pl.Float64, "hits": pl.UInt32})
     if q and q.strip() and not terms:
         result.message = (
             "Votre recherche ne contient que des mots trop courants ou de la ponctuation : précisez quelques mots "
             "de l'objet (par exemple « restauration scolaire »)."
         )
         result.mode = "aucun"
-        return docs.head(0).with_columns(pl.lit(0.0).alias("score")), result
+        return empty, result
     if not terms:
         result.mode = "aucun"
-        frame = docs.filter(filters_expr(filters)).with_columns(pl.lit(0.0).alias("score"))
+        hits = index.docs.select("doc", pl.lit(0.0).alias("score"), pl.lit(0, pl.UInt32).alias("hits"))
         if sort == "pertinence":
             sort = "date_desc"
     else:
@@ -113,18 +122,29 @@ def _frame(index: Index, q: str, filters: Filters | None, sort: str) -> tuple[pl
                     "les plus proches d'abord."
                 )
         result.ignored = [w for w in words if text.term(w) and text.term(w) not in index.terms]
-        frame = hits.join(docs, on="doc").filter(filters_expr(filters))
+    frame = _restrict(index, hits, filters)
+    if result.mode == "aucun" and sort == "date_desc":
+        return frame, result  # docs are stored newest first
+    frame = frame.with_columns(
+        index.column("date_notification", frame["doc"]).alias("date_notification"),
+        index.column("montant", frame["doc"]).alias("montant"),
+    )
     order = {
-        "pertinence": (["score", "date_notification"], [True, True]),
+        "pertinence": (["score", "date_notification", "doc"], [True, True, False]),
         "date_desc": (["date_notification", "doc"], [True, False]),
         "date_asc": (["date_notification", "doc"], [False, False]),
         "montant_desc": (["montant", "doc"], [True, False]),
         "montant_asc": (["montant", "doc"], [False, False]),
-    }.get(sort) or (["score", "date_notification"], [True, True])
+    }.get(sort) or (["score", "date_notification", "doc"], [True, True, False])
     if result.mode == "un" and sort == "pertinence":
-        order = (["hits", "score", "date_notification"], [True, True, True])
-    frame = frame.sort(order[0], descending=order[1], nulls_last=True)
-    return frame, result
+        order = (["hits", "score", "date_notification", "doc"], [True, True, True, False])
+    return frame.sort(order[0], descending=order[1], nulls_last=True), result
+
+
+def _rows(index: Index, frame: pl.DataFrame) -> pl.DataFrame:
+    """The full rows of a (small) slice of results, with their score and hit count."""
+    rows = index.rows(frame["doc"])
+    return rows.with_columns(frame["score"].alias("score"), frame["hits"].alias("hits"))
 
 
 def search(
@@ -150,7 +170,7 @@ def search(
             )
         page = result.pages
     result.page = page
-    result.rows = frame.slice((page - 1) * per_page, per_page).to_dicts()
+    result.rows = _rows(index, frame.slice((page - 1) * per_page, per_page)).to_dicts()
     if not result.total and not result.message:
         result.message = "Aucun contrat ne correspond à cette recherche."
     return result
@@ -159,4 +179,4 @@ def search(
 def export_rows(index: Index, *, q: str, filters: Filters | None, sort: str) -> tuple[pl.DataFrame, int]:
     """All matching contracts for a CSV export (at most MAX_EXPORT rows) and the full count."""
     frame, _result = _frame(index, q, filters, sort)
-    return frame.head(MAX_EXPORT), frame.height
+    return _rows(index, frame.head(MAX_EXPORT)), frame.height

@@ -70,6 +70,7 @@ def rank(
     exclude: set[str] | frozenset = frozenset(),
     limit: int = 10,
     use_amount: bool = True,
+    infer_cpv: bool = True,
 ) -> pl.DataFrame:
     """Ranked comparable contracts: the index's docs columns plus score and its parts (s_text, s_cpv, s_amount,
     s_geo). Empty frame when nothing is comparable (no known word and no CPV)."""
@@ -78,7 +79,7 @@ def rank(
     text_hits = index.match(terms, require_all=False) if terms else None
     code = clean_cpv(code_cpv)
     cpv_weight = W_CPV
-    if code is None and text_hits is not None:
+    if code is None and text_hits is not None and infer_cpv:
         inferred, _share = infer_cpv_class(index, text_hits)
         code = inferred.ljust(8, "0") if inferred else None
         cpv_weight = W_CPV / 2
@@ -89,14 +90,14 @@ def rank(
         parts.append(top.select("doc", (pl.col("score") / best).alias("s_text")))
     if code is not None:
         cls = code[:4]
-        same = docs.filter(pl.col("cpv_classe") == cls).head(MAX_CPV_CANDIDATES).select("doc")
-        parts.append(same.with_columns(pl.lit(0.0).alias("s_text")))
+        same = index.class_docs(cls, MAX_CPV_CANDIDATES)
+        parts.append(pl.DataFrame({"doc": same, "s_text": pl.Series([0.0] * same.len(), dtype=pl.Float64)}))
     if not parts:
         return docs.head(0).with_columns(
             *(pl.lit(0.0).alias(c) for c in ("score", "s_text", "s_cpv", "s_amount", "s_geo"))
         )
     cands = pl.concat(parts).group_by("doc").agg(pl.col("s_text").max())
-    rows = cands.join(docs, on="doc", how="inner")
+    rows = index.rows(cands["doc"]).with_columns(cands["s_text"].alias("s_text"))
     if exclude:
         rows = rows.filter(~pl.col("contrat_uid").is_in(list(exclude)))
     c = pl.col
