@@ -3,6 +3,7 @@ columns of `RAW_CONTRAT`, producing the typed columns of `CLEAN_CONTRAT`, the `_
 
 import datetime
 from dataclasses import replace
+from functools import lru_cache
 
 import polars as pl
 
@@ -15,6 +16,9 @@ from pilote.decp.cleaning.frame import Group, add_code, apply_groups
 from pilote.decp.cleaning.identifiers import clean_code_lieu, clean_contract_id, clean_identifiant
 from pilote.decp.cleaning.numbers import clean_booleen, clean_entier, clean_montant, clean_taux
 from pilote.decp.cleaning.text import clean_text
+
+
+_NUMERIC = ("offres_recues", "duree_mois", "taux_avance", "origine_ue", "origine_france")
 
 
 def _with_2019_nature(values: Cleaned, raw: pl.Expr, when_2019: pl.Expr, item: str) -> Cleaned:
@@ -30,8 +34,10 @@ def _with_2019_nature(values: Cleaned, raw: pl.Expr, when_2019: pl.Expr, item: s
     return replace(values, value=added, changed=values.changed | (when_2019 & added.ne_missing(raw)))
 
 
-def contrat_groups(raw: pl.DataFrame, *, today: datetime.date) -> list[Group]:
-    """The column rules of the contrats table, grouped for deduplicated evaluation (exposed for tests)."""
+@lru_cache(maxsize=4)
+def contrat_groups(*, today: datetime.date) -> tuple[Group, ...]:
+    """The column rules of the contrats table, grouped for deduplicated evaluation (exposed for tests).
+    Cached: building the expressions costs ~25 ms, and the pipeline cleans batch after batch."""
     c = pl.col
     nature_key = key_expr(c("nature"))
     is_ac = (nature_key == E.NATURE_ACCORD_CADRE).fill_null(False)
@@ -71,7 +77,7 @@ def contrat_groups(raw: pl.DataFrame, *, today: datetime.date) -> list[Group]:
         "origine_ue": clean_taux(c("origine_ue"), percent_code="origine_pourcentage"),
         "origine_france": clean_taux(c("origine_france"), percent_code="origine_pourcentage"),
     }
-    return [
+    return (
         Group(
             {
                 "id": clean_contract_id(c("id")),
@@ -81,22 +87,22 @@ def contrat_groups(raw: pl.DataFrame, *, today: datetime.date) -> list[Group]:
             },
             dedupe=False,
         ),
-        # lists before the scalar enumerations: the nature rule of the lists reads the *raw* nature
+        # Columns whose distinct combinations stay few are grouped (one hash and one join for all of them):
+        # lists (~1 000 combinations per 20 000 records), enumerations (~2 000), numbers (~3 000). Lists first:
+        # the 2019 nature rule of techniques/modalités reads the *raw* nature.
         Group(lists),
-        Group(enums),
-        Group(
-            {
-                "acheteur_id": clean_identifiant(c("acheteur_id")),
-                "acheteur_nom": clean_text(c("acheteur_nom")),
-                "lieu_execution_code": clean_code_lieu(c("lieu_execution_code")),
-            }
-        ),
+        Group({name: cleaned for name, cleaned in enums.items() if name not in _NUMERIC}),
+        Group({name: cleaned for name, cleaned in enums.items() if name in _NUMERIC}),
+        Group({"acheteur_id": clean_identifiant(c("acheteur_id"))}),
+        Group({"acheteur_nom": clean_text(c("acheteur_nom"))}),
+        Group({"lieu_execution_code": clean_code_lieu(c("lieu_execution_code"))}),
         Group({"code_cpv": clean_cpv(c("code_cpv"))}),
         Group({"date_notification": parse_date(c("date_notification"), today=today)}),
         Group({"date_publication_donnees": parse_date(c("date_publication_donnees"), today=today)}),
         Group({"date_debut_execution": parse_date(c("date_debut_execution"), today=today, future_allowed=True)}),
-        Group({"objet": clean_text(c("objet")), "lieu_execution_nom": clean_text(c("lieu_execution_nom"))}),
-    ]
+        Group({"objet": clean_text(c("objet"))}),
+        Group({"lieu_execution_nom": clean_text(c("lieu_execution_nom"))}),
+    )
 
 
 def record_flags() -> list[tuple[str, pl.Expr]]:
@@ -129,7 +135,7 @@ def record_flags() -> list[tuple[str, pl.Expr]]:
 def clean_contrats(raw: pl.DataFrame, *, today: datetime.date) -> pl.DataFrame:
     """Clean a raw contrats frame (RAW_CONTRAT + PROVENANCE columns); see the package docstring."""
     prior = "anomalies_lecture" if "anomalies_lecture" in raw.columns else None
-    return apply_groups(raw, contrat_groups(raw, today=today), extra_flags=record_flags(), prior_codes=prior)
+    return apply_groups(raw, list(contrat_groups(today=today)), extra_flags=record_flags(), prior_codes=prior)
 
 
 def flag_titulaires_absents(contrats: pl.DataFrame, titulaires: pl.DataFrame) -> pl.DataFrame:

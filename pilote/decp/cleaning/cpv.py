@@ -7,17 +7,17 @@ Lookups are vectorised `replace_strict` against the 9,454-code list (pilote.decp
 import polars as pl
 
 from pilote.decp.cleaning.base import Cleaned, Stages, blank_to_null, changed_string
-from pilote.decp.refdata import cpv_check_digits
+from pilote.decp.refdata import cpv_series
 
 
 def clean_cpv(raw: pl.Expr) -> Cleaned:
     """Clean codeCPV into 8 digits without check digit (null when malformed)."""
-    known = cpv_check_digits()
+    codes, keys = cpv_series()
     st = Stages(raw)
     s, compact = st.add(s=blank_to_null(raw), compact=blank_to_null(raw).str.replace_all(r"\s", ""))
     (parts,) = st.add(parts=compact.str.extract_groups(r"^(\d{7,8})(?:-(\d))?$"))
     digits, given_key = st.add(digits=parts.struct.field("1"), given_key=parts.struct.field("2"))
-    (restore,) = st.add(restore=(digits.str.len_chars() == 7) & (pl.lit("0") + digits).is_in(list(known)))
+    (restore,) = st.add(restore=(digits.str.len_chars() == 7) & (pl.lit("0") + digits).is_in(codes.implode()))
     (code,) = st.add(
         code=pl.when(restore)
         .then(pl.lit("0") + digits)
@@ -25,7 +25,7 @@ def clean_cpv(raw: pl.Expr) -> Cleaned:
         .then(digits)
         .otherwise(pl.lit(None, dtype=pl.String))
     )
-    (true_key,) = st.add(true_key=code.replace_strict(known, default=None, return_dtype=pl.String))
+    (true_key,) = st.add(true_key=code.replace_strict(codes, keys, default=None, return_dtype=pl.String))
     return st.done(
         code,
         changed_string(code, s),

@@ -29,3 +29,11 @@ def cpv_check_digits() -> dict[str, str]:
     """8-digit CPV code -> its check digit, for the vectorised `replace_strict` lookups of cleaning."""
     df = cpv_codes()
     return dict(zip(df["code"].to_list(), df["cle"].to_list(), strict=True))
+
+
+@lru_cache(maxsize=1)
+def cpv_series() -> tuple[pl.Series, pl.Series]:
+    """(codes, check digits) as Series: passing Series to `replace_strict` / `is_in` avoids converting the
+    9,454-entry dict on every call (cleaning runs once per batch)."""
+    df = cpv_codes()
+    return df["code"], df["cle"]

@@ -10,7 +10,7 @@ from pilote.decp.cleaning.children import clean_actes, clean_modifications, clea
 from pilote.decp.cleaning.contrats import contrat_groups, record_flags
 from pilote.decp.cleaning.outliers import CODE as OUTLIER_CODE
 from pilote.decp.schema import RAW_ACTE_SOUS_TRAITANCE, RAW_MODIFICATION, RAW_TITULAIRE
-from tests.decp.cleaning.helpers import TODAY, raw_contrats
+from tests.decp.cleaning.helpers import TODAY
 
 
 PACKAGE = Path(__file__).resolve().parents[3] / "pilote" / "decp" / "cleaning"
@@ -19,7 +19,7 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "qualite-donnees.md"
 
 def _emitted_codes() -> set[str]:
     codes = {OUTLIER_CODE, "titulaires_absents"}
-    for group in contrat_groups(raw_contrats([{}]), today=TODAY):
+    for group in contrat_groups(today=TODAY):
         for cleaned in group.cleaners.values():
             codes.update(code for code, _ in cleaned.flags)
     codes.update(code for code, _ in record_flags())
