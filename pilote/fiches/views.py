@@ -192,7 +192,7 @@ def fiche_guidance(request):
 @organisation_view(*perms.CAN_VIEW_FICHES)
 def fiche_detail(request, fiche_id):
     fiche = _fiche(request, fiche_id)
-    values = _initial_values(fiche)
+    computed = guidance.compute(request.organisation, _initial_values(fiche))
     return render(
         request,
         "fiches/detail.html",
@@ -213,7 +213,8 @@ def fiche_detail(request, fiche_id):
             "can_link": bool(request.roles & perms.CAN_LINK_CONTRACT)
             and fiche.status in (Status.VISEE, Status.VISEE_RESERVES),
             "can_evaluate": bool(request.roles & perms.CAN_EVALUATE),
-            "guidance": guidance.compute(request.organisation, values),
+            "guidance": computed,
+            "recommended_ids": [c.pk for c in computed["recommended"] + computed["common_criteria"]],
             "max_upload_mb": max_attachment_bytes() // (1024 * 1024),
         },
     )

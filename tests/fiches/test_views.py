@@ -78,6 +78,9 @@ def test_stale_form_is_refused(client, org_a, members_a):
     response = client.post(url, form_data(objet="Version périmée", revision="1"))
     assert "modifiée entre-temps" in response.content.decode()
     assert Fiche.objects.get(pk=fiche.pk).objet == "Première version"
+    # The history shows the change with the field's French label.
+    history = client.get(f"/o/{org_a.slug}/fiches/{fiche.pk}/").content.decode()
+    assert "objet de l&#x27;achat : « Nettoyage des locaux administratifs » → « Première version »" in history
 
 
 def test_guidance_partial_reacts_to_amount_and_cpv(client, org_a, members_a):
