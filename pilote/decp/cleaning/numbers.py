@@ -70,7 +70,8 @@ def clean_montant(raw: pl.Expr, *, subvention: bool = False) -> Cleaned:
         ]
     else:
         flags.append(("montant_negatif", value < 0))
-    return st.done(value, unreadable | is_nc, flags)
+    # the number is unchanged, but a text form ("137 614,00") is kept in _brut for traceability
+    return st.done(value, is_text | unreadable | is_nc, flags)
 
 
 def clean_entier(raw: pl.Expr, *, zero_code: str = "entier_hors_bornes", minimum: int = 1) -> Cleaned:
@@ -87,6 +88,7 @@ def clean_entier(raw: pl.Expr, *, zero_code: str = "entier_hors_bornes", minimum
         s.is_not_null() & (final.is_null() | is_text),
         [
             ("non_communique", is_nc),
+            ("nombre_texte", is_text),
             ("entier_illisible", unreadable | (value.is_not_null() & as_int.is_null())),
             (zero_code, too_low),
         ],
@@ -126,7 +128,7 @@ def clean_taux(raw: pl.Expr, *, percent_code: str) -> Cleaned:
     (final,) = st.add(final=pl.when(percent).then(value / 100).when(out_of_range).then(None).otherwise(value))
     return st.done(
         final,
-        percent | out_of_range | unreadable | is_nc,
+        percent | out_of_range | unreadable | is_nc | is_text,
         [
             (percent_code, percent),
             ("taux_hors_bornes", out_of_range),

@@ -347,7 +347,7 @@ _RULES = [
         "nombre_texte",
         "Nombre écrit comme un texte (virgule décimale, espaces) : lu comme un nombre.",
         C,
-        "taux_avance, origine_ue, origine_france",
+        "taux_avance, origine_ue, origine_france, offres_recues, duree_mois",
     ),
     Rule("nombre_illisible", "Nombre illisible : mis à vide.", S, "taux_avance, origine_ue, origine_france"),
     # Text

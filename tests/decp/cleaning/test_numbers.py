@@ -17,7 +17,7 @@ def test_real_amounts_are_kept():
     ("written", "value"), [("137 614,00", 137614.0), ("137\u00a0614,50", 137614.5), ("1.234.567,89", 1234567.89)]
 )
 def test_amounts_written_as_french_text_are_read(written, value):
-    assert one(clean_montant, written) == {"v": value, "v_brut": None, "qualite": ["montant_texte"]}
+    assert one(clean_montant, written) == {"v": value, "v_brut": written, "qualite": ["montant_texte"]}
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,10 @@ def test_rates():
     }  # fmt: skip
     assert one(clean_taux, "0.0", percent_code="taux_avance_pourcentage")["v"] == 0.0  # Megalis 2024 real value
     assert one(clean_taux, "250", percent_code="taux_avance_pourcentage")["qualite"] == ["taux_hors_bornes"]
+
+
+def test_numbers_written_as_text_keep_their_raw_form():
+    assert one(clean_entier, "1,0") == {"v": 1, "v_brut": "1,0", "qualite": ["nombre_texte"]}
+    assert one(clean_taux, "0,05", percent_code="taux_avance_pourcentage") == {
+        "v": 0.05, "v_brut": "0,05", "qualite": ["nombre_texte"],
+    }  # fmt: skip
