@@ -79,8 +79,9 @@ def suggest_cpv(text_value: str, limit: int = 5) -> list[dict]:
 
 def _contract_dict(row: dict) -> dict:
     considerations = [
-        *(row.get("considerations_sociales") or []),
-        *(row.get("considerations_environnementales") or []),
+        c
+        for c in (*(row.get("considerations_sociales") or []), *(row.get("considerations_environnementales") or []))
+        if c not in explorer_index.NO_CONSIDERATION  # "Pas de considération …" is the absence of one
     ]
     return {
         "contrat_uid": row["contrat_uid"],

@@ -29,7 +29,7 @@ from pilote.explorer import text
 from pilote.explorer.geo import with_geography
 
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 FILES = ("explorer_docs.parquet", "explorer_terms.parquet", "explorer_postings.parquet", "explorer_index.json")
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
@@ -41,6 +41,7 @@ NO_CONSIDERATION = ("Pas de considération sociale", "Pas de considération envi
 
 DOC_COLUMNS = [
     "contrat_uid",
+    "source",
     "type_contrat",
     "objet",
     "acheteur_id",
