@@ -59,7 +59,7 @@ def clean_actes(raw: pl.DataFrame, *, today: datetime.date | None = None) -> pl.
     today = today or _today()
     cleaners = {
         "duree_mois": clean_entier(c("duree_mois"), zero_code="duree_invalide"),
-        "montant": clean_montant(c("montant")),
+        "montant": clean_montant(c("montant"), seuil=False),
         "date_notification": parse_date(c("date_notification"), today=today),
         "date_publication_donnees": parse_date(c("date_publication_donnees"), today=today),
         "variation_prix": clean_enum(c("variation_prix"), E.VARIATIONS_PRIX),

@@ -150,5 +150,6 @@ def add_code(df: pl.DataFrame, condition: pl.Expr, code: str) -> pl.DataFrame:
     updated = pl.DataFrame(
         {"__i": idx, "__q": df["qualite"].gather(idx).list.concat(pl.lit([code])).list.unique(maintain_order=True)}
     )
-    out = df.with_row_index("__i").join(updated, on="__i", how="left", maintain_order="left")
-    return out.with_columns(pl.coalesce("__q", "qualite").alias("qualite")).drop("__i", "__q")
+    # join on a narrow frame (row index + qualite) only: the caller's frame may be the whole national dataset
+    narrow = df.select("qualite").with_row_index("__i").join(updated, on="__i", how="left", maintain_order="left")
+    return df.with_columns(narrow.select(pl.coalesce("__q", "qualite").alias("qualite")).to_series())

@@ -53,10 +53,11 @@ def sentinel_expr(value: pl.Expr) -> pl.Expr:
     return (value >= 1e6) & (nines | lead)
 
 
-def clean_montant(raw: pl.Expr, *, subvention: bool = False) -> Cleaned:
+def clean_montant(raw: pl.Expr, *, subvention: bool = False, seuil: bool = True) -> Cleaned:
     """Amount in euros HT: parsed, never modified, flagged when absurd (0/1 €, sentinels, > 10 bn€, < 1 000 €).
 
     subvention: montantSubventionPublique may legitimately be 0, so only its parsing rules apply.
+    seuil: False for sous-traitance acts, which may be small (the DECP threshold concerns contracts).
     """
     st = Stages(raw)
     _s, value, is_text, unreadable, is_nc = _number_stages(st, raw)
@@ -64,7 +65,7 @@ def clean_montant(raw: pl.Expr, *, subvention: bool = False) -> Cleaned:
     if not subvention:
         flags += [
             ("montant_symbolique", value <= 1),
-            ("montant_faible", (value > 1) & (value < MONTANT_FAIBLE)),
+            ("montant_faible", (value > 1) & (value < MONTANT_FAIBLE) & pl.lit(seuil)),
             ("montant_sentinelle", sentinel_expr(value)),
             ("montant_excessif", value > MONTANT_EXCESSIF),
         ]

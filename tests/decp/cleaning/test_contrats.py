@@ -159,3 +159,29 @@ def test_cleaning_never_crashes_on_arbitrary_strings(rows):
         assert out.schema[col] == dtype
     for codes in out["qualite"].to_list():
         assert set(codes) <= set(RULES)
+
+
+def test_child_tables():
+    from pilote.decp.schema import RAW_ACTE_SOUS_TRAITANCE, RAW_MODIFICATION
+
+    actes = pl.DataFrame(
+        [{"record_key": 0, "rang": 0, "acte_id": "1", "est_modification": False, "sous_traitant_type_identifiant": "Siret",
+          "sous_traitant_id": "784 712 267 00060", "duree_mois": "NC", "montant": "500", "date_notification": "2024-05-30+02:00",
+          "date_publication_donnees": "2024-05-01", "variation_prix": "ferme"}],
+        schema=RAW_ACTE_SOUS_TRAITANCE,
+    )  # fmt: skip
+    row = clean_actes(actes, today=TODAY).row(0, named=True)
+    assert (row["sous_traitant_type_identifiant"], row["sous_traitant_id"]) == ("SIRET", "78471226700060")
+    assert row["montant"] == 500.0  # small amounts are normal for sub-contracting: not flagged
+    assert row["variation_prix"] == "Ferme"
+    assert set(row["qualite"]) == {
+        "type_identifiant_variante", "identifiant_espaces", "non_communique", "date_fuseau", "libelle_variante",
+        "date_publication_avant_notification",
+    }  # fmt: skip
+    mods = pl.DataFrame(
+        [{"record_key": 0, "rang": 0, "modification_id": "1", "date_notification_modification": "2025-01-10",
+          "date_publication_donnees_modification": "2025-01-20", "duree_mois": "14", "montant": "999999999"}],
+        schema=RAW_MODIFICATION,
+    )  # fmt: skip
+    row = clean_modifications(mods, today=TODAY).row(0, named=True)
+    assert (row["duree_mois"], row["montant"], row["qualite"]) == (14, 999999999.0, ["montant_sentinelle"])
