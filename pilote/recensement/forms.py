@@ -58,6 +58,9 @@ class ServicesForm(forms.Form):
 
 
 class NeedForm(forms.ModelForm):
+    # Wider than the stored 8 digits: people paste "55523100-3" (with the check digit).
+    code_cpv = forms.CharField(label="Code CPV", max_length=12, required=False)
+
     class Meta:
         model = Need
         fields = [
@@ -79,7 +82,6 @@ class NeedForm(forms.ModelForm):
             "date_fin_contrat": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "code_cpv": "8 chiffres ; des codes vous sont suggérés à partir de l'objet.",
             "montant_estime": "Montant de l'année, en euros hors taxes.",
         }
 
@@ -87,6 +89,7 @@ class NeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = campaign.services.all()
         self.fields["service"].empty_label = "Choisissez votre service"
+        self.fields["code_cpv"].help_text = "8 chiffres ; des codes vous sont suggérés à partir de l'objet."
 
     def clean_code_cpv(self):
         from pilote.recensement.values import parse_cpv

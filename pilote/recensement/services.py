@@ -203,6 +203,7 @@ def _snapshot(need: Need) -> dict:
 
 @transaction.atomic
 def do_create_need(campaign: Campaign, *, actor, fields: dict, source: str = NeedSource.SAISIE) -> Need:
+    campaign = Campaign.objects.select_for_update().select_related("organisation").get(pk=campaign.pk)
     _check_open(campaign)
     need = Need(campaign=campaign, created_by=actor, source=source)
     _apply(need, fields)

@@ -107,7 +107,10 @@ def parse_date(value) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell that lost its date format is read as the spreadsheet's day number (1 = 1900-01-01).
+        if 36526 <= value <= 73415:  # 2000-01-01 .. 2100-12-31
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
         raise ValueError(f"date illisible « {value} » (format attendu : JJ/MM/AAAA)")
     raw = str(value).strip()
     text = fold(raw)
@@ -119,7 +122,7 @@ def parse_date(value) -> dt.date:
         return _date(int(m[2]), int(m[1]), 1)
     if (m := re.fullmatch(r"(?:(\d{1,2}) )?(?:er )?([a-z]+) (\d{4})", text)) and m[2] in MONTHS:
         return _date(int(m[3]), MONTHS[m[2]], int(m[1] or 1))
-    if m := re.fullmatch(r"(?:t|trimestre )([1-4]) (\d{4})|([1-4]) (?:er|e|eme) trimestre (\d{4})", text):
+    if m := re.fullmatch(r"(?:t|trimestre )([1-4]) (\d{4})|([1-4]) ?(?:er|e|eme) trimestre (\d{4})", text):
         quarter, year = (m[1], m[2]) if m[1] else (m[3], m[4])
         return _date(int(year), 3 * (int(quarter) - 1) + 1, 1)
     raise ValueError(f"date illisible « {raw} » (formats acceptés : 15/03/2027, 2027-03-15, mars 2027, T2 2027)")

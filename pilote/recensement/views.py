@@ -82,8 +82,8 @@ def campaign_detail(request, campaign_id):
     return render(request, "recensement/campaign_detail.html", context)
 
 
-@require_POST
 @organisation_view(*perms.CAN_MANAGE_CAMPAIGN)
+@require_POST
 def campaign_close(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
     try:
@@ -95,8 +95,8 @@ def campaign_close(request, campaign_id):
     return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
 
 
-@require_POST
 @organisation_view(*perms.CAN_MANAGE_CAMPAIGN)
+@require_POST
 def campaign_services(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
     form = ServicesForm(request.POST)
@@ -160,8 +160,8 @@ def need_edit(request, campaign_id, need_id):
     return render(request, "recensement/need_form.html", context)
 
 
-@require_POST
 @organisation_view(*perms.CAN_DECLARE)
+@require_POST
 def need_delete(request, campaign_id, need_id):
     campaign = campaign_of(request, campaign_id)
     need = _need_of(request, campaign, need_id)
@@ -182,8 +182,8 @@ def cpv_suggestions(request):
     return render(request, "recensement/_cpv_suggestions.html", {"suggestions": suggestions})
 
 
-@require_POST
 @organisation_view(*perms.CAN_MAKE_FICHE)
+@require_POST
 def need_fiche(request, campaign_id, need_id):
     campaign = campaign_of(request, campaign_id)
     need = _need_of(request, campaign, need_id)
@@ -253,8 +253,8 @@ def upload(request, campaign_id):
     return render(request, "recensement/upload.html", context)
 
 
-@require_POST
 @organisation_view(*perms.CAN_DECLARE)
+@require_POST
 def upload_confirm(request, campaign_id):
     """Step 2: import, all rows (only if all are valid) or explicitly the valid rows only."""
     campaign = campaign_of(request, campaign_id)

@@ -63,8 +63,8 @@ def renewals(request, campaign_id):
     return render(request, "recensement/renewals.html", context)
 
 
-@require_POST
 @organisation_view(*perms.CAN_DECLARE)
+@require_POST
 def renewal_add(request, campaign_id):
     """Declare the renewal of a contract of the data as a need of the chosen service."""
     campaign = campaign_of(request, campaign_id)
