@@ -8,6 +8,10 @@ date as cleaned. A copy whose notification date is missing or unreadable joins i
 when that group has a single known date; otherwise it stays on its own ("?" date).
 `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
 
+A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attached to the contract with the same
+type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
+republish a contract sometimes mistype the buyer, and keeping it apart would count the contract twice.
+
 Which copy wins: the latest publication — the most recent of the record's publication date and its
 modifications' publication dates — then the one with more modifications (a later state), then the most recent
 import run, then the later position. Every copy keeps its provenance in the `copies` table.
@@ -34,9 +38,45 @@ KEY_COLUMNS = [
 ]
 
 
+def luhn_ok(col):
+    """Vectorised Luhn check of a 14-digit SIRET column (False for anything else)."""
+    digits = [col.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(14)]
+    # from the right, every second digit is doubled (positions 12, 10, … from the left for 14 digits)
+    terms = [
+        (pl.when(d * 2 > 9).then(d * 2 - 9).otherwise(d * 2) if (13 - i) % 2 else d) for i, d in enumerate(digits)
+    ]
+    total = pl.sum_horizontal(terms)
+    return (col.str.len_chars() == 14) & col.str.contains(r"^[0-9]{14}$") & (total % 10 == 0)
+
+
+def repair_buyer(copies):
+    """Attach copies with an invalid buyer SIRET to the single valid buyer having the same (type, id, date)."""
+    c = pl.col
+    key = ["type_contrat", "cle_id", "cle_date_notification"]
+    valid = copies.with_columns(luhn_ok(c("cle_acheteur")).alias("_ok"))
+    candidates = (
+        valid.filter(c("_ok") & c("cle_date_notification").is_not_null())
+        .group_by(key)
+        .agg(c("cle_acheteur").n_unique().alias("_n"), c("cle_acheteur").first().alias("_acheteur"))
+        .filter(c("_n") == 1)
+        .drop("_n")
+    )
+    return (
+        valid.join(candidates, on=key, how="left", nulls_equal=False)
+        .with_columns(
+            pl.when(~c("_ok") & c("_acheteur").is_not_null())
+            .then(c("_acheteur"))
+            .otherwise(c("cle_acheteur"))
+            .alias("cle_acheteur")
+        )
+        .drop("_ok", "_acheteur")
+    )
+
+
 def assign_identity(copies):
     """Add `contrat_uid` and `retenue` (True for the winning copy of each contract) to a lazy copies frame."""
     c = pl.col
+    copies = repair_buyer(copies)
     group = [c("type_contrat"), c("cle_acheteur"), c("cle_id")]
     dates = c("cle_date_notification")
     known = dates.drop_nulls().n_unique().over(group)

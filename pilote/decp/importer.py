@@ -126,7 +126,12 @@ def run_import(
             if not files:
                 return _noop_report(run_id, manifest, skipped, started)
             report_progress(0.8, "Dédoublonnage et écriture de la génération")
+            read_done = time.monotonic()
             report = _build_generation(data_dir, staging, run_id, manifest, files, results, started)
+            report["timings_s"] = {
+                "lecture_nettoyage": round(read_done - started, 2),
+                "dedoublonnage_ecriture": round(time.monotonic() - read_done, 2),
+            }
             report["skipped"] = skipped
             report_progress(1.0, "Import terminé")
             return report

@@ -134,6 +134,9 @@ class Reader:
     def pool(self):
         if self._pool is None:
             # spawn, not fork: the parent may already run Polars threads, which fork would copy half-locked.
+            # One Polars thread per worker: the workers already use every core, more threads only contend.
+            # (Spawned children inherit the environment when they start, before they import Polars.)
+            os.environ["POLARS_MAX_THREADS"] = "1"
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
         return self._pool
 

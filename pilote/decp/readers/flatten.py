@@ -81,8 +81,29 @@ _KNOWN_KEYS = {
     "donneesExecution",
 }
 _EXTRA_KEYS = {"_type", "source", "uid", "uuid"}
-_CONCESSION_KEYS = ("autoriteConcedante", "concessionnaires", "valeurGlobale", "dateSignature")
-_2022_ONLY = ("techniques", "modalitesExecution", "typesPrix", "considerationsSociales", "ccag", "offresRecues")
+_SIMPLE_FIELDS = [
+    ("nature", "nature"),
+    ("objet", "objet"),
+    ("code_cpv", "codeCPV"),
+    ("procedure", "procedure"),
+    ("id_accord_cadre", "idAccordCadre"),
+    ("marche_innovant", "marcheInnovant"),
+    ("ccag", "ccag"),
+    ("offres_recues", "offresRecues"),
+    ("attribution_avance", "attributionAvance"),
+    ("taux_avance", "tauxAvance"),
+    ("type_groupement_operateurs", "typeGroupementOperateurs"),
+    ("sous_traitance_declaree", "sousTraitanceDeclaree"),
+    ("duree_mois", "dureeMois"),
+    ("date_publication_donnees", "datePublicationDonnees"),
+    ("date_debut_execution", "dateDebutExecution"),
+    ("montant_subvention_publique", "montantSubventionPublique"),
+    ("origine_ue", "origineUE"),
+    ("origine_france", "origineFrance"),
+]
+_CONCESSION_KEYS = {"autoriteConcedante", "concessionnaires", "valeurGlobale", "dateSignature"}
+_2022_ONLY = {"techniques", "modalitesExecution", "typesPrix", "considerationsSociales", "ccag", "offresRecues"}
+_2019_MARKERS = {"_type", "uid", "acheteur.id"}
 _2019_FORME_PRIX = {"ferme", "ferme et actualisable", "révisable", "revisable", "actualisable"}
 
 
@@ -104,7 +125,9 @@ def _s(value, anomalies):
 def _scalars(items, anomalies):
     out = []
     for item in items:
-        if isinstance(item, list):
+        if item.__class__ is str:
+            out.append(item)
+        elif isinstance(item, list):
             anomalies.add("forme_enveloppe")
             out.extend(_scalars(item, anomalies))
         elif item is not None:
@@ -185,6 +208,8 @@ class Flattener:
         self.m = {name: [] for name in MODIFICATION_COLUMNS}
         self.a = {name: [] for name in ACTE_COLUMNS}
         self.count = 0
+        # (append, JSON key) of the fields copied as written, whatever the record shape
+        self._simple = [(self.c[col].append, key) for col, key in _SIMPLE_FIELDS]
 
     # -- titulaires, modifications, actes ------------------------------------------------------------------
     def _titulaires(self, key, value, wrapper, modification_id, anomalies, tolerant):
@@ -291,19 +316,21 @@ class Flattener:
             raise RecordRejected(f"l'enregistrement n'est pas un objet JSON (type {type(rec).__name__})")
         anomalies = set()
         tolerant = xml
+        keys = rec.keys()
         type_tag = rec.get("_type")
-        concession = any(k in rec for k in _CONCESSION_KEYS) or (
+        # set intersections on dict keys run in C: cheaper than generator expressions per record
+        concession = bool(keys & _CONCESSION_KEYS) or (
             isinstance(type_tag, str) and type_tag.lower().startswith("contrat")
         )
         if tableau == "contrat-concession":
             concession = True
-        shape_2019 = tableau == "marches" or not any(k in rec for k in _2022_ONLY)
+        shape_2019 = tableau == "marches" or not (keys & _2022_ONLY)
         fmt = self.fmt
-        if fmt == "decp-2022-json" and shape_2019 and ("_type" in rec or "uid" in rec or "acheteur.id" in rec):
+        if fmt == "decp-2022-json" and shape_2019 and (keys & _2019_MARKERS):
             fmt = "decp-2019-json"
-        for k in rec:
-            if k in _EXTRA_KEYS and not (k == "_type" and shape_2019):
-                anomalies.add("champs_hors_schema")
+        extra = keys & _EXTRA_KEYS
+        if extra and (extra != {"_type"} or not shape_2019):
+            anomalies.add("champs_hors_schema")
 
         buyer = rec.get("autoriteConcedante" if concession else "acheteur")
         if buyer is None and concession:
@@ -332,9 +359,7 @@ class Flattener:
 
         c = self.c
         a = anomalies
-        c["record_key"].append(key)
-        for name, value in self.consts.items():
-            c[name].append(value)
+        c["record_key"].append(key)  # constant provenance columns are filled in frames()
         c["position"].append(position)
         c["tableau"].append(tableau)
         c["format"].append(fmt)
@@ -342,33 +367,18 @@ class Flattener:
         c["id"].append(_s(rid, a))
         c["acheteur_id"].append(_s(acheteur_id, a))
         c["acheteur_nom"].append(_s(acheteur_nom, a))
-        c["nature"].append(_s(rec.get("nature"), a))
-        c["objet"].append(_s(rec.get("objet"), a))
-        c["code_cpv"].append(_s(rec.get("codeCPV"), a))
-        c["procedure"].append(_s(rec.get("procedure"), a))
         c["techniques"].append(_enum_list(rec.get("techniques"), "technique", a, tolerant))
         c["modalites_execution"].append(_enum_list(rec.get("modalitesExecution"), "modaliteExecution", a, tolerant))
-        c["id_accord_cadre"].append(_s(rec.get("idAccordCadre"), a))
-        c["marche_innovant"].append(_s(rec.get("marcheInnovant"), a))
-        c["ccag"].append(_s(rec.get("ccag"), a))
-        c["offres_recues"].append(_s(rec.get("offresRecues"), a))
-        c["attribution_avance"].append(_s(rec.get("attributionAvance"), a))
-        c["taux_avance"].append(_s(rec.get("tauxAvance"), a))
-        c["type_groupement_operateurs"].append(_s(rec.get("typeGroupementOperateurs"), a))
-        c["sous_traitance_declaree"].append(_s(rec.get("sousTraitanceDeclaree"), a))
+        for append, field in self._simple:
+            value = rec.get(field)
+            append(value if value is None or value.__class__ is str else _s(value, a))
         c["lieu_execution_code"].append(_s(lieu.get("code"), a))
         c["lieu_execution_type_code"].append(_s(lieu.get("typeCode"), a))
         c["lieu_execution_nom"].append(_s(lieu.get("nom"), a))
-        c["duree_mois"].append(_s(rec.get("dureeMois"), a))
         c["date_notification"].append(_s(rec.get("dateSignature" if concession else "dateNotification"), a))
-        c["date_publication_donnees"].append(_s(rec.get("datePublicationDonnees"), a))
-        c["date_debut_execution"].append(_s(rec.get("dateDebutExecution"), a))
         c["montant"].append(_s(rec.get("valeurGlobale" if concession else "montant"), a))
-        c["montant_subvention_publique"].append(_s(rec.get("montantSubventionPublique"), a))
         c["types_prix"].append(types_prix)
         c["forme_prix"].append(_s(forme_prix, a))
-        c["origine_ue"].append(_s(rec.get("origineUE"), a))
-        c["origine_france"].append(_s(rec.get("origineFrance"), a))
         c["considerations_sociales"].append(
             _enum_list(rec.get("considerationsSociales"), "considerationSociale", a, tolerant)
         )
@@ -411,6 +421,10 @@ class Flattener:
 
     def frames(self):
         """The four raw tables as Polars DataFrames with the contract's dtypes."""
+        n = len(self.c["record_key"])
+        for name, value in self.consts.items():
+            if len(self.c[name]) != n:
+                self.c[name] = [value] * n
         return {
             "contrats": _frame(self.c, {**PROVENANCE, **RAW_CONTRAT}),
             "titulaires": _frame(self.t, RAW_TITULAIRE),
