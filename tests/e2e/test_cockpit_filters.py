@@ -1,0 +1,45 @@
+"""In a browser: a filter change updates the URL, the chart and its table, then a CSV export downloads."""
+
+import csv
+import io
+from urllib.parse import parse_qs, urlparse
+
+from pilote.core.enums import Role
+from tests.analytics.store import S1, write_fixture_store
+from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+def test_filter_updates_url_chart_and_table_then_csv_downloads(page, login, screenshot, settings):
+    write_fixture_store(settings.PILOTE_DATA_DIR)
+    commune = OrganisationFactory(name="Commune A", slug="commune-a", sirets=[S1])
+    user = UserFactory(email="appui@commune-a.fr")
+    MembershipFactory(organisation=commune, user=user, role=Role.APPUI)
+    login("appui@commune-a.fr")
+
+    page.goto(page.base_url + "/o/commune-a/cockpit/")
+    count = page.locator('[data-indicateur="nb_contrats"]')
+    assert count.inner_text() == "4"
+    chart = page.locator("#graphique-procedures")
+    chart.locator("svg.marks").wait_for()
+    assert "Procédure adaptée" in chart.locator("svg.marks").text_content()
+
+    page.get_by_label("Procédure", exact=True).select_option("Appel d'offres ouvert")
+    page.wait_for_function("document.querySelector('[data-indicateur=\"nb_contrats\"]').textContent.trim() === '2'")
+    assert parse_qs(urlparse(page.url).query)["procedure"] == ["Appel d'offres ouvert"]
+    # The chart is redrawn from the new figures and its data table shows the same single procedure.
+    page.wait_for_function(
+        "!document.querySelector('#graphique-procedures svg.marks').textContent.includes('Procédure adaptée')"
+    )
+    assert "Appel d'offres ouvert" in chart.locator("svg.marks").text_content()
+    table = page.get_by_role("table", name="Par procédure CSV")
+    assert table.locator("tbody tr").count() == 1
+    assert "Appel d'offres ouvert" in table.inner_text()
+    screenshot("cockpit-filtre-procedure")
+
+    with page.expect_download() as download_info:
+        page.locator('[data-export="contrats-csv"]').click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(io.StringIO(fh.read()), delimiter=";"))
+    assert sorted(r[0] for r in rows[1:]) == ["c1", "c4"]
