@@ -159,6 +159,14 @@ def test_cleaning_never_crashes_on_arbitrary_strings(rows):
         assert out.schema[col] == dtype
     for codes in out["qualite"].to_list():
         assert set(codes) <= set(RULES)
+    # _brut set iff the value changed, for every String column (typed columns: see the rule tests)
+    for col, dtype in CLEAN_CONTRAT.items():
+        if dtype != pl.String or col not in RAW_CONTRAT:
+            continue
+        for raw, value, brut in zip((r[col] for r in rows), out[col], out[f"{col}_brut"], strict=True):
+            blank = raw is None or raw.strip() == ""
+            assert (brut is not None) == (not blank and value != raw), (col, raw, value, brut)
+            assert brut is None or brut == raw
 
 
 def test_child_tables():
