@@ -29,6 +29,8 @@ def _connection():
     with _lock:
         if _state["key"] != key:
             con = duckdb.connect(":memory:")
+            # Parquet footers are read once, not at every query (files of a generation never change).
+            con.execute("SET parquet_metadata_cache = true")
             for table in store.TABLES:
                 path = gen_dir / f"{table}.parquet"
                 if path.exists():
