@@ -269,10 +269,13 @@ def read_table(data: bytes) -> tuple[list[list], list, set]:
 
 
 def _find_header(rows) -> int:
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found = {match_header(cell) for cell in row if not V.is_blank(cell)} - {None}
-        if len(found) >= 2 and ("objet" in found or "montant_estime" in found):
-            return index
+    """The header row: the first with two known headers, else the first with one (its missing columns are then
+    named in the refusal, which helps more than "no header found")."""
+    found = [{match_header(cell) for cell in row if not V.is_blank(cell)} - {None} for row in rows[:HEADER_SCAN_ROWS]]
+    for needed in (2, 1):
+        for index, names in enumerate(found):
+            if len(names) >= needed and names & {"objet", "montant_estime", "service"}:
+                return index
     raise FileRefused(
         "Aucune ligne d'en-têtes reconnue dans les premières lignes : le fichier doit avoir une ligne de titres de "
         "colonnes (Service, Objet, Montant estimé…). Téléchargez le modèle pour voir la forme attendue."
