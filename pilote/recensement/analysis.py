@@ -94,7 +94,9 @@ def category_of(need, mode: str, segments, cpv_labels) -> tuple[str, str]:
         best, best_len = None, -1
         for segment in segments:
             for prefix in segment.cpv_prefix_list:
-                if code.startswith(prefix) and len(prefix) > best_len:
+                # Longest prefix wins; at equal length the organisation's own segment beats the national one.
+                longer = len(prefix) > best_len or (len(prefix) == best_len and segment.organisation_id)
+                if code.startswith(prefix) and longer:
                     best, best_len = segment, len(prefix)
         if best is not None:
             return f"segment-{best.pk}", f"Segment : {best.label}"
