@@ -82,3 +82,14 @@ def test_elected_member_reads_but_never_writes(client, org_a, members_a):
     assert "Commenter" not in page
     assert client.post(f"/o/{org_a.slug}/fiches/{fiche.pk}/commenter/", {"text": "Avis"}).status_code == 403
     assert not fiche.comments.exists()
+
+
+@pytest.mark.django_db
+def test_admin_is_read_only(client, org_a, members_a, admin_user):
+    make_fiche(org_a, author=members_a[Role.AGENT])
+    client.force_login(admin_user)
+    from django.urls import reverse
+
+    assert client.get(reverse("admin:fiches_fiche_changelist")).status_code == 200
+    assert client.get(reverse("admin:fiches_fiche_add")).status_code == 403
+    assert client.get(reverse("admin:clauses_clause_changelist")).status_code == 200

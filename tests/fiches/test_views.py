@@ -186,3 +186,20 @@ def test_transition_through_the_page(client, org_a, members_a):
     page = client.post(f"/o/{org_a.slug}/fiches/{fiche.pk}/refuser/", {"comment": ""}, follow=True).content.decode()
     assert "commentaire est obligatoire" in page
     assert Fiche.objects.get(pk=fiche.pk).status == Status.EN_INSTRUCTION
+
+
+def test_sourcing_charter_checklist_from_annuaire(client, org_a, members_a, monkeypatch):
+    import pilote.annuaire.queries as annuaire_queries
+
+    items = ["Égalité de traitement des fournisseurs", "Compte rendu écrit de chaque rencontre"]
+    monkeypatch.setattr(annuaire_queries, "sourcing_checklist", lambda organisation: items)
+    client.force_login(members_a[Role.AGENT])
+    form_page = client.get(f"/o/{org_a.slug}/fiches/nouvelle/").content.decode()
+    assert "Compte rendu écrit de chaque rencontre" in form_page
+    data = form_data(
+        sourcing_realise="on",
+        sourcing_fournisseurs="Deux PME",
+        sourcing_charte=["Compte rendu écrit de chaque rencontre"],
+    )
+    client.post(f"/o/{org_a.slug}/fiches/nouvelle/", data)
+    assert Fiche.objects.get().sourcing_charte == ["Compte rendu écrit de chaque rencontre"]
