@@ -45,10 +45,15 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = {"available_from": DATE, "available_until": DATE}
 
-    def __init__(self, *args, organisation=None, **kwargs):
+    def __init__(self, *args, organisation=None, consent_by=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisation is not None:
             self.fields["segments"].queryset = segments_for(organisation)
+        # Consent belongs to the person: others see it but cannot change it once the person has an account.
+        if self.instance.user_id and consent_by is not None and consent_by.pk != self.instance.user_id:
+            for name in ("share_with_partners", "volunteer_reservist"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Seule la personne peut modifier son accord, depuis « Ma fiche »."
         self.fields["segments"].help_text = "Ctrl+clic (Cmd+clic sur Mac) pour en choisir plusieurs."
         if self.instance.pk and not self.is_bound:
             self.fields["skills_text"].initial = ", ".join(s.name for s in self.instance.skills.all())

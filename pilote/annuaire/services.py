@@ -71,8 +71,25 @@ def do_create_person(
     return person
 
 
+CONSENT_FIELDS = ("share_with_partners", "volunteer_reservist")
+
+
+def _check_consent(person: Person, fields: dict, actor) -> None:
+    """Consent (to be shown to partners, to volunteer for the reserve) is given by the person themselves once
+    they have an account; before that, the support team records the consent it collected."""
+    if person.user_id is None or (actor is not None and actor.pk == person.user_id):
+        return
+    stored = Person.objects.get(pk=person.pk)
+    changed = [name for name in CONSENT_FIELDS if name in fields and fields[name] != getattr(stored, name)]
+    if changed:
+        raise ValidationError(
+            {changed[0]: f"Seul·e {stored} peut modifier son accord, depuis sa propre fiche (« Ma fiche »)."}
+        )
+
+
 @transaction.atomic
 def do_update_person(person: Person, *, actor, skills_text: str | None = None, segments=None, **fields) -> Person:
+    _check_consent(person, fields, actor)
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
     for name, value in fields.items():

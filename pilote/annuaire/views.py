@@ -85,11 +85,12 @@ def person_detail(request, person_id):
 
 
 def _edit_person(request, person):
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(
+        request.POST or None, instance=person, organisation=request.organisation, consent_by=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "skills_text"}
         try:
-            services.do_update_person(person, actor=request.user, skills_text=form.cleaned_data["skills_text"], **data)
+            services.do_update_person(person, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -94,3 +94,28 @@ def test_own_entry_is_linked_to_an_entry_made_before_the_account(org_a, members_
     assert services.do_ensure_own_entry(org_a, user=agent) == made_by_support
     made_by_support.refresh_from_db()
     assert made_by_support.user == agent
+
+
+def test_only_the_person_changes_their_consent(client, org_a, members_a):
+    acheteur = members_a[Role.ACHETEUR]
+    entry = services.do_ensure_own_entry(org_a, user=acheteur)
+    energie = factories.segment("energie")
+    client.force_login(members_a[Role.APPUI])
+    url = f"/o/{org_a.slug}/annuaire/personnes/{entry.pk}/modifier/"
+    form = {
+        "first_name": "Bruno",
+        "last_name": "Achat",
+        "email": acheteur.email,
+        "segments": [energie.pk],
+        "share_with_partners": "on",  # ignored: the field is disabled for the support team
+    }
+    assert client.post(url, form).status_code == 302
+    entry.refresh_from_db()
+    assert entry.last_name == "Achat"
+    assert list(entry.segments.all()) == [energie]
+    assert entry.share_with_partners is False
+    with pytest.raises(ValidationError, match="peut modifier son accord"):
+        services.do_update_person(entry, actor=members_a[Role.APPUI], share_with_partners=True)
+    services.do_update_person(entry, actor=acheteur, share_with_partners=True)
+    entry.refresh_from_db()
+    assert entry.share_with_partners is True
