@@ -8,7 +8,7 @@ from functools import lru_cache
 import polars as pl
 
 from pilote.decp.cleaning import enums as E
-from pilote.decp.cleaning.base import Cleaned
+from pilote.decp.cleaning.base import Cleaned, blank_to_null
 from pilote.decp.cleaning.cpv import clean_cpv
 from pilote.decp.cleaning.dates import parse_date
 from pilote.decp.cleaning.enums import clean_enum, clean_enum_list, considerations_conflict, key_expr
@@ -44,7 +44,9 @@ def contrat_groups(*, today: datetime.date) -> tuple[Group, ...]:
     is_sub = (nature_key == E.NATURE_SUBSEQUENT).fill_null(False)
     nature = clean_enum(pl.when(is_ac | is_sub).then(pl.lit("Marché")).otherwise(c("nature")), E.NATURES, tag="nature")
     nature = replace(
-        nature, changed=nature.value.ne_missing(c("nature")), flags=(*nature.flags, ("nature_2019", is_ac | is_sub))
+        nature,
+        changed=nature.value.ne_missing(blank_to_null(c("nature"))),
+        flags=(*nature.flags, ("nature_2019", is_ac | is_sub)),
     )
     techniques = _with_2019_nature(
         clean_enum_list(c("techniques"), E.TECHNIQUES), c("techniques"), is_ac, "Accord-cadre"

@@ -10,11 +10,14 @@ building a list column with `concat_list` costs seconds. So:
   distinct combinations of masks (a few thousand), then joined back.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 import polars as pl
 
 from pilote.decp.cleaning.base import Cleaned, raw_as_string
+from pilote.decp.cleaning.rules import RULES
 
 
 TMP_PREFIX = "__"
@@ -39,21 +42,31 @@ def run_stages(df: pl.DataFrame, cleaners: list[Cleaned]) -> pl.DataFrame:
     return df
 
 
-def mask_expr(flags: list[tuple[str, pl.Expr]]) -> tuple[pl.Expr, list[str]]:
-    """(UInt64 bit mask of the codes whose condition holds, the codes in bit order)."""
+# Every code has a global bit (catalogue order) in two UInt64 masks: the same code fired by several columns or
+# groups ORs into the same bit, and `qualite` is decoded once per distinct (low, high) pair.
+CODE_BITS = {code: i for i, code in enumerate(RULES)}
+if len(CODE_BITS) > 128:
+    raise ValueError("more than 128 rule codes: widen the masks")
+
+
+def mask_exprs(flags: list[tuple[str, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
+    """(low, high) UInt64 bit masks of the codes whose condition holds."""
     by_code: dict[str, pl.Expr] = {}
     for code, cond in flags:
+        if code not in CODE_BITS:
+            raise KeyError(f"rule code {code!r} is not in RULES")
         cond = cond.fill_null(False)
         by_code[code] = by_code[code] | cond if code in by_code else cond
-    codes = list(by_code)
-    if len(codes) > 64:
-        raise ValueError("more than 64 distinct codes in one group of rules")
-    mask = pl.lit(0, dtype=pl.UInt64)
-    for bit, code in enumerate(codes):
-        mask = mask + pl.when(by_code[code]).then(pl.lit(1 << bit, dtype=pl.UInt64)).otherwise(
-            pl.lit(0, dtype=pl.UInt64)
-        )
-    return mask, codes
+    zero = pl.lit(0, dtype=pl.UInt64)
+    lo, hi = zero, zero
+    for code, cond in by_code.items():
+        bit = CODE_BITS[code]
+        term = pl.when(cond).then(pl.lit(1 << (bit % 64), dtype=pl.UInt64)).otherwise(zero)
+        if bit < 64:
+            lo = lo | term
+        else:
+            hi = hi | term
+    return lo, hi
 
 
 def _inputs(cleaners: dict[str, Cleaned], columns: list[str]) -> list[str]:
@@ -66,8 +79,8 @@ def _inputs(cleaners: dict[str, Cleaned], columns: list[str]) -> list[str]:
     return [n for n in columns if n in names]
 
 
-def _run_group(raw: pl.DataFrame, group: Group, mask_name: str) -> tuple[pl.DataFrame, list[str]]:
-    """The output columns of one group (values, _brut, code mask) aligned with raw's rows, and the mask's codes."""
+def _run_group(raw: pl.DataFrame, group: Group, mask_name: str) -> pl.DataFrame:
+    """The output columns of one group (values, _brut, code masks) aligned with raw's rows."""
     cleaners = group.cleaners
     exprs = []
     flags = []
@@ -76,30 +89,35 @@ def _run_group(raw: pl.DataFrame, group: Group, mask_name: str) -> tuple[pl.Data
         brut = pl.when(c.changed.fill_null(False)).then(raw_as_string(pl.col(name), raw.schema[name]))
         exprs.append(brut.otherwise(pl.lit(None, dtype=pl.String)).alias(f"{name}_brut"))
         flags.extend(c.flags)
-    mask, codes = mask_expr(flags)
-    exprs.append(mask.alias(mask_name))
+    lo, hi = mask_exprs(flags)
+    exprs += [lo.alias(f"{mask_name}_lo"), hi.alias(f"{mask_name}_hi")]
     if not group.dedupe:
-        return run_stages(raw, list(cleaners.values())).select(exprs), codes
+        return run_stages(raw, list(cleaners.values())).select(exprs)
     inputs = _inputs(cleaners, raw.columns)
     keyed = raw.select(inputs).with_columns(pl.struct(inputs).hash(seed=7).alias(_KEY))
     reps = run_stages(keyed.filter(pl.col(_KEY).is_first_distinct()), list(cleaners.values()))
     reps = reps.select(_KEY, *exprs).with_row_index("__i")
     # join only the row index, then gather: joining ~40 columns (lists included) costs twice as much
     idx = keyed.select(_KEY).join(reps.select(_KEY, "__i"), on=_KEY, how="left", maintain_order="left")["__i"]
-    return reps.drop(_KEY, "__i")[idx], codes
+    return reps.drop(_KEY, "__i")[idx]
 
 
-def _decode(masks: list[tuple[str, list[str]]], prior: str | None, df: pl.DataFrame) -> pl.Series:
-    """qualite lists from the masks (and the prior codes list), computed once per distinct combination."""
-    cols = [m for m, _ in masks] + ([prior] if prior else [])
-    keyed = df.select(cols).with_columns(pl.struct(cols).hash(seed=11).alias(_KEY))
+_CODES_BY_BIT = list(RULES)
+
+
+def _decode(lo: pl.Series, hi: pl.Series, prior: pl.Series | None) -> pl.Series:
+    """qualite lists from the masks (and the prior codes), computed once per distinct combination."""
+    cols = {"lo": lo, "hi": hi} | ({"prior": prior} if prior is not None else {})
+    keyed = pl.DataFrame(cols).with_columns(pl.struct(list(cols)).hash(seed=11).alias(_KEY))
     reps = keyed.filter(pl.col(_KEY).is_first_distinct())
     lists = []
     for row in reps.iter_rows(named=True):
-        out = [code for code in row[prior] or [] if code] if prior else []
-        for name, codes in masks:
-            m = row[name] or 0
-            out.extend(code for bit, code in enumerate(codes) if m >> bit & 1)
+        out = [code for code in row.get("prior") or [] if code]
+        for base, mask in ((0, row["lo"]), (64, row["hi"])):
+            while mask:
+                low_bit = mask & -mask
+                out.append(_CODES_BY_BIT[base + low_bit.bit_length() - 1])
+                mask ^= low_bit
         lists.append(list(dict.fromkeys(out)))
     table = pl.DataFrame({_KEY: reps[_KEY], "__i": pl.int_range(reps.height, dtype=pl.UInt32, eager=True)})
     idx = keyed.select(_KEY).join(table, on=_KEY, how="left", maintain_order="left")["__i"]
@@ -116,17 +134,21 @@ def apply_groups(
     """Clean raw with the groups of rules. extra_flags: record-level rules evaluated on the *cleaned* columns.
     prior_codes: a List[String] column of codes already found (the reader's `anomalies_lecture`), put first."""
     df = raw
-    masks = []
     for i, g in enumerate(groups):
         # sequential: a later group may read the cleaned columns of an earlier one (identifier type -> id)
-        part, codes = _run_group(df, g, f"__mask{i}")
-        df = df.with_columns(part.get_columns())
-        masks.append((f"__mask{i}", codes))
+        df = df.with_columns(_run_group(df, g, f"__mask{i}").get_columns())
+    lo_cols = [pl.col(f"__mask{i}_lo") for i in range(len(groups))]
+    hi_cols = [pl.col(f"__mask{i}_hi") for i in range(len(groups))]
     if extra_flags:
-        mask, codes = mask_expr(list(extra_flags))
-        df = df.with_columns(mask.alias("__mask_record"))
-        masks.append(("__mask_record", codes))
-    df = df.with_columns(_decode(masks, prior_codes, df))
+        lo, hi = mask_exprs(list(extra_flags))
+        lo_cols.append(lo)
+        hi_cols.append(hi)
+    masks = df.select(
+        reduce(operator.or_, [c.fill_null(0) for c in lo_cols]).alias("lo"),
+        reduce(operator.or_, [c.fill_null(0) for c in hi_cols]).alias("hi"),
+    )
+    prior = df[prior_codes] if prior_codes is not None else None
+    df = df.with_columns(_decode(masks["lo"], masks["hi"], prior))
     return df.drop([c for c in df.columns if c.startswith(TMP_PREFIX)])
 
 
