@@ -2,7 +2,7 @@
 
 from django import forms
 
-from pilote.clauses.models import Clause, SegmentGuide
+from pilote.clauses.models import Clause, Segment, SegmentGuide
 from pilote.clauses.queries import clauses_for, segments_for
 
 
@@ -45,3 +45,11 @@ class ClauseForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segments"].queryset = segments_for(organisation)
+
+
+class SegmentForm(forms.ModelForm):
+    class Meta:
+        model = Segment
+        fields = ["code", "label", "cpv_prefixes", "description"]
+        widgets = {"cpv_prefixes": forms.TextInput, "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"code": "Lettres minuscules, chiffres et tirets ; il apparaît dans l'adresse du guide."}

@@ -117,3 +117,29 @@ def do_copy_clause(organisation, clause: Clause, *, actor) -> Clause:
         fields={name: getattr(clause, name) for name in CLAUSE_FIELDS},
         segments=list(clause.segments.all()),
     )
+
+
+@transaction.atomic
+def do_save_segment(organisation, *, actor, segment=None, fields: dict):
+    """Create or update one of the organisation's own segments (national segments are reference data)."""
+    from pilote.clauses.models import Segment
+
+    if segment is not None and segment.organisation_id != organisation.pk:
+        raise ValidationError("Les segments nationaux ne sont pas modifiables.")
+    segment = segment or Segment(organisation=organisation)
+    before = {name: getattr(segment, name) for name in fields} if segment.pk else {}
+    for name, value in fields.items():
+        setattr(segment, name, value)
+    prefixes = segment.cpv_prefix_list
+    if not prefixes or not all(p.isdigit() and 2 <= len(p) <= 8 for p in prefixes):
+        raise ValidationError({"cpv_prefixes": "Indiquez des préfixes CPV de 2 à 8 chiffres (ex. 9091, 3919)."})
+    segment.full_clean()
+    segment.save()
+    record_event(
+        actor=actor,
+        organisation=organisation,
+        verb="segment.modifie" if before else "segment.cree",
+        target=segment,
+        payload=diff(before, {name: getattr(segment, name) for name in fields}),
+    )
+    return segment

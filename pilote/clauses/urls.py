@@ -7,6 +7,7 @@ app_name = "clauses"
 
 urlpatterns = [
     path("o/<slug:slug>/guides/", views.guide_list, name="guides"),
+    path("o/<slug:slug>/guides/nouveau-segment/", views.segment_create, name="segment_create"),
     path("o/<slug:slug>/guides/<slug:segment_code>/", views.guide_detail, name="guide"),
     path("o/<slug:slug>/guides/<slug:segment_code>/modifier/", views.guide_edit, name="guide_edit"),
     path("o/<slug:slug>/clauses/", views.clause_list, name="clauses"),

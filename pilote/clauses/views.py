@@ -7,10 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilote.clauses import permissions as perms
-from pilote.clauses.forms import ClauseForm, GuideForm
+from pilote.clauses.forms import ClauseForm, GuideForm, SegmentForm
 from pilote.clauses.models import Clause, ClauseKind, SegmentGuide
 from pilote.clauses.queries import clauses_for, guide_for, lessons_for_segment, segments_for
-from pilote.clauses.services import GUIDE_FIELDS, do_copy_clause, do_save_clause, do_save_guide
+from pilote.clauses.services import GUIDE_FIELDS, do_copy_clause, do_save_clause, do_save_guide, do_save_segment
 from pilote.core.permissions import organisation_view
 
 
@@ -31,7 +31,11 @@ def guide_list(request):
         {"segment": s, "guide": "organisation" if s.pk in own else "national" if s.pk in national else ""}
         for s in segments_for(request.organisation)
     ]
-    return render(request, "clauses/guide_list.html", {"organisation": request.organisation, "rows": rows})
+    return render(
+        request,
+        "clauses/guide_list.html",
+        {"organisation": request.organisation, "rows": rows, "can_edit": bool(request.roles & perms.CAN_EDIT_GUIDES)},
+    )
 
 
 @organisation_view(*perms.CAN_VIEW_GUIDES)
@@ -175,3 +179,25 @@ def clause_copy(request, clause_id):
     copy = do_copy_clause(request.organisation, clause, actor=request.user)
     messages.success(request, "La clause est copiée dans la bibliothèque de l'organisation : vous pouvez l'adapter.")
     return redirect("clauses:clause_edit", slug=request.organisation.slug, clause_id=copy.pk)
+
+
+@organisation_view(*perms.CAN_EDIT_GUIDES)
+def segment_create(request):
+    form = SegmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if code == "nouveau-segment" or segments_for(request.organisation).filter(code=code).exists():
+            form.add_error("code", "Ce code est déjà utilisé par un segment.")
+        else:
+            try:
+                segment = do_save_segment(request.organisation, actor=request.user, fields=form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, "Le segment est créé ; vous pouvez rédiger son guide.")
+                return redirect("clauses:guide", slug=request.organisation.slug, segment_code=segment.code)
+    return render(request, "clauses/segment_form.html", {"organisation": request.organisation, "form": form})

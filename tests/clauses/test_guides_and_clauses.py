@@ -125,3 +125,17 @@ def test_guide_page_without_annuaire_lessons(client, org_a, members_a, monkeypat
     page = client.get(f"/o/{org_a.slug}/guides/informatique/").content.decode()
     assert "reconditionné" in page
     assert "ne sont pas disponibles" in page
+
+
+def test_support_adds_own_segment_used_by_cpv_matching(client, org_a, members_a):
+    client.force_login(members_a[Role.APPUI])
+    url = f"/o/{org_a.slug}/guides/nouveau-segment/"
+    bad = client.post(url, {"code": "vitrerie", "label": "Vitrerie", "cpv_prefixes": "90x"}).content.decode()
+    assert "préfixes CPV de 2 à 8 chiffres" in bad
+    taken = client.post(url, {"code": "nettoyage", "label": "Mon nettoyage", "cpv_prefixes": "909"}).content.decode()
+    assert "déjà utilisé" in taken
+    response = client.post(url, {"code": "vitrerie", "label": "Vitrerie", "cpv_prefixes": "909112"})
+    assert response["Location"].endswith("/guides/vitrerie/")
+    assert segment_for_cpv(org_a, "90911200").code == "vitrerie"
+    assert "Rédiger le guide" in client.get(response["Location"]).content.decode()
+    assert Segment.objects.filter(organisation=org_a).count() == 1
