@@ -181,7 +181,10 @@ def score(
                     value = value[pos] if pos < len(value) else None
             s = stats[code]
             s["injectes"] += 1
-            if column is not None and d["clean"] is not None and _same(value, d["clean"]):
+            clean = d["clean"]
+            if column == "code_cpv" and isinstance(clean, str) and re.fullmatch(r"\d{8}-\d", clean):
+                clean = clean[:8]  # the key keeps the check digit as written; the cleaned code never has it
+            if column is not None and clean is not None and _same(value, clean):
                 s["corriges"] += 1
             elif quality & relevant:
                 s["signales"] += 1
