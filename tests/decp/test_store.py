@@ -1,0 +1,80 @@
+"""Store: public read helpers, verification before the swap, one import at a time, dedup identity helpers."""
+
+import datetime
+
+import polars as pl
+import pytest
+
+from pilote.decp import store
+from pilote.decp.dedup import assign_identity, luhn_ok
+from pilote.decp.errors import ImportBusy, ImportFailed
+from pilote.decp.importer import run_import
+from tests.decp.conftest import LOCAL, snapshot
+
+
+GOOD = LOCAL / "decp-59920013600241-2024-07-09-01.json"
+
+
+def test_read_helpers_before_and_after_import(data_dir, settings):
+    assert store.current_manifest() is None
+    assert store.current_generation_dir() is None
+    report = run_import([GOOD])  # data_dir defaults to settings.PILOTE_DATA_DIR
+    gen = store.current_generation_dir()
+    assert gen == data_dir / "decp" / "generations" / report["generation"]
+    manifest = store.current_manifest()
+    assert manifest["generation"] == report["generation"]
+    assert manifest["pipeline_version"] == store.PIPELINE_VERSION
+    assert set(manifest["counts"]) == set(store.TABLES)
+    assert store.current_manifest(data_dir) == manifest
+    assert (data_dir / "decp" / "CURRENT").read_text().strip() == report["generation"]
+
+
+def test_failed_verification_leaves_store_untouched(data_dir, monkeypatch):
+    run_import([GOOD], data_dir=data_dir)
+    before = snapshot(data_dir)
+
+    def broken(tmp_dir, manifest):
+        raise ImportFailed("vérification de la génération : test")
+
+    monkeypatch.setattr(store, "verify", broken)
+    with pytest.raises(ImportFailed, match="vérification"):
+        run_import([LOCAL / "ci_raw_marches.json"], data_dir=data_dir)
+    assert snapshot(data_dir) == before
+    assert not list((data_dir / "decp" / "generations").glob(".tmp-*"))
+
+
+def test_verify_detects_wrong_counts(data_dir):
+    run_import([GOOD], data_dir=data_dir)
+    gen = store.current_generation_dir(data_dir)
+    manifest = store.current_manifest(data_dir)
+    manifest["counts"]["contrats"] += 1
+    with pytest.raises(ImportFailed, match="contrats a 5 lignes, 6 attendues"):
+        store.verify(gen, manifest)
+
+
+def test_one_import_at_a_time(data_dir):
+    with store.import_lock(data_dir), pytest.raises(ImportBusy, match="un autre import"):
+        run_import([GOOD], data_dir=data_dir)
+
+
+def test_luhn_and_buyer_typo_repair():
+    frame = pl.DataFrame({"s": ["55204599900869", "55204599900868", "12", None]})
+    assert frame.select(luhn_ok(pl.col("s")))["s"].to_list() == [True, False, False, None]
+    copies = pl.LazyFrame(
+        {
+            "import_run": ["r"] * 4,
+            "record_key": [1, 2, 3, 4],
+            "type_contrat": ["marche"] * 4,
+            "cle_acheteur": ["21350238800019", "21350238800018", "21350238800019", "99999999999999"],
+            "cle_id": ["A1", "A1", "B2", "C3"],
+            "cle_date_notification": [datetime.date(2024, 1, 1)] * 4,
+            "date_derniere_publication": [datetime.date(2024, 1, 5), datetime.date(2024, 1, 9), None, None],
+            "nb_modifications": [0, 0, 0, 0],
+        }
+    )
+    ident = assign_identity(copies).collect().sort("record_key")
+    uids = ident["contrat_uid"].to_list()
+    assert uids[0] == uids[1] == "m|21350238800019|A1|2024-01-01"  # typo'd SIRET joins the valid buyer
+    assert uids[2] != uids[0]
+    assert uids[3] == "m|99999999999999|C3|2024-01-01"  # invalid, no candidate: kept as written
+    assert ident["retenue"].to_list() == [False, True, True, True]  # latest publication wins
