@@ -353,3 +353,45 @@ def do_save_evaluation(organisation, *, actor, fiche: Fiche | None, fields: dict
     if fiche is not None:
         FicheEvent.objects.create(fiche=fiche, actor=actor, verb="evaluee", payload={"evaluation": evaluation.pk})
     return evaluation
+
+
+@transaction.atomic
+def do_send_overdue_reminders(*, today=None) -> int:
+    """E-mail each organisation's support service the list of fiches whose review deadline has passed; at most
+    once a day per organisation (an audit row marks the day). Returns the number of e-mails queued."""
+    from pilote.core.models import AuditEvent
+
+    today = today or timezone.localdate()
+    overdue = (
+        Fiche.objects.filter(status__in=[Status.SOUMISE, Status.EN_INSTRUCTION], review_deadline__lt=today)
+        .select_related("organisation")
+        .order_by("organisation_id", "review_deadline")
+    )
+    by_org: dict = {}
+    for fiche in overdue:
+        by_org.setdefault(fiche.organisation, []).append(fiche)
+    sent = 0
+    for organisation, fiches in by_org.items():
+        if AuditEvent.objects.filter(
+            organisation=organisation, verb="fiche.relance", payload__jour=today.isoformat()
+        ).exists():
+            continue
+        lines = "\n".join(f"- {f.reference} « {f.objet} » : date limite {f.review_deadline:%d/%m/%Y}" for f in fiches)
+        _notify(
+            reviewers_emails(organisation),
+            f"[Pilote] {len(fiches)} fiche(s) visa en retard d'instruction",
+            f"Bonjour,\n\nCes fiches visa de {organisation} attendent une décision au-delà de leur date limite :\n\n"
+            f"{lines}\n\n"
+            + settings.PILOTE_BASE_URL.rstrip("/")
+            + reverse("fiches:overdue", kwargs={"slug": organisation.slug})
+            + "\n",
+        )
+        record_event(
+            actor=None,
+            organisation=organisation,
+            verb="fiche.relance",
+            target=f"{len(fiches)} fiche(s)",
+            payload={"jour": today.isoformat(), "fiches": [f.pk for f in fiches]},
+        )
+        sent += 1
+    return sent

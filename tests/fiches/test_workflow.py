@@ -121,3 +121,23 @@ def test_clause_of_another_organisation_cannot_be_retained(org_a, org_b, members
     with pytest.raises(ValidationError):
         fire(fiche, "viser", appui, Role.APPUI, retained_clauses=[foreign])
     assert Fiche.objects.get(pk=fiche.pk).status == Status.EN_INSTRUCTION
+
+
+def test_overdue_reminders_once_a_day(org_a, members_a, django_capture_on_commit_callbacks, mailoutbox):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    agent, appui = members_a[Role.AGENT], members_a[Role.APPUI]
+    fiche = fire(make_fiche(org_a, author=agent, objet="Achat oublié"), "soumettre", agent, Role.AGENT)
+    Fiche.objects.filter(pk=fiche.pk).update(review_deadline=timezone.localdate() - timedelta(days=2))
+    make_fiche(org_a, author=agent, objet="Brouillon sans échéance")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("fiches", "relances")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("fiches", "relances")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [appui.email]
+    assert "Achat oublié" in mailoutbox[0].body
+    assert "Brouillon sans échéance" not in mailoutbox[0].body
