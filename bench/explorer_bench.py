@@ -137,6 +137,7 @@ def main():
     ix = index.load()
     results["load_s"] = round(time.perf_counter() - t, 1)
     results["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    results["in_memory_mb"] = round((ix.docs.estimated_size() + ix.postings.estimated_size()) / 1e6)
 
     rng = random.Random(7)
     objets = [o for o in ix.docs["objet"].head(10_193).to_list() if o]

@@ -178,7 +178,8 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) ->
         return []
     region = region or region_of(departement)
     prefix = cpv_prefix(code)[:5]
-    docs = index.docs.filter(pl.col("code_cpv").str.starts_with(prefix))
+    docs = index.rows(index.class_docs(code[:4])) if len(prefix) >= 4 else index.docs
+    docs = docs.filter(pl.col("code_cpv").str.starts_with(prefix))
     if departement:
         docs = docs.filter(pl.col("departement") == departement)
     elif region:

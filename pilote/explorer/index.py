@@ -13,7 +13,6 @@ PILOTE_DATA_DIR/explorer/<generation id>/ on first use. Lookup = slicing the pos
 
 import fcntl
 import json
-import math
 import os
 import shutil
 import threading
@@ -29,7 +28,8 @@ from pilote.explorer import text
 from pilote.explorer.geo import with_geography
 
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
+CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
 FILES = ("explorer_docs.parquet", "explorer_terms.parquet", "explorer_postings.parquet", "explorer_index.json")
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
@@ -63,7 +63,10 @@ DOC_COLUMNS = [
 
 
 def _docs_frame(generation_dir: Path) -> pl.DataFrame:
-    contrats = pl.scan_parquet(generation_dir / "contrats.parquet").select(DOC_COLUMNS)
+    # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
+    contrats = (
+        pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS)
+    )
     tit_path = generation_dir / "titulaires.parquet"
     titulaires = (
         pl.scan_parquet(tit_path)
@@ -119,9 +122,21 @@ def _postings(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series
         .with_row_index("term_id")
         .with_columns((pl.col("df").cum_sum() - pl.col("df")).cast(pl.UInt64).alias("start"))
     )
+    # BM25 impact of each (term, contract) pair, computed once here: a query then only sums them.
+    n = docs.height
+    avgdl = float(doclen.mean() or 1.0) or 1.0
+    c = pl.col
+    idf = (1 + (n - c("df") + 0.5) / (c("df") + 0.5)).log()
+    dl = c("doclen").cast(pl.Float64)
+    tf = c("tf").cast(pl.Float64)
     postings = (
-        counts.join(terms.select("term", "term_id"), on="term")
-        .select("term_id", pl.col("doc").cast(pl.UInt32), "tf")
+        counts.join(terms.select("term", "term_id", "df"), on="term")
+        .join(pl.DataFrame({"doc": docs["doc"], "doclen": doclen}), on="doc")
+        .select(
+            "term_id",
+            c("doc").cast(pl.UInt32),
+            (idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))).cast(pl.Float32).alias("w"),
+        )
         .sort("term_id", "doc")
     )
     return terms, postings, doclen.cast(pl.UInt16)
@@ -136,6 +151,13 @@ def build_index(generation_dir: Path) -> None:
     terms, postings, doclen = _postings(docs)
     docs = docs.with_columns(doclen.alias("doclen"))
     docs.write_parquet(generation_dir / "explorer_docs.parquet", compression="zstd")
+    for table in CHILD_TABLES:
+        # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
+        source = generation_dir / f"{table}.parquet"
+        if source.exists():
+            pl.scan_parquet(source).sort("contrat_uid").sink_parquet(
+                generation_dir / f"explorer_{table}.parquet", compression="zstd", row_group_size=8192
+            )
     terms.write_parquet(generation_dir / "explorer_terms.parquet", compression="zstd")
     postings.write_parquet(generation_dir / "explorer_postings.parquet", compression="zstd")
     meta = {
@@ -181,27 +203,27 @@ class Index:
         found = sorted(self.known(query_terms), key=lambda t: self.terms[t][1])
         if not found or (require_all and len(found) < len(query_terms)):
             return empty
-        n = self.size
-        frequent = n * 0.05
+        frequent = self.size * 0.05
         parts, allowed = [], None
         for position, t in enumerate(found):
             _term_id, df, start = self.terms[t]
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            part = self.postings.slice(start, df).select("doc", "tf")
+            part = self.postings.slice(start, df).select("doc", "w")
             restrict = require_all or (df > frequent and position > 0 and allowed is not None)
             if restrict and allowed is not None:
                 part = part.filter(pl.col("doc").is_in(allowed.implode()))
             if require_all or allowed is None or df <= frequent:
                 allowed = part["doc"] if (require_all or allowed is None) else pl.concat([allowed, part["doc"]])
-            parts.append(part.with_columns(pl.lit(idf).alias("idf")))
+            parts.append(part)
+        if len(parts) == 1:  # one term: its postings are the answer, no grouping needed
+            return parts[0].select(
+                "doc", pl.col("w").cast(pl.Float64).alias("score"), pl.lit(1, pl.UInt32).alias("hits")
+            )
         hits = pl.concat(parts)
-        if require_all and len(found) > 1:
+        if require_all:
             hits = hits.filter(pl.col("doc").is_in(allowed.implode()))
-        dl = self.docs["doclen"].gather(hits["doc"]).cast(pl.Float64)
-        tf = hits["tf"].cast(pl.Float64)
-        norm = K1 * (1 - B + B * dl / (self.avgdl or 1.0))
-        scored = hits.with_columns((pl.col("idf") * tf * (K1 + 1) / (tf + norm)).alias("score"))
-        out = scored.group_by("doc").agg(pl.col("score").sum(), pl.len().cast(pl.UInt32).alias("hits"))
+        out = hits.group_by("doc").agg(
+            pl.col("w").cast(pl.Float64).sum().alias("score"), pl.len().cast(pl.UInt32).alias("hits")
+        )
         if require_all:
             out = out.filter(pl.col("hits") == len(found))
         return out
@@ -222,19 +244,20 @@ class Index:
             cache[key] = self.docs.select(expr.alias("m"))["m"]
         return cache[key]
 
-    def class_docs(self, cls: str, limit: int) -> pl.Series:
-        """Doc numbers of the most recent contracts of a CPV class (docs are sorted by date, newest first)."""
+    def class_docs(self, cls: str, limit: int | None = None) -> pl.Series:
+        """Doc numbers of the contracts of a CPV class, most recent first (docs are sorted by date)."""
         groups = self.__dict__.get("_class_docs")
         if groups is None:
             frame = (
                 self.docs.select("doc", "cpv_classe")
                 .drop_nulls("cpv_classe")
                 .group_by("cpv_classe", maintain_order=True)
-                .agg(pl.col("doc").head(5000))
+                .agg(pl.col("doc"))
             )
             groups = dict(zip(frame["cpv_classe"].to_list(), frame["doc"].to_list(), strict=True))
             self.__dict__["_class_docs"] = groups
-        return pl.Series("doc", (groups.get(cls) or [])[:limit], dtype=pl.UInt32)
+        found = groups.get(cls) or []
+        return pl.Series("doc", found[:limit] if limit else found, dtype=pl.UInt32)
 
 
 _LOCK = threading.Lock()
@@ -262,10 +285,13 @@ def _ensure_built(generation_dir: Path, data_dir, generation: str) -> Path:
             tmp = base / f".tmp-{generation}-{os.getpid()}"
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
-            for name in ("contrats.parquet", "titulaires.parquet"):
+            linked = [
+                f"{t}.parquet" for t in ("contrats", *CHILD_TABLES) if (generation_dir / f"{t}.parquet").exists()
+            ]
+            for name in linked:
                 os.symlink(generation_dir / name, tmp / name)
             build_index(tmp)
-            for name in ("contrats.parquet", "titulaires.parquet"):
+            for name in linked:
                 (tmp / name).unlink()
             os.rename(tmp, cache)
             for old in base.iterdir():  # caches of older generations are useless once a new one is current

@@ -9,24 +9,37 @@ from pilote.explorer.index import Index
 from pilote.explorer.labels import CONTRACT_FIELDS, display
 
 
-def _table(index: Index, name: str, uid: str) -> list[dict]:
-    path = index.directory / f"{name}.parquet"
-    if not path.exists():  # lazy cache: the index lives beside, not inside, the generation
-        from pilote.decp import store
+def _generation_table(name: str):
+    from pilote.decp import store
 
-        gen = store.current_generation_dir()
-        path = gen / f"{name}.parquet" if gen else path
+    return store.table_path(name)
+
+
+def _table(index: Index, name: str, uid: str) -> list[dict]:
+    """Rows of a child table for one contract: from the index's sorted copy (one row group read), else by
+    scanning the generation's table."""
+    path = index.directory / f"explorer_{name}.parquet"
     if not path.exists():
+        path = _generation_table(name)
+    if path is None or not path.exists():
         return []
     return pl.scan_parquet(path).filter(pl.col("contrat_uid") == uid).collect().to_dicts()
 
 
+def _contract_row(index: Index, uid: str) -> dict | None:
+    doc = index.docs.filter(pl.col("contrat_uid") == uid)
+    path = _generation_table("contrats")
+    if doc.height == 0 or path is None or not path.exists():
+        return None
+    rows = pl.scan_parquet(path).slice(int(doc["src_row"][0]), 1).collect().to_dicts()
+    return rows[0] if rows and rows[0]["contrat_uid"] == uid else None
+
+
 def contract(index: Index, uid: str) -> dict | None:
     """Everything known about one contract, or None when the uid is unknown."""
-    rows = _table(index, "contrats", uid)
-    if not rows:
+    row = _contract_row(index, uid)
+    if row is None:
         return None
-    row = rows[0]
     fields = []
     for key, label in CONTRACT_FIELDS:
         value = row.get(key)

@@ -82,6 +82,7 @@ class SearchResult:
     mode: str = "tous"  # "tous" (every word), "un" (at least one word: fallback), "aucun" (no words: filters only)
     terms: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words of the query that are unknown to the index
+    sort: str = "pertinence"
 
 
 def _restrict(index: Index, hits: pl.DataFrame, filters: Filters | None) -> pl.DataFrame:
@@ -123,22 +124,37 @@ def _frame(index: Index, q: str, filters: Filters | None, sort: str) -> tuple[pl
                 )
         result.ignored = [w for w in words if text.term(w) and text.term(w) not in index.terms]
     frame = _restrict(index, hits, filters)
-    if result.mode == "aucun" and sort == "date_desc":
-        return frame, result  # docs are stored newest first
-    frame = frame.with_columns(
-        index.column("date_notification", frame["doc"]).alias("date_notification"),
-        index.column("montant", frame["doc"]).alias("montant"),
-    )
-    order = {
-        "pertinence": (["score", "date_notification", "doc"], [True, True, False]),
-        "date_desc": (["date_notification", "doc"], [True, False]),
-        "date_asc": (["date_notification", "doc"], [False, False]),
-        "montant_desc": (["montant", "doc"], [True, False]),
-        "montant_asc": (["montant", "doc"], [False, False]),
-    }.get(sort) or (["score", "date_notification", "doc"], [True, True, False])
     if result.mode == "un" and sort == "pertinence":
-        order = (["hits", "score", "date_notification", "doc"], [True, True, True, False])
-    return frame.sort(order[0], descending=order[1], nulls_last=True), result
+        sort = "pertinence_un"
+    return frame, _with_sort(result, sort)
+
+
+def _with_sort(result: SearchResult, sort: str) -> SearchResult:
+    result.sort = sort if sort in (*SORTS, "pertinence_un") else "pertinence"
+    return result
+
+
+def _top(index: Index, frame: pl.DataFrame, sort: str, k: int) -> pl.DataFrame:
+    """The first k results in order, without sorting every match (top-k; docs are stored newest first, so the
+    doc number is the date order and breaks ties toward the most recent contract)."""
+    if k <= 0 or frame.height == 0:
+        return frame.head(0)
+    c = pl.col
+    if sort == "date_desc":
+        return frame.bottom_k(k, by="doc").sort("doc")
+    if sort in ("date_asc", "montant_desc", "montant_asc"):
+        column = "date_notification" if sort == "date_asc" else "montant"
+        keyed = frame.with_columns(index.column(column, frame["doc"]).alias("_key"))
+        if sort == "montant_desc":
+            keyed = keyed.with_columns(c("_key").fill_null(float("-inf")))
+            return keyed.top_k(k, by=["_key", "doc"], reverse=[False, True]).sort(
+                ["_key", "doc"], descending=[True, False]
+            )
+        keyed = keyed.with_columns(c("_key").is_null().alias("_null"))
+        return keyed.bottom_k(k, by=["_null", "_key", "doc"]).sort(["_null", "_key", "doc"], nulls_last=True)
+    by = ["hits", "score", "doc"] if sort == "pertinence_un" else ["score", "doc"]
+    reverse = [False] * (len(by) - 1) + [True]
+    return frame.top_k(k, by=by, reverse=reverse).sort(by, descending=[not r for r in reverse])
 
 
 def _rows(index: Index, frame: pl.DataFrame) -> pl.DataFrame:
@@ -170,7 +186,8 @@ def search(
             )
         page = result.pages
     result.page = page
-    result.rows = _rows(index, frame.slice((page - 1) * per_page, per_page)).to_dicts()
+    top = _top(index, frame, result.sort, page * per_page)
+    result.rows = _rows(index, top.slice((page - 1) * per_page, per_page)).to_dicts()
     if not result.total and not result.message:
         result.message = "Aucun contrat ne correspond à cette recherche."
     return result
@@ -178,5 +195,5 @@ def search(
 
 def export_rows(index: Index, *, q: str, filters: Filters | None, sort: str) -> tuple[pl.DataFrame, int]:
     """All matching contracts for a CSV export (at most MAX_EXPORT rows) and the full count."""
-    frame, _result = _frame(index, q, filters, sort)
-    return _rows(index, frame.head(MAX_EXPORT)), frame.height
+    frame, result = _frame(index, q, filters, sort)
+    return _rows(index, _top(index, frame, result.sort, MAX_EXPORT)), frame.height

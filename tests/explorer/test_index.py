@@ -38,3 +38,15 @@ def test_amount_anomaly_codes_come_from_the_cleaning_rules():
     assert "montant_symbolique" in index.AMOUNT_ANOMALIES
     assert "montant_atypique" in index.AMOUNT_ANOMALIES
     assert "montant_negatif" not in index.AMOUNT_ANOMALIES  # concerns the public subsidy, not the amount
+
+
+def test_contract_detail_without_the_sorted_copies(bare_store):
+    from pilote.explorer import profiles
+    from tests.explorer.conftest import uid_of
+
+    loaded = index.load()
+    detail = profiles.contract(loaded, uid_of(loaded, "R1"))
+    assert detail["row"]["objet"] == "Restauration Scolaire"
+    assert len(detail["modifications"]) == 1
+    assert detail["copies"][0]["source"] == "decp-test-explorer"
+    assert profiles.contract(loaded, "m|nope|nope|?") is None
