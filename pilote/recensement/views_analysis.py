@@ -1,6 +1,8 @@
 """Analyses of a campaign (grouping, renewals, purchase plan and its exports, year-end comparison) and
 split-purchase detection on the DECP data for any buyer."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -16,6 +18,12 @@ from pilote.recensement.views import XLSX, campaign_of
 
 
 NO_DATA = "Aucune donnée DECP n'a encore été importée : le service d'appui peut en importer depuis la page Données."
+
+
+def annual_amount(contract) -> Decimal:
+    months = max(contract["duree_mois"] or 12, 1)
+    yearly = Decimal(str(contract["montant"] or 1)) * 12 / months
+    return max(yearly, Decimal(1)).quantize(Decimal("0.01"))
 
 
 def _needs(campaign):
@@ -83,9 +91,8 @@ def renewal_add(request, campaign_id):
         "service": service,
         "objet": (contract["objet"] or f"Renouvellement du marché {contract['id']}")[:300],
         "code_cpv": contract["code_cpv"] or "",
-        "montant_estime": round(
-            max(float(contract["montant"] or 1) * 12 / max(contract["duree_mois"] or 12, 1), 1), 2
-        ),
+        # The contract amount is for its whole duration: the need is that of one year.
+        "montant_estime": annual_amount(contract),
         "recurrence": "annuel",
         "date_souhaitee": contract["date_fin"],
         "contrat_en_cours": contract["id"][:200],

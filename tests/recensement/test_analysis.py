@@ -81,7 +81,8 @@ def test_big_need_becomes_a_prefilled_fiche_visa(client, org_a, members_a, campa
     assert (fiche.status, fiche.author, fiche.organisation) == (Status.BROUILLON, members_a[Role.AGENT], org_a)
     assert (fiche.objet, fiche.code_cpv, fiche.montant_estime) == (need.objet, "55523100", Decimal("180000"))
     assert fiche.service_demandeur == "Éducation"
-    assert fiche.alloti and "Lot 2 : Groupe scolaire Jean-Moulin" in fiche.lots
+    assert fiche.alloti
+    assert "Lot 2 : Groupe scolaire Jean-Moulin" in fiche.lots
     assert fiche.date_lancement == dt.date(2027, 9, 1)
     need.refresh_from_db()
     assert need.fiche == fiche
@@ -108,7 +109,8 @@ def test_plan_by_quarter_and_exports(client, org_a, members_a, campaign, example
     xlsx = client.get(f"/o/{org_a.slug}/recensement/{campaign.pk}/programmation.xlsx")
     rows = load_workbook(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
     objects = [row[3] for row in rows[4:] if row and len(row) > 3 and row[3]]
-    assert "Renouvellement des postes de travail" in objects and len(objects) == 6
+    assert "Renouvellement des postes de travail" in objects
+    assert len(objects) == 6
     assert any(row[0] == "Total 3e trimestre" and row[6] == 263000 for row in rows)
     pdf = client.get(f"/o/{org_a.slug}/recensement/{campaign.pk}/programmation.pdf")
     assert pdf["Content-Type"] == "application/pdf"

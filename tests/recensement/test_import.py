@@ -48,9 +48,11 @@ def test_example_with_errors_nothing_imported_until_fixed(client, org_a, members
     assert Need.objects.count() == 6
     assert set(Need.objects.values_list("source", flat=True)) == {NeedSource.IMPORT}
     supplies = Need.objects.get(objet="Fournitures scolaires")
-    assert supplies.code_cpv and supplies.cpv_suggere  # no CPV in the file: suggested, to be confirmed
+    assert supplies.code_cpv
+    assert supplies.cpv_suggere
     event = AuditEvent.objects.get(verb="recensement.import")
-    assert event.payload["importees"] == 6 and event.payload["lignes_ecartees"] == [8, 9, 10, 11]
+    assert event.payload["importees"] == 6
+    assert event.payload["lignes_ecartees"] == [8, 9, 10, 11]
     # The same token cannot be used twice.
     client.post(
         f"/o/{org_a.slug}/recensement/{campaign.pk}/import/confirmer/", {"token": token_of(review), "mode": "valides"}

@@ -40,7 +40,7 @@ def test_headers_matched_tolerantly_with_title_rows_above():
     header = ["  DIRECTION / SERVICE ", "Intitulé du besoin", "code cpv 2008", "Montant estimé annuel HT",
               "date souhaitee", "Lieu de livraison", "Couleur préférée"]  # fmt: skip
     parsed = parse(
-        xlsx([GOOD + ["bleu"]], header=header, title_rows=["Recensement 2027 — Direction de l'éducation", ""]),
+        xlsx([[*GOOD, "bleu"]], header=header, title_rows=["Recensement 2027 — Direction de l'éducation", ""]),
         services=SERVICES,
     )
     assert set(parsed.columns) == {"service", "objet", "code_cpv", "montant_estime", "date_souhaitee", "site"}
@@ -89,7 +89,7 @@ def test_amounts_with_spaces_units_and_k_euros():
 
 
 def test_dates_as_text_and_real_dates():
-    values = [dt.datetime(2027, 3, 15), "15/03/2027", "2027-03-15", "mars 2027", "2e trimestre 2027", "31/02/2027",
+    values = [dt.date(2027, 3, 15), "15/03/2027", "2027-03-15", "mars 2027", "2e trimestre 2027", "31/02/2027",
               "bientôt"]  # fmt: skip
     rows = [["Éducation", f"Besoin {i}", "55523100", "1000", v, ""] for i, v in enumerate(values)]
     parsed = parse(xlsx(rows), services=SERVICES)
