@@ -57,3 +57,16 @@ def _count(frame):
 
 def default_export_name(fmt):
     return f"decp-contrats-{datetime.date.today():%Y%m%d}.{fmt}"  # noqa: DTZ011 - a file name, local day
+
+
+def export_rejets(path, *, import_run=None, data_dir=None):
+    """Rejected records (with their French reason) as CSV, all or those of one import run; returns the count."""
+    source = store.table_path("rejets", data_dir)
+    if source is None:
+        raise ImportFailed("aucune donnée DECP importée")
+    frame = pl.scan_parquet(source)
+    if import_run:
+        frame = frame.filter(pl.col("import_run") == import_run)
+    frame = frame.select("import_run", "fichier", "tableau", "position", "message", "extrait")
+    frame.sink_csv(path)
+    return _count(frame)

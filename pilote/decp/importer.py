@@ -122,6 +122,7 @@ def run_import(
                 )
                 results.append(result)
             if reader is not None:
+                reader.ensure_parts()
                 reader.close()
             if not files:
                 return _noop_report(run_id, manifest, skipped, started)

@@ -59,10 +59,10 @@ def identity_columns(contrats, raw_contrats, modifications):
     return keys.drop("_pub", "_pub_mod")
 
 
-def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner):
+def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner, allow_empty=False):
     """Clean one batch and write its parts; returns (records, Counter of quality codes)."""
     raw = flattener_or_frames.frames() if isinstance(flattener_or_frames, Flattener) else flattener_or_frames
-    if raw["contrats"].height == 0:
+    if raw["contrats"].height == 0 and not allow_empty:
         return 0, Counter()
     raw.setdefault("modifications", pl.DataFrame(schema=_raw_schema("modifications")))
     raw.setdefault("actes_sous_traitance", pl.DataFrame(schema=_raw_schema("actes_sous_traitance")))
@@ -165,6 +165,13 @@ class Reader:
             result.codes.update(codes)
             result.rows = rows
         return result
+
+    def ensure_parts(self):
+        """Empty parts with the cleaned schema when every record was rejected (the store needs the columns)."""
+        if not any((self.out_dir / "contrats").glob("*.parquet")):
+            consts = {"import_run": self.import_run, "source": "", "fichier": "", "sha256": ""}
+            write_batch(Flattener(**consts, fmt="decp-2022-json"), self.out_dir, "vide", today=self.today,
+                        cleaner=self.cleaner, allow_empty=True)  # fmt: skip
 
     def _discard(self, file_no):
         for table in TABLES:

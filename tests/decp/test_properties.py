@@ -65,7 +65,7 @@ def test_flattener_stores_or_rejects(rec):
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(mutated_record(), min_size=1, max_size=12), st.booleans())
+@given(st.lists(mutated_record(), min_size=0, max_size=12), st.booleans())
 def test_import_with_real_cleaning_accounts_for_every_record(records, pretty):
     """Through the whole pipeline (real cleaning, dedup, store): read = stored + duplicates + rejected."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -78,3 +78,17 @@ def test_luhn_and_buyer_typo_repair():
     assert uids[2] != uids[0]
     assert uids[3] == "m|99999999999999|C3|2024-01-01"  # invalid, no candidate: kept as written
     assert ident["retenue"].to_list() == [False, True, True, True]  # latest publication wins
+
+
+def test_rejected_records_downloadable_as_csv(data_dir, tmp_path):
+    from pilote.decp.export import export_rejets
+
+    path = tmp_path / "mixte.json"
+    path.write_bytes(b'{"marches": {"marche": [\n{"objet": "sans identifiant"},\n[1, 2]\n]}}\n')
+    report = run_import([path], data_dir=data_dir)
+    assert report["rejected"] == 2
+    out = tmp_path / "rejets.csv"
+    assert export_rejets(out, import_run=report["import_run"], data_dir=data_dir) == 2
+    rows = pl.read_csv(out)
+    assert rows["message"][0].startswith("Fichier « mixte.json », enregistrement n° 0")
+    assert export_rejets(tmp_path / "none.csv", import_run="autre", data_dir=data_dir) == 0
