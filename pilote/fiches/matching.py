@@ -126,3 +126,12 @@ def check_contract(fiche, row: dict) -> dict:
         "environnementale_declaree": _declared(row.get("considerations_environnementales"), NO_ENVIRONMENTAL),
         "publie_dans_les_delais": on_time,
     }
+
+
+def organisation_has_contract(organisation, contrat_id: str) -> bool | None:
+    """Whether one of the organisation's SIRETs published a contract with this id; None when no data to check."""
+    try:
+        rows = _contracts_of(organisation.sirets, date(2000, 1, 1)) if organisation.sirets else []
+    except DataUnavailable:
+        return None
+    return any(row["id"] == contrat_id for row in rows)

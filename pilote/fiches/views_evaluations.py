@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from pilote.core.permissions import organisation_view
-from pilote.fiches import permissions as perms, stats
+from pilote.fiches import matching, permissions as perms, stats
 from pilote.fiches.forms import EvaluationForm
 from pilote.fiches.models import Evaluation, Fiche
 from pilote.fiches.services import do_save_evaluation
@@ -40,6 +40,10 @@ def evaluation_create(request):
     elif request.GET.get("contrat"):
         initial = {"contrat_id": request.GET["contrat"][:100], "objet": request.GET.get("objet", "")[:300]}
     form = EvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contrat_id = form.cleaned_data.get("contrat_id")
+        if contrat_id and matching.organisation_has_contract(request.organisation, contrat_id) is False:
+            form.add_error("contrat_id", "Aucun marché publié par l'organisation ne porte cet identifiant.")
     if request.method == "POST" and form.is_valid():
         try:
             do_save_evaluation(request.organisation, actor=request.user, fiche=fiche, fields=form.cleaned_data)

@@ -149,3 +149,15 @@ def test_publication_deadline_is_two_months():
 
     assert _add_months(date(2026, 12, 31), 2) == date(2027, 2, 28)
     assert _add_months(date(2026, 1, 15), 2) == date(2026, 3, 15)
+
+
+def test_evaluation_of_any_contract_checks_it_is_ours(client, org_a, members_a):
+    write_contracts(contracts_for(org_a, timezone.localdate()))
+    client.force_login(members_a[Role.APPUI])
+    url = f"/o/{org_a.slug}/evaluations/nouvelle/"
+    data = {"objet": "Nettoyage", "fructueux": "on", "relation_fournisseur": "bonne"}
+    page = client.post(url, data | {"contrat_id": "AUTRE-1"}).content.decode()
+    assert "Aucun marché publié par l&#x27;organisation" in page
+    assert not Evaluation.objects.exists()
+    assert client.post(url, data | {"contrat_id": "2026-NET-01"}).status_code == 302
+    assert Evaluation.objects.get().contrat_id == "2026-NET-01"
