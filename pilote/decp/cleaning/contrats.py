@@ -92,18 +92,25 @@ def contrat_groups(*, today: datetime.date) -> tuple[Group, ...]:
         # Columns whose distinct combinations stay few are grouped (one hash and one join for all of them):
         # lists (~1 000 combinations per 20 000 records), enumerations (~2 000), numbers (~3 000). Lists first:
         # the 2019 nature rule of techniques/modalités reads the *raw* nature.
-        Group(lists),
-        Group({name: cleaned for name, cleaned in enums.items() if name not in _NUMERIC}),
-        Group({name: cleaned for name, cleaned in enums.items() if name in _NUMERIC}),
-        Group({"acheteur_id": clean_identifiant(c("acheteur_id"))}),
-        Group({"acheteur_nom": clean_text(c("acheteur_nom"))}),
-        Group({"lieu_execution_code": clean_code_lieu(c("lieu_execution_code"))}),
-        Group({"code_cpv": clean_cpv(c("code_cpv"))}),
-        Group({"date_notification": parse_date(c("date_notification"), today=today)}),
-        Group({"date_publication_donnees": parse_date(c("date_publication_donnees"), today=today)}),
+        Group(lists, memo=f"contrats/listes/{today}"),
+        Group(
+            {name: cleaned for name, cleaned in enums.items() if name not in _NUMERIC}, memo=f"contrats/enums/{today}"
+        ),
+        Group(
+            {name: cleaned for name, cleaned in enums.items() if name in _NUMERIC}, memo=f"contrats/nombres/{today}"
+        ),
+        Group({"acheteur_id": clean_identifiant(c("acheteur_id"))}, memo="contrats/acheteur_id"),
+        Group({"acheteur_nom": clean_text(c("acheteur_nom"))}, memo="contrats/acheteur_nom"),
+        Group({"lieu_execution_code": clean_code_lieu(c("lieu_execution_code"))}, memo="contrats/lieu_code"),
+        Group({"code_cpv": clean_cpv(c("code_cpv"))}, memo="contrats/cpv"),
+        Group({"date_notification": parse_date(c("date_notification"), today=today)}, memo=f"contrats/notif/{today}"),
+        Group(
+            {"date_publication_donnees": parse_date(c("date_publication_donnees"), today=today)},
+            memo=f"contrats/pub/{today}",
+        ),
         Group({"date_debut_execution": parse_date(c("date_debut_execution"), today=today, future_allowed=True)}),
         Group({"objet": clean_text(c("objet"))}),
-        Group({"lieu_execution_nom": clean_text(c("lieu_execution_nom"))}),
+        Group({"lieu_execution_nom": clean_text(c("lieu_execution_nom"))}, memo="contrats/lieu_nom"),
     )
 
 

@@ -31,6 +31,14 @@ class Group:
 
     cleaners: dict[str, Cleaned]
     dedupe: bool = True
+    # memo: results kept across calls under this key (the pipeline cleans batch after batch, and enumerations,
+    # dates, CPV codes and buyers repeat from one batch to the next). The key must name everything the results
+    # depend on besides the input values (e.g. `today` for dates). Only for low-cardinality groups.
+    memo: str | None = None
+
+
+MEMO_MAX_ROWS = 200_000  # beyond, the memo of a group is dropped and rebuilt (bounded memory per worker)
+_MEMO: dict[str, pl.DataFrame] = {}
 
 
 def run_stages(df: pl.DataFrame, cleaners: list[Cleaned]) -> pl.DataFrame:
@@ -95,8 +103,16 @@ def _run_group(raw: pl.DataFrame, group: Group, mask_name: str) -> pl.DataFrame:
         return run_stages(raw, list(cleaners.values())).select(exprs)
     inputs = _inputs(cleaners, raw.columns)
     keyed = raw.select(inputs).with_columns(pl.struct(inputs).hash(seed=7).alias(_KEY))
-    reps = run_stages(keyed.filter(pl.col(_KEY).is_first_distinct()), list(cleaners.values()))
-    reps = reps.select(_KEY, *exprs).with_row_index("__i")
+    todo = keyed.filter(pl.col(_KEY).is_first_distinct())
+    known = _MEMO.get(group.memo) if group.memo else None
+    if known is not None:
+        todo = todo.join(known.select(_KEY), on=_KEY, how="anti")
+    reps = run_stages(todo, list(cleaners.values())).select(_KEY, *exprs)
+    if known is not None:
+        reps = pl.concat([known, reps]) if reps.height else known
+    if group.memo:
+        _MEMO[group.memo] = reps if reps.height <= MEMO_MAX_ROWS else reps.clear()
+    reps = reps.with_row_index("__i")
     # join only the row index, then gather: joining ~40 columns (lists included) costs twice as much
     idx = keyed.select(_KEY).join(reps.select(_KEY, "__i"), on=_KEY, how="left", maintain_order="left")["__i"]
     return reps.drop(_KEY, "__i")[idx]

@@ -193,3 +193,21 @@ def test_child_tables():
     )  # fmt: skip
     row = clean_modifications(mods, today=TODAY).row(0, named=True)
     assert (row["duree_mois"], row["montant"], row["qualite"]) == (14, 999999999.0, ["montant_sentinelle"])
+
+
+def test_memo_across_batches_gives_the_same_result(cleaned_real):
+    from pilote.decp.cleaning import frame
+
+    raw = cleaned_real["data.gouv.fr_pes.json"]["raw"]["contrats"]
+    first, second = raw.slice(0, 600), raw.slice(600)
+    frame._MEMO.clear()
+    clean_contrats(first, today=TODAY)
+    assert frame._MEMO  # the low-cardinality groups remembered their results
+    warm = clean_contrats(second, today=TODAY)
+    frame._MEMO.clear()
+    cold = clean_contrats(second, today=TODAY)
+    assert warm.equals(cold)
+    # dates depend on today: another day does not reuse them
+    later = clean_contrats(second, today=TODAY.replace(year=TODAY.year + 10))
+    assert any(k.endswith(str(TODAY.replace(year=TODAY.year + 10))) for k in frame._MEMO)
+    assert later.height == cold.height
