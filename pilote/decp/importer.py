@@ -76,6 +76,7 @@ def run_import(
     fmt = normalize_format(fmt)
     report_progress = progress or (lambda fraction, message: None)
     with store.import_lock(data_dir):
+        _remove_leftovers(data_dir)
         run_id = new_run_id()
         staging = store.decp_dir(data_dir) / "tmp" / run_id
         reader = None
@@ -140,6 +141,13 @@ def run_import(
             if reader is not None:
                 reader.close()
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_leftovers(data_dir):
+    """Staging dirs of an import that was killed (we hold the lock: no other import is running)."""
+    base = store.decp_dir(data_dir)
+    for leftover in [*(base / "tmp").glob("*"), *(base / "generations").glob(".tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _noop_report(run_id, manifest, skipped, started):

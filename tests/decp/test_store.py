@@ -92,3 +92,13 @@ def test_rejected_records_downloadable_as_csv(data_dir, tmp_path):
     rows = pl.read_csv(out)
     assert rows["message"][0].startswith("Fichier « mixte.json », enregistrement n° 0")
     assert export_rejets(tmp_path / "none.csv", import_run="autre", data_dir=data_dir) == 0
+
+
+def test_leftovers_of_a_killed_import_are_removed(data_dir):
+    stale = data_dir / "decp" / "tmp" / "20200101T000000-dead" / "parts"
+    stale.mkdir(parents=True)
+    half = data_dir / "decp" / "generations" / ".tmp-20200101T000000-dead"
+    half.mkdir(parents=True)
+    run_import([GOOD], data_dir=data_dir)
+    assert not stale.exists()
+    assert not half.exists()
