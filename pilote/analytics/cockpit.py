@@ -116,7 +116,7 @@ def evolution(filters: Filters, total: int) -> dict:
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
-        "a_verifier": _fetch_all(*queries.modifications_to_check_sql(filters, limit=50)),
+        "a_verifier": with_details(_fetch_all(*queries.modifications_to_check_sql(filters, limit=50))),
     }
 
 
@@ -125,7 +125,22 @@ def contracts(filters: Filters, drill: str = "tous", organisation=None, limit=50
         *queries.contracts_sql(filters, drill, buyer_kind=buyer_kind(organisation), limit=limit, offset=offset)
     )
     total = rows[0]["total"] if rows else 0
-    return rows, total
+    return with_details(rows), total
+
+
+DETAILS_CHUNK = 2000
+
+
+def with_details(rows: list[dict]) -> list[dict]:
+    """Adds the text fields (id, objet, buyer name, considerations) of listed contracts."""
+    details = {}
+    uids = [r["contrat_uid"] for r in rows]
+    for start in range(0, len(uids), DETAILS_CHUNK):
+        for detail in _fetch_all(*queries.details_sql(uids[start : start + DETAILS_CHUNK])):
+            details[detail["contrat_uid"]] = detail
+    for row in rows:
+        row.update(details.get(row["contrat_uid"], {}))
+    return rows
 
 
 def flags(filters: Filters) -> list[dict]:

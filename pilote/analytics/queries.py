@@ -100,8 +100,6 @@ BASE_COLUMNS = (
     "nb_modifications",
 )
 COCKPIT_TABLE = "cockpit_contrats"
-SUPPLIERS_TABLE = "cockpit_titulaires"
-AMENDMENTS_TABLE = "cockpit_modifications"
 
 
 def _flags() -> dict[str, str]:
@@ -151,19 +149,24 @@ def materialise_sql() -> list[tuple[str, str]]:
         for name, expr in _flags().items()
     )
     base = ", ".join(f"c.{col}" for col in BASE_COLUMNS)
+    # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its
+    # mandataire. The last modification that states an amount gives the contract's new total. Both are joined
+    # once here, so that no request joins tables of millions of rows.
     return [
-        (COCKPIT_TABLE, f"SELECT {base},\n  {flags}\nFROM contrats c"),
         (
-            # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its mandataire.
-            SUPPLIERS_TABLE,
-            "SELECT contrat_uid, titulaire_id, titulaire_nom FROM titulaires "
-            "WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL",
-        ),
-        (
-            # The last modification that states an amount gives the contract's new total.
-            AMENDMENTS_TABLE,
-            "SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications "
-            "WHERE montant IS NOT NULL GROUP BY contrat_uid",
+            COCKPIT_TABLE,
+            f"""SELECT {base}, t.titulaire_id, t.titulaire_nom, m.montant_final,
+  CASE WHEN len(c.qualite) > 0 THEN c.qualite END AS qualite,
+  {flags}
+FROM contrats c
+LEFT JOIN (
+  SELECT contrat_uid, any_value(titulaire_id) AS titulaire_id, any_value(titulaire_nom) AS titulaire_nom
+  FROM titulaires WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL GROUP BY contrat_uid
+) t USING (contrat_uid)
+LEFT JOIN (
+  SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications
+  WHERE montant IS NOT NULL GROUP BY contrat_uid
+) m USING (contrat_uid)""",  # noqa: S608 (fixed fragments only)
         ),
     ]
 
@@ -293,10 +296,9 @@ def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
     base, params = _base_cte(filters, "commune")
     sql = f"""{base},
 s AS (
-  SELECT t.titulaire_id, any_value(t.titulaire_nom) AS titulaire_nom, count(*) AS n,
-         coalesce(sum(CASE WHEN b.montant_ok THEN b.montant END), 0) AS montant
-  FROM b JOIN {SUPPLIERS_TABLE} t USING (contrat_uid)
-  GROUP BY t.titulaire_id
+  SELECT titulaire_id, any_value(titulaire_nom) AS titulaire_nom, count(*) AS n,
+         coalesce(sum(CASE WHEN montant_ok THEN montant END), 0) AS montant
+  FROM b WHERE titulaire_id IS NOT NULL GROUP BY titulaire_id
 ),
 tot AS (SELECT sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s),
 h AS (
@@ -314,10 +316,9 @@ def concentration_by_division_sql(filters: Filters, limit: int = 30) -> tuple[st
     base, params = _base_cte(filters, "commune")
     sql = f"""{base},
 s AS (
-  SELECT left(b.code_cpv, 2) AS division, t.titulaire_id, count(*) AS n,
-         coalesce(sum(CASE WHEN b.montant_ok THEN b.montant END), 0) AS montant
-  FROM b JOIN {SUPPLIERS_TABLE} t USING (contrat_uid)
-  WHERE b.code_cpv IS NOT NULL GROUP BY 1, 2
+  SELECT left(code_cpv, 2) AS division, titulaire_id, count(*) AS n,
+         coalesce(sum(CASE WHEN montant_ok THEN montant END), 0) AS montant
+  FROM b WHERE titulaire_id IS NOT NULL AND code_cpv IS NOT NULL GROUP BY 1, 2
 ),
 d AS (SELECT division, sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s GROUP BY 1)
 SELECT d.division, d.n_total AS n, d.montant_total, d.nb_titulaires,
@@ -332,8 +333,8 @@ def evolution_sql(filters: Filters) -> tuple[str, list]:
     base, params = _base_cte(filters, "commune")
     sql = f"""{base},
 e AS (
-  SELECT b.contrat_uid, b.montant AS montant_initial, last.montant_final, b.seuil_modification AS seuil
-  FROM b JOIN {AMENDMENTS_TABLE} last USING (contrat_uid) WHERE b.montant_ok AND b.montant > 0
+  SELECT contrat_uid, montant AS montant_initial, montant_final, seuil_modification AS seuil
+  FROM b WHERE montant_ok AND montant > 0 AND montant_final IS NOT NULL
 )
 SELECT count(*) AS n_avec_montant_modifie, sum(montant_initial) AS montant_initial, sum(montant_final) AS montant_final,
        count_if((montant_final - montant_initial) / montant_initial > seuil) AS n_a_verifier
@@ -344,21 +345,17 @@ FROM e"""  # noqa: S608
 def flags_sql(filters: Filters) -> tuple[str, list]:
     """Number of contracts carrying each quality rule code."""
     base, params = _base_cte(filters, "commune")
-    # Only the contracts carrying a code are read back from the full table.
     sql = f"""{base}
 SELECT code, count(*) AS n FROM (
-  SELECT unnest(list_distinct(c.qualite)) AS code FROM contrats c
-  WHERE len(c.qualite) > 0 AND c.contrat_uid IN (SELECT contrat_uid FROM b)
+  SELECT unnest(list_distinct(qualite)) AS code FROM b WHERE qualite IS NOT NULL
 ) GROUP BY code ORDER BY n DESC, code"""  # noqa: S608
     return sql, params
 
 
-CONTRACT_COLUMNS = (
+# Columns of a contract list read from the cockpit table, then from the full table (`details_sql`).
+LIST_COLUMNS = (
     "contrat_uid",
-    "id",
     "acheteur_id",
-    "acheteur_nom",
-    "objet",
     "code_cpv",
     "nature",
     "procedure",
@@ -366,11 +363,10 @@ CONTRACT_COLUMNS = (
     "date_publication_donnees",
     "montant",
     "offres_recues",
-    "considerations_sociales",
-    "considerations_environnementales",
     "nb_modifications",
     "qualite",
 )
+DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 
 
 def contracts_sql(
@@ -379,31 +375,32 @@ def contracts_sql(
     """The contracts behind a figure (a DRILLS key), most recent first, plus the matching total."""
     _label, condition = DRILLS[drill]
     base, params = _base_cte(filters, buyer_kind)
-    cols = ", ".join(f"c.{col}" for col in CONTRACT_COLUMNS if col not in ("contrat_uid", "date_notification"))
-    # Page the narrow table first, then read the page's details (objet, lists…) from the full table.
-    sql = f"""{base},
-page AS (
-  SELECT contrat_uid, date_notification, montant_anomalie AS montant_exclu, count(*) OVER () AS total
-  FROM b WHERE ({condition})
-  ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}
-)
-SELECT page.*, {cols} FROM page JOIN contrats c USING (contrat_uid)
-ORDER BY page.date_notification DESC NULLS LAST, page.contrat_uid"""  # noqa: S608
+    sql = f"""{base}
+SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu, count(*) OVER () AS total
+FROM b WHERE ({condition})
+ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}"""  # noqa: S608
     return sql, params
+
+
+def details_sql(uids) -> tuple[str, list]:
+    """Text fields of some contracts, read from the full table (a bound IN list is pushed into the scan)."""
+    uids = list(uids)
+    if not uids:
+        return "SELECT NULL AS contrat_uid WHERE FALSE", []
+    placeholders = ", ".join("?" * len(uids))
+    sql = f"SELECT contrat_uid, {', '.join(DETAIL_COLUMNS)} FROM contrats WHERE contrat_uid IN ({placeholders})"  # noqa: S608
+    return sql, uids
 
 
 def modifications_to_check_sql(filters: Filters, limit: int = 200) -> tuple[str, list]:
     """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier")."""
     base, params = _base_cte(filters, "commune")
-    sql = f"""{base},
-m AS (
-  SELECT b.contrat_uid, b.acheteur_id, b.code_cpv, b.date_notification, b.montant AS montant_initial,
-         last.montant_final, (last.montant_final - b.montant) / b.montant AS hausse, b.seuil_modification AS seuil
-  FROM b JOIN {AMENDMENTS_TABLE} last USING (contrat_uid)
-  WHERE b.montant_ok AND b.montant > 0 AND (last.montant_final - b.montant) / b.montant > b.seuil_modification
-  ORDER BY hausse DESC, b.contrat_uid LIMIT {int(limit)}
-)
-SELECT m.*, c.id, c.objet FROM m JOIN contrats c USING (contrat_uid) ORDER BY m.hausse DESC, m.contrat_uid"""  # noqa: S608
+    sql = f"""{base}
+SELECT contrat_uid, acheteur_id, code_cpv, date_notification, montant AS montant_initial, montant_final,
+       (montant_final - montant) / montant AS hausse, seuil_modification AS seuil
+FROM b
+WHERE montant_ok AND montant > 0 AND montant_final IS NOT NULL AND (montant_final - montant) / montant > seuil_modification
+ORDER BY hausse DESC, contrat_uid LIMIT {int(limit)}"""  # noqa: S608
     return sql, params
 
 
