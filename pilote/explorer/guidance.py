@@ -22,6 +22,7 @@ DURATION_BANDS = [
 ]
 PRICE_COMPARABLES = 200  # contracts behind a price reference, at most (the most similar ones)
 MIN_PRICE_SCORE = 0.3  # below this similarity a contract is not a price comparable
+MIN_LOCAL_SUPPLIERS = 3  # fewer suppliers than this in the département: widen to the région
 
 
 def _index():
@@ -170,8 +171,9 @@ def price_reference(*, objet, code_cpv=None, montant=None, duree_mois=None) -> d
 
 
 def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) -> list[dict]:
-    """Suppliers that won contracts of the same CPV category (or class) in the département, else the région,
-    else nationally: [{siret, name, wins, last_win, typical amounts (q1, median, q3), departements}]."""
+    """Suppliers that won contracts of the same CPV category (or class) in the département; when fewer than
+    MIN_LOCAL_SUPPLIERS are found there, in the région; without a place, nationally. Each: {siret, name, wins,
+    last_win, typical_amounts (q1, median, q3), departements, zone}."""
     index = _index()
     code = clean_cpv(code_cpv)
     if index is None or code is None:
@@ -180,10 +182,22 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) ->
     prefix = cpv_prefix(code)[:5]
     docs = index.rows(index.class_docs(code[:4])) if len(prefix) >= 4 else index.docs
     docs = docs.filter(pl.col("code_cpv").str.starts_with(prefix))
+    zones = []
     if departement:
-        docs = docs.filter(pl.col("departement") == departement)
-    elif region:
-        docs = docs.filter(pl.col("region") == region)
+        zones.append(("département", pl.col("departement") == departement))
+    if region:
+        zones.append(("région", pl.col("region") == region))
+    if not zones:
+        zones.append(("France", pl.lit(True)))
+    found = []
+    for zone, condition in zones:
+        found = _suppliers(docs.filter(condition.fill_null(False)), limit, zone)
+        if len(found) >= MIN_LOCAL_SUPPLIERS:
+            break
+    return found
+
+
+def _suppliers(docs: pl.DataFrame, limit: int, zone: str) -> list[dict]:
     rows = (
         docs.select(
             "titulaire_ids", "titulaire_noms", "date_notification", "montant", "montant_anomalie", "departement"
@@ -205,7 +219,7 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) ->
             ok_amount.quantile(0.75, "linear").alias("q3"),
             pl.col("departement").drop_nulls().unique().sort().alias("departements"),
         )
-        .sort(["wins", "last_win"], descending=True, nulls_last=True)
+        .sort(["wins", "last_win", "titulaire_ids"], descending=[True, True, False], nulls_last=True)
         .head(limit)
     )
     return [
@@ -216,6 +230,7 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) ->
             "last_win": r["last_win"],
             "typical_amounts": {"q1": r["q1"], "median": r["median"], "q3": r["q3"]},
             "departements": r["departements"],
+            "zone": zone,
         }
         for r in grouped.iter_rows(named=True)
     ]

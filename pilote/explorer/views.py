@@ -92,6 +92,7 @@ def search(request):
             "notice": notice,
             "base_query": base,
             "has_store": index is not None,
+            "can_import_sirene": can_import_sirene(request.roles),
         },
     )
 

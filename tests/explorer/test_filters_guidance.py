@@ -76,7 +76,9 @@ def test_price_reference_excludes_anomalies_and_counts(ix):
 
 def test_potential_suppliers_by_place(ix):
     in_76 = guidance.potential_suppliers(code_cpv="55523100", departement="76")
+    # Only 2 suppliers in Seine-Maritime (76): widened to Normandie, which has no other one here.
     assert {s["siret"] for s in in_76} == {SUPPLIER_REPAS, SUPPLIER_NOUVEAU}
+    assert in_76[0]["zone"] == "région"
     repas = next(s for s in in_76 if s["siret"] == SUPPLIER_REPAS)
     assert repas["wins"] == 1
     assert repas["typical_amounts"]["median"] == 120000
