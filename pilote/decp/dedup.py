@@ -6,7 +6,8 @@ contract is identified by the composite key
 with the SIRET and id normalised (whitespace and "/" removed, upper case; id as repaired by cleaning) and the
 date as cleaned. A copy whose notification date is missing or unreadable joins its (type, acheteur, id) group
 when that group has a single known date; otherwise it stays on its own ("?" date).
-`contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
+For 2019-format records, the trailing 2-digit modification sequence of the id is removed first (see
+ingest.identity_columns). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
 
 A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attached to the contract with the same
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that

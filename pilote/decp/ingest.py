@@ -56,6 +56,17 @@ def identity_columns(contrats, raw_contrats, modifications):
         pl.col("nb_modifications").fill_null(0),
         pl.max_horizontal("_pub", "_pub_mod").alias("date_derniere_publication"),
     )
+    # DECP 2019 (schema 1.5.0): the id ends with the 2-digit modification sequence ("…00", "…01"), so each
+    # republication after a modification has another id. Strip it when it matches the record's modification
+    # count, so that every state of the contract has the same identity.
+    seq = pl.col("nb_modifications").cast(pl.String).str.zfill(2)
+    is_2019 = pl.Series(raw_contrats["format"] == "decp-2019-json")
+    keys = keys.with_columns(
+        pl.when(is_2019 & (pl.col("cle_id").str.len_chars() > 6) & pl.col("cle_id").str.ends_with(seq))
+        .then(pl.col("cle_id").str.slice(0, pl.col("cle_id").str.len_chars() - 2))
+        .otherwise(pl.col("cle_id"))
+        .alias("cle_id")
+    )
     return keys.drop("_pub", "_pub_mod")
 
 

@@ -181,3 +181,25 @@ def test_worker_pool_path_matches_in_process(data_dir, tmp_path, monkeypatch, wo
     assert (
         json.loads((store.current_generation_dir(data_dir) / "manifest.json").read_text())["counts"]["copies"] == 330
     )
+
+
+def test_2019_modification_sequence_in_id_is_one_contract(data_dir, tmp_path):
+    """1.5.0 ids end with the modification sequence: the state after a modification is the same contract."""
+    base = {
+        "acheteur": {"id": "21350238800019", "nom": "Ville"}, "nature": "Marché", "objet": "Voirie",
+        "codeCPV": "45233140", "procedure": "Procédure adaptée", "dureeMois": 12, "dateNotification": "2019-03-01",
+        "datePublicationDonnees": "2019-03-05", "montant": 100000, "formePrix": "Ferme", "_type": "Marché",
+        "lieuExecution": {"code": "35238", "typeCode": "Code commune", "nom": "Rennes"},
+        "titulaires": [{"typeIdentifiant": "SIRET", "id": "55204599900869", "denominationSociale": "X"}],
+    }  # fmt: skip
+    v0 = {**base, "id": "2019VOIRIE0100", "modifications": []}
+    v1 = {**base, "id": "2019VOIRIE0101", "modifications": [{
+        "objetModification": "avenant", "montant": 120000, "dateNotificationModification": "2019-06-01",
+        "datePublicationDonneesModification": "2019-06-03"}]}  # fmt: skip
+    other = {**base, "id": "2019VOIRIE0200", "modifications": []}
+    path = tmp_path / "decp-2019.json"
+    path.write_bytes(orjson.dumps({"marches": [v0, v1, other]}))
+    report = run_import([path], data_dir=data_dir)
+    assert (report["read"], report["stored"], report["duplicates"]) == (3, 2, 1)
+    contrats = table(data_dir, "contrats")
+    assert sorted(contrats["id"].to_list()) == ["2019VOIRIE0101", "2019VOIRIE0200"]  # the modified state won
