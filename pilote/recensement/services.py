@@ -5,6 +5,7 @@ PILOTE_DATA_DIR/recensement/imports/, never in the database."""
 import datetime as dt
 import json
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -325,6 +326,9 @@ def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, file
     return needs
 
 
+STAGED_TTL_SECONDS = 24 * 3600
+
+
 def _imports_dir() -> Path:
     return Path(settings.PILOTE_DATA_DIR) / "recensement" / "imports"
 
@@ -333,6 +337,11 @@ def stage_upload(data: bytes, *, campaign: Campaign, user, filename: str, defaul
     """Keep an uploaded file until the user confirms the import; returns the token that names it."""
     folder = _imports_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    # Files never confirmed are forgotten after a day.
+    stale = time.time() - STAGED_TTL_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     (folder / f"{token}.bin").write_bytes(data)
     meta = {"campaign": campaign.pk, "user": user.pk, "filename": filename, "service": default_service}

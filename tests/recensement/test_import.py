@@ -113,3 +113,19 @@ def test_template_and_example_downloads(client, org_a, members_a):
         response = client.get(f"/o/{org_a.slug}/recensement/{name}")
         assert response.status_code == 200
         assert response.content.startswith(b"PK")
+
+
+def test_abandoned_uploads_are_forgotten_after_a_day(org_a, members_a, campaign):
+    import os
+    import time
+
+    from pilote.recensement import services
+
+    user = members_a[Role.AGENT]
+    old = services.stage_upload(b"old", campaign=campaign, user=user, filename="a.csv", default_service="")
+    for suffix in (".bin", ".json"):
+        path = services._imports_dir() / f"{old}{suffix}"
+        os.utime(path, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    new = services.stage_upload(b"new", campaign=campaign, user=user, filename="b.csv", default_service="")
+    assert services.load_staged(old, campaign=campaign, user=user) is None
+    assert services.load_staged(new, campaign=campaign, user=user)[0] == b"new"
