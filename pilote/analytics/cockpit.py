@@ -35,7 +35,7 @@ def _fetch_all(sql, params):
     key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
-        duck.ensure_tables(queries.materialise_sql())
+        duck.ensure_tables(queries.materialise_sql(store.table_path("contrats")))
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
     return rows
@@ -134,12 +134,13 @@ DETAILS_CHUNK = 2000
 def with_details(rows: list[dict]) -> list[dict]:
     """Adds the text fields (id, objet, buyer name, considerations) of listed contracts."""
     details = {}
-    uids = [r["contrat_uid"] for r in rows]
-    for start in range(0, len(uids), DETAILS_CHUNK):
-        for detail in _fetch_all(*queries.details_sql(uids[start : start + DETAILS_CHUNK])):
-            details[detail["contrat_uid"]] = detail
+    rids = [r["rid"] for r in rows]
+    path = store.table_path("contrats")
+    for start in range(0, len(rids), DETAILS_CHUNK):
+        for detail in _fetch_all(*queries.details_sql(rids[start : start + DETAILS_CHUNK], path)):
+            details[detail["rid"]] = detail
     for row in rows:
-        row.update(details.get(row["contrat_uid"], {}))
+        row.update(details.get(row["rid"], {}))
     return rows
 
 

@@ -139,7 +139,7 @@ def _flags() -> dict[str, str]:
     return cols
 
 
-def materialise_sql() -> list[tuple[str, str]]:
+def materialise_sql(contrats_path) -> list[tuple[str, str]]:
     """(table, SELECT) of the cockpit's in-memory tables, built once per generation by `duck.ensure_tables`.
 
     Planning the flag expressions (list searches, dated thresholds) costs DuckDB tens of milliseconds per
@@ -155,10 +155,10 @@ def materialise_sql() -> list[tuple[str, str]]:
     return [
         (
             COCKPIT_TABLE,
-            f"""SELECT {base}, t.titulaire_id, t.titulaire_nom, m.montant_final,
+            f"""SELECT {base}, c.file_row_number AS rid, t.titulaire_id, t.titulaire_nom, m.montant_final,
   CASE WHEN len(c.qualite) > 0 THEN c.qualite END AS qualite,
   {flags}
-FROM contrats c
+FROM {_source(contrats_path)} c
 LEFT JOIN (
   SELECT contrat_uid, any_value(titulaire_id) AS titulaire_id, any_value(titulaire_nom) AS titulaire_nom
   FROM titulaires WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL GROUP BY contrat_uid
@@ -355,6 +355,7 @@ SELECT code, count(*) AS n FROM (
 # Columns of a contract list read from the cockpit table, then from the full table (`details_sql`).
 LIST_COLUMNS = (
     "contrat_uid",
+    "rid",
     "acheteur_id",
     "code_cpv",
     "nature",
@@ -382,21 +383,30 @@ ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSE
     return sql, params
 
 
-def details_sql(uids) -> tuple[str, list]:
-    """Text fields of some contracts, read from the full table (a bound IN list is pushed into the scan)."""
-    uids = list(uids)
-    if not uids:
-        return "SELECT NULL AS contrat_uid WHERE FALSE", []
-    placeholders = ", ".join("?" * len(uids))
-    sql = f"SELECT contrat_uid, {', '.join(DETAIL_COLUMNS)} FROM contrats WHERE contrat_uid IN ({placeholders})"  # noqa: S608
-    return sql, uids
+def _source(contrats_path) -> str:
+    """The contracts' Parquet file with its row numbers (the path comes from the store, never a request)."""
+    return f"read_parquet({_lit(str(contrats_path))}, file_row_number = true)"
+
+
+def details_sql(rids, contrats_path) -> tuple[str, list]:
+    """Text fields of some contracts, read by row number from the Parquet file: the reader skips the row
+    groups that hold none of them, where a search by contrat_uid would scan the whole column."""
+    rids = sorted(rids)
+    if not rids:
+        return "SELECT NULL AS rid WHERE FALSE", []
+    placeholders = ", ".join("?" * len(rids))
+    sql = (
+        f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {_source(contrats_path)} "  # noqa: S608
+        f"WHERE file_row_number IN ({placeholders})"
+    )
+    return sql, rids
 
 
 def modifications_to_check_sql(filters: Filters, limit: int = 200) -> tuple[str, list]:
     """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier")."""
     base, params = _base_cte(filters, "commune")
     sql = f"""{base}
-SELECT contrat_uid, acheteur_id, code_cpv, date_notification, montant AS montant_initial, montant_final,
+SELECT contrat_uid, rid, acheteur_id, code_cpv, date_notification, montant AS montant_initial, montant_final,
        (montant_final - montant) / montant AS hausse, seuil_modification AS seuil
 FROM b
 WHERE montant_ok AND montant > 0 AND montant_final IS NOT NULL AND (montant_final - montant) / montant > seuil_modification
