@@ -109,7 +109,7 @@ def _run_group(raw: pl.DataFrame, group: Group, mask_name: str) -> pl.DataFrame:
         todo = todo.join(known.select(_KEY), on=_KEY, how="anti")
     reps = run_stages(todo, list(cleaners.values())).select(_KEY, *exprs)
     if known is not None:
-        reps = pl.concat([known, reps]) if reps.height else known
+        reps = pl.concat([known, reps], how="vertical_relaxed") if reps.height else known
     if group.memo:
         _MEMO[group.memo] = reps if reps.height <= MEMO_MAX_ROWS else reps.clear()
     reps = reps.with_row_index("__i")
