@@ -63,6 +63,13 @@ class Campaign(models.Model):
     def is_open(self) -> bool:
         return self.status == CampaignStatus.OUVERTE
 
+    @property
+    def is_late(self) -> bool:
+        """Past the deadline but not closed: late needs are still accepted until the support service closes."""
+        from django.utils import timezone
+
+        return self.is_open and timezone.localdate() > self.deadline
+
 
 class CampaignService(models.Model):
     """A service (direction, site manager...) invited to declare its needs in a campaign."""

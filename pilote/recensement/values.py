@@ -67,7 +67,10 @@ def parse_amount(value) -> Decimal:
             factor, text = Decimal(1000), text.rstrip("e")[:-1]
         elif text.endswith(("m", "me", "meur")):
             factor, text = Decimal(1_000_000), re.sub(r"m(e|eur)?$", "", text)
-        if "," in text and "." in text:
+        if factor == 1 and re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
+            # "12.000" or "12,000": a thousands separator (nobody writes amounts to the tenth of a cent).
+            text = text.replace(".", "").replace(",", "")
+        elif "," in text and "." in text:
             # The last separator is the decimal one: 1.234,56 or 1,234.56.
             if text.rfind(",") > text.rfind("."):
                 text = text.replace(".", "").replace(",", ".")

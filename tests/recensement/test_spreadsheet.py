@@ -88,6 +88,25 @@ def test_amounts_with_spaces_units_and_k_euros():
     assert "supérieur à 0" in parsed.rows[6].errors[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12.000", "12000"),
+        ("12,000", "12000"),
+        ("1.234.567,89", "1234567.89"),
+        ("1,234,567.89", "1234567.89"),
+        ("12 000 EUR HT", "12000"),
+        ("1,5", "1.5"),
+        ("1.5k", "1500"),
+        ("2,5 M€", "2500000"),
+    ],
+)
+def test_amount_separators(text, expected):
+    from pilote.recensement.values import parse_amount
+
+    assert parse_amount(text) == Decimal(expected)
+
+
 def test_dates_as_text_and_real_dates():
     values = [dt.date(2027, 3, 15), "15/03/2027", "2027-03-15", "mars 2027", "2e trimestre 2027", "31/02/2027",
               "bientôt"]  # fmt: skip
