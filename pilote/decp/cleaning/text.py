@@ -88,7 +88,8 @@ def clean_text(raw: pl.Expr) -> Cleaned:
     st = Stages(raw)
     (s,) = st.add(s=blank_to_null(raw))
     (r,) = st.add(r=s.map_batches(repair_text_series, return_dtype=_RESULT))
-    (v,) = st.add(v=r.struct.field("value"))
+    # a text made only of control characters or tags is empty once repaired: absent
+    (v,) = st.add(v=pl.when(r.struct.field("value").str.len_bytes() > 0).then(r.struct.field("value")))
     return st.done(
         v,
         v.ne_missing(s),
