@@ -13,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from defusedxml import ElementTree as ET
+from defusedxml import DefusedXmlException, ElementTree as ET
 
 from pilote.recensement import values as V
 
@@ -185,25 +185,30 @@ def _formula_cells_xlsx(data: bytes, sheet_index: int = 0) -> set[tuple[int, int
     return cells
 
 
-def _formula_cells_ods(data: bytes) -> set[tuple[int, int]]:
-    cells = set()
-    ns_table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+def _ods_scan(data: bytes) -> tuple[set, list]:
+    """Formula cells and merged ranges of the first table of an ODS file (calamine reports neither for ODS)."""
+    cells, merged = set(), []
+    ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = ET.fromstring(archive.read("content.xml"))
-    table = root.find(f".//{{{ns_table}}}table")
+    table = root.find(f".//{ns}table")
     if table is None:
-        return cells
+        return cells, merged
     r = 0
-    for row in table.iter(f"{{{ns_table}}}table-row"):
-        repeat_rows = int(row.get(f"{{{ns_table}}}number-rows-repeated", "1"))
+    for row in table.iter(f"{ns}table-row"):
+        repeat_rows = int(row.get(f"{ns}number-rows-repeated", "1"))
         c = 0
         for cell in row:
-            repeat = int(cell.get(f"{{{ns_table}}}number-columns-repeated", "1"))
-            if cell.get(f"{{{ns_table}}}formula"):
+            repeat = int(cell.get(f"{ns}number-columns-repeated", "1"))
+            if cell.get(f"{ns}formula"):
                 cells.add((r, c))
+            rows_spanned = int(cell.get(f"{ns}number-rows-spanned", "1"))
+            cols_spanned = int(cell.get(f"{ns}number-columns-spanned", "1"))
+            if rows_spanned > 1 or cols_spanned > 1:
+                merged.append(((r, c), (r + rows_spanned - 1, c + cols_spanned - 1)))
             c += min(repeat, 1000)
         r += min(repeat_rows, MAX_ROWS + HEADER_SCAN_ROWS)
-    return cells
+    return cells, merged
 
 
 def _read_workbook(data: bytes, kind: str):
@@ -226,9 +231,10 @@ def _read_workbook(data: bytes, kind: str):
         if kind == "xlsx":
             formulas = _formula_cells_xlsx(data)
         elif kind == "ods":
-            formulas = _formula_cells_ods(data)
-    except (KeyError, ET.ParseError, zipfile.BadZipFile):
-        formulas = set()
+            formulas, ods_merged = _ods_scan(data)
+            merged = merged or ods_merged
+    except (KeyError, ValueError, ET.ParseError, DefusedXmlException, zipfile.BadZipFile):
+        formulas = set()  # the cells were read; only these extra checks are lost
     return rows, merged, formulas
 
 

@@ -43,7 +43,17 @@ def csv_bytes(rows, *, header=HEADER, delimiter=";", encoding="utf-8") -> bytes:
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
+COVERED = object()  # a cell covered by a merged cell above or to the left
+
+
 def _ods_cell(value) -> str:
+    if value is COVERED:
+        return "<table:covered-table-cell/>"
+    if isinstance(value, dict) and "rows" in value:  # {"text": "Éducation", "rows": 2}: merged downwards
+        return (
+            f'<table:table-cell table:number-rows-spanned="{value["rows"]}" office:value-type="string">'
+            f"<text:p>{escape(value['text'])}</text:p></table:table-cell>"
+        )
     if isinstance(value, dict):  # {"formula": "of:=[.A1]*2", "value": 12}
         return (
             f'<table:table-cell table:formula="{escape(value["formula"])}" office:value-type="float" '

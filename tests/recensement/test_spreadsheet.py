@@ -8,7 +8,7 @@ import pytest
 from pilote.recensement import spreadsheet
 from pilote.recensement.exports import EXAMPLE_SERVICES, example_file, template_xlsx
 from pilote.recensement.spreadsheet import FileRefused, parse
-from tests.recensement.files import csv_bytes, ods, xlsx
+from tests.recensement.files import COVERED, csv_bytes, ods, xlsx
 
 
 SERVICES = ["Éducation", "Solidarités", "Petite enfance"]
@@ -173,6 +173,16 @@ def test_ods_file_with_formula():
     assert [r.values["montant_estime"] for r in parsed.rows] == [Decimal("12000"), Decimal("24000")]
     assert parsed.rows[0].values["code_cpv"] == "55523100"
     assert "formule" in parsed.rows[1].warnings[0]
+
+
+def test_ods_merged_cells_are_reported():
+    parsed = parse(
+        ods([[{"text": "Éducation", "rows": 2}, "Repas A", "55523100", "1000", "", ""],
+             [COVERED, "Repas B", "55523100", "2000", "", ""]]),
+        services=SERVICES,
+    )  # fmt: skip
+    assert parsed.rows[0].is_valid
+    assert parsed.rows[1].errors[0].startswith("Ligne 3, colonne « Service » : cellule fusionnée (A2:A3)")
 
 
 def test_csv_semicolon_windows_encoding():
