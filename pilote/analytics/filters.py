@@ -164,7 +164,7 @@ class FilterForm(forms.Form):
             self.add_error("annee", "Choisissez une année pour filtrer par trimestre ou par mois.")
         if data.get("trimestre") and data.get("mois") and (data["mois"] - 1) // 3 + 1 != data["trimestre"]:
             self.add_error("mois", "Ce mois n'est pas dans le trimestre choisi.")
-        if data.get("perimetre") == Perimetre.ACHETEUR and not data.get("acheteur"):
+        if data.get("perimetre") == Perimetre.ACHETEUR and not data.get("acheteur") and "acheteur" not in self.errors:
             self.add_error("acheteur", "Indiquez le SIRET de l'acheteur.")
         return data
 
