@@ -116,6 +116,7 @@ def timed(fn, items):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_600_000)
+    parser.add_argument("--skip-build", action="store_true", help="reuse the index built by a previous run")
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "explorer-bench"))
     args = parser.parse_args()
     workdir = Path(args.workdir)
@@ -126,11 +127,12 @@ def main():
 
     results = {"rows": args.rows}
     gen = scaled_generation(real_store(workdir), workdir, args.rows)
-    for f in index.FILES:
-        (gen / f).unlink(missing_ok=True)
-    t = time.perf_counter()
-    index.build_index(gen)
-    results["build_s"] = round(time.perf_counter() - t, 1)
+    if not args.skip_build:
+        for f in index.FILES:
+            (gen / f).unlink(missing_ok=True)
+        t = time.perf_counter()
+        index.build_index(gen)
+        results["build_s"] = round(time.perf_counter() - t, 1)
     results["meta"] = json.loads((gen / "explorer_index.json").read_text())
     results["files_mb"] = {f: round((gen / f).stat().st_size / 1e6, 1) for f in index.FILES[:3]}
     t = time.perf_counter()

@@ -65,7 +65,7 @@ def suggest_cpv(text_value: str, limit: int = 5) -> list[dict]:
     if index is not None:
         hits = index.match(list(terms), require_all=False)
         if hits.height:
-            best = hits.sort("score", descending=True).head(100)
+            best = hits.top_k(100, by="score")
             codes = index.docs["code_cpv"].gather(best["doc"])
             votes = pl.DataFrame({"code": codes, "score": best["score"]}).drop_nulls().group_by("code").sum()
             total = float(votes["score"].sum() or 1.0)

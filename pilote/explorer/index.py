@@ -345,8 +345,9 @@ def _read(directory: Path, generation: str) -> Index:
     return Index(
         generation=generation,
         directory=directory,
-        docs=pl.read_parquet(directory / "explorer_docs.parquet"),
-        postings=pl.read_parquet(directory / "explorer_postings.parquet"),
+        # One contiguous chunk per column: a gather of 20 rows then costs microseconds, not a rechunk of 1.6 M.
+        docs=pl.read_parquet(directory / "explorer_docs.parquet").rechunk(),
+        postings=pl.read_parquet(directory / "explorer_postings.parquet").rechunk(),
         terms=terms,
         avgdl=meta["longueur_moyenne"],
         meta=meta,

@@ -48,7 +48,7 @@ def infer_cpv_class(index: Index, text_hits: pl.DataFrame, top: int = 30) -> tup
     """Most likely CPV class (4 digits) of a need from its best text matches, with the vote's share."""
     if text_hits.height == 0:
         return None, 0.0
-    best = text_hits.sort("score", descending=True).head(top)
+    best = text_hits.top_k(top, by="score").sort("score", descending=True)
     classes = index.docs["cpv_classe"].gather(best["doc"]).to_list()
     votes = Counter()
     for cls, score in zip(classes, best["score"].to_list(), strict=True):
@@ -85,8 +85,8 @@ def rank(
         cpv_weight = W_CPV / 2
     parts = []
     if text_hits is not None and text_hits.height:
-        top = text_hits.sort("score", descending=True).head(MAX_TEXT_CANDIDATES)
-        best = top["score"][0] or 1.0
+        top = text_hits.top_k(MAX_TEXT_CANDIDATES, by="score")
+        best = top["score"].max() or 1.0
         parts.append(top.select("doc", (pl.col("score") / best).alias("s_text")))
     if code is not None:
         cls = code[:4]
