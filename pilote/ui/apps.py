@@ -17,7 +17,7 @@ class UiConfig(AppConfig):
         register("Cockpit", "analytics:cockpit", everyone, 10)
         register("Contrats", "explorer:search", everyone, 20)
         register("Fiches visa", "fiches:list", everyone, 30)
-        register("Recensement", "recensement:home", {Role.AGENT, Role.ACHETEUR, Role.APPUI, Role.ADMIN}, 40)
+        register("Recensement", "recensement:home", everyone, 40)
         register("Guides", "clauses:guides", everyone, 50)
         register("Annuaire", "annuaire:home", everyone, 60)
         register("Données", "decp:imports", {Role.APPUI, Role.ADMIN}, 70)
