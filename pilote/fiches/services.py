@@ -124,6 +124,11 @@ def reviewers_emails(organisation) -> list[str]:
     return [m.user.email for m in (direct | shared).select_related("user") if m.user.is_active]
 
 
+def buyers_emails(organisation) -> list[str]:
+    members = Membership.objects.filter(organisation=organisation, role=Role.ACHETEUR).select_related("user")
+    return [m.user.email for m in members if m.user.is_active]
+
+
 def _apply(fiche, fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -243,6 +248,9 @@ def do_transition(
     )
     if name == "soumettre":
         _notify(reviewers_emails(fiche.organisation), subject, body)
+    elif transition.decision:
+        # Buyers follow fiches: they run the consultation once the visa is given.
+        _notify([fiche.author.email, *buyers_emails(fiche.organisation)], subject, body)
     else:
         _notify([fiche.author.email], subject, body)
     return fiche

@@ -43,9 +43,12 @@ def test_full_journey_with_resubmission(org_a, members_a, django_capture_on_comm
     fiche = fire(fiche, "soumettre", agent, Role.AGENT)
     fiche = fire(fiche, "instruire", appui, Role.APPUI)
     clause = Clause.objects.get(organisation=None, title__startswith="Clause d'insertion")
-    fiche = fire(
-        fiche, "viser_reserves", appui, Role.APPUI, comment="Sous réserve d'allotir.", retained_clauses=[clause]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche = fire(
+            fiche, "viser_reserves", appui, Role.APPUI, comment="Sous réserve d'allotir.", retained_clauses=[clause]
+        )
+    # The decision goes to the author and to the buyers, who will run the consultation.
+    assert sorted(mailoutbox[-1].to) == sorted([agent.email, members_a[Role.ACHETEUR].email])
     assert fiche.status == Status.VISEE_RESERVES
     assert list(fiche.retained_clauses.all()) == [clause]
     trail = list(FicheEvent.objects.filter(fiche=fiche).values_list("from_status", "to_status"))
