@@ -204,7 +204,7 @@ def report(request):
         params["annee"] = str(timezone.localdate().year - 1)
     params["perimetre"] = Perimetre.ORGANISATION
     filters, form = parse_filters(params, organisation)
-    data = cockpit.build(filters, organisation)
+    data = cockpit.build(filters, organisation, with_peers=False)
     comment = ReportComment.objects.filter(organisation=organisation, annee=filters.annee).first()
     context = {
         "organisation": organisation,
