@@ -168,7 +168,7 @@ def _peer_row_values(row) -> dict:
     }
 
 
-def peers(filters: Filters, organisation, national: dict | None = None) -> dict:
+def peers(filters: Filters, organisation) -> dict:
     """The organisation against its peers (same peer group, else same kind): value, rank, percentile,
     and the national reference (all buyers with the same other filters)."""
     orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
@@ -176,7 +176,7 @@ def peers(filters: Filters, organisation, national: dict | None = None) -> dict:
     rows = {r["org"]: r for r in _fetch_all(*queries.peers_sql(filters, siret_to_org))}
     per_org = {o.pk: _peer_row_values(rows[o.pk]) if o.pk in rows else {} for o in orgs}
     mine = per_org.get(organisation.pk, {})
-    national_values = indicators.compute_all(national["agg"]) if national else {}
+    national_values = _peer_row_values(_fetch_one(*queries.reference_sql(filters)))
     table = []
     for code, label, higher in PEER_INDICATORS:
         values = [v.get(code) for v in per_org.values()]
@@ -191,7 +191,7 @@ def peers(filters: Filters, organisation, national: dict | None = None) -> dict:
                 "sur": len(known),
                 "percentile": percentile,
                 "mediane_pairs": sorted(known)[len(known) // 2] if known else None,
-                "national": national_values[code].valeur if code in national_values else None,
+                "national": national_values.get(code),
                 "unite": "nombre" if code == "nb_offres_moyen" else "part",
             }
         )
@@ -260,6 +260,5 @@ def build(filters: Filters, organisation=None, *, with_peers=True) -> dict:
     if organisation is not None:
         data["objectifs"] = targets(filters, organisation)
         if with_peers:
-            national = overview(filters.with_changes(perimetre="national", sirets=None, acheteur=""), None)
-            data["pairs"] = peers(filters, organisation, national)
+            data["pairs"] = peers(filters, organisation)
     return data

@@ -414,11 +414,21 @@ ORDER BY hausse DESC, contrat_uid LIMIT {int(limit)}"""  # noqa: S608
     return sql, params
 
 
+PEER_AGGREGATES = """count(*) AS n, sum(CASE WHEN montant_ok THEN montant END) AS montant_total,
+  count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
+  count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
+  count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne,
+  avg(offres_recues) AS offres_moyenne,
+  count_if(publication_tardive) AS n_publication_tardive,
+  count_if(dates_renseignees) AS n_dates"""
+
+
 def peers_sql(filters: Filters, siret_to_org: dict[str, int]) -> tuple[str, list]:
-    """The headline counts per organisation of a peer list (SIRET → organisation id)."""
+    """The compared counts per organisation of a peer list (SIRET → organisation id); only the peers'
+    contracts are read (their SIRETs are the scope)."""
     if not siret_to_org:
         return "SELECT NULL AS org WHERE FALSE", []
-    peers_filters = filters.with_changes(perimetre="national", sirets=None, acheteur="")
+    peers_filters = filters.with_changes(perimetre="pairs", sirets=tuple(siret_to_org), acheteur="")
     base, params = _base_cte(peers_filters, "commune")
     values = ", ".join("(?, ?)" for _ in siret_to_org)
     for siret, org in siret_to_org.items():
@@ -426,12 +436,13 @@ def peers_sql(filters: Filters, siret_to_org: dict[str, int]) -> tuple[str, list
         params.append(org)
     sql = f"""{base},
 p(siret, org) AS (VALUES {values})
-SELECT p.org, count(*) AS n, sum(CASE WHEN montant_ok THEN montant END) AS montant_total,
-  count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
-  count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
-  count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne,
-  avg(offres_recues) AS offres_moyenne,
-  count_if(publication_tardive) AS n_publication_tardive,
-  count_if(dates_renseignees) AS n_dates
+SELECT p.org, {PEER_AGGREGATES}
 FROM b JOIN p ON b.acheteur_id = p.siret GROUP BY p.org"""  # noqa: S608
     return sql, params
+
+
+def reference_sql(filters: Filters) -> tuple[str, list]:
+    """The same compared counts over every buyer (national reference), without the rest of the overview."""
+    national = filters.with_changes(perimetre="national", sirets=None, acheteur="")
+    base, params = _base_cte(national, "commune")
+    return f"{base}\nSELECT {PEER_AGGREGATES} FROM b", params

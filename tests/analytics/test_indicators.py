@@ -102,8 +102,7 @@ def test_filters_narrow_the_figures(fixture_store, commune_a):
 
 def test_peers_rank_and_national_reference(fixture_store, commune_a, commune_b):
     filters, _ = parse_filters({}, commune_a)
-    national = cockpit.overview(filters.with_changes(perimetre="national", sirets=None), None)
-    peers = cockpit.peers(filters, commune_a, national)
+    peers = cockpit.peers(filters, commune_a)
     social = next(r for r in peers["table"] if r["code"] == "part_consideration_sociale")
     # A: 2/3, B: 1/1 → A is second of two, at the 50th percentile; France: 3 of 4 filled.
     assert (social["rang"], social["sur"], social["percentile"]) == (2, 2, 50)
