@@ -24,13 +24,12 @@ from pilote.decp import store
 from pilote.decp.cleaning_adapter import outlier_flagger
 from pilote.decp.dedup import KEY_COLUMNS, assign_identity
 from pilote.decp.errors import ImportFailed
+from pilote.decp.generation import write_tables
 from pilote.decp.ingest import Reader
 from pilote.decp.readers import normalize_format
 from pilote.decp.readers.sources import materialize
-from pilote.decp.versions import build_versions
 
 
-CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance")
 REJETS_SCHEMA = {
     "import_run": pl.String,
     "fichier": pl.String,
@@ -40,14 +39,8 @@ REJETS_SCHEMA = {
     "message": pl.String,
     "extrait": pl.String,
 }
-_NARROW = [
-    "import_run",
-    "record_key",
-    "source",
-    *[c for c in KEY_COLUMNS if c.startswith(("type_", "cle_"))],
-    "date_derniere_publication",
-    "nb_modifications",
-]
+_CATEGORICAL = ["import_run", "source", "fichier", "fichier_sha256", "tableau", "format", "type_contrat"]
+_COPY_COLUMNS = KEY_COLUMNS  # the copies table: provenance + identity columns of every copy
 
 
 def new_run_id():
@@ -169,10 +162,11 @@ def _noop_report(run_id, manifest, skipped, started):
 
 
 def _empty_contrats():
-    schema = dict.fromkeys(_NARROW, pl.String)
+    schema = dict.fromkeys(_COPY_COLUMNS, pl.String)
     schema.update(
         {
             "record_key": pl.Int64,
+            "position": pl.Int64,
             "cle_date_notification": pl.Date,
             "date_derniere_publication": pl.Date,
             "nb_modifications": pl.Int32,
@@ -197,15 +191,17 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
     new_c = _scan_parts(parts, "contrats")
     frames = []
     if new_c is not None:
-        frames.append(new_c.select(_NARROW))
+        frames.append(new_c.select(_COPY_COLUMNS))
     if old_dir is not None:
-        frames.append(pl.scan_parquet(old_dir / "copies.parquet").select(_NARROW))
+        frames.append(pl.scan_parquet(old_dir / "copies.parquet").select(_COPY_COLUMNS))
     narrow = pl.concat(frames, how="diagonal_relaxed") if frames else _empty_contrats()
-    ident = assign_identity(narrow).select("import_run", "record_key", "source", "contrat_uid", "retenue").collect()
+    # Low-cardinality provenance as Categorical: the copies frame of a national store stays small in memory.
+    narrow = narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in _CATEGORICAL)
+    ident = assign_identity(narrow).collect()
 
     # -- report counts ------------------------------------------------------------------------------------------
     is_new = pl.col("import_run") == run_id
-    new_copies = ident.filter(is_new)
+    new_copies = ident.filter(is_new).select("record_key", "contrat_uid", "source", "retenue")
     old_uids = ident.filter(~is_new).select("contrat_uid").unique()
     read = sum(f["read"] for f in files)
     rejected = sum(len(r.rejects) for r in results)
@@ -220,55 +216,27 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
     )
     is_stored = (pl.col("_rang") == 0) & pl.col("_existait").is_null()
     stored = first_new.filter(is_stored).height
-    dup_by_source = dict(first_new.filter(~is_stored).group_by("source").len().sort("source").iter_rows())
+    dup_by_source = {
+        str(k): v for k, v in first_new.filter(~is_stored).group_by("source").len().sort("source").iter_rows()
+    }
     replaced = first_new.filter(pl.col("retenue") & pl.col("_existait").is_not_null()).height
-
-    winners = ident.filter("retenue").select("import_run", "record_key", "contrat_uid")
-    nb_copies = ident.group_by("contrat_uid").agg(pl.len().cast(pl.Int32).alias("nb_copies"))
-    winners_new = winners.filter(is_new).drop("import_run").lazy()
-    winners_old = winners.filter(~is_new).lazy()
+    del new_copies, first_new, old_uids
 
     # -- copies: every copy with its provenance -------------------------------------------------------------------
-    prov = [c for c in KEY_COLUMNS if c != "source"]
-    prov_frames = [] if new_c is None else [new_c.select(prov)]
-    if old_dir is not None:
-        prov_frames.append(pl.scan_parquet(old_dir / "copies.parquet").select(prov))
-    copies = ident.lazy().join(pl.concat(prov_frames, how="diagonal_relaxed"), on=["import_run", "record_key"])
-    copies.sink_parquet(out / "copies.parquet", compression="zstd")
-
-    # -- contrats: the retained copy of each contract -------------------------------------------------------------
-    pieces = []
-    if new_c is not None:
-        pieces.append(new_c.join(winners_new, on="record_key").with_columns(pl.col("qualite").alias("_qualite_base")))
-    if old_dir is not None:
-        old_c = pl.scan_parquet(old_dir / "contrats.parquet").drop("contrat_uid", "nb_copies", "qualite")
-        pieces.append(old_c.join(winners_old, on=["import_run", "record_key"]))
-    contrats = pl.concat(pieces, how="diagonal_relaxed").join(nb_copies.lazy(), on="contrat_uid")
-    qual = _outliers(contrats)
-    contrats.drop("qualite", strict=False).join(qual, on="contrat_uid").sink_parquet(
-        out / "contrats.parquet", compression="zstd", row_group_size=100_000
+    ident.with_columns(pl.col(c).cast(pl.String) for c in _CATEGORICAL).write_parquet(
+        out / "copies.parquet", compression="zstd", row_group_size=100_000
     )
+    nb_copies = ident.group_by("contrat_uid").agg(pl.len().cast(pl.Int32).alias("nb_copies"))
+    winners = (
+        ident.filter("retenue")
+        .select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid")
+        .join(nb_copies, on="contrat_uid")
+    )
+    del ident, nb_copies
 
-    # -- child tables of retained copies ----------------------------------------------------------------------
-    for table in CHILD_TABLES:
-        pieces = []
-        new_t = _scan_parts(parts, table)
-        if new_t is not None:
-            pieces.append(new_t.join(winners_new, on="record_key").with_columns(pl.lit(run_id).alias("import_run")))
-        if old_dir is not None:
-            old_t = pl.scan_parquet(old_dir / f"{table}.parquet").drop("contrat_uid")
-            pieces.append(old_t.join(winners_old, on=["import_run", "record_key"]))
-        if pieces:
-            pl.concat(pieces, how="diagonal_relaxed").sink_parquet(out / f"{table}.parquet", compression="zstd")
-        else:
-            pl.DataFrame(
-                schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}
-            ).write_parquet(out / f"{table}.parquet")
-    build_versions(
-        pl.scan_parquet(out / "contrats.parquet"),
-        pl.scan_parquet(out / "modifications.parquet"),
-        pl.scan_parquet(out / "titulaires.parquet"),
-    ).sink_parquet(out / "versions.parquet", compression="zstd")
+    # -- quality over the whole deduplicated set, then the tables in bounded memory ------------------------------
+    qual, outlier_counts = _outliers(new_c, old_dir, winners, run_id)
+    write_tables(out, parts, old_dir, run_id, winners.join(qual, on="contrat_uid"))
 
     # -- rejects ------------------------------------------------------------------------------------------------
     rejects = [r for res in results for r in res.rejects]
@@ -295,17 +263,7 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
     flagged = Counter()
     for res in results:
         flagged.update(res.codes)
-    outlier_codes = (
-        pl.scan_parquet(out / "contrats.parquet")
-        .filter(pl.col("import_run") == run_id)
-        .select(pl.col("qualite").list.set_difference(pl.col("_qualite_base")).alias("q"))
-        .explode("q")
-        .drop_nulls()
-        .group_by("q")
-        .len()
-        .collect()
-    )
-    flagged.update(dict(outlier_codes.iter_rows()))
+    flagged.update(outlier_counts)
     counts = {t: pl.scan_parquet(out / f"{t}.parquet").select(pl.len()).collect().item() for t in store.TABLES}
     report = {
         "import_run": run_id,
@@ -342,12 +300,37 @@ def _run_summary(report):
     return {k: report[k] for k in keys} | {"fichiers": [f["fichier"] for f in report["files"]]}
 
 
-def _outliers(contrats):
-    """qualite = base quality + statistical amount flags computed over the whole deduplicated set."""
-    narrow = contrats.select(
-        "contrat_uid", "montant", "code_cpv", "nature", "type_contrat", pl.col("_qualite_base").alias("qualite")
-    ).collect()
+def _outliers(new_c, old_dir, winners, run_id):
+    """Final `qualite` per contract: base quality + statistical amount flags over the whole deduplicated set.
+
+    Returns (contrat_uid → qualite frame, counts of the codes added to this run's retained contracts).
+    """
+    cols = ["montant", "code_cpv", "nature", "type_contrat"]
+    pieces = []
+    if new_c is not None:
+        pieces.append(
+            new_c.select("record_key", *cols, "qualite")
+            .with_columns(pl.lit(run_id).alias("import_run"))
+            .join(winners.lazy().select("import_run", "record_key", "contrat_uid"), on=["import_run", "record_key"])
+        )
+    if old_dir is not None:
+        pieces.append(
+            pl.scan_parquet(old_dir / "contrats.parquet")
+            .select("import_run", "record_key", *cols, pl.col("_qualite_base").alias("qualite"))
+            .join(winners.lazy().select("import_run", "record_key", "contrat_uid"), on=["import_run", "record_key"])
+        )
+    narrow = pl.concat(pieces, how="diagonal_relaxed").collect()
+    base = narrow.select("contrat_uid", "import_run", pl.col("qualite").alias("_base"))
     flag = outlier_flagger()
     if flag is not None and narrow.schema["montant"].is_numeric():
         narrow = flag(narrow)
-    return narrow.select("contrat_uid", "qualite").lazy()
+    qual = narrow.select("contrat_uid", "qualite")
+    added = (
+        qual.join(base.filter(pl.col("import_run") == run_id), on="contrat_uid")
+        .select(pl.col("qualite").list.set_difference(pl.col("_base")).alias("q"))
+        .explode("q")
+        .drop_nulls()
+        .group_by("q")
+        .len()
+    )
+    return qual, dict(added.iter_rows())

@@ -22,7 +22,7 @@ def _date(frame, col):
 
 
 def build_versions(contrats, modifications, titulaires):
-    """Lazy frames (retained rows, each with contrat_uid) → lazy versions frame."""
+    """Lazy frames (retained rows, each with contrat_uid, import_run, record_key) → lazy versions frame."""
     tits = (
         titulaires.with_columns(
             pl.concat_str(
@@ -35,6 +35,8 @@ def build_versions(contrats, modifications, titulaires):
     )
     initial = contrats.select(
         "contrat_uid",
+        "import_run",
+        "record_key",
         pl.lit(0, pl.Int32).alias("version"),
         pl.lit(None, pl.String).alias("modification_id"),
         _date(contrats, "date_notification").alias("date_effet"),
@@ -44,6 +46,8 @@ def build_versions(contrats, modifications, titulaires):
     ).join(tits.filter(pl.col("modification_id").is_null()).drop("modification_id"), on="contrat_uid", how="left")
     mods = modifications.select(
         "contrat_uid",
+        "import_run",
+        "record_key",
         (pl.col("rang").cast(pl.Int32) + 1).alias("version"),
         pl.col("modification_id").cast(pl.String),
         _date(modifications, "date_notification_modification").alias("date_effet"),
