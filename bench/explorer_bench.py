@@ -113,6 +113,43 @@ def timed(fn, items):
     }
 
 
+def pages(buyers, suppliers, uids, words, needs):
+    """Server time of whole pages (view + template) through Django's test client, on a throw-away database."""
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from pilote.core.enums import Role
+    from tests.core.factories import MembershipFactory, OrganisationFactory
+
+    # Not setup_test_environment(): its template instrumentation would inflate the measured render times.
+    override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False).enable()
+    call_command("migrate", verbosity=0)
+    from pilote.core.models import Membership, Organisation
+
+    org = Organisation.objects.filter(slug="bench").first() or OrganisationFactory(slug="bench", name="Bench")
+    existing = Membership.objects.filter(organisation=org).first()
+    user = existing.user if existing else MembershipFactory(organisation=org, role=Role.AGENT).user
+    client = Client()
+    client.force_login(user)
+
+    def get(url, params=None):
+        response = client.get(url, params)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code}")
+
+    base = "/o/bench/explorer/"
+    from urllib.parse import quote
+
+    return {
+        "page_search": timed(lambda q: get(base, {"q": q}), words),
+        "page_buyer": timed(lambda s: get(f"{base}acheteurs/{s}/"), buyers[:30]),
+        "page_supplier": timed(lambda s: get(f"{base}titulaires/{s}/"), suppliers[:30]),
+        "page_contract": timed(lambda u: get(f"{base}contrats/{quote(u, safe='')}/"), uids[:15]),
+        "page_need": timed(lambda r: get(f"{base}preparer/", {"objet": r[0], "departement": r[3] or ""}), needs),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_600_000)
@@ -173,6 +210,8 @@ def main():
     results["supplier_page_data"] = timed(lambda s: profiles.supplier(ix, s), suppliers)
     uids = sample["contrat_uid"].head(20).to_list()
     results["contract_page_data"] = timed(lambda u: profiles.contract(ix, u), uids)
+
+    results.update(pages(buyers, suppliers, uids, queries_list[:50], needs[:20]))
 
     # Baselines of the issue: scan every object for the words (no index).
     objet = ix.docs.select("objet")

@@ -188,10 +188,10 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) ->
     if region:
         zones.append(("région", pl.col("region") == region))
     if not zones:
-        zones.append(("France", pl.lit(True)))
+        zones.append(("France", None))
     found = []
     for zone, condition in zones:
-        found = _suppliers(docs.filter(condition.fill_null(False)), limit, zone)
+        found = _suppliers(docs if condition is None else docs.filter(condition.fill_null(False)), limit, zone)
         if len(found) >= MIN_LOCAL_SUPPLIERS:
             break
     return found

@@ -241,7 +241,10 @@ class Index:
         if key not in cache:
             if len(cache) > 32:
                 cache.clear()
-            cache[key] = self.docs.select(expr.alias("m"))["m"]
+            mask = self.docs.select(expr.alias("m"))["m"]
+            if mask.len() != self.size:  # a constant condition comes back as one value
+                mask = pl.repeat(bool(mask[0]), self.size, eager=True)
+            cache[key] = mask
         return cache[key]
 
     def class_docs(self, cls: str, limit: int | None = None) -> pl.Series:

@@ -97,3 +97,9 @@ def test_segment_facts(ix):
     assert facts["organisation"]["count"] == 2
     assert facts["peers"]["count"] == 1
     assert pl.Series([facts["national"]["environmental_share"]]).item() == 0
+
+
+def test_potential_suppliers_nationally_for_a_division_code(ix):
+    national = guidance.potential_suppliers(code_cpv="55000000")
+    assert {s["zone"] for s in national} == {"France"}
+    assert national[0]["siret"] == SUPPLIER_REPAS  # 3 restauration contracts won
