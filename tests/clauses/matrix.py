@@ -1,6 +1,7 @@
 """Permission-matrix extension of the clauses app (see tests/core/test_permission_matrix.py)."""
 
 from pilote.clauses.models import Clause
+from pilote.clauses.reference import ensure_national_segments
 
 
 def org_clause(organisation):
@@ -15,9 +16,14 @@ def org_clause(organisation):
     return clause.pk
 
 
+def national_segment_code(organisation):
+    # Loaded by migrations; reloaded here in case a transactional test flushed the database before.
+    ensure_national_segments()
+    return "nettoyage"
+
+
 PUBLIC_VIEWS = {}
 KWARG_PROVIDERS = {
-    # A national reference segment, loaded by the data migration clauses.0002.
-    "segment_code": lambda organisation: "nettoyage",
+    "segment_code": national_segment_code,
     "clause_id": org_clause,
 }
