@@ -146,7 +146,7 @@ def pages(buyers, suppliers, uids, words, needs):
         "page_buyer": timed(lambda s: get(f"{base}acheteurs/{s}/"), buyers[:30]),
         "page_supplier": timed(lambda s: get(f"{base}titulaires/{s}/"), suppliers[:30]),
         "page_contract": timed(lambda u: get(f"{base}contrats/{quote(u, safe='')}/"), uids[:15]),
-        "page_need": timed(lambda r: get(f"{base}preparer/", {"objet": r[0], "departement": r[3] or ""}), needs),
+        "page_need": timed(lambda r: get(f"{base}preparer/", {"objet": r[0] or "travaux", "departement": r[3] or ""}), needs),
     }
 
 
@@ -195,7 +195,7 @@ def main():
         lambda q: queries.search(ix, q=q, filters=national, sort="montant_desc"), queries_list[:100]
     )
     sample = ix.docs.head(10_193).sample(100, seed=3)
-    needs = list(sample.select("objet", "code_cpv", "montant", "departement").iter_rows())
+    needs = [r for r in sample.select("objet", "code_cpv", "montant", "departement").iter_rows() if r[0]]
     results["similar"] = timed(
         lambda r: guidance.similar_contracts(objet=r[0], code_cpv=r[1], montant=r[2], departement=r[3]), needs
     )
