@@ -50,3 +50,24 @@ def test_contract_detail_without_the_sorted_copies(bare_store):
     assert len(detail["modifications"]) == 1
     assert detail["copies"][0]["source"] == "decp-test-explorer"
     assert profiles.contract(loaded, "m|nope|nope|?") is None
+
+
+def test_command_builds_the_index(bare_store):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("explorer_index", stdout=out)
+    assert "12 contrats" in out.getvalue()
+    assert (bare_store / "explorer").exists()
+
+
+def test_command_without_store(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("explorer_index", stdout=out)
+    assert "Aucune donnée DECP" in out.getvalue()
