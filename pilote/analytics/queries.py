@@ -156,7 +156,7 @@ def materialise_sql(contrats_path) -> list[tuple[str, str]]:
         (
             COCKPIT_TABLE,
             f"""SELECT {base}, c.file_row_number AS rid, t.titulaire_id, t.titulaire_nom, m.montant_final,
-  CASE WHEN len(c.qualite) > 0 THEN c.qualite END AS qualite,
+  CASE WHEN len(c.qualite) > 0 THEN list_distinct(c.qualite) END AS qualite,
   {flags}
 FROM {_source(contrats_path)} c
 LEFT JOIN (
@@ -347,7 +347,7 @@ def flags_sql(filters: Filters) -> tuple[str, list]:
     base, params = _base_cte(filters, "commune")
     sql = f"""{base}
 SELECT code, count(*) AS n FROM (
-  SELECT unnest(list_distinct(qualite)) AS code FROM b WHERE qualite IS NOT NULL
+  SELECT unnest(qualite) AS code FROM b WHERE qualite IS NOT NULL
 ) GROUP BY code ORDER BY n DESC, code"""  # noqa: S608
     return sql, params
 
@@ -377,7 +377,8 @@ def contracts_sql(
     _label, condition = DRILLS[drill]
     base, params = _base_cte(filters, buyer_kind)
     sql = f"""{base}
-SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu, count(*) OVER () AS total
+SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu,
+       (SELECT count(*) FROM b WHERE ({condition})) AS total
 FROM b WHERE ({condition})
 ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}"""  # noqa: S608
     return sql, params
