@@ -23,6 +23,7 @@ DURATION_BANDS = [
 PRICE_COMPARABLES = 200  # contracts behind a price reference, at most (the most similar ones)
 MIN_PRICE_SCORE = 0.3  # below this similarity a contract is not a price comparable
 MIN_LOCAL_SUPPLIERS = 3  # fewer suppliers than this in the département: widen to the région
+MAX_SOURCING_CONTRACTS = 20_000  # most recent contracts of the segment and zone behind a supplier list
 
 
 def _index():
@@ -180,18 +181,22 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20) ->
         return []
     region = region or region_of(departement)
     prefix = cpv_prefix(code)[:5]
-    docs = index.rows(index.class_docs(code[:4])) if len(prefix) >= 4 else index.docs
-    docs = docs.filter(pl.col("code_cpv").str.starts_with(prefix))
+    candidates = index.prefix_docs(prefix)
     zones = []
     if departement:
-        zones.append(("département", pl.col("departement") == departement))
+        zones.append(("département", "departement", departement))
     if region:
-        zones.append(("région", pl.col("region") == region))
+        zones.append(("région", "region", region))
     if not zones:
-        zones.append(("France", None))
+        zones.append(("France", None, None))
     found = []
-    for zone, condition in zones:
-        found = _suppliers(docs if condition is None else docs.filter(condition.fill_null(False)), limit, zone)
+    for zone, column, value in zones:
+        docs = candidates
+        if column is not None:
+            docs = docs.filter(index.column(column, docs) == value)
+        # The most recent contracts of the segment in that zone: sourcing is about who is active now.
+        rows = index.rows(docs.head(MAX_SOURCING_CONTRACTS))
+        found = _suppliers(rows.filter(pl.col("code_cpv").str.starts_with(prefix)), limit, zone)
         if len(found) >= MIN_LOCAL_SUPPLIERS:
             break
     return found

@@ -247,6 +247,35 @@ class Index:
             cache[key] = mask
         return cache[key]
 
+    def supplier_docs(self, siret: str) -> pl.Series:
+        """Doc numbers of the contracts a titulaire won: binary search in a (titulaire, doc) table sorted once."""
+        pairs = self.__dict__.get("_supplier_pairs")
+        if pairs is None:
+            pairs = (
+                self.docs.select("doc", pl.col("titulaire_ids").alias("siret"))
+                .explode("siret")
+                .drop_nulls("siret")
+                .unique()
+                .sort("siret", "doc")
+                .rechunk()
+            )
+            self.__dict__["_supplier_pairs"] = pairs
+        column = pairs["siret"]
+        low = int(column.search_sorted(siret, "left"))
+        high = int(column.search_sorted(siret, "right"))
+        return pairs["doc"].slice(low, high - low)
+
+    def prefix_docs(self, prefix: str) -> pl.Series:
+        """Doc numbers of the contracts whose CPV starts with `prefix`, most recent first (via the class lists)."""
+        self.class_docs("")  # builds the class lists
+        groups = self.__dict__["_class_docs"]
+        if len(prefix) >= 4:
+            parts = [groups.get(prefix[:4]) or []]
+        else:
+            parts = [docs for cls, docs in groups.items() if cls.startswith(prefix)]
+        found = pl.Series("doc", [d for part in parts for d in part], dtype=pl.UInt32)
+        return found.sort()
+
     def class_docs(self, cls: str, limit: int | None = None) -> pl.Series:
         """Doc numbers of the contracts of a CPV class, most recent first (docs are sorted by date)."""
         groups = self.__dict__.get("_class_docs")

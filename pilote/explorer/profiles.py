@@ -165,7 +165,7 @@ def buyer(index: Index, siret: str) -> dict | None:
 
 def supplier(index: Index, siret: str) -> dict | None:
     """Profile of one titulaire (supplier) identifier, or None when it won no contract in the store."""
-    frame = index.docs.filter(pl.col("titulaire_ids").list.contains(siret).fill_null(False))
+    frame = index.rows(index.supplier_docs(siret))
     if frame.height == 0:
         return None
     names = (

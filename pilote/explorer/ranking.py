@@ -22,6 +22,7 @@ from pilote.explorer.index import Index
 W_TEXT, W_CPV, W_AMOUNT, W_GEO = 0.55, 0.25, 0.10, 0.10
 MAX_TEXT_CANDIDATES = 3000
 MAX_CPV_CANDIDATES = 3000
+MAX_QUERY_TERMS = 10
 
 
 def clean_cpv(code: str | None) -> str | None:
@@ -75,7 +76,8 @@ def rank(
     """Ranked comparable contracts: the index's docs columns plus score and its parts (s_text, s_cpv, s_amount,
     s_geo). Empty frame when nothing is comparable (no known word and no CPV)."""
     docs = index.docs
-    terms = text.query_terms(objet)
+    # The rarest terms carry the meaning; a 40-word lot description would otherwise sum 40 posting lists.
+    terms = sorted(index.known(text.query_terms(objet)), key=lambda t: index.terms[t][1])[:MAX_QUERY_TERMS]
     text_hits = index.match(terms, require_all=False) if terms else None
     code = clean_cpv(code_cpv)
     cpv_weight = W_CPV
