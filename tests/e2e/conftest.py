@@ -45,8 +45,20 @@ def browser():
         browser.close()
 
 
+def load_reference_data():
+    """National reference content ships in data migrations; browser tests run in flushed transactional
+    databases, where it is gone after the first test: load it again (idempotent loaders)."""
+    from pilote.clauses.models import Clause, Segment, SegmentGuide
+    from pilote.clauses.national_guides import load_national_content
+    from pilote.clauses.reference import ensure_national_segments
+
+    ensure_national_segments()
+    load_national_content(Segment, Clause, SegmentGuide)
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
+    load_reference_data()
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
