@@ -146,7 +146,9 @@ def pages(buyers, suppliers, uids, words, needs):
         "page_buyer": timed(lambda s: get(f"{base}acheteurs/{s}/"), buyers[:30]),
         "page_supplier": timed(lambda s: get(f"{base}titulaires/{s}/"), suppliers[:30]),
         "page_contract": timed(lambda u: get(f"{base}contrats/{quote(u, safe='')}/"), uids[:15]),
-        "page_need": timed(lambda r: get(f"{base}preparer/", {"objet": r[0] or "travaux", "departement": r[3] or ""}), needs),
+        "page_need": timed(
+            lambda r: get(f"{base}preparer/", {"objet": r[0] or "travaux", "departement": r[3] or ""}), needs
+        ),
     }
 
 
@@ -171,7 +173,7 @@ def main():
         index.build_index(gen)
         results["build_s"] = round(time.perf_counter() - t, 1)
     results["meta"] = json.loads((gen / "explorer_index.json").read_text())
-    results["files_mb"] = {f: round((gen / f).stat().st_size / 1e6, 1) for f in index.FILES[:3]}
+    results["files_mb"] = {f: round((gen / f).stat().st_size / 1e6, 1) for f in index.FILES if f.endswith(".parquet")}
     t = time.perf_counter()
     ix = index.load()
     results["load_s"] = round(time.perf_counter() - t, 1)

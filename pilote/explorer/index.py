@@ -28,9 +28,15 @@ from pilote.explorer import text
 from pilote.explorer.geo import with_geography
 
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
-FILES = ("explorer_docs.parquet", "explorer_terms.parquet", "explorer_postings.parquet", "explorer_index.json")
+FILES = (
+    "explorer_suppliers.parquet",
+    "explorer_docs.parquet",
+    "explorer_terms.parquet",
+    "explorer_postings.parquet",
+    "explorer_index.json",
+)
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
 # Amount flags that make an amount unusable for price references (cleaning rules of kind "signalement").
@@ -151,6 +157,7 @@ def build_index(generation_dir: Path) -> None:
     terms, postings, doclen = _postings(docs)
     docs = docs.with_columns(doclen.alias("doclen"))
     docs.write_parquet(generation_dir / "explorer_docs.parquet", compression="zstd")
+    _supplier_pairs(docs).write_parquet(generation_dir / "explorer_suppliers.parquet", compression="zstd")
     for table in CHILD_TABLES:
         # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
         source = generation_dir / f"{table}.parquet"
@@ -167,9 +174,20 @@ def build_index(generation_dir: Path) -> None:
         "postings": postings.height,
         "longueur_moyenne": float(doclen.mean() or 0.0),
         "secondes": round(time.monotonic() - started, 3),
-        "octets": sum((generation_dir / f).stat().st_size for f in FILES[:3]),
+        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".parquet")),
     }
     (generation_dir / "explorer_index.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
+    """(siret, doc) of every titulaire of every contract, sorted: a supplier's contracts are a binary search."""
+    return (
+        docs.select("doc", pl.col("titulaire_ids").alias("siret"))
+        .explode("siret")
+        .drop_nulls("siret")
+        .unique()
+        .sort("siret", "doc")
+    )
 
 
 @dataclass
@@ -251,14 +269,8 @@ class Index:
         """Doc numbers of the contracts a titulaire won: binary search in a (titulaire, doc) table sorted once."""
         pairs = self.__dict__.get("_supplier_pairs")
         if pairs is None:
-            pairs = (
-                self.docs.select("doc", pl.col("titulaire_ids").alias("siret"))
-                .explode("siret")
-                .drop_nulls("siret")
-                .unique()
-                .sort("siret", "doc")
-                .rechunk()
-            )
+            path = self.directory / "explorer_suppliers.parquet"
+            pairs = (pl.read_parquet(path) if path.exists() else _supplier_pairs(self.docs)).rechunk()
             self.__dict__["_supplier_pairs"] = pairs
         column = pairs["siret"]
         low = int(column.search_sorted(siret, "left"))
