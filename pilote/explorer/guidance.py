@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from pilote.explorer import index as explorer_index, text
+from pilote.explorer import index as explorer_index, text as textmod
 from pilote.explorer.ranking import clean_cpv, cpv_prefix, rank, region_of
 
 
@@ -46,14 +46,14 @@ def cpv_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _cpv_label_terms() -> list[tuple[str, str, frozenset]]:
-    return [(code, label, frozenset(text.terms(label))) for code, label in cpv_labels().items()]
+    return [(code, label, frozenset(textmod.terms(label))) for code, label in cpv_labels().items()]
 
 
-def suggest_cpv(text_value: str, limit: int = 5) -> list[dict]:
+def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
     """CPV codes for a need described in words: half from the CPV labels (share of the need's terms found in the
     label), half from national history (codes of the contracts whose object best matches, weighted by BM25).
     Returns [{code, label, score}] best first, score in [0, 1]."""
-    terms = set(text.query_terms(text_value))
+    terms = set(textmod.query_terms(text))
     if not terms:
         return []
     scores: dict[str, float] = {}
