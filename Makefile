@@ -30,7 +30,8 @@ migrate: install pdf-libs
 
 demo: migrate
 	@$(DEMO_ENV) $(PY) manage.py demo
-	@if $(PY) manage.py help decp >/dev/null 2>&1; then $(DEMO_ENV) $(PY) manage.py decp demo; fi
+	@$(DEMO_ENV) $(PY) manage.py decp demo
+	@$(DEMO_ENV) $(PY) manage.py explorer_index
 
 serve:
 	@$(DEMO_ENV) $(PY) manage.py serve --bind 127.0.0.1:8000
