@@ -240,7 +240,9 @@ def main():
     store_dir = OUT / "store"
     shutil.rmtree(store_dir, ignore_errors=True)
     env = dict(os.environ, PILOTE_DATA_DIR=str(store_dir))
-    wall, peak, out = run_measured([sys.executable, "manage.py", "decp", "import", str(corpus), "--json"], env=env)
+    wall, peak, out = run_measured(
+        [sys.executable, "manage.py", "decp", "import", str(corpus), "--json", "--sans-preparations"], env=env
+    )
     report = json.loads(out.strip().splitlines()[-1])
     res["import"] = {
         "wall_s": wall, "peak_mb": peak, "read": report["read"], "stored": report["stored"],

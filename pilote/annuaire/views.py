@@ -14,15 +14,7 @@ from pilote.annuaire.forms import CharterForm, LessonForm, PersonForm, SearchFor
 from pilote.annuaire.models import CharterVersion, LessonDocument, Person
 from pilote.clauses.queries import segments_for
 from pilote.core.permissions import organisation_view
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: field errors where the field exists, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from pilote.ui.forms import add_service_errors
 
 
 def _visible_person(request, person_id) -> Person:
@@ -61,7 +53,7 @@ def person_create(request):
         try:
             person = services.do_create_person(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person} a été ajouté·e à l'annuaire.")
             return redirect("annuaire:person_detail", slug=request.organisation.slug, person_id=person.pk)
@@ -92,7 +84,7 @@ def _edit_person(request, person):
         try:
             services.do_update_person(person, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "La fiche de l'annuaire a été enregistrée.")
             return redirect("annuaire:person_detail", slug=request.organisation.slug, person_id=person.pk)
@@ -172,7 +164,7 @@ def lesson_create(request):
         try:
             lesson = services.do_create_lesson(request.organisation, actor=request.user, **_lesson_data(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Le retour d'expérience a été enregistré.")
             return redirect("annuaire:lesson_detail", slug=request.organisation.slug, lesson_id=lesson.pk)
@@ -201,7 +193,7 @@ def lesson_edit(request, lesson_id):
         try:
             services.do_update_lesson(lesson, actor=request.user, **_lesson_data(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Le retour d'expérience a été modifié.")
             return redirect("annuaire:lesson_detail", slug=request.organisation.slug, lesson_id=lesson.pk)
@@ -250,7 +242,7 @@ def charter_edit(request):
         try:
             version = services.do_save_charter(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Version {version.number} de la charte enregistrée.")
             return redirect("annuaire:charter", slug=request.organisation.slug)

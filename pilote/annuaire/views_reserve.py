@@ -9,8 +9,8 @@ from pilote.annuaire import permissions as perms, queries, services_reserve as r
 from pilote.annuaire.forms import CloseForm, NoteForm, ReservistRequestForm
 from pilote.annuaire.models import ReservistRequest
 from pilote.annuaire.models_reserve import RequestStatus
-from pilote.annuaire.views import _add_errors
 from pilote.core.permissions import organisation_view
+from pilote.ui.forms import add_service_errors
 
 
 @organisation_view(*perms.CAN_VIEW)
@@ -33,7 +33,7 @@ def request_create(request):
         try:
             posted = reserve.do_post_request(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "La demande est publiée : voici les réservistes qui y correspondent.")
             return redirect("annuaire:request_detail", slug=request.organisation.slug, request_id=posted.pk)

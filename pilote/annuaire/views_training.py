@@ -11,8 +11,8 @@ from pilote.annuaire import permissions as perms, services, services_training as
 from pilote.annuaire.forms import EnrolOtherForm, ModuleForm, SessionForm
 from pilote.annuaire.models import Enrolment, Module, Person, TrainingSession
 from pilote.annuaire.models_training import EnrolmentStatus
-from pilote.annuaire.views import _add_errors
 from pilote.core.permissions import organisation_view
+from pilote.ui.forms import add_service_errors
 
 
 @organisation_view(*perms.CAN_VIEW)
@@ -39,7 +39,7 @@ def module_create(request):
         try:
             module = training.do_create_module(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Le module « {module} » a été ajouté au catalogue.")
             return redirect("annuaire:module_detail", slug=request.organisation.slug, module_id=module.pk)
@@ -54,7 +54,7 @@ def module_edit(request, module_id):
         try:
             training.do_update_module(module, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Le module a été modifié.")
             return redirect("annuaire:module_detail", slug=request.organisation.slug, module_id=module.pk)
@@ -73,7 +73,7 @@ def module_detail(request, module_id):
             try:
                 session = training.do_create_session(module, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "La session a été programmée.")
                 return redirect("annuaire:session_detail", slug=request.organisation.slug, session_id=session.pk)

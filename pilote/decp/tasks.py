@@ -37,10 +37,15 @@ def execute_import_run(run_id, *, cleaner="real", workers=None):
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
         return {"statut": "echec", "message": exc.french()}
+    from pilote.decp.hooks import run_after_import
+
+    # Search index and other per-generation preparations, before the run shows as finished.
+    ImportRun.objects.filter(pk=run_id).update(message="Préparation de la recherche sur les nouvelles données")
+    problems = run_after_import(report)
     run.status = ImportRun.Status.SUCCEEDED
     run.progress = 1.0
     run.report = report
-    run.message = summary_fr(report)
+    run.message = " ".join([summary_fr(report), *problems])
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "progress", "report", "message", "finished_at"])
     return {"statut": report["statut"], "generation": report["generation"]}

@@ -356,6 +356,15 @@ def _complete(directory: Path) -> bool:
         return False
 
 
+def ensure_built(data_dir=None) -> Path | None:
+    """Build the current generation's index files if missing, without loading them in this process (the
+    import worker prepares the index; web processes load it)."""
+    generation_dir = store.current_generation_dir(data_dir)
+    if generation_dir is None:
+        return None
+    return _ensure_built(generation_dir, data_dir, generation_dir.name)
+
+
 def load(data_dir=None) -> Index | None:
     """The index of the current store generation (built if missing, loaded once per process), or None when
     nothing was imported yet."""

@@ -24,6 +24,7 @@ from pilote.fiches.services import (
     do_update_fiche,
     max_attachment_bytes,
 )
+from pilote.ui.forms import add_service_errors
 
 
 def _fiche(request, fiche_id) -> Fiche:
@@ -118,7 +119,7 @@ def _edit(request, fiche=None):
                     fiche, actor=request.user, roles=request.roles, fields=form.service_fields(), revision=revision
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "La fiche est enregistrée.")
             return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
@@ -133,14 +134,6 @@ def _edit(request, fiche=None):
             "guidance": guidance.compute(request.organisation, values),
         },
     )
-
-
-def _add_errors(form, error):
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _initial_values(fiche):

@@ -11,17 +11,10 @@ from pilote.core.permissions import organisation_view
 from pilote.recensement import exports, permissions as perms, services, spreadsheet
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
 from pilote.recensement.models import Campaign, Need
+from pilote.ui.forms import add_service_errors
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def campaign_of(request, campaign_id) -> Campaign:
@@ -51,7 +44,7 @@ def campaign_create(request):
         try:
             campaign = services.do_open_campaign(request.organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"La campagne « {campaign} » est ouverte ; les services ont été prévenus.")
             return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
@@ -124,7 +117,7 @@ def need_create(request, campaign_id):
         try:
             need = services.do_create_need(campaign, actor=request.user, fields=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Besoin « {need} » enregistré.")
             return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
@@ -146,7 +139,7 @@ def need_edit(request, campaign_id, need_id):
         try:
             services.do_update_need(need, actor=request.user, roles=request.roles, fields=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Besoin modifié.")
             return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)

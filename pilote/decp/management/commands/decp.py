@@ -25,6 +25,12 @@ class Command(BaseCommand):
         imp.add_argument("--format", dest="fmt", help="forcer le format (json, 2019, xml, csv, parquet…)")
         imp.add_argument("--json", action="store_true", help="afficher le rapport en un objet JSON")
         imp.add_argument("--workers", type=int, default=None, help="processus de lecture (défaut : 2)")
+        imp.add_argument(
+            "--sans-preparations",
+            dest="skip_hooks",
+            action="store_true",
+            help="ne pas préparer la recherche après l'import (elle se fera à la première utilisation)",
+        )
         sub.add_parser("status", help="état du stock DECP")
         exp = sub.add_parser("export", help="exporter les contrats")
         exp.add_argument("--format", dest="fmt", choices=["parquet", "csv", "xlsx"], default="csv")
@@ -43,9 +49,14 @@ class Command(BaseCommand):
             raise CommandError(exc.french()) from exc
 
     # -- import ----------------------------------------------------------------------------------------------
-    def do_import(self, *, inputs, source=None, fmt=None, json=False, workers=None, **_):
+    def do_import(self, *, inputs, source=None, fmt=None, json=False, workers=None, skip_hooks=False, **_):
+        from pilote.decp.hooks import run_after_import
+
         report = self.run(inputs, source=source, fmt=fmt, workers=workers)
         self.print_report(report, as_json=json)
+        if not skip_hooks:
+            for problem in run_after_import(report):
+                self.stderr.write(problem)
 
     def run(self, inputs, **kwargs):
         from tqdm import tqdm
