@@ -35,7 +35,7 @@ def _fetch_all(sql, params):
     key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
-        duck.ensure_tables(queries.materialise_sql(store.table_path("contrats")))
+        duck.ensure_tables(queries.cockpit_tables(store.current_generation_dir()))
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
     return rows

@@ -79,3 +79,20 @@ def ensure_tables(definitions) -> None:
                 done.add(name)
     finally:
         cur.close()
+
+
+def write_parquet(select: str, path) -> None:
+    """Write the result of `select` (fixed fragments of the code) to a Parquet file of the current generation,
+    through a temporary name and a rename, so that a reader sees the whole file or none."""
+    import os
+    from pathlib import Path
+
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    quoted = str(tmp).replace("'", "''")
+    cur = _connection()
+    try:
+        cur.execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        cur.close()
+    os.replace(tmp, path)

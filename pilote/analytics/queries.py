@@ -171,6 +171,18 @@ LEFT JOIN (
     ]
 
 
+PREBUILT_FILE = "cockpit.parquet"
+
+
+def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
+    """Definitions for `duck.ensure_tables`: load the table written after the import when it exists (seconds),
+    else compute it from the store (the joins and flags take tens of seconds at national scale)."""
+    prebuilt = generation_dir / PREBUILT_FILE
+    if prebuilt.exists():
+        return [(COCKPIT_TABLE, f"SELECT * FROM read_parquet({_lit(str(prebuilt))})")]  # noqa: S608
+    return materialise_sql(generation_dir / "contrats.parquet")
+
+
 def _base_cte(filters: Filters, buyer_kind: str) -> tuple[str, list]:
     where, params = to_where(filters, "c")
     seuil = "seuil_ue_etat" if buyer_kind in seuils._STATE_KINDS else "seuil_ue_collectivites"

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             name="Banc d'essai du cockpit", kind="region", sirets=[buyer], actor=None, slug="banc-cockpit"
         )
         started = time.perf_counter()
-        duck.ensure_tables(queries.materialise_sql(store.table_path("contrats")))
+        duck.ensure_tables(queries.cockpit_tables(store.current_generation_dir()))
         self.stdout.write(f"Tables du cockpit (une fois par génération) : {time.perf_counter() - started:.2f} s")
         org_filters, _ = parse_filters({}, organisation)
         nat_filters, _ = parse_filters({"perimetre": "national"}, organisation)
