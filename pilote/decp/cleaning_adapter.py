@@ -12,7 +12,7 @@ import datetime
 import polars as pl
 
 from pilote.decp.errors import ImportFailed
-from pilote.decp.schema import PROVENANCE, RAW_CONTRAT
+from pilote.decp.schema import PROVENANCE
 
 
 def _cleaning():
@@ -21,27 +21,6 @@ def _cleaning():
     except ImportError as exc:
         raise ImportFailed(f"règles de nettoyage indisponibles (pilote.decp.cleaning : {exc})") from exc
     return cleaning
-
-
-def rules():
-    """code -> (label, kind) of every cleaning rule, plus the reader's shape codes."""
-    from pilote.decp.readers.flatten import READER_RULES
-
-    out = {code: tuple(v) for code, v in READER_RULES.items()}
-    try:
-        cleaning = _cleaning()
-    except ImportFailed:
-        return out
-    for code, value in getattr(cleaning, "RULES", {}).items():
-        if hasattr(value, "label"):
-            out[code] = (value.label, getattr(value, "kind", "signalement"))
-        elif isinstance(value, dict):
-            out[code] = (value.get("label", code), value.get("kind", "signalement"))
-        elif isinstance(value, tuple | list):
-            out[code] = (value[0], value[1] if len(value) > 1 else "signalement")
-        else:
-            out[code] = (str(value), "signalement")
-    return out
 
 
 def _with_raw(cleaned, raw, wanted):
@@ -70,8 +49,7 @@ def real_cleaner(raw, *, today):
     contrats = cleaning.clean_contrats(raw["contrats"], today=today)
     contrats = _merge_quality(_with_raw(contrats, raw["contrats"], [*PROVENANCE, "type_contrat", "anomalies_lecture"]))
     titulaires = cleaning.clean_titulaires(raw["titulaires"])
-    if hasattr(cleaning, "flag_titulaires_absents"):
-        contrats = cleaning.flag_titulaires_absents(contrats, titulaires)
+    contrats = cleaning.flag_titulaires_absents(contrats, titulaires)
     out = {"contrats": contrats, "titulaires": titulaires}
     if "modifications" in raw:
         out["modifications"] = cleaning.clean_modifications(raw["modifications"], today=today)
@@ -89,16 +67,10 @@ def identity_cleaner(raw, *, today):
 
 
 def outlier_flagger():
-    """cleaning.flag_amount_outliers, or None when the cleaning package does not provide it."""
-    try:
-        return getattr(_cleaning(), "flag_amount_outliers", None)
-    except ImportFailed:
-        return None
+    """cleaning.flag_amount_outliers, run once on the whole deduplicated set (peers need every contract)."""
+    return _cleaning().flag_amount_outliers
 
 
 def clean(raw, *, today=None, cleaner=None):
     today = today or datetime.date.today()  # noqa: DTZ011 - a calendar date, the server's local day
     return (cleaner or real_cleaner)(raw, today=today)
-
-
-RAW_COLUMNS = list(RAW_CONTRAT)

@@ -321,9 +321,8 @@ def _outliers(new_c, old_dir, winners, run_id):
         )
     narrow = pl.concat(pieces, how="diagonal_relaxed").collect()
     base = narrow.select("contrat_uid", "import_run", pl.col("qualite").alias("_base"))
-    flag = outlier_flagger()
-    if flag is not None and narrow.schema["montant"].is_numeric():
-        narrow = flag(narrow)
+    if narrow.schema["montant"].is_numeric():
+        narrow = outlier_flagger()(narrow)
     qual = narrow.select("contrat_uid", "qualite")
     added = (
         qual.join(base.filter(pl.col("import_run") == run_id), on="contrat_uid")
