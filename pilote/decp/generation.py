@@ -8,7 +8,10 @@ grow with the number of rows (measured). Versions are computed per new chunk; th
 versions are carried over for the contracts it still holds.
 """
 
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
 import polars as pl
 
@@ -41,40 +44,57 @@ def _slices(path, size=OLD_SLICE):
         yield pl.scan_parquet(path).slice(offset, size).collect()
 
 
-def write_tables(out, parts, old_dir, run_id, win):
+def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
+    """Chunks of one new batch part: its retained contracts (joined with `w`, their slice of the winners), their
+    child rows and versions. Runs in a worker process when the import has a pool (parts are independent)."""
+    contrats = (
+        pl.read_parquet(part)
+        .rename({"qualite": "_qualite_base"})
+        .join(w, on="record_key")
+        .with_columns(pl.lit(run_id).alias("import_run"))
+    )
+    _write(contrats, chunk_dir, "contrats", name)
+    ids = w.select("record_key", "contrat_uid")
+    children = {}
+    for table in CHILD_TABLES:
+        path = parts / table / part.name
+        if not path.exists():
+            continue
+        frame = pl.read_parquet(path).join(ids, on="record_key").with_columns(pl.lit(run_id).alias("import_run"))
+        children[table] = frame
+        _write(frame, chunk_dir, table, name)
+    if "modifications" in children and "titulaires" in children:
+        versions = build_versions(
+            contrats.lazy(), children["modifications"].lazy(), children["titulaires"].lazy()
+        ).collect()
+        _write(versions, chunk_dir, "versions", name)
+
+
+def write_tables(out, parts, old_dir, run_id, win, workers=1):
     """Write contrats, child tables and versions of the new generation into `out`.
 
     `win`: one row per retained copy with import_run, record_key, contrat_uid, nb_copies, qualite (final).
+    `workers` > 1: the new parts are joined and written by that many worker processes (big imports only: the
+    pool is started here and stopped before the consolidation, so its memory never adds to the parent's peak).
     """
     chunk_dir = out / "_chunks"
     is_new = pl.col("import_run") == run_id
     win_new = win.filter(is_new).drop("import_run").sort("record_key")
     win_old = win.filter(~is_new)
-    ids_new = win_new.select("record_key", "contrat_uid")
+    jobs = []
     for n, part in enumerate(sorted((parts / "contrats").glob("*.parquet"))):
-        contrats = pl.read_parquet(part)
-        w = _keyed_slice(win_new, contrats["record_key"])
-        contrats = (
-            contrats.rename({"qualite": "_qualite_base"})
-            .join(w, on="record_key")
-            .with_columns(pl.lit(run_id).alias("import_run"))
-        )
-        _write(contrats, chunk_dir, "contrats", f"n{n:06d}")
-        ids = _keyed_slice(ids_new, contrats["record_key"]) if contrats.height else ids_new.clear()
-        children = {}
-        for table in CHILD_TABLES:
-            path = parts / table / part.name
-            frame = pl.read_parquet(path) if path.exists() else None
-            if frame is None:
-                continue
-            frame = frame.join(ids, on="record_key").with_columns(pl.lit(run_id).alias("import_run"))
-            children[table] = frame
-            _write(frame, chunk_dir, table, f"n{n:06d}")
-        if "modifications" in children and "titulaires" in children:
-            versions = build_versions(
-                contrats.lazy(), children["modifications"].lazy(), children["titulaires"].lazy()
-            ).collect()
-            _write(versions, chunk_dir, "versions", f"n{n:06d}")
+        keys = pl.read_parquet(part, columns=["record_key"])["record_key"]
+        jobs.append((part, parts, chunk_dir, f"n{n:06d}", run_id, _keyed_slice(win_new, keys)))
+    if workers > 1 and len(jobs) > 1:
+        # spawn (not fork: the parent runs Polars threads); one Polars thread each, the workers fill the cores
+        os.environ["POLARS_MAX_THREADS"] = "1"
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            for future in [pool.submit(new_part_chunks, *job) for job in jobs]:
+                future.result()  # re-raises a worker's error here
+    else:
+        for job in jobs:
+            new_part_chunks(*job)
+    del jobs
     if old_dir is not None:
         old_keys = win_old.select("import_run", "record_key", "contrat_uid")
         for n, frame in enumerate(_slices(old_dir / "contrats.parquet")):

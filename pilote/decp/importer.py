@@ -115,17 +115,21 @@ def run_import(
                     }
                 )
                 results.append(result)
+            workers = 1
             if reader is not None:
                 reader.ensure_parts()
+                # the generation's new parts are written in parallel only when the reading needed a pool (big input)
+                workers = reader.workers if reader.pool_started else 1
                 reader.close()
             if not files:
                 return _noop_report(run_id, manifest, skipped, started)
             report_progress(0.8, "Dédoublonnage et écriture de la génération")
             read_done = time.monotonic()
-            report = _build_generation(data_dir, staging, run_id, manifest, files, results, started)
+            report = _build_generation(data_dir, staging, run_id, manifest, files, results, started, workers)
             report["timings_s"] = {
                 "lecture_nettoyage": round(read_done - started, 2),
                 "dedoublonnage_ecriture": round(time.monotonic() - read_done, 2),
+                **report.pop("_etapes", {}),
             }
             report["skipped"] = skipped
             report_progress(1.0, "Import terminé")
@@ -175,19 +179,28 @@ def _empty_contrats():
     return pl.LazyFrame(schema=schema)
 
 
-def _build_generation(data_dir, staging, run_id, manifest, files, results, started):
+def _build_generation(data_dir, staging, run_id, manifest, files, results, started, workers=1):
     parts = staging / "parts"
     old_dir = store.current_generation_dir(data_dir)
     gen_id = run_id
     out = store.new_generation_dir(gen_id, data_dir)
     try:
-        return _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, files, results, started)
+        return _write_generation(
+            data_dir, parts, out, old_dir, run_id, gen_id, manifest, files, results, started, workers
+        )
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
 
 
-def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, files, results, started):
+def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, files, results, started, workers):
+    steps, last = {}, [time.monotonic()]
+
+    def step(name):  # seconds per stage of this phase, reported in timings_s (read by the benchmark)
+        now = time.monotonic()
+        steps[name] = round(now - last[0], 2)
+        last[0] = now
+
     new_c = _scan_parts(parts, "contrats")
     frames = []
     if new_c is not None:
@@ -198,6 +211,7 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
     # Low-cardinality provenance as Categorical: the copies frame of a national store stays small in memory.
     narrow = narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in _CATEGORICAL)
     ident = assign_identity(narrow).collect()
+    step("identite")
 
     # -- report counts ------------------------------------------------------------------------------------------
     is_new = pl.col("import_run") == run_id
@@ -233,10 +247,13 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
         .join(nb_copies, on="contrat_uid")
     )
     del ident, nb_copies
+    step("copies")
 
     # -- quality over the whole deduplicated set, then the tables in bounded memory ------------------------------
     qual, outlier_counts = _outliers(new_c, old_dir, winners, run_id)
-    write_tables(out, parts, old_dir, run_id, winners.join(qual, on="contrat_uid"))
+    step("valeurs_atypiques")
+    write_tables(out, parts, old_dir, run_id, winners.join(qual, on="contrat_uid"), workers=workers)
+    step("tables")
 
     # -- rejects ------------------------------------------------------------------------------------------------
     rejects = [r for res in results for r in res.rejects]
@@ -279,6 +296,7 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
         "files": files,
         "totals": counts,
     }
+    step("rejets_comptes")
     previous = (manifest or {}).get("generation")
     report["duration_s"] = round(time.monotonic() - started, 2)
     new_manifest = {
@@ -292,6 +310,8 @@ def _write_generation(data_dir, parts, out, old_dir, run_id, gen_id, manifest, f
         "runs": [*(manifest or {}).get("runs", []), _run_summary(report)],
     }
     store.publish(out, new_manifest, data_dir)
+    step("publication")
+    report["_etapes"] = steps
     return report
 
 

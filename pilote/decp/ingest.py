@@ -136,6 +136,7 @@ class Reader:
         self.progress = progress or (lambda done, total: None)
         self.workers = workers or min(2, os.cpu_count() or 1)
         self._pool = None
+        self.pool_started = False
 
     def close(self):
         if self._pool is not None:
@@ -149,6 +150,7 @@ class Reader:
             # (Spawned children inherit the environment when they start, before they import Polars.)
             os.environ["POLARS_MAX_THREADS"] = "1"
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+            self.pool_started = True
         return self._pool
 
     def read(self, inp, *, file_no, source, fmt=None):
@@ -195,7 +197,7 @@ class Reader:
         pending = set()
         batch_no = 0
         done_bytes = 0
-        max_pending = self.workers * 2  # bounds memory: at most this many batches of lines in flight
+        max_pending = self.workers + 1  # bounds memory: at most this many batches of lines in flight
 
         def collect(futures):
             for future in futures:

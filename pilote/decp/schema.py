@@ -77,6 +77,17 @@ RAW_TITULAIRE = {
     "titulaire_nom": pl.String,
 }
 
+# Columns only the consolidated tabular format carries (decp-processing adds them from SIRENE and the COG):
+# kept as written by the tabular reader, passed through cleaning untouched, absent from JSON/XML imports and
+# from stores written before them, so readers of the store check that they exist (analytics.queries).
+TABULAR_CONTRAT = {
+    "acheteur_departement_code": pl.String,  # département of the buyer ("01", "2A", "974")
+}
+TABULAR_TITULAIRE = {
+    "titulaire_categorie": pl.String,  # INSEE company category: "PME", "ETI" or "GE"
+    "titulaire_departement_code": pl.String,  # département of the titulaire's establishment
+}
+
 RAW_MODIFICATION = {
     "record_key": pl.Int64,
     "rang": pl.Int32,

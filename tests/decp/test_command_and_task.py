@@ -45,6 +45,7 @@ def test_import_with_forced_format(capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["files"][0]["format"] == "tabulaire-csv"
 
 
+@pytest.mark.django_db
 def test_demo_is_idempotent_and_labels_synthetic(capsys, data_dir):
     call_command("decp", "demo", "--synthetiques", "300", "--json")
     first = store.current_manifest(data_dir)
@@ -55,6 +56,12 @@ def test_demo_is_idempotent_and_labels_synthetic(capsys, data_dir):
     real_buyers = set(contrats.filter(pl.col("source") != SYNTHETIC_SOURCE)["acheteur_id"])
     assert set(synthetic["acheteur_id"]) <= real_buyers  # bound to real buyer SIRETs
     assert len(first["inputs"]) == len(real_files()) + 1
+    # the after-import preparations ran once: cockpit tables in the generation, search index built
+    from pilote.explorer import index
+
+    generation = store.current_generation_dir(data_dir)
+    assert (generation / "prepare.duckdb").exists()
+    assert index._complete(index._cache_dir(data_dir, generation.name))
     capsys.readouterr()
     call_command("decp", "demo", "--synthetiques", "300")
     assert store.current_manifest(data_dir)["generation"] == first["generation"]

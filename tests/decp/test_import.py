@@ -181,6 +181,13 @@ def test_worker_pool_path_matches_in_process(data_dir, tmp_path, monkeypatch, wo
     assert (
         json.loads((store.current_generation_dir(data_dir) / "manifest.json").read_text())["counts"]["copies"] == 330
     )
+    # The same file read in-process gives the same tables (the generation's chunks were written by workers too).
+    alone = tmp_path / "alone"
+    run_import([path], data_dir=alone, workers=1)
+    for name, key in (("contrats", ["contrat_uid"]), ("titulaires", ["contrat_uid", "rang"]), ("versions", None)):
+        pooled, single = (table(d, name).drop("import_run").sort(key or pl.all()) for d in (data_dir, alone))
+        assert pooled.height > 0
+        assert pooled.equals(single), name
 
 
 def test_2019_modification_sequence_in_id_is_one_contract(data_dir, tmp_path):
@@ -203,3 +210,16 @@ def test_2019_modification_sequence_in_id_is_one_contract(data_dir, tmp_path):
     assert (report["read"], report["stored"], report["duplicates"]) == (3, 2, 1)
     contrats = table(data_dir, "contrats")
     assert sorted(contrats["id"].to_list()) == ["2019VOIRIE0101", "2019VOIRIE0200"]  # the modified state won
+
+
+@pytest.mark.parametrize("odd", [b"[]", b"[[1]]", b"{\n}"])
+def test_a_record_that_is_not_one_object_line_is_counted_and_rejected(data_dir, tmp_path, odd):
+    """A record written as an array, or an object spread over two lines, inside a one-record-per-line file is
+    read by the exact reader and rejected or stored, never skipped."""
+    good = orjson.dumps(marche(1))
+    path = tmp_path / "odd.json"
+    path.write_bytes(b'{"marches": {"marche": [\n' + good + b",\n" + odd + b"\n]}}\n")
+    report = run_import([path], data_dir=data_dir)
+    check_identity(report)
+    assert report["read"] == 2
+    assert report["stored"] + report["rejected"] == 2

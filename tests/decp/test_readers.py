@@ -246,3 +246,24 @@ def test_ijson_reader_reports_position_of_syntax_error(tmp_path):
     p.write_text('{"marches": {"marche": [{"id": "1"}, {"id": "2",, }]}}', encoding="utf-8")
     with pytest.raises(ImportFailed, match=r"bad\.json.*enregistrement 1"):
         list(iter_records_ijson(p, name="bad.json"))
+
+
+def test_parse_lines_keeps_gc_state_and_results():
+    """parse_lines pauses the cycle collector during a batch (speed) and always switches it back on."""
+    import gc
+
+    import orjson
+
+    from pilote.decp.readers.flatten import Flattener
+    from pilote.decp.readers.json_reader import parse_lines
+    from tests.decp.test_import import marche
+
+    lines = [orjson.dumps(marche(i)) for i in range(3)] + [b"{not json", b"[1]"]
+    f = Flattener(import_run="r", source="s", fichier="f", sha256="x", fmt="decp-2022-json")
+    rejects = []
+    assert gc.isenabled()
+    parse_lines(lines, tableau="marche", first_pos=0, first_line=2, key_base=0, flattener=f, rejects=rejects, name="f")
+    assert gc.isenabled()
+    assert f.count == 3
+    assert [r[2] for r in rejects] == [3, 4]
+    assert f.frames()["contrats"]["techniques"].to_list() == [["Sans objet"]] * 3

@@ -11,7 +11,15 @@ no per-field function dispatch beyond what the shapes need.
 
 import orjson
 
-from pilote.decp.schema import PROVENANCE, RAW_ACTE_SOUS_TRAITANCE, RAW_CONTRAT, RAW_MODIFICATION, RAW_TITULAIRE
+from pilote.decp.schema import (
+    PROVENANCE,
+    RAW_ACTE_SOUS_TRAITANCE,
+    RAW_CONTRAT,
+    RAW_MODIFICATION,
+    RAW_TITULAIRE,
+    TABULAR_CONTRAT,
+    TABULAR_TITULAIRE,
+)
 
 
 # Codes the reader writes into `anomalies_lecture` (merged into the report's `flagged` counts).
@@ -38,48 +46,6 @@ TITULAIRE_COLUMNS = list(RAW_TITULAIRE)
 MODIFICATION_COLUMNS = list(RAW_MODIFICATION)
 ACTE_COLUMNS = list(RAW_ACTE_SOUS_TRAITANCE)
 
-# Keys a record may carry that are not mapped to a column but are legitimate (no anomaly recorded).
-_KNOWN_KEYS = {
-    "id",
-    "acheteur",
-    "acheteur.id",
-    "autoriteConcedante",
-    "nature",
-    "objet",
-    "codeCPV",
-    "procedure",
-    "techniques",
-    "modalitesExecution",
-    "idAccordCadre",
-    "marcheInnovant",
-    "ccag",
-    "offresRecues",
-    "attributionAvance",
-    "tauxAvance",
-    "typeGroupementOperateurs",
-    "sousTraitanceDeclaree",
-    "actesSousTraitance",
-    "lieuExecution",
-    "dureeMois",
-    "dateNotification",
-    "dateSignature",
-    "datePublicationDonnees",
-    "dateDebutExecution",
-    "montant",
-    "valeurGlobale",
-    "montantSubventionPublique",
-    "typesPrix",
-    "formePrix",
-    "origineUE",
-    "origineFrance",
-    "titulaires",
-    "concessionnaires",
-    "considerationsSociales",
-    "considerationsEnvironnementales",
-    "modifications",
-    "modificationsActesSousTraitance",
-    "donneesExecution",
-}
 _EXTRA_KEYS = {"_type", "source", "uid", "uuid"}
 _SIMPLE_FIELDS = [
     ("nature", "nature"),
@@ -109,12 +75,21 @@ _2019_FORME_PRIX = {"ferme", "ferme et actualisable", "révisable", "revisable",
 
 def _s(value, anomalies):
     """Stringify a scalar as written: JSON true/false as "true"/"false", numbers with repr, None kept."""
-    if value is None or isinstance(value, str):
+    # exact-class checks first (orjson only makes exact str/int/float/bool): `isinstance(value, int | float)`
+    # builds a union object on every call, and this runs ~20 times per record
+    cls = value.__class__
+    if cls is str or value is None:
         return value
+    if cls is float:
+        return repr(value)
+    if cls is int:
+        return str(value)
     if value is True:
         return "true"
     if value is False:
         return "false"
+    if isinstance(value, str):
+        return value
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     # An object or a list where a scalar is expected: keep it readable, record the anomaly.
@@ -197,12 +172,44 @@ def _entries(value, wrapper, anomalies, tolerant, shape_code="forme_enveloppe"):
     return out
 
 
+_MISSING = object()
+_SEP = "\x1f"  # unit separator: never part of a DECP value (control characters are not valid text there)
+
+
+def _enum_joined(value, inner_key, anomalies, tolerant):
+    """`_enum_list` joined with _SEP (None kept), as `frames()` stores list columns (see `_frame`). Fast path
+    for the common shape `{"technique": ["a", "b"]}`: str.join raises TypeError on any non-string item, and
+    then the general path (which records the repairs) runs; ~0.2 µs instead of ~1.5 µs per list (measured)."""
+    if value.__class__ is dict:
+        inner = value.get(inner_key, _MISSING)
+        if inner.__class__ is list:
+            try:
+                return _SEP.join(inner)
+            except TypeError:
+                pass
+    elif value is None:
+        return None
+    return _SEP.join(_enum_list(value, inner_key, anomalies, tolerant))
+
+
+_LIST_COLUMNS = {name for name, dtype in RAW_CONTRAT.items() if str(dtype) == "List(String)"}
+# columns appended by Flattener.add, in the order of its unpacking of `_c_app`
+_ADD_COLUMNS = (
+    "record_key", "position", "tableau", "format", "type_contrat", "id", "acheteur_id", "acheteur_nom",
+    "techniques", "modalites_execution", "lieu_execution_code", "lieu_execution_type_code", "lieu_execution_nom",
+    "date_notification", "montant", "types_prix", "forme_prix", "considerations_sociales",
+    "considerations_environnementales", "anomalies_lecture",
+)  # fmt: skip
+_TITULAIRE_ADD_COLUMNS = ("record_key", "rang", "modification_id", "type_identifiant", "titulaire_id", "titulaire_nom")
+
+
 class Flattener:
     """Accumulates raw rows column by column; `frames()` turns them into Polars DataFrames."""
 
     def __init__(self, *, import_run, source, fichier, sha256, fmt):
         self.consts = {"import_run": import_run, "source": source, "fichier": fichier, "fichier_sha256": sha256}
         self.fmt = fmt
+        # List(String) columns hold one _SEP-joined string per row (None for null), split once in frames()
         self.c = {name: [] for name in CONTRAT_COLUMNS}
         self.t = {name: [] for name in TITULAIRE_COLUMNS}
         self.m = {name: [] for name in MODIFICATION_COLUMNS}
@@ -210,20 +217,20 @@ class Flattener:
         self.count = 0
         # (append, JSON key) of the fields copied as written, whatever the record shape
         self._simple = [(self.c[col].append, key) for col, key in _SIMPLE_FIELDS]
+        # bound appends, unpacked into locals per record: a dict lookup + method lookup per value otherwise
+        self._c_app = tuple(self.c[name].append for name in _ADD_COLUMNS)
+        self._t_app = tuple(self.t[name].append for name in _TITULAIRE_ADD_COLUMNS)
 
     # -- titulaires, modifications, actes ------------------------------------------------------------------
     def _titulaires(self, key, value, wrapper, modification_id, anomalies, tolerant):
         entries = _entries(value, wrapper, anomalies, tolerant, "titulaires_forme")
         if not entries:
             return  # cleaning.flag_titulaires_absents flags contracts left without titulaire
-        t = self.t
+        ap_key, ap_rang, ap_mid, ap_type, ap_id, ap_nom = self._t_app
         rang = 0
         for entry in entries:
-            if isinstance(entry, str | int | float):
-                # [{"titulaire": "typeIdentifiant"}, {"titulaire": "id"}]: the values are lost.
-                anomalies.add("titulaires_forme")
-                continue
             if not isinstance(entry, dict):
+                # e.g. [{"titulaire": "typeIdentifiant"}, {"titulaire": "id"}]: the values are lost.
                 anomalies.add("titulaires_forme")
                 continue
             tid = entry.get("id")
@@ -231,12 +238,13 @@ class Flattener:
             if (tid is None or tid == "") and (ttype is None or ttype == ""):
                 anomalies.add("titulaire_vide")
                 continue
-            t["record_key"].append(key)
-            t["rang"].append(rang)
-            t["modification_id"].append(modification_id)
-            t["type_identifiant"].append(_s(ttype, anomalies))
-            t["titulaire_id"].append(_s(tid, anomalies))
-            t["titulaire_nom"].append(_s(entry.get("denominationSociale"), anomalies))
+            nom = entry.get("denominationSociale")
+            ap_key(key)
+            ap_rang(rang)
+            ap_mid(modification_id)
+            ap_type(ttype if ttype.__class__ is str else _s(ttype, anomalies))
+            ap_id(tid if tid.__class__ is str else _s(tid, anomalies))
+            ap_nom(nom if nom is None or nom.__class__ is str else _s(nom, anomalies))
             rang += 1
 
     def _modifications(self, key, value, concession, anomalies, tolerant):
@@ -314,10 +322,11 @@ class Flattener:
         """Map one record; raises RecordRejected (nothing appended) when it cannot be mapped."""
         if not isinstance(rec, dict):
             raise RecordRejected(f"l'enregistrement n'est pas un objet JSON (type {type(rec).__name__})")
-        anomalies = set()
+        a = anomalies = set()
         tolerant = xml
+        get = rec.get
         keys = rec.keys()
-        type_tag = rec.get("_type")
+        type_tag = get("_type")
         # set intersections on dict keys run in C: cheaper than generator expressions per record
         concession = bool(keys & _CONCESSION_KEYS) or (
             isinstance(type_tag, str) and type_tag.lower().startswith("contrat")
@@ -330,93 +339,83 @@ class Flattener:
             fmt = "decp-2019-json"
         extra = keys & _EXTRA_KEYS
         if extra and (extra != {"_type"} or not shape_2019):
-            anomalies.add("champs_hors_schema")
+            a.add("champs_hors_schema")
 
-        buyer = rec.get("autoriteConcedante" if concession else "acheteur")
+        buyer = get("autoriteConcedante" if concession else "acheteur")
         if buyer is None and concession:
-            buyer = rec.get("acheteur")
+            buyer = get("acheteur")
         if isinstance(buyer, dict):
             acheteur_id, acheteur_nom = buyer.get("id"), buyer.get("nom")
         elif "acheteur.id" in rec:
-            acheteur_id, acheteur_nom = rec.get("acheteur.id"), rec.get("acheteur.nom")
-            anomalies.add("acheteur_cle_pointee")
+            acheteur_id, acheteur_nom = get("acheteur.id"), get("acheteur.nom")
+            a.add("acheteur_cle_pointee")
         else:
             acheteur_id, acheteur_nom = buyer, None
-        rid = rec.get("id")
+        rid = get("id")
         if (rid is None or rid == "") and (acheteur_id is None or acheteur_id == ""):
             raise RecordRejected("ni identifiant du contrat ni identifiant de l'acheteur : contrat non identifiable")
 
-        lieu = rec.get("lieuExecution")
+        lieu = get("lieuExecution")
         if not isinstance(lieu, dict):
             if lieu is not None:
-                anomalies.add("valeur_composee")
+                a.add("valeur_composee")
             lieu = {}
-        forme_prix = rec.get("formePrix")
-        types_prix = _enum_list(rec.get("typesPrix"), "typePrix", anomalies, tolerant)
+        forme_prix = get("formePrix")
+        types_prix = _enum_joined(get("typesPrix"), "typePrix", a, tolerant)
         if types_prix is None and isinstance(forme_prix, str) and forme_prix.strip().lower() in _2019_FORME_PRIX:
             # 2019 "formePrix" (Ferme, Révisable…) is a price *type* in the 2022 model; cleaning maps the label.
-            types_prix, forme_prix = [forme_prix], None
+            types_prix, forme_prix = _SEP.join([forme_prix]), None
 
-        c = self.c
-        a = anomalies
-        c["record_key"].append(key)  # constant provenance columns are filled in frames()
-        c["position"].append(position)
-        c["tableau"].append(tableau)
-        c["format"].append(fmt)
-        c["type_contrat"].append("concession" if concession else "marche")
-        c["id"].append(_s(rid, a))
-        c["acheteur_id"].append(_s(acheteur_id, a))
-        c["acheteur_nom"].append(_s(acheteur_nom, a))
-        c["techniques"].append(_enum_list(rec.get("techniques"), "technique", a, tolerant))
-        c["modalites_execution"].append(_enum_list(rec.get("modalitesExecution"), "modaliteExecution", a, tolerant))
+        (
+            ap_key, ap_position, ap_tableau, ap_format, ap_type, ap_id, ap_acheteur_id, ap_acheteur_nom,
+            ap_techniques, ap_modalites, ap_lieu_code, ap_lieu_type, ap_lieu_nom, ap_date, ap_montant,
+            ap_types_prix, ap_forme_prix, ap_sociales, ap_environnementales, ap_anomalies,
+        ) = self._c_app  # fmt: skip
+        ap_key(key)  # constant provenance columns are filled in frames()
+        ap_position(position)
+        ap_tableau(tableau)
+        ap_format(fmt)
+        ap_type("concession" if concession else "marche")
+        # `v if v.__class__ is str else _s(v, a)`: most values are strings, a call costs more than the test
+        ap_id(rid if rid.__class__ is str else _s(rid, a))
+        ap_acheteur_id(acheteur_id if acheteur_id.__class__ is str else _s(acheteur_id, a))
+        ap_acheteur_nom(acheteur_nom if acheteur_nom.__class__ is str else _s(acheteur_nom, a))
+        ap_techniques(_enum_joined(get("techniques"), "technique", a, tolerant))
+        ap_modalites(_enum_joined(get("modalitesExecution"), "modaliteExecution", a, tolerant))
         for append, field in self._simple:
-            value = rec.get(field)
+            value = get(field)
             append(value if value is None or value.__class__ is str else _s(value, a))
-        c["lieu_execution_code"].append(_s(lieu.get("code"), a))
-        c["lieu_execution_type_code"].append(_s(lieu.get("typeCode"), a))
-        c["lieu_execution_nom"].append(_s(lieu.get("nom"), a))
-        c["date_notification"].append(_s(rec.get("dateSignature" if concession else "dateNotification"), a))
-        c["montant"].append(_s(rec.get("valeurGlobale" if concession else "montant"), a))
-        c["types_prix"].append(types_prix)
-        c["forme_prix"].append(_s(forme_prix, a))
-        c["considerations_sociales"].append(
-            _enum_list(rec.get("considerationsSociales"), "considerationSociale", a, tolerant)
+        value = lieu.get("code")
+        ap_lieu_code(value if value.__class__ is str else _s(value, a))
+        value = lieu.get("typeCode")
+        ap_lieu_type(value if value.__class__ is str else _s(value, a))
+        value = lieu.get("nom")
+        ap_lieu_nom(value if value is None or value.__class__ is str else _s(value, a))
+        value = get("dateSignature" if concession else "dateNotification")
+        ap_date(value if value.__class__ is str else _s(value, a))
+        value = get("valeurGlobale" if concession else "montant")
+        ap_montant(value if value.__class__ is str else _s(value, a))
+        ap_types_prix(types_prix)
+        ap_forme_prix(forme_prix if forme_prix.__class__ is str else _s(forme_prix, a))
+        ap_sociales(_enum_joined(get("considerationsSociales"), "considerationSociale", a, tolerant))
+        ap_environnementales(
+            _enum_joined(get("considerationsEnvironnementales"), "considerationEnvironnementale", a, tolerant)
         )
-        c["considerations_environnementales"].append(
-            _enum_list(rec.get("considerationsEnvironnementales"), "considerationEnvironnementale", a, tolerant)
-        )
-        tits = rec.get("concessionnaires" if concession else "titulaires")
+        tits = get("concessionnaires" if concession else "titulaires")
         if tits is None and concession:
-            tits = rec.get("titulaires")
-        self._titulaires(key, tits, "concessionnaire" if concession else "titulaire", None, a, tolerant or shape_2019)
-        self._modifications(key, rec.get("modifications"), concession, a, tolerant or shape_2019)
-        if rec.get("actesSousTraitance"):
+            tits = get("titulaires")
+        if tits is not None:
+            self._titulaires(
+                key, tits, "concessionnaire" if concession else "titulaire", None, a, tolerant or shape_2019
+            )
+        value = get("modifications")
+        if value is not None:
+            self._modifications(key, value, concession, a, tolerant or shape_2019)
+        if get("actesSousTraitance"):
             self._actes(key, rec["actesSousTraitance"], False, a, tolerant)
-        if rec.get("modificationsActesSousTraitance"):
+        if get("modificationsActesSousTraitance"):
             self._actes(key, rec["modificationsActesSousTraitance"], True, a, tolerant)
-        c["anomalies_lecture"].append(sorted(anomalies) if anomalies else [])
-        self.count += 1
-
-    def add_tabular(self, row, *, key, position, tableau, titulaires, anomalies):
-        """Append one contract already mapped from tabular rows (see readers.tabular)."""
-        c = self.c
-        c["record_key"].append(key)
-        for name, value in self.consts.items():
-            c[name].append(value)
-        c["position"].append(position)
-        c["tableau"].append(tableau)
-        c["format"].append(self.fmt)
-        for name in RAW_CONTRAT:
-            if name != "anomalies_lecture":
-                c[name].append(row.get(name))
-        c["anomalies_lecture"].append(sorted(anomalies))
-        for rang, (ttype, tid, tnom) in enumerate(titulaires):
-            self.t["record_key"].append(key)
-            self.t["rang"].append(rang)
-            self.t["modification_id"].append(None)
-            self.t["type_identifiant"].append(ttype)
-            self.t["titulaire_id"].append(tid)
-            self.t["titulaire_nom"].append(tnom)
+        ap_anomalies(_SEP.join(sorted(anomalies)) if anomalies else "")
         self.count += 1
 
     def frames(self):
@@ -425,15 +424,20 @@ class Flattener:
         for name, value in self.consts.items():
             if len(self.c[name]) != n:
                 self.c[name] = [value] * n
+        # The tabular-only columns (départements, company category) are null here: every reader writes the
+        # same columns, so that the parts of an import mixing formats scan as one table.
         return {
-            "contrats": _frame(self.c, {**PROVENANCE, **RAW_CONTRAT}),
-            "titulaires": _frame(self.t, RAW_TITULAIRE),
+            "contrats": _with_nulls(_frame(self.c, {**PROVENANCE, **RAW_CONTRAT}), TABULAR_CONTRAT),
+            "titulaires": _with_nulls(_frame(self.t, RAW_TITULAIRE), TABULAR_TITULAIRE),
             "modifications": _frame(self.m, RAW_MODIFICATION),
             "actes_sous_traitance": _frame(self.a, RAW_ACTE_SOUS_TRAITANCE),
         }
 
 
-_SEP = "\x1f"  # unit separator: never part of a DECP value (control characters are not valid text there)
+def _with_nulls(frame, schema):
+    import polars as pl
+
+    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in schema.items())
 
 
 def _frame(columns, schema):
@@ -446,7 +450,7 @@ def _frame(columns, schema):
     for name, dtype in schema.items():
         values = columns[name]
         if dtype == pl.List(pl.String):
-            simple[name] = [None if v is None else _SEP.join(v) for v in values]
+            simple[name] = values  # already joined by the Flattener
             lists.append(name)
         else:
             simple[name] = values

@@ -10,7 +10,7 @@ kept rows, in order of first appearance. Lists flattened as "a, b" are split bac
 import polars as pl
 
 from pilote.decp.errors import ImportFailed
-from pilote.decp.schema import PROVENANCE, RAW_CONTRAT, RAW_TITULAIRE
+from pilote.decp.schema import PROVENANCE, RAW_CONTRAT, RAW_TITULAIRE, TABULAR_CONTRAT, TABULAR_TITULAIRE
 
 
 COLUMN_MAP = {
@@ -44,7 +44,10 @@ COLUMN_MAP = {
     "origineFrance": "origine_france",
     "considerationsSociales": "considerations_sociales",
     "considerationsEnvironnementales": "considerations_environnementales",
+    "acheteur_departement_code": "acheteur_departement_code",
 }
+# Titulaire columns of the consolidated format (decp-processing), beside id, type and name.
+TITULAIRE_EXTRA = tuple(TABULAR_TITULAIRE)
 LIST_COLUMNS = {
     "techniques",
     "modalites_execution",
@@ -104,7 +107,7 @@ def read_tabular(path, *, fmt, name, consts, file_no):
     ]
     agg.append(pl.any_horizontal(disagree).alias("_etats") if disagree else pl.lit(False).alias("_etats"))
     tit_name = "titulaire_nom" if "titulaire_nom" in columns else "titulaire_denominationSociale"
-    tit_cols = [c for c in ("titulaire_typeIdentifiant", "titulaire_id", tit_name) if c in columns]
+    tit_cols = [c for c in ("titulaire_typeIdentifiant", "titulaire_id", tit_name, *TITULAIRE_EXTRA) if c in columns]
     if tit_cols:
         agg.append(pl.struct(tit_cols).unique(maintain_order=True).alias("_tits"))
     grouped = frame.group_by("_cle", maintain_order=True).agg(agg).with_row_index("_n")
@@ -127,7 +130,8 @@ def read_tabular(path, *, fmt, name, consts, file_no):
     )
     for c in LIST_COLUMNS & set(contrats.columns):
         contrats = contrats.with_columns(pl.col(c).str.split(",").list.eval(pl.element().str.strip_chars()))
-    schema = {**PROVENANCE, **RAW_CONTRAT}
+    # The tabular-only columns are always written (null when the file lacks them), so that one import's parts agree.
+    schema = {**PROVENANCE, **RAW_CONTRAT, **TABULAR_CONTRAT}
     contrats_out = contrats.select(
         [pl.col(c).cast(t) if c in contrats.columns else pl.lit(None, t).alias(c) for c, t in schema.items()]
     )
@@ -136,13 +140,20 @@ def read_tabular(path, *, fmt, name, consts, file_no):
             contrats.select("record_key", "_tits")
             .explode("_tits")
             .unnest("_tits")
-            .filter(pl.any_horizontal([pl.col(c).is_not_null() for c in tit_cols]))
+            .filter(
+                pl.any_horizontal(
+                    [pl.col(c).is_not_null() for c in tit_cols if c not in TITULAIRE_EXTRA] or [pl.lit(False)]
+                )
+            )
             .with_columns(pl.int_range(pl.len()).over("record_key").cast(pl.Int32).alias("rang"))
             .rename({"titulaire_typeIdentifiant": "type_identifiant", tit_name: "titulaire_nom"}, strict=False)
         )
         titulaires = tits.select(
-            [pl.col(c).cast(t) if c in tits.columns else pl.lit(None, t).alias(c) for c, t in RAW_TITULAIRE.items()]
+            [
+                pl.col(c).cast(t) if c in tits.columns else pl.lit(None, t).alias(c)
+                for c, t in {**RAW_TITULAIRE, **TABULAR_TITULAIRE}.items()
+            ]
         )
     else:
-        titulaires = pl.DataFrame(schema=RAW_TITULAIRE)
+        titulaires = pl.DataFrame(schema={**RAW_TITULAIRE, **TABULAR_TITULAIRE})
     return {"contrats": contrats_out, "titulaires": titulaires}, rows

@@ -117,11 +117,18 @@ class Command(BaseCommand):
     # -- demo ------------------------------------------------------------------------------------------------
     def do_demo(self, *, synthetiques=None, json=False, **_):
         from pilote.decp.demo import demo_inputs
+        from pilote.decp.hooks import run_after_import
 
-        report = None
+        report, changed = None, None
         for inputs, source in demo_inputs(count=synthetiques):
             report = self.run(inputs, source=source)
+            if report.get("statut") != "deja_importe":
+                changed = report
             if not json:
                 self.print_report(report, as_json=False)
+        if changed is not None:
+            # once, after the last demo import: search index, cockpit tables and views (as after any import)
+            for problem in run_after_import(changed):
+                self.stderr.write(problem)
         if json and report is not None:
             self.print_report(report, as_json=True)
