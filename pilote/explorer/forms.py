@@ -73,6 +73,8 @@ class NeedForm(forms.Form):
 class SireneForm(forms.Form):
     fichier = forms.FileField(
         label="Extrait SIRENE (CSV)",
-        help_text="Une ligne par établissement, avec une colonne « siret » et une colonne de nom "
-        "(« denominationUniteLegale », « enseigne1Etablissement » ou « nom »). Séparateur virgule ou point-virgule.",
+        help_text="Une ligne par établissement (colonne « siret ») ou par entreprise (colonne « siren »), avec "
+        "un nom (« denominationUniteLegale », « enseigne1Etablissement » ou « nom »), la catégorie "
+        "(« categorieEntreprise » : PME, ETI, GE) et/ou le lieu (« codeCommuneEtablissement », "
+        "« codePostalEtablissement » ou « departement »). Séparateur virgule ou point-virgule.",
     )

@@ -6,17 +6,26 @@ from pilote.explorer.models import SireneName
 
 
 def sirene_names(organisation, sirets) -> dict[str, str]:
-    """SIRET -> name from the organisation's imported SIRENE extract (empty when none was imported)."""
+    """SIRET -> name from the organisation's imported SIRENE extract (empty when none was imported): the
+    establishment's row, else the row of its legal unit (SIREN, the first 9 digits)."""
     sirets = [s for s in set(sirets or ()) if s]
     if organisation is None or not sirets:
         return {}
-    found = {}
-    # SQLite limits the number of bound parameters: look the SIRETs up in chunks.
-    for start in range(0, len(sirets), 500):
-        chunk = sirets[start : start + 500]
-        found |= dict(
-            SireneName.objects.filter(organisation=organisation, siret__in=chunk).values_list("siret", "name")
+    keys = sorted(set(sirets) | {s[:9] for s in sirets if len(s) == 14})
+    rows = {}
+    # SQLite limits the number of bound parameters: look the keys up in chunks.
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows |= dict(
+            SireneName.objects.filter(organisation=organisation, siret__in=chunk)
+            .exclude(name="")
+            .values_list("siret", "name")
         )
+    found = {}
+    for siret in sirets:
+        name = rows.get(siret) or rows.get(siret[:9] if len(siret) == 14 else "")
+        if name:
+            found[siret] = name
     return found
 
 

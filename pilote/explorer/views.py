@@ -269,7 +269,9 @@ def sirene(request):
             messages.success(
                 request,
                 f"Extrait importé : {extract.rows} établissements"
-                + (f", {extract.skipped} lignes ignorées (SIRET ou nom manquant)." if extract.skipped else "."),
+                + (f", {extract.skipped} lignes ignorées (SIRET ou nom manquant)" if extract.skipped else "")
+                + f" ; {extract.with_categorie} avec une catégorie d'entreprise, "
+                f"{extract.with_departement} avec un département.",
             )
             return redirect("explorer:sirene", slug=request.organisation.slug)
     return render(
