@@ -118,7 +118,20 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A cache shared by every process (web workers, background worker): the cockpit's figures are computed once per
+# store generation, some of them right after the import (pilote.analytics.apps), and API rate limits hold across
+# workers. Files under the data directory by default; CACHE_URL (e.g. redis://…) to use a cache server.
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(PILOTE_DATA_DIR / "cache"),
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"

@@ -11,6 +11,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PILOTE_DATA_DIR = tmp_path / "data"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # one in-memory cache per test process (the shared file cache of production would mix parallel test runs)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

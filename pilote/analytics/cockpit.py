@@ -5,37 +5,38 @@ figures. Nothing here writes anything.
 """
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.cache import cache
 from django.utils import timezone
 
-from pilote.analytics import duck, indicators, queries
+from pilote.analytics import companies, duck, indicators, queries
 from pilote.analytics.filters import Filters, peer_organisations
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
 from pilote.decp import store
 
 
-# Indicators compared with peers (code, label, higher is better, function over a peers row).
-PEER_INDICATORS = [
-    ("part_consideration_sociale", "Considération sociale", True),
-    ("part_consideration_environnementale", "Considération environnementale", True),
-    ("taux_offre_unique", "Offre unique", False),
-    ("nb_offres_moyen", "Nombre moyen d'offres", True),
-    ("part_publication_tardive", "Publication tardive", False),
-]
+# Catalogue indicators shown beside the peers' values without a rank: absolute counts and amounts grow with the
+# organisation's size, so ranking them would compare sizes, not practices.
+UNRANKED = {"nb_contrats", "montant_total", "nb_art35_a_verifier", "nb_ue_sans_social"}
 
 
-CACHE_SECONDS = 600
+CACHE_SECONDS = 24 * 3600  # keys name the store generation: figures never go stale, an import changes the keys
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cockpit")
 
 
-def _fetch_all(sql, params):
+def _fetch_all(sql, params, tables=()):
     """Rows of one query, cached per store generation: a new import changes the key, so figures are never
-    stale; identical views (the same filters) are then served without touching DuckDB."""
-    generation = str(store.current_generation_dir())
+    stale; identical views (the same filters) are then served without touching DuckDB. `tables`: more
+    in-memory tables the query reads (an organisation's SIRENE extract, whose id is in the SQL)."""
+    generation = store.current_generation_dir()
     key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
-        duck.ensure_tables(queries.cockpit_tables(store.current_generation_dir()))
+        # the per-contract table is a view of the prepared file, or computed once per process when it is missing
+        if not duck.has_relation(queries.COCKPIT_TABLE):
+            duck.ensure_tables(queries.cockpit_tables(generation))
+        duck.ensure_tables(tables)
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
     return rows
@@ -50,10 +51,29 @@ def buyer_kind(organisation) -> str:
     return organisation.kind if organisation is not None else "commune"
 
 
+def sirene(organisation) -> dict | None:
+    """The organisation's SIRENE extract as the cockpit uses it: the extract, its in-memory table name and the
+    table's definition (loaded once per process from the Parquet file the import wrote), or None."""
+    from pilote.explorer.extract_file import cockpit_extract
+
+    found = cockpit_extract(organisation)
+    if found is None:
+        return None
+    extract, path = found
+    table = companies.extract_table(extract.pk)
+    return {
+        "extract": extract,
+        "table": table,
+        "tables": [(table, companies.extract_table_sql(path, queries.COCKPIT_TABLE))],
+    }
+
+
 def overview(filters: Filters, organisation=None) -> dict:
     """The overview aggregate and every catalogue indicator."""
-    sql, params = queries.overview_sql(filters, buyer_kind(organisation))
-    agg = _fetch_one(sql, params)
+    extract = sirene(organisation)
+    sql, params = queries.overview_sql(filters, buyer_kind(organisation), extract and extract["table"])
+    rows = _fetch_all(sql, params, extract["tables"] if extract else ())
+    agg = rows[0] if rows else {}
     values = indicators.compute_all(agg)
     groups: dict[str, list] = {}
     for code, label, group, _func, drill, _hib in indicators.CATALOGUE:
@@ -63,6 +83,21 @@ def overview(filters: Filters, organisation=None) -> dict:
         "values": values,
         "groups": groups,
         "couleur_offre_unique": indicators.couleur_offre_unique(values["taux_offre_unique"].valeur),
+        "sources_acces": access_sources(agg, extract),
+    }
+
+
+def access_sources(agg, extract) -> dict:
+    """Where the SME and local shares come from: how many contracts the DECP data and the SIRENE extract (with
+    its import date) each gave a known category / both départements."""
+    n_pme, n_locale = int(agg.get("n_pme_renseigne") or 0), int(agg.get("n_locale_renseigne") or 0)
+    pme_extrait, locale_extrait = int(agg.get("n_pme_extrait") or 0), int(agg.get("n_locale_extrait") or 0)
+    return {
+        "extrait": extract["extract"] if extract else None,
+        "pme_donnees": n_pme - pme_extrait,
+        "pme_extrait": pme_extrait,
+        "locale_donnees": n_locale - locale_extrait,
+        "locale_extrait": locale_extrait,
     }
 
 
@@ -111,20 +146,30 @@ def concentration(filters: Filters) -> list[dict]:
     return rows
 
 
-def evolution(filters: Filters, total: int) -> dict:
+def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
     evo = _fetch_one(*queries.evolution_sql(filters))
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
-        "a_verifier": with_details(_fetch_all(*queries.modifications_to_check_sql(filters, limit=50))),
+        "a_verifier": with_details(_fetch_all(*queries.modifications_to_check_sql(filters, limit=limit))),
     }
 
 
-def contracts(filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0) -> tuple[list, int]:
-    rows = _fetch_all(
-        *queries.contracts_sql(filters, drill, buyer_kind=buyer_kind(organisation), limit=limit, offset=offset)
+def contracts(
+    filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0, with_total=True
+) -> tuple[list, int | None]:
+    extract = sirene(organisation)
+    sql, params = queries.contracts_sql(
+        filters,
+        drill,
+        buyer_kind=buyer_kind(organisation),
+        limit=limit,
+        offset=offset,
+        sirene_table=extract and extract["table"],
+        with_total=with_total,
     )
-    total = rows[0]["total"] if rows else 0
+    rows = _fetch_all(sql, params, extract["tables"] if extract else ())
+    total = (rows[0]["total"] if rows else 0) if with_total else None
     return with_details(rows), total
 
 
@@ -136,8 +181,10 @@ def with_details(rows: list[dict]) -> list[dict]:
     details = {}
     rids = [r["rid"] for r in rows]
     path = store.table_path("contrats")
+    prepared = bool(rids) and duck.has_relation(queries.DETAILS_TABLE)
     for start in range(0, len(rids), DETAILS_CHUNK):
-        for detail in _fetch_all(*queries.details_sql(rids[start : start + DETAILS_CHUNK], path)):
+        chunk = rids[start : start + DETAILS_CHUNK]
+        for detail in _fetch_all(*queries.details_sql(chunk, path, prepared=prepared)):
             details[detail["rid"]] = detail
     for row in rows:
         row.update(details.get(row["rid"], {}))
@@ -155,44 +202,43 @@ def flags(filters: Filters) -> list[dict]:
     return rows
 
 
-def _peer_row_values(row) -> dict:
-    def share(num, den):
-        return row[num] / row[den] if row.get(den) else None
-
-    return {
-        "part_consideration_sociale": share("n_soc", "n_soc_renseigne"),
-        "part_consideration_environnementale": share("n_env", "n_env_renseigne"),
-        "taux_offre_unique": share("n_offre_unique", "n_offres_renseigne"),
-        "nb_offres_moyen": row.get("offres_moyenne"),
-        "part_publication_tardive": share("n_publication_tardive", "n_dates"),
-    }
+def _unit(code: str) -> str:
+    if code.startswith(("part_", "taux_")):
+        return "part"
+    return "euros" if code.startswith("montant_") else "nombre"
 
 
-def peers(filters: Filters, organisation) -> dict:
-    """The organisation against its peers (same peer group, else same kind): value, rank, percentile,
-    and the national reference (all buyers with the same other filters)."""
+def peers(filters: Filters, organisation, reference=None, *, with_national=True) -> dict:
+    """The organisation against its peers (same peer group, else same kind) for every catalogue indicator:
+    value, rank, percentile, the peers' median and the national reference (all buyers, same other filters).
+    `reference`: the national reference aggregate when the caller already has it (computed beside the page);
+    with_national=False leaves the national column to a second request (`national_pending`)."""
+    kind = buyer_kind(organisation)
     orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
     siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-    rows = {r["org"]: r for r in _fetch_all(*queries.peers_sql(filters, siret_to_org))}
-    per_org = {o.pk: _peer_row_values(rows[o.pk]) if o.pk in rows else {} for o in orgs}
+    rows = {r["org"]: r for r in _fetch_all(*queries.peers_sql(filters, siret_to_org, kind))}
+    per_org = {pk: indicators.compute_all(row) for pk, row in rows.items()}
     mine = per_org.get(organisation.pk, {})
-    national_values = _peer_row_values(_fetch_one(*queries.reference_sql(filters)))
+    national = None
+    if with_national:
+        national = indicators.compute_all(reference or _fetch_one(*queries.reference_sql(filters, kind)))
     table = []
-    for code, label, higher in PEER_INDICATORS:
-        values = [v.get(code) for v in per_org.values()]
-        rank, percentile = indicators.rank_and_percentile(mine.get(code), values, higher)
-        known = [v for v in values if v is not None]
+    for code, label, _group, _func, _drill, higher in indicators.CATALOGUE:
+        values = [v[code].valeur for v in per_org.values()]
+        known = sorted(v for v in values if v is not None)
+        own = mine[code].valeur if mine else None
+        rank, percentile = (None, None) if code in UNRANKED else indicators.rank_and_percentile(own, values, higher)
         table.append(
             {
                 "code": code,
                 "label": label,
-                "valeur": mine.get(code),
+                "valeur": own,
                 "rang": rank,
                 "sur": len(known),
                 "percentile": percentile,
-                "mediane_pairs": sorted(known)[len(known) // 2] if known else None,
-                "national": national_values.get(code),
-                "unite": "nombre" if code == "nb_offres_moyen" else "part",
+                "mediane_pairs": known[len(known) // 2] if known else None,
+                "national": national[code].valeur if national else None,
+                "unite": _unit(code),
             }
         )
     basis = (
@@ -200,7 +246,7 @@ def peers(filters: Filters, organisation) -> dict:
         if organisation.peer_group_id
         else f"organisations du même type ({organisation.get_kind_display()})"
     )
-    return {"table": table, "nb_organisations": len(orgs), "base": basis}
+    return {"table": table, "nb_organisations": len(orgs), "base": basis, "national_pending": not with_national}
 
 
 def targets(filters: Filters, organisation) -> list[dict]:
@@ -238,27 +284,54 @@ def national_plan(values: dict) -> list[dict]:
     ]
 
 
-def build(filters: Filters, organisation=None, *, with_peers=True) -> dict:
-    """Everything the cockpit page shows; {"store": False} when no DECP data was imported yet."""
+# Rows of the "à vérifier" lists shown in the page (each links to its whole list); the printed report shows more.
+PAGE_LIST_ROWS = 20
+
+
+def build(
+    filters: Filters, organisation=None, *, with_peers=True, list_rows=PAGE_LIST_ROWS, peers_national=True
+) -> dict:
+    """Everything the cockpit page shows; {"store": False} when no DECP data was imported yet.
+    peers_national=False: the peers' national reference (a scan of every contract, ~250 ms at national
+    scale when no one asked it since the import) is left to a second request of the page (`peers`)."""
     if not duck.has_store():
         return {"store": False}
+    # The sections that only read DuckDB run beside the main thread (a cursor per thread; DuckDB releases the
+    # GIL while it scans): an organisation's page is a dozen small queries, each mostly fixed overhead. Those
+    # that read the database (SIRENE extract, peers, targets) stay on the request's thread and connection.
+    side = {
+        "breakdowns": _POOL.submit(breakdowns, filters, queries.DIMENSIONS, organisation),
+        "suppliers": _POOL.submit(suppliers, filters),
+        "concentration": _POOL.submit(concentration, filters),
+        "flags": _POOL.submit(flags, filters),
+    }
+    if organisation is not None and with_peers and peers_national:
+        side["reference"] = _POOL.submit(_fetch_one, *queries.reference_sql(filters, buyer_kind(organisation)))
     ov = overview(filters, organisation)
+    side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
+    # the page has their totals in the overview: no second count of the filtered contracts
+    art35 = contracts(filters, "art35", organisation, limit=list_rows, with_total=False)[0]
+    ue_sans_social = contracts(filters, "ue_sans_social", organisation, limit=list_rows, with_total=False)[0]
+    own = {}
+    if organisation is not None:
+        own["objectifs"] = targets(filters, organisation)
+        if with_peers:
+            reference = side["reference"].result() if peers_national else None
+            own["pairs"] = peers(filters, organisation, reference, with_national=peers_national)
     data = {
         "store": True,
         "overview": ov,
-        **{f"par_{name}": rows for name, rows in breakdowns(filters, queries.DIMENSIONS, organisation).items()},
-        "titulaires": suppliers(filters),
-        "concentration": concentration(filters),
-        "evolution": evolution(filters, ov["values"]["nb_contrats"].total),
-        "qualite": flags(filters),
-        "art35": contracts(filters, "art35", organisation, limit=50)[0],
-        "ue_sans_social": contracts(filters, "ue_sans_social", organisation, limit=50)[0],
+        **{f"par_{name}": rows for name, rows in side["breakdowns"].result().items()},
+        "titulaires": side["suppliers"].result(),
+        "concentration": side["concentration"].result(),
+        "evolution": side["evolution"].result(),
+        "list_rows": list_rows,
+        "qualite": side["flags"].result(),
+        "art35": art35,
+        "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),
         "art35_date": queries.seuils.CLIMAT_RESILIENCE_ART35,
         "today": timezone.localdate(),
+        **own,
     }
-    if organisation is not None:
-        data["objectifs"] = targets(filters, organisation)
-        if with_peers:
-            data["pairs"] = peers(filters, organisation)
     return data

@@ -33,6 +33,10 @@ CONTRACT_COLUMNS = [
     ("considerations_environnementales", "Considérations environnementales"),
     ("nb_modifications", "Modifications"),
     ("qualite", "Signalements qualité"),
+    ("titulaire_id", "Titulaire (SIRET)"),
+    ("titulaire_categorie", "Catégorie du titulaire"),
+    ("titulaire_departement", "Département du titulaire"),
+    ("acheteur_departement", "Département de l'acheteur"),
 ]
 BREAKDOWN_COLUMNS = [
     ("valeur", "Valeur"),

@@ -205,6 +205,26 @@ def part_avance(agg) -> Valeur:
     return _part(agg, "n_avance", "n_avance_renseigne")
 
 
+def part_pme(agg) -> Valeur:
+    """Contracts whose first titulaire is an SME (INSEE category "PME") over those whose titulaire's category
+    is known (DECP consolidated data, else the organisation's SIRENE extract)."""
+    return _part(agg, "n_pme", "n_pme_renseigne")
+
+
+def part_pme_montant(agg) -> Valeur:
+    return _part_montant(agg, "montant_pme", "montant_pme_renseigne")
+
+
+def part_locale(agg) -> Valeur:
+    """Contracts whose first titulaire is in the buyer's département over those where both départements are
+    known (DECP consolidated data, else the organisation's SIRENE extract)."""
+    return _part(agg, "n_locale", "n_locale_renseigne")
+
+
+def part_locale_montant(agg) -> Valeur:
+    return _part_montant(agg, "montant_locale", "montant_locale_renseigne")
+
+
 # 7. Evolution
 def part_modifies(agg) -> Valeur:
     """Contracts with at least one modification over all contracts (a missing list means none)."""
@@ -305,6 +325,10 @@ CATALOGUE = [
     ("part_groupement", "Attribués à un groupement", "Accès", part_groupement, "groupement", True),
     ("part_sous_traitance", "Sous-traitance déclarée", "Accès", part_sous_traitance, "sous_traitance", True),
     ("part_avance", "Avance attribuée", "Accès", part_avance, "avance", True),
+    ("part_pme", "Attribués à une PME", "Accès", part_pme, "pme", True),
+    ("part_pme_montant", "Attribués à une PME (en montant)", "Accès", part_pme_montant, "pme", True),
+    ("part_locale", "Titulaire dans le département de l'acheteur", "Accès", part_locale, "locale", True),
+    ("part_locale_montant", "Titulaire dans le département de l'acheteur (en montant)", "Accès", part_locale_montant, "locale", True),
     ("part_modifies", "Contrats modifiés", "Évolution", part_modifies, "modifies", False),
     ("part_signalement", "Avec un signalement qualité", "Qualité des données", part_signalement, "tous", False),
 ]  # fmt: skip

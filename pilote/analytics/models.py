@@ -14,6 +14,8 @@ class TargetIndicator(models.TextChoices):
         "Part des contrats avec une considération environnementale",
     )
     INNOVANT = "part_innovant", "Part des marchés innovants"
+    PME = "part_pme", "Part des contrats attribués à une PME"
+    LOCALE = "part_locale", "Part des contrats dont le titulaire est dans le département de l'acheteur"
     OFFRE_UNIQUE = "taux_offre_unique", "Taux d'offre unique (à ne pas dépasser)"
     PUBLICATION = "part_publication_tardive", "Part des publications tardives (à ne pas dépasser)"
 

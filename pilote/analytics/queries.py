@@ -8,6 +8,7 @@ many counts at a time, so that a page costs a handful of scans of the store, not
 
 import datetime as dt
 
+from pilote.analytics import companies
 from pilote.analytics.filters import Filters, to_where
 from pilote.decp.cleaning.rules import RULES
 from pilote.reglementation import seuils
@@ -143,24 +144,31 @@ def materialise_sql(contrats_path) -> list[tuple[str, str]]:
     """(table, SELECT) of the cockpit's in-memory tables, built once per generation by `duck.ensure_tables`.
 
     Planning the flag expressions (list searches, dated thresholds) costs DuckDB tens of milliseconds per
-    query; computing them once leaves each request with plain aggregates over narrow boolean columns."""
+    query; computing them once leaves each request with plain aggregates over narrow boolean columns.
+    The category and départements (SME and local shares) come from columns only tabular imports have: they
+    are read when the generation's files hold them, NULL otherwise."""
     flags = ",\n  ".join(
         f"coalesce({expr}, FALSE) AS {name}" if not name.startswith("seuil") else f"{expr} AS {name}"
         for name, expr in _flags().items()
     )
     base = ", ".join(f"c.{col}" for col in BASE_COLUMNS)
+    tit = companies.titulaire_fields(companies.parquet_columns(contrats_path.parent / "titulaires.parquet"))
+    acheteur_dep = companies.acheteur_departement(companies.parquet_columns(contrats_path))
     # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its
     # mandataire. The last modification that states an amount gives the contract's new total. Both are joined
     # once here, so that no request joins tables of millions of rows.
     return [
         (
             COCKPIT_TABLE,
-            f"""SELECT {base}, c.file_row_number AS rid, t.titulaire_id, t.titulaire_nom, m.montant_final,
-  CASE WHEN len(c.qualite) > 0 THEN list_distinct(c.qualite) END AS qualite,
+            f"""SELECT {base}, c.file_row_number AS rid, t.f.id AS titulaire_id, t.f.nom AS titulaire_nom,
+  m.montant_final, CASE WHEN len(c.qualite) > 0 THEN list_distinct(c.qualite) END AS qualite,
+  t.f.categorie AS titulaire_categorie, t.f.departement AS titulaire_departement,
+  {acheteur_dep} AS acheteur_departement,
   {flags}
 FROM {_source(contrats_path)} c
 LEFT JOIN (
-  SELECT contrat_uid, any_value(titulaire_id) AS titulaire_id, any_value(titulaire_nom) AS titulaire_nom
+  SELECT contrat_uid, any_value({{'id': titulaire_id, 'nom': titulaire_nom, 'categorie': {tit["categorie"]},
+    'departement': {tit["departement"]}}}) AS f
   FROM titulaires WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL GROUP BY contrat_uid
 ) t USING (contrat_uid)
 LEFT JOIN (
@@ -171,25 +179,40 @@ LEFT JOIN (
     ]
 
 
-PREBUILT_FILE = "cockpit.parquet"
+DETAILS_TABLE = "cockpit_details"
+
+
+def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
+    """(table, SELECT, indexed column) of the file written after each import (`duck.write_database`).
+
+    The per-contract table is sorted by buyer: an organisation's contracts then sit in a few row groups, whose
+    min/max let DuckDB skip the others (measured on 1.44 M contracts: 7-20x faster for one buyer). The text
+    fields of listed contracts come from an indexed table (150 contracts in ~20 ms, where reading them back
+    from contrats.parquet by row number took ~1 s)."""
+    (_name, select), *_ = materialise_sql(contrats_path)
+    details = f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {_source(contrats_path)}"  # noqa: S608
+    return [
+        (COCKPIT_TABLE, f"{select}\nORDER BY c.acheteur_id, c.date_notification", None),
+        (DETAILS_TABLE, details, "rid"),
+    ]
 
 
 def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
-    """Definitions for `duck.ensure_tables`: load the table written after the import when it exists (seconds),
-    else compute it from the store (the joins and flags take tens of seconds at national scale)."""
-    prebuilt = generation_dir / PREBUILT_FILE
-    if prebuilt.exists():
-        return [(COCKPIT_TABLE, f"SELECT * FROM read_parquet({_lit(str(prebuilt))})")]  # noqa: S608
+    """`duck.ensure_tables` definitions when the generation has no usable prepared file (computed in memory)."""
     return materialise_sql(generation_dir / "contrats.parquet")
 
 
-def _base_cte(filters: Filters, buyer_kind: str) -> tuple[str, list]:
+def _base_cte(filters: Filters, buyer_kind: str, sirene_table: str | None = None) -> tuple[str, list]:
+    """`b`: the filtered contracts with the request-dependent columns; `sirene_table` is the in-memory table of
+    the organisation's SIRENE extract (companies.extract_table), joined on the filtered contracts only."""
     where, params = to_where(filters, "c")
     seuil = "seuil_ue_etat" if buyer_kind in seuils._STATE_KINDS else "seuil_ue_collectivites"
     # Only a trustworthy amount (no anomaly flag) is compared with the EU threshold.
     sql = (
-        f"WITH b AS (SELECT c.*, coalesce(c.montant_ok AND c.montant >= c.{seuil} AND NOT c.soc, FALSE) "  # noqa: S608
-        f"AS ue_sans_social, c.{seuil} AS seuil_ue FROM {COCKPIT_TABLE} c WHERE {where})"
+        f"WITH filtres AS (SELECT c.* FROM {COCKPIT_TABLE} c WHERE {where}),\n"  # noqa: S608
+        f"completes AS ({companies.enriched_select('filtres', sirene_table)}),\n"
+        f"b AS (SELECT x.*, coalesce(x.montant_ok AND x.montant >= x.{seuil} AND NOT x.soc, FALSE) "
+        f"AS ue_sans_social, x.{seuil} AS seuil_ue, {companies.flag_columns()} FROM completes x)"
     )
     return sql, params
 
@@ -213,43 +236,42 @@ DRILLS = {
     "sous_traitance": ("Sous-traitance déclarée", "sous_traitance_declaree"),
     "avance": ("Avance attribuée", "attribution_avance"),
     "modifies": ("Modifiés", "modifie"),
+    "pme": ("Attribués à une PME", "pme"),
+    "non_pme": ("Attribués à une ETI ou une grande entreprise", "pme_renseigne AND NOT pme"),
+    "locale": ("Titulaire dans le département de l'acheteur", "locale"),
+    "non_locale": ("Titulaire hors du département de l'acheteur", "locale_renseigne AND NOT locale"),
 }
 
 
-def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
+def overview_sql(filters: Filters, buyer_kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
     """Every headline count of the cockpit in one aggregate over the pre-computed boolean columns."""
-    base, params = _base_cte(filters, buyer_kind)
+    base, params = _base_cte(filters, buyer_kind, sirene_table)
+    return f"{base}\nSELECT {_overview_aggregates()} FROM b", params
+
+
+def _overview_aggregates() -> str:
+    """The SELECT list of the overview aggregate (every count the catalogue's indicators read)."""
     m = "CASE WHEN montant_ok THEN montant END"
     sums = [
         f"sum(CASE WHEN montant_ok AND {name} THEN montant END) AS montant_{name}"
-        for name in ("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35")
+        for name in (
+            *("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35"),
+            *("pme", "pme_renseigne", "locale", "locale_renseigne"),
+        )
     ]
-    flags = {
-        "soc": "soc",
-        "env": "env",
-        "soc_renseigne": "soc_renseigne",
-        "env_renseigne": "env_renseigne",
-        "soc_clause": "soc_clause",
-        "soc_critere": "soc_critere",
-        "soc_reserve": "soc_reserve",
-        "env_clause": "env_clause",
-        "env_critere": "env_critere",
-        "art35": "art35",
-        "ue_sans_social": "ue_sans_social",
-        "publication_tardive": "publication_tardive",
-        "montant_ok": "montant_ok",
-        "montant_anomalie": "montant_anomalie",
-        "apres_art35": "apres_art35",
+    # counted flags: n_<name> = count_if(<column>), the name being the column's unless said otherwise
+    same = ("soc", "env", "soc_renseigne", "env_renseigne", "soc_clause", "soc_critere", "soc_reserve", "env_clause",
+            "env_critere", "art35", "ue_sans_social", "publication_tardive", "montant_ok", "montant_anomalie",
+            "apres_art35", "offre_unique", "sans_publicite", "procedure_adaptee", "groupement", "signalement", "pme",
+            "pme_renseigne", "locale", "locale_renseigne")  # fmt: skip
+    flags = {name: name for name in same} | {
         "dates": "dates_renseignees",
         "innovant": "marche_innovant",
-        "offre_unique": "offre_unique",
-        "sans_publicite": "sans_publicite",
-        "procedure_adaptee": "procedure_adaptee",
-        "groupement": "groupement",
         "sous_traitance": "sous_traitance_declaree",
         "avance": "attribution_avance",
         "modifies": "modifie",
-        "signalement": "signalement",
+        "pme_extrait": "pme_renseigne AND categorie_extrait",
+        "locale_extrait": "locale_renseigne AND departements_extrait",
     }
     counts = [f"count_if({column}) AS n_{name}" for name, column in flags.items()]
     filled = {
@@ -261,18 +283,14 @@ def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, li
         "avance": "attribution_avance",
     }
     filled_counts = [f"count({column}) AS n_{name}_renseigne" for name, column in filled.items()]
-    sql = f"""{base}
-SELECT
-  count(*) AS n,
+    return f"""count(*) AS n,
   sum({m}) AS montant_total,
   median({m}) AS montant_median,
   avg(offres_recues) AS offres_moyenne,
   count_if(montant_ok AND montant >= seuil_ue) AS n_au_dessus_ue,
   {", ".join(counts)},
   {", ".join(filled_counts)},
-  {", ".join(sums)}
-FROM b"""  # noqa: S608 (only fixed fragments and literals of the code; filter values are bound)
-    return sql, params
+  {", ".join(sums)}"""
 
 
 DIMENSIONS = {
@@ -284,8 +302,7 @@ DIMENSIONS = {
 
 
 def breakdown_sql(filters: Filters, dimensions, buyer_kind: str = "commune") -> tuple[str, list]:
-    """Counts, amounts and responsible-purchasing counts per value of whitelisted dimensions (one query:
-    the filtered contracts are read once, one GROUP BY per dimension)."""
+    """Counts, amounts and responsible-purchasing counts per value of whitelisted dimensions (one query)."""
     if isinstance(dimensions, str):
         dimensions = [dimensions]
     base, params = _base_cte(filters, buyer_kind)
@@ -294,12 +311,17 @@ def breakdown_sql(filters: Filters, dimensions, buyer_kind: str = "commune") -> 
   count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
   count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
   count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne"""
-    parts = [
-        f"SELECT {_lit(name)} AS dimension, {DIMENSIONS[name][1]} AS valeur, {aggregates} FROM b GROUP BY 2"  # noqa: S608
-        for name in dimensions
-    ]
-    sql = f"""{base}
-SELECT * FROM ({" UNION ALL ".join(parts)}) ORDER BY dimension, valeur NULLS LAST"""  # noqa: S608
+    # One aggregation with grouping sets: the filtered contracts are read once for every dimension (a UNION of
+    # one GROUP BY per dimension read them once each).
+    columns = ", ".join(f"{DIMENSIONS[name][1]} AS d_{name}" for name in dimensions)
+    which = " ".join(f"WHEN grouping(d_{name}) = 0 THEN {_lit(name)}" for name in dimensions)
+    sql = f"""{base},
+d AS (SELECT {columns}, montant_ok, montant, montant_anomalie, soc, soc_renseigne, env, env_renseigne,
+             offre_unique, offres_recues FROM b)
+SELECT CASE {which} END AS dimension, coalesce({", ".join(f"d_{name}" for name in dimensions)}) AS valeur,
+  {aggregates}
+FROM d GROUP BY GROUPING SETS ({", ".join(f"(d_{name})" for name in dimensions)})
+ORDER BY dimension, valeur NULLS LAST"""  # noqa: S608 (whitelisted dimensions and fixed fragments)
     return sql, params
 
 
@@ -378,19 +400,29 @@ LIST_COLUMNS = (
     "offres_recues",
     "nb_modifications",
     "qualite",
+    "titulaire_id",
+    *companies.COLUMNS,
 )
 DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 
 
 def contracts_sql(
-    filters: Filters, drill: str = "tous", *, buyer_kind: str = "commune", limit: int = 50, offset: int = 0
+    filters: Filters,
+    drill: str = "tous",
+    *,
+    buyer_kind: str = "commune",
+    limit: int = 50,
+    offset: int = 0,
+    sirene_table: str | None = None,
+    with_total: bool = True,
 ) -> tuple[str, list]:
-    """The contracts behind a figure (a DRILLS key), most recent first, plus the matching total."""
+    """The contracts behind a figure (a DRILLS key), most recent first, plus the matching total (NULL when
+    the caller has it already: counting reads every filtered contract once more)."""
     _label, condition = DRILLS[drill]
-    base, params = _base_cte(filters, buyer_kind)
+    base, params = _base_cte(filters, buyer_kind, sirene_table)
+    total = f"(SELECT count(*) FROM b WHERE ({condition}))" if with_total else "NULL"  # noqa: S608 (DRILLS)
     sql = f"""{base}
-SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu,
-       (SELECT count(*) FROM b WHERE ({condition})) AS total
+SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu, {total} AS total
 FROM b WHERE ({condition})
 ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}"""  # noqa: S608
     return sql, params
@@ -401,13 +433,17 @@ def _source(contrats_path) -> str:
     return f"read_parquet({_lit(str(contrats_path))}, file_row_number = true)"
 
 
-def details_sql(rids, contrats_path) -> tuple[str, list]:
-    """Text fields of some contracts, read by row number from the Parquet file: the reader skips the row
-    groups that hold none of them, where a search by contrat_uid would scan the whole column."""
+def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, list]:
+    """Text fields of some contracts: from the indexed details table prepared after the import, else read by
+    row number from the Parquet file (the reader skips the row groups that hold none of them, where a search
+    by contrat_uid would scan the whole column)."""
     rids = sorted(rids)
     if not rids:
         return "SELECT NULL AS rid WHERE FALSE", []
     placeholders = ", ".join("?" * len(rids))
+    if prepared:
+        sql = f"SELECT rid, {', '.join(DETAIL_COLUMNS)} FROM {DETAILS_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
+        return sql, rids
     sql = (
         f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {_source(contrats_path)} "  # noqa: S608
         f"WHERE file_row_number IN ({placeholders})"
@@ -427,35 +463,24 @@ ORDER BY hausse DESC, contrat_uid LIMIT {int(limit)}"""  # noqa: S608
     return sql, params
 
 
-PEER_AGGREGATES = """count(*) AS n, sum(CASE WHEN montant_ok THEN montant END) AS montant_total,
-  count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
-  count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
-  count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne,
-  avg(offres_recues) AS offres_moyenne,
-  count_if(publication_tardive) AS n_publication_tardive,
-  count_if(dates_renseignees) AS n_dates"""
-
-
-def peers_sql(filters: Filters, siret_to_org: dict[str, int]) -> tuple[str, list]:
-    """The compared counts per organisation of a peer list (SIRET → organisation id); only the peers'
-    contracts are read (their SIRETs are the scope)."""
+def peers_sql(filters: Filters, siret_to_org: dict[str, int], buyer_kind: str = "commune") -> tuple[str, list]:
+    """The overview aggregate per organisation of a peer list (SIRET → organisation id), from the data alone
+    (no organisation's SIRENE extract); only the peers' contracts are read (their SIRETs are the scope)."""
     if not siret_to_org:
         return "SELECT NULL AS org WHERE FALSE", []
     peers_filters = filters.with_changes(perimetre="pairs", sirets=tuple(siret_to_org), acheteur="")
-    base, params = _base_cte(peers_filters, "commune")
+    base, params = _base_cte(peers_filters, buyer_kind)
     values = ", ".join("(?, ?)" for _ in siret_to_org)
     for siret, org in siret_to_org.items():
         params.append(siret)
         params.append(org)
     sql = f"""{base},
 p(siret, org) AS (VALUES {values})
-SELECT p.org, {PEER_AGGREGATES}
+SELECT p.org, {_overview_aggregates()}
 FROM b JOIN p ON b.acheteur_id = p.siret GROUP BY p.org"""  # noqa: S608
     return sql, params
 
 
-def reference_sql(filters: Filters) -> tuple[str, list]:
-    """The same compared counts over every buyer (national reference), without the rest of the overview."""
-    national = filters.with_changes(perimetre="national", sirets=None, acheteur="")
-    base, params = _base_cte(national, "commune")
-    return f"{base}\nSELECT {PEER_AGGREGATES} FROM b", params
+def reference_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
+    """The same aggregate over every buyer (national reference): the national overview, data alone."""
+    return overview_sql(filters.with_changes(perimetre="national", sirets=None, acheteur=""), buyer_kind)

@@ -10,6 +10,7 @@ app_name = "analytics"
 urlpatterns = [
     path("o/<slug:slug>/cockpit/", views.cockpit_page, name="cockpit"),
     path("o/<slug:slug>/cockpit/contrats/", views.contracts_page, name="contracts"),
+    path("o/<slug:slug>/cockpit/pairs/", views.peers, name="peers"),
     path("o/<slug:slug>/cockpit/export/", views.export, name="export"),
     path("o/<slug:slug>/cockpit/objectifs/", views.targets_page, name="targets"),
     path("o/<slug:slug>/cockpit/rapport/", views.report, name="report"),

@@ -9,16 +9,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pilote.analytics import charts, cockpit, exports, permissions as perms, queries
+from pilote.analytics import charts, cockpit, duck, exports, permissions as perms, queries
 from pilote.analytics.filters import Perimetre, parse_filters
 from pilote.analytics.forms import CommentForm, TargetForm
 from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.services import do_delete_target, do_save_comment, do_set_target
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
+from pilote.explorer.permissions import can_import_sirene
 
 
 PAGE_SIZE = 50
@@ -26,7 +28,11 @@ PAGE_SIZE = 50
 
 def _context(request, organisation, *, public=False):
     filters, form = parse_filters(request.GET, organisation)
-    data = cockpit.build(filters, organisation, with_peers=not public)
+    data = cockpit.build(filters, organisation, with_peers=not public, peers_national=public)
+    if data.get("pairs") and data["pairs"]["national_pending"]:
+        data["pairs"]["reference_url"] = (
+            reverse("analytics:peers", args=[organisation.slug]) + "?" + filters.querystring()
+        )
     if public:
         data.pop("objectifs", None)
     context = {
@@ -50,9 +56,22 @@ def _context(request, organisation, *, public=False):
 def cockpit_page(request):
     context = _context(request, request.organisation)
     context["can_edit_targets"] = bool(request.roles & perms.CAN_EDIT_TARGETS)
+    context["can_import_sirene"] = can_import_sirene(request.roles)
     # HTMX filter changes swap the content only; the URL is pushed by the form (hx-push-url).
     template = "analytics/_cockpit_content.html" if request.headers.get("HX-Request") else "analytics/cockpit.html"
     return render(request, template, context)
+
+
+@require_GET
+@organisation_view(*perms.CAN_VIEW_COCKPIT)
+def peers(request):
+    """The peers comparison with its national reference column (loaded by the cockpit page after it is shown:
+    the national reference scans every contract when no one asked it since the import)."""
+    filters, _form = parse_filters(request.GET, request.organisation)
+    if not duck.has_store():
+        return HttpResponse('<p id="comparaison-pairs">Aucune donnée DECP n\'a encore été importée.</p>')
+    pairs = cockpit.peers(filters, request.organisation)
+    return render(request, "analytics/_peers.html", {"pairs": pairs, "organisation": request.organisation})
 
 
 @require_GET
@@ -204,7 +223,7 @@ def report(request):
         params["annee"] = str(timezone.localdate().year - 1)
     params["perimetre"] = Perimetre.ORGANISATION
     filters, form = parse_filters(params, organisation)
-    data = cockpit.build(filters, organisation, with_peers=False)
+    data = cockpit.build(filters, organisation, with_peers=False, list_rows=50)
     comment = ReportComment.objects.filter(organisation=organisation, annee=filters.annee).first()
     context = {
         "organisation": organisation,

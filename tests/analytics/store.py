@@ -33,13 +33,19 @@ def contrat(uid, **values) -> dict:
     return row
 
 
-def write_store(data_dir, contrats, titulaires=(), modifications=(), gen_id="test-1"):
+def write_store(data_dir, contrats, titulaires=(), modifications=(), gen_id="test-1", *, tabular=False):
+    """tabular: the store also has the columns only the consolidated tabular format brings (départements,
+    company category), as after importing such a file."""
     base = store.decp_dir(data_dir)
     gen = base / "generations" / gen_id
     gen.mkdir(parents=True, exist_ok=True)
+    contrat_schema = {**CONTRAT_SCHEMA, **(schema.TABULAR_CONTRAT if tabular else {})}
+    titulaire_schema = {**TITULAIRE_SCHEMA, **(schema.TABULAR_TITULAIRE if tabular else {})}
     frames = {
-        "contrats": pl.DataFrame(list(contrats), schema=CONTRAT_SCHEMA),
-        "titulaires": pl.DataFrame(list(titulaires), schema=TITULAIRE_SCHEMA),
+        "contrats": pl.DataFrame([{**dict.fromkeys(contrat_schema), **c} for c in contrats], schema=contrat_schema),
+        "titulaires": pl.DataFrame(
+            [{**dict.fromkeys(titulaire_schema), **t} for t in titulaires], schema=titulaire_schema
+        ),
         "modifications": pl.DataFrame(list(modifications), schema=MODIFICATION_SCHEMA),
     }
     for table in store.TABLES:

@@ -107,6 +107,13 @@ def test_peers_rank_and_national_reference(fixture_store, commune_a, commune_b):
     # A: 2/3, B: 1/1 → A is second of two, at the 50th percentile; France: 3 of 4 filled.
     assert (social["rang"], social["sur"], social["percentile"]) == (2, 2, 50)
     assert social["national"] == pytest.approx(3 / 4)
+    # every catalogue indicator is compared; sizes (counts, amounts) are shown without a rank
+    assert [r["code"] for r in peers["table"]] == [code for code, *_ in indicators.CATALOGUE]
+    volume = next(r for r in peers["table"] if r["code"] == "nb_contrats")
+    assert (volume["valeur"], volume["rang"], volume["mediane_pairs"], volume["national"]) == (4, None, 4, 5)
+    single = next(r for r in peers["table"] if r["code"] == "taux_offre_unique")
+    assert single["rang"] is not None
+    assert single["unite"] == "part"
 
 
 def test_pure_helpers():

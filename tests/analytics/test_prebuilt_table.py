@@ -24,7 +24,10 @@ def fresh_process(monkeypatch):
 
 def figures():
     filters, _ = parse_filters({"perimetre": "acheteur", "acheteur": "59920013600241"})
-    return {code: (v.valeur, v.couverture) for code, v in cockpit.overview(filters)["values"].items()}
+    values = {code: (v.valeur, v.couverture) for code, v in cockpit.overview(filters)["values"].items()}
+    rows, total = cockpit.contracts(filters, "tous")
+    listed = sorted((r["contrat_uid"], r["id"], r["objet"], r["acheteur_nom"]) for r in rows)
+    return {**values, "liste": (total, listed)}
 
 
 def test_cockpit_registers_its_table_build():
@@ -34,7 +37,7 @@ def test_cockpit_registers_its_table_build():
 @pytest.mark.django_db
 def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
-    prebuilt = store.current_generation_dir() / queries.PREBUILT_FILE
+    prebuilt = store.current_generation_dir() / duck.PREPARED_DB
     fresh_process(monkeypatch)
     computed = figures()
     assert not prebuilt.exists()
@@ -43,6 +46,61 @@ def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
     assert prebuilt.exists()
     assert not prebuilt.with_name(prebuilt.name + ".tmp").exists()
     fresh_process(monkeypatch)
-    assert queries.cockpit_tables(store.current_generation_dir())[0][1].startswith("SELECT * FROM read_parquet(")
+    assert duck.has_relation(queries.COCKPIT_TABLE)  # attached from the prepared file, not computed
     assert figures() == computed
+    assert duck.has_relation(queries.DETAILS_TABLE)
     assert computed["nb_contrats"][0] == 5
+
+
+@pytest.mark.django_db
+def test_views_prepared_after_import_are_served_without_duckdb(settings, monkeypatch, org_a):
+    """After an import, the national overview and each organisation's default view are already computed."""
+    from pilote.analytics.apps import warm_cockpit
+
+    org_a.buyer_entities.create(siret="59920013600241")
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    fresh_process(monkeypatch)
+    build_cockpit_table()
+    warm_cockpit()
+
+    def no_query(*args, **kwargs):
+        raise AssertionError("requête DuckDB alors que la vue a été préparée après l'import")
+
+    monkeypatch.setattr(duck, "fetch_all", no_query)
+    national = cockpit.build(parse_filters({"perimetre": "national"})[0], None, with_peers=False)
+    assert national["overview"]["values"]["nb_contrats"].valeur == 5
+    mine = cockpit.build(parse_filters({}, org_a)[0], org_a)
+    assert mine["overview"]["values"]["nb_contrats"].valeur == 5
+    assert mine["pairs"]["table"]
+    # any other view is computed on demand
+    with pytest.raises(AssertionError, match="préparée"):
+        cockpit.build(parse_filters({"perimetre": "national", "nature": "Marché"})[0], None, with_peers=False)
+
+
+@pytest.mark.django_db
+def test_an_unreadable_prepared_file_falls_back_to_computing(settings, monkeypatch):
+    """A prepared file this DuckDB cannot read (another version, damaged) is ignored: same figures."""
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    fresh_process(monkeypatch)
+    computed = figures()
+    (store.current_generation_dir() / duck.PREPARED_DB).write_bytes(b"pas une base DuckDB" * 100)
+    fresh_process(monkeypatch)
+    assert figures() == computed
+    assert not duck.has_relation(queries.DETAILS_TABLE)
+
+
+@pytest.mark.django_db
+def test_a_process_that_opened_the_generation_early_attaches_the_file_when_it_appears(settings, monkeypatch):
+    """A web request served between the swap of CURRENT and the end of the after-import hook must not leave
+    its process computing in memory for the whole generation."""
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    fresh_process(monkeypatch)
+    computed = figures()
+    assert not duck.has_relation(queries.DETAILS_TABLE)
+    early = dict(duck._state)
+    build_cockpit_table()  # another process (the worker) writes the file
+    duck._state.clear()
+    duck._state.update(early)  # this web process still holds its connection from before
+    cache.clear()
+    assert figures() == computed
+    assert duck.has_relation(queries.DETAILS_TABLE)

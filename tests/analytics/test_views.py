@@ -123,6 +123,13 @@ def test_support_service_sets_a_target_and_sees_progress(client, fixture_store, 
     assert target.cible == 40
     client.post("/o/commune-a/cockpit/objectifs/", {"action": "supprimer", "target_id": target.pk})
     assert not SpaserTarget.objects.exists()
+    # the access indicators can be SPASER targets too
+    client.post(
+        "/o/commune-a/cockpit/objectifs/",
+        {"action": "objectif", "objectif-annee": "2024", "objectif-indicateur": "part_pme", "objectif-cible": "30"},
+    )
+    assert SpaserTarget.objects.get(organisation=commune_a).indicateur == "part_pme"
+    assert "Part des contrats attribués à une PME" in client.get("/o/commune-a/cockpit/").content.decode()
 
 
 def test_only_support_and_admin_edit_targets(client, commune_a, member):
@@ -166,3 +173,17 @@ def test_public_cockpit_only_when_published(client, fixture_store, commune_a):
     assert 'data-indicateur="nb_contrats">4<' in page
     assert "Objectifs du SPASER" not in page
     assert "/cockpit/export/" not in page
+
+
+def test_peers_national_column_is_loaded_after_the_page(client, fixture_store, commune_a, member):
+    """The page shows the peers at once; the national reference (a scan of every contract) follows."""
+    client.force_login(member(Role.ELU))
+    page = client.get("/o/commune-a/cockpit/?annee=").content.decode()
+    assert 'hx-get="/o/commune-a/cockpit/pairs/?' in page
+    assert "en cours de calcul" in page
+    part = client.get("/o/commune-a/cockpit/pairs/").content.decode()
+    assert "en cours de calcul" not in part
+    assert "hx-get" not in part
+    assert "Comparaison avec les pairs" in part
+    # France entière: 3 of the 4 contracts with a filled social field have a social consideration → 75 %
+    assert "75,0" in part

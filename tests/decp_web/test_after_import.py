@@ -1,7 +1,5 @@
 """Preparations after an import (the explorer's search index) run in the import, not on the first search."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -9,17 +7,7 @@ from pilote.core.enums import Role
 from pilote.decp import hooks, store
 from pilote.decp.models import ImportRun
 from pilote.explorer.apps import build_search_index
-
-
-REAL_2022 = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/data/decp/real/megalis-2024/decp-59920013600241-2024-07-09-01.json"
-)
-
-
-@pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+from tests.decp_web.conftest import REAL_2022
 
 
 def import_file(client, org, capture):

@@ -1,24 +1,13 @@
 """The support service imports a DECP file from the web page and reads the report."""
 
 from html import unescape
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilote.core.enums import Role
 from pilote.decp.models import ImportRun
-
-
-REAL_2022 = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/data/decp/real/megalis-2024/decp-59920013600241-2024-07-09-01.json"
-)
-
-
-@pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+from tests.decp_web.conftest import REAL_2022
 
 
 def upload(client, org, name, content, capture):

@@ -52,6 +52,18 @@ def valeur(v):
 
 
 @register.filter
+def selon_unite(value, unite):
+    """A plain number formatted by a unit name ("part", "euros", "nombre")."""
+    if unite == "part":
+        return pourcent(value)
+    if unite == "euros":
+        return euros(value)
+    if isinstance(value, float) and not value.is_integer():
+        return nombre(value, 1)
+    return nombre(value)
+
+
+@register.filter
 def liste(value):
     if not value:
         return ""
