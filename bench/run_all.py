@@ -218,6 +218,70 @@ def write_doc(res):
     DOC.write_text(text, encoding="utf-8")
 
 
+C_BEGIN, C_END = "<!-- COCKPIT:BEGIN -->", "<!-- COCKPIT:END -->"
+COCKPIT_TARGETS = {("organisation", "froid"): 200, ("organisation", "préparée"): 200, ("nationale", "préparée"): 500,
+                   ("nationale", "froid"): 500, ("liste (50, 2024, 1 offre)", "froid"): 200,
+                   ("nationale 2025 marchés", "froid"): 500}  # fmt: skip
+
+
+def cockpit_bench(store_dir, runs=20):
+    """Server time of the cockpit on the store just imported (manage.py cockpit_bench --store), after the
+    after-import preparation (prepared DuckDB file, views computed into the shared cache)."""
+    work = OUT / "cockpit"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    env = dict(os.environ, PILOTE_DATA_DIR=str(store_dir), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
+               CACHE_URL=f"filecache://{work / 'cache'}")  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    out = work / "cockpit.json"
+    cmd = [sys.executable, "manage.py", "cockpit_bench", "--store", str(store_dir), "--runs", str(runs), "--json", out]
+    subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    return json.loads(out.read_text())
+
+
+def write_cockpit_doc(res):
+    m, c = res["machine"], res["cockpit"]
+    ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
+    lines = [
+        C_BEGIN,
+        "## Cockpit (issue 5)",
+        "",
+        f"Date: {res['date']} · `make bench` (`manage.py cockpit_bench --store bench/out/store --runs {c['runs']}`) "
+        f"on the store the DECP benchmark just imported: **{c['contracts']:,} contracts**; measured organisation = "
+        f"the most active buyer ({c['organisation_contracts']:,} contracts) · machine: {m['nproc']} cores, "
+        f"{m['ram_gib']} GiB · load average at the end of the import {m.get('load_avg_end', [0])[0]:.1f}.",
+        "",
+        "Server time = `cockpit.build()` as the cockpit view calls it (every query of the page, peers included; "
+        "the peers' national reference column is a second request, its own row) + rendering of the page "
+        "content, in the process. *froid*: query cache emptied before each run (a view "
+        "nobody asked since the import); *préparée*: the views computed right after the import (national, each "
+        "organisation's default and national views, last three years) served from the shared cache.",
+        "",
+        "| View | Mode | Median | p95 | Target p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for case in c["cases"]:
+        target = COCKPIT_TARGETS.get((case["label"], case["mode"]))
+        verdict = f"≤ {target} ms {ok(case['p95_ms'] <= target)}" if target else ""
+        lines.append(f"| {case['label']} | {case['mode']} | {case['median_ms']:,.0f} ms | {case['p95_ms']:,.0f} ms | "
+                     f"{verdict} |")  # fmt: skip
+    lines += [
+        "",
+        f"Preparation after import: prepared DuckDB file {c.get('prepare_s', '—')} s, views computed into the "
+        f"cache {c.get('warm_s', '—')} s. Peak memory of the measuring process (it also wrote the prepared file): "
+        f"{c['rss_mb']:,} MB.",
+        "",
+        C_END,
+    ]
+    section = "\n".join(lines)
+    text = DOC.read_text(encoding="utf-8")
+    if C_BEGIN in text:
+        text = re.sub(re.escape(C_BEGIN) + ".*?" + re.escape(C_END), section, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_600_000)
@@ -225,6 +289,7 @@ def main():
     parser.add_argument("--corpus", type=Path, help="use this corpus (with --truth) instead of generating")
     parser.add_argument("--truth", type=Path)
     parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--no-cockpit", action="store_true", help="skip the cockpit server-time benchmark")
     parser.add_argument(
         "--cleaning-max",
         type=int,
@@ -264,9 +329,13 @@ def main():
     except Exception as exc:
         res["cleaning_error"] = repr(exc)
     res["machine"]["load_avg_end"] = os.getloadavg()
+    if not args.no_cockpit:
+        res["cockpit"] = cockpit_bench(store_dir)
     (OUT / "decp-bench.json").write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str))
     if not args.no_docs:
         write_doc(res)
+        if "cockpit" in res:
+            write_cockpit_doc(res)
     print(json.dumps({k: v for k, v in res.items() if k != "import"} | {"import": res["import"] | {"flagged": "…"}},
                      indent=2, default=str))  # fmt: skip
 

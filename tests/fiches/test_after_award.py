@@ -11,6 +11,7 @@ from pilote.core.enums import Role
 from pilote.fiches import stats
 from pilote.fiches.models import Evaluation, Fiche
 from pilote.fiches.services import do_transition
+from tests.core.factories import REAL_SIRETS
 from tests.fiches.decp_fixture import write_contracts
 from tests.fiches.factories import make_fiche
 
@@ -27,6 +28,12 @@ def visa_fiche(org_a, members_a):
     insertion = Clause.objects.get(organisation=None, title__startswith="Clause d'insertion")
     do_transition(fiche, "viser", actor=appui, roles={Role.APPUI}, retained_clauses=[insertion])
     return Fiche.objects.get(pk=fiche.pk)
+
+
+def other_buyer(org):
+    """A real buyer SIRET that is not the organisation's (factories give organisations real SIRETs by pk, and
+    PostgreSQL does not reset sequences between tests: a fixed "other" SIRET could be the organisation's)."""
+    return next(s for s in REAL_SIRETS if s not in org.sirets)
 
 
 def contracts_for(org, today):
@@ -54,7 +61,7 @@ def contracts_for(org, today):
         },
         {
             "id": "AUTRE-1",
-            "acheteur_id": "21590328700013",
+            "acheteur_id": other_buyer(org),
             "objet": "Nettoyage des locaux administratifs",
             "code_cpv": "90911200",
             "montant": 180000.0,
@@ -87,7 +94,7 @@ def test_cannot_link_to_another_buyers_contract(client, org_a, members_a, visa_f
     write_contracts(contracts_for(org_a, timezone.localdate()))
     client.force_login(members_a[Role.APPUI])
     page = client.post(
-        f"/o/{org_a.slug}/fiches/{visa_fiche.pk}/marche/", {"contrat": "AUTRE-1|21590328700013"}
+        f"/o/{org_a.slug}/fiches/{visa_fiche.pk}/marche/", {"contrat": f"AUTRE-1|{other_buyer(org_a)}"}
     ).content.decode()
     assert "introuvable" in page
     visa_fiche.refresh_from_db()
