@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -62,6 +63,9 @@ def page(browser, live_server, transactional_db):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Assertions retry until this timeout: a click that navigates returns once the new page starts loading,
+    # so a one-shot check (is_visible, inner_text) could read a half-parsed page. Tests use expect() only.
+    expect.set_options(timeout=15_000)
     page.base_url = live_server.url
     yield page
     context.close()

@@ -5,6 +5,7 @@ that gets matched, accepted, followed and closed."""
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pilote.annuaire.demo import prepare_demo as prepare_annuaire_demo
 from pilote.annuaire.models import ReservistRequest
@@ -33,39 +34,40 @@ def test_annuaire_journey(page, login, screenshot, settings):
     page.get_by_label("Compétence").fill("EGALIM")
     page.get_by_role("button", name="Rechercher").click()
     results = page.get_by_role("table")
-    assert "2 personnes trouvées" in results.locator("caption").inner_text()
-    assert results.get_by_role("link", name="Mathilde Lefebvre").is_visible()
-    assert results.get_by_role("link", name="Sophie Moreau").is_visible()  # partner who agreed to be shared
-    assert results.get_by_text("Karim Benali").count() == 0
+    expect(results.locator("caption")).to_contain_text("2 personnes trouvées")
+    expect(results.get_by_role("link", name="Mathilde Lefebvre")).to_be_visible()
+    expect(results.get_by_role("link", name="Sophie Moreau")).to_be_visible()  # partner who agreed to be shared
+    expect(results.get_by_text("Karim Benali")).to_have_count(0)
     screenshot("annuaire-recherche-competence")
 
     # 2. From the segment guide, the agent opens a lesson learnt.
     page.goto(base + "/guides/restauration-collective/")
     lessons = page.get_by_role("region", name="Retours d'expérience du segment")
     lessons.get_by_role("link", name="Introduire 50 % de produits durables dans la restauration des lycées").click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         "Introduire 50 % de produits durables dans la restauration des lycées"
     )
-    assert page.get_by_text("Contenu fictif de démonstration.").is_visible()
+    expect(page.get_by_text("Contenu fictif de démonstration.")).to_be_visible()
 
     # 3. The agent enrols in the 2-seat session; the support team fills it, the next one waits.
     page.get_by_role("link", name="Formation").click()
     page.get_by_role("link", name="Devenir réserviste de l'achat public —").click()
     session_url = page.url
     page.get_by_role("button", name="M'inscrire").click()
-    assert page.get_by_role("status").inner_text().strip() == "Vous êtes inscrit·e à la session."
+    expect(page.get_by_role("status")).to_have_text("Vous êtes inscrit·e à la session.")
     _logout(page)
     login("appui@demo.pilote.test", PASSWORD)
     page.goto(session_url)
     page.get_by_label("Personne à inscrire").select_option(label="Karim Benali")
     page.get_by_role("button", name="Inscrire", exact=True).click()
-    assert "Karim Benali est inscrit·e à la session." in page.get_by_role("status").inner_text()
-    assert "2 inscrit·es sur 2 places · 0 en liste d'attente" in page.locator("#places").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Karim Benali est inscrit·e à la session.")
+    expect(page.locator("#places")).to_contain_text("2 inscrit·es sur 2 places · 0 en liste d'attente")
     page.get_by_label("Personne à inscrire").select_option(label="Mathilde Lefebvre")
     page.get_by_role("button", name="Inscrire", exact=True).click()
-    warning = page.get_by_role("status").inner_text()
-    assert "La session est complète : Mathilde Lefebvre est sur la liste d'attente (position 1)." in warning
-    assert "1 en liste d'attente" in page.locator("#places").inner_text()
+    expect(page.get_by_role("status")).to_contain_text(
+        "La session est complète : Mathilde Lefebvre est sur la liste d'attente (position 1)."
+    )
+    expect(page.locator("#places")).to_contain_text("1 en liste d'attente")
     screenshot("annuaire-session-complete")
 
     # 4. The support team posts a reservist request; matching reservists are suggested; one is chosen.
@@ -78,19 +80,19 @@ def test_annuaire_journey(page, login, screenshot, settings):
     page.get_by_label("Fin").fill((today + timedelta(days=45)).isoformat())
     page.get_by_label("Compétences recherchées").fill("loi egalim")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Appui au marché de repas livrés des EHPAD"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Appui au marché de repas livrés des EHPAD")
     suggestions = page.get_by_role("table")
-    assert suggestions.get_by_role("link", name="Mathilde Lefebvre").is_visible()
-    assert suggestions.get_by_role("link", name="Sophie Moreau").is_visible()
+    expect(suggestions.get_by_role("link", name="Mathilde Lefebvre")).to_be_visible()
+    expect(suggestions.get_by_role("link", name="Sophie Moreau")).to_be_visible()
     screenshot("annuaire-reserve-suggestions")
     page.get_by_role("button", name="Confier la mission à Sophie Moreau").click()
-    assert "Mission confiée à Sophie Moreau" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Mission confiée à Sophie Moreau")
     page.get_by_label("Note de suivi").fill("Réunion de lancement avec la direction de l'autonomie.")
     page.get_by_role("button", name="Ajouter la note").click()
     page.get_by_label("Bilan de la mission").fill("Allotissement revu, 6 offres reçues dont 3 de PME locales.")
     page.get_by_role("button", name="Clore la demande").click()
-    assert "La demande est close" in page.get_by_role("status").inner_text()
-    assert page.get_by_text("Allotissement revu, 6 offres reçues dont 3 de PME locales.").is_visible()
+    expect(page.get_by_role("status")).to_contain_text("La demande est close")
+    expect(page.get_by_text("Allotissement revu, 6 offres reçues dont 3 de PME locales.")).to_be_visible()
     closed = ReservistRequest.objects.get(subject="Appui au marché de repas livrés des EHPAD")
     assert closed.status == RequestStatus.CLOSE
     assert closed.reservist.email == "sophie.moreau@demo.pilote.test"

@@ -4,6 +4,8 @@ import csv
 import io
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import expect
+
 from pilote.core.enums import Role
 from tests.analytics.store import S1, write_fixture_store
 from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -18,10 +20,10 @@ def test_filter_updates_url_chart_and_table_then_csv_downloads(page, login, scre
 
     page.goto(page.base_url + "/o/commune-a/cockpit/")
     count = page.locator('[data-indicateur="nb_contrats"]')
-    assert count.inner_text() == "4"
+    expect(count).to_have_text("4")
     chart = page.locator("#graphique-procedures")
     chart.locator("svg.marks").wait_for()
-    assert "Procédure adaptée" in chart.locator("svg.marks").text_content()
+    expect(chart.locator("svg.marks")).to_contain_text("Procédure adaptée")
 
     page.get_by_label("Procédure", exact=True).select_option("Appel d'offres ouvert")
     page.wait_for_function("document.querySelector('[data-indicateur=\"nb_contrats\"]').textContent.trim() === '2'")
@@ -30,10 +32,10 @@ def test_filter_updates_url_chart_and_table_then_csv_downloads(page, login, scre
     page.wait_for_function(
         "!document.querySelector('#graphique-procedures svg.marks').textContent.includes('Procédure adaptée')"
     )
-    assert "Appel d'offres ouvert" in chart.locator("svg.marks").text_content()
+    expect(chart.locator("svg.marks")).to_contain_text("Appel d'offres ouvert")
     table = page.get_by_role("table", name="Par procédure CSV")
-    assert table.locator("tbody tr").count() == 1
-    assert "Appel d'offres ouvert" in table.inner_text()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text("Appel d'offres ouvert")
     screenshot("cockpit-filtre-procedure")
 
     with page.expect_download() as download_info:

@@ -1,6 +1,9 @@
 """The support service uploads a real DECP file from the data page and reads the import report."""
 
+import re
 from pathlib import Path
+
+from playwright.sync_api import expect
 
 from pilote.core.demo import prepare_demo
 
@@ -23,5 +26,5 @@ def test_appui_uploads_a_file_and_reads_the_report(page, login, screenshot, sett
     page.get_by_role("button", name="Lancer l'import").click()
     page.wait_for_selector("text=Statut : terminé")
     table = page.get_by_role("table", name="Bilan de l'import (lus = stockés + doublons + rejetés)")
-    assert table.get_by_role("row", name="Enregistrements lus").inner_text().split()[-1] == "5"
+    expect(table.get_by_role("row", name="Enregistrements lus")).to_have_text(re.compile(r"\s5\s*$"))
     screenshot("import-decp-rapport")

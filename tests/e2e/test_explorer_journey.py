@@ -1,5 +1,7 @@
 """A buyer searches contracts in French, opens one, sees similar contracts, then prepares a purchase."""
 
+from playwright.sync_api import expect
+
 from pilote.core.enums import Role
 from tests.core.factories import MembershipFactory, OrganisationFactory
 from tests.explorer.conftest import imported_store, store  # noqa: F401 - fixtures shared with the unit tests
@@ -13,15 +15,15 @@ def test_search_open_contract_and_similar(page, login, screenshot, store):  # no
     page.get_by_label("Mots de l'objet").fill("RESTAURATIONS scolaires")
     page.get_by_role("button", name="Rechercher").click()
     results = page.get_by_role("table", name="Contrats trouvés")
-    assert results.get_by_role("link", name="Restauration Scolaire", exact=True).is_visible()
-    assert results.get_by_role("link", name="restaurations scolaires des écoles").is_visible()
-    assert "Travaux de voirie" not in results.inner_text()
+    expect(results.get_by_role("link", name="Restauration Scolaire", exact=True)).to_be_visible()
+    expect(results.get_by_role("link", name="restaurations scolaires des écoles")).to_be_visible()
+    expect(results).not_to_contain_text("Travaux de voirie")
     screenshot("explorer-recherche")
 
     results.get_by_role("link", name="Restauration Scolaire", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Restauration Scolaire"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Restauration Scolaire")
     similar = page.get_by_role("table", name="Contrats les plus comparables, au niveau national")
-    assert similar.get_by_role("link", name="Fourniture de repas pour la restauration scolaire").is_visible()
+    expect(similar.get_by_role("link", name="Fourniture de repas pour la restauration scolaire")).to_be_visible()
     screenshot("explorer-contrat")
 
     # Keyboard: the first similar contract is reachable and opens with Enter.
@@ -30,8 +32,8 @@ def test_search_open_contract_and_similar(page, login, screenshot, store):  # no
     link.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", level=1).inner_text() == target
-    assert page.get_by_role("heading", name="Contrats semblables").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(target)
+    expect(page.get_by_role("heading", name="Contrats semblables")).to_be_visible()
 
 
 def test_prepare_a_purchase(page, login, store):  # noqa: F811
@@ -43,7 +45,7 @@ def test_prepare_a_purchase(page, login, store):  # noqa: F811
     page.get_by_label("Montant estimé (€ HT)").fill("100000")
     page.get_by_label("Département d'exécution").select_option("76")
     page.get_by_role("button", name="Chercher des références").click()
-    assert page.get_by_role("heading", name="Prix de référence").is_visible()
-    assert "Services de restauration scolaire" in page.get_by_role("main").inner_text()
+    expect(page.get_by_role("heading", name="Prix de référence")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Services de restauration scolaire")
     suppliers = page.get_by_role("table", name="Entreprises ayant remporté")
-    assert suppliers.get_by_role("row").count() >= 2
+    expect(suppliers.get_by_role("row").nth(1)).to_be_visible()

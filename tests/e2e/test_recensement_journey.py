@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pilote.core.demo import prepare_demo
 from pilote.recensement import exports
@@ -57,7 +58,7 @@ def test_census_journey(page, login, screenshot, settings, tmp_path):
     page.get_by_label("Tableur des besoins").set_input_files(str(example))
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.wait_for_selector("text=4 lignes en erreur")
-    assert page.get_by_text("Ligne 9, colonne « Date souhaitée » : date impossible (31/02/2027).").is_visible()
+    expect(page.get_by_text("Ligne 9, colonne « Date souhaitée » : date impossible (31/02/2027).")).to_be_visible()
     screenshot("recensement-import-erreurs")
 
     # 3. The agent fixes the file and imports it whole.
@@ -73,7 +74,7 @@ def test_census_journey(page, login, screenshot, settings, tmp_path):
     # 4. A big need becomes a pre-filled fiche visa in one click.
     page.get_by_role("button", name="Créer la fiche visa : Restauration scolaire des écoles").click()
     heading = page.get_by_role("heading", level=1)
-    assert "Restauration scolaire des écoles" in heading.inner_text()
+    expect(heading).to_contain_text("Restauration scolaire des écoles")
     logout(page)
 
     # 5. The support service sees the catering grouping with its lots, exports the plan, looks for splits.
@@ -81,9 +82,9 @@ def test_census_journey(page, login, screenshot, settings, tmp_path):
     page.goto(campaign_url)
     page.get_by_role("link", name="Regroupements").click()
     opportunity = page.locator("section.card").filter(has_text="Allotissement suggéré")
-    assert opportunity.count() == 1
-    assert "Résidence Les Tilleuls" in opportunity.inner_text()
-    assert "Procédure formalisée" in opportunity.inner_text()
+    expect(opportunity).to_have_count(1)
+    expect(opportunity).to_contain_text("Résidence Les Tilleuls")
+    expect(opportunity).to_contain_text("Procédure formalisée")
     screenshot("recensement-regroupements")
     page.get_by_role("link", name="Programmation").click()
     with page.expect_download() as xlsx:
@@ -96,5 +97,5 @@ def test_census_journey(page, login, screenshot, settings, tmp_path):
     page.get_by_label("SIRET de l'acheteur").fill(SEINE_MARITIME)
     page.get_by_role("button", name="Examiner").click()
     page.wait_for_selector("text=À examiner : CPV 4521…, 2024")
-    assert "seuil de procédure formalisée" in page.locator("section.card").first.inner_text()
+    expect(page.locator("section.card").first).to_contain_text("seuil de procédure formalisée")
     screenshot("recensement-fractionnement")
