@@ -16,13 +16,13 @@ def build_cockpit_table():
     """Write the cockpit's tables (per-contract flags, supplier, final amount; listed contracts' text fields)
     into the generation just imported, as a DuckDB file that every web process attaches read-only instead of
     computing and holding its own copy."""
-    from pilote.analytics import duck, queries
+    from pilote.analytics import cockpit_table, duck
     from pilote.decp import store
 
     generation = store.current_generation_dir()
     if generation is None:
         return
-    duck.write_database(queries.prepared_tables(generation / "contrats.parquet"))
+    duck.write_database(cockpit_table.prepared_tables(generation / "contrats.parquet"))
 
 
 WARM_YEARS = 3

@@ -10,10 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.cache import cache
 from django.utils import timezone
 
-from pilote.analytics import companies, duck, indicators, queries
+from pilote.analytics import cockpit_table, companies, duck, indicators, queries
 from pilote.analytics.filters import Filters, peer_organisations
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
 from pilote.decp import store
+from pilote.reglementation import seuils
 
 
 # Catalogue indicators shown beside the peers' values without a rank: absolute counts and amounts grow with the
@@ -21,7 +22,10 @@ from pilote.decp import store
 UNRANKED = {"nb_contrats", "montant_total", "nb_art35_a_verifier", "nb_ue_sans_social"}
 
 
-CACHE_SECONDS = 24 * 3600  # keys name the store generation: figures never go stale, an import changes the keys
+# Keys name the store generation: figures never go stale, an import changes the keys. The timeout only bounds
+# how long entries of a replaced generation occupy the cache; the views prepared after an import must outlive
+# the month between two DECP publications, or the first visitor of each day would wait for national scans.
+CACHE_SECONDS = 45 * 24 * 3600
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cockpit")
 
 
@@ -34,8 +38,8 @@ def _fetch_all(sql, params, tables=()):
     rows = cache.get(key)
     if rows is None:
         # the per-contract table is a view of the prepared file, or computed once per process when it is missing
-        if not duck.has_relation(queries.COCKPIT_TABLE):
-            duck.ensure_tables(queries.cockpit_tables(generation))
+        if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
+            duck.ensure_tables(cockpit_table.cockpit_tables(generation))
         duck.ensure_tables(tables)
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
@@ -64,7 +68,7 @@ def sirene(organisation) -> dict | None:
     return {
         "extract": extract,
         "table": table,
-        "tables": [(table, companies.extract_table_sql(path, queries.COCKPIT_TABLE))],
+        "tables": [(table, companies.extract_table_sql(path, cockpit_table.COCKPIT_TABLE))],
     }
 
 
@@ -181,7 +185,7 @@ def with_details(rows: list[dict]) -> list[dict]:
     details = {}
     rids = [r["rid"] for r in rows]
     path = store.table_path("contrats")
-    prepared = bool(rids) and duck.has_relation(queries.DETAILS_TABLE)
+    prepared = bool(rids) and duck.has_relation(cockpit_table.DETAILS_TABLE)
     for start in range(0, len(rids), DETAILS_CHUNK):
         chunk = rids[start : start + DETAILS_CHUNK]
         for detail in _fetch_all(*queries.details_sql(chunk, path, prepared=prepared)):
@@ -330,7 +334,7 @@ def build(
         "art35": art35,
         "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),
-        "art35_date": queries.seuils.CLIMAT_RESILIENCE_ART35,
+        "art35_date": seuils.CLIMAT_RESILIENCE_ART35,
         "today": timezone.localdate(),
         **own,
     }

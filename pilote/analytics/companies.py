@@ -107,13 +107,15 @@ FROM {s} LEFT JOIN {sirene_table} z ON z.rid = {s}.rid"""  # noqa: S608
 
 
 # Per-contract flags of the access indicators, over the enriched contracts (an unknown field is "unknown").
-FLAGS = {
-    "pme_renseigne": "titulaire_categorie IS NOT NULL",
-    "pme": f"coalesce(titulaire_categorie = '{PME}', FALSE)",
-    "locale_renseigne": "titulaire_departement IS NOT NULL AND acheteur_departement IS NOT NULL",
-    "locale": "coalesce(titulaire_departement = acheteur_departement, FALSE)",
-}
+def flags(alias: str) -> dict[str, str]:
+    a = alias
+    return {
+        "pme_renseigne": f"{a}.titulaire_categorie IS NOT NULL",
+        "pme": f"coalesce({a}.titulaire_categorie = '{PME}', FALSE)",
+        "locale_renseigne": f"{a}.titulaire_departement IS NOT NULL AND {a}.acheteur_departement IS NOT NULL",
+        "locale": f"coalesce({a}.titulaire_departement = {a}.acheteur_departement, FALSE)",
+    }
 
 
-def flag_columns() -> str:
-    return ", ".join(f"{expr} AS {name}" for name, expr in FLAGS.items())
+def flag_columns(alias: str) -> str:
+    return ", ".join(f"{expr} AS {name}" for name, expr in flags(alias).items())

@@ -22,7 +22,9 @@ class StoreMissing(LookupError):
     """No DECP generation has been imported yet."""
 
 
-PREPARED_DB = "prepare.duckdb"
+# The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
+# is ignored (the app computes in memory until the next import writes the file again).
+PREPARED_DB = "prepare-2.duckdb"
 logger = logging.getLogger("pilote.analytics")
 _lock = threading.Lock()
 # The current generation's database and the names of the relations it holds (views over the Parquet files and

@@ -111,7 +111,7 @@ def _threshold(level: str, code_cpv: str, on: dt.date, buyer_kind: str):
 
 
 def buyer_contracts(siret: str) -> list[dict]:
-    from pilote.analytics.queries import amount_anomaly_codes
+    from pilote.analytics.cockpit_table import amount_anomaly_codes
 
     anomalies = list(amount_anomaly_codes())
     sql = """

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from pilote.analytics import cockpit, duck, queries
+from pilote.analytics import cockpit, cockpit_table, duck
 from pilote.analytics.apps import build_cockpit_table
 from pilote.analytics.filters import parse_filters
 from pilote.decp import hooks, store
@@ -46,9 +46,9 @@ def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
     assert prebuilt.exists()
     assert not prebuilt.with_name(prebuilt.name + ".tmp").exists()
     fresh_process(monkeypatch)
-    assert duck.has_relation(queries.COCKPIT_TABLE)  # attached from the prepared file, not computed
+    assert duck.has_relation(cockpit_table.COCKPIT_TABLE)  # attached from the prepared file, not computed
     assert figures() == computed
-    assert duck.has_relation(queries.DETAILS_TABLE)
+    assert duck.has_relation(cockpit_table.DETAILS_TABLE)
     assert computed["nb_contrats"][0] == 5
 
 
@@ -86,7 +86,7 @@ def test_an_unreadable_prepared_file_falls_back_to_computing(settings, monkeypat
     (store.current_generation_dir() / duck.PREPARED_DB).write_bytes(b"pas une base DuckDB" * 100)
     fresh_process(monkeypatch)
     assert figures() == computed
-    assert not duck.has_relation(queries.DETAILS_TABLE)
+    assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
 
 
 @pytest.mark.django_db
@@ -96,11 +96,11 @@ def test_a_process_that_opened_the_generation_early_attaches_the_file_when_it_ap
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     fresh_process(monkeypatch)
     computed = figures()
-    assert not duck.has_relation(queries.DETAILS_TABLE)
+    assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
     early = dict(duck._state)
     build_cockpit_table()  # another process (the worker) writes the file
     duck._state.clear()
     duck._state.update(early)  # this web process still holds its connection from before
     cache.clear()
     assert figures() == computed
-    assert duck.has_relation(queries.DETAILS_TABLE)
+    assert duck.has_relation(cockpit_table.DETAILS_TABLE)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pilote.analytics import cockpit, duck, queries
+from pilote.analytics import cockpit, cockpit_table, duck
 from pilote.analytics.apps import build_cockpit_table
 from pilote.analytics.filters import parse_filters
 from pilote.decp.demo import DATA_DIR
@@ -89,5 +89,5 @@ def test_the_table_written_after_import_keeps_the_departements(settings, monkeyp
     computed = cockpit.overview(filters)["values"]["part_locale"]
     build_cockpit_table()
     fresh_process(monkeypatch)
-    assert duck.has_relation(queries.COCKPIT_TABLE)
+    assert duck.has_relation(cockpit_table.COCKPIT_TABLE)
     assert cockpit.overview(filters)["values"]["part_locale"] == computed
