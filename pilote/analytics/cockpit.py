@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.cache import cache
 from django.utils import timezone
 
-from pilote.analytics import cockpit_table, companies, duck, indicators, queries
+from pilote.analytics import cockpit_table, companies, cube, duck, indicators, queries
 from pilote.analytics.filters import Filters, peer_organisations
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
 from pilote.decp import store
@@ -51,6 +51,25 @@ def _fetch_one(sql, params):
     return rows[0] if rows else {}
 
 
+def _cube_ready() -> bool:
+    """Whether the monthly national aggregates are there (prepared file, or computed with the in-memory table)."""
+    if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
+        duck.ensure_tables(cockpit_table.cockpit_tables(store.current_generation_dir()))
+    return duck.has_relation(cube.CUBE_TABLE)
+
+
+def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
+    """The overview aggregate's SQL: from the monthly national aggregates when they answer the view exactly."""
+    if cube.eligible(filters, sirene_table) and _cube_ready():
+        return cube.overview_sql(filters, kind)
+    return queries.overview_sql(filters, kind, sirene_table)
+
+
+def reference_query(filters: Filters, kind: str = "commune") -> tuple[str, list]:
+    """The national reference of the peers table: the national overview under the view's other filters."""
+    return overview_query(filters.with_changes(perimetre="national", sirets=None, acheteur=""), kind)
+
+
 def buyer_kind(organisation) -> str:
     return organisation.kind if organisation is not None else "commune"
 
@@ -75,7 +94,7 @@ def sirene(organisation) -> dict | None:
 def overview(filters: Filters, organisation=None) -> dict:
     """The overview aggregate and every catalogue indicator."""
     extract = sirene(organisation)
-    sql, params = queries.overview_sql(filters, buyer_kind(organisation), extract and extract["table"])
+    sql, params = overview_query(filters, buyer_kind(organisation), extract and extract["table"])
     rows = _fetch_all(sql, params, extract["tables"] if extract else ())
     agg = rows[0] if rows else {}
     values = indicators.compute_all(agg)
@@ -107,7 +126,10 @@ def access_sources(agg, extract) -> dict:
 
 def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, list[dict]]:
     """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
-    sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
+    if cube.eligible(filters) and _cube_ready():
+        sql, params = cube.breakdown_sql(filters, list(dimensions))
+    else:
+        sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
     out = {name: [] for name in dimensions}
     for row in _fetch_all(sql, params):
         row["part_soc"] = row["n_soc"] / row["n_soc_renseigne"] if row["n_soc_renseigne"] else None
@@ -225,7 +247,7 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True)
     mine = per_org.get(organisation.pk, {})
     national = None
     if with_national:
-        national = indicators.compute_all(reference or _fetch_one(*queries.reference_sql(filters, kind)))
+        national = indicators.compute_all(reference or _fetch_one(*reference_query(filters, kind)))
     table = []
     for code, label, _group, _func, _drill, higher in indicators.CATALOGUE:
         values = [v[code].valeur for v in per_org.values()]
@@ -310,7 +332,7 @@ def build(
         "flags": _POOL.submit(flags, filters),
     }
     if organisation is not None and with_peers and peers_national:
-        side["reference"] = _POOL.submit(_fetch_one, *queries.reference_sql(filters, buyer_kind(organisation)))
+        side["reference"] = _POOL.submit(_fetch_one, *reference_query(filters, buyer_kind(organisation)))
     ov = overview(filters, organisation)
     side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
     # the page has their totals in the overview: no second count of the filtered contracts

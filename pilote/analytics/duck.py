@@ -24,7 +24,7 @@ class StoreMissing(LookupError):
 
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
-PREPARED_DB = "prepare-2.duckdb"
+PREPARED_DB = "prepare-3.duckdb"
 logger = logging.getLogger("pilote.analytics")
 _lock = threading.Lock()
 # The current generation's database and the names of the relations it holds (views over the Parquet files and
@@ -123,7 +123,7 @@ def has_relation(name: str) -> bool:
 
 def write_database(tables) -> None:
     """Write the generation's prepared-tables file: `tables` is a list of (name, SELECT, indexed column or None)
-    built from fixed fragments of the code. Written under a temporary name then renamed (a reader sees the whole
+    built from fixed fragments of the code, written in order. Written under a temporary name then renamed (a reader sees the whole
     file or none); the next query of this process attaches it."""
     import os
 
@@ -141,7 +141,8 @@ def write_database(tables) -> None:
             for name, select, index in tables:
                 if not name.isidentifier() or (index and not index.isidentifier()):
                     raise ValueError(f"nom invalide : {name!r} / {index!r}")
-                cur.execute(f"CREATE TABLE neuf.{name} AS {select}")
+                # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
+                cur.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
                 if index:
                     cur.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
         finally:

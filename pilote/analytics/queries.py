@@ -16,7 +16,7 @@ def _base_cte(filters: Filters, buyer_kind: str, sirene_table: str | None = None
     """`b`: the filtered contracts with the request-dependent columns; `sirene_table` is the in-memory table of
     the organisation's SIRENE extract (companies.extract_table), joined on the filtered contracts only."""
     where, params = to_where(filters, "c")
-    kind = "etat" if buyer_kind in seuils._STATE_KINDS else "collectivites"
+    kind = ue_kind(buyer_kind)
     # Only a trustworthy amount (no anomaly flag) is compared with the EU threshold (au_dessus_ue_*). The SME and
     # local flags of the table come from the data; an extract completes the data, so they are recomputed.
     recompute = f" REPLACE ({companies.flag_columns('x')})" if sirene_table else ""
@@ -61,14 +61,15 @@ def overview_sql(filters: Filters, buyer_kind: str = "commune", sirene_table: st
     return f"{base}\nSELECT {_overview_aggregates()} FROM b", params
 
 
-def _overview_aggregates() -> str:
-    """The SELECT list of the overview aggregate (every count the catalogue's indicators read)."""
-    sums = [
-        f"sum(CASE WHEN {name} THEN montant_sur END) AS montant_{name}"
-        for name in (
-            *("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35"),
-            *("pme", "pme_renseigne", "locale", "locale_renseigne"),
-        )
+def overview_parts() -> list[tuple[str, str, str]]:
+    """(alias, aggregate over `b`, how partial results combine: "count", "sum", "median" or "avg") of every
+    figure of the overview aggregate; the monthly national aggregates (`cube`) are built from the same list."""
+    parts = [
+        ("n", "count(*)", "count"),
+        ("montant_total", "sum(montant_sur)", "sum"),
+        ("montant_median", "median(montant_sur)", "median"),
+        ("offres_moyenne", "avg(offres_recues)", "avg"),
+        ("n_au_dessus_ue", "count_if(au_dessus_ue)", "count"),
     ]
     # counted flags: n_<name> = count_if(<column>), the name being the column's unless said otherwise
     same = ("soc", "env", "soc_renseigne", "env_renseigne", "soc_clause", "soc_critere", "soc_reserve", "env_clause",
@@ -84,7 +85,7 @@ def _overview_aggregates() -> str:
         "pme_extrait": "pme_renseigne AND categorie_extrait",
         "locale_extrait": "locale_renseigne AND departements_extrait",
     }
-    counts = [f"count_if({column}) AS n_{name}" for name, column in flags.items()]
+    parts += [(f"n_{name}", f"count_if({column})", "count") for name, column in flags.items()]
     filled = {
         "innovant": "marche_innovant",
         "offres": "offres_recues",
@@ -93,15 +94,21 @@ def _overview_aggregates() -> str:
         "sous_traitance": "sous_traitance_declaree",
         "avance": "attribution_avance",
     }
-    filled_counts = [f"count({column}) AS n_{name}_renseigne" for name, column in filled.items()]
-    return f"""count(*) AS n,
-  sum(montant_sur) AS montant_total,
-  median(montant_sur) AS montant_median,
-  avg(offres_recues) AS offres_moyenne,
-  count_if(au_dessus_ue) AS n_au_dessus_ue,
-  {", ".join(counts)},
-  {", ".join(filled_counts)},
-  {", ".join(sums)}"""
+    parts += [(f"n_{name}_renseigne", f"count({column})", "count") for name, column in filled.items()]
+    summed = ("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35", "pme", "pme_renseigne",
+              "locale", "locale_renseigne")  # fmt: skip
+    parts += [(f"montant_{name}", f"sum(CASE WHEN {name} THEN montant_sur END)", "sum") for name in summed]
+    return parts
+
+
+def _overview_aggregates() -> str:
+    """The SELECT list of the overview aggregate (every count the catalogue's indicators read)."""
+    return ",\n  ".join(f"{expr} AS {alias}" for alias, expr, _combine in overview_parts())
+
+
+def ue_kind(buyer_kind: str) -> str:
+    """Which EU threshold applies to a buyer: the State's or the local authorities'."""
+    return "etat" if buyer_kind in seuils._STATE_KINDS else "collectivites"
 
 
 # name → (label, column of the cockpit table); values are shown as text (the year is converted per group).
@@ -113,28 +120,34 @@ DIMENSIONS = {
 }
 
 
+# (alias, aggregate over the contracts) of each row of the breakdowns; all of them are overview parts too, so the
+# monthly aggregates hold them.
+BREAKDOWN_PARTS = ("n", "montant_total", "n_montant_anomalie", "n_soc", "n_soc_renseigne", "n_env",
+                   "n_env_renseigne", "n_offre_unique", "n_offres_renseigne")  # fmt: skip
+
+
 def breakdown_sql(filters: Filters, dimensions, buyer_kind: str = "commune") -> tuple[str, list]:
     """Counts, amounts and responsible-purchasing counts per value of whitelisted dimensions (one query)."""
+    base, params = _base_cte(filters, buyer_kind)
+    parts = {alias: expr for alias, expr, _combine in overview_parts()}
+    aggregates = ", ".join(f"{parts[alias]} AS {alias}" for alias in BREAKDOWN_PARTS)
+    source = f"{base},\nd AS (SELECT {{columns}}, * FROM b)"  # noqa: S608 (fixed fragments)
+    return grouped_sql(source, dimensions, aggregates), params
+
+
+def grouped_sql(source: str, dimensions, aggregates: str) -> str:
+    """Rows per value of each dimension over `source` (SQL defining the relation `d`, with `{columns}` where the
+    dimension columns go): one aggregation with grouping sets reads the rows once for every dimension."""
     if isinstance(dimensions, str):
         dimensions = [dimensions]
-    base, params = _base_cte(filters, buyer_kind)
-    aggregates = """count(*) AS n, sum(montant_sur) AS montant_total, count_if(montant_anomalie) AS n_montant_anomalie,
-  count_if(soc) AS n_soc, count_if(soc_renseigne) AS n_soc_renseigne,
-  count_if(env) AS n_env, count_if(env_renseigne) AS n_env_renseigne,
-  count_if(offre_unique) AS n_offre_unique, count(offres_recues) AS n_offres_renseigne"""
-    # One aggregation with grouping sets: the filtered contracts are read once for every dimension (a UNION of
-    # one GROUP BY per dimension read them once each).
     columns = ", ".join(f"{DIMENSIONS[name][1]} AS d_{name}" for name in dimensions)
     which = " ".join(f"WHEN grouping(d_{name}) = 0 THEN {_lit(name)}" for name in dimensions)
-    sql = f"""{base},
-d AS (SELECT {columns}, montant_sur, montant_anomalie, soc, soc_renseigne, env, env_renseigne,
-             offre_unique, offres_recues FROM b)
+    return f"""{source.replace("{columns}", columns)}
 SELECT CASE {which} END AS dimension,
   coalesce({", ".join(f"CAST(d_{name} AS VARCHAR)" for name in dimensions)}) AS valeur,
   {aggregates}
 FROM d GROUP BY GROUPING SETS ({", ".join(f"(d_{name})" for name in dimensions)})
 ORDER BY dimension, valeur NULLS LAST"""  # noqa: S608 (whitelisted dimensions and fixed fragments)
-    return sql, params
 
 
 def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
@@ -294,8 +307,3 @@ p(siret, org) AS (VALUES {values})
 SELECT p.org, {_overview_aggregates()}
 FROM b JOIN p ON b.acheteur_id = p.siret GROUP BY p.org"""  # noqa: S608
     return sql, params
-
-
-def reference_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
-    """The same aggregate over every buyer (national reference): the national overview, data alone."""
-    return overview_sql(filters.with_changes(perimetre="national", sirets=None, acheteur=""), buyer_kind)

@@ -1,0 +1,86 @@
+"""The monthly national aggregates give exactly the figures read from every contract, for each filter they
+answer, on the real demo files (2019 format and the 2024 tabular extract): same overview, same breakdowns."""
+
+import pytest
+from django.core.cache import cache
+
+from pilote.analytics import cockpit, cockpit_table, cube, duck, queries
+from pilote.analytics.apps import build_cockpit_table
+from pilote.analytics.filters import Filters, parse_filters
+from pilote.decp.demo import DATA_DIR
+from pilote.decp.importer import run_import
+
+
+FILES = ["marches-publics.info.json.gz", "data.gouv.fr_aife.json.gz", "decp_2024H2_travaux_cpv4521_filtered.csv.gz"]
+VIEWS = [
+    {"perimetre": "national"},
+    {"perimetre": "national", "annee": "2019"},
+    {"perimetre": "national", "annee": "2024", "trimestre": "4"},
+    {"perimetre": "national", "annee": "2019", "mois": "3"},
+    {"perimetre": "national", "nature": "Marché"},
+    {"perimetre": "national", "procedure": "Procédure adaptée"},
+    {"perimetre": "national", "cpv": "45"},
+    {"perimetre": "national", "cpv": "72", "annee": "2019"},
+    {"perimetre": "national", "annee": "2031"},  # nothing matches
+]
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory, django_db_blocker):
+    data_dir = tmp_path_factory.mktemp("cube") / "data"
+    with django_db_blocker.unblock():
+        run_import([str(DATA_DIR / name) for name in FILES], data_dir=data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def prepared(real_store, settings, monkeypatch):
+    settings.PILOTE_DATA_DIR = real_store
+    monkeypatch.setattr(duck, "_state", {"key": None, "con": None})
+    cache.clear()
+    build_cockpit_table()
+    assert duck.has_relation(cube.CUBE_TABLE)
+
+
+def _approx(row):
+    return {k: pytest.approx(v, rel=1e-9) if isinstance(v, float) else v for k, v in row.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", VIEWS, ids=lambda q: "-".join(f"{k}={v}" for k, v in q.items()))
+def test_cube_gives_the_figures_of_the_contracts(prepared, query):
+    filters, form = parse_filters(query)
+    assert form.is_valid(), form.errors
+    assert cube.eligible(filters)
+    for kind in ("commune", "etat"):  # the EU threshold of local authorities, of the State
+        from_contracts = duck.fetch_one(*queries.overview_sql(filters, kind))
+        assert duck.fetch_one(*cube.overview_sql(filters, kind)) == _approx(from_contracts)
+    dims = list(queries.DIMENSIONS)
+    rows = duck.fetch_all(*queries.breakdown_sql(filters, dims))
+    assert duck.fetch_all(*cube.breakdown_sql(filters, dims)) == [_approx(r) for r in rows]
+    if query == {"perimetre": "national"}:
+        assert from_contracts["n"] > 10_000  # the real files were read: the comparison is not between empty sets
+        assert from_contracts["n_au_dessus_ue"] > 0
+
+
+@pytest.mark.django_db
+def test_cockpit_reads_the_cube_only_for_the_views_it_answers(prepared, org_a):
+    national, _ = parse_filters({"perimetre": "national", "annee": "2019"})
+    assert "cockpit_mois" in cockpit.overview_query(national)[0]
+    for query in ({"montant_min": "40000"}, {"titulaire": "colas"}, {"cpv": "452"}):
+        filters, _ = parse_filters({"perimetre": "national", **query})
+        assert not cube.eligible(filters)
+        assert "cockpit_mois" not in cockpit.overview_query(filters)[0]
+    org_a.buyer_entities.create(siret="21690123100011")
+    own, _ = parse_filters({}, org_a)
+    assert not cube.eligible(own)
+    assert cockpit_table.COCKPIT_TABLE in cockpit.overview_query(own)[0]
+    # an organisation's SIRENE extract completes the national contracts: read them, not the cube
+    assert not cube.eligible(national, sirene_table="sirene_contrats_1")
+
+
+def test_every_filter_is_known_to_the_cube():
+    """A filter added to Filters must be handled by cube.eligible (else every view would skip the cube)."""
+    import dataclasses
+
+    assert {f.name for f in dataclasses.fields(Filters)} == cube.KNOWN_FILTERS
