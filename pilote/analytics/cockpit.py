@@ -55,7 +55,7 @@ def _cube_ready() -> bool:
     """Whether the monthly national aggregates are there (prepared file, or computed with the in-memory table)."""
     if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
         duck.ensure_tables(cockpit_table.cockpit_tables(store.current_generation_dir()))
-    return duck.has_relation(cube.CUBE_TABLE)
+    return duck.has_relation(cube.CUBE_TABLE) and duck.has_relation(cube.FLAGS_TABLE)
 
 
 def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
@@ -220,7 +220,10 @@ def with_details(rows: list[dict]) -> list[dict]:
 def flags(filters: Filters) -> list[dict]:
     from pilote.decp.cleaning.rules import RULES
 
-    rows = _fetch_all(*queries.flags_sql(filters))
+    if cube.eligible(filters) and _cube_ready():
+        rows = _fetch_all(*cube.flags_sql(filters))
+    else:
+        rows = _fetch_all(*queries.flags_sql(filters))
     for row in rows:
         rule = RULES.get(row["code"])
         row["label"] = rule.label if rule else row["code"]

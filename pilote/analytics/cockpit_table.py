@@ -227,6 +227,7 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
         (DETAILS_TABLE, details, "rid"),
         # read from the table just written into the same file (duck.write_database names it)
         (cube.CUBE_TABLE, cube.cube_select(f"{{prepared}}.{COCKPIT_TABLE}"), None),
+        (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{COCKPIT_TABLE}"), None),
     ]
 
 
@@ -234,7 +235,11 @@ def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
     """`duck.ensure_tables` definitions when the generation has no usable prepared file (computed in memory)."""
     from pilote.analytics import cube
 
-    return [*materialise_sql(generation_dir / "contrats.parquet"), (cube.CUBE_TABLE, cube.cube_select())]
+    return [
+        *materialise_sql(generation_dir / "contrats.parquet"),
+        (cube.CUBE_TABLE, cube.cube_select()),
+        (cube.FLAGS_TABLE, cube.flags_select()),
+    ]
 
 
 DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")

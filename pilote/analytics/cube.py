@@ -17,6 +17,7 @@ from pilote.analytics.filters import Filters, Perimetre, to_where
 
 
 CUBE_TABLE = "cockpit_mois"
+FLAGS_TABLE = "cockpit_mois_qualite"  # contracts per quality rule code, same grain
 KINDS = ("collectivites", "etat")
 # Figures that depend on the buyer's EU threshold are kept for both kinds of buyers.
 _BY_KIND = re.compile(r"\b(ue_sans_social|au_dessus_ue)\b")
@@ -56,6 +57,15 @@ FROM (
     c.au_dessus_ue_etat AND NOT c.soc AS ue_sans_social_etat
   FROM {source} c
 ) c
+GROUP BY ALL"""  # noqa: S608 (fixed fragments and a table name of the code)
+
+
+def flags_select(source: str = COCKPIT_TABLE) -> str:
+    """SELECT of the number of contracts per quality rule code, at the cube's grain (qualite is de-duplicated
+    per contract in the cockpit table, so each contract counts once per code)."""
+    return f"""SELECT CAST(date_trunc('month', date_notification) AS DATE) AS date_notification, nature, procedure,
+  division AS code_cpv, code, count(*) AS n
+FROM (SELECT date_notification, nature, procedure, division, unnest(qualite) AS code FROM {source} WHERE qualite IS NOT NULL)
 GROUP BY ALL"""  # noqa: S608 (fixed fragments and a table name of the code)
 
 
@@ -106,3 +116,10 @@ def breakdown_sql(filters: Filters, dimensions) -> tuple[str, list]:
     aggregates = ", ".join(f"{_merge(parts[alias], alias)} AS {alias}" for alias in queries.BREAKDOWN_PARTS)
     source = f"WITH d AS (SELECT {{columns}}, * FROM {CUBE_TABLE} c WHERE {where})"  # noqa: S608 (fixed fragments)
     return queries.grouped_sql(source, dimensions, aggregates), params
+
+
+def flags_sql(filters: Filters) -> tuple[str, list]:
+    """Contracts per quality rule code (same rows as queries.flags_sql) from the cube."""
+    where, params = to_where(filters, "c")
+    sql = f"SELECT code, sum(n) AS n FROM {FLAGS_TABLE} c WHERE {where} GROUP BY code ORDER BY n DESC, code"  # noqa: S608
+    return sql, params

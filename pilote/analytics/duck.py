@@ -24,7 +24,7 @@ class StoreMissing(LookupError):
 
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
-PREPARED_DB = "prepare-3.duckdb"
+PREPARED_DB = "prepare-4.duckdb"
 logger = logging.getLogger("pilote.analytics")
 _lock = threading.Lock()
 # The current generation's database and the names of the relations it holds (views over the Parquet files and

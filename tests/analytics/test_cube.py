@@ -1,5 +1,5 @@
 """The monthly national aggregates give exactly the figures read from every contract, for each filter they
-answer, on the real demo files (2019 format and the 2024 tabular extract): same overview, same breakdowns."""
+answer, on the real demo files (2019 format and the 2024 tabular extract): same overview, breakdowns and quality codes."""
 
 import pytest
 from django.core.cache import cache
@@ -58,7 +58,10 @@ def test_cube_gives_the_figures_of_the_contracts(prepared, query):
     dims = list(queries.DIMENSIONS)
     rows = duck.fetch_all(*queries.breakdown_sql(filters, dims))
     assert duck.fetch_all(*cube.breakdown_sql(filters, dims)) == [_approx(r) for r in rows]
+    flags = duck.fetch_all(*queries.flags_sql(filters))
+    assert duck.fetch_all(*cube.flags_sql(filters)) == flags
     if query == {"perimetre": "national"}:
+        assert len(flags) > 5  # quality codes of the real files
         assert from_contracts["n"] > 10_000  # the real files were read: the comparison is not between empty sets
         assert from_contracts["n_au_dessus_ue"] > 0
 

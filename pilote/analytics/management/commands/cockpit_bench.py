@@ -59,6 +59,8 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 build_cockpit_table()
                 results["prepare_s"] = round(time.perf_counter() - started, 1)
+                # the file just written is flushed now, not by the kernel in the middle of the measures
+                os.sync()
                 self.stdout.write(f"Table du cockpit écrite en {results['prepare_s']} s")
             self.stdout.write(f"Entrepôt : {n} contrats ({target})")
         else:
