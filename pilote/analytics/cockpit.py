@@ -37,9 +37,7 @@ def _fetch_all(sql, params, tables=()):
     key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
-        # the per-contract table is a view of the prepared file, or computed once per process when it is missing
-        if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
-            duck.ensure_tables(cockpit_table.cockpit_tables(generation))
+        ensure_cockpit_tables()
         duck.ensure_tables(tables)
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
@@ -51,16 +49,17 @@ def _fetch_one(sql, params):
     return rows[0] if rows else {}
 
 
-def _cube_ready() -> bool:
-    """Whether the monthly national aggregates are there (prepared file, or computed with the in-memory table)."""
+def ensure_cockpit_tables() -> None:
+    """The per-contract table and the monthly aggregates: views of the prepared file, or computed once per
+    process when the file is missing or unreadable (the file's name carries its layout, so whenever it is
+    attached it holds every table of `cockpit_table.prepared_tables`)."""
     if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
         duck.ensure_tables(cockpit_table.cockpit_tables(store.current_generation_dir()))
-    return duck.has_relation(cube.CUBE_TABLE) and duck.has_relation(cube.FLAGS_TABLE)
 
 
 def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
     """The overview aggregate's SQL: from the monthly national aggregates when they answer the view exactly."""
-    if cube.eligible(filters, sirene_table) and _cube_ready():
+    if cube.eligible(filters, sirene_table):
         return cube.overview_sql(filters, kind)
     return queries.overview_sql(filters, kind, sirene_table)
 
@@ -126,7 +125,7 @@ def access_sources(agg, extract) -> dict:
 
 def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, list[dict]]:
     """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
-    if cube.eligible(filters) and _cube_ready():
+    if cube.eligible(filters):
         sql, params = cube.breakdown_sql(filters, list(dimensions))
     else:
         sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
@@ -220,7 +219,7 @@ def with_details(rows: list[dict]) -> list[dict]:
 def flags(filters: Filters) -> list[dict]:
     from pilote.decp.cleaning.rules import RULES
 
-    if cube.eligible(filters) and _cube_ready():
+    if cube.eligible(filters):
         rows = _fetch_all(*cube.flags_sql(filters))
     else:
         rows = _fetch_all(*queries.flags_sql(filters))

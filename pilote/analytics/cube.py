@@ -88,10 +88,9 @@ def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, li
     """The overview aggregate (same columns as queries.overview_sql) from the cube; the median from the contracts."""
     where, params = to_where(filters, "c")
     kind = queries.ue_kind(buyer_kind)
-    by_kind = {column.rsplit("__", 1)[0] for column, _expr, _combine in _columns() if "__" in column}
     select = []
     for alias, expr, combine in queries.overview_parts():
-        column = f"{alias}__{kind}" if alias in by_kind else alias
+        column = f"{alias}__{kind}" if _BY_KIND.search(expr) else alias
         if combine == "median":
             median = f"(SELECT median(montant_sur) FROM {COCKPIT_TABLE} c WHERE {where})"  # noqa: S608 (fixed fragments)
             select.append(f"{median} AS {alias}")

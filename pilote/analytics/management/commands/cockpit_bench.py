@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
-from pilote.analytics import charts, cockpit, cockpit_table, duck
+from pilote.analytics import charts, cockpit, duck
 from pilote.analytics.apps import build_cockpit_table, warm_cockpit
 from pilote.analytics.filters import parse_filters
 from pilote.decp import store as decp_store
@@ -85,8 +85,7 @@ class Command(BaseCommand):
             organisation.buyer_entities.all().delete()
             organisation.buyer_entities.create(siret=buyer)
         started = time.perf_counter()
-        if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
-            duck.ensure_tables(cockpit_table.cockpit_tables(current_generation_dir()))
+        cockpit.ensure_cockpit_tables()
         self.stdout.write(f"Tables du cockpit (une fois par génération) : {time.perf_counter() - started:.2f} s")
         org_filters, _ = parse_filters({}, organisation)
         nat_filters, _ = parse_filters({"perimetre": "national"}, organisation)
