@@ -161,8 +161,9 @@ def main():
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     setup_django(workdir / f"scaled-{args.rows}")
-    from pilote.analytics.filters import parse_filters
-    from pilote.explorer import guidance, index, profiles, queries
+    from pilote.contracts.filters import parse_filters
+    from pilote.contracts.search import index, query as queries
+    from pilote.explorer import guidance, profiles
 
     results = {"rows": args.rows}
     gen = scaled_generation(real_store(workdir), workdir, args.rows)

@@ -40,10 +40,10 @@ def main():
     import django
 
     django.setup()
+    from pilote.contracts.search import index as explorer_index
+    from pilote.contracts.search.ranking import rank
     from pilote.decp import store
     from pilote.decp.importer import run_import
-    from pilote.explorer import index as explorer_index
-    from pilote.explorer.ranking import rank
 
     data_dir = workdir / "data"
     if store.current_generation_dir(data_dir) is None:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pilote.core",
     "pilote.ui",
     "pilote.decp",
+    "pilote.contracts",
     "pilote.analytics",
     "pilote.explorer",
     "pilote.clauses",

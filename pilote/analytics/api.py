@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from pilote.analytics import cockpit, duck
-from pilote.analytics.filters import parse_filters
+from pilote.analytics import cockpit
 from pilote.analytics.models import SpaserTarget
+from pilote.contracts import db as duck
+from pilote.contracts.filters import parse_filters
 from pilote.core.models import Organisation
 from pilote.core.permissions import roles_in
 

@@ -16,7 +16,7 @@ def build_cockpit_table():
     """Write the cockpit's tables (per-contract flags, supplier, final amount; listed contracts' text fields;
     monthly national aggregates) into the generation just imported, as a DuckDB file that every web process
     attaches read-only instead of computing and holding its own copy."""
-    from pilote.analytics import cockpit_table, duck
+    from pilote.contracts import db as duck, table as cockpit_table
     from pilote.decp import store
 
     generation = store.current_generation_dir()
@@ -35,7 +35,7 @@ def warm_cockpit():
     the last WARM_YEARS years. Their first visitors then get them in tens of milliseconds instead of about half
     a second (national aggregates over 1.44 M contracts); most national queries are shared by all organisations."""
     from pilote.analytics import cockpit
-    from pilote.analytics.filters import parse_filters
+    from pilote.contracts.filters import parse_filters
     from pilote.core.models import Organisation
 
     national = cockpit.build(parse_filters({"perimetre": "national"}, None)[0], None, with_peers=False)

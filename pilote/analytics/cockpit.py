@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.cache import cache
 from django.utils import timezone
 
-from pilote.analytics import cockpit_table, companies, cube, duck, indicators, queries
-from pilote.analytics.filters import Filters, peer_organisations
+from pilote.analytics import indicators
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
+from pilote.contracts import companies, cube, db as duck, queries, table as cockpit_table
+from pilote.contracts.filters import Filters, peer_organisations
 from pilote.decp import store
 from pilote.reglementation import seuils
 
@@ -76,7 +77,7 @@ def buyer_kind(organisation) -> str:
 def sirene(organisation) -> dict | None:
     """The organisation's SIRENE extract as the cockpit uses it: the extract, its in-memory table name and the
     table's definition (loaded once per process from the Parquet file the import wrote), or None."""
-    from pilote.explorer.extract_file import cockpit_extract
+    from pilote.contracts.sirene_files import cockpit_extract
 
     found = cockpit_extract(organisation)
     if found is None:

@@ -10,7 +10,8 @@ import xlsxwriter
 from django.http import HttpResponse, JsonResponse
 from django.utils.text import slugify
 
-from pilote.analytics import cockpit, indicators, queries
+from pilote.analytics import cockpit, indicators
+from pilote.contracts import queries
 
 
 MAX_ROWS = 50_000  # contract lists; aggregated tables are small

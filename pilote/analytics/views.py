@@ -1,6 +1,6 @@
 """Cockpit pages: overview, drill-down list, exports, SPASER targets, annual report, public cockpit.
 
-Views are thin: filters come from the URL (pilote.analytics.filters), figures from pilote.analytics.cockpit,
+Views are thin: filters come from the URL (pilote.contracts.filters), figures from pilote.analytics.cockpit,
 writes go through pilote.analytics.services."""
 
 from django.contrib import messages
@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pilote.analytics import charts, cockpit, duck, exports, permissions as perms, queries
-from pilote.analytics.filters import Perimetre, parse_filters
+from pilote.analytics import charts, cockpit, exports, permissions as perms
 from pilote.analytics.forms import CommentForm, TargetForm
 from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.services import do_delete_target, do_save_comment, do_set_target
+from pilote.contracts import db as duck, queries
+from pilote.contracts.filters import Perimetre, parse_filters
+from pilote.contracts.permissions import can_import_sirene
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
-from pilote.explorer.permissions import can_import_sirene
 
 
 PAGE_SIZE = 50

@@ -12,9 +12,10 @@ from ninja import Query, Router, Schema
 from ninja.security import django_auth
 from pydantic import Field
 
-from pilote.analytics.filters import parse_filters
-from pilote.explorer import guidance, queries
-from pilote.explorer.index import load
+from pilote.contracts.filters import parse_filters
+from pilote.contracts.search import query as queries
+from pilote.contracts.search.index import load
+from pilote.explorer import guidance
 
 
 router = Router(auth=django_auth, tags=["contrats"])
@@ -140,7 +141,7 @@ class SimilarParams(Schema):
 def similar(request, params: Query[SimilarParams]):
     if load() is None:
         return {"message": "Aucune donnée DECP n'a encore été importée.", "resultats": []}
-    from pilote.explorer.text import query_terms
+    from pilote.contracts.search.text import query_terms
 
     if not query_terms(params.objet) and not params.code_cpv:
         return {"message": "Décrivez l'objet avec des mots porteurs de sens ou donnez un code CPV.", "resultats": []}

@@ -13,6 +13,6 @@ class ExplorerConfig(AppConfig):
 
 def build_search_index():
     """Build the search index of the generation just imported (instead of on the first search)."""
-    from pilote.explorer import index
+    from pilote.contracts.search import index
 
     index.ensure_built()

@@ -1,8 +1,8 @@
 """Demo hook: build the explorer index of the demo DECP store ahead of the first search (the demo contracts
 themselves are imported by the DECP pipeline's demo, real and synthetic ones labelled as such)."""
 
+from pilote.contracts.search import index
 from pilote.decp import store
-from pilote.explorer import index
 
 
 def prepare_demo() -> list[str]:

@@ -5,8 +5,8 @@ import re
 
 from django import forms
 
-from pilote.explorer.geo import departements
-from pilote.explorer.queries import SORTS
+from pilote.contracts.geo import departements
+from pilote.contracts.search.query import SORTS
 
 
 class SearchForm(forms.Form):
@@ -60,7 +60,7 @@ class NeedForm(forms.Form):
         return value[:8]
 
     def clean_objet(self):
-        from pilote.explorer.text import query_terms
+        from pilote.contracts.search.text import query_terms
 
         value = " ".join((self.cleaned_data.get("objet") or "").split())
         if not query_terms(value):

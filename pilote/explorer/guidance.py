@@ -9,8 +9,8 @@ from functools import lru_cache
 
 import polars as pl
 
-from pilote.explorer import index as explorer_index, text as textmod
-from pilote.explorer.ranking import clean_cpv, cpv_prefix, rank, region_of
+from pilote.contracts.search import index as explorer_index, text as textmod
+from pilote.contracts.search.ranking import clean_cpv, cpv_prefix, rank, region_of
 
 
 # Duration bands of price references (months, inclusive bounds).

@@ -2,10 +2,10 @@
 
 import polars as pl
 
+from pilote.contracts.geo import departement_names
+from pilote.contracts.search.index import Index
 from pilote.decp.cleaning.rules import RULES
-from pilote.explorer.geo import departement_names
 from pilote.explorer.guidance import cpv_labels
-from pilote.explorer.index import Index
 from pilote.explorer.labels import CONTRACT_FIELDS, display
 
 

@@ -2,10 +2,10 @@
 
 from django.db import connection, transaction
 
+from pilote.contracts import sirene_files as extract_file
+from pilote.contracts.models import SireneExtract, SireneName
+from pilote.contracts.sirene import MAX_BYTES, MAX_ROWS, parse_sirene_csv
 from pilote.core.services import record_event
-from pilote.explorer import extract_file
-from pilote.explorer.models import SireneExtract, SireneName
-from pilote.explorer.sirene import MAX_BYTES, MAX_ROWS, parse_sirene_csv
 
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "do_import_sirene_extract", "parse_sirene_csv"]

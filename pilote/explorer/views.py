@@ -12,13 +12,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from pilote.analytics.filters import parse_filters
+from pilote.contracts import names
+from pilote.contracts.filters import parse_filters
+from pilote.contracts.models import SireneExtract
+from pilote.contracts.search import query as queries
+from pilote.contracts.search.index import load
 from pilote.core.permissions import organisation_view
-from pilote.explorer import guidance, names, profiles, queries
+from pilote.explorer import guidance, profiles
 from pilote.explorer.forms import NeedForm, SearchForm, SireneForm
-from pilote.explorer.index import load
 from pilote.explorer.labels import directory_url
-from pilote.explorer.models import SireneExtract
 from pilote.explorer.permissions import CAN_EXPLORE, CAN_IMPORT_SIRENE, can_import_sirene
 from pilote.explorer.services import MAX_BYTES, do_import_sirene_extract
 

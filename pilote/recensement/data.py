@@ -1,4 +1,4 @@
-"""What the census reads from the DECP data (through pilote.analytics.duck, parametrised SQL): the
+"""What the census reads from the DECP data (through pilote.contracts.db, parametrised SQL): the
 organisation's contracts ending in the census year (renewals), the contracts notified during the year
 (year-end comparison), and split-purchase detection for any buyer.
 
@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pilote.analytics import duck
+from pilote.contracts import db as duck
 from pilote.reglementation import seuils
 
 
@@ -111,7 +111,7 @@ def _threshold(level: str, code_cpv: str, on: dt.date, buyer_kind: str):
 
 
 def buyer_contracts(siret: str) -> list[dict]:
-    from pilote.analytics.cockpit_table import amount_anomaly_codes
+    from pilote.contracts.table import amount_anomaly_codes
 
     anomalies = list(amount_anomaly_codes())
     sql = """

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from pilote.analytics import duck
+from pilote.contracts import db as duck
 from pilote.core.permissions import organisation_view
 from pilote.recensement import analysis, data, exports, permissions as perms, services
 from pilote.recensement.forms import GroupingForm, SplitSearchForm

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pilote.analytics import cockpit
-from pilote.analytics.filters import parse_filters
+from pilote.contracts import sirene_files as extract_file
+from pilote.contracts.filters import parse_filters
 from pilote.core.enums import Role
-from pilote.explorer import extract_file
 from pilote.explorer.services import do_import_sirene_extract
 from tests.analytics.store import S1, S2, D, contrat, write_store
 from tests.core.factories import MembershipFactory

@@ -4,9 +4,10 @@ answer, on the real demo files (2019 format and the 2024 tabular extract): same 
 import pytest
 from django.core.cache import cache
 
-from pilote.analytics import cockpit, cockpit_table, cube, duck, queries
+from pilote.analytics import cockpit
 from pilote.analytics.apps import build_cockpit_table
-from pilote.analytics.filters import Filters, parse_filters
+from pilote.contracts import cube, db as duck, queries, table as cockpit_table
+from pilote.contracts.filters import Filters, parse_filters
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import
 

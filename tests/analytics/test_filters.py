@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from pilote.analytics.filters import parse_filters, to_where
+from pilote.contracts.filters import parse_filters, to_where
 
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ Organisation A (SIRET S1) has c1-c4; c3's amount (1 €) is flagged "montant_sym
 import pytest
 
 from pilote.analytics import cockpit, indicators
-from pilote.analytics.filters import parse_filters
+from pilote.contracts.filters import parse_filters
 
 
 pytestmark = pytest.mark.django_db

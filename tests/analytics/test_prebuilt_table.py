@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from pilote.analytics import cockpit, cockpit_table, duck
+from pilote.analytics import cockpit
 from pilote.analytics.apps import build_cockpit_table
-from pilote.analytics.filters import parse_filters
+from pilote.contracts import db as duck, table as cockpit_table
+from pilote.contracts.filters import parse_filters
 from pilote.decp import hooks, store
 from pilote.decp.importer import run_import
 

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from pilote.analytics import cockpit, cockpit_table, duck
+from pilote.analytics import cockpit
 from pilote.analytics.apps import build_cockpit_table
-from pilote.analytics.filters import parse_filters
+from pilote.contracts import db as duck, table as cockpit_table
+from pilote.contracts.filters import parse_filters
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import
 from tests.analytics.test_prebuilt_table import fresh_process

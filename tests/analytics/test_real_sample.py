@@ -8,7 +8,7 @@ from statistics import mean, median
 import pytest
 
 from pilote.analytics import cockpit
-from pilote.analytics.filters import parse_filters
+from pilote.contracts.filters import parse_filters
 from pilote.decp.importer import run_import
 
 

@@ -57,8 +57,8 @@ def test_demo_is_idempotent_and_labels_synthetic(capsys, data_dir):
     assert set(synthetic["acheteur_id"]) <= real_buyers  # bound to real buyer SIRETs
     assert len(first["inputs"]) == len(real_files()) + 1
     # the after-import preparations ran once: cockpit tables in the generation, search index built
-    from pilote.analytics import duck
-    from pilote.explorer import index
+    from pilote.contracts import db as duck
+    from pilote.contracts.search import index
 
     generation = store.current_generation_dir(data_dir)
     assert (generation / duck.PREPARED_DB).exists()

@@ -22,7 +22,7 @@ def test_explorer_registers_its_index_build():
 
 @pytest.mark.django_db
 def test_search_index_is_ready_when_the_import_finishes(client, org_a, members_a, django_capture_on_commit_callbacks):
-    from pilote.explorer import index
+    from pilote.contracts.search import index
 
     client.force_login(members_a[Role.APPUI])
     run = import_file(client, org_a, django_capture_on_commit_callbacks)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pilote.contracts.search import index as explorer_index
 from pilote.decp import store as decp_store
 from pilote.decp.importer import run_import
-from pilote.explorer import index as explorer_index
 
 
 def luhn_complete(prefix: str) -> str:

@@ -4,9 +4,10 @@ interface used by the fiche visa answers from the store."""
 import polars as pl
 import pytest
 
-from pilote.analytics import duck
-from pilote.analytics.filters import parse_filters, to_where
-from pilote.explorer import guidance, queries
+from pilote.contracts import db as duck
+from pilote.contracts.filters import parse_filters, to_where
+from pilote.contracts.search import query as queries
+from pilote.explorer import guidance
 from tests.explorer.conftest import BUYER_LILLE, BUYER_ROUEN, SUPPLIER_NOUVEAU, SUPPLIER_REPAS, SUPPLIER_ROUTES
 
 

@@ -2,8 +2,9 @@
 
 import json
 
+from pilote.contracts.search import index, text
 from pilote.decp import store as decp_store
-from pilote.explorer import guidance, index, text
+from pilote.explorer import guidance
 
 
 def test_build_index_writes_its_files_into_the_generation(store):

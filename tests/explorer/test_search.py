@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from pilote.analytics.filters import parse_filters
-from pilote.explorer import queries
-from pilote.explorer.text import query_terms
+from pilote.contracts.filters import parse_filters
+from pilote.contracts.search import query as queries
+from pilote.contracts.search.text import query_terms
 from tests.explorer.conftest import BUYER_LILLE, BUYER_ROUEN
 
 

@@ -5,8 +5,8 @@ import polars as pl
 import pytest
 from django.core.exceptions import ValidationError
 
-from pilote.explorer import extract_file, names, sirene
-from pilote.explorer.models import SireneExtract, SireneName
+from pilote.contracts import names, sirene, sirene_files as extract_file
+from pilote.contracts.models import SireneExtract, SireneName
 from pilote.explorer.services import do_import_sirene_extract
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from pilote.contracts.models import SireneName
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
-from pilote.explorer.models import SireneName
 from tests.explorer.conftest import BUYER_ROUEN, SUPPLIER_REPAS, SUPPLIER_ROUTES, uid_of
 
 

@@ -19,9 +19,10 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
-from pilote.analytics import charts, cockpit, duck
+from pilote.analytics import charts, cockpit
 from pilote.analytics.apps import build_cockpit_table, warm_cockpit
-from pilote.analytics.filters import parse_filters
+from pilote.contracts import db as duck
+from pilote.contracts.filters import parse_filters
 from pilote.decp import store as decp_store
 from pilote.decp.store import current_generation_dir
 

@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from pilote.contracts.search import index
 from pilote.decp import store
-from pilote.explorer import index
 
 
 class Command(BaseCommand):

@@ -14,9 +14,9 @@ from collections import Counter
 
 import polars as pl
 
-from pilote.explorer import text
-from pilote.explorer.geo import departements
-from pilote.explorer.index import Index
+from pilote.contracts.geo import departements
+from pilote.contracts.search import text
+from pilote.contracts.search.index import Index
 
 
 W_TEXT, W_CPV, W_AMOUNT, W_GEO = 0.55, 0.25, 0.10, 0.10

@@ -25,7 +25,7 @@ class StoreMissing(LookupError):
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
 PREPARED_DB = "prepare-4.duckdb"
-logger = logging.getLogger("pilote.analytics")
+logger = logging.getLogger("pilote.contracts")
 _lock = threading.Lock()
 # The current generation's database and the names of the relations it holds (views over the Parquet files and
 # the prepared file, tables made by ensure_tables): known from what was created, never asked of the catalog.

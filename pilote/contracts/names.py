@@ -2,7 +2,7 @@
 extracts), else from the SIRENE extract the organisation imported, else none (pages then show the SIRET with a
 link to the public company directory, labels.directory_url)."""
 
-from pilote.explorer.models import SireneName
+from pilote.contracts.models import SireneName
 
 
 def sirene_names(organisation, sirets) -> dict[str, str]:

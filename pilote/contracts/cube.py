@@ -11,9 +11,9 @@ CPV code) reads the contracts as before. The figures are the same: a test compar
 import dataclasses
 import re
 
-from pilote.analytics import queries
-from pilote.analytics.cockpit_table import COCKPIT_TABLE
-from pilote.analytics.filters import Filters, Perimetre, to_where
+from pilote.contracts import queries
+from pilote.contracts.filters import Filters, Perimetre, to_where
+from pilote.contracts.table import COCKPIT_TABLE
 
 
 CUBE_TABLE = "cockpit_mois"

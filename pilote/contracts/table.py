@@ -9,7 +9,7 @@ DuckDB file (`prepared_tables`, sorted by buyer) or computed in memory when that
 
 import datetime as dt
 
-from pilote.analytics import companies
+from pilote.contracts import companies
 from pilote.decp.cleaning.rules import RULES
 from pilote.reglementation import seuils
 
@@ -218,7 +218,7 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
     min/max let DuckDB skip the others (measured on 1.44 M contracts: 7-20x faster for one buyer). The text
     fields of listed contracts come from an indexed table (150 contracts in ~20 ms, where reading them back
     from contrats.parquet by row number took ~1 s)."""
-    from pilote.analytics import cube  # cube builds on the queries, which build on this module
+    from pilote.contracts import cube  # cube builds on the queries, which build on this module
 
     (_name, select), *_ = materialise_sql(contrats_path)
     details = f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {_source(contrats_path)}"  # noqa: S608
@@ -233,7 +233,7 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
 
 def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
     """`duck.ensure_tables` definitions when the generation has no usable prepared file (computed in memory)."""
-    from pilote.analytics import cube
+    from pilote.contracts import cube
 
     return [
         *materialise_sql(generation_dir / "contrats.parquet"),

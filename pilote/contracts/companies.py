@@ -1,6 +1,6 @@
 """SQL fragments of the SME share and the local share: the titulaire's company category and département and the
 buyer's département, from the DECP data (columns of the consolidated tabular format) completed, for an
-organisation that imported one, by its SIRENE extract (pilote.explorer.extract_file).
+organisation that imported one, by its SIRENE extract (pilote.contracts.sirene_files).
 
 The data columns exist only in stores fed with the tabular format after they were added: the cockpit table
 reads them when the Parquet files have them, else writes NULL (unknown). The extract is read from its Parquet
@@ -11,7 +11,7 @@ Only fixed fragments, paths built by the code and identifiers built from integer
 
 import polars as pl
 
-from pilote.explorer.sirene import CATEGORIES, DEPARTEMENT_RE
+from pilote.contracts.sirene import CATEGORIES, DEPARTEMENT_RE
 
 
 PME = "PME"

@@ -6,9 +6,9 @@ never anything from a request. Each aggregate reads the filtered contracts once 
 many counts at a time, so that a page costs a handful of scans of the store, not one per figure.
 """
 
-from pilote.analytics import companies
-from pilote.analytics.cockpit_table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, _lit, _source
-from pilote.analytics.filters import Filters, to_where
+from pilote.contracts import companies
+from pilote.contracts.filters import Filters, to_where
+from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, _lit, _source
 from pilote.reglementation import seuils
 
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import polars as pl
 
+from pilote.contracts.geo import with_geography
+from pilote.contracts.search import text
 from pilote.decp import store
 from pilote.decp.cleaning.rules import RULES
-from pilote.explorer import text
-from pilote.explorer.geo import with_geography
 
 
 INDEX_VERSION = "4"

@@ -1,7 +1,7 @@
 """Read side of the explorer: search, contract detail, buyer and supplier profiles, over the index of the current
-store generation (pilote.explorer.index) and its Parquet tables.
+store generation (pilote.contracts.search.index) and its Parquet tables.
 
-The cockpit's filters (pilote.analytics.filters: `parse_filters`, `Filters`) are reused as they are; since the
+The cockpit's filters (pilote.contracts.filters: `parse_filters`, `Filters`) are reused as they are; since the
 explorer's candidate rows live in memory (index.docs), `filters_expr` applies the same conditions as
 `to_where` as a Polars expression (tests/explorer/test_filters.py checks both give the same contracts) instead
 of sending hundreds of thousands of contract ids back and forth to DuckDB.
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pilote.analytics.filters import Filters, Perimetre
-from pilote.explorer import text
-from pilote.explorer.index import Index
+from pilote.contracts.filters import Filters, Perimetre
+from pilote.contracts.search import text
+from pilote.contracts.search.index import Index
 
 
 PER_PAGE = 20

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
@@ -132,13 +133,20 @@ class FilterForm(forms.Form):
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.segments = {s.pk: s for s in _segments_for(organisation)}
-        self.fields["segment"].choices = [("", "Tous"), *[(str(pk), s.label) for pk, s in self.segments.items()]]
+        # callable choices: the segments are read only when the field is rendered or validated
+        self.fields["segment"].choices = lambda: [
+            ("", "Tous"),
+            *[(str(pk), s.label) for pk, s in self.segments.items()],
+        ]
         if organisation is None:
             # Without an organisation there is nothing to call "mine".
             self.fields["perimetre"].choices = [
                 c for c in Perimetre.CHOICES if c[0] in (Perimetre.ACHETEUR, Perimetre.NATIONAL)
             ]
+
+    @cached_property
+    def segments(self) -> dict:
+        return {s.pk: s for s in _segments_for(self.organisation)}
 
     def clean_acheteur(self):
         value = re.sub(r"\s", "", self.cleaned_data.get("acheteur") or "")
@@ -169,25 +177,20 @@ class FilterForm(forms.Form):
         return data
 
 
+# Purchase segments are defined by pilote.clauses, above this layer: it registers where they come from
+# (`register_segment_source` in its AppConfig.ready), and a segment filter resolves to CPV prefixes.
+_SEGMENT_SOURCES: list = []
+
+
+def register_segment_source(function) -> None:
+    """`function(organisation or None)` returns the segments offered to it: objects with `pk`, `label` and
+    `cpv_prefix_list`."""
+    if function not in _SEGMENT_SOURCES:
+        _SEGMENT_SOURCES.append(function)
+
+
 def _segments_for(organisation):
-    """The organisation's own segments and the national ones (pilote.clauses, when installed and migrated)."""
-    from django.apps import apps
-    from django.db.models import Q
-
-    if not apps.is_installed("pilote.clauses"):
-        return []
-    try:
-        from pilote.clauses.models import Segment
-    except ImportError:  # the clauses app may not provide segments yet
-        return []
-
-    scope = Q(organisation__isnull=True)
-    if organisation is not None:
-        scope |= Q(organisation=organisation)
-    try:
-        return list(Segment.objects.filter(scope).order_by("label"))
-    except Exception:  # table not migrated yet: filters still work without segments
-        return []
+    return [segment for source in _SEGMENT_SOURCES for segment in source(organisation)]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 
-from pilote.explorer.models import SireneExtract, SireneName
+from pilote.contracts.models import SireneExtract, SireneName
 
 
 SCHEMA = {"cle": pl.String, "categorie": pl.String, "departement": pl.String}
