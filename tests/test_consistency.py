@@ -22,7 +22,8 @@ def test_only_the_read_layer_database_module_imports_duckdb():
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "pilote").rglob("*.py")
-        if p.relative_to(ROOT).as_posix() != "pilote/contracts/db.py" and re.search(r"^\s*(import duckdb|from duckdb)", p.read_text(), re.M)
+        if p.relative_to(ROOT).as_posix() != "pilote/contracts/db.py"
+        and re.search(r"^\s*(import duckdb|from duckdb)", p.read_text(), re.M)
     ]
     assert offenders == []
 

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from pilote.analytics import cockpit
 from pilote.analytics.models import SpaserTarget
-from pilote.contracts import db as duck
+from pilote.contracts import db as duck, figures
 from pilote.contracts.filters import parse_filters
 from pilote.core.models import Organisation
 from pilote.core.permissions import roles_in
@@ -79,7 +78,7 @@ def indicateurs(request, filtres: Query[FiltresIn]):
         raise HttpError(400, "; ".join(f"{k} : {' '.join(v)}" for k, v in form.errors.items()))
     if not duck.has_store():
         raise HttpError(503, "Aucune donnée DECP n'a encore été importée.")
-    values = cockpit.overview(filters, organisation)["values"]
+    values = figures.overview(filters, organisation)["values"]
     return {
         "filtres": filters.url_params(),
         "perimetre": filters.summary(),

@@ -10,8 +10,7 @@ import xlsxwriter
 from django.http import HttpResponse, JsonResponse
 from django.utils.text import slugify
 
-from pilote.analytics import cockpit, indicators
-from pilote.contracts import queries
+from pilote.contracts import figures, indicators, queries
 
 
 MAX_ROWS = 50_000  # contract lists; aggregated tables are small
@@ -69,10 +68,10 @@ TABLES = {
 def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[list, list[dict], str]:
     """(columns [(key, label)], rows, title) of one exportable table."""
     if name == "contrats":
-        rows, _total = cockpit.contracts(filters, drill, organisation, limit=MAX_ROWS)
+        rows, _total = figures.contracts(filters, drill, organisation, limit=MAX_ROWS)
         return CONTRACT_COLUMNS, rows, f"Contrats — {queries.DRILLS[drill][0]}"
     if name == "indicateurs":
-        values = cockpit.overview(filters, organisation)["values"]
+        values = figures.overview(filters, organisation)["values"]
         rows = []
         for code, label, group, _f, _d, _h in indicators.CATALOGUE:
             v = values[code]
@@ -101,7 +100,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
         return cols, rows, "Indicateurs"
     dims = {"annees": "annee", "procedures": "procedure", "natures": "nature", "divisions": "division"}
     if name in dims:
-        return BREAKDOWN_COLUMNS, cockpit.breakdown(filters, dims[name], organisation), TABLES[name]
+        return BREAKDOWN_COLUMNS, figures.breakdown(filters, dims[name], organisation), TABLES[name]
     if name == "titulaires":
         cols = [
             ("titulaire_id", "Identifiant"),
@@ -110,7 +109,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("montant", "Montant (€ HT)"),
             ("part", "Part du montant"),
         ]
-        return cols, cockpit.suppliers(filters, limit=100)["top"], TABLES[name]
+        return cols, figures.suppliers(filters, limit=100)["top"], TABLES[name]
     if name == "concentration":
         cols = [
             ("division", "Division CPV"),
@@ -121,7 +120,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("hhi_label", "Concentration"),
             ("part_premier", "Part du premier titulaire"),
         ]
-        return cols, cockpit.concentration(filters), TABLES[name]
+        return cols, figures.concentration(filters), TABLES[name]
     if name == "modifications":
         cols = [
             ("id", "Identifiant"),
@@ -134,10 +133,10 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("hausse", "Hausse"),
             ("seuil", "Seuil"),
         ]
-        return cols, cockpit.evolution(filters, 0)["a_verifier"], TABLES[name]
+        return cols, figures.evolution(filters, 0)["a_verifier"], TABLES[name]
     if name == "qualite":
         cols = [("code", "Code"), ("label", "Signification"), ("kind", "Type"), ("n", "Contrats")]
-        return cols, cockpit.flags(filters), TABLES[name]
+        return cols, figures.flags(filters), TABLES[name]
     raise KeyError(name)
 
 

@@ -17,7 +17,7 @@ from pilote.analytics import charts, cockpit, exports, permissions as perms
 from pilote.analytics.forms import CommentForm, TargetForm
 from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.services import do_delete_target, do_save_comment, do_set_target
-from pilote.contracts import db as duck, queries
+from pilote.contracts import db as duck, figures, queries
 from pilote.contracts.filters import Perimetre, parse_filters
 from pilote.contracts.permissions import can_import_sirene
 from pilote.core.models import Organisation
@@ -103,7 +103,7 @@ def contracts_page(request):
     rows, total = [], 0
     store = cockpit.duck.has_store()
     if store:
-        rows, total = cockpit.contracts(
+        rows, total = figures.contracts(
             filters, drill, organisation, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
         )
     paginator = Paginator(range(total), PAGE_SIZE)
@@ -233,7 +233,7 @@ def report(request):
         "data": data,
         "comment": comment,
         "generated": timezone.localtime(),
-        "trend": cockpit.breakdown(filters.with_changes(annee=None, trimestre=None, mois=None), "annee", organisation)
+        "trend": figures.breakdown(filters.with_changes(annee=None, trimestre=None, mois=None), "annee", organisation)
         if data.get("store")
         else [],
     }

@@ -8,11 +8,10 @@ few thousand rows instead of scanning every contract: on 1.44 M contracts the ov
 CPV code) reads the contracts as before. The figures are the same: a test compares both paths.
 """
 
-import dataclasses
 import re
 
 from pilote.contracts import queries
-from pilote.contracts.filters import Filters, Perimetre, to_where
+from pilote.contracts.filters import Filters, cube_answers, to_where
 from pilote.contracts.table import COCKPIT_TABLE
 
 
@@ -21,11 +20,6 @@ FLAGS_TABLE = "cockpit_mois_qualite"  # contracts per quality rule code, same gr
 KINDS = ("collectivites", "etat")
 # Figures that depend on the buyer's EU threshold are kept for both kinds of buyers.
 _BY_KIND = re.compile(r"\b(ue_sans_social|au_dessus_ue)\b")
-# The filters this module knows; a new filter makes every view read the contracts until it is handled here.
-KNOWN_FILTERS = {
-    "perimetre", "acheteur", "annee", "trimestre", "mois", "cpv", "segment", "nature", "procedure", "montant_min",
-    "montant_max", "titulaire", "sirets", "segment_label", "segment_cpv", "organisation_name",
-}  # fmt: skip
 
 
 def _columns() -> list[tuple[str, str, str]]:
@@ -70,18 +64,9 @@ GROUP BY ALL"""  # noqa: S608 (fixed fragments and a table name of the code)
 
 
 def eligible(filters: Filters, sirene_table: str | None = None) -> bool:
-    """Whether the cube answers this view exactly: national, no extract, only the cube's dimensions filtered."""
-    if {f.name for f in dataclasses.fields(filters)} != KNOWN_FILTERS:
-        return False
-    if sirene_table or filters.sirets is not None or filters.titulaire:
-        return False
-    if filters.perimetre == Perimetre.ACHETEUR and filters.acheteur:
-        return False
-    if filters.montant_min is not None or filters.montant_max is not None:
-        return False
-    if len(filters.cpv or "") > 2:
-        return False
-    return filters.segment is None or all(len(prefix) <= 2 for prefix in filters.segment_cpv)
+    """Whether the cube answers this view exactly: no organisation's extract, and every active filter held at
+    the cube's grain (each filter of the registry says whether it is)."""
+    return sirene_table is None and cube_answers(filters)
 
 
 def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:

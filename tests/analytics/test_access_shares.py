@@ -10,8 +10,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pilote.analytics import cockpit
-from pilote.contracts import sirene_files as extract_file
+from pilote.contracts import figures, sirene_files as extract_file
 from pilote.contracts.filters import parse_filters
 from pilote.core.enums import Role
 from pilote.explorer.services import do_import_sirene_extract
@@ -69,7 +68,7 @@ def _import(organisation, actor, text, django_capture_on_commit_callbacks):
 
 def _values(organisation):
     filters, _ = parse_filters({}, organisation)
-    return cockpit.overview(filters, organisation)
+    return figures.overview(filters, organisation)
 
 
 def _check(value, expected, renseignes, total=4):
@@ -133,7 +132,7 @@ def test_data_and_extract_the_data_win(tabular_store, commune_a, appui, django_c
     assert (sources["locale_donnees"], sources["locale_extrait"]) == (2, 2)
     # Another organisation's view does not use A's extract.
     filters, _ = parse_filters({"perimetre": "national"}, None)
-    national = cockpit.overview(filters)["values"]
+    national = figures.overview(filters)["values"]
     _check(national["part_pme"], 2 / 4, 4, total=5)  # c1, c5 of c1, c2, c4, c5
 
 
@@ -172,10 +171,10 @@ def test_page_says_where_values_come_from(client, tabular_store, commune_a, appu
 def test_drill_down_to_the_contracts(client, tabular_store, commune_a, appui, django_capture_on_commit_callbacks):
     _import(commune_a, appui, EXTRACT, django_capture_on_commit_callbacks)
     client.force_login(appui)
-    rows, total = cockpit.contracts(parse_filters({}, commune_a)[0], "pme", commune_a)
+    rows, total = figures.contracts(parse_filters({}, commune_a)[0], "pme", commune_a)
     assert total == 2
     assert {r["contrat_uid"] for r in rows} == {"c1", "c3"}
-    rows, total = cockpit.contracts(parse_filters({}, commune_a)[0], "non_locale", commune_a)
+    rows, total = figures.contracts(parse_filters({}, commune_a)[0], "non_locale", commune_a)
     assert {r["contrat_uid"] for r in rows} == {"c2", "c4"}
     c4 = next(r for r in rows if r["contrat_uid"] == "c4")
     assert (c4["titulaire_categorie"], c4["titulaire_departement"], c4["acheteur_departement"]) == ("ETI", "01", "69")

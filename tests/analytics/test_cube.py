@@ -4,9 +4,8 @@ answer, on the real demo files (2019 format and the 2024 tabular extract): same 
 import pytest
 from django.core.cache import cache
 
-from pilote.analytics import cockpit
 from pilote.analytics.apps import build_cockpit_table
-from pilote.contracts import cube, db as duck, queries, table as cockpit_table
+from pilote.contracts import cube, db as duck, figures, queries, table as cockpit_table
 from pilote.contracts.filters import Filters, parse_filters
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import
@@ -70,21 +69,28 @@ def test_cube_gives_the_figures_of_the_contracts(prepared, query):
 @pytest.mark.django_db
 def test_cockpit_reads_the_cube_only_for_the_views_it_answers(prepared, org_a):
     national, _ = parse_filters({"perimetre": "national", "annee": "2019"})
-    assert "cockpit_mois" in cockpit.overview_query(national)[0]
+    assert "cockpit_mois" in figures.overview_query(national)[0]
     for query in ({"montant_min": "40000"}, {"titulaire": "colas"}, {"cpv": "452"}):
         filters, _ = parse_filters({"perimetre": "national", **query})
         assert not cube.eligible(filters)
-        assert "cockpit_mois" not in cockpit.overview_query(filters)[0]
+        assert "cockpit_mois" not in figures.overview_query(filters)[0]
     org_a.buyer_entities.create(siret="21690123100011")
     own, _ = parse_filters({}, org_a)
     assert not cube.eligible(own)
-    assert cockpit_table.COCKPIT_TABLE in cockpit.overview_query(own)[0]
+    assert cockpit_table.COCKPIT_TABLE in figures.overview_query(own)[0]
     # an organisation's SIRENE extract completes the national contracts: read them, not the cube
     assert not cube.eligible(national, sirene_table="sirene_contrats_1")
 
 
-def test_every_filter_is_known_to_the_cube():
-    """A filter added to Filters must be handled by cube.eligible (else every view would skip the cube)."""
-    import dataclasses
+def test_every_filter_of_the_registry_says_whether_the_cube_answers_it():
+    """A filter added to the registry decides for itself: by default (not overridden) an active filter makes
+    the view read the contracts, so a new filter can never be answered wrongly by the cube."""
+    from pilote.contracts.filter_types import REGISTRY, Filter
 
-    assert {f.name for f in dataclasses.fields(Filters)} == cube.KNOWN_FILTERS
+    for entry in REGISTRY:
+        assert entry.keys, entry
+    assert Filter.cube_answers is not None
+    plain = Filter()
+    plain.keys = ("nature",)
+    assert not plain.cube_answers(Filters(nature="Marché"))
+    assert plain.cube_answers(Filters())

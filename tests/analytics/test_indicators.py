@@ -5,7 +5,8 @@ Organisation A (SIRET S1) has c1-c4; c3's amount (1 €) is flagged "montant_sym
 
 import pytest
 
-from pilote.analytics import cockpit, indicators
+from pilote.analytics import cockpit
+from pilote.contracts import figures, indicators
 from pilote.contracts.filters import parse_filters
 
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def values(fixture_store, commune_a):
     filters, _ = parse_filters({}, commune_a)
-    return cockpit.overview(filters, commune_a)["values"]
+    return figures.overview(filters, commune_a)["values"]
 
 
 def test_volume_excludes_amount_anomalies(values):
@@ -64,7 +65,7 @@ def test_evolution_and_quality(values, commune_a):
     assert values["part_modifies"].valeur == pytest.approx(1 / 4)
     assert values["part_signalement"].valeur == pytest.approx(1 / 4)
     filters, _ = parse_filters({}, commune_a)
-    evolution = cockpit.evolution(filters, 4)
+    evolution = figures.evolution(filters, 4)
     # c1: 100 k€ → 120 k€ after its last modification: +20 % > 15 % (works).
     assert evolution["hausse"].valeur == pytest.approx(0.2)
     assert evolution["n_a_verifier"] == 1
@@ -73,7 +74,7 @@ def test_evolution_and_quality(values, commune_a):
 
 def test_concentration(fixture_store, commune_a):
     filters, _ = parse_filters({}, commune_a)
-    suppliers = cockpit.suppliers(filters)
+    suppliers = figures.suppliers(filters)
     # First titulaires: T1 on c1, c3 (amount excluded), c4 = 150 k€; T2 on c2 = 300 k€.
     assert [(r["titulaire_id"], r["n"], r["montant"]) for r in suppliers["top"]] == [
         ("22222222222222", 1, 300000),
@@ -87,7 +88,7 @@ def test_concentration(fixture_store, commune_a):
 def test_filters_narrow_the_figures(fixture_store, commune_a):
     def count(params):
         filters, _ = parse_filters(params, commune_a)
-        return cockpit.overview(filters, commune_a)["values"]["nb_contrats"].valeur
+        return figures.overview(filters, commune_a)["values"]["nb_contrats"].valeur
 
     assert count({"annee": "2024"}) == 2
     assert count({"annee": "2024", "trimestre": "2"}) == 1

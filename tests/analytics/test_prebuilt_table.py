@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from pilote.analytics import cockpit
 from pilote.analytics.apps import build_cockpit_table
-from pilote.contracts import db as duck, table as cockpit_table
+from pilote.contracts import db as duck, figures, table as cockpit_table
 from pilote.contracts.filters import parse_filters
 from pilote.decp import hooks, store
 from pilote.decp.importer import run_import
@@ -23,10 +23,10 @@ def fresh_process(monkeypatch):
     cache.clear()
 
 
-def figures():
+def served_figures():
     filters, _ = parse_filters({"perimetre": "acheteur", "acheteur": "59920013600241"})
-    values = {code: (v.valeur, v.couverture) for code, v in cockpit.overview(filters)["values"].items()}
-    rows, total = cockpit.contracts(filters, "tous")
+    values = {code: (v.valeur, v.couverture) for code, v in figures.overview(filters)["values"].items()}
+    rows, total = figures.contracts(filters, "tous")
     listed = sorted((r["contrat_uid"], r["id"], r["objet"], r["acheteur_nom"]) for r in rows)
     return {**values, "liste": (total, listed)}
 
@@ -40,7 +40,7 @@ def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     prebuilt = store.current_generation_dir() / duck.PREPARED_DB
     fresh_process(monkeypatch)
-    computed = figures()
+    computed = served_figures()
     assert not prebuilt.exists()
 
     build_cockpit_table()
@@ -48,7 +48,7 @@ def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
     assert not prebuilt.with_name(prebuilt.name + ".tmp").exists()
     fresh_process(monkeypatch)
     assert duck.has_relation(cockpit_table.COCKPIT_TABLE)  # attached from the prepared file, not computed
-    assert figures() == computed
+    assert served_figures() == computed
     assert duck.has_relation(cockpit_table.DETAILS_TABLE)
     assert computed["nb_contrats"][0] == 5
 
@@ -83,10 +83,10 @@ def test_an_unreadable_prepared_file_falls_back_to_computing(settings, monkeypat
     """A prepared file this DuckDB cannot read (another version, damaged) is ignored: same figures."""
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     fresh_process(monkeypatch)
-    computed = figures()
+    computed = served_figures()
     (store.current_generation_dir() / duck.PREPARED_DB).write_bytes(b"pas une base DuckDB" * 100)
     fresh_process(monkeypatch)
-    assert figures() == computed
+    assert served_figures() == computed
     assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
 
 
@@ -96,12 +96,12 @@ def test_a_process_that_opened_the_generation_early_attaches_the_file_when_it_ap
     its process computing in memory for the whole generation."""
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     fresh_process(monkeypatch)
-    computed = figures()
+    computed = served_figures()
     assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
     early = dict(duck._state)
     build_cockpit_table()  # another process (the worker) writes the file
     duck._state.clear()
     duck._state.update(early)  # this web process still holds its connection from before
     cache.clear()
-    assert figures() == computed
+    assert served_figures() == computed
     assert duck.has_relation(cockpit_table.DETAILS_TABLE)

@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from pilote.analytics import cockpit
 from pilote.analytics.apps import build_cockpit_table
-from pilote.contracts import db as duck, table as cockpit_table
+from pilote.contracts import db as duck, figures, table as cockpit_table
 from pilote.contracts.filters import parse_filters
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import
@@ -59,7 +58,7 @@ def test_local_share_of_the_real_2024_extract(settings):
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     contracts, known, local = _plain_python_local_share()
     filters, _ = parse_filters({"perimetre": "national"})
-    values = cockpit.overview(filters)["values"]
+    values = figures.overview(filters)["values"]
     assert values["nb_contrats"].valeur == contracts
     share = values["part_locale"]
     assert (share.renseignes, share.numerateur) == (known, local)
@@ -77,7 +76,7 @@ def test_the_demo_departement_has_a_real_local_share(settings):
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     contracts, known, local = _plain_python_local_share("22760540900019")
     filters, _ = parse_filters({"perimetre": "acheteur", "acheteur": "22760540900019"})
-    share = cockpit.overview(filters)["values"]["part_locale"]
+    share = figures.overview(filters)["values"]["part_locale"]
     assert known > 40
     assert (share.total, share.renseignes, share.numerateur) == (contracts, known, local)
 
@@ -87,8 +86,8 @@ def test_the_table_written_after_import_keeps_the_departements(settings, monkeyp
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     filters, _ = parse_filters({"perimetre": "national"})
     fresh_process(monkeypatch)
-    computed = cockpit.overview(filters)["values"]["part_locale"]
+    computed = figures.overview(filters)["values"]["part_locale"]
     build_cockpit_table()
     fresh_process(monkeypatch)
     assert duck.has_relation(cockpit_table.COCKPIT_TABLE)
-    assert cockpit.overview(filters)["values"]["part_locale"] == computed
+    assert figures.overview(filters)["values"]["part_locale"] == computed

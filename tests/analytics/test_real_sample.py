@@ -7,7 +7,7 @@ from statistics import mean, median
 
 import pytest
 
-from pilote.analytics import cockpit
+from pilote.contracts import figures
 from pilote.contracts.filters import parse_filters
 from pilote.decp.importer import run_import
 
@@ -41,7 +41,7 @@ def _plain_python_figures():
 def test_headline_figures_match_an_independent_recomputation(settings):
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
     filters, _ = parse_filters({"perimetre": "acheteur", "acheteur": "59920013600241"})
-    values = cockpit.overview(filters)["values"]
+    values = figures.overview(filters)["values"]
     assert values["montant_total"].exclus == 0  # no amount of this sample is flagged by the pipeline
     for code, expected in _plain_python_figures().items():
         assert values[code].valeur == pytest.approx(expected), code

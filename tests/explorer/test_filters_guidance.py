@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from pilote.contracts import db as duck
-from pilote.contracts.filters import parse_filters, to_where
+from pilote.contracts.filters import parse_filters, to_polars, to_where
 from pilote.contracts.search import query as queries
 from pilote.explorer import guidance
 from tests.explorer.conftest import BUYER_LILLE, BUYER_ROUEN, SUPPLIER_NOUVEAU, SUPPLIER_REPAS, SUPPLIER_ROUTES
@@ -29,7 +29,7 @@ def test_explorer_filters_select_the_same_contracts_as_the_cockpit(ix, params):
     assert not form.errors
     where, args = to_where(filters)
     cockpit = {r["contrat_uid"] for r in duck.fetch_all(f"SELECT contrat_uid FROM contrats WHERE {where}", args)}
-    explorer = set(ix.docs.filter(queries.filters_expr(filters))["contrat_uid"].to_list())
+    explorer = set(ix.docs.filter(to_polars(filters))["contrat_uid"].to_list())
     assert explorer == cockpit
     assert queries.search(ix, q="", filters=filters).total == len(cockpit)
 

@@ -28,7 +28,7 @@ from pilote.decp import store
 from pilote.decp.cleaning.rules import RULES
 
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
 FILES = (
     "explorer_suppliers.parquet",
@@ -75,9 +75,11 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
     )
     tit_path = generation_dir / "titulaires.parquet"
     titulaires = (
+        # every titulaire of the contract, the initial ones first, then those modifications added
+        # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
         pl.scan_parquet(tit_path)
-        .filter(pl.col("modification_id").is_null())
-        .sort("contrat_uid", "rang")
+        .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
+        .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
         .group_by("contrat_uid", maintain_order=True)
         .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pilote.contracts.filters import Filters, Perimetre
+from pilote.contracts.filters import Filters, to_polars
 from pilote.contracts.search import text
 from pilote.contracts.search.index import Index
 
@@ -26,50 +26,6 @@ SORTS = {
     "montant_asc": "Montant (plus faibles d'abord)",
 }
 MAX_EXPORT = 50_000  # rows in one CSV export (a larger need is the DECP files themselves)
-
-
-def filters_expr(filters: Filters | None) -> pl.Expr:
-    """The cockpit filters as a Polars condition over index.docs (same semantics as analytics.filters.to_where,
-    titulaires being those of the initial attribution)."""
-    c = pl.col
-    cond = pl.lit(True)
-    if filters is None:
-        return cond
-    if filters.perimetre == Perimetre.ACHETEUR and filters.acheteur:
-        if len(filters.acheteur) == 9:
-            cond &= c("acheteur_id").str.starts_with(filters.acheteur)
-        else:
-            cond &= c("acheteur_id") == filters.acheteur
-    elif filters.sirets is not None:
-        cond &= c("acheteur_id").is_in(list(filters.sirets)) if filters.sirets else pl.lit(False)
-    if filters.period:
-        start, end = filters.period
-        cond &= (c("date_notification") >= start) & (c("date_notification") < end)
-    if filters.cpv:
-        cond &= c("code_cpv").str.starts_with(filters.cpv)
-    if filters.segment is not None:
-        if filters.segment_cpv:
-            cond &= pl.any_horizontal(*[c("code_cpv").str.starts_with(p) for p in filters.segment_cpv])
-        else:
-            cond &= pl.lit(False)
-    if filters.nature:
-        cond &= c("nature") == filters.nature
-    if filters.procedure:
-        cond &= c("procedure") == filters.procedure
-    if filters.montant_min is not None:
-        cond &= c("montant") >= float(filters.montant_min)
-    if filters.montant_max is not None:
-        cond &= c("montant") <= float(filters.montant_max)
-    if filters.titulaire:
-        compact = filters.titulaire.replace(" ", "")
-        if compact.isdigit() and len(compact) in (9, 14):
-            cond &= c("titulaire_ids").list.eval(pl.element().str.starts_with(compact)).list.any()
-        else:
-            needle = filters.titulaire.lower()
-            cond &= (
-                c("titulaire_noms").list.eval(pl.element().str.to_lowercase().str.contains(needle, literal=True))
-            ).list.any()
-    return cond.fill_null(False)
 
 
 @dataclass
@@ -89,7 +45,7 @@ def _restrict(index: Index, hits: pl.DataFrame, filters: Filters | None) -> pl.D
     """Keep the hits that pass the filters (a memoised mask over every doc, gathered at the hit positions)."""
     if filters is None or (filters.is_default and filters.sirets is None):
         return hits
-    mask = index.mask((index.generation, filters), filters_expr(filters))
+    mask = index.mask((index.generation, filters), to_polars(filters))
     return hits.filter(mask.gather(hits["doc"]))
 
 

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 
 from pilote.analytics import charts, cockpit
 from pilote.analytics.apps import build_cockpit_table, warm_cockpit
-from pilote.contracts import db as duck
+from pilote.contracts import db as duck, figures
 from pilote.contracts.filters import parse_filters
 from pilote.decp import store as decp_store
 from pilote.decp.store import current_generation_dir
@@ -86,12 +86,12 @@ class Command(BaseCommand):
             organisation.buyer_entities.all().delete()
             organisation.buyer_entities.create(siret=buyer)
         started = time.perf_counter()
-        cockpit.ensure_cockpit_tables()
+        figures.ensure_cockpit_tables()
         self.stdout.write(f"Tables du cockpit (une fois par génération) : {time.perf_counter() - started:.2f} s")
         org_filters, _ = parse_filters({}, organisation)
         nat_filters, _ = parse_filters({"perimetre": "national"}, organisation)
         list_filters, _ = parse_filters({"annee": "2024"}, organisation)
-        volume = cockpit.overview(org_filters, organisation)["values"]["nb_contrats"].valeur
+        volume = figures.overview(org_filters, organisation)["values"]["nb_contrats"].valeur
         self.stdout.write(f"Organisation mesurée : SIRET {buyer}, {volume} contrats")
         results.update(contracts=n, organisation_contracts=volume)
         if detail:
@@ -105,7 +105,7 @@ class Command(BaseCommand):
             (
                 "liste (50, 2024, 1 offre)",
                 "froid",
-                lambda: cockpit.contracts(list_filters, "offre_unique", organisation),
+                lambda: figures.contracts(list_filters, "offre_unique", organisation),
             ),
             ("organisation", "préparée", lambda: self._page(org_filters, organisation)),
             ("nationale", "préparée", lambda: self._page(nat_filters, organisation)),

@@ -1,0 +1,221 @@
+"""The figures of the contract data for a set of filters, as every page, export and API reads them: the
+overview aggregate with every catalogue indicator, breakdowns, suppliers, concentration, amount growth through
+modifications, quality codes and the lists of contracts behind a figure.
+
+One function per figure, shared by the cockpit, the explorer's buyer and supplier pages, the exports and the
+API, so that the same filters always give the same numbers. Results are cached per store generation. Nothing
+here writes anything.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+from pilote.contracts import companies, cube, db as duck, indicators, queries, table as cockpit_table
+from pilote.contracts.filters import Filters
+from pilote.contracts.sirene_files import cockpit_extract
+from pilote.decp import store
+from pilote.decp.cleaning.rules import RULES
+
+
+# Keys name the store generation: figures never go stale, an import changes the keys. The timeout only bounds
+# how long entries of a replaced generation occupy the cache; the views prepared after an import must outlive
+# the month between two DECP publications, or the first visitor of each day would wait for national scans.
+CACHE_SECONDS = 45 * 24 * 3600
+
+
+def _fetch_all(sql, params, tables=()):
+    """Rows of one query, cached per store generation: a new import changes the key, so figures are never
+    stale; identical views (the same filters) are then served without touching DuckDB. `tables`: more
+    in-memory tables the query reads (an organisation's SIRENE extract, whose id is in the SQL)."""
+    generation = store.current_generation_dir()
+    key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        ensure_cockpit_tables()
+        duck.ensure_tables(tables)
+        rows = duck.fetch_all(sql, params)
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
+def _fetch_one(sql, params):
+    rows = _fetch_all(sql, params)
+    return rows[0] if rows else {}
+
+
+def ensure_cockpit_tables() -> None:
+    """The per-contract table and the monthly aggregates: views of the prepared file, or computed once per
+    process when the file is missing or unreadable (the file's name carries its layout, so whenever it is
+    attached it holds every table of `cockpit_table.prepared_tables`)."""
+    if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
+        duck.ensure_tables(cockpit_table.cockpit_tables(store.current_generation_dir()))
+
+
+def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
+    """The overview aggregate's SQL: from the monthly national aggregates when they answer the view exactly."""
+    if cube.eligible(filters, sirene_table):
+        return cube.overview_sql(filters, kind)
+    return queries.overview_sql(filters, kind, sirene_table)
+
+
+def reference_query(filters: Filters, kind: str = "commune") -> tuple[str, list]:
+    """The national reference of the peers table: the national overview under the view's other filters."""
+    return overview_query(filters.with_changes(perimetre="national", sirets=None, acheteur=""), kind)
+
+
+def buyer_kind(organisation) -> str:
+    return organisation.kind if organisation is not None else "commune"
+
+
+def sirene(organisation) -> dict | None:
+    """The organisation's SIRENE extract as the cockpit uses it: the extract, its in-memory table name and the
+    table's definition (loaded once per process from the Parquet file the import wrote), or None."""
+    found = cockpit_extract(organisation)
+    if found is None:
+        return None
+    extract, path = found
+    table = companies.extract_table(extract.pk)
+    return {
+        "extract": extract,
+        "table": table,
+        "tables": [(table, companies.extract_table_sql(path, cockpit_table.COCKPIT_TABLE))],
+    }
+
+
+def overview(filters: Filters, organisation=None) -> dict:
+    """The overview aggregate and every catalogue indicator."""
+    extract = sirene(organisation)
+    sql, params = overview_query(filters, buyer_kind(organisation), extract and extract["table"])
+    rows = _fetch_all(sql, params, extract["tables"] if extract else ())
+    agg = rows[0] if rows else {}
+    values = indicators.compute_all(agg)
+    groups: dict[str, list] = {}
+    for code, label, group, _func, drill, _hib in indicators.CATALOGUE:
+        groups.setdefault(group, []).append({"code": code, "label": label, "valeur": values[code], "drill": drill})
+    return {
+        "agg": agg,
+        "values": values,
+        "groups": groups,
+        "couleur_offre_unique": indicators.couleur_offre_unique(values["taux_offre_unique"].valeur),
+        "sources_acces": access_sources(agg, extract),
+    }
+
+
+def access_sources(agg, extract) -> dict:
+    """Where the SME and local shares come from: how many contracts the DECP data and the SIRENE extract (with
+    its import date) each gave a known category / both départements."""
+    n_pme, n_locale = int(agg.get("n_pme_renseigne") or 0), int(agg.get("n_locale_renseigne") or 0)
+    pme_extrait, locale_extrait = int(agg.get("n_pme_extrait") or 0), int(agg.get("n_locale_extrait") or 0)
+    return {
+        "extrait": extract["extract"] if extract else None,
+        "pme_donnees": n_pme - pme_extrait,
+        "pme_extrait": pme_extrait,
+        "locale_donnees": n_locale - locale_extrait,
+        "locale_extrait": locale_extrait,
+    }
+
+
+def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, list[dict]]:
+    """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
+    if cube.eligible(filters):
+        sql, params = cube.breakdown_sql(filters, list(dimensions))
+    else:
+        sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
+    out = {name: [] for name in dimensions}
+    for row in _fetch_all(sql, params):
+        row["part_soc"] = row["n_soc"] / row["n_soc_renseigne"] if row["n_soc_renseigne"] else None
+        row["part_env"] = row["n_env"] / row["n_env_renseigne"] if row["n_env_renseigne"] else None
+        row["taux_offre_unique"] = (
+            row["n_offre_unique"] / row["n_offres_renseigne"] if row["n_offres_renseigne"] else None
+        )
+        out[row["dimension"]].append(row)
+    return out
+
+
+def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]:
+    return breakdowns(filters, [dimension], organisation)[dimension]
+
+
+def suppliers(filters: Filters, limit: int = 10) -> dict:
+    rows = _fetch_all(*queries.suppliers_sql(filters, limit))
+    if not rows:
+        return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
+    first = rows[0]
+    total = float(first["montant_total"] or 0)
+    for row in rows:
+        row["part"] = float(row["montant"]) / total if total else None
+    hhi_montant = 10000 * first["hhi_montant"] if first["hhi_montant"] is not None else None
+    return {
+        "top": rows,
+        "hhi_montant": hhi_montant,
+        "hhi_nombre": 10000 * first["hhi_nombre"] if first["hhi_nombre"] is not None else None,
+        "hhi_label": indicators.hhi_label(hhi_montant),
+        "nb_titulaires": first["nb_titulaires"],
+        "part_top5": indicators.part_premiers([float(r["montant"]) for r in rows], total, 5),
+    }
+
+
+def concentration(filters: Filters) -> list[dict]:
+    rows = _fetch_all(*queries.concentration_by_division_sql(filters))
+    for row in rows:
+        row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
+        row["hhi_label"] = indicators.hhi_label(row["hhi"])
+    return rows
+
+
+def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
+    evo = _fetch_one(*queries.evolution_sql(filters))
+    return {
+        "hausse": indicators.hausse_par_modifications(evo, total),
+        "n_a_verifier": int(evo.get("n_a_verifier") or 0),
+        "a_verifier": with_details(_fetch_all(*queries.modifications_to_check_sql(filters, limit=limit))),
+    }
+
+
+def contracts(
+    filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0, with_total=True
+) -> tuple[list, int | None]:
+    extract = sirene(organisation)
+    sql, params = queries.contracts_sql(
+        filters,
+        drill,
+        buyer_kind=buyer_kind(organisation),
+        limit=limit,
+        offset=offset,
+        sirene_table=extract and extract["table"],
+        with_total=with_total,
+    )
+    rows = _fetch_all(sql, params, extract["tables"] if extract else ())
+    total = (rows[0]["total"] if rows else 0) if with_total else None
+    return with_details(rows), total
+
+
+DETAILS_CHUNK = 2000
+
+
+def with_details(rows: list[dict]) -> list[dict]:
+    """Adds the text fields (id, objet, buyer name, considerations) of listed contracts."""
+    details = {}
+    rids = [r["rid"] for r in rows]
+    path = store.table_path("contrats")
+    prepared = bool(rids) and duck.has_relation(cockpit_table.DETAILS_TABLE)
+    for start in range(0, len(rids), DETAILS_CHUNK):
+        chunk = rids[start : start + DETAILS_CHUNK]
+        for detail in _fetch_all(*queries.details_sql(chunk, path, prepared=prepared)):
+            details[detail["rid"]] = detail
+    for row in rows:
+        row.update(details.get(row["rid"], {}))
+    return rows
+
+
+def flags(filters: Filters) -> list[dict]:
+    if cube.eligible(filters):
+        rows = _fetch_all(*cube.flags_sql(filters))
+    else:
+        rows = _fetch_all(*queries.flags_sql(filters))
+    for row in rows:
+        rule = RULES.get(row["code"])
+        row["label"] = rule.label if rule else row["code"]
+        row["kind"] = rule.kind if rule else ""
+    return rows
