@@ -39,6 +39,11 @@ def _fetch_all(sql, params, tables=()):
     return rows
 
 
+def fetch_rows(sql, params):
+    """Rows of a query of `queries`, cached per store generation (the public name of `_fetch_all`)."""
+    return _fetch_all(sql, params)
+
+
 def _fetch_one(sql, params):
     rows = _fetch_all(sql, params)
     return rows[0] if rows else {}

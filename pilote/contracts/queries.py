@@ -1,14 +1,15 @@
 """Parametrised SQL builders of the cockpit: each returns (sql, params) for `duck.fetch_all`.
 
 The filters' condition (`filters.to_where`) is combined with fixed fragments defined here. Constants that
-come from the code (DECP labels, rule codes, dated thresholds) are written as SQL literals through `_lit`,
+come from the code (DECP labels, rule codes, dated thresholds) are written as SQL literals through `lit`,
 never anything from a request. Each aggregate reads the filtered contracts once (`_base_cte`) and computes
 many counts at a time, so that a page costs a handful of scans of the store, not one per figure.
 """
 
 from pilote.contracts import companies
 from pilote.contracts.filters import Filters, to_where
-from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, _lit, _source
+from pilote.contracts.semantics import lit
+from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, _source
 from pilote.reglementation import seuils
 
 
@@ -108,7 +109,7 @@ def _overview_aggregates() -> str:
 
 def ue_kind(buyer_kind: str) -> str:
     """Which EU threshold applies to a buyer: the State's or the local authorities'."""
-    return "etat" if buyer_kind in seuils._STATE_KINDS else "collectivites"
+    return seuils.buyer_family(buyer_kind)
 
 
 # name → (label, column of the cockpit table); values are shown as text (the year is converted per group).
@@ -141,7 +142,7 @@ def grouped_sql(source: str, dimensions, aggregates: str) -> str:
     if isinstance(dimensions, str):
         dimensions = [dimensions]
     columns = ", ".join(f"{DIMENSIONS[name][1]} AS d_{name}" for name in dimensions)
-    which = " ".join(f"WHEN grouping(d_{name}) = 0 THEN {_lit(name)}" for name in dimensions)
+    which = " ".join(f"WHEN grouping(d_{name}) = 0 THEN {lit(name)}" for name in dimensions)
     return f"""{source.replace("{columns}", columns)}
 SELECT CASE {which} END AS dimension,
   coalesce({", ".join(f"CAST(d_{name} AS VARCHAR)" for name in dimensions)}) AS valeur,
@@ -177,6 +178,18 @@ noms AS (
 SELECT noms.titulaire_id, noms.titulaire_nom, top.n, top.montant, tot.n_total, tot.montant_total, tot.nb_titulaires,
        h.hhi_nombre, h.hhi_montant
 FROM top JOIN noms USING (titulaire_key), tot, h ORDER BY top.montant DESC, top.n DESC, top.titulaire_key"""  # noqa: S608
+    return sql, params
+
+
+def buyers_sql(filters: Filters, limit: int = 15) -> tuple[str, list]:
+    """The buyers of the filtered contracts (most contracts first) with their usable amount and a name."""
+    base, params = _base_cte(filters, "commune")
+    sql = f"""{base},
+a AS (SELECT acheteur_id, count(*) AS n, coalesce(sum(montant_sur), 0) AS montant FROM b GROUP BY acheteur_id
+      ORDER BY n DESC, montant DESC, acheteur_id LIMIT {int(limit)}),
+noms AS (SELECT acheteur_id, any_value(acheteur_nom) AS acheteur_nom FROM contrats
+         WHERE acheteur_id IN (SELECT acheteur_id FROM a) AND acheteur_nom IS NOT NULL GROUP BY acheteur_id)
+SELECT a.*, noms.acheteur_nom FROM a LEFT JOIN noms USING (acheteur_id) ORDER BY n DESC, montant DESC, acheteur_id"""  # noqa: S608
     return sql, params
 
 

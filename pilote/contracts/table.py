@@ -4,83 +4,11 @@ Each contract of the generation with its flags (social, environmental, art. 35, 
 its supplier (first initial titulaire) and final amount, a few derived columns that make the aggregates cheap
 (integer supplier key, year, CPV division, trustworthy amount), written after each import into the prepared
 DuckDB file (`prepared_tables`, sorted by buyer) or computed in memory when that file is missing
-(`cockpit_tables`). Only constants of the code are written into this SQL (`_lit`), never a request's value.
+(`cockpit_tables`). Only constants of the code are written into this SQL (`lit`), never a request's value.
 """
 
-import datetime as dt
-
-from pilote.contracts import companies
-from pilote.decp.cleaning.rules import RULES
-from pilote.reglementation import seuils
-
-
-SOCIAL_KINDS = {
-    "clause": ("Clause sociale",),
-    "critere": ("Critère social",),
-    "reserve": ("Marché réservé", "Concession réservée"),
-}
-ENV_KINDS = {"clause": ("Clause environnementale",), "critere": ("Critère environnemental",)}
-SANS_PUBLICITE = "Marché passé sans publicité ni mise en concurrence préalable"
-PROCEDURE_ADAPTEE = "Procédure adaptée"
-PAS_DE_GROUPEMENT = "Pas de groupement"
-FAR_FUTURE = dt.date(9999, 12, 31)
-
-
-def amount_anomaly_codes() -> tuple[str, ...]:
-    """Rule codes that make a contract's amount unusable in sums: the "signalement" rules about `montant`
-    alone (rules shared with other fields, such as "non_communique", blank the value instead)."""
-    codes = []
-    for rule in RULES.values():
-        fields = {f.strip() for f in rule.field.split(",")}
-        if rule.kind == "signalement" and "montant" in fields and all(f.startswith("montant") for f in fields):
-            codes.append(rule.code)
-    return tuple(sorted(codes))
-
-
-def signalement_codes() -> tuple[str, ...]:
-    return tuple(sorted(code for code, rule in RULES.items() if rule.kind == "signalement"))
-
-
-def _lit(value) -> str:
-    """A SQL literal for a constant of the code (never for user input)."""
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, dt.date):
-        return f"DATE '{value.isoformat()}'"
-    return repr(float(value))
-
-
-def _list(values) -> str:
-    return "[" + ", ".join(_lit(v) for v in values) + "]"
-
-
-def _dated(code: str, date_expr: str) -> str:
-    """CASE expression giving the value of threshold `code` in force on `date_expr` (from seuils.SEUILS)."""
-    rows = [s for s in seuils.SEUILS if s.code == code]
-    whens = " ".join(
-        f"WHEN {date_expr} BETWEEN {_lit(s.valid_from)} AND {_lit(s.valid_to or FAR_FUTURE)} THEN {_lit(s.amount)}"
-        for s in rows
-    )
-    return f"(CASE {whens} END)"
-
-
-def eu_threshold_expr(buyer_kind: str = "commune", alias: str = "c") -> str:
-    """EU threshold of each contract on its notification date: works (CPV division 45) and concessions use
-    the works threshold, other contracts that of the buyer's kind (State or local authorities)."""
-    day = f"coalesce({alias}.date_notification, current_date)"
-    supplies = "ue_etat" if buyer_kind in seuils._STATE_KINDS else "ue_collectivites"
-    return (
-        f"(CASE WHEN starts_with({alias}.code_cpv, '45') OR {alias}.type_contrat = 'concession' "
-        f"THEN {_dated('ue_travaux', day)} ELSE {_dated(supplies, day)} END)"
-    )
-
-
-def modification_threshold_expr(alias: str = "c") -> str:
-    day = f"coalesce({alias}.date_notification, current_date)"
-    return (
-        f"(CASE WHEN starts_with({alias}.code_cpv, '45') THEN {_dated('modification_travaux', day)} "
-        f"ELSE {_dated('modification_fournitures_services', day)} END)"
-    )
+from pilote.contracts import companies, semantics as sem
+from pilote.contracts.semantics import lit
 
 
 # Columns of the contracts kept in the cockpit table (what filters, aggregates and drill-downs read).
@@ -103,45 +31,8 @@ BASE_COLUMNS = (
 COCKPIT_TABLE = "cockpit_contrats"
 
 
-def _flags() -> dict[str, str]:
-    """Per-contract columns computed once per store generation (see `materialise_sql`)."""
-    anomalies = _list(amount_anomaly_codes())
-    social_yes = _list([v for kinds in SOCIAL_KINDS.values() for v in kinds])
-    env_yes = _list([v for kinds in ENV_KINDS.values() for v in kinds])
-    delay = seuils.PUBLICATION_DELAY_MONTHS
-    cols = {
-        "montant_ok": f"c.montant IS NOT NULL AND NOT list_has_any(coalesce(c.qualite, []), {anomalies})",
-        "montant_anomalie": f"c.montant IS NOT NULL AND list_has_any(coalesce(c.qualite, []), {anomalies})",
-        "soc_renseigne": "len(coalesce(c.considerations_sociales, [])) > 0",
-        "soc": f"list_has_any(coalesce(c.considerations_sociales, []), {social_yes})",
-        "env_renseigne": "len(coalesce(c.considerations_environnementales, [])) > 0",
-        "env": f"list_has_any(coalesce(c.considerations_environnementales, []), {env_yes})",
-        "publication_tardive": f"c.date_publication_donnees > c.date_notification + INTERVAL {int(delay)} MONTH",
-        "art35": (
-            f"c.date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT list_has_any("
-            f"coalesce(c.considerations_environnementales, []), {env_yes})"
-        ),
-        "signalement": f"list_has_any(coalesce(c.qualite, []), {_list(signalement_codes())})",
-        "sans_publicite": f"c.procedure = {_lit(SANS_PUBLICITE)}",
-        "procedure_adaptee": f"c.procedure = {_lit(PROCEDURE_ADAPTEE)}",
-        "groupement": f"c.type_groupement_operateurs <> {_lit(PAS_DE_GROUPEMENT)}",
-        "modifie": "coalesce(c.nb_modifications, 0) > 0",
-        "offre_unique": "c.offres_recues = 1",
-        "dates_renseignees": "c.date_notification IS NOT NULL AND c.date_publication_donnees IS NOT NULL",
-        "apres_art35": f"c.date_notification >= {_lit(seuils.CLIMAT_RESILIENCE_ART35)}",
-        "seuil_ue_collectivites": eu_threshold_expr("commune"),
-        "seuil_ue_etat": eu_threshold_expr("etat"),
-        "seuil_modification": modification_threshold_expr("c"),
-    }
-    for kind, values in SOCIAL_KINDS.items():
-        cols[f"soc_{kind}"] = f"list_has_any(coalesce(c.considerations_sociales, []), {_list(values)})"
-    for kind, values in ENV_KINDS.items():
-        cols[f"env_{kind}"] = f"list_has_any(coalesce(c.considerations_environnementales, []), {_list(values)})"
-    return cols
-
-
 def _derived() -> dict[str, str]:
-    """Columns computed over the flags of `_flags` (alias `q`), in the same table."""
+    """Columns computed over the flags of `semantics.contract_flags` (alias `q`), in the same table."""
     cols = {
         "annee": "CAST(year(q.date_notification) AS SMALLINT)",
         "division": "left(q.code_cpv, 2)",
@@ -162,7 +53,7 @@ def materialise_sql(contrats_path) -> list[tuple[str, str]]:
     are read when the generation's files hold them, NULL otherwise."""
     flags = ",\n  ".join(
         f"coalesce({expr}, FALSE) AS {name}" if not name.startswith("seuil") else f"{expr} AS {name}"
-        for name, expr in _flags().items()
+        for name, expr in sem.contract_flags().items()
     )
     base = ", ".join(f"c.{col}" for col in BASE_COLUMNS)
     tit = companies.titulaire_fields(companies.parquet_columns(contrats_path.parent / "titulaires.parquet"))
@@ -247,4 +138,4 @@ DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "con
 
 def _source(contrats_path) -> str:
     """The contracts' Parquet file with its row numbers (the path comes from the store, never a request)."""
-    return f"read_parquet({_lit(str(contrats_path))}, file_row_number = true)"
+    return f"read_parquet({lit(str(contrats_path))}, file_row_number = true)"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pilote.contracts import db as duck
+from pilote.contracts.semantics import unusable_amount_codes
 from pilote.reglementation import seuils
 
 
@@ -104,16 +105,12 @@ LEVELS = {
 
 def _threshold(level: str, code_cpv: str, on: dt.date, buyer_kind: str):
     nature = seuils.nature_from_cpv(code_cpv)
-    if level == "dispense":
-        return seuils.seuil("dispense_travaux" if nature == "travaux" else "dispense_fournitures_services", on)
-    code = "ue_travaux" if nature == "travaux" else ("ue_etat" if buyer_kind == "etat" else "ue_collectivites")
+    code = seuils.procedure_code(nature) if level == "dispense" else seuils.eu_code(buyer_kind, nature)
     return seuils.seuil(code, on)
 
 
 def buyer_contracts(siret: str) -> list[dict]:
-    from pilote.contracts.table import amount_anomaly_codes
-
-    anomalies = list(amount_anomaly_codes())
+    anomalies = list(unusable_amount_codes())
     sql = """
         SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, procedure, acheteur_nom
         FROM contrats

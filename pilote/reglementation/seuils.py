@@ -251,22 +251,37 @@ def all_on(on: date) -> list[Seuil]:
 
 
 # Buyer kinds that follow the State's (central authorities') thresholds; everyone else is "collectivités".
-_STATE_KINDS = {"etat"}
+STATE_KINDS = frozenset({"etat"})
+
+
+def buyer_family(buyer_kind: str) -> str:
+    """ "etat" or "collectivites": whose supplies-and-services EU threshold a buyer kind follows."""
+    return "etat" if buyer_kind in STATE_KINDS else "collectivites"
+
+
+def eu_code(buyer_kind: str, nature: str, *, utility: bool = False) -> str:
+    """Code of the formalised-procedure (EU) threshold for a buyer kind and a nature ('travaux', 'fournitures',
+    'services'): works and concessions follow the works threshold."""
+    if nature == "travaux":
+        return "ue_travaux"
+    if utility:
+        return "ue_entites_adjudicatrices"
+    return f"ue_{buyer_family(buyer_kind)}"
+
+
+def procedure_code(nature: str) -> str:
+    """Code of the no-procedure threshold (dispense de publicité et de mise en concurrence) for a nature."""
+    return "dispense_travaux" if nature == "travaux" else "dispense_fournitures_services"
 
 
 def eu_threshold(buyer_kind: str, nature: str, on: date, *, utility: bool = False) -> Decimal:
-    """Formalised-procedure threshold for a buyer kind (OrganisationKind value) and a nature
-    ('travaux', 'fournitures', 'services')."""
-    if nature == "travaux":
-        return value("ue_travaux", on)
-    if utility:
-        return value("ue_entites_adjudicatrices", on)
-    return value("ue_etat" if buyer_kind in _STATE_KINDS else "ue_collectivites", on)
+    """Formalised-procedure threshold for a buyer kind (OrganisationKind value) and a nature."""
+    return value(eu_code(buyer_kind, nature, utility=utility), on)
 
 
 def procedure_threshold(nature: str, on: date) -> Decimal:
     """No-procedure threshold (dispense de publicité et de mise en concurrence) for a nature."""
-    return value("dispense_travaux" if nature == "travaux" else "dispense_fournitures_services", on)
+    return value(procedure_code(nature), on)
 
 
 def nature_from_cpv(code_cpv: str | None) -> str:

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import polars as pl
 
+from pilote.contracts import semantics as sem
 from pilote.contracts.geo import with_geography
 from pilote.contracts.search import text
 from pilote.decp import store
-from pilote.decp.cleaning.rules import RULES
 
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
 FILES = (
     "explorer_suppliers.parquet",
@@ -39,11 +39,9 @@ FILES = (
 )
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
-# Amount flags that make an amount unusable for price references (cleaning rules of kind "signalement").
-AMOUNT_ANOMALIES = tuple(
-    code for code, rule in RULES.items() if rule.kind == "signalement" and "montant" in rule.field.split(", ")
-)
-NO_CONSIDERATION = ("Pas de considération sociale", "Pas de considération environnementale")
+# The amounts left out of price references and sums, and what counts as a consideration: semantics' definitions.
+AMOUNT_ANOMALIES = sem.unusable_amount_codes()
+NO_CONSIDERATION = sem.NO_CONSIDERATION
 
 DOC_COLUMNS = [
     "contrat_uid",
@@ -84,18 +82,15 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
         .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
     )
     c = pl.col
-    real = lambda col, none: c(col).list.set_difference(pl.lit([none]))  # noqa: E731 - local shorthand
     docs = (
         with_geography(contrats)
         .join(titulaires, on="contrat_uid", how="left")
         .with_columns(
-            (real("considerations_sociales", NO_CONSIDERATION[0]).list.len() > 0).fill_null(False).alias("social"),
-            (real("considerations_environnementales", NO_CONSIDERATION[1]).list.len() > 0)
-            .fill_null(False)
-            .alias("environnemental"),
-            (c("montant").is_null() | c("qualite").list.eval(pl.element().is_in(AMOUNT_ANOMALIES)).list.any())
-            .fill_null(False)
-            .alias("montant_anomalie"),
+            sem.social_polars().alias("social"),
+            (c("considerations_sociales").list.len() > 0).fill_null(False).alias("social_renseigne"),
+            sem.environmental_polars().alias("environnemental"),
+            (c("considerations_environnementales").list.len() > 0).fill_null(False).alias("environnemental_renseigne"),
+            sem.amount_unusable_polars().alias("montant_anomalie"),
             c("code_cpv").str.slice(0, 4).alias("cpv_classe"),
         )
         .drop("qualite", "lieu_execution_type_code")

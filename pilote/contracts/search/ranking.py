@@ -17,25 +17,13 @@ import polars as pl
 from pilote.contracts.geo import departements
 from pilote.contracts.search import text
 from pilote.contracts.search.index import Index
+from pilote.contracts.semantics import clean_cpv
 
 
 W_TEXT, W_CPV, W_AMOUNT, W_GEO = 0.55, 0.25, 0.10, 0.10
 MAX_TEXT_CANDIDATES = 3000
 MAX_CPV_CANDIDATES = 3000
 MAX_QUERY_TERMS = 10
-
-
-def clean_cpv(code: str | None) -> str | None:
-    """8 digits from a CPV code as typed ("45233140-2", "4523 3140"), or None."""
-    if not code:
-        return None
-    digits = "".join(ch for ch in str(code).split("-")[0] if ch.isdigit())
-    return digits[:8].ljust(8, "0") if len(digits) >= 2 else None
-
-
-def cpv_prefix(code: str) -> str:
-    """The significant prefix of a CPV code (trailing zeros of the hierarchy removed, at least 2 digits)."""
-    return code.rstrip("0")[:8].ljust(2, "0")
 
 
 def region_of(departement: str | None) -> str | None:

@@ -1,0 +1,202 @@
+"""What the contract data means, defined once: every page, export and API reads these definitions.
+
+- usable amount: an amount is left out of sums only when a cleaning rule about the amount alone flagged it
+  (`unusable_amount_codes`); a blank value ("NC") is simply unknown. The 6 codes are those of
+  docs/indicateurs.md; `tabulaire_etats_multiples` does not make an amount unusable (it is the amount of one of
+  the contract's dated states) and `non_communique` blanks the value instead.
+- initial and final state: `montant` is the amount at notification; the final amount is the last amount a
+  modification states (`FINAL_AMOUNT_SQL`), NULL when no modification changed it.
+- social / environmental consideration: a contract "has" one when its declared list holds a clause, a criterion
+  or a reservation (`SOCIAL_KINDS`, `ENV_KINDS`); the field is "declared" when the list is not empty (a share is
+  computed over declared contracts, never over all).
+- titulaires: a contract's titulaires are the initial ones and those a modification added (the titulaire filter
+  and the supplier pages find both); its supplier for concentration figures is its first initial titulaire.
+- the threshold that applies on a date: from pilote.reglementation.seuils (`threshold_sql`, `eu_threshold_sql`).
+- CPV labels and normalisation (`cpv_labels`, `clean_cpv`, `cpv_prefix`) and text folding (`fold`).
+
+SQL forms are fixed fragments over a contracts relation aliased `c`; where the in-memory search index needs a
+concept, its Polars form sits beside the SQL one and tests/contracts/test_semantics.py checks both agree.
+"""
+
+import datetime as dt
+from functools import lru_cache
+
+import polars as pl
+
+from pilote.decp.cleaning.rules import RULES
+from pilote.decp.refdata import cpv_codes
+from pilote.reglementation import seuils
+
+
+SOCIAL_KINDS = {
+    "clause": ("Clause sociale",),
+    "critere": ("Critère social",),
+    "reserve": ("Marché réservé", "Concession réservée"),
+}
+ENV_KINDS = {"clause": ("Clause environnementale",), "critere": ("Critère environnemental",)}
+SANS_PUBLICITE = "Marché passé sans publicité ni mise en concurrence préalable"
+PROCEDURE_ADAPTEE = "Procédure adaptée"
+PAS_DE_GROUPEMENT = "Pas de groupement"
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def unusable_amount_codes() -> tuple[str, ...]:
+    """Rule codes that make a contract's amount unusable in sums: the "signalement" rules about `montant`
+    alone (rules shared with other fields, such as "non_communique", blank the value instead)."""
+    codes = []
+    for rule in RULES.values():
+        fields = {f.strip() for f in rule.field.split(",")}
+        if rule.kind == "signalement" and "montant" in fields and all(f.startswith("montant") for f in fields):
+            codes.append(rule.code)
+    return tuple(sorted(codes))
+
+
+def signalement_codes() -> tuple[str, ...]:
+    return tuple(sorted(code for code, rule in RULES.items() if rule.kind == "signalement"))
+
+
+def lit(value) -> str:
+    """A SQL literal for a constant of the code (never for user input)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    return repr(float(value))
+
+
+def sql_list(values) -> str:
+    return "[" + ", ".join(lit(v) for v in values) + "]"
+
+
+def _dated(code: str, date_expr: str) -> str:
+    """CASE expression giving the value of threshold `code` in force on `date_expr` (from seuils.SEUILS)."""
+    rows = [s for s in seuils.SEUILS if s.code == code]
+    whens = " ".join(
+        f"WHEN {date_expr} BETWEEN {lit(s.valid_from)} AND {lit(s.valid_to or FAR_FUTURE)} THEN {lit(s.amount)}"
+        for s in rows
+    )
+    return f"(CASE {whens} END)"
+
+
+def eu_threshold_expr(buyer_kind: str = "commune", alias: str = "c") -> str:
+    """EU threshold of each contract on its notification date: works (CPV division 45) and concessions use
+    the works threshold, other contracts that of the buyer's kind (State or local authorities)."""
+    day = f"coalesce({alias}.date_notification, current_date)"
+    supplies = seuils.eu_code(buyer_kind, "fournitures")
+    return (
+        f"(CASE WHEN starts_with({alias}.code_cpv, '45') OR {alias}.type_contrat = 'concession' "
+        f"THEN {_dated('ue_travaux', day)} ELSE {_dated(supplies, day)} END)"
+    )
+
+
+def modification_threshold_expr(alias: str = "c") -> str:
+    day = f"coalesce({alias}.date_notification, current_date)"
+    return (
+        f"(CASE WHEN starts_with({alias}.code_cpv, '45') THEN {_dated('modification_travaux', day)} "
+        f"ELSE {_dated('modification_fournitures_services', day)} END)"
+    )
+
+
+def contract_flags() -> dict[str, str]:
+    """Every per-contract concept as a SQL expression over the contracts aliased `c` (the prepared table
+    `table.COCKPIT_TABLE` stores them once per generation; `materialise_sql`)."""
+    anomalies = sql_list(unusable_amount_codes())
+    social_yes = sql_list([v for kinds in SOCIAL_KINDS.values() for v in kinds])
+    env_yes = sql_list([v for kinds in ENV_KINDS.values() for v in kinds])
+    delay = seuils.PUBLICATION_DELAY_MONTHS
+    cols = {
+        "montant_ok": f"c.montant IS NOT NULL AND NOT list_has_any(coalesce(c.qualite, []), {anomalies})",
+        "montant_anomalie": f"c.montant IS NOT NULL AND list_has_any(coalesce(c.qualite, []), {anomalies})",
+        "soc_renseigne": "len(coalesce(c.considerations_sociales, [])) > 0",
+        "soc": f"list_has_any(coalesce(c.considerations_sociales, []), {social_yes})",
+        "env_renseigne": "len(coalesce(c.considerations_environnementales, [])) > 0",
+        "env": f"list_has_any(coalesce(c.considerations_environnementales, []), {env_yes})",
+        "publication_tardive": f"c.date_publication_donnees > c.date_notification + INTERVAL {int(delay)} MONTH",
+        "art35": (
+            f"c.date_notification >= {lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT list_has_any("
+            f"coalesce(c.considerations_environnementales, []), {env_yes})"
+        ),
+        "signalement": f"list_has_any(coalesce(c.qualite, []), {sql_list(signalement_codes())})",
+        "sans_publicite": f"c.procedure = {lit(SANS_PUBLICITE)}",
+        "procedure_adaptee": f"c.procedure = {lit(PROCEDURE_ADAPTEE)}",
+        "groupement": f"c.type_groupement_operateurs <> {lit(PAS_DE_GROUPEMENT)}",
+        "modifie": "coalesce(c.nb_modifications, 0) > 0",
+        "offre_unique": "c.offres_recues = 1",
+        "dates_renseignees": "c.date_notification IS NOT NULL AND c.date_publication_donnees IS NOT NULL",
+        "apres_art35": f"c.date_notification >= {lit(seuils.CLIMAT_RESILIENCE_ART35)}",
+        "seuil_ue_collectivites": eu_threshold_expr("commune"),
+        "seuil_ue_etat": eu_threshold_expr("etat"),
+        "seuil_modification": modification_threshold_expr("c"),
+    }
+    for kind, values in SOCIAL_KINDS.items():
+        cols[f"soc_{kind}"] = f"list_has_any(coalesce(c.considerations_sociales, []), {sql_list(values)})"
+    for kind, values in ENV_KINDS.items():
+        cols[f"env_{kind}"] = f"list_has_any(coalesce(c.considerations_environnementales, []), {sql_list(values)})"
+    return cols
+
+
+def usable_amount_sql(alias: str = "c") -> str:
+    """The amount that counts in sums (NULL when unknown or unusable)."""
+    codes = sql_list(unusable_amount_codes())
+    return f"CASE WHEN NOT list_has_any(coalesce({alias}.qualite, []), {codes}) THEN {alias}.montant END"
+
+
+# The last amount a modification states is the contract's final amount (NULL: no modification changed it).
+FINAL_AMOUNT_SQL = (
+    "SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications "
+    "WHERE montant IS NOT NULL GROUP BY contrat_uid"
+)
+NO_CONSIDERATION = ("Pas de considération sociale", "Pas de considération environnementale")
+SOCIAL_YES = tuple(v for kinds in SOCIAL_KINDS.values() for v in kinds)
+ENV_YES = tuple(v for kinds in ENV_KINDS.values() for v in kinds)
+
+
+def amount_unusable_polars() -> pl.Expr:
+    """Polars form of `contract_flags()["montant_anomalie"]` OR an unknown amount: the amount is not usable."""
+    codes = list(unusable_amount_codes())
+    flagged = pl.col("qualite").fill_null(pl.lit([], pl.List(pl.String))).list.eval(pl.element().is_in(codes))
+    return (pl.col("montant").is_null() | flagged.list.any()).fill_null(False)
+
+
+def social_polars() -> pl.Expr:
+    """Polars form of `contract_flags()["soc"]`."""
+    return _has_any("considerations_sociales", SOCIAL_YES)
+
+
+def environmental_polars() -> pl.Expr:
+    """Polars form of `contract_flags()["env"]`."""
+    return _has_any("considerations_environnementales", ENV_YES)
+
+
+def _has_any(column: str, values) -> pl.Expr:
+    return pl.col(column).list.eval(pl.element().is_in(list(values))).list.any().fill_null(False)
+
+
+@lru_cache(maxsize=1)
+def cpv_labels() -> dict[str, str]:
+    """8-digit CPV code → French label (CPV 2008, the pipeline's reference copy: decp/refdata/SOURCES.md)."""
+    df = cpv_codes()
+    return dict(zip(df["code"], df["libelle"], strict=True))
+
+
+def cpv_label(code: str | None) -> str:
+    """The label of a CPV code as typed (check digit and spaces allowed), "" when unknown."""
+    cleaned = clean_cpv(code)
+    return cpv_labels().get(cleaned, "") if cleaned else ""
+
+
+def clean_cpv(code: str | None) -> str | None:
+    """8 digits from a CPV code as typed ("45233140-2", "4523 3140", "45"), or None."""
+    if not code:
+        return None
+    digits = "".join(ch for ch in str(code).split("-")[0] if ch.isdigit())
+    return digits[:8].ljust(8, "0") if len(digits) >= 2 else None
+
+
+def cpv_prefix(code: str) -> str:
+    """The significant prefix of a CPV code (trailing zeros of the hierarchy removed, at least 2 digits)."""
+    return code.rstrip("0")[:8].ljust(2, "0")
+
+
+def cpv_division(code: str | None) -> str | None:
+    return code[:2] if code and len(code) >= 2 else None
