@@ -6,8 +6,9 @@ import polars as pl
 import pytest
 
 from pilote.decp import store
-from pilote.decp.dedup import assign_identity, luhn_ok
+from pilote.decp.cleaning.identifiers import siret_luhn_expr
 from pilote.decp.errors import ImportBusy, ImportFailed
+from pilote.decp.identity import assign_identity
 from pilote.decp.importer import run_import
 from tests.decp.conftest import LOCAL, snapshot
 
@@ -59,7 +60,7 @@ def test_one_import_at_a_time(data_dir):
 
 def test_luhn_and_buyer_typo_repair():
     frame = pl.DataFrame({"s": ["55204599900869", "55204599900868", "12", None]})
-    assert frame.select(luhn_ok(pl.col("s")))["s"].to_list() == [True, False, False, None]
+    assert frame.select(siret_luhn_expr(pl.col("s")))["s"].to_list() == [True, False, False, None]
     copies = pl.LazyFrame(
         {
             "import_run": ["r"] * 4,
