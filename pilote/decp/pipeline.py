@@ -131,8 +131,7 @@ def _build_generation(out, run, outcome):
 
     Returns (report, names of the preparations run)."""
     parts, old_dir = run.staging / "parts", store.current_generation_dir(run.data_dir)
-    read = sum(f["read"] for f in outcome.files)
-    rejected = sum(len(r.rejects) for r in outcome.results)
+    read, rejected = report.read_and_rejected(outcome.files, outcome.results)
     winners, counts = run.step("identifier", identify, parts, old_dir, run.run_id, out, read=read, rejected=rejected)
     qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
     win = winners.join(qual, on="contrat_uid")

@@ -41,6 +41,11 @@ class Timings:
         return {"lecture_nettoyage": round(reading, 2), "dedoublonnage_ecriture": round(writing, 2), **self.steps}
 
 
+def read_and_rejected(files, results):
+    """Records read in this run's new files, and how many of them were rejected."""
+    return sum(f["read"] for f in files), sum(len(r.rejects) for r in results)
+
+
 def check_balance(read, rejected, copies_written):
     """Every record read is either a copy written to the store or a reject: anything else aborts the import."""
     if copies_written != read - rejected:
@@ -84,8 +89,7 @@ def flagged(results, added_codes):
 
 
 def run_report(run_id, files, results, counts, *, added_codes, totals):
-    read = sum(f["read"] for f in files)
-    rejected = sum(len(r.rejects) for r in results)
+    read, rejected = read_and_rejected(files, results)
     return {
         "import_run": run_id,
         "statut": "ok",
