@@ -44,8 +44,9 @@ class Command(BaseCommand):
         demo.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
+        actions = {"import": self.do_import, "status": self.do_status, "export": self.do_export, "demo": self.do_demo}
         try:
-            return getattr(self, f"do_{action}")(**options)
+            return actions[action](**options)
         except ImportFailed as exc:
             raise CommandError(exc.french()) from exc
 
