@@ -1,31 +1,82 @@
-"""Work that other apps need done once a new DECP generation is in service (e.g. the explorer's search index).
+"""What other apps add to a DECP import, registered in their AppConfig.ready (docs/decisions/0005-pipeline.md).
 
-Apps register a function in their AppConfig.ready. The import task and `manage.py decp import` call them after
-a successful import, so that the first web request after an import does not pay for it. A failing hook never
-undoes the import: it is logged and reported, and the app falls back to building lazily."""
+- A *preparer* builds a derived artefact of the contract data (the cockpit's DuckDB file, the search index…)
+  INTO the new generation's directory, before it is published: the artefact appears atomically with the data
+  it derives from, and is removed with it. It receives that directory (the generation is not current yet, so
+  `store.current_generation_dir()` still names the previous one) and must not keep its absolute path (the
+  directory is renamed when published). A failing preparer fails the import: nothing is published.
+- An *after-publish* function runs once the new generation is current (e.g. cache warming). It cannot undo the
+  import: its failure is logged and reported, never raised.
+"""
 
 import logging
+from pathlib import Path
+
+from pilote.decp.errors import ImportFailed
 
 
 logger = logging.getLogger("pilote.decp")
 
+_PREPARERS: dict = {}  # name → function(generation_dir: Path), run in registration order
+# The after-publish list keeps its former name: tests outside decp replace it with monkeypatch (the lead
+# migrates them with the apps' registrations).
 _AFTER_IMPORT: list = []
 
 
-def register_after_import(function) -> None:
+class PreparationFailed(ImportFailed):
+    """A preparer failed: the new generation is not published (an ImportFailed, so commands exit non-zero and
+    the import task records the run as failed, with this French message)."""
+
+    def __init__(self, name: str, error: BaseException):
+        self.preparer = name
+        super().__init__(f"La préparation « {name} » a échoué : {error}")
+
+
+def register_preparer(name: str, function) -> None:
+    """`function(generation_dir: pathlib.Path) -> None` writes its files into the unpublished generation."""
+    _PREPARERS[name] = function
+
+
+def register_after_publish(function) -> None:
+    """`function() -> None` runs after the new generation became current."""
     if function not in _AFTER_IMPORT:
         _AFTER_IMPORT.append(function)
 
 
-def run_after_import(report: dict) -> list[str]:
-    """Run every registered hook when the import changed the store; returns French problem messages."""
+def register_after_import(function) -> None:
+    """Deprecated: use `register_after_publish` (or `register_preparer` for a per-generation artefact)."""
+    register_after_publish(function)
+
+
+def preparer_names() -> list[str]:
+    return list(_PREPARERS)
+
+
+def run_preparers(generation_dir) -> None:
+    """Run every preparer on the unpublished generation; raises PreparationFailed on the first failure."""
+    generation_dir = Path(generation_dir)
+    for name, function in list(_PREPARERS.items()):
+        try:
+            function(generation_dir)
+        except Exception as error:  # any failure of another app's preparer fails the run, with its name
+            logger.exception("preparation en echec", extra={"preparateur": name})
+            raise PreparationFailed(name, error) from error
+
+
+def run_after_publish(report: dict) -> list[str]:
+    """Run every after-publish function when the import changed the store; returns French problem messages."""
     if report.get("statut") == "deja_importe":
         return []
     problems = []
     for function in _AFTER_IMPORT:
         try:
             function()
-        except Exception as error:  # one app's preparation must not hide the import's success
-            logger.exception("preparation apres import", extra={"hook": function.__qualname__})
-            problems.append(f"Préparation après import « {function.__qualname__} » en échec : {error}")
+        except Exception as error:  # the import is published and stands: report the problem, go on with the next
+            logger.exception("apres publication en echec", extra={"hook": function.__qualname__})
+            problems.append(f"Préparation après publication « {function.__qualname__} » en échec : {error}")
     return problems
+
+
+def run_after_import(report: dict) -> list[str]:
+    """Deprecated name of `run_after_publish`."""
+    return run_after_publish(report)

@@ -1,7 +1,7 @@
 """Read one input file into cleaned Parquet *parts* in the run's staging directory.
 
-Each batch of records is flattened (readers.flatten), cleaned (cleaning_adapter), given its identity columns
-(see dedup.py) and written as one Parquet file per table under staging/parts/<table>/. Big line-layout JSON
+Each batch of records is flattened (readers.flatten), cleaned (the rules of pilote.decp.cleaning, through the
+cleaners below), given its identity columns (pilote.decp.identity) and written as one Parquet file per table under staging/parts/<table>/. Big line-layout JSON
 files are parsed by a pool of worker processes (2 cores: the parent reads lines, workers parse, clean and
 write), everything else in-process. Nothing is written to the store here: a failure only loses the staging dir.
 """
@@ -15,59 +15,68 @@ from pathlib import Path
 
 import polars as pl
 
-from pilote.decp.cleaning_adapter import clean, identity_cleaner, real_cleaner
+from pilote.decp import cleaning
+from pilote.decp.identity import with_identity_columns
 from pilote.decp.readers import detect_format
 from pilote.decp.readers.flatten import Flattener, RecordRejected
 from pilote.decp.readers.json_reader import NotLineLayout, iter_records_ijson, parse_lines, scan_lines
 from pilote.decp.readers.tabular import read_tabular
 from pilote.decp.readers.xml_reader import iter_records_xml
+from pilote.decp.schema import PROVENANCE
 
 
 TABLES = ("contrats", "titulaires", "modifications", "actes_sous_traitance")
 BATCH_RECORDS = 20_000
 POOL_MIN_BYTES = 32 * 1024 * 1024  # below this, worker start-up costs more than it saves
+
+
+def _with_raw(cleaned, raw, wanted):
+    """Cleaning returns the typed columns; the store also needs provenance and reader columns it left out."""
+    missing = [c for c in wanted if c not in cleaned.columns]
+    if not missing:
+        return cleaned
+    if "record_key" in cleaned.columns and cleaned.height == raw.height:
+        return cleaned.join(raw.select("record_key", *missing), on="record_key", how="left")
+    return pl.concat([cleaned, raw.select(missing)], how="horizontal")
+
+
+def _merge_quality(frame):
+    """`qualite` = the cleaning rules' codes + the reader's shape repairs (`anomalies_lecture`)."""
+    if "qualite" not in frame.columns:
+        frame = frame.with_columns(pl.lit([], pl.List(pl.String)).alias("qualite"))
+    if "anomalies_lecture" in frame.columns:
+        frame = frame.with_columns(
+            pl.concat_list(pl.col("qualite").fill_null([]), pl.col("anomalies_lecture").fill_null([]))
+            .list.unique(maintain_order=True)
+            .alias("qualite")
+        )
+    return frame
+
+
+def real_cleaner(raw, *, today):
+    """Every cleaning rule on one batch of raw tables."""
+    contrats = cleaning.clean_contrats(raw["contrats"], today=today)
+    contrats = _merge_quality(_with_raw(contrats, raw["contrats"], [*PROVENANCE, "type_contrat", "anomalies_lecture"]))
+    titulaires = cleaning.clean_titulaires(raw["titulaires"])
+    contrats = cleaning.flag_titulaires_absents(contrats, titulaires)
+    out = {"contrats": contrats, "titulaires": titulaires}
+    if "modifications" in raw:
+        out["modifications"] = cleaning.clean_modifications(raw["modifications"], today=today)
+    if "actes_sous_traitance" in raw:
+        out["actes_sous_traitance"] = cleaning.clean_actes(raw["actes_sous_traitance"], today=today)
+    return out
+
+
+def identity_cleaner(raw, *, today):
+    """No cleaning at all: raw columns kept, `qualite` = reader anomalies. For tests of the pipeline only
+    (`cleaner="identity"`): production always runs `real_cleaner`."""
+    del today
+    out = dict(raw)
+    out["contrats"] = _merge_quality(raw["contrats"])
+    return out
+
+
 CLEANERS = {"real": real_cleaner, "identity": identity_cleaner}
-
-
-def _date_expr(col):
-    """First 10 chars as an ISO date, lenient: identity columns only, cleaning does the real date work."""
-    return pl.col(col).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-
-
-def identity_columns(contrats, raw_contrats, modifications):
-    """Columns used by dedup (pilote.decp.dedup), computed on one batch."""
-    cid = contrats["id"] if contrats.schema.get("id") == pl.String else raw_contrats["id"]
-    notif = contrats["date_notification"] if contrats.schema.get("date_notification") == pl.Date else None
-    pub = contrats["date_publication_donnees"] if contrats.schema.get("date_publication_donnees") == pl.Date else None
-    keys = raw_contrats.select(
-        "record_key",
-        pl.col("acheteur_id").str.replace_all(r"\s", "").str.to_uppercase().alias("cle_acheteur"),
-        cid.alias("_id").str.replace_all(r"[\s/]", "").str.to_uppercase().alias("cle_id"),
-        (notif.alias("cle_date_notification") if notif is not None else _date_expr("date_notification")).alias(
-            "cle_date_notification"
-        ),
-        (pub.alias("_pub") if pub is not None else _date_expr("date_publication_donnees")).alias("_pub"),
-    )
-    mods = modifications.group_by("record_key").agg(
-        pl.len().cast(pl.Int32).alias("nb_modifications"),
-        _date_expr("date_publication_donnees_modification").max().alias("_pub_mod"),
-    )
-    keys = keys.join(mods, on="record_key", how="left").with_columns(
-        pl.col("nb_modifications").fill_null(0),
-        pl.max_horizontal("_pub", "_pub_mod").alias("date_derniere_publication"),
-    )
-    # DECP 2019 (schema 1.5.0): the id ends with the 2-digit modification sequence ("…00", "…01"), so each
-    # republication after a modification has another id. Strip it when it matches the record's modification
-    # count, so that every state of the contract has the same identity.
-    seq = pl.col("nb_modifications").cast(pl.String).str.zfill(2)
-    is_2019 = pl.Series(raw_contrats["format"] == "decp-2019-json")
-    keys = keys.with_columns(
-        pl.when(is_2019 & (pl.col("cle_id").str.len_chars() > 6) & pl.col("cle_id").str.ends_with(seq))
-        .then(pl.col("cle_id").str.slice(0, pl.col("cle_id").str.len_chars() - 2))
-        .otherwise(pl.col("cle_id"))
-        .alias("cle_id")
-    )
-    return keys.drop("_pub", "_pub_mod")
 
 
 def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner, allow_empty=False):
@@ -77,11 +86,8 @@ def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner, all
         return 0, Counter()
     raw.setdefault("modifications", pl.DataFrame(schema=_raw_schema("modifications")))
     raw.setdefault("actes_sous_traitance", pl.DataFrame(schema=_raw_schema("actes_sous_traitance")))
-    cleaned = clean(raw, today=today, cleaner=CLEANERS[cleaner])
-    contrats = cleaned["contrats"]
-    ids = identity_columns(contrats, raw["contrats"], raw["modifications"])
-    contrats = contrats.drop([c for c in ids.columns if c != "record_key" and c in contrats.columns])
-    contrats = contrats.join(ids, on="record_key", how="left")
+    cleaned = CLEANERS[cleaner](raw, today=today or datetime.date.today())  # noqa: DTZ011 - calendar day
+    contrats = with_identity_columns(cleaned["contrats"], raw["contrats"], raw["modifications"])
     cleaned["contrats"] = contrats
     for table in TABLES:
         folder = Path(out_dir) / table

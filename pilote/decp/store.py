@@ -96,7 +96,11 @@ def new_generation_dir(gen_id, data_dir=None):
 
 
 def verify(tmp_dir, manifest):
-    """Re-read what was written: every table readable with the row count the manifest states."""
+    """Re-read what was written: every table of TABLES present, readable, with the row count the manifest states;
+    `contrat_uid` unique."""
+    missing = [t for t in TABLES if t not in manifest["counts"]]
+    if missing:
+        raise ImportFailed(f"vérification de la génération : table {', '.join(missing)} absente du manifeste")
     for table, expected in manifest["counts"].items():
         path = Path(tmp_dir) / f"{table}.parquet"
         if not path.exists():

@@ -13,7 +13,7 @@ PROGRESS_STEP = 0.02
 
 def execute_import_run(run_id, *, cleaner="real", workers=None):
     """Run the import of ImportRun `run_id` in this process (the task body; also callable directly)."""
-    from pilote.decp.importer import run_import  # heavy imports only when a run starts
+    from pilote.decp.pipeline import run_import  # heavy imports only when a run starts
 
     run = ImportRun.objects.get(pk=run_id)
     run.status = ImportRun.Status.RUNNING
@@ -28,8 +28,15 @@ def execute_import_run(run_id, *, cleaner="real", workers=None):
             ImportRun.objects.filter(pk=run_id).update(progress=round(fraction, 4), message=message)
 
     try:
+        # preparations inside the new generation, then after-publish work (cache warming) before the run shows
+        # as finished, so that the first visit after an import does not pay for it
         report = run_import(
-            [run.source], source=run.source_name or None, progress=progress, cleaner=cleaner, workers=workers
+            [run.source],
+            source=run.source_name or None,
+            progress=progress,
+            cleaner=cleaner,
+            workers=workers,
+            after_publish=True,
         )
     except ImportFailed as exc:
         run.status = ImportRun.Status.FAILED
@@ -37,11 +44,7 @@ def execute_import_run(run_id, *, cleaner="real", workers=None):
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
         return {"statut": "echec", "message": exc.french()}
-    from pilote.decp.hooks import run_after_import
-
-    # Search index and other per-generation preparations, before the run shows as finished.
-    ImportRun.objects.filter(pk=run_id).update(message="Préparation de la recherche sur les nouvelles données")
-    problems = run_after_import(report)
+    problems = report.get("apres_publication", [])
     run.status = ImportRun.Status.SUCCEEDED
     run.progress = 1.0
     run.report = report

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from pilote.core.permissions import organisation_view
 from pilote.decp import store
+from pilote.decp.cleaning import RULES
 from pilote.decp.forms import ImportForm
 from pilote.decp.models import ImportRun
 from pilote.decp.permissions import CAN_IMPORT
@@ -31,10 +32,6 @@ def shown_source(run: ImportRun) -> str:
 
 
 def rule_labels() -> dict[str, str]:
-    try:
-        from pilote.decp.cleaning import RULES
-    except ImportError:
-        return {}
     return {code: rule.label for code, rule in RULES.items()}
 
 

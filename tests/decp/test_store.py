@@ -1,12 +1,9 @@
-"""Store: public read helpers, verification before the swap, one import at a time, dedup identity helpers."""
-
-import datetime
+"""Store: public read helpers, verification before the swap, one import at a time."""
 
 import polars as pl
 import pytest
 
 from pilote.decp import store
-from pilote.decp.dedup import assign_identity, luhn_ok
 from pilote.decp.errors import ImportBusy, ImportFailed
 from pilote.decp.importer import run_import
 from tests.decp.conftest import LOCAL, snapshot
@@ -43,6 +40,14 @@ def test_failed_verification_leaves_store_untouched(data_dir, monkeypatch):
     assert not list((data_dir / "decp" / "generations").glob(".tmp-*"))
 
 
+def test_verify_requires_every_table(data_dir):
+    run_import([GOOD], data_dir=data_dir)
+    manifest = store.current_manifest(data_dir)
+    del manifest["counts"]["versions"]
+    with pytest.raises(ImportFailed, match="table versions absente du manifeste"):
+        store.verify(store.current_generation_dir(data_dir), manifest)
+
+
 def test_verify_detects_wrong_counts(data_dir):
     run_import([GOOD], data_dir=data_dir)
     gen = store.current_generation_dir(data_dir)
@@ -55,29 +60,6 @@ def test_verify_detects_wrong_counts(data_dir):
 def test_one_import_at_a_time(data_dir):
     with store.import_lock(data_dir), pytest.raises(ImportBusy, match="un autre import"):
         run_import([GOOD], data_dir=data_dir)
-
-
-def test_luhn_and_buyer_typo_repair():
-    frame = pl.DataFrame({"s": ["55204599900869", "55204599900868", "12", None]})
-    assert frame.select(luhn_ok(pl.col("s")))["s"].to_list() == [True, False, False, None]
-    copies = pl.LazyFrame(
-        {
-            "import_run": ["r"] * 4,
-            "record_key": [1, 2, 3, 4],
-            "type_contrat": ["marche"] * 4,
-            "cle_acheteur": ["21350238800019", "21350238800018", "21350238800019", "99999999999999"],
-            "cle_id": ["A1", "A1", "B2", "C3"],
-            "cle_date_notification": [datetime.date(2024, 1, 1)] * 4,
-            "date_derniere_publication": [datetime.date(2024, 1, 5), datetime.date(2024, 1, 9), None, None],
-            "nb_modifications": [0, 0, 0, 0],
-        }
-    )
-    ident = assign_identity(copies).collect().sort("record_key")
-    uids = ident["contrat_uid"].to_list()
-    assert uids[0] == uids[1] == "m|21350238800019|A1|2024-01-01"  # typo'd SIRET joins the valid buyer
-    assert uids[2] != uids[0]
-    assert uids[3] == "m|99999999999999|C3|2024-01-01"  # invalid, no candidate: kept as written
-    assert ident["retenue"].to_list() == [False, True, True, True]  # latest publication wins
 
 
 def test_rejected_records_downloadable_as_csv(data_dir, tmp_path):

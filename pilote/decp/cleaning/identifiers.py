@@ -1,11 +1,15 @@
 """Identifier rules: SIRET/SIREN (whitespace, lost leading zero, Luhn, La Poste exception), identifier types
 (`typeIdentifiant` variants mapped to the 7 official values), per-type formats, and contract ids.
 
-Luhn is computed on the integer value of the digits (no Python per value). The plain-Python `luhn_ok` /
-`siret_valide` mirror it for tests and for callers outside Polars.
+Luhn has ONE vectorised implementation in the write side, here (`luhn_int_expr`, `luhn_expr`,
+`siret_luhn_expr`): the import checks millions of identifiers, so it is computed on the integer value of the
+digits by Polars, never by Python per value. Single values (tests, the demo generator) are checked with
+python-stdnum (`luhn_ok`, `siret_valide`).
 """
 
 import polars as pl
+from stdnum import luhn
+from stdnum.fr import siret
 
 from pilote.decp.cleaning.base import Cleaned, Stages, blank_to_null, changed_string
 
@@ -46,25 +50,25 @@ _TYPE_PATTERNS = {
 ID_MAX_LEN = 16  # schema 2.0.3: id and idAccordCadre are 1-16 characters
 
 
+def _ascii_digits(s: str, n: int | None = None) -> bool:
+    # str.isdigit() also accepts "²" or "٣"; the vectorised checks only take [0-9], and so do these
+    return bool(s) and s.isascii() and s.isdigit() and (n is None or len(s) == n)
+
+
 def luhn_ok(s: str) -> bool:
-    """Luhn check of a string of digits (plain Python, for tests and small uses)."""
-    if not s or not s.isdigit():
-        return False
-    total = 0
-    for k, ch in enumerate(reversed(s)):
-        d = ord(ch) - 48
-        if k % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    """Luhn check of one string of ASCII digits (stdnum; for tests and small uses)."""
+    return _ascii_digits(s) and luhn.is_valid(s)
 
 
 def siret_valide(s: str) -> bool:
     """A SIRET is valid when it has 14 digits and passes Luhn, or belongs to La Poste with a digit sum % 5 == 0
-    (some La Poste establishments pass Luhn too, e.g. 35600000000048)."""
-    if len(s) != 14 or not s.isdigit():
-        return False
-    return luhn_ok(s) or (s.startswith(LA_POSTE_SIREN) and sum(map(int, s)) % 5 == 0)
+    (some La Poste establishments pass Luhn too, e.g. 35600000000048).
+
+    stdnum's `siret.is_valid` also requires a Luhn-valid SIREN and refuses a La Poste SIRET whose digit sum is
+    not a multiple of 5 even when it passes Luhn; the cleaning rules flag those cases themselves
+    (`siren_invalide`, `siret_invalide`), so a SIRET passing Luhn as a whole stays accepted here: the accepted
+    set is exactly the one of the vectorised rule (tested)."""
+    return _ascii_digits(s, 14) and (luhn.is_valid(s) or siret.is_valid(s))
 
 
 def luhn_int_expr(num: pl.Expr, n: int) -> pl.Expr:
@@ -84,6 +88,12 @@ def luhn_expr(s: pl.Expr, n: int) -> pl.Expr:
     """Luhn check of the first n characters of a string column (null unless they are n ASCII digits)."""
     first = s.str.slice(0, n)
     return luhn_int_expr(pl.when(first.str.contains(rf"^[0-9]{{{n}}}$")).then(first.str.to_integer(strict=False)), n)
+
+
+def siret_luhn_expr(s: pl.Expr) -> pl.Expr:
+    """14 ASCII digits passing Luhn, as a whole (False for anything else, null stays null): the buyer check of
+    contract identity (pilote.decp.identity), without the La Poste exception."""
+    return s.str.contains(r"^[0-9]{14}$") & luhn_expr(s, 14)
 
 
 def _digit_sum_int(num: pl.Expr, n: int) -> pl.Expr:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 
+from pilote.decp.cleaning.identifiers import luhn_ok
 from pilote.decp.refdata import CPV_PATH
 
 
@@ -31,21 +32,13 @@ CCAG = {"T": "Travaux", "F": "Fournitures courantes et services", "S": "Prestati
 LIEU_TYPES = ["Code commune", "Code postal", "Code département"]
 
 
-def _luhn_ok(digits):
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
 def _real_sirets():
     """Buyer and titulaire SIRETs (Luhn-valid) of the real tabular demo file."""
     with gzip.open(TABULAR, "rt", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    buyers = sorted({r["acheteur_id"] for r in rows if len(r["acheteur_id"]) == 14 and _luhn_ok(r["acheteur_id"])})
+    buyers = sorted({r["acheteur_id"] for r in rows if len(r["acheteur_id"]) == 14 and luhn_ok(r["acheteur_id"])})
     titulaires = sorted(
-        {r["titulaire_id"] for r in rows if len(r["titulaire_id"]) == 14 and _luhn_ok(r["titulaire_id"])}
+        {r["titulaire_id"] for r in rows if len(r["titulaire_id"]) == 14 and luhn_ok(r["titulaire_id"])}
     )
     return buyers, titulaires
 

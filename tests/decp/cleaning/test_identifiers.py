@@ -6,6 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from pilote.decp.cleaning.frame import Group, apply_groups
 from pilote.decp.cleaning.identifiers import (
+    LA_POSTE_SIREN,
     clean_contract_id,
     clean_identifiant,
     clean_type_identifiant,
@@ -129,3 +130,43 @@ def test_vectorised_luhn_matches_python(values):
     padded = [v.ljust(n, "0")[:n] for v in values]
     got = pl.DataFrame({"s": padded}).select(luhn_expr(pl.col("s"), n).alias("ok"))["ok"].to_list()
     assert got == [luhn_ok(v) for v in padded]
+
+
+def _former_siret_valide(s: str) -> bool:
+    """The hand-written rule siret_valide had before it used python-stdnum: its accepted set must not change."""
+    if len(s) != 14 or not (s.isascii() and s.isdigit()):
+        return False
+    total = 0
+    for k, ch in enumerate(reversed(s)):
+        d = int(ch) * (2 if k % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0 or (s.startswith(LA_POSTE_SIREN) and sum(map(int, s)) % 5 == 0)
+
+
+def test_stdnum_based_siret_check_keeps_the_accepted_set_on_its_edges():
+    bad_siren = next(s for s in (f"{n:09d}" for n in range(100_000_000, 100_000_100)) if not luhn_ok(s))
+    whole_luhn_bad_siren = _luhn_complete(bad_siren + "0000")
+    # stdnum alone refuses these two (SIREN key; La Poste digit sum), the former rule accepted them
+    la_poste_luhn_only = next(
+        s
+        for s in (_luhn_complete(LA_POSTE_SIREN + f"{n:04d}") for n in range(200))
+        if sum(map(int, s)) % 5 and s != "35600000000048"
+    )
+    for siret in (whole_luhn_bad_siren, la_poste_luhn_only, "35600000000048", "35600000012305"):
+        assert _former_siret_valide(siret)
+        assert siret_valide(siret), siret
+    assert not siret_valide("35600000012306")
+    assert not siret_valide("3560000001230５")  # a fullwidth digit is not a digit of a SIRET
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=13, max_size=15),
+        st.text(alphabet="0123456789", min_size=5, max_size=5).map(lambda t: LA_POSTE_SIREN + t),
+        st.text(alphabet="0123456789", min_size=13, max_size=13).map(_luhn_complete),
+        st.text(alphabet="0123456789 A٣", min_size=14, max_size=14),
+    )
+)
+def test_stdnum_based_siret_check_accepts_exactly_the_former_set(value):
+    assert siret_valide(value) == _former_siret_valide(value)

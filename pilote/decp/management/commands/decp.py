@@ -29,7 +29,8 @@ class Command(BaseCommand):
             "--sans-preparations",
             dest="skip_hooks",
             action="store_true",
-            help="ne pas préparer la recherche après l'import (elle se fera à la première utilisation)",
+            help="publier les données sans leurs préparations (cockpit, recherche) : elles se feront à la première "
+            "utilisation",
         )
         sub.add_parser("status", help="état du stock DECP")
         exp = sub.add_parser("export", help="exporter les contrats")
@@ -43,25 +44,24 @@ class Command(BaseCommand):
         demo.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
+        actions = {"import": self.do_import, "status": self.do_status, "export": self.do_export, "demo": self.do_demo}
         try:
-            return getattr(self, f"do_{action}")(**options)
+            return actions[action](**options)
         except ImportFailed as exc:
             raise CommandError(exc.french()) from exc
 
     # -- import ----------------------------------------------------------------------------------------------
     def do_import(self, *, inputs, source=None, fmt=None, json=False, workers=None, skip_hooks=False, **_):
-        from pilote.decp.hooks import run_after_import
-
-        report = self.run(inputs, source=source, fmt=fmt, workers=workers)
+        hooks = not skip_hooks
+        report = self.run(inputs, source=source, fmt=fmt, workers=workers, prepare=hooks, after_publish=hooks)
         self.print_report(report, as_json=json)
-        if not skip_hooks:
-            for problem in run_after_import(report):
-                self.stderr.write(problem)
+        for problem in report.get("apres_publication", []):
+            self.stderr.write(problem)
 
     def run(self, inputs, **kwargs):
         from tqdm import tqdm
 
-        from pilote.decp.importer import run_import
+        from pilote.decp.pipeline import run_import
 
         with tqdm(total=1000, desc="Import DECP", unit="‰", file=sys.stderr, leave=False, disable=None) as bar:
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
     # -- demo ------------------------------------------------------------------------------------------------
     def do_demo(self, *, synthetiques=None, json=False, **_):
         from pilote.decp.demo import demo_inputs
-        from pilote.decp.hooks import run_after_import
+        from pilote.decp.hooks import run_after_publish
 
         report, changed = None, None
         for inputs, source in demo_inputs(count=synthetiques):
@@ -127,8 +127,8 @@ class Command(BaseCommand):
             if not json:
                 self.print_report(report, as_json=False)
         if changed is not None:
-            # once, after the last demo import: search index, cockpit tables and views (as after any import)
-            for problem in run_after_import(changed):
+            # once, after the last demo import (each import prepared its own generation): cache warming
+            for problem in run_after_publish(changed):
                 self.stderr.write(problem)
         if json and report is not None:
             self.print_report(report, as_json=True)

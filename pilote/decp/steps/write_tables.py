@@ -1,4 +1,5 @@
-"""Writing the tables of a new generation in bounded memory (1.5 GB budget for 1.6 M records).
+"""Step 5, write tables: contrats, child tables, versions and rejets of the new generation, in bounded memory
+(1.5 GB budget for 1.6 M records). (`copies` was written by the identify step.)
 
 Lazy joins of whole tables made Polars hold a national table in memory (measured: ~3 GB at 1.6 M records), so
 tables are written in *chunks*: each new batch part (a few tens of thousands of records, with its aligned child
@@ -15,11 +16,50 @@ from multiprocessing import get_context
 
 import polars as pl
 
+from pilote.decp import store
 from pilote.decp.versions import build_versions
 
 
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance")
 OLD_SLICE = 100_000
+REJETS_SCHEMA = {
+    "import_run": pl.String,
+    "fichier": pl.String,
+    "tableau": pl.String,
+    "position": pl.Int64,
+    "motif": pl.String,
+    "message": pl.String,
+    "extrait": pl.String,
+}
+
+
+def write_tables(out, parts, old_dir, run_id, win, results, workers=1):
+    """Every table of the new generation but `copies`; returns the row count of each table of the generation
+    (read back from the files written, so the manifest states what is on disk)."""
+    write_contract_tables(out, parts, old_dir, run_id, win, workers=workers)
+    write_rejets(out, old_dir, run_id, results)
+    return {t: pl.scan_parquet(out / f"{t}.parquet").select(pl.len()).collect().item() for t in store.TABLES}
+
+
+def write_rejets(out, old_dir, run_id, results):
+    """The current generation's rejects + this run's, each with a French message naming file, array, position."""
+    rows = [
+        {
+            "import_run": run_id,
+            "fichier": f,
+            "tableau": t,
+            "position": p,
+            "motif": motif,
+            "message": f"Fichier « {f} », enregistrement n° {p} du tableau « {t} » : {motif}",
+            "extrait": excerpt,
+        }
+        for result in results
+        for f, t, p, motif, excerpt in result.rejects
+    ]
+    rejets = pl.DataFrame(rows, schema=REJETS_SCHEMA)
+    if old_dir is not None:
+        rejets = pl.concat([pl.read_parquet(old_dir / "rejets.parquet"), rejets], how="diagonal_relaxed")
+    rejets.write_parquet(out / "rejets.parquet", compression="zstd")
 
 
 def _keyed_slice(sorted_win, keys):
@@ -70,7 +110,7 @@ def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
         _write(versions, chunk_dir, "versions", name)
 
 
-def write_tables(out, parts, old_dir, run_id, win, workers=1):
+def write_contract_tables(out, parts, old_dir, run_id, win, workers=1):
     """Write contrats, child tables and versions of the new generation into `out`.
 
     `win`: one row per retained copy with import_run, record_key, contrat_uid, nb_copies, qualite (final).

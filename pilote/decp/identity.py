@@ -1,4 +1,8 @@
-"""Contract identity and deduplication of the copies read (documented in docs/decp-pipeline.md).
+"""All of contract identity, in one module (documented in docs/decp-pipeline.md, "Identity and deduplication").
+
+Used by the read-and-clean step (`identity_columns`, per batch) and by the identify step (`assign_identity`, over
+every copy of the store): how a copy's key columns are normalised, how copies group into one contract, how
+`contrat_uid` is written, and which copy is retained.
 
 Identity. The official `id` is not unique per buyer (distinct contracts reuse an (acheteur, id) pair), so a
 contract is identified by the composite key
@@ -7,7 +11,7 @@ with the SIRET and id normalised (whitespace and "/" removed, upper case; id as 
 date as cleaned. A copy whose notification date is missing or unreadable joins its (type, acheteur, id) group
 when that group has a single known date; otherwise it stays on its own ("?" date).
 For 2019-format records, the trailing 2-digit modification sequence of the id is removed first (see
-ingest.identity_columns). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
+`identity_columns`). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
 
 A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attached to the contract with the same
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
@@ -20,7 +24,7 @@ import run, then the later position. Every copy keeps its provenance in the `cop
 
 import polars as pl
 
-from pilote.decp.cleaning.identifiers import luhn_expr
+from pilote.decp.cleaning.identifiers import siret_luhn_expr
 
 
 KEY_COLUMNS = [
@@ -41,9 +45,53 @@ KEY_COLUMNS = [
 ]
 
 
-def luhn_ok(col):
-    """Vectorised Luhn check of a 14-digit SIRET column (False for anything else)."""
-    return col.str.contains(r"^[0-9]{14}$") & luhn_expr(col, 14)
+def _date_expr(col):
+    """First 10 chars as an ISO date, lenient: identity columns only, cleaning does the real date work."""
+    return pl.col(col).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
+def identity_columns(contrats, raw_contrats, modifications):
+    """The key columns of one batch's copies (`cle_*`, `date_derniere_publication`, `nb_modifications`), computed
+    on the cleaned contracts (raw values where cleaning did not type the column) and their modifications."""
+    cid = contrats["id"] if contrats.schema.get("id") == pl.String else raw_contrats["id"]
+    notif = contrats["date_notification"] if contrats.schema.get("date_notification") == pl.Date else None
+    pub = contrats["date_publication_donnees"] if contrats.schema.get("date_publication_donnees") == pl.Date else None
+    keys = raw_contrats.select(
+        "record_key",
+        pl.col("acheteur_id").str.replace_all(r"\s", "").str.to_uppercase().alias("cle_acheteur"),
+        cid.alias("_id").str.replace_all(r"[\s/]", "").str.to_uppercase().alias("cle_id"),
+        (notif.alias("cle_date_notification") if notif is not None else _date_expr("date_notification")).alias(
+            "cle_date_notification"
+        ),
+        (pub.alias("_pub") if pub is not None else _date_expr("date_publication_donnees")).alias("_pub"),
+    )
+    mods = modifications.group_by("record_key").agg(
+        pl.len().cast(pl.Int32).alias("nb_modifications"),
+        _date_expr("date_publication_donnees_modification").max().alias("_pub_mod"),
+    )
+    keys = keys.join(mods, on="record_key", how="left").with_columns(
+        pl.col("nb_modifications").fill_null(0),
+        pl.max_horizontal("_pub", "_pub_mod").alias("date_derniere_publication"),
+    )
+    # DECP 2019 (schema 1.5.0): the id ends with the 2-digit modification sequence ("…00", "…01"), so each
+    # republication after a modification has another id. Strip it when it matches the record's modification
+    # count, so that every state of the contract has the same identity.
+    seq = pl.col("nb_modifications").cast(pl.String).str.zfill(2)
+    is_2019 = pl.Series(raw_contrats["format"] == "decp-2019-json")
+    keys = keys.with_columns(
+        pl.when(is_2019 & (pl.col("cle_id").str.len_chars() > 6) & pl.col("cle_id").str.ends_with(seq))
+        .then(pl.col("cle_id").str.slice(0, pl.col("cle_id").str.len_chars() - 2))
+        .otherwise(pl.col("cle_id"))
+        .alias("cle_id")
+    )
+    return keys.drop("_pub", "_pub_mod")
+
+
+def with_identity_columns(contrats, raw_contrats, modifications):
+    """The cleaned contracts of one batch with their key columns (replacing any column of the same name)."""
+    ids = identity_columns(contrats, raw_contrats, modifications)
+    contrats = contrats.drop([c for c in ids.columns if c != "record_key" and c in contrats.columns])
+    return contrats.join(ids, on="record_key", how="left")
 
 
 def repair_buyer(copies):
@@ -54,7 +102,7 @@ def repair_buyer(copies):
     c = pl.col
     key = ["type_contrat", "cle_id", "cle_date_notification"]
     # Luhn on the distinct buyers only (tens of thousands for 1.6 M copies): 14 digit slices per row cost seconds.
-    buyers = copies.select("cle_acheteur").unique().with_columns(luhn_ok(c("cle_acheteur")).alias("_ok"))
+    buyers = copies.select("cle_acheteur").unique().with_columns(siret_luhn_expr(c("cle_acheteur")).alias("_ok"))
     bad_buyers = buyers.filter(~c("_ok")).select("cle_acheteur")
     bad_keys = (
         copies.filter(c("cle_date_notification").is_not_null())

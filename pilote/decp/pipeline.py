@@ -1,0 +1,153 @@
+"""The DECP import as a table of contents of named, timed steps (docs/decp-pipeline.md, decision 0005):
+
+    materialise → read_and_clean → identify → score_quality → write_tables → prepare → verify_and_publish
+    (then, outside the store lock, the after-publish functions other apps registered)
+
+Each step is one function of pilote.decp.steps; its duration goes to the report's `timings_s` under its French
+name. Either the whole run succeeds and a new generation, with everything derived from it, is published
+atomically, or it raises ImportFailed and the store is exactly as before. Inputs whose sha256 is already in the
+current manifest are skipped (re-import is a no-op). The report's arithmetic is in pilote.decp.report.
+"""
+
+import datetime
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilote.decp import hooks, report, store
+from pilote.decp.readers import normalize_format
+from pilote.decp.steps.identify import identify
+from pilote.decp.steps.materialise import materialise
+from pilote.decp.steps.prepare import prepare as prepare_generation
+from pilote.decp.steps.read_and_clean import ReadOptions, read_and_clean
+from pilote.decp.steps.score_quality import score_quality
+from pilote.decp.steps.verify_and_publish import verify_and_publish
+from pilote.decp.steps.write_tables import write_tables
+
+
+def new_run_id():
+    now = datetime.datetime.now(tz=datetime.UTC)
+    return now.strftime("%Y%m%dT%H%M%S%f") + "-" + secrets.token_hex(2)
+
+
+def _silent(fraction, message):
+    del fraction, message
+
+
+@dataclass
+class Run:
+    """One import run: what every step needs besides its own inputs."""
+
+    run_id: str
+    data_dir: Path
+    options: ReadOptions
+    prepare: bool
+    progress: object
+    started: float = field(default_factory=time.monotonic)
+    timings: report.Timings = field(default_factory=report.Timings)
+
+    @property
+    def staging(self):
+        return store.decp_dir(self.data_dir) / "tmp" / self.run_id
+
+    def step(self, name, function, *args, **kwargs):
+        return self.timings.run(name, function, *args, **kwargs)
+
+
+def run_import(
+    specs,
+    *,
+    source=None,
+    fmt=None,
+    data_dir=None,
+    progress=None,
+    today=None,
+    cleaner="real",
+    workers=None,
+    prepare=True,
+    after_publish=False,
+):
+    """Import inputs (paths or URLs); returns the report dict. Raises ImportFailed (store untouched).
+
+    prepare: run the registered preparers inside the new generation before publishing it (False only to measure
+    the import alone). after_publish: then run the registered after-publish functions; their failures are
+    reported in `report["apres_publication"]` (French messages), never raised: the import stands.
+    """
+    data_dir = store.data_dir_or_default(data_dir)
+    options = ReadOptions(source=source, fmt=normalize_format(fmt), today=today, cleaner=cleaner, workers=workers)
+    with store.import_lock(data_dir):
+        _remove_leftovers(data_dir)
+        run = Run(new_run_id(), data_dir, options, prepare, progress or _silent)
+        try:
+            result = _import(specs, run)
+        finally:
+            shutil.rmtree(run.staging, ignore_errors=True)
+    if result["statut"] != "ok":
+        return result
+    if after_publish:
+        run.progress(0.97, "Préparations après publication")
+        result["apres_publication"] = run.step("apres_publication", hooks.run_after_publish, result)
+    result["timings_s"] = run.timings.as_report()
+    run.progress(1.0, "Import terminé")
+    return result
+
+
+def _import(specs, run):
+    """The table of contents, up to publication (under the store lock)."""
+    manifest = store.current_manifest(run.data_dir)
+    known = {i["sha256"] for i in (manifest or {}).get("inputs", [])}
+    todo, skipped, total_bytes = run.step(
+        "materialiser", materialise, specs, staging=run.staging, data_dir=run.data_dir, known=known,
+        progress=run.progress,
+    )  # fmt: skip
+    outcome = run.step(
+        "lire_nettoyer", read_and_clean, todo, parts=run.staging / "parts", run_id=run.run_id, options=run.options,
+        total_bytes=total_bytes, progress=run.progress,
+    )  # fmt: skip
+    if not outcome.files:
+        return report.noop_report(run.run_id, manifest, skipped, round(time.monotonic() - run.started, 2))
+    run.progress(0.8, "Dédoublonnage et écriture de la génération")
+    out = store.new_generation_dir(run.run_id, run.data_dir)
+    try:
+        result, prepared = _build_generation(out, run, outcome)
+        result["duration_s"] = round(time.monotonic() - run.started, 2)
+        run.progress(0.95, "Vérification et publication")
+        run.step(
+            "verifier_publier", verify_and_publish, out, result, manifest=manifest, prepared=prepared,
+            data_dir=run.data_dir,
+        )  # fmt: skip
+    except BaseException:
+        # nothing was published: the unpublished generation (with whatever a preparer wrote) goes away
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    result["skipped"] = skipped
+    return result
+
+
+def _build_generation(out, run, outcome):
+    """identify → score_quality → write_tables → prepare, into the unpublished directory `out`.
+
+    Returns (report, names of the preparations run)."""
+    parts, old_dir = run.staging / "parts", store.current_generation_dir(run.data_dir)
+    read, rejected = report.read_and_rejected(outcome.files, outcome.results)
+    winners, counts = run.step("identifier", identify, parts, old_dir, run.run_id, out, read=read, rejected=rejected)
+    qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
+    win = winners.join(qual, on="contrat_uid")
+    del winners, qual  # the joined frame is all write_tables needs
+    totals = run.step(
+        "ecrire_tables", write_tables, out, parts, old_dir, run.run_id, win, outcome.results, workers=outcome.workers
+    )
+    del win
+    result = report.run_report(run.run_id, outcome.files, outcome.results, counts, added_codes=added, totals=totals)
+    run.progress(0.9, "Préparation de la nouvelle génération")
+    prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)
+    return result, prepared
+
+
+def _remove_leftovers(data_dir):
+    """Staging dirs of an import that was killed (we hold the lock: no other import is running)."""
+    base = store.decp_dir(data_dir)
+    for leftover in [*(base / "tmp").glob("*"), *(base / "generations").glob(".tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,60 @@
+"""Step 3, identify: every copy of the store (the current generation's copies and this run's new ones) gets its
+contract (`contrat_uid`) and whether it is the retained copy (pilote.decp.identity). The report's counts are
+taken here, and the `copies` table is written here, so that the copies frame (one row per copy: 1.6 M at
+national scale) is freed before the next steps load their own data.
+
+Dedup runs on key columns only (a few hundred bytes per copy): the wide contract rows are never grouped.
+"""
+
+import polars as pl
+
+from pilote.decp import report
+from pilote.decp.identity import KEY_COLUMNS, assign_identity
+from pilote.decp.steps.staging import scan_parts
+
+
+# Low-cardinality provenance as Categorical: the copies frame of a national store stays small in memory.
+CATEGORICAL = ["import_run", "source", "fichier", "fichier_sha256", "tableau", "format", "type_contrat"]
+
+
+def identify(parts, old_dir, run_id, out, *, read, rejected):
+    """Writes `out/copies.parquet`; returns (winners, report counts). Winners: one row per retained copy with
+    import_run, record_key, contrat_uid, nb_copies. Raises ImportFailed when a record is unaccounted for."""
+    ident = assign_identity(_copies(parts, old_dir)).collect()
+    counts = report.copy_counts(ident, run_id, read=read, rejected=rejected)
+    ident.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL).write_parquet(
+        out / "copies.parquet", compression="zstd", row_group_size=100_000
+    )
+    nb_copies = ident.group_by("contrat_uid").agg(pl.len().cast(pl.Int32).alias("nb_copies"))
+    winners = (
+        ident.filter("retenue")
+        .select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid")
+        .join(nb_copies, on="contrat_uid")
+    )
+    return winners, counts
+
+
+def _copies(parts, old_dir):
+    """Key columns of every copy: this run's parts and the current generation's `copies` table."""
+    frames = []
+    new_c = scan_parts(parts, "contrats")
+    if new_c is not None:
+        frames.append(new_c.select(KEY_COLUMNS))
+    if old_dir is not None:
+        frames.append(pl.scan_parquet(old_dir / "copies.parquet").select(KEY_COLUMNS))
+    narrow = pl.concat(frames, how="diagonal_relaxed") if frames else _empty_copies()
+    return narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL)
+
+
+def _empty_copies():
+    schema = dict.fromkeys(KEY_COLUMNS, pl.String)
+    schema.update(
+        {
+            "record_key": pl.Int64,
+            "position": pl.Int64,
+            "cle_date_notification": pl.Date,
+            "date_derniere_publication": pl.Date,
+            "nb_modifications": pl.Int32,
+        }
+    )
+    return pl.LazyFrame(schema=schema)

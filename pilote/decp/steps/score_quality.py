@@ -1,0 +1,49 @@
+"""Step 4, score quality: the final `qualite` of every retained contract = its base quality (cleaning rules and
+reader repairs, kept in `_qualite_base`) + the statistical amount flags, recomputed over the whole deduplicated
+set at each import (an outlier is one among its peers, and the peers change with every import)."""
+
+import polars as pl
+
+from pilote.decp.cleaning import flag_amount_outliers
+from pilote.decp.steps.staging import scan_parts
+
+
+_COLUMNS = ["montant", "code_cpv", "nature", "type_contrat"]
+
+
+def score_quality(parts, old_dir, winners, run_id):
+    """Returns (contrat_uid → qualite frame, counts of the codes added to this run's retained contracts)."""
+    narrow = _retained(parts, old_dir, winners, run_id)
+    base = narrow.select("contrat_uid", "import_run", pl.col("qualite").alias("_base"))
+    if narrow.schema["montant"].is_numeric():  # the "identity" cleaner of pipeline tests leaves strings
+        narrow = flag_amount_outliers(narrow)
+    qual = narrow.select("contrat_uid", "qualite")
+    added = (
+        qual.join(base.filter(pl.col("import_run") == run_id), on="contrat_uid")
+        .select(pl.col("qualite").list.set_difference(pl.col("_base")).alias("q"))
+        .explode("q")
+        .drop_nulls()
+        .group_by("q")
+        .len()
+    )
+    return qual, dict(added.iter_rows())
+
+
+def _retained(parts, old_dir, winners, run_id):
+    """The columns the amount flags need, for the retained copies only (new parts and current generation)."""
+    keys = winners.lazy().select("import_run", "record_key", "contrat_uid")
+    pieces = []
+    new_c = scan_parts(parts, "contrats")
+    if new_c is not None:
+        pieces.append(
+            new_c.select("record_key", *_COLUMNS, "qualite")
+            .with_columns(pl.lit(run_id).alias("import_run"))
+            .join(keys, on=["import_run", "record_key"])
+        )
+    if old_dir is not None:
+        pieces.append(
+            pl.scan_parquet(old_dir / "contrats.parquet")
+            .select("import_run", "record_key", *_COLUMNS, pl.col("_qualite_base").alias("qualite"))
+            .join(keys, on=["import_run", "record_key"])
+        )
+    return pl.concat(pieces, how="diagonal_relaxed").collect()

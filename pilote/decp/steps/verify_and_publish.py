@@ -1,0 +1,23 @@
+"""Step 7, verify and publish: the manifest is written, every table is re-read and checked (pilote.decp.store
+.verify), then the generation is renamed into place and CURRENT replaced atomically. Before this step nothing
+outside the run's temporary directories has changed; after it, readers see the new generation."""
+
+import datetime
+
+from pilote.decp import report, store
+
+
+def verify_and_publish(generation_dir, run_report, *, manifest, prepared, data_dir):
+    """Publish `generation_dir` as generation `run_report["generation"]`; returns its final directory."""
+    new_manifest = {
+        "generation": run_report["generation"],
+        "created": datetime.datetime.now(tz=datetime.UTC).isoformat(timespec="seconds"),
+        "previous": (manifest or {}).get("generation"),
+        "pipeline_version": store.PIPELINE_VERSION,
+        "schema_version": store.SCHEMA_VERSION,
+        "inputs": [*(manifest or {}).get("inputs", []), *run_report["files"]],
+        "counts": run_report["totals"],
+        "preparations": prepared,
+        "runs": [*(manifest or {}).get("runs", []), report.run_summary(run_report)],
+    }
+    return store.publish(generation_dir, new_manifest, data_dir)
