@@ -162,8 +162,8 @@ def main():
     workdir.mkdir(parents=True, exist_ok=True)
     setup_django(workdir / f"scaled-{args.rows}")
     from pilote.contracts.filters import parse_filters
-    from pilote.contracts.search import index, query as queries
-    from pilote.explorer import guidance, profiles
+    from pilote.contracts.search import guidance, index, query as queries
+    from pilote.explorer import profiles
 
     results = {"rows": args.rows}
     gen = scaled_generation(real_store(workdir), workdir, args.rows)

@@ -6,23 +6,9 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
 
     def ready(self):
-        from pilote.decp.hooks import register_after_import
+        from pilote.decp.hooks import register_after_publish
 
-        register_after_import(build_cockpit_table)
-        register_after_import(warm_cockpit)
-
-
-def build_cockpit_table():
-    """Write the cockpit's tables (per-contract flags, supplier, final amount; listed contracts' text fields;
-    monthly national aggregates) into the generation just imported, as a DuckDB file that every web process
-    attaches read-only instead of computing and holding its own copy."""
-    from pilote.contracts import db as duck, table as cockpit_table
-    from pilote.decp import store
-
-    generation = store.current_generation_dir()
-    if generation is None:
-        return
-    duck.write_database(cockpit_table.prepared_tables(generation / "contrats.parquet"))
+        register_after_publish(warm_cockpit)
 
 
 WARM_YEARS = 3

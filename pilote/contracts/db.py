@@ -1,19 +1,25 @@
 """DuckDB over the DECP store: the only module of Pilote that imports duckdb.
 
-One in-process DuckDB database per store generation, with one view per table of the current generation
-(`contrats`, `titulaires`, `modifications`, `actes_sous_traitance`, `versions`, `copies`, `rejets`) reading
-its Parquet file. When an import swaps CURRENT, the next call sees the new generation (the database is
-rebuilt), so readers never mix two generations. Queries are always parametrised (`?` placeholders).
+`Database` owns one in-process DuckDB database per store generation, with one view per table of the current
+generation (`contrats`, `titulaires`, `modifications`, `actes_sous_traitance`, `versions`, `copies`, `rejets`)
+reading its Parquet file. When an import swaps CURRENT, the next query sees the new generation (the database is
+rebuilt), so readers never mix two generations. Queries are always parametrised (`?` placeholders), each is
+timed into the log (`pilote.contracts.sql`) and bounded by a time limit (`PILOTE_QUERY_TIME_LIMIT_S`): a
+pathological filter is interrupted and answers `QueryInterrupted` instead of holding a worker.
 
-Tables prepared after an import (`write_database`, e.g. the cockpit's per-contract table) live in a DuckDB file
-of the generation, attached read-only with a view per table: every web process shares it through the OS page
-cache instead of holding its own copy in memory, and its indexes serve point lookups.
+Tables prepared inside each generation (`write_database`, e.g. the cockpit's per-contract table) live in a
+DuckDB file of the generation, attached read-only with a view per table: every web process shares it through
+the OS page cache instead of holding its own copy in memory, and its indexes serve point lookups.
 """
 
 import logging
+import os
 import threading
+import time
+from pathlib import Path
 
 import duckdb
+from django.conf import settings
 
 from pilote.decp import store
 
@@ -22,52 +28,39 @@ class StoreMissing(LookupError):
     """No DECP generation has been imported yet."""
 
 
+class QueryInterrupted(RuntimeError):
+    """A query ran past the time limit and was interrupted."""
+
+
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
 PREPARED_DB = "prepare-4.duckdb"
+DEFAULT_TIME_LIMIT_S = 30.0
+SLOW_QUERY_MS = 1000
 logger = logging.getLogger("pilote.contracts")
-_lock = threading.Lock()
-# The current generation's database and the names of the relations it holds (views over the Parquet files and
-# the prepared file, tables made by ensure_tables): known from what was created, never asked of the catalog.
-_state = {"key": None, "con": None, "names": set()}
+sql_logger = logging.getLogger("pilote.contracts.sql")
 
 
-def _connection():
-    gen_dir = store.current_generation_dir()
-    if gen_dir is None:
-        raise StoreMissing("Aucune donnée DECP n'a encore été importée.")
-    key = str(gen_dir)
-    prepared = gen_dir / PREPARED_DB
-    with _lock:
-        # Rebuilt for a new generation, and once more when the prepared file appears after this process opened
-        # the generation (a request served between the swap of CURRENT and the end of the after-import hook).
-        if _state["key"] != key or (not _state.get("prepared_seen") and prepared.exists()):
-            con = duckdb.connect(":memory:")
-            # Parquet footers are read once, not at every query (files of a generation never change).
-            con.execute("SET parquet_metadata_cache = true")
-            names = set()
-            for table in store.TABLES:
-                path = gen_dir / f"{table}.parquet"
-                if path.exists():
-                    # The path comes from the store (not from a request); DuckDB cannot bind a view's file name.
-                    quoted = str(path).replace("'", "''")
-                    con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{quoted}')")  # noqa: S608
-                    names.add(table)
-            seen = prepared.exists()
-            if seen:
-                names |= _attach_prepared(con, prepared)
-            # The previous database is not closed: a request may still hold a cursor on it.
-            _state.update(key=key, con=con, names=names, prepared_seen=seen)
-        # A cursor is a thread-safe handle on the shared database.
-        return _state["con"].cursor()
+def _quoted(path) -> str:
+    # Paths come from the store (never from a request); DuckDB cannot bind a view's or an attachment's file name.
+    return str(path).replace("'", "''")
+
+
+def _create_views(con, generation_dir: Path) -> set[str]:
+    names = set()
+    for table in store.TABLES:
+        path = generation_dir / f"{table}.parquet"
+        if path.exists():
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_quoted(path)}')")  # noqa: S608
+            names.add(table)
+    return names
 
 
 def _attach_prepared(con, path) -> set[str]:
     """Attach the generation's prepared tables; a file this DuckDB cannot read (written by another version, or
     damaged) is skipped with a warning: the app then computes what it needs in memory, as without the file."""
-    quoted = str(path).replace("'", "''")
     try:
-        con.execute(f"ATTACH '{quoted}' AS prepare (READ_ONLY)")
+        con.execute(f"ATTACH '{_quoted(path)}' AS prepare (READ_ONLY)")
         names = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'prepare'").fetchall()
         for (name,) in names:
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM prepare.{name}")  # noqa: S608 (catalog names)
@@ -77,19 +70,101 @@ def _attach_prepared(con, path) -> set[str]:
         return set()
 
 
+class Database:
+    """The current generation's DuckDB database and the names of the relations it holds (views over the Parquet
+    files and the prepared file, tables made by `ensure_tables`): known from what was created, never asked of
+    the catalog."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the open database (the next query opens the current generation again)."""
+        self.key, self.con, self.names, self.prepared_seen = None, None, set(), False
+
+    def snapshot(self) -> tuple:
+        return self.key, self.con, set(self.names), self.prepared_seen
+
+    def restore(self, snapshot: tuple) -> None:
+        self.key, self.con, self.names, self.prepared_seen = snapshot
+
+    def cursor(self):
+        gen_dir = store.current_generation_dir()
+        if gen_dir is None:
+            raise StoreMissing("Aucune donnée DECP n'a encore été importée.")
+        key, prepared = str(gen_dir), gen_dir / PREPARED_DB
+        with self._lock:
+            # Rebuilt for a new generation, and once more when the prepared file appears after this process
+            # opened the generation (a generation published by an older version, prepared afterwards).
+            if self.key != key or (not self.prepared_seen and prepared.exists()):
+                con = duckdb.connect(":memory:")
+                # Parquet footers are read once, not at every query (files of a generation never change).
+                con.execute("SET parquet_metadata_cache = true")
+                names = _create_views(con, gen_dir)
+                seen = prepared.exists()
+                if seen:
+                    names |= _attach_prepared(con, prepared)
+                # The previous database is not closed: a request may still hold a cursor on it.
+                self.key, self.con, self.names, self.prepared_seen = key, con, names, seen
+            # A cursor is a thread-safe handle on the shared database.
+            return self.con.cursor()
+
+    def fetch_all(self, sql: str, params=None, *, time_limit_s: float | None = None) -> list[dict]:
+        """Run one parametrised query; rows as dicts. Interrupted past the time limit (QueryInterrupted)."""
+        limit = time_limit_s or float(getattr(settings, "PILOTE_QUERY_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_S))
+        cur = self.cursor()
+        timer = threading.Timer(limit, cur.interrupt)
+        started = time.perf_counter()
+        timer.start()
+        try:
+            cur.execute(sql, list(params or []))
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        except duckdb.InterruptException as error:
+            sql_logger.warning("requete interrompue", extra={"limite_s": limit, "sql": sql[:300]})
+            raise QueryInterrupted(
+                f"Le calcul a dépassé le temps maximal de {limit:g} s et a été interrompu : restreignez les filtres."
+            ) from error
+        finally:
+            timer.cancel()
+            cur.close()
+        elapsed = (time.perf_counter() - started) * 1000
+        level = logging.WARNING if elapsed >= SLOW_QUERY_MS else logging.DEBUG
+        sql_logger.log(level, "requete", extra={"duree_ms": round(elapsed, 1), "lignes": len(rows), "sql": sql[:300]})
+        return rows
+
+    def ensure_tables(self, definitions) -> None:
+        """Create, once per generation, in-memory tables derived from the store: `definitions` is a list of
+        (table name, SELECT) built from fixed fragments of the code (the cockpit's pre-computed flags)."""
+        cur = self.cursor()
+        try:
+            with self._lock:
+                for name, select in definitions:
+                    if name in self.names:
+                        continue
+                    if not name.isidentifier():
+                        raise ValueError(f"nom de table invalide : {name!r}")
+                    cur.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+                    self.names.add(name)
+        finally:
+            cur.close()
+
+    def has_relation(self, name: str) -> bool:
+        """Whether a table or view of that name exists in the current generation's database."""
+        self.cursor().close()  # opens (or re-opens) the current generation
+        return name in self.names
+
+
+database = Database()
+
+
 def has_store() -> bool:
     return store.current_generation_dir() is not None
 
 
-def fetch_all(sql: str, params=None) -> list[dict]:
-    """Run one parametrised query over the current generation; rows as dicts (column name → value)."""
-    cur = _connection()
-    try:
-        cur.execute(sql, list(params or []))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-    finally:
-        cur.close()
+def fetch_all(sql: str, params=None, *, time_limit_s: float | None = None) -> list[dict]:
+    return database.fetch_all(sql, params, time_limit_s=time_limit_s)
 
 
 def fetch_one(sql: str, params=None) -> dict:
@@ -98,57 +173,38 @@ def fetch_one(sql: str, params=None) -> dict:
 
 
 def ensure_tables(definitions) -> None:
-    """Create, once per generation, in-memory tables derived from the store: `definitions` is a list of
-    (table name, SELECT) built from fixed fragments of the code (the cockpit's pre-computed flags)."""
-    cur = _connection()
-    try:
-        with _lock:
-            names = _state["names"]
-            for name, select in definitions:
-                if name in names:
-                    continue
-                if not name.isidentifier():
-                    raise ValueError(f"nom de table invalide : {name!r}")
-                cur.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
-                names.add(name)
-    finally:
-        cur.close()
+    database.ensure_tables(definitions)
 
 
 def has_relation(name: str) -> bool:
-    """Whether a table or view of that name exists in the current generation's database."""
-    _connection().close()  # opens (or re-opens) the current generation
-    return name in _state["names"]
+    return database.has_relation(name)
 
 
-def write_database(tables) -> None:
-    """Write the generation's prepared-tables file: `tables` is a list of (name, SELECT, indexed column or None)
-    built from fixed fragments of the code, written in order. Written under a temporary name then renamed (a reader sees the whole
-    file or none); the next query of this process attaches it."""
-    import os
-
-    gen_dir = store.current_generation_dir()
-    if gen_dir is None:
-        raise StoreMissing("Aucune donnée DECP n'a encore été importée.")
-    path = gen_dir / PREPARED_DB
+def write_database(generation_dir, tables) -> Path:
+    """Write a generation's prepared-tables file: `tables` is a list of (name, SELECT, indexed column or None)
+    built from fixed fragments of the code, written in order, over views of that generation's own Parquet
+    files (it may not be published yet: the import prepares it before the swap). Written under a temporary name
+    then renamed (a reader sees the whole file or none)."""
+    generation_dir = Path(generation_dir)
+    path = generation_dir / PREPARED_DB
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    quoted = str(tmp).replace("'", "''")
-    cur = _connection()
+    con = duckdb.connect(":memory:")
     try:
-        cur.execute(f"ATTACH '{quoted}' AS neuf")
-        try:
-            for name, select, index in tables:
-                if not name.isidentifier() or (index and not index.isidentifier()):
-                    raise ValueError(f"nom invalide : {name!r} / {index!r}")
-                # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
-                cur.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
-                if index:
-                    cur.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
-        finally:
-            cur.execute("DETACH neuf")
+        _create_views(con, generation_dir)
+        con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf")
+        for name, select, index in tables:
+            if not name.isidentifier() or (index and not index.isidentifier()):
+                raise ValueError(f"nom invalide : {name!r} / {index!r}")
+            # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
+            con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
+            if index:
+                con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
+        con.execute("DETACH neuf")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
-        cur.close()
+        con.close()
     os.replace(tmp, path)
-    with _lock:
-        _state.update(key=None, con=None)  # the next query opens the generation with the file attached
+    return path

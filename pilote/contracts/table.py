@@ -7,7 +7,7 @@ DuckDB file (`prepared_tables`, sorted by buyer) or computed in memory when that
 (`cockpit_tables`). Only constants of the code are written into this SQL (`lit`), never a request's value.
 """
 
-from pilote.contracts import companies, semantics as sem
+from pilote.contracts import companies, db, semantics as sem
 from pilote.contracts.semantics import lit
 
 
@@ -120,6 +120,12 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
         (cube.CUBE_TABLE, cube.cube_select(f"{{prepared}}.{COCKPIT_TABLE}"), None),
         (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{COCKPIT_TABLE}"), None),
     ]
+
+
+def write_prepared_file(generation_dir) -> None:
+    """Preparer of each new generation (registered by the contracts app): the cockpit's tables written into the
+    generation's DuckDB file before it is published, which every web process attaches read-only."""
+    db.write_database(generation_dir, prepared_tables(generation_dir / "contrats.parquet"))
 
 
 def cockpit_tables(generation_dir) -> list[tuple[str, str]]:

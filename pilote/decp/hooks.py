@@ -18,9 +18,7 @@ from pilote.decp.errors import ImportFailed
 logger = logging.getLogger("pilote.decp")
 
 _PREPARERS: dict = {}  # name → function(generation_dir: Path), run in registration order
-# The after-publish list keeps its former name: tests outside decp replace it with monkeypatch (the lead
-# migrates them with the apps' registrations).
-_AFTER_IMPORT: list = []
+_AFTER_PUBLISH: list = []  # function(), run in registration order
 
 
 class PreparationFailed(ImportFailed):
@@ -39,13 +37,8 @@ def register_preparer(name: str, function) -> None:
 
 def register_after_publish(function) -> None:
     """`function() -> None` runs after the new generation became current."""
-    if function not in _AFTER_IMPORT:
-        _AFTER_IMPORT.append(function)
-
-
-def register_after_import(function) -> None:
-    """Deprecated: use `register_after_publish` (or `register_preparer` for a per-generation artefact)."""
-    register_after_publish(function)
+    if function not in _AFTER_PUBLISH:
+        _AFTER_PUBLISH.append(function)
 
 
 def preparer_names() -> list[str]:
@@ -68,15 +61,10 @@ def run_after_publish(report: dict) -> list[str]:
     if report.get("statut") == "deja_importe":
         return []
     problems = []
-    for function in _AFTER_IMPORT:
+    for function in _AFTER_PUBLISH:
         try:
             function()
         except Exception as error:  # the import is published and stands: report the problem, go on with the next
             logger.exception("apres publication en echec", extra={"hook": function.__qualname__})
             problems.append(f"Préparation après publication « {function.__qualname__} » en échec : {error}")
     return problems
-
-
-def run_after_import(report: dict) -> list[str]:
-    """Deprecated name of `run_after_publish`."""
-    return run_after_publish(report)

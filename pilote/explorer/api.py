@@ -13,9 +13,8 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.search import query as queries
+from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
-from pilote.explorer import guidance
 
 
 router = Router(auth=django_auth, tags=["contrats"])

@@ -15,10 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from pilote.contracts import names
 from pilote.contracts.filters import parse_filters
 from pilote.contracts.models import SireneExtract
-from pilote.contracts.search import query as queries
+from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
 from pilote.core.permissions import organisation_view
-from pilote.explorer import guidance, profiles
+from pilote.explorer import profiles
 from pilote.explorer.forms import NeedForm, SearchForm, SireneForm
 from pilote.explorer.labels import directory_url
 from pilote.explorer.permissions import CAN_EXPLORE, CAN_IMPORT_SIRENE, can_import_sirene

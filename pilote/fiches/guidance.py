@@ -113,7 +113,7 @@ def obligations(*, montant, nature, buyer_kind, on, code_cpv, segment, alloti, j
 
 def _explorer():
     try:
-        from pilote.explorer import guidance as explorer_guidance
+        from pilote.contracts.search import guidance as explorer_guidance
     except ImportError:
         return None
     return explorer_guidance

@@ -153,7 +153,7 @@ def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
     if not (text or "").strip():
         return []
     try:
-        from pilote.explorer.guidance import suggest_cpv as explorer_suggest
+        from pilote.contracts.search.guidance import suggest_cpv as explorer_suggest
 
         return explorer_suggest(text, limit)
     except Exception:  # the explorer's index may be missing or broken: fall back, never fail

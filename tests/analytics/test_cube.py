@@ -4,9 +4,10 @@ answer, on the real demo files (2019 format and the 2024 tabular extract): same 
 import pytest
 from django.core.cache import cache
 
-from pilote.analytics.apps import build_cockpit_table
 from pilote.contracts import cube, db as duck, figures, queries, table as cockpit_table
 from pilote.contracts.filters import Filters, parse_filters
+from pilote.contracts.table import write_prepared_file
+from pilote.decp import store
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import
 
@@ -36,9 +37,9 @@ def real_store(tmp_path_factory, django_db_blocker):
 @pytest.fixture
 def prepared(real_store, settings, monkeypatch):
     settings.PILOTE_DATA_DIR = real_store
-    monkeypatch.setattr(duck, "_state", {"key": None, "con": None})
+    duck.database.reset()
     cache.clear()
-    build_cockpit_table()
+    write_prepared_file(store.current_generation_dir())
     assert duck.has_relation(cube.CUBE_TABLE)
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 
 from pilote.analytics import cockpit
-from pilote.analytics.apps import build_cockpit_table
 from pilote.contracts import db as duck, figures, table as cockpit_table
 from pilote.contracts.filters import parse_filters
+from pilote.contracts.table import write_prepared_file
 from pilote.decp import hooks, store
 from pilote.decp.importer import run_import
 
@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).parent / "data" / "decp-59920013600241-2024-07-09-01.jso
 
 def fresh_process(monkeypatch):
     """What a newly started web process sees: no DuckDB database yet, no cached figures."""
-    monkeypatch.setattr(duck, "_state", {"key": None, "con": None})
+    duck.database.reset()
     cache.clear()
 
 
@@ -31,19 +31,19 @@ def served_figures():
     return {**values, "liste": (total, listed)}
 
 
-def test_cockpit_registers_its_table_build():
-    assert build_cockpit_table in hooks._AFTER_IMPORT
+def test_the_cockpit_file_is_a_preparation_of_each_generation():
+    assert hooks._PREPARERS["tables du cockpit"] is write_prepared_file
 
 
 @pytest.mark.django_db
 def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     prebuilt = store.current_generation_dir() / duck.PREPARED_DB
     fresh_process(monkeypatch)
     computed = served_figures()
     assert not prebuilt.exists()
 
-    build_cockpit_table()
+    write_prepared_file(store.current_generation_dir())
     assert prebuilt.exists()
     assert not prebuilt.with_name(prebuilt.name + ".tmp").exists()
     fresh_process(monkeypatch)
@@ -59,9 +59,9 @@ def test_views_prepared_after_import_are_served_without_duckdb(settings, monkeyp
     from pilote.analytics.apps import warm_cockpit
 
     org_a.buyer_entities.create(siret="59920013600241")
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     fresh_process(monkeypatch)
-    build_cockpit_table()
+    write_prepared_file(store.current_generation_dir())
     warm_cockpit()
 
     def no_query(*args, **kwargs):
@@ -81,7 +81,7 @@ def test_views_prepared_after_import_are_served_without_duckdb(settings, monkeyp
 @pytest.mark.django_db
 def test_an_unreadable_prepared_file_falls_back_to_computing(settings, monkeypatch):
     """A prepared file this DuckDB cannot read (another version, damaged) is ignored: same figures."""
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     fresh_process(monkeypatch)
     computed = served_figures()
     (store.current_generation_dir() / duck.PREPARED_DB).write_bytes(b"pas une base DuckDB" * 100)
@@ -94,14 +94,13 @@ def test_an_unreadable_prepared_file_falls_back_to_computing(settings, monkeypat
 def test_a_process_that_opened_the_generation_early_attaches_the_file_when_it_appears(settings, monkeypatch):
     """A web request served between the swap of CURRENT and the end of the after-import hook must not leave
     its process computing in memory for the whole generation."""
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     fresh_process(monkeypatch)
     computed = served_figures()
     assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
-    early = dict(duck._state)
-    build_cockpit_table()  # another process (the worker) writes the file
-    duck._state.clear()
-    duck._state.update(early)  # this web process still holds its connection from before
+    early = duck.database.snapshot()
+    write_prepared_file(store.current_generation_dir())  # another process (the worker) writes the file
+    duck.database.restore(early)  # this web process still holds its connection from before
     cache.clear()
     assert served_figures() == computed
     assert duck.has_relation(cockpit_table.DETAILS_TABLE)

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from pilote.analytics.apps import build_cockpit_table
 from pilote.contracts import db as duck, figures, table as cockpit_table
 from pilote.contracts.filters import parse_filters
+from pilote.contracts.table import write_prepared_file
+from pilote.decp import store
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import
 from tests.analytics.test_prebuilt_table import fresh_process
@@ -55,7 +56,7 @@ def _plain_python_local_share(acheteur=None):
 
 @pytest.mark.django_db
 def test_local_share_of_the_real_2024_extract(settings):
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     contracts, known, local = _plain_python_local_share()
     filters, _ = parse_filters({"perimetre": "national"})
     values = figures.overview(filters)["values"]
@@ -73,7 +74,7 @@ def test_local_share_of_the_real_2024_extract(settings):
 def test_the_demo_departement_has_a_real_local_share(settings):
     """Département de la Seine-Maritime (demo organisation, pilote.core.demo) buys in this real extract: its
     demo cockpit shows a local share from real data (the synthetic demo contracts carry no département)."""
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     contracts, known, local = _plain_python_local_share("22760540900019")
     filters, _ = parse_filters({"perimetre": "acheteur", "acheteur": "22760540900019"})
     share = figures.overview(filters)["values"]["part_locale"]
@@ -83,11 +84,11 @@ def test_the_demo_departement_has_a_real_local_share(settings):
 
 @pytest.mark.django_db
 def test_the_table_written_after_import_keeps_the_departements(settings, monkeypatch):
-    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     filters, _ = parse_filters({"perimetre": "national"})
     fresh_process(monkeypatch)
     computed = figures.overview(filters)["values"]["part_locale"]
-    build_cockpit_table()
+    write_prepared_file(store.current_generation_dir())
     fresh_process(monkeypatch)
     assert duck.has_relation(cockpit_table.COCKPIT_TABLE)
     assert figures.overview(filters)["values"]["part_locale"] == computed

@@ -56,13 +56,13 @@ def test_demo_is_idempotent_and_labels_synthetic(capsys, data_dir):
     real_buyers = set(contrats.filter(pl.col("source") != SYNTHETIC_SOURCE)["acheteur_id"])
     assert set(synthetic["acheteur_id"]) <= real_buyers  # bound to real buyer SIRETs
     assert len(first["inputs"]) == len(real_files()) + 1
-    # the after-import preparations ran once: cockpit tables in the generation, search index built
+    # the preparations ran inside the generation: cockpit tables and search index
     from pilote.contracts import db as duck
     from pilote.contracts.search import index
 
     generation = store.current_generation_dir(data_dir)
     assert (generation / duck.PREPARED_DB).exists()
-    assert index._complete(index._cache_dir(data_dir, generation.name))
+    assert index._complete(generation)
     capsys.readouterr()
     call_command("decp", "demo", "--synthetiques", "300")
     assert store.current_manifest(data_dir)["generation"] == first["generation"]

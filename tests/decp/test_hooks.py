@@ -9,7 +9,7 @@ from pilote.decp.errors import ImportFailed
 @pytest.fixture
 def registry(monkeypatch):
     monkeypatch.setattr(hooks, "_PREPARERS", {})
-    monkeypatch.setattr(hooks, "_AFTER_IMPORT", [])
+    monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [])
     return hooks
 
 
@@ -48,12 +48,12 @@ def test_after_publish_failures_are_returned_and_the_others_still_run(registry):
 
     registry.register_after_publish(warm)
     registry.register_after_publish(warm)  # registered once
-    registry.register_after_import(lambda: calls.append("ancien nom"))  # deprecated alias
+    registry.register_after_publish(lambda: calls.append("suivant"))
     problems = registry.run_after_publish({"statut": "ok"})
     assert problems == [
         "Préparation après publication « test_after_publish_failures_are_returned_and_the_others_still_run."
         "<locals>.warm » en échec : cache plein"
     ]
-    assert calls == ["ancien nom"]
-    assert registry.run_after_import({"statut": "deja_importe"}) == []
-    assert calls == ["ancien nom"]
+    assert calls == ["suivant"]
+    assert registry.run_after_publish({"statut": "deja_importe"}) == []
+    assert calls == ["suivant"]

@@ -23,7 +23,7 @@ STEPS = ["materialiser", "lire_nettoyer", "identifier", "noter_qualite", "ecrire
 def registry(monkeypatch):
     """Only the preparers and after-publish functions a test registers (not the apps' own)."""
     monkeypatch.setattr(hooks, "_PREPARERS", {})
-    monkeypatch.setattr(hooks, "_AFTER_IMPORT", [])
+    monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [])
     return hooks
 
 

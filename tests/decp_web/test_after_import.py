@@ -1,12 +1,14 @@
-"""Preparations after an import (the explorer's search index) run in the import, not on the first search."""
+"""Preparations of a generation (the cockpit file, the search index) run in the import, inside the generation,
+before it is published; after-publish work (cache warming) cannot undo the import."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pilote.contracts.search.index import build_index
+from pilote.contracts.table import write_prepared_file
 from pilote.core.enums import Role
 from pilote.decp import hooks, store
 from pilote.decp.models import ImportRun
-from pilote.explorer.apps import build_search_index
 from tests.decp_web.conftest import REAL_2022
 
 
@@ -16,8 +18,9 @@ def import_file(client, org, capture):
     return ImportRun.objects.latest("created_at")
 
 
-def test_explorer_registers_its_index_build():
-    assert build_search_index in hooks._AFTER_IMPORT
+def test_the_read_layer_registers_its_preparations():
+    assert hooks._PREPARERS["index de recherche"] is build_index
+    assert hooks._PREPARERS["tables du cockpit"] is write_prepared_file
 
 
 @pytest.mark.django_db
@@ -28,8 +31,8 @@ def test_search_index_is_ready_when_the_import_finishes(client, org_a, members_a
     run = import_file(client, org_a, django_capture_on_commit_callbacks)
     assert run.status == ImportRun.Status.SUCCEEDED
     generation = store.current_generation_dir()
-    built = index._cache_dir(None, generation.name)
-    assert index._complete(built)
+    assert index._complete(generation)
+    assert (generation / "prepare-4.duckdb").exists()
 
 
 @pytest.mark.django_db
@@ -39,7 +42,7 @@ def test_a_failing_preparation_is_reported_but_the_import_stands(
     def broken():
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr(hooks, "_AFTER_IMPORT", [broken])
+    monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [broken])
     client.force_login(members_a[Role.APPUI])
     run = import_file(client, org_a, django_capture_on_commit_callbacks)
     assert run.status == ImportRun.Status.SUCCEEDED
@@ -49,8 +52,8 @@ def test_a_failing_preparation_is_reported_but_the_import_stands(
 
 def test_hooks_do_not_run_when_nothing_changed(monkeypatch):
     calls = []
-    monkeypatch.setattr(hooks, "_AFTER_IMPORT", [lambda: calls.append(1)])
-    hooks.run_after_import({"statut": "deja_importe"})
+    monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [lambda: calls.append(1)])
+    hooks.run_after_publish({"statut": "deja_importe"})
     assert calls == []
-    hooks.run_after_import({"statut": "ok"})
+    hooks.run_after_publish({"statut": "ok"})
     assert calls == [1]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pilote.contracts.search import index as explorer_index
-from pilote.decp import store as decp_store
 from pilote.decp.importer import run_import
 
 
@@ -219,23 +218,22 @@ def marche(rec):
 
 @pytest.fixture(scope="session")
 def imported_store(tmp_path_factory):
-    """RECORDS imported once with the real pipeline, the explorer index built into the generation (as the
-    pipeline does before publishing)."""
+    """RECORDS imported once with the real pipeline, which prepares the search index inside the generation."""
     base = tmp_path_factory.mktemp("explorer-store")
     source = base / "decp-test-explorer.json"
     source.write_text(json.dumps({"marches": {"marche": [marche(r) for r in RECORDS]}}), encoding="utf-8")
     data_dir = base / "data"
     run_import([str(source)], data_dir=data_dir)
-    explorer_index.build_index(decp_store.current_generation_dir(data_dir))
     return data_dir
 
 
 @pytest.fixture
 def bare_store(settings, tmp_path):
-    """The same contracts imported into this test's data directory, without the explorer index."""
+    """The same contracts imported into this test's data directory without the preparations (as a generation
+    published by an older version of Pilote)."""
     source = tmp_path / "decp-test-explorer.json"
     source.write_text(json.dumps({"marches": {"marche": [marche(r) for r in RECORDS]}}), encoding="utf-8")
-    run_import([str(source)], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([str(source)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     explorer_index._LOADED.clear()
     yield settings.PILOTE_DATA_DIR
     explorer_index._LOADED.clear()

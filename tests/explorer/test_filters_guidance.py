@@ -6,8 +6,7 @@ import pytest
 
 from pilote.contracts import db as duck
 from pilote.contracts.filters import parse_filters, to_polars, to_where
-from pilote.contracts.search import query as queries
-from pilote.explorer import guidance
+from pilote.contracts.search import guidance, query as queries
 from tests.explorer.conftest import BUYER_LILLE, BUYER_ROUEN, SUPPLIER_NOUVEAU, SUPPLIER_REPAS, SUPPLIER_ROUTES
 
 

@@ -1,10 +1,10 @@
-"""The index files: built into a generation by build_index, or lazily into the cache when the pipeline did not."""
+"""The index files: prepared inside each generation by the import, or built in place, file by file, for a
+generation published without them."""
 
 import json
 
-from pilote.contracts.search import index, text
+from pilote.contracts.search import guidance, index, text
 from pilote.decp import store as decp_store
-from pilote.explorer import guidance
 
 
 def test_build_index_writes_its_files_into_the_generation(store):
@@ -16,13 +16,15 @@ def test_build_index_writes_its_files_into_the_generation(store):
     assert meta["termes"] > 20
 
 
-def test_missing_index_is_built_lazily_into_a_cache_keyed_by_generation(bare_store):
+def test_a_generation_without_its_index_gets_it_built_in_place(bare_store):
     generation = decp_store.current_generation_dir(bare_store)
     assert not (generation / "explorer_docs.parquet").exists()
     loaded = index.load()
     assert loaded.size == 12
-    assert loaded.directory == bare_store / "explorer" / generation.name
-    assert not (generation / "explorer_docs.parquet").exists()  # the published generation is never modified
+    assert loaded.directory == generation
+    assert index._complete(generation)
+    assert not list(generation.glob("*.tmp"))  # every file written under a temporary name, then renamed
+    assert not (bare_store / "explorer").exists()  # no side cache any more
     assert loaded.match(text.query_terms("voirie")).height == 2
 
 
@@ -61,7 +63,7 @@ def test_command_builds_the_index(bare_store):
     out = StringIO()
     call_command("explorer_index", stdout=out)
     assert "12 contrats" in out.getvalue()
-    assert (bare_store / "explorer").exists()
+    assert index._complete(decp_store.current_generation_dir(bare_store))
 
 
 def test_command_without_store(settings):

@@ -6,15 +6,14 @@ to them, so the store's atomic generation swap covers the index too (docs/decisi
     explorer_terms.parquet     term, df (number of contracts containing it), start (offset in postings)
     explorer_postings.parquet  (term_id, doc, tf) sorted by term_id then doc
     explorer_index.json        version, counts, average object length, build time and sizes
-Until the pipeline calls `build_index` before publishing, `load()` builds it lazily into
-PILOTE_DATA_DIR/explorer/<generation id>/ on first use. Lookup = slicing the postings of each query term
+The import builds them inside each new generation before publishing it (a preparer registered by
+pilote.contracts); a generation published by an older version gets them built in place on first use, each file
+under a temporary name then renamed, the metadata last. Lookup = slicing the postings of each query term
 (contiguous rows), so a query costs about the size of its posting lists, never a scan of the objects.
 """
 
-import fcntl
 import json
 import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -153,17 +152,18 @@ def build_index(generation_dir: Path) -> None:
     docs = _docs_frame(generation_dir)
     terms, postings, doclen = _postings(docs)
     docs = docs.with_columns(doclen.alias("doclen"))
-    docs.write_parquet(generation_dir / "explorer_docs.parquet", compression="zstd")
-    _supplier_pairs(docs).write_parquet(generation_dir / "explorer_suppliers.parquet", compression="zstd")
+    _write(docs, generation_dir / "explorer_docs.parquet")
+    _write(_supplier_pairs(docs), generation_dir / "explorer_suppliers.parquet")
     for table in CHILD_TABLES:
         # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
         source = generation_dir / f"{table}.parquet"
         if source.exists():
-            pl.scan_parquet(source).sort("contrat_uid").sink_parquet(
-                generation_dir / f"explorer_{table}.parquet", compression="zstd", row_group_size=8192
-            )
-    terms.write_parquet(generation_dir / "explorer_terms.parquet", compression="zstd")
-    postings.write_parquet(generation_dir / "explorer_postings.parquet", compression="zstd")
+            target = generation_dir / f"explorer_{table}.parquet"
+            tmp = target.with_name(target.name + ".tmp")
+            pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
+            os.replace(tmp, target)
+    _write(terms, generation_dir / "explorer_terms.parquet")
+    _write(postings, generation_dir / "explorer_postings.parquet")
     meta = {
         "version": INDEX_VERSION,
         "contrats": docs.height,
@@ -173,7 +173,16 @@ def build_index(generation_dir: Path) -> None:
         "secondes": round(time.monotonic() - started, 3),
         "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".parquet")),
     }
-    (generation_dir / "explorer_index.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    # written last: its presence with the right version is what `_complete` checks
+    tmp = generation_dir / "explorer_index.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp, generation_dir / "explorer_index.json")
+
+
+def _write(frame: pl.DataFrame, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    frame.write_parquet(tmp, compression="zstd")
+    os.replace(tmp, path)
 
 
 def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
@@ -305,44 +314,6 @@ _LOCK = threading.Lock()
 _LOADED: dict[str, Index] = {}
 
 
-def _cache_dir(data_dir, generation: str) -> Path:
-    return store.data_dir_or_default(data_dir) / "explorer" / generation
-
-
-def _ensure_built(generation_dir: Path, data_dir, generation: str) -> Path:
-    """Directory holding the index files of this generation: the generation itself, or the lazy cache."""
-    if _complete(generation_dir):
-        return generation_dir
-    cache = _cache_dir(data_dir, generation)
-    if _complete(cache):
-        return cache
-    base = cache.parent
-    base.mkdir(parents=True, exist_ok=True)
-    with open(base / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)  # another process may be building the same generation: wait for it
-        try:
-            if _complete(cache):
-                return cache
-            tmp = base / f".tmp-{generation}-{os.getpid()}"
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir()
-            linked = [
-                f"{t}.parquet" for t in ("contrats", *CHILD_TABLES) if (generation_dir / f"{t}.parquet").exists()
-            ]
-            for name in linked:
-                os.symlink(generation_dir / name, tmp / name)
-            build_index(tmp)
-            for name in linked:
-                (tmp / name).unlink()
-            os.rename(tmp, cache)
-            for old in base.iterdir():  # caches of older generations are useless once a new one is current
-                if old.is_dir() and old.name != generation and not old.name.startswith(".tmp-"):
-                    shutil.rmtree(old, ignore_errors=True)
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-    return cache
-
-
 def _complete(directory: Path) -> bool:
     meta = directory / "explorer_index.json"
     if not all((directory / f).exists() for f in FILES):
@@ -354,17 +325,20 @@ def _complete(directory: Path) -> bool:
 
 
 def ensure_built(data_dir=None) -> Path | None:
-    """Build the current generation's index files if missing, without loading them in this process (the
-    import worker prepares the index; web processes load it)."""
+    """Build the current generation's index files when they are missing (a generation published by a version
+    of Pilote that did not prepare them), in place: each file is written under a temporary name and renamed,
+    the metadata last, so a reader sees a complete index or none. Imports prepare it before publishing."""
     generation_dir = store.current_generation_dir(data_dir)
     if generation_dir is None:
         return None
-    return _ensure_built(generation_dir, data_dir, generation_dir.name)
+    if not _complete(generation_dir):
+        build_index(generation_dir)
+    return generation_dir
 
 
 def load(data_dir=None) -> Index | None:
-    """The index of the current store generation (built if missing, loaded once per process), or None when
-    nothing was imported yet."""
+    """The index of the current store generation (loaded once per process), or None when nothing was imported
+    yet. A generation without its index files (published by an older version) gets them built first."""
     generation_dir = store.current_generation_dir(data_dir)
     if generation_dir is None:
         return None
@@ -376,8 +350,8 @@ def load(data_dir=None) -> Index | None:
     with _LOCK:
         index = _LOADED.get(key)
         if index is None:
-            directory = _ensure_built(generation_dir, data_dir, generation)
-            index = _read(directory, generation)
+            ensure_built(data_dir)
+            index = _read(generation_dir, generation)
             _LOADED.clear()  # keep only the current generation in memory
             _LOADED[key] = index
     return index

@@ -1,5 +1,5 @@
-"""`manage.py explorer_index`: build the explorer's full-text index of the current DECP generation now (into the
-lazy cache), instead of on the first search after an import. Idempotent: does nothing when it already exists."""
+"""`manage.py explorer_index`: build the full-text index of the current DECP generation when it lacks one
+(a generation published by an older version: imports prepare it before publishing). Idempotent."""
 
 import time
 

@@ -1,16 +1,19 @@
 """Guidance for a purchase being prepared, from the national DECP data: the explorer's public Python interface.
 
-Used by the explorer's "préparer un achat" page, its JSON API and the fiche visa (pilote.fiches). Every function
+Used by the explorer's "préparer un achat" page, its JSON API, the fiche visa (pilote.fiches) and the census. Every function
 returns empty results (never raises) when no DECP store was imported yet. Amount statistics exclude amounts the
-cleaning flagged as anomalies (index.AMOUNT_ANOMALIES) and always come with the number of contracts behind them.
+cleaning flagged as anomalies (semantics.unusable_amount_codes) and always come with the number of contracts behind them.
 """
 
 from functools import lru_cache
 
 import polars as pl
 
+from pilote.contracts import db, figures
+from pilote.contracts.filters import Filters, Perimetre
 from pilote.contracts.search import index as explorer_index, text as textmod
-from pilote.contracts.search.ranking import clean_cpv, cpv_prefix, rank, region_of
+from pilote.contracts.search.ranking import rank, region_of
+from pilote.contracts.semantics import clean_cpv, cpv_labels, cpv_prefix
 
 
 # Duration bands of price references (months, inclusive bounds).
@@ -31,17 +34,6 @@ def _index():
         return explorer_index.load()
     except FileNotFoundError:
         return None
-
-
-@lru_cache(maxsize=1)
-def cpv_labels() -> dict[str, str]:
-    """8-digit CPV code -> French label (CPV 2008, from the pipeline's reference data)."""
-    try:
-        from pilote.decp.refdata import cpv_codes
-    except ImportError:
-        return {}
-    df = cpv_codes()
-    return dict(zip(df["code"], df["libelle"], strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -241,33 +233,37 @@ def _suppliers(docs: pl.DataFrame, limit: int, zone: str) -> list[dict]:
     ]
 
 
-def _facts(frame: pl.DataFrame) -> dict:
-    n = frame.height
-    offers = frame["offres_recues"].drop_nulls()
+def _facts(filters: Filters) -> dict:
+    """The cockpit's figures for a scope (same definitions: shares over the contracts whose field is declared,
+    with their base)."""
+    values = figures.overview(filters)["values"]
+    social, env = values["part_consideration_sociale"], values["part_consideration_environnementale"]
+    single = values["taux_offre_unique"]
     return {
-        "count": n,
-        "social_share": (frame["social"].sum() / n) if n else None,
-        "environmental_share": (frame["environnemental"].sum() / n) if n else None,
-        "offers_known": offers.len(),
-        "single_bid_rate": float((offers == 1).sum() / offers.len()) if offers.len() else None,
-        "average_offers": float(offers.mean()) if offers.len() else None,
+        "count": values["nb_contrats"].valeur,
+        "social_share": social.valeur,
+        "social_declared": social.renseignes,
+        "environmental_share": env.valeur,
+        "environmental_declared": env.renseignes,
+        "offers_known": single.renseignes,
+        "single_bid_rate": single.valeur,
+        "average_offers": values["nb_offres_moyen"].valeur,
     }
 
 
 def segment_facts(*, cpv_prefixes, sirets=None, peer_sirets=None) -> dict:
     """Responsible-procurement facts of a purchase segment (contracts whose CPV starts with one of the prefixes):
     nationally, for the peer buyers and for the organisation's SIRETs, each with its counts."""
-    index = _index()
-    prefixes = [p for p in (str(x).strip() for x in cpv_prefixes or []) if p.isdigit()]
-    if index is None or not prefixes:
-        empty = _facts(
-            pl.DataFrame(schema={"offres_recues": pl.Int32, "social": pl.Boolean, "environnemental": pl.Boolean})
-        )
+    prefixes = tuple(p for p in (str(x).strip() for x in cpv_prefixes or []) if p.isdigit())
+    if not db.has_store():
+        empty = {"count": 0, "social_share": None, "social_declared": 0, "environmental_share": None,
+                 "environmental_declared": 0, "offers_known": 0, "single_bid_rate": None, "average_offers": None}  # fmt: skip
         return {"national": empty, "peers": None, "organisation": None}
-    cond = pl.any_horizontal(*[pl.col("code_cpv").str.starts_with(p) for p in prefixes]).fill_null(False)
-    seg = index.docs.filter(cond)
+    # a segment of the census or the fiche is not a saved Segment: its prefixes stand for it (pk 0)
+    national = Filters(segment=0, segment_label="segment", segment_cpv=prefixes)
+    scoped = lambda sirets: national.with_changes(perimetre=Perimetre.PAIRS, sirets=tuple(sorted(sirets)))  # noqa: E731
     return {
-        "national": _facts(seg),
-        "peers": _facts(seg.filter(pl.col("acheteur_id").is_in(list(peer_sirets)))) if peer_sirets else None,
-        "organisation": _facts(seg.filter(pl.col("acheteur_id").is_in(list(sirets)))) if sirets else None,
+        "national": _facts(national),
+        "peers": _facts(scoped(peer_sirets)) if peer_sirets else None,
+        "organisation": _facts(scoped(sirets)) if sirets else None,
     }
