@@ -11,13 +11,13 @@ from django.utils import timezone
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
 from pilote.contracts import db as duck, indicators, queries
 from pilote.contracts.figures import (
-    _fetch_all,
-    _fetch_one,
     breakdowns,
     buyer_kind,
     concentration,
     contracts,
     evolution,
+    fetch_row,
+    fetch_rows,
     flags,
     overview,
     reference_query,
@@ -48,12 +48,12 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True)
     kind = buyer_kind(organisation)
     orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
     siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-    rows = {r["org"]: r for r in _fetch_all(*queries.peers_sql(filters, siret_to_org, kind))}
+    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, kind))}
     per_org = {pk: indicators.compute_all(row) for pk, row in rows.items()}
     mine = per_org.get(organisation.pk, {})
     national = None
     if with_national:
-        national = indicators.compute_all(reference or _fetch_one(*reference_query(filters, kind)))
+        national = indicators.compute_all(reference or fetch_row(*reference_query(filters, kind)))
     table = []
     for code, label, _group, _func, _drill, higher in indicators.CATALOGUE:
         values = [v[code].valeur for v in per_org.values()]
@@ -138,7 +138,7 @@ def build(
         "flags": _POOL.submit(flags, filters),
     }
     if organisation is not None and with_peers and peers_national:
-        side["reference"] = _POOL.submit(_fetch_one, *reference_query(filters, buyer_kind(organisation)))
+        side["reference"] = _POOL.submit(fetch_row, *reference_query(filters, buyer_kind(organisation)))
     ov = overview(filters, organisation)
     side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
     # the page has their totals in the overview: no second count of the filtered contracts

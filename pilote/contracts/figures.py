@@ -44,6 +44,11 @@ def fetch_rows(sql, params):
     return _fetch_all(sql, params)
 
 
+def fetch_row(sql, params):
+    """The first row of a query of `queries` (cached), {} when none."""
+    return _fetch_one(sql, params)
+
+
 def _fetch_one(sql, params):
     rows = _fetch_all(sql, params)
     return rows[0] if rows else {}

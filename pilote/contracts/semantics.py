@@ -151,6 +151,16 @@ SOCIAL_YES = tuple(v for kinds in SOCIAL_KINDS.values() for v in kinds)
 ENV_YES = tuple(v for kinds in ENV_KINDS.values() for v in kinds)
 
 
+def has_social(values) -> bool:
+    """Python form of `contract_flags()["soc"]` for one contract's declared list."""
+    return any(v in SOCIAL_YES for v in values or [])
+
+
+def has_environmental(values) -> bool:
+    """Python form of `contract_flags()["env"]`."""
+    return any(v in ENV_YES for v in values or [])
+
+
 def amount_unusable_polars() -> pl.Expr:
     """Polars form of `contract_flags()["montant_anomalie"]` OR an unknown amount: the amount is not usable."""
     codes = list(unusable_amount_codes())

@@ -1,32 +1,13 @@
 """Close the loop: find the notified contract of a fiche in the DECP data (same buyer SIRETs, then scored by
 CPV, date and amount and words of the object) and check what was published against what the visa retained.
 
-Reads the current generation's `contrats` table (pilote.decp.store) with polars; nothing here writes."""
+Reads the contracts through pilote.contracts.lookups; "declared" considerations are semantics' definitions."""
 
 from datetime import date, timedelta
 
-import polars as pl
-
-from pilote.decp.store import table_path
+from pilote.contracts import db, lookups, semantics
 from pilote.fiches.cpv import clean_code, tokens
 from pilote.reglementation import seuils
-
-
-COLUMNS = (
-    "id",
-    "acheteur_id",
-    "objet",
-    "code_cpv",
-    "montant",
-    "date_notification",
-    "date_publication_donnees",
-    "offres_recues",
-    "procedure",
-    "considerations_sociales",
-    "considerations_environnementales",
-)
-NO_SOCIAL = "Pas de considération sociale"
-NO_ENVIRONMENTAL = "Pas de considération environnementale"
 
 
 class DataUnavailable(Exception):
@@ -34,18 +15,10 @@ class DataUnavailable(Exception):
 
 
 def _contracts_of(sirets: list[str], since: date) -> list[dict]:
-    path = table_path("contrats")
-    if path is None or not path.exists():
-        raise DataUnavailable("Aucune donnée DECP importée pour l'instant.")
-    frame = pl.scan_parquet(path)
-    available = [c for c in COLUMNS if c in frame.collect_schema().names()]
-    return (
-        frame.select(available)
-        .filter(pl.col("acheteur_id").is_in(sirets) & (pl.col("date_notification") >= since))
-        .unique(subset=["id", "acheteur_id"], keep="first")
-        .collect()
-        .to_dicts()
-    )
+    try:
+        return lookups.notified_since(list(sirets), since)
+    except db.StoreMissing as missing:
+        raise DataUnavailable("Aucune donnée DECP importée pour l'instant.") from missing
 
 
 def _score(fiche, row) -> float:
@@ -89,10 +62,6 @@ def find_contract(fiche, contrat_id: str, acheteur_id: str) -> dict | None:
     return None
 
 
-def _declared(values, none_label) -> bool:
-    return any(v and v != none_label for v in (values or []))
-
-
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -121,9 +90,9 @@ def check_contract(fiche, row: dict) -> dict:
         "offres_recues": row.get("offres_recues"),
         "procedure": row.get("procedure"),
         "sociale_retenue": wanted_social,
-        "sociale_declaree": _declared(row.get("considerations_sociales"), NO_SOCIAL),
+        "sociale_declaree": semantics.has_social(row.get("considerations_sociales")),
         "environnementale_retenue": wanted_env,
-        "environnementale_declaree": _declared(row.get("considerations_environnementales"), NO_ENVIRONMENTAL),
+        "environnementale_declaree": semantics.has_environmental(row.get("considerations_environnementales")),
         "publie_dans_les_delais": on_time,
     }
 

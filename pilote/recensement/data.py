@@ -1,8 +1,8 @@
-"""What the census reads from the DECP data (through pilote.contracts.db, parametrised SQL): the
-organisation's contracts ending in the census year (renewals), the contracts notified during the year
+"""What the census makes of the DECP data, read through pilote.contracts.lookups: the organisation's contracts
+ending in the census year (renewals), the planned needs against the contracts notified during the year
 (year-end comparison), and split-purchase detection for any buyer.
 
-Every function raises duck.StoreMissing when no DECP data was imported: views show it in French.
+Reads raise pilote.contracts.db.StoreMissing when no DECP data was imported: views show it in French.
 """
 
 import datetime as dt
@@ -10,47 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pilote.contracts import db as duck
-from pilote.contracts.semantics import unusable_amount_codes
+from pilote.contracts import lookups
 from pilote.reglementation import seuils
 
 
-MAX_BUYER_CONTRACTS = 50_000
-# Contract end = start of execution (or notification) + duration. Modifications that extend a contract are
-# not counted: the listing asks the services to check.
-_END = "CAST(coalesce(date_debut_execution, date_notification) + to_months(duree_mois) AS DATE)"
-
-
-def _placeholders(values) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def renewals(sirets: list[str], year: int) -> list[dict]:
-    """Contracts of these buyers whose end falls in `year`, soonest first."""
-    if not sirets:
-        return []
-    sql = f"""
-        SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, duree_mois, acheteur_id,
-               {_END} AS date_fin
-        FROM contrats
-        WHERE acheteur_id IN ({_placeholders(sirets)}) AND duree_mois IS NOT NULL AND duree_mois > 0
-          AND coalesce(date_debut_execution, date_notification) IS NOT NULL
-          AND {_END} BETWEEN ? AND ?
-        ORDER BY date_fin, objet
-    """  # noqa: S608 — fixed fragments and placeholders only
-    return duck.fetch_all(sql, [*sirets, dt.date(year, 1, 1), dt.date(year, 12, 31)])
-
-
-def notified(sirets: list[str], year: int) -> list[dict]:
-    if not sirets:
-        return []
-    sql = f"""
-        SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, acheteur_id
-        FROM contrats
-        WHERE acheteur_id IN ({_placeholders(sirets)}) AND date_notification BETWEEN ? AND ?
-        ORDER BY date_notification, objet
-    """  # noqa: S608
-    return duck.fetch_all(sql, [*sirets, dt.date(year, 1, 1), dt.date(year, 12, 31)])
+renewals = lookups.ending_in
+notified = lookups.notified_in
 
 
 def comparison(needs, contracts) -> dict:
@@ -109,26 +74,12 @@ def _threshold(level: str, code_cpv: str, on: dt.date, buyer_kind: str):
     return seuils.seuil(code, on)
 
 
-def buyer_contracts(siret: str) -> list[dict]:
-    anomalies = list(unusable_amount_codes())
-    sql = """
-        SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, procedure, acheteur_nom
-        FROM contrats
-        WHERE acheteur_id = ? AND type_contrat = 'marche' AND montant > 0 AND date_notification IS NOT NULL
-          AND code_cpv IS NOT NULL AND length(code_cpv) >= 4
-          AND NOT list_has_any(coalesce(qualite, []), ?::VARCHAR[])
-        ORDER BY date_notification
-        LIMIT ?
-    """
-    return duck.fetch_all(sql, [siret, anomalies, MAX_BUYER_CONTRACTS])
-
-
 def split_purchases(siret: str, *, buyer_kind: str = "commune") -> list[SplitCase]:
     """Per CPV class and year: several contracts each below a threshold (judged at its own notification date)
     whose sum exceeds the highest of those thresholds. To be examined, not a finding: homogeneity of the
     needs, framework agreements and lots are not visible in the data."""
     groups = defaultdict(list)
-    for contract in buyer_contracts(siret):
+    for contract in lookups.split_candidates(siret):
         groups[(contract["date_notification"].year, contract["code_cpv"][:4])].append(contract)
     cases = []
     for (year, classe), contracts in sorted(groups.items()):
