@@ -1,0 +1,31 @@
+"""The read layer's database: each query timed into the log, a pathological one interrupted at the time limit."""
+
+import logging
+
+import pytest
+
+from pilote.contracts import db
+
+
+@pytest.mark.django_db
+def test_a_query_past_the_time_limit_is_interrupted_with_a_french_message(real_store):
+    endless = "SELECT count(*) FROM range(100000000000) a"  # ~forever
+    with pytest.raises(db.QueryInterrupted, match=r"temps maximal de 0\.2 s"):
+        db.fetch_all(endless, time_limit_s=0.2)
+    # the database stays usable
+    assert db.fetch_one("SELECT count(*) AS n FROM contrats")["n"] > 10_000
+
+
+@pytest.mark.django_db
+def test_each_query_is_logged_with_its_duration(real_store, caplog):
+    with caplog.at_level(logging.DEBUG, logger="pilote.contracts.sql"):
+        db.fetch_all("SELECT count(*) AS n FROM contrats WHERE acheteur_id = ?", ["75920075100130"])
+    record = next(r for r in caplog.records if r.name == "pilote.contracts.sql")
+    assert record.duree_ms >= 0
+    assert record.lignes == 1
+
+
+def test_no_store_says_so(settings):
+    db.database.reset()
+    with pytest.raises(db.StoreMissing, match="Aucune donnée DECP"):
+        db.fetch_all("SELECT 1")
