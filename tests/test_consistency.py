@@ -54,3 +54,20 @@ def test_python_files_stay_small():
         if "migrations" not in str(p) and len(p.read_text().splitlines()) > 500
     ]
     assert big == []
+
+
+def test_only_the_read_layer_and_the_write_side_read_the_store():
+    """No module outside pilote.contracts (read layer) and pilote.decp (write side) imports polars or duckdb,
+    opens a Parquet file, or writes SQL over the store's tables: every app reads through pilote.contracts."""
+    reading = re.compile(
+        r"^\s*(import polars|from polars|import duckdb|from duckdb)|read_parquet|scan_parquet|\bFROM contrats\b"
+        r"|\bFROM titulaires\b|\bFROM modifications\b|cockpit_contrats",
+        re.M,
+    )
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "pilote").rglob("*.py")
+        if not p.relative_to(ROOT).as_posix().startswith(("pilote/contracts/", "pilote/decp/"))
+        and reading.search(p.read_text())
+    ]
+    assert offenders == []

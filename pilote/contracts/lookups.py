@@ -76,3 +76,15 @@ def split_candidates(siret: str) -> list[dict]:
         LIMIT ?
     """  # noqa: S608
     return db.fetch_all(sql, [siret, MAX_BUYER_CONTRACTS])
+
+
+def count_contracts() -> int:
+    return int(db.fetch_one("SELECT count(*) AS n FROM contrats")["n"])
+
+
+def busiest_buyer() -> str | None:
+    """The buyer SIRET with the most contracts (benchmarks measure its organisation view)."""
+    row = db.fetch_one(
+        "SELECT acheteur_id FROM contrats WHERE acheteur_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    )
+    return row.get("acheteur_id")

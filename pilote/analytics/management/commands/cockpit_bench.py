@@ -13,17 +13,17 @@ import statistics
 import time
 from pathlib import Path
 
-import polars as pl
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
 from pilote.analytics import charts, cockpit
-from pilote.analytics.apps import build_cockpit_table, warm_cockpit
-from pilote.contracts import db as duck, figures
+from pilote.analytics.apps import warm_cockpit
+from pilote.contracts import db as duck, figures, lookups
 from pilote.contracts.filters import parse_filters
-from pilote.decp import store as decp_store
+from pilote.contracts.table import write_prepared_file
+from pilote.decp.scaled import write_scaled_generation
 from pilote.decp.store import current_generation_dir
 
 
@@ -53,12 +53,12 @@ class Command(BaseCommand):
             gen = current_generation_dir()
             if gen is None:
                 raise CommandError(f"Aucune génération DECP dans {target}.")
-            contrats = pl.scan_parquet(gen / "contrats.parquet")
-            n = contrats.select(pl.len()).collect().item()
-            buyer = siret or self._top_buyer(contrats.select("acheteur_id").collect())
+            n = lookups.count_contracts()
+            buyer = siret or lookups.busiest_buyer()
             if not (gen / duck.PREPARED_DB).exists():
                 started = time.perf_counter()
-                build_cockpit_table()
+                write_prepared_file(gen)
+                duck.database.reset()
                 results["prepare_s"] = round(time.perf_counter() - started, 1)
                 # the file just written is flushed now, not by the kernel in the middle of the measures
                 os.sync()
@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 raise CommandError("Aucune génération DECP : lancez d'abord `manage.py decp demo`.")
             target = Path(dir)
             started = time.perf_counter()
-            n, buyer = self._scale(source, target, copies, keep_every)
+            n, buyer = write_scaled_generation(source, target, copies, keep_every)
             buyer = siret or buyer
             self.stdout.write(f"Entrepôt : {n} contrats écrits en {time.perf_counter() - started:.1f} s ({target})")
             settings.PILOTE_DATA_DIR = target
@@ -181,38 +181,3 @@ class Command(BaseCommand):
         finally:
             for name, func in originals.items():
                 setattr(cockpit, name, func)
-
-    @staticmethod
-    def _top_buyer(frame):
-        return frame.group_by("acheteur_id").len().sort("len", descending=True).drop_nulls()["acheteur_id"][0]
-
-    def _scale(self, source, target, copies, keep_every):
-        gen_id = f"banc-{copies}"
-        out = decp_store.decp_dir(target) / "generations" / gen_id
-        contrats = pl.read_parquet(source / "contrats.parquet")
-        buyer = contrats.group_by("acheteur_id").len().sort("len", descending=True).drop_nulls()["acheteur_id"][0]
-        if not (out / "manifest.json").exists():
-            out.mkdir(parents=True, exist_ok=True)
-            frames = {t: pl.read_parquet(source / f"{t}.parquet") for t in decp_store.TABLES}
-            scaled = {t: [] for t in decp_store.TABLES}
-            for i in range(copies):
-                suffix = pl.lit(f"#{i}")
-                for table, frame in frames.items():
-                    if "contrat_uid" not in frame.columns or frame.is_empty():
-                        continue
-                    piece = frame.with_columns(pl.col("contrat_uid") + suffix)
-                    if table == "contrats" and i % keep_every:
-                        # Other copies belong to other (invented) buyers: same shape, another SIRET.
-                        piece = piece.with_columns(
-                            (pl.lit(f"{i:03d}") + pl.col("acheteur_id").str.slice(3)).alias("acheteur_id")
-                        )
-                    scaled[table].append(piece)
-            counts = {}
-            for table in decp_store.TABLES:
-                frame = pl.concat(scaled[table]) if scaled[table] else frames[table]
-                frame.write_parquet(out / f"{table}.parquet", row_group_size=122_880)
-                counts[table] = frame.height
-            (out / "manifest.json").write_text(f'{{"generation": "{gen_id}", "counts": {counts}}}'.replace("'", '"'))
-            (decp_store.decp_dir(target) / "CURRENT").write_text(gen_id + "\n")
-        n = pl.scan_parquet(out / "contrats.parquet").select(pl.len()).collect().item()
-        return n, buyer
