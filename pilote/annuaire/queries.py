@@ -1,6 +1,9 @@
-"""Reads of the knowledge network, including what other apps use:
-- `lessons_for_segment(organisation, segment)`: lessons learnt of a purchase segment (segment guides, fiche visa);
-- `sourcing_checklist(organisation)`: items of the current sourcing charter's checklist (fiche visa);
+"""Reads of the knowledge network, including what the annuaire contributes to other apps' pages (registered in
+AnnuaireConfig.ready):
+- `lessons_panel(organisation, segment)`: lessons learnt of a purchase segment, a panel of the segment guides
+  and the fiche visa (pilote.clauses.panels);
+- `sourcing_checklist(organisation)`: items of the current sourcing charter, a checklist of the fiche visa form
+  (pilote.fiches.panels);
 - the directory search, reservist matching, a person's training history and fiches.
 
 Searches compare accent- and case-free forms (`text.normalize`), so « energie » finds « Énergie »."""
@@ -68,6 +71,11 @@ def lessons_for_segment(organisation: Organisation, segment) -> QuerySet:
         ]
         return lessons.filter(segment__in=matching)
     return lessons.filter(segment=segment)
+
+
+def lessons_panel(organisation: Organisation, segment) -> dict:
+    """Context of the segment panel the annuaire contributes to the segment guide and the fiche visa."""
+    return {"lessons": list(lessons_for_segment(organisation, segment))}
 
 
 def current_charter(organisation: Organisation) -> CharterVersion | None:

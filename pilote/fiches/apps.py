@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class FichesConfig(AppConfig):
     name = "pilote.fiches"
     label = "fiches"
+
+    def ready(self):
+        from pilote.core.audit import register_verbs
+        from pilote.core.permissions import ALL_ROLES
+        from pilote.fiches.audit import FicheVerb
+        from pilote.ui.navigation import register
+
+        register("Fiches visa", "fiches:list", ALL_ROLES, 30)
+        register_verbs(FicheVerb)
