@@ -7,7 +7,9 @@ class AnnuaireConfig(AppConfig):
 
     def ready(self):
         from pilote.annuaire import queries
-        from pilote.annuaire.audit import AnnuaireVerb, FormationVerb, ReserveVerb
+        from pilote.annuaire.audit import AnnuaireVerb
+        from pilote.annuaire.reserve.audit import ReserveVerb
+        from pilote.annuaire.training.audit import FormationVerb
         from pilote.clauses.panels import SegmentPanel, register_segment_panel
         from pilote.core.audit import register_verbs
         from pilote.core.permissions import ALL_ROLES

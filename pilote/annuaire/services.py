@@ -1,6 +1,6 @@
 """Every write of the directory, the lessons learnt and the sourcing charter. Each function is atomic,
 validates with French messages, and writes an audit row (pilote.core.services.record_event). Training and
-the reserve have their own modules (services_training.py, services_reserve.py)."""
+the reserve have their own (training/services.py, reserve/services.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -6,10 +6,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.annuaire.audit import FormationVerb
 from pilote.annuaire.models import Enrolment, Module, Person, TrainingSession
-from pilote.annuaire.models_training import EnrolmentStatus
 from pilote.annuaire.permissions import can_enrol
+from pilote.annuaire.training.audit import FormationVerb
+from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.models import Organisation
 from pilote.core.services import record_event
 

@@ -6,9 +6,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.annuaire.audit import ReserveVerb
 from pilote.annuaire.models import Person, ReservistNote, ReservistRequest
-from pilote.annuaire.models_reserve import RequestStatus
+from pilote.annuaire.reserve.audit import ReserveVerb
+from pilote.annuaire.reserve.models import RequestStatus
+from pilote.annuaire.reserve.queries import reservist_candidates
 from pilote.annuaire.services import skills_from_text
 from pilote.core.models import Organisation
 from pilote.core.services import record_event
@@ -28,7 +29,6 @@ def do_post_request(organisation: Organisation, *, actor, skills_text: str = "",
 
 @transaction.atomic
 def do_accept_request(request: ReservistRequest, *, reservist: Person, actor) -> ReservistRequest:
-    from pilote.annuaire.queries import reservist_candidates
 
     request = ReservistRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.OUVERTE:
