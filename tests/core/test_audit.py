@@ -16,6 +16,7 @@ from pilote.annuaire.training.audit import FormationVerb
 from pilote.clauses.audit import ClausesVerb
 from pilote.core import audit
 from pilote.core.audit import CoreVerb
+from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
 from pilote.core.services import record_event
 from pilote.fiches.audit import FicheVerb
@@ -94,3 +95,11 @@ def test_pending_string_verbs_are_still_written_somewhere():
     assert written >= audit.PENDING_STRING_VERBS
     labels = {config.label for config in apps.get_app_configs()}
     assert {verb.split(".")[0] for verb in audit.PENDING_STRING_VERBS} <= labels
+
+
+@pytest.mark.django_db
+def test_the_journal_shows_verbs_in_french(client, org_a, members_a):
+    record_event(actor=None, organisation=org_a, verb=CoreVerb.MEMBRE_RETIRE, target="x@exemple.fr")
+    client.force_login(members_a[Role.ADMIN])
+    page = client.get(f"/o/{org_a.slug}/journal/").content.decode()
+    assert "membre retiré <code>membre.retire</code>" in page
