@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.annuaire import permissions as perms, queries
-from pilote.annuaire.forms import CloseForm, NoteForm, ReservistRequestForm
 from pilote.annuaire.models import ReservistRequest
 from pilote.annuaire.reserve import queries as reserve_queries, services as reserve
+from pilote.annuaire.reserve.forms import CloseForm, NoteForm, ReservistRequestForm
 from pilote.annuaire.reserve.models import RequestStatus
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors

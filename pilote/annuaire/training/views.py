@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.annuaire import permissions as perms, services
-from pilote.annuaire.forms import EnrolOtherForm, ModuleForm, SessionForm
 from pilote.annuaire.models import Enrolment, Module, Person, TrainingSession
 from pilote.annuaire.training import services as training
+from pilote.annuaire.training.forms import EnrolOtherForm, ModuleForm, SessionForm
 from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors
