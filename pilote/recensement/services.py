@@ -1,6 +1,6 @@
 """Every write of the census (`do_*`; the reads are in queries.py). Each function is atomic, validates
-(full_clean), writes an audit row and sends e-mails only after commit. Staged uploads (files waiting for the user's confirmation) are kept on disk under
-PILOTE_DATA_DIR/recensement/imports/, never in the database."""
+(full_clean), writes an audit row and sends e-mails only after commit. Staged uploads (files waiting for the
+user's confirmation) are kept on disk under PILOTE_DATA_DIR/recensement/imports/, never in the database."""
 
 import json
 import secrets
