@@ -46,6 +46,7 @@ lint: install-dev
 	@mkdir -p var
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/djlint --lint pilote
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check

@@ -3,9 +3,10 @@
 Each domain app exposes `router` in its `api.py`; they are mounted here under their prefix. Endpoints check
 organisation and role themselves (session auth for members; public endpoints serve only published data)."""
 
-import importlib
-
 from ninja import NinjaAPI
+
+from pilote.analytics.api import router as analytics_router
+from pilote.explorer.api import router as explorer_router
 
 
 api = NinjaAPI(
@@ -14,15 +15,5 @@ api = NinjaAPI(
     description="Données de la commande publique et indicateurs d'achat public responsable.",
     urls_namespace="api",
 )
-
-# (module, prefix): a module that does not exist yet is simply not mounted.
-ROUTERS = [("pilote.analytics.api", "/indicateurs"), ("pilote.explorer.api", "/contrats")]
-
-for module_name, prefix in ROUTERS:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        continue
-    api.add_router(prefix, module.router)
+api.add_router("/indicateurs", analytics_router)
+api.add_router("/contrats", explorer_router)

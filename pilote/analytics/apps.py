@@ -6,34 +6,17 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
 
     def ready(self):
+        from pilote.analytics.demo import prepare_demo
+        from pilote.core.demos import register_demo
+
+        register_demo(prepare_demo)
+        from pilote.analytics.audit import AnalyticsVerb
+        from pilote.analytics.warm import warm_cockpit
+        from pilote.core.audit import register_verbs
+        from pilote.core.permissions import ALL_ROLES
         from pilote.decp.hooks import register_after_publish
+        from pilote.ui.navigation import register
 
+        register("Cockpit", "analytics:cockpit", ALL_ROLES, 10)
+        register_verbs(AnalyticsVerb)
         register_after_publish(warm_cockpit)
-
-
-WARM_YEARS = 3
-
-
-def warm_cockpit():
-    """Compute, right after the import, the cockpit views every visit starts from, into the shared cache: the
-    national overview (as the open API and anonymous visitors ask it) and, for each organisation, its default
-    view (with peers and the national reference) and the national view its members switch to, each also for
-    the last WARM_YEARS years. Their first visitors then get them in tens of milliseconds instead of about half
-    a second (national aggregates over 1.44 M contracts); most national queries are shared by all organisations."""
-    from pilote.analytics import cockpit
-    from pilote.contracts.filters import parse_filters
-    from pilote.core.models import Organisation
-
-    national = cockpit.build(parse_filters({"perimetre": "national"}, None)[0], None, with_peers=False)
-    if not national.get("store"):
-        return
-    years = sorted((r["valeur"] for r in national["par_annee"] if r["valeur"]), reverse=True)[:WARM_YEARS]
-    for year in years:
-        cockpit.build(parse_filters({"perimetre": "national", "annee": year}, None)[0], None, with_peers=False)
-    for organisation in Organisation.objects.prefetch_related("buyer_entities"):
-        if not organisation.sirets:
-            continue
-        for params in ({}, {"perimetre": "national"}):
-            for year in (None, *years):
-                query = {**params, "annee": year} if year else params
-                cockpit.build(parse_filters(query, organisation)[0], organisation)

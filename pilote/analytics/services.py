@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from pilote.analytics.audit import AnalyticsVerb
 from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.permissions import can_edit_targets
 from pilote.core.services import record_event
@@ -28,7 +29,7 @@ def do_set_target(*, organisation, annee, indicateur, cible, actor) -> SpaserTar
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="analytics.target_set",
+        verb=AnalyticsVerb.TARGET_SET,
         target=str(target),
         payload={"annee": annee, "indicateur": indicateur, "avant": before, "apres": str(target.cible)},
     )
@@ -41,7 +42,7 @@ def do_delete_target(*, target: SpaserTarget, actor) -> None:
     record_event(
         actor=actor,
         organisation=target.organisation,
-        verb="analytics.target_deleted",
+        verb=AnalyticsVerb.TARGET_DELETED,
         target=str(target),
         payload={"annee": target.annee, "indicateur": target.indicateur, "cible": str(target.cible)},
     )
@@ -59,6 +60,6 @@ def do_save_comment(*, organisation, annee, texte, actor) -> ReportComment:
     comment.full_clean()
     comment.save()
     record_event(
-        actor=actor, organisation=organisation, verb="analytics.comment_saved", target=f"rapport {annee}", payload={}
+        actor=actor, organisation=organisation, verb=AnalyticsVerb.COMMENT_SAVED, target=f"rapport {annee}", payload={}
     )
     return comment

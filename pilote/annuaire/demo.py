@@ -8,8 +8,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.annuaire import services, services_reserve, services_training
+from pilote.annuaire import services
 from pilote.annuaire.models import CharterVersion, Lesson, Module, Person, ReservistRequest
+from pilote.annuaire.reserve import services as services_reserve
+from pilote.annuaire.training import services as services_training
 from pilote.clauses.models import Segment
 from pilote.core.models import Organisation, User
 

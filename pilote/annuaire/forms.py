@@ -1,8 +1,9 @@
-"""Forms of the knowledge network. They only collect and check input; services do the writes."""
+"""Forms of the directory, the lessons learnt and the sourcing charter (training and reserve: their subpackages).
+They only collect and check input; services do the writes."""
 
 from django import forms
 
-from pilote.annuaire.models import CharterVersion, Lesson, Module, Person, ReservistRequest, TrainingSession
+from pilote.annuaire.models import CharterVersion, Lesson, Person
 from pilote.clauses.queries import segments_for
 from pilote.fiches.models import Fiche
 
@@ -123,49 +124,3 @@ class CharterForm(forms.ModelForm):
         model = CharterVersion
         fields = ["title", "text", "change_note"]
         widgets = {"text": forms.Textarea(attrs={"rows": 18})}
-
-
-class ModuleForm(forms.ModelForm):
-    class Meta:
-        model = Module
-        fields = ["title", "subject", "audience", "duration_hours", "prerequisites", "qualifies_reservist"]
-
-
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = TrainingSession
-        fields = ["starts_at", "ends_at", "online", "place", "seats"]
-        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
-
-
-class EnrolOtherForm(forms.Form):
-    person = forms.ModelChoiceField(label="Personne à inscrire", queryset=Person.objects.none())
-
-    def __init__(self, *args, people=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if people is not None:
-            self.fields["person"].queryset = people
-
-
-class ReservistRequestForm(forms.ModelForm):
-    skills_text = forms.CharField(
-        label="Compétences recherchées", required=False, help_text="Séparées par des virgules."
-    )
-
-    class Meta:
-        model = ReservistRequest
-        fields = ["subject", "description", "segment", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
-
-    def __init__(self, *args, organisation=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if organisation is not None:
-            self.fields["segment"].queryset = segments_for(organisation)
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(label="Note de suivi", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class CloseForm(forms.Form):
-    feedback = forms.CharField(label="Bilan de la mission", widget=forms.Textarea(attrs={"rows": 4}))

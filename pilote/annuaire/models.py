@@ -1,7 +1,7 @@
 """Knowledge network of an organisation: the directory of people (skills, contacts, consent to be seen by
 partner organisations, reservist status), lessons learnt with their documents, and the versioned sourcing
-charter. Training (modules, sessions, enrolments) and reservist requests live in `models_training.py` and
-`models_reserve.py`, imported at the end so that Django registers them with this app."""
+charter. Training (modules, sessions, enrolments) and reservist requests live in the subpackages `training/models.py`
+and `reserve/models.py`, imported at the end so that Django registers them with this app (label "annuaire")."""
 
 from django.conf import settings
 from django.db import models
@@ -232,8 +232,8 @@ class CharterVersion(models.Model):
         return checklist_items(self.text)
 
 
-from pilote.annuaire.models_reserve import ReservistNote, ReservistRequest  # noqa: E402
-from pilote.annuaire.models_training import Enrolment, Module, TrainingSession  # noqa: E402
+from pilote.annuaire.reserve.models import ReservistNote, ReservistRequest  # noqa: E402
+from pilote.annuaire.training.models import Enrolment, Module, TrainingSession  # noqa: E402
 
 
 __all__ = [

@@ -1,20 +1,22 @@
-"""Reads of the knowledge network, including what other apps use:
-- `lessons_for_segment(organisation, segment)`: lessons learnt of a purchase segment (segment guides, fiche visa);
-- `sourcing_checklist(organisation)`: items of the current sourcing charter's checklist (fiche visa);
-- the directory search, reservist matching, a person's training history and fiches.
+"""Reads of the knowledge network, including what the annuaire contributes to other apps' pages (registered in
+AnnuaireConfig.ready):
+- `lessons_panel(organisation, segment)`: lessons learnt of a purchase segment, a panel of the segment guides
+  and the fiche visa (pilote.clauses.panels);
+- `sourcing_checklist(organisation)`: items of the current sourcing charter, a checklist of the fiche visa form
+  (pilote.fiches.panels);
+- the directory search, a person's fiches and contracts (reservist matching: reserve/queries.py; training
+  history: training/queries.py).
 
 Searches compare accent- and case-free forms (`text.normalize`), so « energie » finds « Énergie »."""
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from pilote.annuaire.models import CharterVersion, Enrolment, Lesson, Person, ReservistRequest
-from pilote.annuaire.models_reserve import RequestStatus
-from pilote.annuaire.models_training import EnrolmentStatus
+from pilote.annuaire.models import CharterVersion, Lesson, Person
 from pilote.annuaire.text import normalize
 from pilote.clauses.queries import segments_for
-from pilote.core.models import Organisation, User
+from pilote.core.models import Organisation
+from pilote.fiches.models import Fiche
 
 
 def visible_people(organisation: Organisation) -> QuerySet:
@@ -70,6 +72,11 @@ def lessons_for_segment(organisation: Organisation, segment) -> QuerySet:
     return lessons.filter(segment=segment)
 
 
+def lessons_panel(organisation: Organisation, segment) -> dict:
+    """Context of the segment panel the annuaire contributes to the segment guide and the fiche visa."""
+    return {"lessons": list(lessons_for_segment(organisation, segment))}
+
+
 def current_charter(organisation: Organisation) -> CharterVersion | None:
     return CharterVersion.objects.filter(organisation=organisation).select_related("author").first()
 
@@ -80,86 +87,25 @@ def sourcing_checklist(organisation: Organisation) -> list[str]:
     return charter.checklist if charter else []
 
 
-def reservist_candidates(request: ReservistRequest) -> QuerySet:
-    """Trained volunteers visible to the requesting organisation, available over the request's dates and not
-    already on another mission then."""
-    busy = ReservistRequest.objects.filter(
-        status=RequestStatus.ACCEPTEE, starts_on__lte=request.ends_on, ends_on__gte=request.starts_on
-    ).exclude(pk=request.pk)
-    return (
-        visible_people(request.organisation)
-        .filter(volunteer_reservist=True, reservist_qualified_on__isnull=False)
-        .filter(Q(available_from__isnull=True) | Q(available_from__lte=request.starts_on))
-        .filter(Q(available_until__isnull=True) | Q(available_until__gte=request.ends_on))
-        .exclude(pk__in=busy.exclude(reservist__isnull=True).values("reservist_id"))
-    )
-
-
-def suggest_reservists(request: ReservistRequest) -> list[dict]:
-    """Candidates ranked by shared skills, then by segment; each with the reasons shown to the user."""
-    wanted_skills = {s.pk: s.name for s in request.skills.all()}
-    wanted_segment = request.segment_id
-    suggestions = []
-    for person in reservist_candidates(request).prefetch_related("skills", "segments"):
-        shared = [s.name for s in person.skills.all() if s.pk in wanted_skills]
-        segment_match = bool(wanted_segment) and any(wanted_segment == s.pk for s in person.segments.all())
-        if wanted_skills and not shared and not segment_match:
-            continue
-        if not wanted_skills and wanted_segment and not segment_match:
-            continue
-        reasons = []
-        if shared:
-            reasons.append("compétences : " + ", ".join(shared))
-        if segment_match:
-            reasons.append(f"segment : {request.segment}")
-        reasons.append("disponible sur la période")
-        suggestions.append({"person": person, "score": len(shared) * 2 + segment_match, "reasons": reasons})
-    return sorted(suggestions, key=lambda s: (-s["score"], s["person"].last_name))
-
-
-def training_history(person: Person) -> list[Enrolment]:
-    return list(
-        person.enrolments.exclude(status=EnrolmentStatus.ANNULE)
-        .select_related("session__module")
-        .order_by("-session__starts_at")
-    )
-
-
-def fiches_of(person: Person) -> list | None:
-    """Fiches visa the person worked on, or None while the fiches app has no model yet. Any field of the
-    Fiche model pointing at a user (author, buyer, instructor...) counts as having worked on it."""
+def fiches_of(person: Person) -> list[dict]:
+    """Fiches visa of the person's organisation that the person wrote or reviewed."""
     if person.user_id is None:
         return []
-    try:
-        fiche_model = apps.get_model("fiches", "Fiche")
-    except LookupError:
-        return None
-    user_fields = [
-        f.name
-        for f in fiche_model._meta.get_fields()
-        if getattr(f, "related_model", None) is User and (f.many_to_one or f.many_to_many)
-    ]
-    if not user_fields:
-        return None
-    condition = Q()
-    for name in user_fields:
-        condition |= Q(**{name: person.user_id})
-    fiches = fiche_model.objects.filter(condition)
-    if any(f.name == "organisation" for f in fiche_model._meta.get_fields()):
-        fiches = fiches.filter(organisation=person.organisation)
-    return fiche_links(fiches.distinct()[:50])
+    fiches = Fiche.objects.filter(Q(author_id=person.user_id) | Q(reviewer_id=person.user_id)).filter(
+        organisation=person.organisation
+    )
+    return fiche_links(fiches.select_related("organisation").distinct()[:50])
 
 
 def fiche_links(fiches) -> list[dict]:
-    """Label and address of each fiche (no address while the fiches app has no detail page)."""
-    links = []
-    for fiche in fiches:
-        try:
-            url = reverse("fiches:detail", kwargs={"slug": fiche.organisation.slug, "fiche_id": fiche.pk})
-        except NoReverseMatch:
-            url = None
-        links.append({"label": str(fiche), "url": url})
-    return links
+    """Label and address of each fiche."""
+    return [
+        {
+            "label": str(fiche),
+            "url": reverse("fiches:detail", kwargs={"slug": fiche.organisation.slug, "fiche_id": fiche.pk}),
+        }
+        for fiche in fiches
+    ]
 
 
 def contracts_of(person: Person) -> list[str]:
@@ -171,12 +117,8 @@ def contracts_of(person: Person) -> list[str]:
 
 
 def contract_links(organisation: Organisation, uids: list[str]) -> list[dict]:
-    """Each contract with the address of its page in the contract explorer (none while it has no such page)."""
-    links = []
-    for uid in uids:
-        try:
-            url = reverse("explorer:contract", kwargs={"slug": organisation.slug, "uid": uid})
-        except NoReverseMatch:
-            url = None
-        links.append({"uid": uid, "url": url})
-    return links
+    """Each contract with the address of its page in the contract explorer."""
+    return [
+        {"uid": uid, "url": reverse("explorer:contract", kwargs={"slug": organisation.slug, "uid": uid})}
+        for uid in uids
+    ]

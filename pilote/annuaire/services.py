@@ -1,12 +1,13 @@
 """Every write of the directory, the lessons learnt and the sourcing charter. Each function is atomic,
 validates with French messages, and writes an audit row (pilote.core.services.record_event). Training and
-the reserve have their own modules (services_training.py, services_reserve.py)."""
+the reserve have their own (training/services.py, reserve/services.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 
 from pilote.annuaire import uploads
+from pilote.annuaire.audit import AnnuaireVerb
 from pilote.annuaire.models import CharterVersion, Lesson, LessonDocument, Person, Skill
 from pilote.annuaire.text import normalize, split_list
 from pilote.clauses.queries import segments_for
@@ -67,7 +68,7 @@ def do_create_person(
     person.segments.set(_checked_segments(organisation, segments))
     person.refresh_search_text()
     person.save(update_fields=["search_text"])
-    record_event(actor=actor, organisation=organisation, verb="annuaire.personne_ajoutee", target=person)
+    record_event(actor=actor, organisation=organisation, verb=AnnuaireVerb.PERSONNE_AJOUTEE, target=person)
     return person
 
 
@@ -104,7 +105,7 @@ def do_update_person(person: Person, *, actor, skills_text: str | None = None, s
         person.segments.set(_checked_segments(person.organisation, segments))
     person.refresh_search_text()
     person.save(update_fields=["search_text"])
-    record_event(actor=actor, organisation=person.organisation, verb="annuaire.personne_modifiee", target=person)
+    record_event(actor=actor, organisation=person.organisation, verb=AnnuaireVerb.PERSONNE_MODIFIEE, target=person)
     return person
 
 
@@ -178,7 +179,7 @@ def do_create_lesson(
 ) -> Lesson:
     lesson = Lesson(organisation=organisation, author=actor, is_demo=is_demo, **fields)
     _save_lesson(lesson, list(contacts), list(fiches), list(uploaded_files), actor)
-    record_event(actor=actor, organisation=organisation, verb="annuaire.retour_cree", target=lesson)
+    record_event(actor=actor, organisation=organisation, verb=AnnuaireVerb.RETOUR_CREE, target=lesson)
     return lesson
 
 
@@ -187,7 +188,7 @@ def do_update_lesson(lesson: Lesson, *, actor, contacts=(), fiches=(), uploaded_
     for name, value in fields.items():
         setattr(lesson, name, value)
     _save_lesson(lesson, list(contacts), list(fiches), list(uploaded_files), actor)
-    record_event(actor=actor, organisation=lesson.organisation, verb="annuaire.retour_modifie", target=lesson)
+    record_event(actor=actor, organisation=lesson.organisation, verb=AnnuaireVerb.RETOUR_MODIFIE, target=lesson)
     return lesson
 
 
@@ -195,7 +196,7 @@ def do_update_lesson(lesson: Lesson, *, actor, contacts=(), fiches=(), uploaded_
 def do_delete_document(document: LessonDocument, *, actor) -> None:
     lesson = document.lesson
     stored_name = document.stored_name
-    record_event(actor=actor, organisation=lesson.organisation, verb="annuaire.document_supprime", target=document)
+    record_event(actor=actor, organisation=lesson.organisation, verb=AnnuaireVerb.DOCUMENT_SUPPRIME, target=document)
     document.delete()
     transaction.on_commit(lambda: uploads.remove(stored_name))
 
@@ -221,7 +222,7 @@ def do_save_charter(
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="annuaire.charte_version",
+        verb=AnnuaireVerb.CHARTE_VERSION,
         target=version,
         payload={"version": version.number, "objet": change_note},
     )

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from pilote.annuaire import views, views_reserve as reserve, views_training as training
+from pilote.annuaire import views
+from pilote.annuaire.reserve import views as reserve
+from pilote.annuaire.training import views as training
 
 
 app_name = "annuaire"

@@ -1,5 +1,5 @@
-"""Views of the directory, the lessons learnt and the sourcing charter (training: views_training.py, reserve:
-views_reserve.py). Thin: permission (organisation_view + permissions.py), form, service, redirect."""
+"""Views of the directory, the lessons learnt and the sourcing charter (training: training/views.py, reserve:
+reserve/views.py). Thin: permission (organisation_view + permissions.py), form, service, redirect."""
 
 import difflib
 
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from pilote.annuaire import permissions as perms, queries, services, uploads
 from pilote.annuaire.forms import CharterForm, LessonForm, PersonForm, SearchForm
 from pilote.annuaire.models import CharterVersion, LessonDocument, Person
+from pilote.annuaire.training import queries as training_queries
 from pilote.clauses.queries import segments_for
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors
@@ -66,7 +67,7 @@ def person_detail(request, person_id):
     context = {
         "person": person,
         "skills": person.skills.all(),
-        "history": queries.training_history(person),
+        "history": training_queries.training_history(person),
         "fiches": queries.fiches_of(person),
         "contracts": queries.contract_links(request.organisation, queries.contracts_of(person)),
         "lessons": queries.visible_lessons(request.organisation).filter(contacts=person),

@@ -35,15 +35,3 @@ def segment_for_cpv(organisation, code_cpv: str | None) -> Segment | None:
             if code.startswith(prefix) and longer:
                 best, best_len = segment, len(prefix)
     return best
-
-
-def lessons_for_segment(organisation, segment) -> list | None:
-    """Lessons learnt from the annuaire app when it provides them; None when it does not (yet)."""
-    try:
-        from pilote.annuaire.queries import lessons_for_segment as annuaire_lessons
-    except ImportError:
-        return None
-    try:
-        return list(annuaire_lessons(organisation, segment))
-    except Exception:  # another app's failure must not break the guide page
-        return None

@@ -4,6 +4,7 @@ field-level diff) and recorded in the audit trail."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pilote.clauses.audit import ClausesVerb
 from pilote.clauses.models import Clause, ClauseRevision, GuideRevision, SegmentGuide
 from pilote.core.services import record_event
 
@@ -68,7 +69,7 @@ def do_save_guide(
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="guide.modifie" if before else "guide.cree",
+        verb=ClausesVerb.GUIDE_MODIFIE if before else ClausesVerb.GUIDE_CREE,
         target=guide,
         payload={"version": guide.version, "champs": sorted(changes)},
     )
@@ -101,7 +102,7 @@ def do_save_clause(organisation, *, actor, clause: Clause | None = None, fields:
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="clause.modifiee" if before else "clause.creee",
+        verb=ClausesVerb.CLAUSE_MODIFIEE if before else ClausesVerb.CLAUSE_CREEE,
         target=clause,
         payload={"version": clause.version, "champs": sorted(changes)},
     )
@@ -138,7 +139,7 @@ def do_save_segment(organisation, *, actor, segment=None, fields: dict):
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="segment.modifie" if before else "segment.cree",
+        verb=ClausesVerb.SEGMENT_MODIFIE if before else ClausesVerb.SEGMENT_CREE,
         target=segment,
         payload=diff(before, {name: getattr(segment, name) for name in fields}),
     )

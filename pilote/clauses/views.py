@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from pilote.clauses import permissions as perms
 from pilote.clauses.forms import ClauseForm, GuideForm, SegmentForm
 from pilote.clauses.models import Clause, ClauseKind, SegmentGuide
-from pilote.clauses.queries import clauses_for, guide_for, lessons_for_segment, segments_for
+from pilote.clauses.panels import segment_panels
+from pilote.clauses.queries import clauses_for, guide_for, segments_for
 from pilote.clauses.services import GUIDE_FIELDS, do_copy_clause, do_save_clause, do_save_guide, do_save_segment
 from pilote.core.permissions import organisation_view
 
@@ -50,7 +51,7 @@ def guide_detail(request, segment_code):
             "segment": segment,
             "guide": guide,
             "revisions": guide.revisions.select_related("actor")[:20] if guide else [],
-            "lessons": lessons_for_segment(request.organisation, segment),
+            "panels": segment_panels(request.organisation, segment),
             "can_edit": bool(request.roles & perms.CAN_EDIT_GUIDES),
         },
     )

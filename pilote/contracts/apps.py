@@ -7,10 +7,13 @@ class ContractsConfig(AppConfig):
     verbose_name = "Données des contrats"
 
     def ready(self):
+        from pilote.contracts.audit import ContractsVerb
         from pilote.contracts.search.index import build_index
         from pilote.contracts.table import write_prepared_file
+        from pilote.core.audit import register_verbs
         from pilote.decp.hooks import register_preparer
 
+        register_verbs(ContractsVerb)
         # built inside each new generation before it is published (docs/decisions/0005-pipeline.md)
         register_preparer("tables du cockpit", write_prepared_file)
         register_preparer("index de recherche", build_index)

@@ -7,4 +7,20 @@ class CoreConfig(AppConfig):
     verbose_name = "organisations et personnes"
 
     def ready(self):
-        from pilote.core import checks  # noqa: F401  (registers the system checks)
+        from pilote.core.demo import prepare_demo
+        from pilote.core.demos import register_demo
+
+        register_demo(prepare_demo)
+        from pilote.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            permissions as perms,
+        )
+        from pilote.core.audit import CoreVerb, register_verbs
+        from pilote.ui.navigation import register
+
+        register_verbs(CoreVerb)
+        # Core's own menu entries. Every other app registers its entries in its own AppConfig.ready.
+        register("Accueil", "core:organisation_home", perms.ALL_ROLES, 0)
+        register("Membres", "core:members", perms.CAN_VIEW_MEMBERS, 80)
+        register("Organisation", "core:organisation_detail", perms.ALL_ROLES, 90)
+        register("Journal", "core:audit_log", perms.CAN_VIEW_AUDIT, 100)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from pilote.core.audit import verb_label
 from pilote.core.enums import OrganisationKind, Role
 from pilote.core.validators import validate_siret
 
@@ -216,6 +217,11 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target}"
+
+    @property
+    def verb_label(self) -> str:
+        """The verb in French, from the app's registered TextChoices (pilote.core.audit)."""
+        return verb_label(self.verb)
 
 
 class LoginFailure(models.Model):

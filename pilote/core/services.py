@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pilote.core.audit import CoreVerb, checked_verb
 from pilote.core.enums import Role
 from pilote.core.models import (
     AuditEvent,
@@ -27,10 +28,11 @@ from pilote.core.validators import normalize_siret, siret_problem
 
 
 def record_event(*, actor, organisation, verb: str, target: str = "", payload: dict | None = None) -> AuditEvent:
+    """One row of the audit trail. `verb` is a member of an app's registered TextChoices (pilote.core.audit)."""
     return AuditEvent.objects.create(
         actor=actor if actor and actor.is_authenticated else None,
         organisation=organisation,
-        verb=verb,
+        verb=checked_verb(verb),
         target=str(target)[:200],
         payload=payload or {},
     )
@@ -72,7 +74,7 @@ def do_create_organisation(*, name: str, kind: str, sirets: list[str], actor, **
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="organisation.creee",
+        verb=CoreVerb.ORGANISATION_CREEE,
         target=organisation,
         payload={"sirets": sirets},
     )
@@ -103,7 +105,11 @@ def do_update_organisation(organisation: Organisation, *, actor, sirets: list[st
     after = {name: str(getattr(organisation, name)) for name in fields} | {"sirets": sirets}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     record_event(
-        actor=actor, organisation=organisation, verb="organisation.modifiee", target=organisation, payload=changes
+        actor=actor,
+        organisation=organisation,
+        verb=CoreVerb.ORGANISATION_MODIFIEE,
+        target=organisation,
+        payload=changes,
     )
     return organisation
 
@@ -114,7 +120,7 @@ def do_add_member(organisation: Organisation, *, user: User, role: str, actor) -
     membership.full_clean()
     membership.save()
     record_event(
-        actor=actor, organisation=organisation, verb="membre.ajoute", target=user.email, payload={"role": role}
+        actor=actor, organisation=organisation, verb=CoreVerb.MEMBRE_AJOUTE, target=user.email, payload={"role": role}
     )
     return membership
 
@@ -139,7 +145,7 @@ def do_invite_member(organisation: Organisation, *, email: str, role: str, actor
     invitation.full_clean()
     invitation.save()
     record_event(
-        actor=actor, organisation=organisation, verb="invitation.envoyee", target=email, payload={"role": role}
+        actor=actor, organisation=organisation, verb=CoreVerb.INVITATION_ENVOYEE, target=email, payload={"role": role}
     )
     link = settings.PILOTE_BASE_URL.rstrip("/") + reverse("core:accept_invitation", args=[token])
     role_label = Role(role).label
@@ -191,7 +197,7 @@ def do_accept_invitation(
     record_event(
         actor=user,
         organisation=invitation.organisation,
-        verb="invitation.acceptee",
+        verb=CoreVerb.INVITATION_ACCEPTEE,
         target=user.email,
         payload={"role": invitation.role},
     )
@@ -218,7 +224,7 @@ def do_change_role(membership: Membership, *, role: str, actor) -> Membership:
     record_event(
         actor=actor,
         organisation=membership.organisation,
-        verb="membre.role_modifie",
+        verb=CoreVerb.MEMBRE_ROLE_MODIFIE,
         target=membership.user.email,
         payload={"avant": before, "apres": role},
     )
@@ -231,7 +237,7 @@ def do_remove_member(membership: Membership, *, actor) -> None:
     record_event(
         actor=actor,
         organisation=membership.organisation,
-        verb="membre.retire",
+        verb=CoreVerb.MEMBRE_RETIRE,
         target=membership.user.email,
         payload={"role": membership.role},
     )

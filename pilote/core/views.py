@@ -7,14 +7,14 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pilote.core import permissions as perms
+from pilote.core import health, permissions as perms
 from pilote.core.forms import AcceptInvitationForm, InvitationForm, LoginForm, OrganisationForm, RoleForm
 from pilote.core.models import AuditEvent, Membership, Organisation
 from pilote.core.services import (
@@ -239,29 +239,17 @@ def public_index(request):
 
 @never_cache
 def healthz(request):
-    """Liveness and readiness: the database answers, and the analytics store is readable (or not built yet)."""
+    """Liveness and readiness: the database answers, and every check registered by an app
+    (`pilote.core.health`, e.g. the analytics store of pilote.decp) is ready."""
     body, status = {"status": "ok"}, 200
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         body["database"] = "ok"
-    except Exception as error:  # any failure means "not ready", reported as such
+    except DatabaseError as error:  # the database does not answer: "not ready", reported as such
         body["database"], body["status"], status = f"erreur : {error.__class__.__name__}", "erreur", 503
-    body["analytics"] = analytics_health()
-    if body["analytics"]["status"] == "erreur":
-        body["status"], status = "erreur", 503
+    for name, report in health.run_checks().items():
+        body[name] = report
+        if report["status"] == health.NOT_READY:
+            body["status"], status = "erreur", 503
     return JsonResponse(body, status=status)
-
-
-def analytics_health() -> dict:
-    try:
-        from pilote.decp.store import current_manifest
-    except ImportError:
-        return {"status": "absent", "detail": "entrepôt analytique non installé"}
-    try:
-        manifest = current_manifest()
-    except Exception as error:  # a corrupt manifest must show as an error, not crash the probe
-        return {"status": "erreur", "detail": error.__class__.__name__}
-    if manifest is None:
-        return {"status": "vide", "detail": "aucune donnée importée"}
-    return {"status": "ok", "generation": manifest.get("generation")}

@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from pilote.core.services import record_event
+from pilote.decp.audit import DecpVerb
 from pilote.decp.models import ImportRun
 from pilote.decp.tasks import run_import_task
 
@@ -22,7 +24,6 @@ def do_receive_import(organisation, *, upload=None, url=None, source_name="", ac
 
     from django.conf import settings
 
-    from pilote.core.services import record_event
     from pilote.decp.forms import safe_upload_name
 
     if upload is not None:
@@ -41,7 +42,7 @@ def do_receive_import(organisation, *, upload=None, url=None, source_name="", ac
         record_event(
             actor=actor,
             organisation=organisation,
-            verb="decp.import_demande",
+            verb=DecpVerb.IMPORT_DEMANDE,
             target=shown,
             payload={"import_run": run.pk, "source": source_name},
         )

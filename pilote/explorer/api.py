@@ -15,6 +15,7 @@ from pydantic import Field
 from pilote.contracts.filters import parse_filters
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
+from pilote.contracts.search.text import query_terms
 
 
 router = Router(auth=django_auth, tags=["contrats"])
@@ -140,8 +141,6 @@ class SimilarParams(Schema):
 def similar(request, params: Query[SimilarParams]):
     if load() is None:
         return {"message": "Aucune donnée DECP n'a encore été importée.", "resultats": []}
-    from pilote.contracts.search.text import query_terms
-
     if not query_terms(params.objet) and not params.code_cpv:
         return {"message": "Décrivez l'objet avec des mots porteurs de sens ou donnez un code CPV.", "resultats": []}
     rows = guidance.similar_contracts(

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ExplorerConfig(AppConfig):
     name = "pilote.explorer"
     label = "explorer"
+
+    def ready(self):
+        from pilote.core.demos import register_demo
+        from pilote.explorer.demo import prepare_demo
+
+        register_demo(prepare_demo)
+        from pilote.core.permissions import ALL_ROLES
+        from pilote.ui.navigation import register
+
+        register("Contrats", "explorer:search", ALL_ROLES, 20)

@@ -7,6 +7,7 @@ from django import forms
 
 from pilote.contracts.geo import departements
 from pilote.contracts.search.query import SORTS
+from pilote.contracts.search.text import query_terms
 
 
 class SearchForm(forms.Form):
@@ -60,8 +61,6 @@ class NeedForm(forms.Form):
         return value[:8]
 
     def clean_objet(self):
-        from pilote.contracts.search.text import query_terms
-
         value = " ".join((self.cleaned_data.get("objet") or "").split())
         if not query_terms(value):
             raise forms.ValidationError(

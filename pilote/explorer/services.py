@@ -3,6 +3,7 @@
 from django.db import connection, transaction
 
 from pilote.contracts import sirene_files as extract_file
+from pilote.contracts.audit import ContractsVerb
 from pilote.contracts.models import SireneExtract, SireneName
 from pilote.contracts.sirene import MAX_BYTES, MAX_ROWS, parse_sirene_csv
 from pilote.core.services import record_event
@@ -32,7 +33,7 @@ def do_import_sirene_extract(*, organisation, filename: str, raw: bytes, actor) 
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="explorer.sirene_import",
+        verb=ContractsVerb.SIRENE_IMPORT,
         target=extract.filename,
         payload={
             "etablissements": len(entries),

@@ -1,5 +1,5 @@
 """Forms of the fiches app. The fiche form builds its guide questions from the segment's guide and its
-sourcing checklist from the annuaire's sourcing charter (when that app provides it)."""
+checklists from those other apps register (pilote.fiches.panels: the annuaire's sourcing charter)."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -7,28 +7,11 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pilote.clauses.queries import clauses_for, guide_for, segments_for
+from pilote.clauses.queries import clauses_for, guide_for, segment_for_cpv, segments_for
 from pilote.fiches.cpv import clean_code, cpv_label
 from pilote.fiches.models import Evaluation, Fiche
+from pilote.fiches.panels import checklists_for
 from pilote.fiches.services import ALLOWED_FILES, EDITABLE_FIELDS
-
-
-def sourcing_checklist(organisation) -> list[str]:
-    """Items of the organisation's sourcing charter, from the annuaire app when it exists."""
-    try:
-        from pilote.annuaire.queries import sourcing_checklist as annuaire_checklist
-    except ImportError:
-        return []
-    try:
-        items = annuaire_checklist(organisation) or []
-    except Exception:  # another app's failure must not block the fiche
-        return []
-    result = []
-    for item in items:
-        label = item.get("label") or item.get("text") if isinstance(item, dict) else getattr(item, "label", item)
-        if label:
-            result.append(str(label))
-    return result
 
 
 class AmountField(forms.DecimalField):
@@ -59,15 +42,10 @@ class FicheForm(forms.ModelForm):
         help_text="Montant total sur toute la durée, reconductions comprises (CCP art. R. 2121-1).",
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    sourcing_charte = forms.MultipleChoiceField(
-        label="Charte de sourçage : points respectés",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
     class Meta:
         model = Fiche
-        fields = [f for f in EDITABLE_FIELDS if f not in ("reponses_guide",)]
+        fields = [f for f in EDITABLE_FIELDS if f not in ("reponses_guide", "sourcing_charte")]
         widgets = {
             "besoin": forms.Textarea(attrs={"rows": 4}),
             "methode_estimation": forms.Textarea(attrs={"rows": 2}),
@@ -89,10 +67,17 @@ class FicheForm(forms.ModelForm):
         self.organisation = organisation
         self.fields["segment"].queryset = segments_for(organisation)
         self.fields["segment"].empty_label = "— déduit du code CPV —"
-        checklist = sourcing_checklist(organisation)
-        self.fields["sourcing_charte"].choices = [(item, item) for item in checklist]
-        if not checklist:
-            del self.fields["sourcing_charte"]
+        self.checklist_names = []
+        ticked = set(self.instance.sourcing_charte or [])
+        for checklist, items in checklists_for(organisation):
+            self.fields[checklist.field_name] = forms.MultipleChoiceField(
+                label=checklist.label,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(item, item) for item in items],
+                initial=[item for item in items if item in ticked],
+            )
+            self.checklist_names.append(checklist.field_name)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
         self.guide = guide_for(organisation, self._current_segment())
@@ -117,9 +102,10 @@ class FicheForm(forms.ModelForm):
             if self.instance.segment_id:
                 return self.instance.segment
             code = self.instance.code_cpv or ""
-        from pilote.clauses.queries import segment_for_cpv
-
         return segment_for_cpv(self.organisation, code) if code else None
+
+    def checklist_fields(self):
+        return [self[name] for name in self.checklist_names]
 
     def question_fields(self):
         return [self[name] for name in self.question_names]
@@ -135,15 +121,13 @@ class FicheForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("segment") and data.get("code_cpv"):
-            from pilote.clauses.queries import segment_for_cpv
-
             data["segment"] = segment_for_cpv(self.organisation, data["code_cpv"])
         return data
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fields = {name: data[name] for name in self.Meta.fields if name in data}
-        fields["sourcing_charte"] = data.get("sourcing_charte", [])
+        fields["sourcing_charte"] = [item for name in self.checklist_names for item in data.get(name, [])]
         fields["reponses_guide"] = {self.fields[n].label: data.get(n, "") for n in self.question_names if data.get(n)}
         return fields
 

@@ -1,21 +1,20 @@
 """Guidance shown while a fiche is filled: procedure and publicity by amount, legal obligations (all from the
-dated thresholds of pilote.reglementation.seuils), the segment guide's recommendations, and facts from the
-data through the explorer's functions (imported lazily: when they are missing or fail, the page says
-"données indisponibles" instead of breaking)."""
+dated thresholds of pilote.reglementation.seuils), the segment guide's recommendations and the panels other
+apps contribute to it (pilote.clauses.panels), and facts from the DECP data through the explorer's public
+interface (pilote.contracts.search.guidance, which answers with empty results while no data is imported)."""
 
-import logging
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
-from pilote.clauses.queries import guide_for, lessons_for_segment
+from pilote.clauses.panels import segment_panels
+from pilote.clauses.queries import guide_for, segment_for_cpv
+from pilote.contracts.search import guidance as explorer
 from pilote.core.models import BuyerEntity
 from pilote.fiches.cpv import clean_code, cpv_label, suggest_local
 from pilote.reglementation import seuils
 
-
-logger = logging.getLogger(__name__)
 
 FOOD_CPV_PREFIXES = ("15", "03", "555")  # food products, agricultural products, catering (Egalim)
 FEW_BIDS_AVERAGE = 3  # below this average number of offers, competition is weak
@@ -111,29 +110,8 @@ def obligations(*, montant, nature, buyer_kind, on, code_cpv, segment, alloti, j
     return items
 
 
-def _explorer():
-    try:
-        from pilote.contracts.search import guidance as explorer_guidance
-    except ImportError:
-        return None
-    return explorer_guidance
-
-
-def _call(module, name, *args, **kwargs):
-    """Result of an explorer function, or None when absent or failing (logged)."""
-    function = getattr(module, name, None) if module else None
-    if function is None:
-        return None
-    try:
-        return function(*args, **kwargs)
-    except Exception:  # the data may be missing or broken; the form must still work
-        logger.warning("explorer.%s a échoué", name, exc_info=True)
-        return None
-
-
 def cpv_suggestions(text: str) -> tuple[list[dict], str]:
-    explorer = _explorer()
-    found = _call(explorer, "suggest_cpv", text, limit=5) if text.strip() else None
+    found = explorer.suggest_cpv(text, limit=5) if text.strip() else None
     if found:
         return found, "libellés CPV et historique national des marchés"
     return suggest_local(text), "libellés de la nomenclature CPV 2008"
@@ -165,29 +143,22 @@ SCOPE_LABELS = {
 
 
 def data_facts(organisation, *, objet, code_cpv, montant, duree_mois, segment) -> dict:
-    explorer = _explorer()
-    result = {"available": explorer is not None, "warnings": []}
-    if explorer is None:
-        return result
+    result = {"warnings": []}
     code = clean_code(code_cpv) or None
     montant_f = float(montant) if montant is not None else None
     if segment:
-        result["segment"] = _call(
-            explorer,
-            "segment_facts",
+        result["segment"] = explorer.segment_facts(
             cpv_prefixes=segment.cpv_prefix_list,
             sirets=organisation.sirets,
             peer_sirets=peer_sirets(organisation),
         )
     if objet:
-        result["similar"] = _call(
-            explorer, "similar_contracts", objet=objet, code_cpv=code, montant=montant_f, limit=5
-        )
-        result["price"] = _call(
-            explorer, "price_reference", objet=objet, code_cpv=code, montant=montant_f, duree_mois=duree_mois
+        result["similar"] = explorer.similar_contracts(objet=objet, code_cpv=code, montant=montant_f, limit=5)
+        result["price"] = explorer.price_reference(
+            objet=objet, code_cpv=code, montant=montant_f, duree_mois=duree_mois
         )
     if code:
-        result["suppliers"] = _call(explorer, "potential_suppliers", code_cpv=code, limit=10)
+        result["suppliers"] = explorer.potential_suppliers(code_cpv=code, limit=10)
     segment_data = result.get("segment") or {}
     # Peers' figures when there are enough of them, else national ones: what this buyer can expect.
     peers = segment_data.get("peers") if isinstance(segment_data, dict) else None
@@ -224,8 +195,6 @@ def compute(organisation, values: dict) -> dict:
     nature = values.get("nature") or seuils.nature_from_cpv(clean_code(code_cpv))
     segment = values.get("segment")
     if segment is None and code_cpv:
-        from pilote.clauses.queries import segment_for_cpv
-
         segment = segment_for_cpv(organisation, clean_code(code_cpv))
     guide = guide_for(organisation, segment)
     text = f"{values.get('objet') or ''} {values.get('besoin') or ''}"
@@ -247,7 +216,7 @@ def compute(organisation, values: dict) -> dict:
         "guide": guide,
         "recommended": list(guide.recommended_clauses.all()) if guide else [],
         "common_criteria": list(guide.common_criteria.all()) if guide else [],
-        "lessons": lessons_for_segment(organisation, segment) if segment else None,
+        "panels": segment_panels(organisation, segment),
         "cpv_label": cpv_label(code_cpv) if code_cpv else None,
         "cpv_suggestions": suggestions,
         "cpv_suggestion_source": suggestion_source,

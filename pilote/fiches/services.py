@@ -14,10 +14,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pilote.clauses.queries import guide_for, segment_for_cpv
 from pilote.core.enums import Role
-from pilote.core.models import Membership
+from pilote.core.models import AuditEvent, Membership
 from pilote.core.services import record_event
 from pilote.fiches import workflow
+from pilote.fiches.audit import FicheVerb
 from pilote.fiches.models import Evaluation, Fiche, FicheAttachment, FicheComment, FicheEvent, Status
 
 
@@ -86,19 +88,17 @@ def _snapshot(fiche) -> dict:
     return {name: _value(getattr(fiche, name)) for name in EDITABLE_FIELDS}
 
 
-def _event(fiche, *, actor, verb, comment="", payload=None, from_status="", to_status=""):
+def _event(fiche, *, actor, verb: FicheVerb, comment="", payload=None, from_status="", to_status=""):
     FicheEvent.objects.create(
         fiche=fiche,
         actor=actor,
-        verb=verb,
+        verb=verb.short,
         comment=comment,
         payload=payload or {},
         from_status=from_status,
         to_status=to_status,
     )
-    record_event(
-        actor=actor, organisation=fiche.organisation, verb=f"fiche.{verb}", target=fiche, payload=payload or {}
-    )
+    record_event(actor=actor, organisation=fiche.organisation, verb=verb, target=fiche, payload=payload or {})
 
 
 def _notify(recipients, subject, body):
@@ -136,8 +136,6 @@ def _apply(fiche, fields):
     for name, value in fields.items():
         setattr(fiche, name, value)
     if fiche.segment_id is None and fiche.code_cpv:
-        from pilote.clauses.queries import segment_for_cpv
-
         fiche.segment = segment_for_cpv(fiche.organisation, fiche.code_cpv)
     _validate_business_rules(fiche)
     fiche.full_clean()
@@ -166,7 +164,7 @@ def do_create_fiche(organisation, *, actor, fields: dict) -> Fiche:
     fiche = Fiche(organisation=organisation, author=actor)
     _apply(fiche, fields)
     fiche.save()
-    _event(fiche, actor=actor, verb="creee", to_status=Status.BROUILLON, payload={"champs": _snapshot(fiche)})
+    _event(fiche, actor=actor, verb=FicheVerb.CREEE, to_status=Status.BROUILLON, payload={"champs": _snapshot(fiche)})
     return fiche
 
 
@@ -190,7 +188,7 @@ def do_update_fiche(fiche: Fiche, *, actor, roles, fields: dict, revision: int) 
         return fiche
     fiche.revision += 1
     fiche.save()
-    _event(fiche, actor=actor, verb="modifiee", payload={"modifications": changes})
+    _event(fiche, actor=actor, verb=FicheVerb.MODIFIEE, payload={"modifications": changes})
     return fiche
 
 
@@ -214,8 +212,6 @@ def do_transition(
     now = timezone.now()
     payload = {}
     if name == "soumettre":
-        from pilote.clauses.queries import guide_for
-
         # Snapshot what the guide recommended at submission: statistics compare it with what is retained.
         guide = guide_for(fiche.organisation, fiche.segment)
         fiche.recommended_clauses.set(
@@ -239,7 +235,13 @@ def do_transition(
     else:
         fiche.save()
     _event(
-        fiche, actor=actor, verb=name, comment=comment, payload=payload, from_status=previous, to_status=fiche.status
+        fiche,
+        actor=actor,
+        verb=FicheVerb.for_transition(name),
+        comment=comment,
+        payload=payload,
+        from_status=previous,
+        to_status=fiche.status,
     )
     subject = f"[Pilote] {fiche.reference} : {fiche.get_status_display().lower()}"
     body = (
@@ -263,7 +265,7 @@ def do_add_comment(fiche: Fiche, *, actor, text: str) -> FicheComment:
         raise ValidationError("Le commentaire est vide.")
     comment.full_clean()
     comment.save()
-    _event(fiche, actor=actor, verb="commentee", comment=comment.text)
+    _event(fiche, actor=actor, verb=FicheVerb.COMMENTEE, comment=comment.text)
     others = [fiche.author.email] + ([fiche.reviewer.email] if fiche.reviewer else [])
     _notify(
         [e for e in others if e != actor.email],
@@ -316,7 +318,7 @@ def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
         )
         attachment.full_clean()
         attachment.save()
-        _event(fiche, actor=actor, verb="piece_ajoutee", payload={"fichier": attachment.original_name})
+        _event(fiche, actor=actor, verb=FicheVerb.PIECE_AJOUTEE, payload={"fichier": attachment.original_name})
     except Exception:
         path.unlink(missing_ok=True)
         raise
@@ -339,7 +341,10 @@ def do_link_contract(fiche: Fiche, *, actor, contrat: dict, check: dict) -> Fich
     fiche.revision += 1
     fiche.save()
     _event(
-        fiche, actor=actor, verb="rattachee", payload={"contrat_id": [before, fiche.contrat_id], "verification": check}
+        fiche,
+        actor=actor,
+        verb=FicheVerb.RATTACHEE,
+        payload={"contrat_id": [before, fiche.contrat_id], "verification": check},
     )
     return fiche
 
@@ -354,7 +359,7 @@ def do_save_evaluation(organisation, *, actor, fiche: Fiche | None, fields: dict
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="evaluation.creee",
+        verb=FicheVerb.EVALUATION_CREEE,
         target=evaluation,
         payload={"contrat_id": evaluation.contrat_id, "fiche": fiche.pk if fiche else None},
     )
@@ -367,8 +372,6 @@ def do_save_evaluation(organisation, *, actor, fiche: Fiche | None, fields: dict
 def do_send_overdue_reminders(*, today=None) -> int:
     """E-mail each organisation's support service the list of fiches whose review deadline has passed; at most
     once a day per organisation (an audit row marks the day). Returns the number of e-mails queued."""
-    from pilote.core.models import AuditEvent
-
     today = today or timezone.localdate()
     overdue = (
         Fiche.objects.filter(status__in=[Status.SOUMISE, Status.EN_INSTRUCTION], review_deadline__lt=today)
@@ -381,7 +384,7 @@ def do_send_overdue_reminders(*, today=None) -> int:
     sent = 0
     for organisation, fiches in by_org.items():
         if AuditEvent.objects.filter(
-            organisation=organisation, verb="fiche.relance", payload__jour=today.isoformat()
+            organisation=organisation, verb=FicheVerb.RELANCE, payload__jour=today.isoformat()
         ).exists():
             continue
         lines = "\n".join(f"- {f.reference} « {f.objet} » : date limite {f.review_deadline:%d/%m/%Y}" for f in fiches)
@@ -397,7 +400,7 @@ def do_send_overdue_reminders(*, today=None) -> int:
         record_event(
             actor=None,
             organisation=organisation,
-            verb="fiche.relance",
+            verb=FicheVerb.RELANCE,
             target=f"{len(fiches)} fiche(s)",
             payload={"jour": today.isoformat(), "fiches": [f.pk for f in fiches]},
         )

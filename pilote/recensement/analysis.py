@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pilote.clauses.queries import segments_for
+from pilote.fiches.cpv import cpv_label
 from pilote.reglementation import seuils
 
 
@@ -78,14 +80,6 @@ def procedure_for(amount: Decimal, code_cpv: str, *, buyer_kind: str, on: dt.dat
     return Procedure("formalisee", "Procédure formalisée (appel d'offres)", nature, applied)
 
 
-def _segments(organisation):
-    try:
-        from pilote.clauses.queries import segments_for
-    except ImportError:
-        return []
-    return list(segments_for(organisation))
-
-
 def category_of(need, mode: str, segments, cpv_labels) -> tuple[str, str]:
     code = need.code_cpv or ""
     if not code:
@@ -110,9 +104,7 @@ def category_of(need, mode: str, segments, cpv_labels) -> tuple[str, str]:
 
 def categories(campaign, needs, mode: str = "classe") -> list[Category]:
     """Needs gathered by homogeneous category, biggest cumulated value first."""
-    from pilote.fiches.cpv import cpv_label
-
-    segments = _segments(campaign.organisation) if mode == "segment" else []
+    segments = list(segments_for(campaign.organisation)) if mode == "segment" else []
     groups: dict[str, Category] = {}
     for need in needs:
         key, label = category_of(need, mode, segments, cpv_label)

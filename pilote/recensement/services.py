@@ -1,8 +1,7 @@
-"""Every write of the census. Each function is atomic, validates (full_clean), writes an audit row and sends
-e-mails only after commit. Staged uploads (files waiting for the user's confirmation) are kept on disk under
-PILOTE_DATA_DIR/recensement/imports/, never in the database."""
+"""Every write of the census (`do_*`; the reads are in queries.py). Each function is atomic, validates
+(full_clean), writes an audit row and sends e-mails only after commit. Staged uploads (files waiting for the
+user's confirmation) are kept on disk under PILOTE_DATA_DIR/recensement/imports/, never in the database."""
 
-import datetime as dt
 import json
 import secrets
 import time
@@ -14,11 +13,16 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from pilote.clauses.queries import segment_for_cpv
 from pilote.core.enums import Role
 from pilote.core.models import Membership
 from pilote.core.services import record_event
+from pilote.fiches.services import do_create_fiche
+from pilote.recensement.audit import RecensementVerb
 from pilote.recensement.models import Campaign, CampaignService, CampaignStatus, Need, NeedSource
-from pilote.recensement.permissions import can_edit_need
+from pilote.recensement.permissions import CAN_MAKE_FICHE, can_edit_need
+from pilote.recensement.queries import existing_keys, fiche_fields, suggest_cpv
+from pilote.recensement.spreadsheet import need_key
 
 
 NEED_FIELDS = (
@@ -79,7 +83,7 @@ def do_open_campaign(
     record_event(
         actor=actor,
         organisation=organisation,
-        verb="recensement.campagne_ouverte",
+        verb=RecensementVerb.CAMPAGNE_OUVERTE,
         target=campaign,
         payload={"annee": year, "services": names, "date_limite": deadline.isoformat()},
     )
@@ -119,7 +123,7 @@ def do_close_campaign(campaign: Campaign, *, actor) -> Campaign:
         raise ValidationError("Cette campagne est déjà close.")
     campaign.status = CampaignStatus.CLOSE
     campaign.save(update_fields=["status"])
-    record_event(actor=actor, organisation=campaign.organisation, verb="recensement.campagne_close", target=campaign)
+    record_event(actor=actor, organisation=campaign.organisation, verb=RecensementVerb.CAMPAGNE_CLOSE, target=campaign)
     return campaign
 
 
@@ -137,7 +141,7 @@ def do_add_services(campaign: Campaign, *, actor, services) -> list[CampaignServ
         record_event(
             actor=actor,
             organisation=campaign.organisation,
-            verb="recensement.services_invites",
+            verb=RecensementVerb.SERVICES_INVITES,
             target=campaign,
             payload={"services": [s.name for s in created]},
         )
@@ -145,31 +149,6 @@ def do_add_services(campaign: Campaign, *, actor, services) -> list[CampaignServ
 
 
 # --- needs -----------------------------------------------------------------------------------------------
-
-
-def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
-    """CPV codes for a need described in words: the explorer's suggestion (national history) when available,
-    else the local one of the fiches app (CPV labels only)."""
-    if not (text or "").strip():
-        return []
-    try:
-        from pilote.contracts.search.guidance import suggest_cpv as explorer_suggest
-
-        return explorer_suggest(text, limit)
-    except Exception:  # the explorer's index may be missing or broken: fall back, never fail
-        from pilote.fiches.cpv import suggest_local
-
-        return suggest_local(text, limit)
-
-
-def _segment_for(organisation, code_cpv):
-    if not code_cpv:
-        return None
-    try:
-        from pilote.clauses.queries import segment_for_cpv
-    except ImportError:
-        return None
-    return segment_for_cpv(organisation, code_cpv)
 
 
 def _check_open(campaign: Campaign):
@@ -186,7 +165,7 @@ def _apply(need: Need, fields: dict):
     if need.service_id and need.service.campaign_id != need.campaign_id:
         raise ValidationError({"service": "Ce service n'est pas invité à cette campagne."})
     if "segment" not in fields and need.code_cpv:
-        need.segment = _segment_for(need.campaign.organisation, need.code_cpv)
+        need.segment = segment_for_cpv(need.campaign.organisation, need.code_cpv)
     if need.date_fin_contrat and not need.contrat_en_cours:
         raise ValidationError({"contrat_en_cours": "Indiquez le contrat en cours dont vous donnez la date de fin."})
     need.full_clean()
@@ -212,7 +191,7 @@ def do_create_need(campaign: Campaign, *, actor, fields: dict, source: str = Nee
     record_event(
         actor=actor,
         organisation=campaign.organisation,
-        verb="recensement.besoin_ajoute",
+        verb=RecensementVerb.BESOIN_AJOUTE,
         target=need,
         payload=_snapshot(need),
     )
@@ -234,7 +213,7 @@ def do_update_need(need: Need, *, actor, roles, fields: dict) -> Need:
     record_event(
         actor=actor,
         organisation=need.campaign.organisation,
-        verb="recensement.besoin_modifie",
+        verb=RecensementVerb.BESOIN_MODIFIE,
         target=need,
         payload=changes,
     )
@@ -251,7 +230,7 @@ def do_delete_need(need: Need, *, actor, roles) -> None:
     record_event(
         actor=actor,
         organisation=need.campaign.organisation,
-        verb="recensement.besoin_supprime",
+        verb=RecensementVerb.BESOIN_SUPPRIME,
         target=need,
         payload=_snapshot(need),
     )
@@ -261,20 +240,10 @@ def do_delete_need(need: Need, *, actor, roles) -> None:
 # --- spreadsheet import ----------------------------------------------------------------------------------
 
 
-def existing_keys(campaign: Campaign) -> set:
-    from pilote.recensement.spreadsheet import need_key
-
-    return {
-        need_key(n.service.name, n.objet, n.montant_estime, n.site) for n in campaign.needs.select_related("service")
-    }
-
-
 @transaction.atomic
 def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, filename: str = "") -> list[Need]:
     """Import the checked rows of a spreadsheet (spreadsheet.parse). With rows in error, nothing is imported
     unless the user explicitly asked for the valid rows only. All or nothing: one failure rolls back all."""
-    from pilote.recensement.spreadsheet import need_key
-
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _check_open(campaign)
     invalid = parsed.invalid_rows
@@ -314,7 +283,7 @@ def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, file
     record_event(
         actor=actor,
         organisation=campaign.organisation,
-        verb="recensement.import",
+        verb=RecensementVerb.IMPORT,
         target=campaign,
         payload={
             "fichier": filename[:200],
@@ -372,53 +341,9 @@ def drop_staged(token: str) -> None:
 # --- fiche visa ------------------------------------------------------------------------------------------
 
 
-DURATIONS = {"ponctuel": 12, "annuel": 12, "pluriannuel": 48}
-
-
-def fiche_fields(need: Need) -> dict:
-    """A fiche visa pre-filled from a need; lots suggested when other services or sites need the same."""
-    from pilote.recensement import analysis
-    from pilote.reglementation import seuils
-
-    campaign = need.campaign
-    needs = list(campaign.needs.select_related("service"))
-    category = next(c for c in analysis.categories(campaign, needs) if need in c.needs)
-    fields = {
-        "service_demandeur": need.service.name,
-        "objet": need.objet,
-        "besoin": need.description or need.objet,
-        "nature": seuils.nature_from_cpv(need.code_cpv),
-        "montant_estime": need.montant_estime,
-        "methode_estimation": (
-            f"Estimation déclarée par le service « {need.service.name} » au recensement des besoins {campaign.year}"
-            f" ({need.get_source_display().lower()}). Valeur cumulée des besoins homogènes recensés "
-            f"({category.label}) : {category.total:.2f} € HT."
-        ),
-        "duree_mois": DURATIONS.get(need.recurrence, 12),
-        "code_cpv": need.code_cpv,
-        "code_cpv_confirme": False,
-        "segment": need.segment,
-        "date_lancement": need.date_souhaitee or dt.date(campaign.year, 1, 1),
-    }
-    if category.is_opportunity:
-        fields["alloti"] = True
-        fields["lots"] = "\n".join(
-            f"Lot {lot['number']} : {lot['name']} ({lot['total']:.2f} € HT)" for lot in category.lots
-        )
-    else:
-        fields["alloti"] = False
-        fields["justification_lot_unique"] = (
-            f"À confirmer : aucun besoin de la même catégorie ({category.label}) n'a été recensé pour un autre "
-            f"service ou site en {campaign.year}."
-        )
-    return fields
-
-
 @transaction.atomic
 def do_make_fiche(need: Need, *, actor, roles):
     """Turn a big purchase into a draft fiche visa (pilote.fiches.services.do_create_fiche), linked to the need."""
-    from pilote.recensement.permissions import CAN_MAKE_FICHE
-
     need = Need.objects.select_for_update().select_related("campaign__organisation", "service").get(pk=need.pk)
     if not roles & CAN_MAKE_FICHE:
         raise ValidationError("Seul un agent (prescripteur) rédige une fiche visa.")
@@ -428,17 +353,13 @@ def do_make_fiche(need: Need, *, actor, roles):
         raise ValidationError("Ce besoin est sous le seuil de la fiche visa obligatoire.")
     if not need.code_cpv:
         raise ValidationError("Indiquez d'abord le code CPV du besoin : la fiche visa en a besoin.")
-    try:
-        from pilote.fiches.services import do_create_fiche
-    except ImportError as error:
-        raise ValidationError("Le module des fiches visa n'est pas disponible.") from error
     fiche = do_create_fiche(need.campaign.organisation, actor=actor, fields=fiche_fields(need))
     need.fiche = fiche
     need.save(update_fields=["fiche", "updated_at"])
     record_event(
         actor=actor,
         organisation=need.campaign.organisation,
-        verb="recensement.fiche_creee",
+        verb=RecensementVerb.FICHE_CREEE,
         target=need,
         payload={"fiche": fiche.pk},
     )

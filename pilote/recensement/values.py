@@ -8,6 +8,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from pilote.fiches.cpv import cpv_label
 from pilote.recensement.models import Recurrence
 
 
@@ -154,8 +155,6 @@ def parse_recurrence(value) -> str:
 
 def parse_cpv(value) -> str:
     """8-digit CPV code (check digit dropped) that exists in the CPV 2008 nomenclature."""
-    from pilote.fiches.cpv import cpv_label
-
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     raw = str(value).strip()

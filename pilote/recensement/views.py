@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view
-from pilote.recensement import exports, permissions as perms, services, spreadsheet
+from pilote.recensement import exports, permissions as perms, queries, services, spreadsheet
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
 from pilote.recensement.models import Campaign, Need
 from pilote.ui.forms import add_service_errors
@@ -171,7 +171,7 @@ def need_delete(request, campaign_id, need_id):
 def cpv_suggestions(request):
     """HTMX fragment: CPV codes suggested from the object and description typed so far."""
     text = f"{request.GET.get('objet', '')} {request.GET.get('description', '')}"[:500]
-    suggestions = services.suggest_cpv(text, 5)
+    suggestions = queries.suggest_cpv(text, 5)
     return render(request, "recensement/_cpv_suggestions.html", {"suggestions": suggestions})
 
 
@@ -213,7 +213,7 @@ def _parse_staged(campaign, data: bytes, default_service: str):
         data,
         services=[s.name for s in campaign.services.all()],
         default_service=default_service or None,
-        existing=services.existing_keys(campaign),
+        existing=queries.existing_keys(campaign),
     )
 
 

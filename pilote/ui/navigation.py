@@ -1,10 +1,10 @@
-"""Main navigation: each domain app registers its entries (in its AppConfig.ready) with the roles that may
-see them. An entry whose page does not exist yet (its URL does not resolve) is not shown, so unbuilt
-sections are never linked."""
+"""Main navigation: each app registers its entries in its AppConfig.ready, with the roles that may see them:
+`register("Fiches visa", "fiches:list", roles, order=30)`. Every registered URL name must resolve with the
+organisation's slug: a wrong one fails every page (NoReverseMatch) instead of silently dropping the entry."""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,7 @@ def navigation_for(request, organisation, roles) -> list[dict]:
     for item in _ITEMS:
         if not roles & item.roles:
             continue
-        try:
-            url = reverse(item.url_name, kwargs={"slug": organisation.slug})
-        except NoReverseMatch:
-            continue
+        url = reverse(item.url_name, kwargs={"slug": organisation.slug})
         current = request.path == url or (url.count("/") > 3 and request.path.startswith(url))
         entries.append({"label": item.label, "url": url, "current": current})
     return entries

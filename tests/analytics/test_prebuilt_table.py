@@ -56,7 +56,7 @@ def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
 @pytest.mark.django_db
 def test_views_prepared_after_import_are_served_without_duckdb(settings, monkeypatch, org_a):
     """After an import, the national overview and each organisation's default view are already computed."""
-    from pilote.analytics.apps import warm_cockpit
+    from pilote.analytics.warm import warm_cockpit
 
     org_a.buyer_entities.create(siret="59920013600241")
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)

@@ -6,8 +6,10 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pilote.annuaire import services, services_reserve, services_training
+from pilote.annuaire import services
 from pilote.annuaire.models import Person
+from pilote.annuaire.reserve import services as services_reserve
+from pilote.annuaire.training import services as services_training
 from pilote.clauses.models import Segment
 
 

@@ -12,7 +12,7 @@ from pilote.annuaire.models import (
     TrainingSession,
 )
 from pilote.annuaire.services import do_save_charter
-from pilote.annuaire.services_training import do_enrol
+from pilote.annuaire.training.services import do_enrol
 from tests.annuaire import factories
 
 

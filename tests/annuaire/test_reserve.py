@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.utils import timezone
 
-from pilote.annuaire import queries
 from pilote.annuaire.models import ReservistRequest
-from pilote.annuaire.models_reserve import RequestStatus
+from pilote.annuaire.reserve import queries as reserve_queries
+from pilote.annuaire.reserve.models import RequestStatus
 from pilote.core.enums import Role
 from tests.annuaire import factories
 
@@ -50,7 +50,7 @@ def test_matching_ranks_skills_then_segment_and_skips_unavailable(org_a, org_b):
     request = factories.reservist_request(
         org_a, skills_text="Egalim, restauration", segment=restauration, ends_on=today + timedelta(days=20)
     )
-    suggestions = queries.suggest_reservists(request)
+    suggestions = reserve_queries.suggest_reservists(request)
     assert [s["person"] for s in suggestions] == [best, partner]
     assert suggestions[0]["reasons"][0] == "compétences : Egalim, Restauration"
 
@@ -83,11 +83,11 @@ def test_request_is_accepted_followed_and_closed(client, org_a, members_a, djang
 def test_reservist_on_a_mission_is_not_suggested_for_overlapping_dates(org_a, members_a):
     reservist = factories.reservist(org_a, skills_text="Sourçage")
     first = factories.reservist_request(org_a, skills_text="sourçage")
-    from pilote.annuaire.services_reserve import do_accept_request
+    from pilote.annuaire.reserve.services import do_accept_request
 
     do_accept_request(first, reservist=reservist, actor=members_a[Role.APPUI])
     second = factories.reservist_request(org_a, skills_text="sourçage")
-    assert queries.suggest_reservists(second) == []
+    assert reserve_queries.suggest_reservists(second) == []
 
 
 def test_cannot_accept_someone_who_is_not_a_candidate(client, org_a, members_a):

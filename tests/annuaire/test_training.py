@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pilote.annuaire import queries, services_training as training
 from pilote.annuaire.models import Enrolment, Person
-from pilote.annuaire.models_training import EnrolmentStatus
+from pilote.annuaire.training import queries as training_queries, services as training
+from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.enums import Role
 from tests.annuaire import factories
 
@@ -130,7 +130,7 @@ def test_attendance_builds_history_and_qualifies_volunteers_as_reservists(client
     assert "désormais réserviste" in _messages(response)[0]
     volunteer = Person.objects.get(pk=volunteer.pk)
     assert volunteer.is_reservist
-    assert [e.session.module.title for e in queries.training_history(volunteer)] == [module.title]
+    assert [e.session.module.title for e in training_queries.training_history(volunteer)] == [module.title]
     page = client.get(f"/o/{org_a.slug}/annuaire/personnes/{volunteer.pk}/").content.decode()
     assert "Devenir réserviste de l&#x27;achat" in page
     assert "Présent·e" in page

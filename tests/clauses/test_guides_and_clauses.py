@@ -3,7 +3,9 @@ versions, read-only national clauses, CPV → segment."""
 
 import pytest
 
+from pilote.clauses import panels
 from pilote.clauses.models import Clause, GuideRevision, Segment, SegmentGuide
+from pilote.clauses.panels import SegmentPanel
 from pilote.clauses.queries import guide_for, segment_for_cpv
 from pilote.core.enums import Role
 
@@ -117,14 +119,48 @@ def test_clause_list_filters(client, org_a, members_a):
     assert "Véhicules à faibles émissions" in client.get(f"/o/{org_a.slug}/clauses/?q=faibles").content.decode()
 
 
-def test_guide_page_without_annuaire_lessons(client, org_a, members_a, monkeypatch):
-    import pilote.clauses.views as views
+def test_guide_page_renders_registered_segment_panels(client, org_a, members_a, monkeypatch, settings, tmp_path):
+    seen = []
 
-    monkeypatch.setattr(views, "lessons_for_segment", lambda organisation, segment: None)
+    def context(organisation, segment):
+        seen.append((organisation, segment.code))
+        return {"lessons": [f"Leçon de {segment.label}"]}
+
+    panel = SegmentPanel(
+        key="essai.panneau", title="Panneau d'essai", template="clauses/_test_panel.html", context=context
+    )
+    monkeypatch.setitem(panels._PANELS, panel.key, panel)
+    (tmp_path / "clauses").mkdir()
+    (tmp_path / "clauses" / "_test_panel.html").write_text("{% for l in panel.lessons %}<p>{{ l }}</p>{% endfor %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     client.force_login(members_a[Role.ELU])
     page = client.get(f"/o/{org_a.slug}/guides/informatique/").content.decode()
     assert "reconditionné" in page
-    assert "ne sont pas disponibles" in page
+    assert "<h2>Panneau d&#x27;essai</h2>" in page
+    assert 'data-panel="essai.panneau"' in page
+    assert "<p>Leçon de Informatique" in page
+    assert seen == [(org_a, "informatique")]
+
+
+def test_a_failing_segment_panel_fails_the_guide_page(client, org_a, members_a, monkeypatch):
+    def broken(organisation, segment):
+        raise LookupError("retours introuvables")
+
+    panel = SegmentPanel(key="essai.casse", title="Cassé", template="clauses/_segment_panels.html", context=broken)
+    monkeypatch.setitem(panels._PANELS, panel.key, panel)
+    client.force_login(members_a[Role.ELU])
+    with pytest.raises(LookupError, match="retours introuvables"):
+        client.get(f"/o/{org_a.slug}/guides/informatique/")
+
+
+def test_segment_panel_keys_are_unique(monkeypatch):
+    monkeypatch.setattr(panels, "_PANELS", {})
+    first = SegmentPanel(key="a.b", title="A", template="t.html", context=lambda organisation, segment: {})
+    panels.register_segment_panel(first)
+    panels.register_segment_panel(first)  # the same panel again (AppConfig.ready run twice) is harmless
+    with pytest.raises(ValueError, match="already registered"):
+        panels.register_segment_panel(SegmentPanel(key="a.b", title="B", template="t.html", context=first.context))
+    assert panels.segment_panels(None, None) == []
 
 
 def test_support_adds_own_segment_used_by_cpv_matching(client, org_a, members_a):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from pilote.annuaire.demo import prepare_demo as prepare_annuaire_demo
 from pilote.annuaire.models import ReservistRequest
-from pilote.annuaire.models_reserve import RequestStatus
+from pilote.annuaire.reserve.models import RequestStatus
 from pilote.core.demo import prepare_demo
 
 

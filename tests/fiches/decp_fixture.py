@@ -1,47 +1,60 @@
-"""A minimal DECP store generation (contrats table only) written under PILOTE_DATA_DIR, for loop-closing tests."""
+"""A small DECP store for loop-closing tests: the rows are written as a DECP 2022 JSON file and imported with the
+real pipeline into PILOTE_DATA_DIR, so the generation holds every table and its preparations."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
-import polars as pl
 from django.conf import settings
 from django.utils import timezone
 
+from pilote.contracts import db
+from pilote.contracts.search import index
+from pilote.decp import store
+from pilote.decp.importer import run_import
 
-def write_contracts(rows: list[dict], generation: str = "test-gen") -> Path:
-    base = Path(settings.PILOTE_DATA_DIR) / "decp"
-    gen_dir = base / "generations" / generation
-    gen_dir.mkdir(parents=True, exist_ok=True)
-    defaults = {
-        "id": "",
-        "acheteur_id": "",
-        "objet": "",
-        "code_cpv": "",
-        "montant": 0.0,
-        "date_notification": timezone.localdate(),
-        "date_publication_donnees": timezone.localdate(),
-        "offres_recues": None,
-        "procedure": "Appel d'offres ouvert",
-        "considerations_sociales": [],
-        "considerations_environnementales": [],
+
+SUPPLIER = "40123456700014"
+
+
+def _day(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _marche(row: dict) -> dict:
+    today = timezone.localdate()
+    record = {
+        "id": row["id"],
+        "acheteur": {"id": row["acheteur_id"]},
+        "nature": "Marché",
+        "objet": row.get("objet") or "",
+        "codeCPV": row.get("code_cpv") or "",
+        "procedure": row.get("procedure", "Appel d'offres ouvert"),
+        "lieuExecution": {"code": "75001", "typeCode": "Code postal"},
+        "dureeMois": 12,
+        "dateNotification": _day(row.get("date_notification", today)),
+        "datePublicationDonnees": _day(row.get("date_publication_donnees", today)),
+        "montant": row.get("montant", 0.0),
+        "formePrix": "Unitaire",
+        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": SUPPLIER}}],
     }
-    frame = pl.DataFrame(
-        [defaults | row for row in rows],
-        schema={
-            "id": pl.String,
-            "acheteur_id": pl.String,
-            "objet": pl.String,
-            "code_cpv": pl.String,
-            "montant": pl.Float64,
-            "date_notification": pl.Date,
-            "date_publication_donnees": pl.Date,
-            "offres_recues": pl.Int32,
-            "procedure": pl.String,
-            "considerations_sociales": pl.List(pl.String),
-            "considerations_environnementales": pl.List(pl.String),
-        },
-    )
-    frame.write_parquet(gen_dir / "contrats.parquet")
-    (gen_dir / "manifest.json").write_text(json.dumps({"generation": generation}), encoding="utf-8")
-    (base / "CURRENT").write_text(generation, encoding="utf-8")
-    return gen_dir
+    if row.get("offres_recues") is not None:
+        record["offresRecues"] = row["offres_recues"]
+    if row.get("considerations_sociales"):
+        record["considerationsSociales"] = {"considerationSociale": row["considerations_sociales"]}
+    if row.get("considerations_environnementales"):
+        record["considerationsEnvironnementales"] = {
+            "considerationEnvironnementale": row["considerations_environnementales"]
+        }
+    return record
+
+
+def write_contracts(rows: list[dict]) -> Path:
+    data_dir = Path(settings.PILOTE_DATA_DIR)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    source = data_dir / "decp-fixture-fiches.json"
+    source.write_text(json.dumps({"marches": {"marche": [_marche(r) for r in rows]}}), encoding="utf-8")
+    run_import([str(source)], data_dir=data_dir)
+    db.database.reset()
+    index._LOADED.clear()
+    return store.current_generation_dir(data_dir)

@@ -1,6 +1,7 @@
 """The fiche through its pages: form with bad input, stale form, guidance partial, attachments, PDF,
 filters and the overdue list."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pilote.core.enums import Role
+from pilote.fiches import panels
 from pilote.fiches.models import Fiche, FicheAttachment, Status
+from pilote.fiches.panels import FicheChecklist
 from pilote.fiches.services import do_transition
 from tests.fiches.factories import make_fiche
 
@@ -102,13 +105,22 @@ def test_guidance_partial_reacts_to_amount_and_cpv(client, org_a, members_a):
     assert "90910000" in client.post(url, form_data(objet="Services de nettoyage")).content.decode()
 
 
-def test_guidance_says_when_explorer_data_is_unavailable(client, org_a, members_a, monkeypatch):
-    import pilote.fiches.guidance as guidance
-
-    monkeypatch.setattr(guidance, "_explorer", lambda: None)
+def test_guidance_says_when_no_contract_data_is_imported(client, org_a, members_a):
     client.force_login(members_a[Role.AGENT])
     page = client.post(f"/o/{org_a.slug}/fiches/orientation/", form_data()).content.decode()
-    assert "Données indisponibles" in page
+    assert "Données indisponibles : aucun marché comparable" in page
+
+
+def test_guidance_calls_the_explorer_and_does_not_hide_its_failure(client, org_a, members_a, monkeypatch):
+    from pilote.contracts.search import guidance as explorer
+
+    def broken(**kwargs):
+        raise RuntimeError("index illisible")
+
+    monkeypatch.setattr(explorer, "price_reference", broken)
+    client.force_login(members_a[Role.AGENT])
+    with pytest.raises(RuntimeError, match="index illisible"):
+        client.post(f"/o/{org_a.slug}/fiches/orientation/", form_data())
 
 
 def test_attachments_are_limited_and_served_only_to_viewers(client, org_a, members_a, settings):
@@ -188,18 +200,43 @@ def test_transition_through_the_page(client, org_a, members_a):
     assert Fiche.objects.get(pk=fiche.pk).status == Status.EN_INSTRUCTION
 
 
-def test_sourcing_charter_checklist_from_annuaire(client, org_a, members_a, monkeypatch):
-    import pilote.annuaire.queries as annuaire_queries
-
+def test_registered_checklist_shows_in_the_form_and_ticked_points_are_saved(client, org_a, members_a, monkeypatch):
     items = ["Égalité de traitement des fournisseurs", "Compte rendu écrit de chaque rencontre"]
-    monkeypatch.setattr(annuaire_queries, "sourcing_checklist", lambda organisation: items)
+    checklist = FicheChecklist(key="essai", label="Liste d'essai : points respectés", items=lambda organisation: items)
+    monkeypatch.setitem(panels._CHECKLISTS, checklist.key, checklist)
     client.force_login(members_a[Role.AGENT])
     form_page = client.get(f"/o/{org_a.slug}/fiches/nouvelle/").content.decode()
+    assert "Liste d&#x27;essai : points respectés" in form_page
     assert "Compte rendu écrit de chaque rencontre" in form_page
     data = form_data(
         sourcing_realise="on",
         sourcing_fournisseurs="Deux PME",
-        sourcing_charte=["Compte rendu écrit de chaque rencontre"],
+        checklist_essai=["Compte rendu écrit de chaque rencontre"],
     )
     client.post(f"/o/{org_a.slug}/fiches/nouvelle/", data)
-    assert Fiche.objects.get().sourcing_charte == ["Compte rendu écrit de chaque rencontre"]
+    fiche = Fiche.objects.get()
+    assert fiche.sourcing_charte == ["Compte rendu écrit de chaque rencontre"]
+    # Editing the fiche shows the point ticked.
+    edit_page = client.get(f"/o/{org_a.slug}/fiches/{fiche.pk}/modifier/").content.decode()
+    assert re.search(r'value="Compte rendu écrit de chaque rencontre"[^>]*checked', edit_page)
+    assert not re.search(r'value="Égalité de traitement des fournisseurs"[^>]*checked', edit_page)
+
+
+def test_a_failing_checklist_contributor_fails_the_form(client, org_a, members_a, monkeypatch):
+    def broken(organisation):
+        raise LookupError("charte introuvable")
+
+    checklist = FicheChecklist(key="cassee", label="Cassée", items=broken)
+    monkeypatch.setitem(panels._CHECKLISTS, checklist.key, checklist)
+    client.force_login(members_a[Role.AGENT])
+    with pytest.raises(LookupError, match="charte introuvable"):
+        client.get(f"/o/{org_a.slug}/fiches/nouvelle/")
+
+
+def test_checklist_keys_are_unique_identifiers(monkeypatch):
+    monkeypatch.setattr(panels, "_CHECKLISTS", {})
+    panels.register_checklist(FicheChecklist(key="une", label="Une", items=lambda organisation: ["a"]))
+    with pytest.raises(ValueError, match="already registered"):
+        panels.register_checklist(FicheChecklist(key="une", label="Autre", items=lambda organisation: ["b"]))
+    with pytest.raises(ValueError, match="identifier"):
+        panels.register_checklist(FicheChecklist(key="pas un nom", label="X", items=lambda organisation: []))

@@ -19,10 +19,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
 from pilote.analytics import charts, cockpit
-from pilote.analytics.apps import warm_cockpit
+from pilote.analytics.warm import warm_cockpit
 from pilote.contracts import db as duck, figures, lookups
 from pilote.contracts.filters import parse_filters
 from pilote.contracts.table import write_prepared_file
+from pilote.core.models import Organisation
+from pilote.core.services import do_create_organisation
 from pilote.decp.scaled import write_scaled_generation
 from pilote.decp.store import current_generation_dir
 
@@ -76,9 +78,6 @@ class Command(BaseCommand):
             buyer = siret or buyer
             self.stdout.write(f"Entrepôt : {n} contrats écrits en {time.perf_counter() - started:.1f} s ({target})")
             settings.PILOTE_DATA_DIR = target
-        from pilote.core.models import Organisation
-        from pilote.core.services import do_create_organisation
-
         organisation = Organisation.objects.filter(slug="banc-cockpit").first() or do_create_organisation(
             name="Banc d'essai du cockpit", kind="region", sirets=[buyer], actor=None, slug="banc-cockpit"
         )

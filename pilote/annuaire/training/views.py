@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pilote.annuaire import permissions as perms, services, services_training as training
-from pilote.annuaire.forms import EnrolOtherForm, ModuleForm, SessionForm
+from pilote.annuaire import permissions as perms, services
 from pilote.annuaire.models import Enrolment, Module, Person, TrainingSession
-from pilote.annuaire.models_training import EnrolmentStatus
+from pilote.annuaire.training import services as training
+from pilote.annuaire.training.forms import EnrolOtherForm, ModuleForm, SessionForm
+from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors
 

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilote.annuaire.models import Enrolment, Module, Person, TrainingSession
-from pilote.annuaire.models_training import EnrolmentStatus
 from pilote.annuaire.permissions import can_enrol
+from pilote.annuaire.training.audit import FormationVerb
+from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.models import Organisation
 from pilote.core.services import record_event
 
@@ -18,7 +19,7 @@ def do_create_module(organisation: Organisation, *, actor, **fields) -> Module:
     module = Module(organisation=organisation, **fields)
     module.full_clean()
     module.save()
-    record_event(actor=actor, organisation=organisation, verb="formation.module_cree", target=module)
+    record_event(actor=actor, organisation=organisation, verb=FormationVerb.MODULE_CREE, target=module)
     return module
 
 
@@ -28,7 +29,7 @@ def do_update_module(module: Module, *, actor, **fields) -> Module:
         setattr(module, name, value)
     module.full_clean()
     module.save()
-    record_event(actor=actor, organisation=module.organisation, verb="formation.module_modifie", target=module)
+    record_event(actor=actor, organisation=module.organisation, verb=FormationVerb.MODULE_MODIFIE, target=module)
     return module
 
 
@@ -37,7 +38,7 @@ def do_create_session(module: Module, *, actor, **fields) -> TrainingSession:
     session = TrainingSession(module=module, **fields)
     session.full_clean()
     session.save()
-    record_event(actor=actor, organisation=module.organisation, verb="formation.session_creee", target=session)
+    record_event(actor=actor, organisation=module.organisation, verb=FormationVerb.SESSION_CREEE, target=session)
     return session
 
 
@@ -54,7 +55,7 @@ def do_update_session(session: TrainingSession, *, actor, **fields) -> TrainingS
     session.save()
     _promote_waiting(session)  # more seats: the waiting list moves up
     record_event(
-        actor=actor, organisation=session.module.organisation, verb="formation.session_modifiee", target=session
+        actor=actor, organisation=session.module.organisation, verb=FormationVerb.SESSION_MODIFIEE, target=session
     )
     return session
 
@@ -89,7 +90,7 @@ def do_enrol(session: TrainingSession, person: Person, *, actor) -> Enrolment:
     record_event(
         actor=actor,
         organisation=session.module.organisation,
-        verb="formation.inscription",
+        verb=FormationVerb.INSCRIPTION,
         target=enrolment,
         payload={"statut": status},
     )
@@ -108,7 +109,7 @@ def do_cancel_enrolment(enrolment: Enrolment, *, actor) -> Enrolment | None:
     enrolment.status = EnrolmentStatus.ANNULE
     enrolment.save(update_fields=["status"])
     record_event(
-        actor=actor, organisation=session.module.organisation, verb="formation.desinscription", target=enrolment
+        actor=actor, organisation=session.module.organisation, verb=FormationVerb.DESINSCRIPTION, target=enrolment
     )
     promoted = _promote_waiting(session)
     return promoted[0] if promoted else None
@@ -125,7 +126,7 @@ def _promote_waiting(session: TrainingSession) -> list[Enrolment]:
         record_event(
             actor=None,
             organisation=session.module.organisation,
-            verb="formation.promotion_liste_attente",
+            verb=FormationVerb.PROMOTION_LISTE_ATTENTE,
             target=enrolment,
         )
         email, subject = enrolment.person.email, f"Place confirmée : {session}"
@@ -172,7 +173,7 @@ def do_mark_attendance(enrolment: Enrolment, *, attended: bool, actor) -> Enrolm
     record_event(
         actor=actor,
         organisation=enrolment.session.module.organisation,
-        verb="formation.presence",
+        verb=FormationVerb.PRESENCE,
         target=enrolment,
         payload={"present": attended},
     )

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pilote.annuaire import permissions as perms, queries, services_reserve as reserve
-from pilote.annuaire.forms import CloseForm, NoteForm, ReservistRequestForm
+from pilote.annuaire import permissions as perms, queries
 from pilote.annuaire.models import ReservistRequest
-from pilote.annuaire.models_reserve import RequestStatus
+from pilote.annuaire.reserve import queries as reserve_queries, services as reserve
+from pilote.annuaire.reserve.forms import CloseForm, NoteForm, ReservistRequestForm
+from pilote.annuaire.reserve.models import RequestStatus
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors
 
@@ -51,7 +52,7 @@ def request_detail(request, request_id):
     context = {
         "req": reservist_request,
         "skills": reservist_request.skills.all(),
-        "suggestions": queries.suggest_reservists(reservist_request) if is_open else [],
+        "suggestions": reserve_queries.suggest_reservists(reservist_request) if is_open else [],
         "notes": reservist_request.notes.select_related("author"),
         "can_manage": bool(request.roles & perms.CAN_MANAGE_RESERVE),
         "note_form": NoteForm(),

@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilote.annuaire.models import Person, ReservistNote, ReservistRequest
-from pilote.annuaire.models_reserve import RequestStatus
+from pilote.annuaire.reserve.audit import ReserveVerb
+from pilote.annuaire.reserve.models import RequestStatus
+from pilote.annuaire.reserve.queries import reservist_candidates
 from pilote.annuaire.services import skills_from_text
 from pilote.core.models import Organisation
 from pilote.core.services import record_event
@@ -21,13 +23,12 @@ def do_post_request(organisation: Organisation, *, actor, skills_text: str = "",
         raise ValidationError({"starts_on": "La date de début est déjà passée : choisissez aujourd'hui ou plus tard."})
     request.save()
     request.skills.set(skills_from_text(skills_text))
-    record_event(actor=actor, organisation=organisation, verb="reserve.demande_postee", target=request)
+    record_event(actor=actor, organisation=organisation, verb=ReserveVerb.DEMANDE_POSTEE, target=request)
     return request
 
 
 @transaction.atomic
 def do_accept_request(request: ReservistRequest, *, reservist: Person, actor) -> ReservistRequest:
-    from pilote.annuaire.queries import reservist_candidates
 
     request = ReservistRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.OUVERTE:
@@ -41,7 +42,7 @@ def do_accept_request(request: ReservistRequest, *, reservist: Person, actor) ->
     record_event(
         actor=actor,
         organisation=request.organisation,
-        verb="reserve.demande_acceptee",
+        verb=ReserveVerb.DEMANDE_ACCEPTEE,
         target=request,
         payload={"reserviste": str(reservist)},
     )
@@ -61,7 +62,7 @@ def do_add_note(request: ReservistRequest, *, text: str, actor) -> ReservistNote
     note = ReservistNote(request=request, text=text.strip(), author=actor)
     note.full_clean()
     note.save()
-    record_event(actor=actor, organisation=request.organisation, verb="reserve.suivi", target=request)
+    record_event(actor=actor, organisation=request.organisation, verb=ReserveVerb.SUIVI, target=request)
     return note
 
 
@@ -76,5 +77,5 @@ def do_close_request(request: ReservistRequest, *, feedback: str, actor) -> Rese
     request.status = RequestStatus.CLOSE
     request.closed_at = timezone.now()
     request.save(update_fields=["feedback", "status", "closed_at"])
-    record_event(actor=actor, organisation=request.organisation, verb="reserve.demande_close", target=request)
+    record_event(actor=actor, organisation=request.organisation, verb=ReserveVerb.DEMANDE_CLOSE, target=request)
     return request

@@ -1,0 +1,56 @@
+"""Checklists that other apps contribute to the fiche visa form: e.g. the annuaire's sourcing charter, whose
+points the agent ticks as respected.
+
+A contributor registers in its AppConfig.ready:
+
+    register_checklist(FicheChecklist(
+        key="charte", label="Charte de sourçage : points respectés", items=sourcing_checklist, order=10,
+    ))
+
+`items(organisation)` returns the points for that organisation (an empty list hides the checklist). Each
+checklist becomes a field `checklist_<key>` of the sourcing section of the form; the ticked points of every
+checklist are stored together, in order, in `Fiche.sourcing_charte`. Nothing guards `items`: a contributor that
+fails makes the form fail, so that a broken sibling shows in tests instead of an empty checklist."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pilote.core.models import Organisation
+
+
+@dataclass(frozen=True)
+class FicheChecklist:
+    key: str  # unique, a Python identifier (it names the form field)
+    label: str  # legend of the checklist, in French
+    items: Callable[[Organisation], Sequence[str]]
+    order: int = 0
+
+    @property
+    def field_name(self) -> str:
+        return f"checklist_{self.key}"
+
+
+_CHECKLISTS: dict[str, FicheChecklist] = {}
+
+
+def register_checklist(checklist: FicheChecklist) -> None:
+    """Add a checklist to the fiche form. A key registered twice with another checklist is a bug."""
+    if not checklist.key.isidentifier():
+        raise ValueError(f"checklist key {checklist.key!r} must be an identifier")
+    if checklist.key in _CHECKLISTS and _CHECKLISTS[checklist.key] != checklist:
+        raise ValueError(f"fiche checklist {checklist.key!r} is already registered")
+    _CHECKLISTS[checklist.key] = checklist
+
+
+def registered_checklists() -> list[FicheChecklist]:
+    return sorted(_CHECKLISTS.values(), key=lambda checklist: (checklist.order, checklist.key))
+
+
+def checklists_for(organisation: Organisation) -> list[tuple[FicheChecklist, list[str]]]:
+    """Each registered checklist with its points for `organisation`, those without points left out."""
+    result = []
+    for checklist in registered_checklists():
+        items = [str(item) for item in checklist.items(organisation) if str(item).strip()]
+        if items:
+            result.append((checklist, items))
+    return result
