@@ -2,8 +2,8 @@
 
 - `GET /api/v1/indicateurs`: every indicator as {"valeur", "couverture", ...} for the same filters as the
   pages. Figures over the public DECP data are readable without an account (rate limited per address by the
-  API's throttle, pilote/api.py);
-  the "organisation" scope is served anonymously only for organisations that chose to publish.
+  API's throttle, pilote/api.py); the "organisation" scope is served anonymously only for organisations that
+  chose to publish.
 - `GET /api/v1/indicateurs/objectifs`: the organisation's SPASER targets (members only).
 """
 

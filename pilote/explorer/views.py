@@ -15,7 +15,8 @@ from pilote.contracts.filters import parse_filters
 from pilote.contracts.models import SireneExtract
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
-from pilote.core import tabular
+from pilote.contracts.sirene import UPLOAD_RULES
+from pilote.core import tabular, uploads
 from pilote.core.permissions import organisation_view
 from pilote.explorer import profiles
 from pilote.explorer.forms import NeedForm, SearchForm, SireneForm
@@ -284,6 +285,7 @@ def sirene(request):
 
 
 def services_import(organisation, upload, actor):
+    uploads.check_upload(upload, UPLOAD_RULES)  # type and size before reading: the one upload check
     return do_import_sirene_extract(
         organisation=organisation, filename=upload.name, raw=upload.read(MAX_BYTES + 1), actor=actor
     )
