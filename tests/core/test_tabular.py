@@ -90,3 +90,39 @@ def test_sheet_write_handles_lists_nan_and_sheet_names():
 def test_is_formula_like(value):
     assert tabular.is_formula_like(value)
     assert not tabular.is_formula_like("Voirie " + value)
+
+
+def test_every_export_goes_through_the_helper():
+    """The cockpit's CSV and XLSX and the census purchase plan keep a formula-looking object as text."""
+    from types import SimpleNamespace
+
+    from pilote.analytics.exports import render
+    from pilote.recensement.exports import plan_xlsx
+
+    columns = [("objet", "Objet"), ("montant", "Montant"), ("date_notification", "Date")]
+    rows = [{"objet": '=HYPERLINK("http://x")', "montant": 1200.5, "date_notification": dt.date(2024, 5, 2)}]
+    text = render("csv", columns, rows, "Contrats", "").content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text), delimiter=";"))[1] == [
+        '\'=HYPERLINK("http://x")',
+        "1200.5",
+        "2024-05-02",
+    ]
+    cells = _cells(render("xlsx", columns, rows, "Contrats", "filtres").content)
+    assert cells["A5"] == ("s", '=HYPERLINK("http://x")')
+    assert cells["B5"] == ("n", "<v>1200.5</v>")
+
+    need = SimpleNamespace(
+        date_souhaitee=dt.date(2027, 3, 1),
+        service=SimpleNamespace(name="+Éducation"),
+        objet="=1+1",
+        code_cpv="55523100",
+        site="@site",
+        montant_estime=Decimal("1000.00"),
+        get_recurrence_display=lambda: "annuel",
+        renouvellement=False,
+        is_big_purchase=False,
+    )
+    campaign = SimpleNamespace(year=2027, organisation=SimpleNamespace(name="Commune"), title="Recensement")
+    cells = _cells(plan_xlsx(campaign, [{"label": "T1 2027", "needs": [need], "total": Decimal("1000")}]))
+    assert [cells[ref] for ref in ("C5", "D5", "F5")] == [("s", "+Éducation"), ("s", "=1+1"), ("s", "@site")]
+    assert cells["G5"] == ("n", "<v>1000</v>")
