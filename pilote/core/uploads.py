@@ -7,8 +7,10 @@ extension's signature (a « .pdf » must start with « %PDF », text must hold n
 recognised by their first bytes (zip: XLSX, ODS, DOCX…; gzip), the uncompressed size: for a zip, the central
 directory is read (a bounded read at the end of the file, nothing is decompressed) and the declared sizes of
 the members are checked one by one and in total, as well as their number; for gzip, the size recorded in the
-trailer. Readers that decompress (python-calamine, zipfile, the DECP reader) never produce more than these
-declared sizes. A refusal is an `UploadRefused` (a Django ValidationError) whose French message names the file.
+trailer. Python's zipfile never inflates more than a member's declared size and the DECP reader bounds what it
+inflates; for small files handed to another reader (census spreadsheets, python-calamine), the rules can also
+ask to inflate each member as a stream, nothing kept, to check its declared size. A refusal is an
+`UploadRefused` (a Django ValidationError) whose French message names the file.
 
 **Storage** (`private_storage(area)`): a Django FileSystemStorage rooted at `PILOTE_DATA_DIR/private/<area>/`,
 never under MEDIA_ROOT, without any URL: views check rights and serve files with FileResponse. A file is written
@@ -21,6 +23,7 @@ import re
 import struct
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +85,9 @@ class UploadRules:
     max_uncompressed_bytes: int = 200 * MB  # archives: all members together, as declared
     max_member_bytes: int = 100 * MB  # archives: one member
     max_members: int = 10_000
+    # Also inflate each member as a stream (64 KiB at a time, nothing kept) to check that it does not exceed its
+    # declared size: for small files parsed by a reader that may trust the archive less than zipfile does.
+    verify_inflated_size: bool = False
 
     def limit(self) -> int:
         return self.max_bytes() if callable(self.max_bytes) else self.max_bytes
@@ -193,6 +199,49 @@ def _check_zip(upload, name: str, rules: UploadRules) -> None:
             f"« {name} » est refusé : une fois décompressé, il dépasserait {human_size(rules.max_uncompressed_bytes)}.",
             code="zip_size",
         )
+    if rules.verify_inflated_size:
+        try:
+            for member in members:
+                if _inflated_size(upload, member) > member.file_size:
+                    raise UploadRefused(
+                        f"« {name} » est refusé : l'élément « {member.filename[:80]} » est plus grand une fois "
+                        "décompressé que ce que l'archive déclare.",
+                        code="zip_lying",
+                    )
+        except (zlib.error, struct.error, ValueError, OSError) as error:
+            raise UploadRefused(
+                f"« {name} » est une archive abîmée : elle n'a pas pu être lue.", code="zip"
+            ) from error
+        finally:
+            upload.seek(0)
+
+
+CHUNK = 64 * 1024
+
+
+def _inflated_size(upload, member: zipfile.ZipInfo) -> int:
+    """Bytes a member really inflates to, read from its local header, at most one chunk more than declared."""
+    upload.seek(member.header_offset)
+    header = upload.read(30)
+    if len(header) != 30 or not header.startswith(ZIP_MAGIC):
+        raise ValueError("en-tête local absent")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    upload.seek(member.header_offset + 30 + name_length + extra_length)
+    if member.compress_type == zipfile.ZIP_STORED:
+        return member.compress_size
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        raise ValueError("méthode de compression non prise en charge")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    remaining, total = member.compress_size, 0
+    while remaining > 0 and total <= member.file_size:
+        pending = upload.read(min(CHUNK, remaining))
+        if not pending:
+            break
+        remaining -= len(pending)
+        while pending and total <= member.file_size:
+            total += len(inflater.decompress(pending, CHUNK))
+            pending = inflater.unconsumed_tail
+    return total
 
 
 def _check_gzip(upload, name: str, size: int, rules: UploadRules) -> None:

@@ -88,6 +88,22 @@ def test_zip_check_does_not_trust_the_name():
         check_bytes(bomb, "besoins.csv", rules)
 
 
+def test_a_member_larger_than_declared_is_caught_when_asked():
+    size = 1_000_003
+    honest = zip_bytes({"xl/worksheets/sheet1.xml": b"0" * size})
+    lying = honest.replace(struct.pack("<I", size), struct.pack("<I", 1000))
+    rules = UploadRules(extensions=(".xlsx",), max_bytes=1024 * 1024)
+    checked = UploadRules(extensions=(".xlsx",), max_bytes=1024 * 1024, verify_inflated_size=True)
+    assert check_upload(SimpleUploadedFile("a.xlsx", lying), rules).size == len(lying)  # declared sizes only
+    message = refusal(SimpleUploadedFile("a.xlsx", lying), checked)
+    assert "plus grand une fois décompressé que ce que l'archive déclare" in message
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+    for data in (honest, stored.getvalue()):
+        assert check_upload(SimpleUploadedFile("a.xlsx", data), checked).extension == ".xlsx"
+
+
 def test_too_many_members():
     archive = zip_bytes({f"f{i}.txt": b"x" for i in range(30)})
     rules = UploadRules(extensions=(".zip",), max_bytes=1024 * 1024, max_members=20)
