@@ -164,7 +164,11 @@ def test_a_failed_write_leaves_nothing(settings):
 
 @pytest.mark.parametrize(
     ("area", "legacy", "name"),
-    [("fiches", "fiches", "7/0123456789abcdef0123456789abcdef.pdf"), ("annuaire", "annuaire/documents", "a.pdf")],
+    [
+        ("fiches", "fiches", "7/0123456789abcdef0123456789abcdef.pdf"),
+        ("annuaire", "annuaire/documents", "0123456789abcdef0123456789abcdef.pdf"),
+        ("recensement", "recensement/imports", "0123456789abcdef0123456789abcdef.bin"),
+    ],
 )
 def test_files_stored_before_are_moved_on_first_read(settings, area, legacy, name):
     old = settings.PILOTE_DATA_DIR / legacy / name
