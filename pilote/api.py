@@ -1,11 +1,15 @@
 """The JSON API (django-ninja, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
 Each domain app exposes `router` in its `api.py`; they are mounted here under their prefix. Endpoints check
-organisation and role themselves (session auth for members; public endpoints serve only published data)."""
+organisation and role themselves (session auth for members; public endpoints serve only published data).
+Anonymous calls share one quota per address (django-ninja's throttling, pilote.core.throttling); going over it
+gives a 429 with a French message and a Retry-After header."""
 
 from ninja import NinjaAPI
+from ninja.errors import Throttled
 
 from pilote.analytics.api import router as analytics_router
+from pilote.core.throttling import TOO_MANY_REQUESTS, AnonymousQuota
 from pilote.explorer.api import router as explorer_router
 
 
@@ -14,6 +18,14 @@ api = NinjaAPI(
     version="1",
     description="Données de la commande publique et indicateurs d'achat public responsable.",
     urls_namespace="api",
+    throttle=[AnonymousQuota()],
 )
+
+
+@api.exception_handler(Throttled)
+def too_many_requests(request, exc):
+    return api.create_response(request, {"detail": TOO_MANY_REQUESTS}, status=429)
+
+
 api.add_router("/indicateurs", analytics_router)
 api.add_router("/contrats", explorer_router)

@@ -1,12 +1,12 @@
 """JSON API of the cockpit, mounted at /api/v1/indicateurs by pilote/api.py.
 
 - `GET /api/v1/indicateurs`: every indicator as {"valeur", "couverture", ...} for the same filters as the
-  pages. Figures over the public DECP data are readable without an account (rate limited per address);
-  the "organisation" scope is served anonymously only for organisations that chose to publish.
+  pages. Figures over the public DECP data are readable without an account (rate limited per address by the
+  API's throttle, pilote/api.py); the "organisation" scope is served anonymously only for organisations that
+  chose to publish.
 - `GET /api/v1/indicateurs/objectifs`: the organisation's SPASER targets (members only).
 """
 
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -19,9 +19,6 @@ from pilote.core.permissions import roles_in
 
 
 router = Router(tags=["indicateurs"])
-
-ANONYMOUS_LIMIT = 60  # requests per minute and address without an account
-WINDOW_SECONDS = 60
 
 
 class FiltresIn(Schema):
@@ -40,22 +37,6 @@ class FiltresIn(Schema):
     titulaire: str | None = None
 
 
-def _throttle(request):
-    """A fixed-window limit per client address for anonymous calls (members are not limited)."""
-    if request.user.is_authenticated:
-        return
-    address = request.META.get("REMOTE_ADDR", "inconnue")
-    key = f"analytics-api:{address}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    if count > ANONYMOUS_LIMIT:
-        raise HttpError(429, "Trop de requêtes : réessayez dans une minute ou connectez-vous.")
-
-
 def _organisation(request, slug, *, private=False):
     organisation = get_object_or_404(Organisation, slug=slug)
     member = bool(roles_in(request.user, organisation))
@@ -68,7 +49,6 @@ def _organisation(request, slug, *, private=False):
 
 @router.get("", summary="Indicateurs pour des filtres")
 def indicateurs(request, filtres: Query[FiltresIn]):
-    _throttle(request)
     params = {k: str(v) for k, v in filtres.dict(exclude_none=True).items() if k != "organisation"}
     organisation = _organisation(request, filtres.organisation) if filtres.organisation else None
     if organisation is not None and not roles_in(request.user, organisation):

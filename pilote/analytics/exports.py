@@ -1,16 +1,14 @@
 """The cockpit's tables as HTML, CSV, XLSX and JSON: one function gives the rows of a table for given filters,
 another serialises them. Row caps keep an export of the national list from exhausting the server."""
 
-import csv
 import datetime as dt
-import io
 import json
 
-import xlsxwriter
 from django.http import HttpResponse, JsonResponse
 from django.utils.text import slugify
 
 from pilote.contracts import figures, indicators, queries
+from pilote.core import tabular
 
 
 MAX_ROWS = 50_000  # contract lists; aggregated tables are small
@@ -140,14 +138,6 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     raise KeyError(name)
 
 
-def _cell(value):
-    if isinstance(value, list | tuple):
-        return " ; ".join(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
     filename = slugify(title) or "export"
     if fmt == "json":
@@ -157,38 +147,19 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([label for _key, label in columns])
-        for row in rows:
-            writer.writerow([_cell(row.get(key)) for key, _label in columns])
-        # The BOM makes spreadsheet software read the file as UTF-8.
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        # Through the one export helper (BOM, « ; », formulas neutralised).
+        body = ([row.get(key) for key, _label in columns] for row in rows)
+        return tabular.csv_response(f"{filename}.csv", [label for _key, label in columns], body)
     if fmt == "xlsx":
-        output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True, "remove_timezone": True})
-        sheet = book.add_worksheet(title[:31].replace("/", "-").replace(":", "-") or "Export")
+        book = tabular.Workbook()
+        sheet = book.add_sheet(title or "Export")
         bold = book.add_format({"bold": True})
-        dates = book.add_format({"num_format": "dd/mm/yyyy"})
         sheet.write(0, 0, title, bold)
         sheet.write(1, 0, summary)
-        for col, (_key, label) in enumerate(columns):
-            sheet.write(3, col, label, bold)
+        sheet.write_row(3, [label for _key, label in columns], bold)
         for r, row in enumerate(rows, start=4):
-            for col, (key, _label) in enumerate(columns):
-                value = row.get(key)
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), dates)
-                elif value is not None:
-                    sheet.write(r, col, _cell(value))
-        book.close()
-        response = HttpResponse(
-            output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
+            sheet.write_row(r, [row.get(key) for key, _label in columns])
+        return tabular.xlsx_response(f"{filename}.xlsx", book.close())
     raise KeyError(fmt)
 
 

@@ -2,17 +2,15 @@
 PostgreSQL, without a database extension), comma-separated lists and the charter's checklist syntax."""
 
 import re
-import unicodedata
+
+from pilote.core.text import fold
 
 
 CHECKLIST_LINE = re.compile(r"^\s*[-*]\s*\[[ xX]?\]\s*(?P<item>.+?)\s*$")
 
 
-def normalize(text: str) -> str:
-    """« Énergie Renouvelable » → « energie renouvelable »: what users type is compared with this form."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", without_accents.replace("œ", "oe").replace("æ", "ae").casefold()).strip()
+# « Énergie Renouvelable » → « energie renouvelable »: what users type is compared with this form (core.text).
+normalize = fold
 
 
 def split_list(text: str) -> list[str]:

@@ -1,88 +1,57 @@
-"""Documents attached to lessons learnt: size and type limits, storage under PILOTE_DATA_DIR/annuaire/documents
-(outside any public URL; a view checks rights before serving a file)."""
+"""Documents attached to lessons learnt: the knowledge network's rules for pilote.core.uploads (size and types),
+stored in the private area « annuaire » (PILOTE_DATA_DIR/private/annuaire/, outside any public URL; a view
+checks rights before serving a file; files of the former PILOTE_DATA_DIR/annuaire/documents/ are moved there
+when first read)."""
 
 import re
-import uuid
 from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from pilote.core import uploads
 
 
 MAX_BYTES = 10 * 1024 * 1024
+RULES = uploads.UploadRules(
+    extensions=(".pdf", ".odt", ".ods", ".odp", ".docx", ".xlsx", ".pptx", ".png", ".jpg", ".jpeg", ".txt", ".csv"),
+    max_bytes=MAX_BYTES,
+)
 
-# extension → (MIME type, accepted first bytes). Office files are zip containers; text has no signature.
-ALLOWED = {
-    ".pdf": ("application/pdf", (b"%PDF",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
-    ".odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
-    ".png": ("image/png", (b"\x89PNG",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".txt": ("text/plain", ()),
-    ".csv": ("text/csv", ()),
-}
+
+def storage() -> uploads.PrivateStorage:
+    return uploads.private_storage("annuaire")
 
 
 def documents_dir() -> Path:
-    return Path(settings.PILOTE_DATA_DIR) / "annuaire" / "documents"
+    return Path(storage().location)
 
 
 def safe_name(name: str) -> str:
-    name = Path(name or "document").name
-    return re.sub(r"[^\w.\- ]", "_", name)[:200] or "document"
+    return uploads.safe_name(name, default="document")
 
 
 def check(upload) -> tuple:
-    """Returns (upload, MIME type) or raises a French ValidationError; reads only the first bytes."""
-    name = safe_name(upload.name)
-    extension = Path(name).suffix.lower()
-    if extension not in ALLOWED:
-        accepted = ", ".join(sorted(e.lstrip(".") for e in ALLOWED))
-        raise ValidationError(
-            {"documents": f"« {name} » : type de fichier non accepté (formats acceptés : {accepted})."}
-        )
-    if upload.size > MAX_BYTES:
-        raise ValidationError(
-            {"documents": f"« {name} » dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo."}
-        )
-    if upload.size == 0:
-        raise ValidationError({"documents": f"« {name} » est vide."})
-    content_type, signatures = ALLOWED[extension]
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if signatures and not head.startswith(signatures):
-        raise ValidationError({"documents": f"« {name} » ne correspond pas à son extension {extension}."})
-    if not signatures:
-        sample = upload.read(4096)
-        upload.seek(0)
-        if b"\x00" in sample:
-            raise ValidationError({"documents": f"« {name} » n'est pas un fichier texte."})
-    return upload, content_type
+    """Returns (upload, MIME type) or raises a French ValidationError on the « documents » field."""
+    try:
+        checked = uploads.check_upload(upload, RULES)
+    except uploads.UploadRefused as refusal:
+        raise uploads.UploadRefused({"documents": refusal.messages}) from refusal
+    return upload, checked.content_type
 
 
 def new_stored_name(name: str) -> str:
-    return uuid.uuid4().hex + Path(safe_name(name)).suffix.lower()
+    return uploads.new_name(safe_name(name))
 
 
 def path_of(stored_name: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{32}\.[a-z]{2,5}", stored_name):
+    if not re.fullmatch(r"[0-9a-f]{32}(\.[a-z0-9]{1,8})?", stored_name):
         raise ValueError("nom de stockage invalide")
-    return documents_dir() / stored_name
+    return Path(storage().path(stored_name))
 
 
 def store(upload, stored_name: str) -> None:
-    directory = documents_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    with path_of(stored_name).open("wb") as destination:
-        for chunk in upload.chunks():
-            destination.write(chunk)
+    path_of(stored_name)  # validates the name
+    storage().save(stored_name, upload)
 
 
 def remove(stored_name: str) -> None:
-    path_of(stored_name).unlink(missing_ok=True)
+    path_of(stored_name)
+    storage().delete(stored_name)

@@ -15,9 +15,13 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 
+from pilote.core import uploads
+
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 500_000
+# The upload check (pilote.core.uploads): a CSV or text file of at most MAX_BYTES, without NUL bytes.
+UPLOAD_RULES = uploads.UploadRules(extensions=(".csv", ".txt"), max_bytes=lambda: MAX_BYTES)
 # Name columns, best first: SIRENE stock files (unités légales / établissements) and common hand-made extracts.
 NAME_COLUMNS = (
     "denominationunitelegale",

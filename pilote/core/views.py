@@ -28,13 +28,14 @@ from pilote.core.services import (
     find_invitation,
     login_is_throttled,
 )
+from pilote.core.throttling import client_address
 
 
 DEMO_DOMAIN = "@demo.pilote.test"
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)  # the same address as the API's quota
 
 
 @never_cache

@@ -1,12 +1,20 @@
 """The import form: a file to upload or an address to download, never both."""
 
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 
+from pilote.core import uploads
+
 
 ACCEPTED_SUFFIXES = (".json", ".xml", ".csv", ".parquet", ".gz", ".zip")
+# The upload check (pilote.core.uploads): type, size, first bytes, and the declared size of archives (the reader
+# also bounds what it inflates, pilote.decp.readers.sources).
+UPLOAD_RULES = uploads.UploadRules(
+    extensions=ACCEPTED_SUFFIXES,
+    max_bytes=lambda: settings.PILOTE_MAX_UPLOAD_BYTES,
+    max_uncompressed_bytes=8 * 1024**3,
+    max_member_bytes=8 * 1024**3,
+)
 
 
 class ImportForm(forms.Form):
@@ -32,16 +40,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data.get("fichier")
         if upload is None:
             return None
-        name = upload.name.lower()
-        if not name.endswith(ACCEPTED_SUFFIXES):
-            raise forms.ValidationError(
-                f"« {upload.name} » n'est pas un type de fichier accepté (attendus : {', '.join(ACCEPTED_SUFFIXES)})."
-            )
-        if upload.size > settings.PILOTE_MAX_UPLOAD_BYTES:
-            limit = settings.PILOTE_MAX_UPLOAD_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"« {upload.name} » dépasse la taille maximale de {limit} Mo.")
-        if upload.size == 0:
-            raise forms.ValidationError(f"« {upload.name} » est vide.")
+        uploads.check_upload(upload, UPLOAD_RULES)  # UploadRefused is a ValidationError: the field shows it
         return upload
 
     def clean_url(self):
@@ -55,9 +54,3 @@ class ImportForm(forms.Form):
         if not self.errors and bool(data.get("fichier")) == bool(data.get("url")):
             raise forms.ValidationError("Déposez un fichier ou indiquez une adresse (l'un des deux).")
         return data
-
-
-def safe_upload_name(name: str) -> str:
-    """Keep only the base name, with characters that are safe in a path."""
-    base = Path(name).name
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in base)[:120] or "fichier"

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from pilote.core import uploads
 from pilote.core.services import record_event
 from pilote.decp.audit import DecpVerb
 from pilote.decp.models import ImportRun
@@ -17,23 +18,15 @@ def do_start_import(*, source_path_or_url, source_name, actor):
 
 
 def do_receive_import(organisation, *, upload=None, url=None, source_name="", actor):
-    """Web entry point: store an uploaded file under PILOTE_DATA_DIR (or take the URL), record the audit row
-    and enqueue the import. The uploaded file is written completely before anything is enqueued."""
+    """Web entry point: store an uploaded file in the private area « decp » (PILOTE_DATA_DIR/private/decp/, or
+    take the URL), record the audit row and enqueue the import. The uploaded file is written completely (under a
+    temporary name, then renamed) before anything is enqueued."""
     import uuid
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from pilote.decp.forms import safe_upload_name
 
     if upload is not None:
-        folder = Path(settings.PILOTE_DATA_DIR) / "uploads" / "decp" / uuid.uuid4().hex
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe_upload_name(upload.name)
-        with open(target, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        source = str(target)
+        storage = uploads.private_storage("decp")
+        name = storage.save(f"{uuid.uuid4().hex}/{uploads.safe_name(upload.name)}", upload)
+        source = storage.path(name)
         shown = upload.name
     else:
         source = shown = url

@@ -1,15 +1,13 @@
 """The support service's data page: start an import (upload or URL), follow its progress, read its report and
 download the rejected records. The import itself runs as a background task (pilote.decp.tasks)."""
 
-import csv
-import io
 from pathlib import Path
 
 import polars as pl
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from pilote.core import tabular
 from pilote.core.permissions import organisation_view
 from pilote.decp import store
 from pilote.decp.cleaning import RULES
@@ -83,13 +81,10 @@ def import_rejects(request, run_id):
     rejected nothing, or has not finished, gives the header line only."""
     run = get_object_or_404(runs_of(request.organisation), pk=run_id)
     columns = ["fichier", "tableau", "position", "motif", "message", "extrait"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(columns)
+    rows = []
     path = store.table_path("rejets")
     if run.report and path is not None and path.exists():
         rejects = pl.read_parquet(path).filter(pl.col("import_run") == run.report.get("import_run"))
-        writer.writerows(rejects.select(columns).iter_rows())
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rejets-import-{run.pk}.csv"'
-    return response
+        rows = rejects.select(columns).iter_rows()
+    # The one export helper: an « extrait » of a rejected record may start with « = ».
+    return tabular.csv_response(f"rejets-import-{run.pk}.csv", columns, rows)

@@ -3,12 +3,10 @@
 Thin views: reading goes through queries/profiles/guidance, the only write through services. When no DECP data
 was imported, every page says so instead of failing."""
 
-import csv
 import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -17,6 +15,8 @@ from pilote.contracts.filters import parse_filters
 from pilote.contracts.models import SireneExtract
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
+from pilote.contracts.sirene import UPLOAD_RULES
+from pilote.core import tabular, uploads
 from pilote.core.permissions import organisation_view
 from pilote.explorer import profiles
 from pilote.explorer.forms import NeedForm, SearchForm, SireneForm
@@ -128,22 +128,18 @@ def export(request):
     frame, total = queries.export_rows(
         index, q=data.get("q") or "", filters=filters, sort=data.get("tri") or "pertinence"
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pilote-contrats.csv"'
-    response.write("\ufeff")  # BOM: spreadsheet software then reads the accents right
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([label for _key, label in EXPORT_COLUMNS])
-    for row in frame.iter_rows(named=True):
-        values = []
-        for key, _label in EXPORT_COLUMNS:
-            value = " ".join(row.get("titulaire_ids") or []) if key == "titulaires" else row.get(key)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                value = "'" + value  # keep spreadsheet formulas from running
-            values.append("" if value is None else value)
-        writer.writerow(values)
+    header = [label for _key, label in EXPORT_COLUMNS]
+    rows = [
+        [
+            " ".join(row.get("titulaire_ids") or []) if key == "titulaires" else row.get(key)
+            for key, _l in EXPORT_COLUMNS
+        ]
+        for row in frame.iter_rows(named=True)
+    ]
     if total > frame.height:
-        writer.writerow([f"Export limité aux {frame.height} premiers contrats sur {total}."])
-    return response
+        rows.append([f"Export limité aux {frame.height} premiers contrats sur {total}."])
+    # The one export helper: BOM, « ; », texts starting with a formula character (tab included) neutralised.
+    return tabular.csv_response("pilote-contrats.csv", header, rows)
 
 
 @organisation_view(*CAN_EXPLORE)
@@ -289,6 +285,7 @@ def sirene(request):
 
 
 def services_import(organisation, upload, actor):
+    uploads.check_upload(upload, UPLOAD_RULES)  # type and size before reading: the one upload check
     return do_import_sirene_extract(
         organisation=organisation, filename=upload.name, raw=upload.read(MAX_BYTES + 1), actor=actor
     )

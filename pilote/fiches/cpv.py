@@ -4,11 +4,11 @@ DECP pipeline's copy (pilote/decp/refdata/cpv_2008.csv, see its SOURCES.md)."""
 
 import csv
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import pilote.decp
+from pilote.core.text import fold_words
 
 
 CPV_FILE = Path(pilote.decp.__file__).parent / "refdata" / "cpv_2008.csv"
@@ -32,14 +32,9 @@ STOPWORDS = {
 }
 
 
-def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 def tokens(text: str) -> set[str]:
     # Crude French stemming (plural "s"/"x") so that "repas" / "repas" and "vehicules" / "vehicule" meet.
-    stems = {w.rstrip("sx") if len(w) > 4 else w for w in normalize(text).split() if len(w) > 2}
+    stems = {w.rstrip("sx") if len(w) > 4 else w for w in fold_words(text).split() if len(w) > 2}
     return stems - STOPWORDS
 
 

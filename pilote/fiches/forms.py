@@ -11,7 +11,7 @@ from pilote.clauses.queries import clauses_for, guide_for, segment_for_cpv, segm
 from pilote.fiches.cpv import clean_code, cpv_label
 from pilote.fiches.models import Evaluation, Fiche
 from pilote.fiches.panels import checklists_for
-from pilote.fiches.services import ALLOWED_FILES, EDITABLE_FIELDS
+from pilote.fiches.services import ATTACHMENT_RULES, EDITABLE_FIELDS
 
 
 class AmountField(forms.DecimalField):
@@ -140,7 +140,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Pièce jointe",
         help_text="PDF, documents bureautiques ou images ; 10 Mo au maximum.",
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_FILES))}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ATTACHMENT_RULES.extensions))}),
     )
 
 

@@ -2,7 +2,6 @@
 in its payload) and an audit row, and sends e-mails only after commit."""
 
 import hashlib
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.clauses.queries import guide_for, segment_for_cpv
+from pilote.core import uploads
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent, Membership
 from pilote.core.services import record_event
@@ -49,25 +49,16 @@ EDITABLE_FIELDS = (
 )
 REVIEW_DAYS = 10
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Extension -> accepted leading bytes (None: text-like, no signature). Checked on content, not only on name.
-ALLOWED_FILES = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".pptx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".odp": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
+# PDF, office documents and images; checked on content too (pilote.core.uploads).
+ATTACHMENT_RULES = uploads.UploadRules(
+    extensions=(".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".png", ".jpg", ".jpeg"),
+    max_bytes=lambda: max_attachment_bytes(),
+)
 
 
-def attachments_dir() -> Path:
-    return Path(settings.PILOTE_DATA_DIR) / "fiches"
+def attachment_storage() -> uploads.PrivateStorage:
+    """Attachments under PILOTE_DATA_DIR/private/fiches/<fiche id>/ (formerly PILOTE_DATA_DIR/fiches/)."""
+    return uploads.private_storage("fiches")
 
 
 def max_attachment_bytes() -> int:
@@ -275,37 +266,14 @@ def do_add_comment(fiche: Fiche, *, actor, text: str) -> FicheComment:
     return comment
 
 
-def check_upload(name: str, size: int, head: bytes) -> str:
-    """Return the lowercase extension or raise a French ValidationError."""
-    ext = Path(name or "").suffix.lower()
-    if ext not in ALLOWED_FILES:
-        raise ValidationError(
-            f"Type de fichier refusé ({ext or 'sans extension'}) : PDF, documents bureautiques "
-            "(docx, xlsx, pptx, odt, ods, odp, doc, xls) ou images (png, jpg) uniquement."
-        )
-    limit = max_attachment_bytes()
-    if size > limit:
-        raise ValidationError(f"Fichier trop volumineux ({size / 1e6:.1f} Mo) : {limit / 1e6:.0f} Mo au maximum.")
-    if size == 0:
-        raise ValidationError("Le fichier est vide.")
-    if not any(head.startswith(sig) for sig in ALLOWED_FILES[ext]):
-        raise ValidationError(f"Le contenu du fichier ne correspond pas à son extension {ext}.")
-    return ext
-
-
 @transaction.atomic
 def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
-    head = uploaded_file.read(8)
-    uploaded_file.seek(0)
-    ext = check_upload(uploaded_file.name, uploaded_file.size, head)
-    storage_name = f"{fiche.pk}/{uuid.uuid4().hex}{ext}"
-    path = attachments_dir() / storage_name
-    path.parent.mkdir(parents=True, exist_ok=True)
+    checked = uploads.check_upload(uploaded_file, ATTACHMENT_RULES)
     digest = hashlib.sha256()
-    with open(path, "wb") as out:
-        for chunk in uploaded_file.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    storage = attachment_storage()
+    storage_name = storage.save(uploads.new_name(checked.name, folder=str(fiche.pk)), uploaded_file)
     try:
         attachment = FicheAttachment(
             fiche=fiche,
@@ -320,7 +288,7 @@ def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
         attachment.save()
         _event(fiche, actor=actor, verb=FicheVerb.PIECE_AJOUTEE, payload={"fichier": attachment.original_name})
     except Exception:
-        path.unlink(missing_ok=True)
+        storage.delete(storage_name)
         raise
     return attachment
 

@@ -16,7 +16,7 @@ from pilote.fiches import guidance, matching, permissions as perms, stats, workf
 from pilote.fiches.forms import AttachmentForm, CommentForm, DecisionForm, FicheForm
 from pilote.fiches.models import UNDER_REVIEW, Fiche, FicheAttachment, Status
 from pilote.fiches.services import (
-    attachments_dir,
+    attachment_storage,
     do_add_attachment,
     do_add_comment,
     do_create_fiche,
@@ -291,11 +291,11 @@ def attachment_upload(request, fiche_id):
 def attachment_download(request, fiche_id, attachment_id):
     fiche = _fiche(request, fiche_id)
     attachment = get_object_or_404(FicheAttachment, pk=attachment_id, fiche=fiche)
-    path = attachments_dir() / attachment.storage_name
-    if not path.exists():
+    storage = attachment_storage()
+    if not storage.exists(attachment.storage_name):
         raise Http404("Fichier introuvable.")
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 — FileResponse closes it
+        storage.open(attachment.storage_name, "rb"),
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

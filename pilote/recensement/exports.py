@@ -2,14 +2,12 @@
 (with a few deliberate errors to show the checks), and the purchase plan as XLSX (xlsxwriter) and PDF
 (WeasyPrint, from an HTML template)."""
 
-import datetime as dt
-import io
 from pathlib import Path
 
-import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pilote.core import tabular
 from pilote.recensement.spreadsheet import LABELS
 
 
@@ -56,9 +54,8 @@ EXAMPLE_SERVICES = ["Bâtiments", "Éducation", "Espaces verts", "Informatique",
 
 
 def _workbook(rows, *, with_hints: bool) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Besoins")
+    book = tabular.Workbook()
+    sheet = book.add_sheet("Besoins")
     bold = book.add_format({"bold": True, "bg_color": "#E3E3FD", "text_wrap": True, "valign": "top"})
     text = book.add_format({"num_format": "@"})
     for col, name in enumerate(TEMPLATE_COLUMNS):
@@ -72,9 +69,8 @@ def _workbook(rows, *, with_hints: bool) -> bytes:
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
             # Text cells everywhere, as people type them: the import reads "180 000 €" or "T2 2027" itself.
-            sheet.write_string(r, col, value, text)
-    book.close()
-    return buffer.getvalue()
+            sheet.write(r, col, str(value), text)
+    return book.close()
 
 
 def template_xlsx() -> bytes:
@@ -94,9 +90,9 @@ def example_file() -> bytes:
 
 
 def plan_xlsx(campaign, slots) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Programmation")
+    """Through the one export helper: a need's object or service starting with « = » stays text."""
+    book = tabular.Workbook()
+    sheet = book.add_sheet("Programmation")
     bold = book.add_format({"bold": True, "bg_color": "#E3E3FD"})
     title = book.add_format({"bold": True, "font_size": 14})
     money = book.add_format({"num_format": "# ##0.00 €"})
@@ -116,21 +112,20 @@ def plan_xlsx(campaign, slots) -> bytes:
         for need in slot["needs"]:
             sheet.write(r, 0, slot["label"])
             if need.date_souhaitee:
-                sheet.write_datetime(r, 1, dt.datetime.combine(need.date_souhaitee, dt.time()), date)
+                sheet.write(r, 1, need.date_souhaitee, date)
             sheet.write(r, 2, need.service.name)
             sheet.write(r, 3, need.objet)
-            sheet.write_string(r, 4, need.code_cpv)
+            sheet.write(r, 4, need.code_cpv)
             sheet.write(r, 5, need.site)
-            sheet.write_number(r, 6, float(need.montant_estime), money)
+            sheet.write(r, 6, need.montant_estime, money)
             sheet.write(r, 7, need.get_recurrence_display())
             sheet.write(r, 8, "oui" if need.renouvellement else "non")
             sheet.write(r, 9, "oui" if need.is_big_purchase else "non")
             r += 1
         sheet.write(r, 0, f"Total {slot['label']}", bold)
-        sheet.write_number(r, 6, float(slot["total"]), money_bold)
+        sheet.write(r, 6, slot["total"], money_bold)
         r += 2
-    book.close()
-    return buffer.getvalue()
+    return book.close()
 
 
 def plan_pdf(campaign, slots, *, request=None) -> bytes:

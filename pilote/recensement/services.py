@@ -1,6 +1,6 @@
-"""Every write of the census (`do_*`; the reads are in queries.py). Each function is atomic, validates
-(full_clean), writes an audit row and sends e-mails only after commit. Staged uploads (files waiting for the
-user's confirmation) are kept on disk under PILOTE_DATA_DIR/recensement/imports/, never in the database."""
+"""Every write of the census (`do_*`; the reads are in queries.py). Each function is atomic, validates (full_clean), writes an audit row and sends
+e-mails only after commit. Staged uploads (files waiting for the user's confirmation) are kept on disk under
+PILOTE_DATA_DIR/private/recensement/ (pilote.core.uploads), never in the database."""
 
 import json
 import secrets
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from pilote.clauses.queries import segment_for_cpv
+from pilote.core import uploads
 from pilote.core.enums import Role
 from pilote.core.models import Membership
 from pilote.core.services import record_event
@@ -298,33 +299,41 @@ def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, file
 STAGED_TTL_SECONDS = 24 * 3600
 
 
+def _staging() -> uploads.PrivateStorage:
+    """Staged census files: PILOTE_DATA_DIR/private/recensement/ (formerly PILOTE_DATA_DIR/recensement/imports/)."""
+    return uploads.private_storage("recensement")
+
+
 def _imports_dir() -> Path:
-    return Path(settings.PILOTE_DATA_DIR) / "recensement" / "imports"
+    return Path(_staging().location)
 
 
 def stage_upload(data: bytes, *, campaign: Campaign, user, filename: str, default_service: str) -> str:
     """Keep an uploaded file until the user confirms the import; returns the token that names it."""
+    storage = _staging()
     folder = _imports_dir()
     folder.mkdir(parents=True, exist_ok=True)
     # Files never confirmed are forgotten after a day.
     stale = time.time() - STAGED_TTL_SECONDS
     for old in folder.iterdir():
-        if old.stat().st_mtime < stale:
+        if old.is_file() and old.stat().st_mtime < stale:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (folder / f"{token}.bin").write_bytes(data)
+    storage.save_bytes(f"{token}.bin", data)
     meta = {"campaign": campaign.pk, "user": user.pk, "filename": filename, "service": default_service}
-    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    storage.save_bytes(f"{token}.json", json.dumps(meta).encode())  # written last: the token is complete
     return token
 
 
 def load_staged(token: str, *, campaign: Campaign, user) -> tuple[bytes, dict] | None:
     if not token.isalnum() or len(token) != 32:
         return None
-    folder = _imports_dir()
+    storage = _staging()
     try:
-        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
-        data = (folder / f"{token}.bin").read_bytes()
+        with storage.open(f"{token}.json", "rb") as fh:
+            meta = json.loads(fh.read().decode("utf-8"))
+        with storage.open(f"{token}.bin", "rb") as fh:
+            data = fh.read()
     except (OSError, ValueError):
         return None
     if meta.get("campaign") != campaign.pk or meta.get("user") != user.pk:
@@ -334,8 +343,9 @@ def load_staged(token: str, *, campaign: Campaign, user) -> tuple[bytes, dict] |
 
 def drop_staged(token: str) -> None:
     if token.isalnum() and len(token) == 32:
+        storage = _staging()
         for suffix in (".bin", ".json"):
-            (_imports_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+            storage.delete(f"{token}{suffix}")
 
 
 # --- fiche visa ------------------------------------------------------------------------------------------

@@ -15,11 +15,21 @@ from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException, ElementTree as ET
 
+from pilote.core import uploads
 from pilote.recensement import values as V
 
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# The upload check (pilote.core.uploads): any name, the content decides (sniff_kind); XLSX and ODS are zip
+# archives, bounded before calamine opens them.
+UPLOAD_RULES = uploads.UploadRules(
+    extensions=None,
+    max_bytes=MAX_BYTES,
+    max_uncompressed_bytes=100 * 1024 * 1024,
+    max_member_bytes=60 * 1024 * 1024,
+    verify_inflated_size=True,
+)
 HEADER_SCAN_ROWS = 15
 
 # Field -> synonyms (folded). Stop words and units are dropped before matching (see _key).

@@ -5,9 +5,9 @@ the caller adds them)."""
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from pilote.core.text import fold_words as fold
 from pilote.fiches.cpv import cpv_label
 from pilote.recensement.models import Recurrence
 
@@ -42,12 +42,6 @@ RECURRENCES = {
     Recurrence.ANNUEL: {"annuel", "annuelle", "recurrent", "recurrente", "chaque annee", "tous les ans", "oui"},
     Recurrence.PLURIANNUEL: {"pluriannuel", "pluriannuelle", "pluri annuel", "plusieurs annees"},
 }
-
-
-def fold(text) -> str:
-    """Lowercase ASCII with single spaces: 'Montant estimé (€ HT)' -> 'montant estime ht'."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def is_blank(value) -> bool:

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from pilote.core import uploads
 from pilote.core.permissions import organisation_view
 from pilote.recensement import exports, permissions as perms, queries, services, spreadsheet
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
@@ -229,8 +230,10 @@ def upload(request, campaign_id):
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         default_service = form.cleaned_data["service"].name if form.cleaned_data["service"] else ""
-        if uploaded.size > spreadsheet.MAX_BYTES:
-            form.add_error("file", f"Fichier trop volumineux : {spreadsheet.MAX_BYTES // (1024 * 1024)} Mo au plus.")
+        try:
+            uploads.check_upload(uploaded, spreadsheet.UPLOAD_RULES)  # size, and archives before any parsing
+        except uploads.UploadRefused as refusal:
+            form.add_error("file", refusal.messages[0])
             return render(request, "recensement/upload.html", context)
         data = uploaded.read()
         try:

@@ -60,12 +60,14 @@ def test_targets_need_a_member(client, commune_a):
 
 
 def test_anonymous_calls_are_rate_limited(client, fixture_store, monkeypatch):
-    from pilote.analytics import api
+    from pilote.api import api
 
-    monkeypatch.setattr(api, "ANONYMOUS_LIMIT", 3)
-    statuses = [client.get("/api/v1/indicateurs").status_code for _ in range(api.ANONYMOUS_LIMIT + 1)]
-    assert statuses[-2] == 200
-    assert statuses[-1] == 429
+    (quota,) = api.throttle
+    monkeypatch.setattr(quota, "num_requests", 3)
+    responses = [client.get("/api/v1/indicateurs") for _ in range(4)]
+    assert responses[-2].status_code == 200
+    assert responses[-1].status_code == 429
+    assert responses[-1].json()["detail"] == "Trop de requêtes : réessayez dans une minute ou connectez-vous."
 
 
 def test_openapi_documents_the_endpoints(client):

@@ -60,7 +60,7 @@ def test_refused_document_saves_nothing(client, org_a, members_a):
 
 
 def test_executable_and_oversized_files_are_refused(org_a, settings):
-    with pytest.raises(ValidationError, match="type de fichier non accepté"):
+    with pytest.raises(ValidationError, match="pas un type de fichier accepté"):
         factories.lesson(org_a, documents=[SimpleUploadedFile("outil.exe", b"MZ")])
     big = factories.pdf("gros.pdf", size=uploads.MAX_BYTES)
     with pytest.raises(ValidationError, match="dépasse la taille maximale de 10 Mo"):

@@ -53,3 +53,41 @@ def test_generated_valid_sirets_are_accepted(siren8, nic4):
     # Changing one digit always breaks the Luhn key.
     broken = siret[:-1] + str((int(siret[-1]) + 1) % 10)
     assert siret_problem(broken) is not None
+
+
+def _former_siret_problem_is_none(siret: str) -> bool:
+    """The accepted set before python-stdnum (hand-written Luhn, La Poste by digit sum only)."""
+
+    def luhn(digits):
+        total = 0
+        for index, char in enumerate(reversed(digits)):
+            value = int(char) * (2 if index % 2 else 1)
+            total += value - 9 if value > 9 else value
+        return total % 10 == 0
+
+    if siret.startswith("356000000"):
+        return sum(map(int, siret)) % 5 == 0
+    return luhn(siret[:9]) and luhn(siret)
+
+
+def test_la_poste_accepted_set_is_the_former_one_plus_the_head_office():
+    # stdnum accepts La Poste's head office 35600000000048 (it passes Luhn, its digit sum is 26): the former
+    # check refused it although INSEE lists it (and the DECP cleaning rules accept it). Nothing else changes.
+    changed = [
+        siret
+        for siret in (f"356000000{nic:05d}" for nic in range(100_000))
+        if (siret_problem(siret) is None) != _former_siret_problem_is_none(siret)
+    ]
+    assert changed == ["35600000000048"]
+    assert siret_problem("35600000000048") is None
+
+
+@given(st.text(alphabet="0123456789", min_size=14, max_size=14))
+def test_accepted_set_is_unchanged_outside_la_poste(siret):
+    if not siret.startswith("356000000"):
+        assert (siret_problem(siret) is None) == _former_siret_problem_is_none(siret)
+
+
+def test_luhn_refuses_non_ascii_digits():
+    assert not luhn_ok("٣")
+    assert not luhn_ok("")

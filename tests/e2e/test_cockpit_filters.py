@@ -26,11 +26,14 @@ def test_filter_updates_url_chart_and_table_then_csv_downloads(page, login, scre
     expect(chart.locator("svg.marks")).to_contain_text("Procédure adaptée")
 
     page.get_by_label("Procédure", exact=True).select_option("Appel d'offres ouvert")
-    page.wait_for_function("document.querySelector('[data-indicateur=\"nb_contrats\"]').textContent.trim() === '2'")
+    # optional chaining: while htmx swaps the content the element is briefly absent (a null must read as "not
+    # yet", not throw, or the wait fails at once)
+    page.wait_for_function("document.querySelector('[data-indicateur=\"nb_contrats\"]')?.textContent.trim() === '2'")
     assert parse_qs(urlparse(page.url).query)["procedure"] == ["Appel d'offres ouvert"]
     # The chart is redrawn from the new figures and its data table shows the same single procedure.
     page.wait_for_function(
-        "!document.querySelector('#graphique-procedures svg.marks').textContent.includes('Procédure adaptée')"
+        "!(document.querySelector('#graphique-procedures svg.marks')?.textContent ?? 'Procédure adaptée')"
+        ".includes('Procédure adaptée')"
     )
     expect(chart.locator("svg.marks")).to_contain_text("Appel d'offres ouvert")
     table = page.get_by_role("table", name="Par procédure CSV")

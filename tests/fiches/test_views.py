@@ -142,7 +142,7 @@ def test_attachments_are_limited_and_served_only_to_viewers(client, org_a, membe
     download = f"/o/{org_a.slug}/fiches/{fiche.pk}/pieces/{attachment.pk}/"
     assert b"".join(client.get(download).streaming_content) == b"%PDF-1.4 devis"
     # The file is stored under the data directory, outside any static or media URL.
-    assert (settings.PILOTE_DATA_DIR / "fiches" / attachment.storage_name).exists()
+    assert (settings.PILOTE_DATA_DIR / "private" / "fiches" / attachment.storage_name).exists()
     # An elected member reads (but cannot upload); another agent does not see this fiche at all.
     client.force_login(members_a[Role.ELU])
     assert client.get(download).status_code == 200

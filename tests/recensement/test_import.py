@@ -2,6 +2,7 @@
 explicitly imports the valid rows only; all or nothing."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -84,6 +85,25 @@ def test_refused_file_shows_the_reason(client, org_a, members_a, campaign):
     assert "pas un tableur" in response.content.decode()
     response = upload(client, org_a, campaign, xlsx([["Repas"]], header=["Objet", "Quantité"]))
     assert "Colonne(s) obligatoire(s) absente(s)" in response.content.decode()
+
+
+def test_spreadsheet_bomb_is_refused_before_parsing(client, org_a, members_a, campaign, monkeypatch):
+    import io
+    import zipfile
+
+    from pilote.recensement import spreadsheet
+
+    def never(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(spreadsheet, "parse", never)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (101 * 1024 * 1024))
+    client.force_login(members_a[Role.AGENT])
+    page = upload(client, org_a, campaign, buffer.getvalue(), name="bombe.xlsx").content.decode()
+    assert "« bombe.xlsx » est refusé : une fois décompressé" in unescape(page)
 
 
 def test_default_service_from_the_form(client, org_a, members_a, campaign):
