@@ -3,6 +3,8 @@
 import pytest
 
 from pilote.core.enums import Role
+from pilote.decp.demo import DATA_DIR
+from pilote.decp.importer import run_import
 from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -43,3 +45,21 @@ def members_b(org_b):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+# The real demo files: the 2019 JSON formats and the 2024 tabular extract.
+REAL_FILES = [
+    "marches-publics.info.json.gz",
+    "data.gouv.fr_aife.json.gz",
+    "decp_2024H2_travaux_cpv4521_filtered.csv.gz",
+]
+
+
+@pytest.fixture(scope="session")
+def real_import(tmp_path_factory, django_db_blocker):
+    """REAL_FILES imported once with the real pipeline (which prepares the cockpit file and the search index
+    inside the generation); returns the data directory. Tests copy it or read it without writing."""
+    data_dir = tmp_path_factory.mktemp("real-files") / "data"
+    with django_db_blocker.unblock():
+        run_import([str(DATA_DIR / name) for name in REAL_FILES], data_dir=data_dir)
+    return data_dir

@@ -8,12 +8,12 @@
 """
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 
 from pilote.analytics.models import SpaserTarget
 from pilote.contracts import db as duck, figures
-from pilote.contracts.filters import parse_filters
+from pilote.contracts.filters import parse_filters, schema
 from pilote.core.models import Organisation
 from pilote.core.permissions import roles_in
 
@@ -21,20 +21,8 @@ from pilote.core.permissions import roles_in
 router = Router(tags=["indicateurs"])
 
 
-class FiltresIn(Schema):
-    organisation: str | None = None
-    perimetre: str | None = None
-    acheteur: str | None = None
-    annee: int | None = None
-    trimestre: int | None = None
-    mois: int | None = None
-    cpv: str | None = None
-    segment: int | None = None
-    nature: str | None = None
-    procedure: str | None = None
-    montant_min: float | None = None
-    montant_max: float | None = None
-    titulaire: str | None = None
+# The filters of the pages, generated from the registry (pilote.contracts.filter_types), plus the organisation.
+FiltresIn = schema("FiltresIn", organisation=str)
 
 
 def _organisation(request, slug, *, private=False):

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 from django import forms
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import create_model
 
 from pilote.contracts.filter_types import CPV_RE, FILTER_KEYS, MOIS, REGISTRY, TRIMESTRES, Perimetre, PeriodFilter
@@ -156,11 +156,20 @@ def cube_answers(filters: Filters) -> bool:
     return all(entry.cube_answers(filters) for entry in REGISTRY)
 
 
-def schema(name: str = "FiltresIn", **extra) -> type[Schema]:
-    """The API's query schema: one optional parameter per URL key of the registry (plus `extra` fields)."""
-    fields = {key: (kind | None, None) for entry in REGISTRY for key, kind in entry.api_types.items()}
+def schema(name: str = "FiltresIn", *, exclude=(), base: type[Schema] = Schema, **extra) -> type[Schema]:
+    """The API's query schema: one optional parameter per URL key of the registry, described by its form field
+    (label and help), less `exclude`, plus `extra` fields (name=type)."""
+    form_fields = FilterForm(organisation=None).fields
+    fields = {}
+    for entry in REGISTRY:
+        for key, kind in entry.api_types.items():
+            if key in exclude:
+                continue
+            field = form_fields[key]
+            description = " ".join(str(t) for t in (field.label, field.help_text) if t)
+            fields[key] = (kind | None, Field(None, description=description))
     fields |= {key: (kind | None, None) for key, kind in extra.items()}
-    return create_model(name, __base__=Schema, **fields)
+    return create_model(name, __base__=base, **fields)
 
 
 def peer_organisations(organisation):

@@ -65,9 +65,8 @@ def nb_contrats(agg) -> Valeur:
     return Valeur(_n(agg, "n"), _n(agg, "n"), _n(agg, "n"), "nombre")
 
 
-def montant_total(agg) -> Valeur:
-    """Sum of the amounts (HT) of the contracts whose amount is filled and not flagged as an anomaly."""
-    value = agg.get("montant_total")
+def _amount(agg, key) -> Valeur:
+    value = agg.get(key)
     return Valeur(
         float(value) if value is not None else None,
         _n(agg, "n_montant_ok"),
@@ -75,18 +74,16 @@ def montant_total(agg) -> Valeur:
         "euros",
         _n(agg, "n_montant_anomalie"),
     )
+
+
+def montant_total(agg) -> Valeur:
+    """Sum of the amounts (HT) of the contracts whose amount is filled and usable (semantics)."""
+    return _amount(agg, "montant_total")
 
 
 def montant_median(agg) -> Valeur:
     """Median amount over the same contracts as montant_total."""
-    value = agg.get("montant_median")
-    return Valeur(
-        float(value) if value is not None else None,
-        _n(agg, "n_montant_ok"),
-        _n(agg, "n"),
-        "euros",
-        _n(agg, "n_montant_anomalie"),
-    )
+    return _amount(agg, "montant_median")
 
 
 # 2. Responsible purchasing

@@ -19,6 +19,7 @@ concept, its Polars form sits beside the SQL one and tests/contracts/test_semant
 """
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 import polars as pl
@@ -197,10 +198,13 @@ def cpv_label(code: str | None) -> str:
 
 def clean_cpv(code: str | None) -> str | None:
     """8 digits from a CPV code as typed ("45233140-2", "4523 3140", "45"), or None."""
-    if not code:
-        return None
-    digits = "".join(ch for ch in str(code).split("-")[0] if ch.isdigit())
-    return digits[:8].ljust(8, "0") if len(digits) >= 2 else None
+    digits = cpv_digits(str(code) if code else "")
+    return digits.ljust(8, "0") if len(digits) >= 2 else None
+
+
+def cpv_digits(code: str | None) -> str:
+    """The digits of a CPV code as typed, check digit dropped, at most 8, not padded ("45233140-2" → "45233140")."""
+    return re.sub(r"\D", "", (code or "").split("-")[0])[:8]
 
 
 def cpv_prefix(code: str) -> str:

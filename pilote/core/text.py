@@ -5,9 +5,10 @@ removed (NFKD, combining marks dropped), the French ligatures œ/æ spelled out,
 Punctuation is kept. `fold_words` goes one step further for matching headers, CPV labels or census keys: only
 the ASCII letters and digits remain, every other run of characters becomes one space.
 
-Stored keys depend on `fold` (the knowledge network's `Skill.key` and `search_text`): changing its rules means
-recomputing them. The full-text index (pilote.contracts.search.text) and the DECP cleaning rules keep their own
-folding for now (the latter is mirrored by a Polars expression)."""
+Stored keys depend on `fold` (the knowledge network's `Skill.key` and `search_text`, the full-text index's
+terms, pilote.contracts.search.text): changing its rules means recomputing them (the index's INDEX_VERSION).
+The DECP cleaning rules keep their own matching key (`decp.cleaning.enums.key_expr`): a Polars expression over
+millions of values, with its plain-Python mirror for building lookup tables."""
 
 import re
 import unicodedata

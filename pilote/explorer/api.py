@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.security import django_auth
 from pydantic import Field
 
-from pilote.contracts.filters import parse_filters
+from pilote.contracts.filters import parse_filters, schema
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
 from pilote.contracts.search.text import query_terms
@@ -21,19 +21,13 @@ from pilote.contracts.search.text import query_terms
 router = Router(auth=django_auth, tags=["contrats"])
 
 
-class SearchParams(Schema):
+# Words, sort and page, plus the filters of the registry (pilote.contracts.filter_types); the perimeter is one
+# buyer when `acheteur` is given, else France, and segments belong to an organisation: neither is a parameter.
+class SearchParams(schema("FiltresRecherche", exclude=("perimetre", "segment"))):
     q: str = Field("", max_length=300, description="Mots de l'objet (accents, casse et pluriels ignorés)")
     tri: str = Field("pertinence", pattern="^(" + "|".join(queries.SORTS) + ")$")
     page: int = Field(1, ge=1, le=100_000)
     par_page: int = Field(20, ge=1, le=100)
-    annee: int | None = Field(None, ge=2000, le=2100)
-    cpv: str = Field("", max_length=10, description="Début du code CPV (2 à 8 chiffres)")
-    nature: str = ""
-    procedure: str = ""
-    acheteur: str = Field("", max_length=14, description="SIRET ou SIREN de l'acheteur")
-    titulaire: str = Field("", max_length=120, description="SIRET, SIREN ou partie du nom du titulaire")
-    montant_min: float | None = Field(None, ge=0)
-    montant_max: float | None = Field(None, ge=0)
 
 
 class Titulaire(Schema):

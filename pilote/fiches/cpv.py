@@ -1,17 +1,13 @@
-"""CPV 2008 lookup and a local suggestion from the text of the need (used when the explorer's
-`suggest_cpv`, which also uses national contract history, is unavailable). The nomenclature file is the
-DECP pipeline's copy (pilote/decp/refdata/cpv_2008.csv, see its SOURCES.md)."""
+"""A local CPV suggestion from the text of the need (used when the national history of contracts has nothing
+to say). Labels and normalisation are the read layer's (pilote.contracts.semantics), from the DECP pipeline's
+copy of the nomenclature (pilote/decp/refdata/cpv_2008.csv, see its SOURCES.md)."""
 
-import csv
-import re
 from functools import lru_cache
-from pathlib import Path
 
-import pilote.decp
+from pilote.contracts.semantics import cpv_digits, cpv_labels
 from pilote.core.text import fold_words
 
 
-CPV_FILE = Path(pilote.decp.__file__).parent / "refdata" / "cpv_2008.csv"
 STOPWORDS = {
     "des",
     "pour",
@@ -39,26 +35,13 @@ def tokens(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def cpv_table() -> dict[str, str]:
-    """8-digit code (no check digit) -> French label."""
-    table = {}
-    with open(CPV_FILE, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            table[row["CODE"].split("-")[0]] = row["FR"]
-    return table
-
-
-@lru_cache(maxsize=1)
 def _index() -> list[tuple[str, str, set[str]]]:
-    return [(code, label, tokens(label)) for code, label in cpv_table().items()]
-
-
-def clean_code(code: str) -> str:
-    return re.sub(r"\D", "", (code or "").split("-")[0])[:8]
+    return [(code, label, tokens(label)) for code, label in cpv_labels().items()]
 
 
 def cpv_label(code: str) -> str | None:
-    return cpv_table().get(clean_code(code))
+    """The label of a full 8-digit code as typed (a partial code has none here: the census asks for a code)."""
+    return cpv_labels().get(cpv_digits(code))
 
 
 def suggest_local(text: str, limit: int = 5) -> list[dict]:

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from pilote.clauses.queries import clauses_for, guide_for, segment_for_cpv, segments_for
-from pilote.fiches.cpv import clean_code, cpv_label
+from pilote.contracts.semantics import cpv_digits
+from pilote.fiches.cpv import cpv_label
 from pilote.fiches.models import Evaluation, Fiche
 from pilote.fiches.panels import checklists_for
 from pilote.fiches.services import ATTACHMENT_RULES, EDITABLE_FIELDS
@@ -97,7 +98,7 @@ class FicheForm(forms.ModelForm):
                 found = segments_for(self.organisation).filter(pk=raw).first()
                 if found:
                     return found
-            code = clean_code(self.data.get("code_cpv", ""))
+            code = cpv_digits(self.data.get("code_cpv", ""))
         else:
             if self.instance.segment_id:
                 return self.instance.segment
@@ -111,7 +112,7 @@ class FicheForm(forms.ModelForm):
         return [self[name] for name in self.question_names]
 
     def clean_code_cpv(self):
-        code = clean_code(self.cleaned_data.get("code_cpv", ""))
+        code = cpv_digits(self.cleaned_data.get("code_cpv", ""))
         if len(code) != 8:
             raise ValidationError("Le code CPV compte 8 chiffres (par exemple 90911200).")
         if cpv_label(code) is None:

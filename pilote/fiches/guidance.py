@@ -11,8 +11,9 @@ from django.utils import timezone
 from pilote.clauses.panels import segment_panels
 from pilote.clauses.queries import guide_for, segment_for_cpv
 from pilote.contracts.search import guidance as explorer
+from pilote.contracts.semantics import cpv_digits
 from pilote.core.models import BuyerEntity
-from pilote.fiches.cpv import clean_code, cpv_label, suggest_local
+from pilote.fiches.cpv import cpv_label, suggest_local
 from pilote.reglementation import seuils
 
 
@@ -56,7 +57,7 @@ def procedure(montant: Decimal | None, nature: str, buyer_kind: str, on: date) -
 
 
 def is_food(code_cpv: str, segment) -> bool:
-    return clean_code(code_cpv).startswith(FOOD_CPV_PREFIXES) or bool(
+    return cpv_digits(code_cpv).startswith(FOOD_CPV_PREFIXES) or bool(
         segment and segment.code == "restauration-collective"
     )
 
@@ -144,7 +145,7 @@ SCOPE_LABELS = {
 
 def data_facts(organisation, *, objet, code_cpv, montant, duree_mois, segment) -> dict:
     result = {"warnings": []}
-    code = clean_code(code_cpv) or None
+    code = cpv_digits(code_cpv) or None
     montant_f = float(montant) if montant is not None else None
     if segment:
         result["segment"] = explorer.segment_facts(
@@ -192,10 +193,10 @@ def compute(organisation, values: dict) -> dict:
     on = values.get("date_lancement") or timezone.localdate()
     montant = values.get("montant_estime")
     code_cpv = values.get("code_cpv") or ""
-    nature = values.get("nature") or seuils.nature_from_cpv(clean_code(code_cpv))
+    nature = values.get("nature") or seuils.nature_from_cpv(cpv_digits(code_cpv))
     segment = values.get("segment")
     if segment is None and code_cpv:
-        segment = segment_for_cpv(organisation, clean_code(code_cpv))
+        segment = segment_for_cpv(organisation, cpv_digits(code_cpv))
     guide = guide_for(organisation, segment)
     text = f"{values.get('objet') or ''} {values.get('besoin') or ''}"
     suggestions, suggestion_source = cpv_suggestions(text)

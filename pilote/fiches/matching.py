@@ -6,7 +6,8 @@ Reads the contracts through pilote.contracts.lookups; "declared" considerations 
 from datetime import date, timedelta
 
 from pilote.contracts import db, lookups, semantics
-from pilote.fiches.cpv import clean_code, tokens
+from pilote.contracts.semantics import cpv_digits
+from pilote.fiches.cpv import tokens
 from pilote.reglementation import seuils
 
 
@@ -23,7 +24,7 @@ def _contracts_of(sirets: list[str], since: date) -> list[dict]:
 
 def _score(fiche, row) -> float:
     score = 0.0
-    mine, theirs = clean_code(fiche.code_cpv), clean_code(row.get("code_cpv") or "")
+    mine, theirs = cpv_digits(fiche.code_cpv), cpv_digits(row.get("code_cpv") or "")
     if mine and theirs:
         score += 3 if mine == theirs else 2 if mine[:5] == theirs[:5] else 1 if mine[:2] == theirs[:2] else 0
     montant = row.get("montant")

@@ -74,28 +74,62 @@ def _threshold(level: str, code_cpv: str, on: dt.date, buyer_kind: str):
     return seuils.seuil(code, on)
 
 
-def split_purchases(siret: str, *, buyer_kind: str = "commune") -> list[SplitCase]:
+@dataclass
+class SplitReview:
+    """What split-purchase detection found for a buyer, and what it could not examine."""
+
+    cases: list[SplitCase] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # notification years of the buyer's contracts examined
+    not_examined: dict[str, list[int]] = field(default_factory=dict)  # level → years with no threshold known
+
+    @property
+    def not_examined_lines(self) -> list[str]:
+        return [
+            f"{LEVELS[level]} : {', '.join(str(y) for y in years)} (seuil inconnu de Pilote à ces dates)"
+            for level, years in self.not_examined.items()
+            if years
+        ]
+
+
+def _applied(level: str, contracts: list[dict], buyer_kind: str) -> list[dict]:
+    """The contracts with the threshold of `level` in force at each one's notification (UnknownThreshold when a
+    date precedes the thresholds reglementation knows)."""
+    applied = []
+    for c in contracts:
+        s = _threshold(level, c["code_cpv"], c["date_notification"], buyer_kind)
+        applied.append({**c, "seuil": s.amount, "seuil_libelle": s.label, "seuil_depuis": s.valid_from})
+    return applied
+
+
+def split_review(siret: str, *, buyer_kind: str = "commune") -> SplitReview:
     """Per CPV class and year: several contracts each below a threshold (judged at its own notification date)
     whose sum exceeds the highest of those thresholds. To be examined, not a finding: homogeneity of the
-    needs, framework agreements and lots are not visible in the data."""
+    needs, framework agreements and lots are not visible in the data. Each level (formalised procedure, then
+    no-procedure threshold) is examined wherever its thresholds are known; the years where one is not are
+    listed, never silently skipped."""
     groups = defaultdict(list)
     for contract in lookups.split_candidates(siret):
         groups[(contract["date_notification"].year, contract["code_cpv"][:4])].append(contract)
-    cases = []
+    review = SplitReview(years=sorted({year for year, _classe in groups}))
+    missing = {level: set() for level in LEVELS}
     for (year, classe), contracts in sorted(groups.items()):
         if len(contracts) < 2:
             continue
         total = sum(c["montant"] for c in contracts)
         for level in ("ue", "dispense"):
-            applied = []
             try:
-                for c in contracts:
-                    s = _threshold(level, c["code_cpv"], c["date_notification"], buyer_kind)
-                    applied.append({**c, "seuil": s.amount, "seuil_libelle": s.label, "seuil_depuis": s.valid_from})
+                applied = _applied(level, contracts, buyer_kind)
             except seuils.UnknownThreshold:
-                break  # a date before the thresholds we know: not judged
+                missing[level].add(year)  # this level cannot be judged here; the next one may
+                continue
             highest = max(a["seuil"] for a in applied)
             if all(a["montant"] < float(a["seuil"]) for a in applied) and total > float(highest):
-                cases.append(SplitCase(siret, year, classe, level, LEVELS[level], applied, total, highest))
+                review.cases.append(SplitCase(siret, year, classe, level, LEVELS[level], applied, total, highest))
                 break  # the higher level found is the one worth examining
-    return sorted(cases, key=lambda c: (-c.year, -c.total))
+    review.cases.sort(key=lambda c: (-c.year, -c.total))
+    review.not_examined = {level: sorted(years) for level, years in missing.items() if years}
+    return review
+
+
+def split_purchases(siret: str, *, buyer_kind: str = "commune") -> list[SplitCase]:
+    return split_review(siret, buyer_kind=buyer_kind).cases

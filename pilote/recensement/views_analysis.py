@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.contracts import db as duck
@@ -15,6 +16,7 @@ from pilote.recensement import analysis, data, exports, permissions as perms, se
 from pilote.recensement.forms import GroupingForm, SplitSearchForm
 from pilote.recensement.models import NeedSource
 from pilote.recensement.views import XLSX, campaign_of
+from pilote.reglementation import seuils
 
 
 NO_DATA = "Aucune donnée DECP n'a encore été importée : le service d'appui peut en importer depuis la page Données."
@@ -161,10 +163,12 @@ def split_purchases(request):
     initial = {"siret": sirets[0]} if sirets else {}
     form = SplitSearchForm(request.GET or None, initial=initial)
     siret = form.cleaned_data["siret"] if form.is_valid() else (None if request.GET else initial.get("siret"))
-    cases, error, buyer_name = [], "", ""
+    cases, error, buyer_name, review = [], "", "", None
     if siret:
         try:
-            cases = data.split_purchases(siret, buyer_kind=request.organisation.kind if siret in sirets else "commune")
+            kind = request.organisation.kind if siret in sirets else "commune"
+            review = data.split_review(siret, buyer_kind=kind)
+            cases = review.cases
         except duck.StoreMissing:
             error = NO_DATA
         names = [c["acheteur_nom"] for case in cases for c in case.contracts if c.get("acheteur_nom")]
@@ -177,5 +181,7 @@ def split_purchases(request):
         "error": error,
         "buyer_name": buyer_name,
         "levels": data.LEVELS,
+        "review": review,
+        "publication_threshold": seuils.value("publication_decp", timezone.localdate()),
     }
     return render(request, "recensement/split.html", context)

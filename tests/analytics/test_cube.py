@@ -6,13 +6,8 @@ from django.core.cache import cache
 
 from pilote.contracts import cube, db as duck, figures, queries, table as cockpit_table
 from pilote.contracts.filters import Filters, parse_filters
-from pilote.contracts.table import write_prepared_file
-from pilote.decp import store
-from pilote.decp.demo import DATA_DIR
-from pilote.decp.importer import run_import
 
 
-FILES = ["marches-publics.info.json.gz", "data.gouv.fr_aife.json.gz", "decp_2024H2_travaux_cpv4521_filtered.csv.gz"]
 VIEWS = [
     {"perimetre": "national"},
     {"perimetre": "national", "annee": "2019"},
@@ -26,21 +21,12 @@ VIEWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory, django_db_blocker):
-    data_dir = tmp_path_factory.mktemp("cube") / "data"
-    with django_db_blocker.unblock():
-        run_import([str(DATA_DIR / name) for name in FILES], data_dir=data_dir)
-    return data_dir
-
-
 @pytest.fixture
-def prepared(real_store, settings, monkeypatch):
-    settings.PILOTE_DATA_DIR = real_store
+def prepared(real_import, settings, monkeypatch):
+    settings.PILOTE_DATA_DIR = real_import
     duck.database.reset()
     cache.clear()
-    write_prepared_file(store.current_generation_dir())
-    assert duck.has_relation(cube.CUBE_TABLE)
+    assert duck.has_relation(cube.CUBE_TABLE)  # prepared by the import, inside the generation
 
 
 def _approx(row):

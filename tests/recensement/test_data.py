@@ -64,12 +64,37 @@ def test_split_purchases_judged_with_the_threshold_of_each_contract_date(store):
     assert cases[0].threshold == Decimal("60000")
 
 
+def test_split_detection_examines_each_level_where_its_thresholds_are_known(settings):
+    """Before 2020 Pilote knows no EU threshold, but the no-procedure threshold (25 000 € in 2019) is known: the
+    2019 contracts are still examined at that level, and the years the EU level could not judge are said."""
+    write_store(
+        settings.PILOTE_DATA_DIR,
+        [
+            contrat("f1", acheteur_id=BUYER, code_cpv="55523100", montant=24000.0, date_notification=D(2019, 3, 1)),
+            contrat("f2", acheteur_id=BUYER, code_cpv="55520000", montant=20000.0, date_notification=D(2019, 9, 1)),
+            contrat("g1", acheteur_id=BUYER, code_cpv="30192000", montant=10000.0, date_notification=D(2018, 1, 5)),
+            contrat("g2", acheteur_id=BUYER, code_cpv="30197000", montant=9000.0, date_notification=D(2018, 4, 5)),
+        ],
+    )
+    review = data.split_review(BUYER)
+    assert [(c.year, c.classe, c.level, c.threshold) for c in review.cases] == [
+        (2019, "5552", "dispense", Decimal("25000"))
+    ]
+    assert review.years == [2018, 2019]
+    assert review.not_examined == {"ue": [2018, 2019]}
+    assert review.not_examined_lines == [
+        "seuil de procédure formalisée : 2018, 2019 (seuil inconnu de Pilote à ces dates)"
+    ]
+
+
 def test_split_purchase_page_for_any_buyer(client, store, org_a, members_a):
     client.force_login(members_a[Role.ACHETEUR])
     page = client.get(f"/o/{org_a.slug}/recensement/fractionnement/", {"siret": BUYER}).content.decode()
     assert "2 cas à examiner" in page
     assert "À examiner : CPV 5552…, 2025" in page
     assert "en vigueur depuis le 01/01/2020" in page
+    assert "Examiné : les marchés notifiés en 2024, 2025, 2026" in page
+    assert "ne contiennent que les contrats d'au moins 40" in page
     page = client.get(f"/o/{org_a.slug}/recensement/fractionnement/", {"siret": "123"}).content.decode()
     assert "cas à examiner" not in page
 

@@ -8,10 +8,11 @@ See docs/decisions/0003-recherche-plein-texte.md.
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from pilote.core.text import fold
 
 
 # Words that carry no meaning for a search on contract objects (French articles, prepositions, conjunctions,
@@ -107,12 +108,6 @@ STOP_WORDS = frozenset(
 # A token: letters (any script, accents kept) or digits, glued by apostrophes/hyphens removed beforehand.
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STEMMER = snowballstemmer.stemmer("french")
-
-
-def fold(text: str) -> str:
-    """Lowercase and remove accents (NFKD, then drop combining marks): "Étude" → "etude"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
 
 
 @lru_cache(maxsize=200_000)
