@@ -287,7 +287,7 @@ def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
         attachment.full_clean()
         attachment.save()
         _event(fiche, actor=actor, verb=FicheVerb.PIECE_AJOUTEE, payload={"fichier": attachment.original_name})
-    except Exception:
+    except Exception:  # whatever failed, the stored file must not outlive its row: removed, then re-raised
         storage.delete(storage_name)
         raise
     return attachment

@@ -152,7 +152,9 @@ class Command(BaseCommand):
         parts = ["overview", "breakdowns", "suppliers", "concentration", "evolution", "flags", "contracts",
                  "targets", "peers", "with_details"]  # fmt: skip
         spent = {}
-        originals = {name: getattr(cockpit, name) for name in parts}
+        # each part is called from the page (cockpit) or from another figure (figures): wrapped in both
+        modules = (cockpit, figures)
+        originals = {(m, name): getattr(m, name) for m in modules for name in parts if hasattr(m, name)}
 
         def timed(name, func):
             def wrapper(*args, **kwargs):
@@ -165,8 +167,8 @@ class Command(BaseCommand):
             return wrapper
 
         try:
-            for name, func in originals.items():
-                setattr(cockpit, name, timed(name, func))
+            for (module, name), func in originals.items():
+                setattr(module, name, timed(name, func))
             for label, filters, org in (
                 ("organisation", org_filters, organisation),
                 ("national", nat_filters, organisation),
@@ -178,5 +180,5 @@ class Command(BaseCommand):
                 line = "  ".join(f"{k} {v:.0f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
                 self.stdout.write(f"détail {label} (ms, cumulés, imbriqués) : {line}")
         finally:
-            for name, func in originals.items():
-                setattr(cockpit, name, func)
+            for (module, name), func in originals.items():
+                setattr(module, name, func)
