@@ -23,7 +23,7 @@ from pilote.contracts.figures import (
     reference_query,
     suppliers,
 )
-from pilote.contracts.filters import Filters, peer_organisations
+from pilote.contracts.filters import Filters, Perimetre, peer_organisations, supported_sirets
 from pilote.reglementation import seuils
 
 
@@ -79,6 +79,23 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True)
         else f"organisations du même type ({organisation.get_kind_display()})"
     )
     return {"table": table, "nb_organisations": len(orgs), "base": basis, "national_pending": not with_national}
+
+
+# The columns of the consolidated table of a shared support service (one line per organisation it supports).
+SUPPORTED_COLUMNS = ("nb_contrats", "montant_total", "part_consideration_sociale",
+                     "part_consideration_environnementale", "taux_offre_unique")  # fmt: skip
+
+
+def supported_lines(filters: Filters, organisation) -> list[dict]:
+    """One line per organisation a shared support service supports, under the same filters: the same aggregate
+    as the peers' table (queries.peers_sql), each organisation's SIRETs grouped."""
+    siret_to_org = supported_sirets(organisation)
+    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, buyer_kind(organisation)))}
+    lines = []
+    for supported in organisation.supported_organisations.order_by("name"):
+        values = indicators.compute_all(rows.get(supported.pk, {}))
+        lines.append({"organisation": supported, "values": {code: values[code] for code in SUPPORTED_COLUMNS}})
+    return lines
 
 
 def targets(filters: Filters, organisation) -> list[dict]:
@@ -145,6 +162,8 @@ def build(
     art35 = contracts(filters, "art35", organisation, limit=list_rows, with_total=False)[0]
     ue_sans_social = contracts(filters, "ue_sans_social", organisation, limit=list_rows, with_total=False)[0]
     own = {}
+    if organisation is not None and filters.perimetre == Perimetre.ACCOMPAGNEES:
+        own["accompagnees"] = supported_lines(filters, organisation)
     if organisation is not None:
         own["objectifs"] = targets(filters, organisation)
         if with_peers:

@@ -35,12 +35,14 @@ class Perimetre:
     """Which buyers the figures cover."""
 
     ORGANISATION = "organisation"  # the organisation's buyer SIRETs (Organisation.sirets)
+    ACCOMPAGNEES = "accompagnees"  # a shared support service: the SIRETs of the organisations it supports
     PAIRS = "pairs"  # every organisation of its peer group (or of the same kind when it has no group)
     ACHETEUR = "acheteur"  # one buyer SIRET, any buyer of the DECP
     NATIONAL = "national"  # every buyer
 
     CHOICES = [
         (ORGANISATION, "Mon organisation"),
+        (ACCOMPAGNEES, "Organisations accompagnées"),
         (PAIRS, "Mes pairs"),
         (ACHETEUR, "Un acheteur (SIRET)"),
         (NATIONAL, "Toute la France"),
@@ -93,6 +95,8 @@ class PerimetreFilter(Filter):
         choices = Perimetre.CHOICES
         if form.organisation is None:  # without an organisation there is nothing to call "mine"
             choices = [c for c in choices if c[0] in (Perimetre.ACHETEUR, Perimetre.NATIONAL)]
+        elif not form.supports_others:  # only a shared support service has organisations it supports
+            choices = [c for c in choices if c[0] != Perimetre.ACCOMPAGNEES]
         return {
             "perimetre": forms.ChoiceField(label="Périmètre", choices=choices, required=False),
             "acheteur": forms.CharField(
@@ -138,6 +142,9 @@ class PerimetreFilter(Filter):
             return f"{name} ({len(f.sirets)} SIRET acheteur{'s' if len(f.sirets) > 1 else ''})"
         if f.perimetre == Perimetre.PAIRS:
             return f"pairs de {f.organisation_name} ({len(f.sirets or ())} SIRET acheteurs)"
+        if f.perimetre == Perimetre.ACCOMPAGNEES:
+            n = len(f.sirets or ())
+            return f"organisations accompagnées par {f.organisation_name} ({n} SIRET acheteur{'s' if n > 1 else ''})"
         if f.perimetre == Perimetre.ACHETEUR:
             return f"acheteur {f.acheteur}"
         return "tous les acheteurs de France"

@@ -51,6 +51,10 @@ class FilterForm(forms.Form):
             self.fields.update(entry.fields(self))
 
     @cached_property
+    def supports_others(self) -> bool:
+        return self.organisation is not None and self.organisation.supported_organisations.exists()
+
+    @cached_property
     def segments(self) -> dict:
         return {s.pk: s for source in _SEGMENT_SOURCES for s in source(self.organisation)}
 
@@ -186,9 +190,17 @@ def _peer_sirets(organisation) -> tuple[str, ...]:
     return tuple(sorted(set(sirets)))
 
 
+def supported_sirets(organisation) -> dict[str, int]:
+    """SIRET → organisation id of the organisations a shared support service supports (its consolidated scope)."""
+    entities = BuyerEntity.objects.filter(organisation__in=organisation.supported_organisations.all())
+    return dict(entities.values_list("siret", "organisation_id"))
+
+
 def _scope(perimetre, organisation) -> tuple[str, ...] | None:
     if perimetre == Perimetre.ORGANISATION:
         return tuple(sorted(organisation.sirets))
+    if perimetre == Perimetre.ACCOMPAGNEES:
+        return tuple(sorted(supported_sirets(organisation)))
     if perimetre == Perimetre.PAIRS:
         return _peer_sirets(organisation)
     return None
@@ -205,9 +217,13 @@ def parse_filters(data, organisation=None) -> tuple[Filters, FilterForm]:
         form.is_valid()
         cleaned = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     default = Perimetre.ORGANISATION if organisation is not None else Perimetre.NATIONAL
+    if organisation is not None and not organisation.sirets and form.supports_others:
+        default = Perimetre.ACCOMPAGNEES  # a shared support service without SIRETs: its organisations together
     perimetre = cleaned.get("perimetre") or default
-    if perimetre in (Perimetre.ORGANISATION, Perimetre.PAIRS) and organisation is None:
+    if perimetre in (Perimetre.ORGANISATION, Perimetre.PAIRS, Perimetre.ACCOMPAGNEES) and organisation is None:
         perimetre = Perimetre.NATIONAL
+    if perimetre == Perimetre.ACCOMPAGNEES and not form.supports_others:
+        perimetre = default
     acheteur = cleaned.get("acheteur") or ""
     if perimetre == Perimetre.ACHETEUR and not acheteur:
         perimetre = default
