@@ -8,8 +8,8 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from pilote.contracts.audit import ContractsVerb
+        from pilote.contracts.prepared import write_prepared_file
         from pilote.contracts.search.index import build_index
-        from pilote.contracts.table import write_prepared_file
         from pilote.core.audit import register_verbs
         from pilote.decp.hooks import register_preparer
 

@@ -11,7 +11,7 @@ import hashlib
 
 from django.core.cache import cache
 
-from pilote.contracts import companies, cube, db as duck, indicators, queries, table as cockpit_table
+from pilote.contracts import companies, cube, db as duck, indicators, prepared, queries, table as cockpit_table
 from pilote.contracts.filters import Filters
 from pilote.contracts.sirene_files import cockpit_extract
 from pilote.decp import store
@@ -57,9 +57,9 @@ def _fetch_one(sql, params):
 def ensure_cockpit_tables() -> None:
     """The per-contract table and the monthly aggregates: views of the prepared file, or computed once per
     process when the file is missing or unreadable (the file's name carries its layout, so whenever it is
-    attached it holds every table of `cockpit_table.prepared_tables`)."""
+    attached it holds every table of `prepared.prepared_tables`)."""
     if not duck.has_relation(cockpit_table.COCKPIT_TABLE):
-        duck.ensure_tables(cockpit_table.cockpit_tables(store.current_generation_dir()))
+        duck.ensure_tables(prepared.cockpit_tables(store.current_generation_dir()))
 
 
 def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
@@ -108,11 +108,11 @@ def overview(filters: Filters, organisation=None) -> dict:
         "values": values,
         "groups": groups,
         "couleur_offre_unique": indicators.couleur_offre_unique(values["taux_offre_unique"].valeur),
-        "sources_acces": access_sources(agg, extract),
+        "sources_acces": accesssources(agg, extract),
     }
 
 
-def access_sources(agg, extract) -> dict:
+def accesssources(agg, extract) -> dict:
     """Where the SME and local shares come from: how many contracts the DECP data and the SIRENE extract (with
     its import date) each gave a known category / both départements."""
     n_pme, n_locale = int(agg.get("n_pme_renseigne") or 0), int(agg.get("n_locale_renseigne") or 0)

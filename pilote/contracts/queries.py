@@ -9,7 +9,7 @@ many counts at a time, so that a page costs a handful of scans of the store, not
 from pilote.contracts import companies
 from pilote.contracts.filters import Filters, to_where
 from pilote.contracts.semantics import lit
-from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, _source
+from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, source
 from pilote.reglementation import seuils
 
 
@@ -286,7 +286,7 @@ def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, li
         sql = f"SELECT rid, {', '.join(DETAIL_COLUMNS)} FROM {DETAILS_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
         return sql, rids
     sql = (
-        f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {_source(contrats_path)} "  # noqa: S608
+        f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {source(contrats_path)} "  # noqa: S608
         f"WHERE file_row_number IN ({placeholders})"
     )
     return sql, rids

@@ -3,11 +3,11 @@
 Each contract of the generation with its flags (social, environmental, art. 35, EU threshold, anomalies...),
 its supplier (first initial titulaire) and final amount, a few derived columns that make the aggregates cheap
 (integer supplier key, year, CPV division, trustworthy amount), written after each import into the prepared
-DuckDB file (`prepared_tables`, sorted by buyer) or computed in memory when that file is missing
-(`cockpit_tables`). Only constants of the code are written into this SQL (`lit`), never a request's value.
+DuckDB file (`prepared.prepared_tables`, sorted by buyer) or computed in memory when that file is missing
+(`prepared.cockpit_tables`). Only constants of the code are written into this SQL (`lit`), never a request's value.
 """
 
-from pilote.contracts import companies, db, semantics as sem
+from pilote.contracts import companies, semantics as sem
 from pilote.contracts.semantics import lit
 
 
@@ -77,7 +77,7 @@ SELECT {base}, c.file_row_number AS rid, t.f.id AS titulaire_id, t.f.nom AS titu
   t.f.categorie AS titulaire_categorie, t.f.departement AS titulaire_departement,
   {acheteur_dep} AS acheteur_departement,
   {flags}
-FROM {_source(contrats_path)} c
+FROM {source(contrats_path)} c
 LEFT JOIN (
   SELECT contrat_uid, any_value({{'id': titulaire_id, 'nom': titulaire_nom, 'categorie': {tit["categorie"]},
     'departement': {tit["departement"]}}}) AS f
@@ -102,46 +102,9 @@ LEFT JOIN (
 DETAILS_TABLE = "cockpit_details"
 
 
-def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
-    """(table, SELECT, indexed column) of the file written after each import (`duck.write_database`).
-
-    The per-contract table is sorted by buyer: an organisation's contracts then sit in a few row groups, whose
-    min/max let DuckDB skip the others (measured on 1.44 M contracts: 7-20x faster for one buyer). The text
-    fields of listed contracts come from an indexed table (150 contracts in ~20 ms, where reading them back
-    from contrats.parquet by row number took ~1 s)."""
-    from pilote.contracts import cube  # cube builds on the queries, which build on this module
-
-    (_name, select), *_ = materialise_sql(contrats_path)
-    details = f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {_source(contrats_path)}"  # noqa: S608
-    return [
-        (COCKPIT_TABLE, f"{select}\nORDER BY q.acheteur_id, q.date_notification", None),
-        (DETAILS_TABLE, details, "rid"),
-        # read from the table just written into the same file (duck.write_database names it)
-        (cube.CUBE_TABLE, cube.cube_select(f"{{prepared}}.{COCKPIT_TABLE}"), None),
-        (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{COCKPIT_TABLE}"), None),
-    ]
-
-
-def write_prepared_file(generation_dir) -> None:
-    """Preparer of each new generation (registered by the contracts app): the cockpit's tables written into the
-    generation's DuckDB file before it is published, which every web process attaches read-only."""
-    db.write_database(generation_dir, prepared_tables(generation_dir / "contrats.parquet"))
-
-
-def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
-    """`duck.ensure_tables` definitions when the generation has no usable prepared file (computed in memory)."""
-    from pilote.contracts import cube
-
-    return [
-        *materialise_sql(generation_dir / "contrats.parquet"),
-        (cube.CUBE_TABLE, cube.cube_select()),
-        (cube.FLAGS_TABLE, cube.flags_select()),
-    ]
-
-
 DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 
 
-def _source(contrats_path) -> str:
+def source(contrats_path) -> str:
     """The contracts' Parquet file with its row numbers (the path comes from the store, never a request)."""
     return f"read_parquet({lit(str(contrats_path))}, file_row_number = true)"

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from pilote.analytics import cockpit
 from pilote.contracts import db as duck, figures, table as cockpit_table
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.table import write_prepared_file
+from pilote.contracts.prepared import write_prepared_file
 from pilote.decp import hooks, store
 from pilote.decp.importer import run_import
 

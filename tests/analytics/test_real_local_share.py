@@ -10,7 +10,7 @@ import pytest
 
 from pilote.contracts import db as duck, figures, table as cockpit_table
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.table import write_prepared_file
+from pilote.contracts.prepared import write_prepared_file
 from pilote.decp import store
 from pilote.decp.demo import DATA_DIR
 from pilote.decp.importer import run_import

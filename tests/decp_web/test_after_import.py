@@ -4,8 +4,8 @@ before it is published; after-publish work (cache warming) cannot undo the impor
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pilote.contracts.prepared import write_prepared_file
 from pilote.contracts.search.index import build_index
-from pilote.contracts.table import write_prepared_file
 from pilote.core.enums import Role
 from pilote.decp import hooks, store
 from pilote.decp.models import ImportRun

@@ -22,7 +22,7 @@ from pilote.analytics import charts, cockpit
 from pilote.analytics.warm import warm_cockpit
 from pilote.contracts import db as duck, figures, lookups
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.table import write_prepared_file
+from pilote.contracts.prepared import write_prepared_file
 from pilote.core.models import Organisation
 from pilote.core.services import do_create_organisation
 from pilote.decp.scaled import write_scaled_generation
