@@ -23,7 +23,7 @@ from pilote.contracts.figures import (
     reference_query,
     suppliers,
 )
-from pilote.contracts.filters import Filters, peer_organisations
+from pilote.contracts.filters import Filters, own_peer_group, peer_organisations
 from pilote.core.models import Organisation
 from pilote.reglementation import seuils
 
@@ -46,9 +46,9 @@ def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
     its own peer group when it defined one, else the buyers of the national data of its type and population
     band (by SIREN, those with at least `buyers.MIN_CONTRACTS` contracts in the view), else (a generation
     imported before the buyer table existed) the organisations of the same kind."""
+    # a group of one (the demo's "Régions" holds only the demo Région) would compare the organisation with itself
+    own_group = own_peer_group(organisation)
     orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
-    # a group of one (the demo's "Régions" holds only the demo Région) compares the organisation with itself
-    own_group = organisation.peer_group_id and len(orgs) > 1
     national = None if own_group else buyers.national_peers(organisation)
     if national is None:
         if not own_group:

@@ -35,7 +35,7 @@ class Perimetre:
     """Which buyers the figures cover."""
 
     ORGANISATION = "organisation"  # the organisation's buyer SIRETs (Organisation.sirets)
-    PAIRS = "pairs"  # every organisation of its peer group (or of the same kind when it has no group)
+    PAIRS = "pairs"  # the organisation and its peers (its own peer group, else the national ones: buyers.py)
     ACHETEUR = "acheteur"  # one buyer SIRET, any buyer of the DECP
     NATIONAL = "national"  # every buyer
 

@@ -107,3 +107,11 @@ def test_the_buyer_categories_are_a_preparation_of_each_generation():
     from pilote.decp import hooks
 
     assert hooks._PREPARERS["catégories des acheteurs (pairs nationaux)"] is buyers.write_buyers_file
+
+
+def test_the_peers_scope_holds_the_national_peers(real_store):
+    prepare_demo()
+    region = Organisation.objects.get(slug="region-normandie")
+    filters, _ = parse_filters({"perimetre": "pairs"}, region)
+    assert {siret[:9] for siret in filters.sirets} == REGIONS
+    assert "20005340300057" in filters.sirets
