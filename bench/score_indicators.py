@@ -16,7 +16,8 @@ differences are then the product's errors or a difference of definition listed w
 whose buyer SIRET or date the file gets wrong beyond repair (the key's defects with fix "flag": a SIRET with a
 wrong check digit, a date in 2924) are placed by the store where the file puts them (flagged): the key is also
 scored without them, and with the values that such defects make unknowable (offers "0" or "NC", absurd
-amounts, "NC" considerations) left unknown ("connaissable"), each difference listed with how many of the scope's contracts the store
+amounts, "NC" considerations) left unknown — contradictory considerations read by the product's rule (a declared
+clause counts) — ("connaissable"), each difference listed with how many of the scope's contracts the store
 places elsewhere.
 
 A pair (indicator × scope) agrees when the two values differ by at most 0.5 point (shares, HHI as a share of
@@ -41,6 +42,8 @@ SCOPE_FIELDS = {"acheteur", "autoriteConcedante", "dateNotification", "dateSigna
 # key path → value of the recomputation that a defect with fix "flag" on that path makes unknowable
 FIELD_OF_PATH = {"offresRecues": "offres", "montant": "montant", "valeurGlobale": "montant",
                  "considerationsSociales": "soc", "considerationsEnvironnementales": "env"}  # fmt: skip
+DECLARED = {"Clause sociale", "Critère social", "Marché réservé", "Concession réservée", "Clause environnementale",
+            "Critère environnemental"}  # fmt: skip
 SHARE_TOLERANCE = 0.005  # 0.5 point
 RELATIVE_TOLERANCE = 0.01  # 1 %
 SHARES = {"part_consideration_sociale", "part_consideration_environnementale", "taux_offre_unique", "part_modifies",
@@ -67,10 +70,18 @@ def read_key(path) -> list[dict]:
                 d["fix"] == "flag" and d["path"].split(".")[0] in SCOPE_FIELDS for d in record.get("defects") or []
             )
             flagged = {d["path"].split(".")[0] for d in record.get("defects") or [] if d["fix"] == "flag"}
+            # contradictory considerations ("Pas de considération sociale" and "Clause sociale"): the product's
+            # documented rule counts the declared clause (docs/indicateurs.md, « Considération sociale »)
+            ruled = {
+                FIELD_OF_PATH[d["path"].split(".")[0]]: any(v in DECLARED for v in d["written"])
+                for d in record.get("defects") or []
+                if d["code"] == "considerations_conflict" and isinstance(d["written"], list)
+            }
             contracts.append(
                 {
                     "inconnaissable": unknowable,
-                    "champs_inconnaissables": {FIELD_OF_PATH[f] for f in flagged if f in FIELD_OF_PATH},
+                    "champs_inconnaissables": {FIELD_OF_PATH[f] for f in flagged if f in FIELD_OF_PATH} - set(ruled),
+                    "selon_la_regle": ruled,
                     "tableau": record["array"],
                     "position": record["pos"],
                     "acheteur": clean.get("acheteur") or clean.get("autoriteConcedante"),
@@ -216,7 +227,11 @@ def score(truth_path, n_buyers: int = 20) -> dict:
         expected_rule = key_indicators(kept)
         # ... and without the contracts whose buyer or date the file gets wrong beyond repair (flagged defects)
         # and with the values the file gets wrong beyond repair (offers "0" or "NC", absurd amounts…) unknown
-        known = [r | dict.fromkeys(r["champs_inconnaissables"], None) for r in kept if not r["inconnaissable"]]
+        known = [
+            r | dict.fromkeys(r["champs_inconnaissables"], None) | r["selon_la_regle"]
+            for r in kept
+            if not r["inconnaissable"]
+        ]
         expected_known = key_indicators(known)
         served = served_indicators(params)
         why = explain(rows, stored, params)
