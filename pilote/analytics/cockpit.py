@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.utils import timezone
 
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
-from pilote.contracts import db as duck, indicators, queries
+from pilote.contracts import buyers, db as duck, indicators, queries
 from pilote.contracts.figures import (
     breakdowns,
     buyer_kind,
@@ -23,7 +23,8 @@ from pilote.contracts.figures import (
     reference_query,
     suppliers,
 )
-from pilote.contracts.filters import Filters, Perimetre, peer_organisations, supported_sirets
+from pilote.contracts.filters import Filters, Perimetre, own_peer_group, peer_organisations, supported_sirets
+from pilote.core.models import Organisation
 from pilote.reglementation import seuils
 
 
@@ -40,31 +41,72 @@ def _unit(code: str) -> str:
     return "euros" if code.startswith("montant_") else "nombre"
 
 
+def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
+    """The aggregate of the organisation, those of its peers (by key) and how the peers were chosen:
+    its own peer group when it defined one, else the buyers of the national data of its type and population
+    band (by SIREN, those with at least `buyers.MIN_CONTRACTS` contracts in the view), else (a generation
+    imported before the buyer table existed) the organisations of the same kind."""
+    # a group of one (the demo's "Régions" holds only the demo Région) would compare the organisation with itself
+    own_group = own_peer_group(organisation)
+    orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
+    national = None if own_group else buyers.national_peers(organisation)
+    if national is None:
+        if not own_group:
+            orgs = list(Organisation.objects.filter(kind=organisation.kind).prefetch_related("buyer_entities"))
+        siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
+        rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, kind))}
+        own = rows.pop(organisation.pk, None)
+        basis = (
+            f"groupe de pairs « {organisation.peer_group} »"
+            if own_group
+            else f"organisations du même type ({organisation.get_kind_display()})"
+        )
+        return own, rows, {"base": basis, "nb_organisations": len(orgs), "nb_dans_donnees": None}
+    siret_to_key = dict(national["sirets"])
+    siret_to_key.update(dict.fromkeys(organisation.sirets, "organisation"))
+    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_key, kind))}
+    own = rows.pop("organisation", None)
+    counted = {key: row for key, row in rows.items() if (row.get("n") or 0) >= buyers.MIN_CONTRACTS}
+    basis = (
+        f"{national['libelle']} ({national['nb_acheteurs']} autres dans les données, {len(counted)} avec au moins "
+        f"{buyers.MIN_CONTRACTS} contrats dans la vue)"
+    )
+    # the organisation is compared with the counted peers; nb_organisations includes it, as for a peer group
+    return (
+        own,
+        counted,
+        {"base": basis, "nb_organisations": len(counted) + 1, "nb_dans_donnees": national["nb_acheteurs"]},
+    )
+
+
 def peers(filters: Filters, organisation, reference=None, *, with_national=True) -> dict:
-    """The organisation against its peers (same peer group, else same kind) for every catalogue indicator:
-    value, rank, percentile, the peers' median and the national reference (all buyers, same other filters).
+    """The organisation against its peers (its own peer group when it defined one, else the buyers of the
+    national data of its type and size, see `_peer_rows`) for every catalogue indicator: value, rank,
+    percentile, the peers' median and the national reference (all buyers, same other filters).
     `reference`: the national reference aggregate when the caller already has it (computed beside the page);
     with_national=False leaves the national column to a second request (`national_pending`)."""
     kind = buyer_kind(organisation)
-    orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
-    siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, kind))}
-    per_org = {pk: indicators.compute_all(row) for pk, row in rows.items()}
-    mine = per_org.get(organisation.pk, {})
+    own, rows, basis = _peer_rows(filters, organisation, kind)
+    mine = indicators.compute_all(own) if own else {}
+    per_peer = [indicators.compute_all(row) for row in rows.values()]
+    if mine:
+        per_peer.append(mine)
     national = None
     if with_national:
         national = indicators.compute_all(reference or fetch_row(*reference_query(filters, kind)))
     table = []
     for code, label, _group, _func, _drill, higher in indicators.CATALOGUE:
-        values = [v[code].valeur for v in per_org.values()]
+        values = [v[code].valeur for v in per_peer]
         known = sorted(v for v in values if v is not None)
-        own = mine[code].valeur if mine else None
-        rank, percentile = (None, None) if code in UNRANKED else indicators.rank_and_percentile(own, values, higher)
+        own_value = mine[code].valeur if mine else None
+        rank, percentile = (
+            (None, None) if code in UNRANKED else indicators.rank_and_percentile(own_value, values, higher)
+        )
         table.append(
             {
                 "code": code,
                 "label": label,
-                "valeur": own,
+                "valeur": own_value,
                 "rang": rank,
                 "sur": len(known),
                 "percentile": percentile,
@@ -73,12 +115,7 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True)
                 "unite": _unit(code),
             }
         )
-    basis = (
-        f"groupe de pairs « {organisation.peer_group} »"
-        if organisation.peer_group_id
-        else f"organisations du même type ({organisation.get_kind_display()})"
-    )
-    return {"table": table, "nb_organisations": len(orgs), "base": basis, "national_pending": not with_national}
+    return {"table": table, **basis, "national_pending": not with_national}
 
 
 # The columns of the consolidated table of a shared support service (one line per organisation it supports).

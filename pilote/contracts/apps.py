@@ -8,6 +8,7 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from pilote.contracts.audit import ContractsVerb
+        from pilote.contracts.buyers import write_buyers_file
         from pilote.contracts.prepared import write_prepared_file
         from pilote.contracts.search.index import build_index
         from pilote.core.audit import register_verbs
@@ -17,3 +18,4 @@ class ContractsConfig(AppConfig):
         # built inside each new generation before it is published (docs/decisions/0005-pipeline.md)
         register_preparer("tables du cockpit", write_prepared_file)
         register_preparer("index de recherche", build_index)
+        register_preparer("catégories des acheteurs (pairs nationaux)", write_buyers_file)

@@ -36,7 +36,7 @@ class Perimetre:
 
     ORGANISATION = "organisation"  # the organisation's buyer SIRETs (Organisation.sirets)
     ACCOMPAGNEES = "accompagnees"  # a shared support service: the SIRETs of the organisations it supports
-    PAIRS = "pairs"  # every organisation of its peer group (or of the same kind when it has no group)
+    PAIRS = "pairs"  # the organisation and its peers (its own peer group, else the national ones: buyers.py)
     ACHETEUR = "acheteur"  # one buyer SIRET, any buyer of the DECP
     NATIONAL = "national"  # every buyer
 

@@ -7,8 +7,8 @@ as a query string (`Filters.querystring()`) and describes itself in French (`Fil
 for the in-memory search index; `cube_answers(filters)` says whether the monthly aggregates can answer.
 `schema()` is the API's query schema, generated from the same registry.
 
-Stable API: parse_filters, Filters, to_where, to_polars, cube_answers, schema, peer_organisations, Perimetre,
-FILTER_KEYS, register_segment_source.
+Stable API: parse_filters, Filters, to_where, to_polars, cube_answers, schema, peer_organisations, own_peer_group,
+Perimetre, FILTER_KEYS, register_segment_source.
 """
 
 import datetime as dt
@@ -23,6 +23,7 @@ from django import forms
 from ninja import Field, Schema
 from pydantic import create_model
 
+from pilote.contracts import buyers
 from pilote.contracts.filter_types import CPV_RE, FILTER_KEYS, MOIS, REGISTRY, TRIMESTRES, Perimetre, PeriodFilter
 from pilote.core.models import BuyerEntity, Organisation
 
@@ -183,7 +184,18 @@ def peer_organisations(organisation):
     return Organisation.objects.filter(kind=organisation.kind)
 
 
+def own_peer_group(organisation) -> bool:
+    """Whether the organisation's own peer group is its peers: it defined one holding another organisation (a
+    group of one would compare it with itself); otherwise its peers are the national ones (`buyers`)."""
+    return bool(organisation.peer_group_id) and peer_organisations(organisation).count() > 1
+
+
 def _peer_sirets(organisation) -> tuple[str, ...]:
+    """The SIRETs of the "Mes pairs" scope: the organisation's and its peers' (those of the peers table)."""
+    if not own_peer_group(organisation):
+        national = buyers.national_peers(organisation)
+        if national is not None:
+            return tuple(sorted(set(national["sirets"]) | set(organisation.sirets)))
     sirets = BuyerEntity.objects.filter(organisation__in=peer_organisations(organisation)).values_list(
         "siret", flat=True
     )
