@@ -89,7 +89,7 @@ def targets(filters: Filters, organisation) -> list[dict]:
             year = filters.with_changes(annee=target.annee, trimestre=None, mois=None)
             cache[target.annee] = overview(year, organisation)["values"]
         valeur = cache[target.annee][target.indicateur]
-        reached = valeur.valeur
+        reached = valeur.affichable  # no progress from an insufficient sample
         if target.indicateur in CEILING_INDICATORS:
             progress = None if reached is None else (1.0 if reached <= target.share else target.share / reached)
         else:
@@ -103,17 +103,21 @@ def _pct(progress: float | None) -> int:
 
 
 def national_plan(values: dict) -> list[dict]:
-    """The national plan's targets (PNAD) against the current values."""
-    return [
-        {
-            "code": code,
-            "cible": cible,
-            "valeur": values[code],
-            "progression": indicators.progression(values[code].valeur, cible),
-            "progression_pct": _pct(indicators.progression(values[code].valeur, cible)),
-        }
-        for code, cible in indicators.PNAD_TARGETS.items()
-    ]
+    """The national plan's targets (PNAD) against the current values (no progress from an insufficient
+    sample)."""
+    out = []
+    for code, cible in indicators.PNAD_TARGETS.items():
+        progress = indicators.progression(values[code].affichable, cible)
+        out.append(
+            {
+                "code": code,
+                "cible": cible,
+                "valeur": values[code],
+                "progression": progress,
+                "progression_pct": _pct(progress),
+            }
+        )
+    return out
 
 
 # Rows of the "à vérifier" lists shown in the page (each links to its whole list); the printed report shows more.
@@ -163,6 +167,7 @@ def build(
         "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),
         "art35_date": seuils.CLIMAT_RESILIENCE_ART35,
+        "min_base": indicators.MIN_BASE,
         "today": timezone.localdate(),
         **own,
     }

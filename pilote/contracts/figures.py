@@ -107,9 +107,16 @@ def overview(filters: Filters, organisation=None) -> dict:
         "agg": agg,
         "values": values,
         "groups": groups,
-        "couleur_offre_unique": indicators.couleur_offre_unique(values["taux_offre_unique"].valeur),
+        "couleur_offre_unique": couleur_offre_unique(values["taux_offre_unique"]),
         "sources_acces": access_sources(agg, extract),
     }
+
+
+def couleur_offre_unique(valeur: indicators.Valeur) -> str:
+    """The colour code of the single-bidding rate, "insuffisant" below the minimum base (never coloured)."""
+    if valeur.insuffisant:
+        return "insuffisant"
+    return indicators.couleur_offre_unique(valeur.valeur)
 
 
 def access_sources(agg, extract) -> dict:
@@ -126,6 +133,14 @@ def access_sources(agg, extract) -> dict:
     }
 
 
+# The shares of a breakdown row: (key, numerator, base); each also gets `<key>_insuffisant` (below MIN_BASE).
+BREAKDOWN_SHARES = (
+    ("part_soc", "n_soc", "n_soc_renseigne"),
+    ("part_env", "n_env", "n_env_renseigne"),
+    ("taux_offre_unique", "n_offre_unique", "n_offres_renseigne"),
+)
+
+
 def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, list[dict]]:
     """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
     if cube.eligible(filters):
@@ -134,11 +149,9 @@ def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, lis
         sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
     out = {name: [] for name in dimensions}
     for row in _fetch_all(sql, params):
-        row["part_soc"] = row["n_soc"] / row["n_soc_renseigne"] if row["n_soc_renseigne"] else None
-        row["part_env"] = row["n_env"] / row["n_env_renseigne"] if row["n_env_renseigne"] else None
-        row["taux_offre_unique"] = (
-            row["n_offre_unique"] / row["n_offres_renseigne"] if row["n_offres_renseigne"] else None
-        )
+        for key, num, base in BREAKDOWN_SHARES:
+            row[key] = row[num] / row[base] if row[base] else None
+            row[f"{key}_insuffisant"] = indicators.insuffisant(row[base])
         out[row["dimension"]].append(row)
     return out
 

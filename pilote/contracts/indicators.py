@@ -4,11 +4,40 @@ Each indicator returns a `Valeur`: the value, the number of contracts whose fiel
 many DECP fields are often empty) out of the contracts in scope, and for amounts how many contracts were
 left out because their amount is flagged as an anomaly. A share is computed over the contracts whose field is
 filled, never over all contracts (an empty field is "unknown", not "no"). Formulas: docs/indicateurs.md.
+
+A share also carries its base (the contracts it is computed over) and, when it counts contracts, a Wilson 95 %
+interval; below `MIN_BASE` contracts in its base it is "insufficient": pages print "échantillon insuffisant"
+instead of a percentage, and no colour code nor target progress is computed from it.
 """
 
+import math
 from dataclasses import dataclass
 
 from pilote.reglementation import seuils
+
+
+# Below this many contracts in its base (contracts whose field is filled), a share is not shown as a headline:
+# with 30 contracts the Wilson 95 % interval of a 50 % share is still 33-67 %, with 3 it is 9-91 %.
+MIN_BASE = 30
+Z_95 = 1.959963984540054
+
+
+def wilson(num: int, base: int, z: float = Z_95) -> tuple[float, float] | None:
+    """Wilson score interval (95 % by default) of the share num / base; None without a base."""
+    if base <= 0:
+        return None
+    p = num / base
+    denominator = 1 + z * z / base
+    centre = (p + z * z / (2 * base)) / denominator
+    half = z * math.sqrt(p * (1 - p) / base + z * z / (4 * base * base)) / denominator
+    low = 0.0 if num <= 0 else max(0.0, centre - half)
+    high = 1.0 if num >= base else min(1.0, centre + half)
+    return low, high
+
+
+def insuffisant(base: int | None) -> bool:
+    """Whether a share computed over `base` contracts is below the minimum base (`MIN_BASE`)."""
+    return base is not None and 0 < base < MIN_BASE
 
 
 @dataclass(frozen=True)
@@ -24,7 +53,31 @@ class Valeur:
     def couverture(self) -> float | None:
         return self.renseignes / self.total if self.total else None
 
+    @property
+    def base(self) -> int:
+        """The contracts the value is computed over (those whose field is filled)."""
+        return self.renseignes
+
+    @property
+    def intervalle(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of a share that counts contracts (None for amounts, means and weighted shares)."""
+        if self.unite != "part" or self.numerateur is None or self.valeur is None:
+            return None
+        return wilson(self.numerateur, self.renseignes)
+
+    @property
+    def insuffisant(self) -> bool:
+        """A share over fewer than MIN_BASE contracts: shown as "échantillon insuffisant", never coloured nor
+        compared with a target."""
+        return self.unite == "part" and self.valeur is not None and insuffisant(self.renseignes)
+
+    @property
+    def affichable(self) -> float | None:
+        """The value to compare with a threshold or a target: None when unknown or insufficient."""
+        return None if self.insuffisant else self.valeur
+
     def as_json(self) -> dict:
+        interval = self.intervalle
         return {
             "valeur": self.valeur,
             "couverture": self.couverture,
@@ -32,6 +85,11 @@ class Valeur:
             "total": self.total,
             "unite": self.unite,
             "exclus_montant_anomalie": self.exclus,
+            "numerateur": self.numerateur,
+            "base": self.base,
+            "intervalle": list(interval) if interval else None,
+            "insuffisant": self.insuffisant,
+            "base_minimum": MIN_BASE,
         }
 
 
