@@ -39,8 +39,10 @@ def test_wilson_interval_by_hand():
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     assert (low, high) == pytest.approx((centre - half, centre + half))
-    assert low == pytest.approx(0.0100, abs=1e-3) and high == pytest.approx(0.1232, abs=1e-3)
-    assert wilson(0, 10)[0] == 0.0 and wilson(10, 10)[1] == 1.0
+    assert low == pytest.approx(0.0100, abs=1e-3)
+    assert high == pytest.approx(0.1232, abs=1e-3)
+    assert wilson(0, 10)[0] == 0.0
+    assert wilson(10, 10)[1] == 1.0
     assert wilson(1, 1)[0] == pytest.approx(0.2065, abs=1e-3)  # "100 %" from one contract: 21 %-100 %
     assert wilson(0, 0) is None
 
@@ -48,9 +50,12 @@ def test_wilson_interval_by_hand():
 def test_valeur_is_insufficient_below_the_minimum_base():
     assert MIN_BASE == 30
     small = Valeur(2 / 3, 3, 55, "part", numerateur=2)
-    assert small.insuffisant and small.affichable is None and small.base == 3
+    assert small.insuffisant
+    assert small.affichable is None
+    assert small.base == 3
     enough = Valeur(2 / 55, 55, 60, "part", numerateur=2)
-    assert not enough.insuffisant and enough.affichable == pytest.approx(2 / 55)
+    assert not enough.insuffisant
+    assert enough.affichable == pytest.approx(2 / 55)
     assert enough.intervalle == pytest.approx(wilson(2, 55))
     # amounts, counts and means are never "insufficient"; a share of amounts has no interval
     assert not Valeur(1000.0, 2, 2, "euros").insuffisant
@@ -59,7 +64,9 @@ def test_valeur_is_insufficient_below_the_minimum_base():
     # nothing known: "non disponible", not "insufficient"
     assert not Valeur(None, 0, 4, "part", numerateur=0).insuffisant
     data = small.as_json()
-    assert data["base"] == 3 and data["insuffisant"] is True and data["base_minimum"] == MIN_BASE
+    assert data["base"] == 3
+    assert data["insuffisant"] is True
+    assert data["base_minimum"] == MIN_BASE
     assert data["intervalle"] == pytest.approx(list(wilson(2, 3)))
 
 
@@ -120,7 +127,8 @@ def test_exports_carry_base_interval_and_flag(client, fixture_store, commune_a, 
     single = by_code["taux_offre_unique"]
     flag = f"Échantillon insuffisant (moins de {MIN_BASE} contrats)"
     assert single[flag] == "oui"
-    assert single["Base de la part (contrats)"] == "3" and single["Contrats comptés"] == "1"
+    assert single["Base de la part (contrats)"] == "3"
+    assert single["Contrats comptés"] == "1"
     low, high = wilson(1, 3)
     assert float(single["Intervalle à 95 % : borne basse"]) == pytest.approx(low)
     assert float(single["Intervalle à 95 % : borne haute"]) == pytest.approx(high)
@@ -132,10 +140,13 @@ def test_exports_carry_base_interval_and_flag(client, fixture_store, commune_a, 
 def test_api_gives_base_interval_and_flag(client, fixture_store):
     ind = client.get("/api/v1/indicateurs?annee=2024").json()["indicateurs"]
     single = ind["taux_offre_unique"]
-    assert single["base"] == 3 and single["numerateur"] == 2 and single["insuffisant"] is True
+    assert single["base"] == 3
+    assert single["numerateur"] == 2
+    assert single["insuffisant"] is True
     assert single["intervalle"] == pytest.approx(list(wilson(2, 3)))
     assert single["valeur"] == pytest.approx(2 / 3)  # the raw value stays available, flagged
-    assert ind["nb_contrats"]["insuffisant"] is False and ind["nb_contrats"]["intervalle"] is None
+    assert ind["nb_contrats"]["insuffisant"] is False
+    assert ind["nb_contrats"]["intervalle"] is None
 
 
 def test_chart_leaves_out_insufficient_years_and_says_why():
@@ -157,4 +168,5 @@ def test_chart_leaves_out_insufficient_years_and_says_why():
     ]
     spec = charts.trend_shares(rows)
     assert {(v["annee"], v["part"]) for v in spec["data"]["values"]} == {("2023", 0.2), ("2024", 0.4)}
-    assert "échantillon insuffisant" in spec["title"]["subtitle"] and "2023" in spec["title"]["subtitle"]
+    assert "échantillon insuffisant" in spec["title"]["subtitle"]
+    assert "2023" in spec["title"]["subtitle"]

@@ -33,7 +33,8 @@ def test_cockpit_shows_indicators_with_coverage_and_tables(client, fixture_store
     # single bid 1 of 3 contracts: below the minimum base, no percentage and no colour
     assert 'data-indicateur="taux_offre_unique">échantillon insuffisant<' in page
     assert "Non calculé (échantillon insuffisant)" in page
-    assert "Rouge (&gt; 20 %)" not in page and "Rouge (> 20 %)" not in page
+    assert "Rouge (&gt; 20 %)" not in page
+    assert "Rouge (> 20 %)" not in page
     assert "1 contrat sur 3 renseignés" in page
     assert "Voirie communale" in page  # art. 35 list
     assert "Nettoyage des bâtiments" in page  # above EU threshold without social consideration

@@ -27,7 +27,7 @@ from pilote.contracts.search import text
 from pilote.decp import store
 
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
 FILES = (
     "explorer_suppliers.parquet",
@@ -86,9 +86,9 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
         .join(titulaires, on="contrat_uid", how="left")
         .with_columns(
             sem.social_polars().alias("social"),
-            (c("considerations_sociales").list.len() > 0).fill_null(False).alias("social_renseigne"),
+            sem.declared_social_polars().alias("social_renseigne"),
             sem.environmental_polars().alias("environnemental"),
-            (c("considerations_environnementales").list.len() > 0).fill_null(False).alias("environnemental_renseigne"),
+            sem.declared_environmental_polars().alias("environnemental_renseigne"),
             sem.amount_unusable_polars().alias("montant_anomalie"),
             c("code_cpv").str.slice(0, 4).alias("cpv_classe"),
         )
