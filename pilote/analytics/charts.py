@@ -25,8 +25,12 @@ def _base(description: str, values: list[dict]) -> dict:
 
 
 def trend_counts(par_annee: list[dict]) -> dict:
+    """Contracts per year; those without a date are not drawn, and the subtitle says how many there are."""
     values = [{"annee": r["valeur"], "contrats": r["n"]} for r in par_annee if r["valeur"]]
     spec = _base("Nombre de contrats par année de notification", values)
+    undated = sum(r["n"] for r in par_annee if not r["valeur"])
+    if undated:
+        spec["title"] = {"text": "", "subtitle": f"Sans date de notification (non tracés) : {undated} contrat(s)"}
     spec.update(
         mark={"type": "bar", "color": PALETTE[0], "tooltip": True},
         encoding={

@@ -22,6 +22,7 @@ from pilote.contracts.figures import (
     overview,
     reference_query,
     suppliers,
+    undated,
 )
 from pilote.contracts.filters import Filters, peer_organisations
 from pilote.reglementation import seuils
@@ -143,6 +144,7 @@ def build(
     }
     if organisation is not None and with_peers and peers_national:
         side["reference"] = _POOL.submit(fetch_row, *reference_query(filters, buyer_kind(organisation)))
+    side["sans_date"] = _POOL.submit(undated, filters, organisation)
     ov = overview(filters, organisation)
     side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
     # the page has their totals in the overview: no second count of the filtered contracts
@@ -163,6 +165,7 @@ def build(
         "evolution": side["evolution"].result(),
         "list_rows": list_rows,
         "qualite": side["flags"].result(),
+        "sans_date": side["sans_date"].result(),
         "art35": art35,
         "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),

@@ -114,6 +114,8 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     if name in dims:
         rows = figures.breakdown(filters, dims[name], organisation)
         for row in rows:
+            if row["valeur"] is None:
+                row["valeur"] = "Date inconnue" if name == "annees" else "Non renseigné"
             for key, _num, _base in figures.BREAKDOWN_SHARES:
                 row[f"{key}_insuffisant_texte"] = _yes_no(row[f"{key}_insuffisant"])
         return BREAKDOWN_COLUMNS, rows, TABLES[name]

@@ -160,6 +160,13 @@ def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]
     return breakdowns(filters, [dimension], organisation)[dimension]
 
 
+def undated(filters: Filters, organisation=None) -> dict | None:
+    """The contracts of the view's scope without a notification date (the "date inconnue" line of the year
+    breakdown, whatever the period filter: such contracts belong to no year, month or quarter), None if none."""
+    rows = breakdown(filters.with_changes(annee=None, trimestre=None, mois=None), "annee", organisation)
+    return next((row for row in rows if row["valeur"] is None and row["n"]), None)
+
+
 def suppliers(filters: Filters, limit: int = 10) -> dict:
     rows = _fetch_all(*queries.suppliers_sql(filters, limit))
     if not rows:
