@@ -48,6 +48,8 @@ class Valeur:
     unite: str = "part"  # "part" (0-1), "nombre", "euros", "indice"
     exclus: int = 0  # contracts left out of an amount because their amount is an anomaly
     numerateur: int | None = None  # for a share: the contracts counted (drill-down target)
+    a_verifier: float | None = None  # for a total: the part of it whose amounts are flagged for review
+    n_a_verifier: int = 0  # for a total: the contracts whose amount is flagged for review (still counted)
 
     @property
     def couverture(self) -> float | None:
@@ -85,6 +87,8 @@ class Valeur:
             "total": self.total,
             "unite": self.unite,
             "exclus_montant_anomalie": self.exclus,
+            "montant_a_verifier": self.a_verifier,
+            "n_montant_a_verifier": self.n_a_verifier,
             "numerateur": self.numerateur,
             "base": self.base,
             "intervalle": list(interval) if interval else None,
@@ -135,8 +139,18 @@ def _amount(agg, key) -> Valeur:
 
 
 def montant_total(agg) -> Valeur:
-    """Sum of the amounts (HT) of the contracts whose amount is filled and usable (semantics)."""
-    return _amount(agg, "montant_total")
+    """Sum of the amounts (HT) of the contracts whose amount is filled and usable (semantics), with the part of it
+    whose amounts are flagged for review (unusual, kept in the sum)."""
+    value = agg.get("montant_total")
+    return Valeur(
+        float(value) if value is not None else None,
+        _n(agg, "n_montant_ok"),
+        _n(agg, "n"),
+        "euros",
+        _n(agg, "n_montant_anomalie"),
+        a_verifier=float(agg.get("montant_a_verifier") or 0),
+        n_a_verifier=_n(agg, "n_montant_a_verifier"),
+    )
 
 
 def montant_median(agg) -> Valeur:

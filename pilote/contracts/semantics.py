@@ -57,6 +57,17 @@ def unusable_amount_codes() -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+def review_amount_codes() -> tuple[str, ...]:
+    """Rule codes that flag an amount for review while keeping it in sums: the "a_verifier" rules about
+    `montant` (a statistically unusual amount: it may be true). Empty while no rule has that kind."""
+    codes = []
+    for rule in RULES.values():
+        fields = {f.strip() for f in rule.field.split(",")}
+        if rule.kind == "a_verifier" and "montant" in fields:
+            codes.append(rule.code)
+    return tuple(sorted(codes))
+
+
 def signalement_codes() -> tuple[str, ...]:
     return tuple(sorted(code for code, rule in RULES.items() if rule.kind == "signalement"))
 
@@ -113,6 +124,7 @@ def contract_flags() -> dict[str, str]:
     cols = {
         "montant_ok": f"c.montant IS NOT NULL AND NOT list_has_any(coalesce(c.qualite, []), {anomalies})",
         "montant_anomalie": f"c.montant IS NOT NULL AND list_has_any(coalesce(c.qualite, []), {anomalies})",
+        "montant_a_verifier": review_amount_sql("c"),
         "soc_renseigne": f"len({soc_list}) > 0 AND NOT {soc_contra}",
         "soc": f"list_has_any({soc_list}, {sql_list(SOCIAL_YES)}) AND NOT {soc_contra}",
         "soc_contradictoire": soc_contra,
@@ -148,6 +160,18 @@ def contradiction_sql(list_expr: str, domain: str) -> str:
     """SQL: the declared list says both "Pas de considération <domain>" and a clause, criterion or reservation."""
     no, yes = (NO_SOCIAL, SOCIAL_YES) if domain == "sociale" else (NO_ENV, ENV_YES)
     return f"(list_contains({list_expr}, {lit(no)}) AND list_has_any({list_expr}, {sql_list(yes)}))"
+
+
+def review_amount_sql(alias: str = "c") -> str:
+    """SQL: the amount counts in sums but a rule flagged it for review (`review_amount_codes`)."""
+    codes = review_amount_codes()
+    if not codes:
+        return "FALSE"
+    unusable = sql_list(unusable_amount_codes())
+    return (
+        f"({alias}.montant IS NOT NULL AND list_has_any(coalesce({alias}.qualite, []), {sql_list(codes)}) "
+        f"AND NOT list_has_any(coalesce({alias}.qualite, []), {unusable}))"
+    )
 
 
 def usable_amount_sql(alias: str = "c") -> str:

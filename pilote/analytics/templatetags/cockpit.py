@@ -83,7 +83,14 @@ def intervalle(v):
 
 @register.filter
 def precision(v):
-    """Base and interval of a share in one phrase, with the minimum base when it is insufficient."""
+    """Base and interval of a share in one phrase, with the minimum base when it is insufficient; for a total,
+    the part of it flagged for review."""
+    if v is not None and v.unite == "euros" and v.n_a_verifier:
+        plural = "s" if v.n_a_verifier > 1 else ""
+        return (
+            f"dont {euros(v.a_verifier)} à vérifier ({nombre(v.n_a_verifier)} montant{plural} "
+            f"inhabituel{plural}, compté{plural})"
+        )
     text = base(v)
     if not text:
         return ""
