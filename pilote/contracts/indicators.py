@@ -50,6 +50,8 @@ class Valeur:
     numerateur: int | None = None  # for a share: the contracts counted (drill-down target)
     a_verifier: float | None = None  # for a total: the part of it whose amounts are flagged for review
     n_a_verifier: int = 0  # for a total: the contracts whose amount is flagged for review (still counted)
+    subsequents: float | None = None  # for a total: amounts of marchés subséquents left out (accord-cadre counted)
+    n_subsequents: int = 0
 
     @property
     def couverture(self) -> float | None:
@@ -89,6 +91,8 @@ class Valeur:
             "exclus_montant_anomalie": self.exclus,
             "montant_a_verifier": self.a_verifier,
             "n_montant_a_verifier": self.n_a_verifier,
+            "montant_marches_subsequents": self.subsequents,
+            "n_marches_subsequents": self.n_subsequents,
             "numerateur": self.numerateur,
             "base": self.base,
             "intervalle": list(interval) if interval else None,
@@ -139,8 +143,9 @@ def _amount(agg, key) -> Valeur:
 
 
 def montant_total(agg) -> Valeur:
-    """Sum of the amounts (HT) of the contracts whose amount is filled and usable (semantics), with the part of it
-    whose amounts are flagged for review (unusual, kept in the sum)."""
+    """Sum of the initial amounts (HT) of the contracts whose amount is filled and usable (semantics), marchés
+    subséquents of accords-cadres left out (their accord-cadre counts them; their sum is given beside), with the
+    part of it whose amounts are flagged for review (unusual, kept in the sum)."""
     value = agg.get("montant_total")
     return Valeur(
         float(value) if value is not None else None,
@@ -150,6 +155,8 @@ def montant_total(agg) -> Valeur:
         _n(agg, "n_montant_anomalie"),
         a_verifier=float(agg.get("montant_a_verifier") or 0),
         n_a_verifier=_n(agg, "n_montant_a_verifier"),
+        subsequents=float(agg.get("montant_subsequent") or 0),
+        n_subsequents=_n(agg, "n_montant_subsequent"),
     )
 
 

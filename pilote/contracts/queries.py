@@ -35,6 +35,10 @@ DRILLS = {
     "tous": ("Tous les contrats", "TRUE"),
     "montant_anomalie": ("Montant signalé comme anomalie (exclu des sommes)", "montant_anomalie"),
     "montant_a_verifier": ("Montant inhabituel à vérifier (compté dans les sommes)", "montant_a_verifier"),
+    "marche_subsequent": (
+        "Marchés subséquents d'accords-cadres (montant compté dans l'accord-cadre)",
+        "marche_subsequent",
+    ),
     "sociale": ("Avec une considération sociale", "soc"),
     "sans_sociale": ("Sans considération sociale déclarée", "soc_renseigne AND NOT soc"),
     "environnementale": ("Avec une considération environnementale", "env"),
@@ -102,6 +106,9 @@ def overview_parts() -> list[tuple[str, str, str]]:
     parts += [(f"montant_{name}", f"sum(CASE WHEN {name} THEN montant_sur END)", "sum") for name in summed]
     # the part of the total flagged for review (it stays in the sums)
     parts.append(("montant_a_verifier", "sum(CASE WHEN montant_a_verifier THEN montant_sur END)", "sum"))
+    # marchés subséquents of accords-cadres: usable amounts left out of the sums, shown beside them
+    parts.append(("n_montant_subsequent", "count_if(montant_ok AND marche_subsequent)", "count"))
+    parts.append(("montant_subsequent", "sum(CASE WHEN montant_ok AND marche_subsequent THEN montant END)", "sum"))
     return parts
 
 

@@ -4,6 +4,8 @@
   (`unusable_amount_codes`); a blank value ("NC") is simply unknown. The 6 codes are those of
   docs/indicateurs.md; `tabulaire_etats_multiples` does not make an amount unusable (it is the amount of one of
   the contract's dated states) and `non_communique` blanks the value instead.
+- accords-cadres: a marché subséquent's amount is not summed (its accord-cadre's is), shown beside
+  (`SUBSEQUENT_SQL`, the prepared table's `montant_sur`).
 - initial and final state: `montant` is the amount at notification; the final amount is the last amount a
   modification states (`FINAL_AMOUNT_SQL`), NULL when no modification changed it.
 - social / environmental consideration: a contract "has" one when its declared list holds a clause, a criterion
@@ -125,6 +127,7 @@ def contract_flags() -> dict[str, str]:
         "montant_ok": f"c.montant IS NOT NULL AND NOT list_has_any(coalesce(c.qualite, []), {anomalies})",
         "montant_anomalie": f"c.montant IS NOT NULL AND list_has_any(coalesce(c.qualite, []), {anomalies})",
         "montant_a_verifier": review_amount_sql("c"),
+        "marche_subsequent": SUBSEQUENT_SQL,
         "soc_renseigne": f"len({soc_list}) > 0 AND NOT {soc_contra}",
         "soc": f"list_has_any({soc_list}, {sql_list(SOCIAL_YES)}) AND NOT {soc_contra}",
         "soc_contradictoire": soc_contra,
@@ -160,6 +163,16 @@ def contradiction_sql(list_expr: str, domain: str) -> str:
     """SQL: the declared list says both "Pas de considération <domain>" and a clause, criterion or reservation."""
     no, yes = (NO_SOCIAL, SOCIAL_YES) if domain == "sociale" else (NO_ENV, ENV_YES)
     return f"(list_contains({list_expr}, {lit(no)}) AND list_has_any({list_expr}, {sql_list(yes)}))"
+
+
+# A marché subséquent of an accord-cadre: it names its accord-cadre (2022 format), or its modality says so without
+# being an accord-cadre itself (the 2019 nature « Marché subséquent », translated by the cleaning). Its amount is an
+# order within the accord-cadre's amount: sums count the accord-cadre and leave the subsequent contract's amount
+# beside (docs/indicateurs.md, "Accords-cadres").
+SUBSEQUENT_SQL = (
+    "(nullif(trim(c.id_accord_cadre), '') IS NOT NULL OR (list_contains(coalesce(c.modalites_execution, []), "
+    "'Marchés subséquents') AND NOT list_contains(coalesce(c.techniques, []), 'Accord-cadre')))"
+)
 
 
 def review_amount_sql(alias: str = "c") -> str:

@@ -36,7 +36,8 @@ def _derived() -> dict[str, str]:
     cols = {
         "annee": "CAST(year(q.date_notification) AS SMALLINT)",
         "division": "left(q.code_cpv, 2)",
-        "montant_sur": "CASE WHEN q.montant_ok THEN q.montant END",
+        # summed: usable, and not a marché subséquent (its accord-cadre's amount already counts it)
+        "montant_sur": "CASE WHEN q.montant_ok AND NOT q.marche_subsequent THEN q.montant END",
         "au_dessus_ue_collectivites": "coalesce(q.montant_ok AND q.montant >= q.seuil_ue_collectivites, FALSE)",
         "au_dessus_ue_etat": "coalesce(q.montant_ok AND q.montant >= q.seuil_ue_etat, FALSE)",
     }

@@ -85,12 +85,20 @@ def intervalle(v):
 def precision(v):
     """Base and interval of a share in one phrase, with the minimum base when it is insufficient; for a total,
     the part of it flagged for review."""
-    if v is not None and v.unite == "euros" and v.n_a_verifier:
-        plural = "s" if v.n_a_verifier > 1 else ""
-        return (
-            f"dont {euros(v.a_verifier)} à vérifier ({nombre(v.n_a_verifier)} montant{plural} "
-            f"inhabituel{plural}, compté{plural})"
-        )
+    if v is not None and v.unite == "euros":
+        parts = []
+        if v.n_a_verifier:
+            plural = "s" if v.n_a_verifier > 1 else ""
+            parts.append(
+                f"dont {euros(v.a_verifier)} à vérifier ({nombre(v.n_a_verifier)} montant{plural} "
+                f"inhabituel{plural}, compté{plural})"
+            )
+        if v.n_subsequents:
+            parts.append(
+                f"hors {euros(v.subsequents)} de marchés subséquents d'accords-cadres, déjà comptés dans le "
+                "montant de leur accord-cadre"
+            )
+        return " · ".join(parts)
     text = base(v)
     if not text:
         return ""
