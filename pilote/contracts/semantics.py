@@ -217,6 +217,16 @@ def declared_environmental(values) -> bool:
     return bool(values) and not contradictory(values, "environnementale")
 
 
+def final_amount_polars(modifications: pl.LazyFrame) -> pl.LazyFrame:
+    """Polars form of `FINAL_AMOUNT_SQL`: per contract, the last amount a modification states (highest rang)."""
+    return (
+        modifications.filter(pl.col("montant").is_not_null())
+        .sort("contrat_uid", "rang")
+        .group_by("contrat_uid")
+        .agg(pl.col("montant").last().alias("montant_final"))
+    )
+
+
 def has_social(values) -> bool:
     """Python form of `contract_flags()["soc"]` for one contract's declared list (False when contradictory)."""
     return any(v in SOCIAL_YES for v in values or []) and not contradictory(values, "sociale")

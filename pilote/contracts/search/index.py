@@ -80,10 +80,12 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
         .group_by("contrat_uid", maintain_order=True)
         .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
     )
+    final = sem.final_amount_polars(pl.scan_parquet(generation_dir / "modifications.parquet"))
     c = pl.col
     docs = (
         with_geography(contrats)
         .join(titulaires, on="contrat_uid", how="left")
+        .join(final, on="contrat_uid", how="left")
         .with_columns(
             sem.social_polars().alias("social"),
             sem.declared_social_polars().alias("social_renseigne"),
