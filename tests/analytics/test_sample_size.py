@@ -170,3 +170,22 @@ def test_chart_leaves_out_insufficient_years_and_says_why():
     assert {(v["annee"], v["part"]) for v in spec["data"]["values"]} == {("2023", 0.2), ("2024", 0.4)}
     assert "échantillon insuffisant" in spec["title"]["subtitle"]
     assert "2023" in spec["title"]["subtitle"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_method_page_for_every_role(client, commune_a, role):
+    client.force_login(MembershipFactory(organisation=commune_a, role=role).user)
+    page = client.get("/o/commune-a/cockpit/methode/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Sous <strong>{MIN_BASE} contrats renseignés</strong>" in text
+    assert "Date inconnue" in text
+    assert "montant_symbolique" in text  # the rules come from the definitions themselves
+
+
+def test_public_method_page_only_when_published(client, commune_a):
+    assert client.get("/public/commune-a/cockpit/methode/").status_code == 404
+    commune_a.is_public = True
+    commune_a.save()
+    assert "échantillon insuffisant" in client.get("/public/commune-a/cockpit/methode/").content.decode()
+    assert "/public/commune-a/cockpit/methode/" in client.get("/public/commune-a/cockpit/").content.decode()
