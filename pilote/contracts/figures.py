@@ -108,6 +108,7 @@ def overview(filters: Filters, organisation=None) -> dict:
         "values": values,
         "groups": groups,
         "couleur_offre_unique": couleur_offre_unique(values["taux_offre_unique"]),
+        "signalement_hors_absence": indicators.part_signalement_hors_absence(agg),
         "sources_acces": access_sources(agg, extract),
     }
 

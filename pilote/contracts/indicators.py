@@ -326,6 +326,12 @@ def part_signalement(agg) -> Valeur:
     return _part(agg, "n_signalement", "n")
 
 
+def part_signalement_hors_absence(agg) -> Valeur:
+    """Contracts carrying a "signalement" code other than a missing field's (semantics.ABSENCE_CODES: a format
+    without the column flags all its contracts) over all contracts: shown beside part_signalement."""
+    return _part(agg, "n_signalement_hors_absence", "n")
+
+
 # 6. Concentration
 def hhi(shares) -> float | None:
     """Herfindahl-Hirschman index on the 0-10 000 scale: Σ (100 × share)² over the suppliers' shares."""

@@ -81,7 +81,8 @@ def overview_parts() -> list[tuple[str, str, str]]:
     same = ("soc", "env", "soc_renseigne", "env_renseigne", "soc_clause", "soc_critere", "soc_reserve", "env_clause",
             "env_critere", "art35", "ue_sans_social", "publication_tardive", "montant_ok", "montant_anomalie",
             "apres_art35", "offre_unique", "sans_publicite", "procedure_adaptee", "groupement", "signalement", "pme",
-            "pme_renseigne", "locale", "locale_renseigne", "soc_contradictoire", "env_contradictoire", "montant_a_verifier")  # fmt: skip
+            "pme_renseigne", "locale", "locale_renseigne", "soc_contradictoire", "env_contradictoire", "montant_a_verifier",
+            "signalement_hors_absence")  # fmt: skip
     flags = {name: name for name in same} | {
         "dates": "dates_renseignees",
         "innovant": "marche_innovant",

@@ -74,6 +74,17 @@ def signalement_codes() -> tuple[str, ...]:
     return tuple(sorted(code for code, rule in RULES.items() if rule.kind == "signalement"))
 
 
+# "Signalement" rules that only say a field is missing: when a whole format lacks the column (the tabular
+# extracts have no publication date), they flag every contract of the file and say nothing of its quality.
+ABSENCE_CODES = ("cpv_absent", "date_manquante", "titulaires_absents")
+
+
+def signalement_sql(alias: str = "c", *, without_absence: bool = False) -> str:
+    """SQL: the contract carries a "signalement" code (optionally one other than a missing field's)."""
+    codes = [c for c in signalement_codes() if not (without_absence and c in ABSENCE_CODES)]
+    return f"list_has_any(coalesce({alias}.qualite, []), {sql_list(codes)})"
+
+
 def lit(value) -> str:
     """A SQL literal for a constant of the code (never for user input)."""
     if isinstance(value, str):
@@ -140,7 +151,8 @@ def contract_flags() -> dict[str, str]:
             f"c.date_notification >= {lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT ("
             f"list_has_any({env_list}, {sql_list(ENV_YES)}) AND NOT {env_contra})"
         ),
-        "signalement": f"list_has_any(coalesce(c.qualite, []), {sql_list(signalement_codes())})",
+        "signalement": signalement_sql("c"),
+        "signalement_hors_absence": signalement_sql("c", without_absence=True),
         "sans_publicite": f"c.procedure = {lit(SANS_PUBLICITE)}",
         "procedure_adaptee": f"c.procedure = {lit(PROCEDURE_ADAPTEE)}",
         "groupement": f"c.type_groupement_operateurs <> {lit(PAS_DE_GROUPEMENT)}",

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def undated_store(settings):
     cache.clear()
-    extra = contrat("c9", acheteur_id=S1, objet="Contrat sans date", montant=7000.0)
+    extra = contrat("c9", acheteur_id=S1, objet="Contrat sans date", montant=7000.0, qualite=["date_manquante"])
     return write_store(settings.PILOTE_DATA_DIR, [*CONTRATS, extra], TITULAIRES, MODIFICATIONS)
 
 
@@ -45,3 +45,15 @@ def test_year_export_names_the_line(client, undated_store, commune_a):
     client.force_login(MembershipFactory(organisation=commune_a, role=Role.ELU).user)
     rows = client.get("/o/commune-a/cockpit/export/?tableau=annees&format=json").json()["lignes"]
     assert {k: rows[-1][k] for k in ("valeur", "n")} == {"valeur": "Date inconnue", "n": 1}
+
+
+def test_missing_field_flags_are_shown_apart(client, undated_store, commune_a):
+    client.force_login(MembershipFactory(organisation=commune_a, role=Role.AGENT).user)
+    response = client.get("/o/commune-a/cockpit/")
+    overview = response.context["data"]["overview"]
+    with_absence, without = overview["values"]["part_signalement"], overview["signalement_hors_absence"]
+    assert with_absence.numerateur == without.numerateur + 1  # c9: only « date manquante »
+    assert without.base == with_absence.base
+    assert "Hors signalements d&#x27;un champ absent" in response.content.decode() or (
+        "Hors signalements d'un champ absent" in response.content.decode()
+    )
