@@ -50,6 +50,7 @@ def indicateurs(request, filtres: Query[FiltresIn]):
     return {
         "filtres": filters.url_params(),
         "perimetre": filters.summary(),
+        "montants": "initiaux (à la notification), HT ; marchés subséquents d'accords-cadres hors somme",
         "indicateurs": {code: value.as_json() for code, value in values.items()},
     }
 

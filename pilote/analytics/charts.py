@@ -4,6 +4,9 @@ Each chart is drawn by the vendored vega-embed (static/vendor/vega), whose menu 
 chart is shown next to a data table with the same figures (accessibility, and readable without JavaScript).
 """
 
+from pilote.contracts.indicators import MIN_BASE
+
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 PALETTE = ["#000091", "#18753c", "#b34000", "#6a6af4", "#a558a0"]
 
@@ -22,8 +25,12 @@ def _base(description: str, values: list[dict]) -> dict:
 
 
 def trend_counts(par_annee: list[dict]) -> dict:
+    """Contracts per year; those without a date are not drawn, and the subtitle says how many there are."""
     values = [{"annee": r["valeur"], "contrats": r["n"]} for r in par_annee if r["valeur"]]
     spec = _base("Nombre de contrats par année de notification", values)
+    undated = sum(r["n"] for r in par_annee if not r["valeur"])
+    if undated:
+        spec["title"] = {"text": "", "subtitle": f"Sans date de notification (non tracés) : {undated} contrat(s)"}
     spec.update(
         mark={"type": "bar", "color": PALETTE[0], "tooltip": True},
         encoding={
@@ -35,14 +42,24 @@ def trend_counts(par_annee: list[dict]) -> dict:
 
 
 def trend_shares(par_annee: list[dict]) -> dict:
-    values = []
+    """Shares per year; a year whose base is below the minimum base (figures.BREAKDOWN_SHARES) is not drawn,
+    and the chart's subtitle says which were left out and why."""
+    values, left_out = [], []
     for r in par_annee:
         if not r["valeur"]:
             continue
         for key, label in (("part_soc", "Considération sociale"), ("part_env", "Considération environnementale")):
-            if r[key] is not None:
+            if r.get(f"{key}_insuffisant"):
+                left_out.append(f"{r['valeur']} ({label.split()[-1]})")
+            elif r[key] is not None:
                 values.append({"annee": r["valeur"], "indicateur": label, "part": r[key]})
     spec = _base("Part des contrats avec une considération sociale ou environnementale, par année", values)
+    if left_out:
+        spec["title"] = {
+            "text": "",
+            "subtitle": f"Non tracé, échantillon insuffisant (moins de {MIN_BASE} contrats renseignés) : "
+            + ", ".join(left_out),
+        }
     spec.update(
         mark={"type": "line", "point": True, "tooltip": True},
         encoding={

@@ -22,6 +22,7 @@ from pilote.contracts.figures import (
     overview,
     reference_query,
     suppliers,
+    undated,
 )
 from pilote.contracts.filters import Filters, Perimetre, own_peer_group, peer_organisations, supported_sirets
 from pilote.core.models import Organisation
@@ -143,7 +144,7 @@ def targets(filters: Filters, organisation) -> list[dict]:
             year = filters.with_changes(annee=target.annee, trimestre=None, mois=None)
             cache[target.annee] = overview(year, organisation)["values"]
         valeur = cache[target.annee][target.indicateur]
-        reached = valeur.valeur
+        reached = valeur.affichable  # no progress from an insufficient sample
         if target.indicateur in CEILING_INDICATORS:
             progress = None if reached is None else (1.0 if reached <= target.share else target.share / reached)
         else:
@@ -157,17 +158,21 @@ def _pct(progress: float | None) -> int:
 
 
 def national_plan(values: dict) -> list[dict]:
-    """The national plan's targets (PNAD) against the current values."""
-    return [
-        {
-            "code": code,
-            "cible": cible,
-            "valeur": values[code],
-            "progression": indicators.progression(values[code].valeur, cible),
-            "progression_pct": _pct(indicators.progression(values[code].valeur, cible)),
-        }
-        for code, cible in indicators.PNAD_TARGETS.items()
-    ]
+    """The national plan's targets (PNAD) against the current values (no progress from an insufficient
+    sample)."""
+    out = []
+    for code, cible in indicators.PNAD_TARGETS.items():
+        progress = indicators.progression(values[code].affichable, cible)
+        out.append(
+            {
+                "code": code,
+                "cible": cible,
+                "valeur": values[code],
+                "progression": progress,
+                "progression_pct": _pct(progress),
+            }
+        )
+    return out
 
 
 # Rows of the "à vérifier" lists shown in the page (each links to its whole list); the printed report shows more.
@@ -193,6 +198,7 @@ def build(
     }
     if organisation is not None and with_peers and peers_national:
         side["reference"] = _POOL.submit(fetch_row, *reference_query(filters, buyer_kind(organisation)))
+    side["sans_date"] = _POOL.submit(undated, filters, organisation)
     ov = overview(filters, organisation)
     side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
     # the page has their totals in the overview: no second count of the filtered contracts
@@ -215,10 +221,12 @@ def build(
         "evolution": side["evolution"].result(),
         "list_rows": list_rows,
         "qualite": side["flags"].result(),
+        "sans_date": side["sans_date"].result(),
         "art35": art35,
         "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),
         "art35_date": seuils.CLIMAT_RESILIENCE_ART35,
+        "min_base": indicators.MIN_BASE,
         "today": timezone.localdate(),
         **own,
     }

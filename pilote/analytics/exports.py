@@ -26,6 +26,7 @@ CONTRACT_COLUMNS = [
     ("date_publication_donnees", "Date de publication"),
     ("montant", "Montant (€ HT)"),
     ("montant_exclu", "Montant exclu (anomalie)"),
+    ("montant_a_verifier", "Montant à vérifier (compté)"),
     ("offres_recues", "Offres reçues"),
     ("considerations_sociales", "Considérations sociales"),
     ("considerations_environnementales", "Considérations environnementales"),
@@ -41,12 +42,17 @@ BREAKDOWN_COLUMNS = [
     ("n", "Contrats"),
     ("montant_total", "Montant (€ HT, hors anomalies)"),
     ("n_montant_anomalie", "Montants exclus (anomalies)"),
+    ("montant_a_verifier", "dont montants à vérifier (€ HT, comptés)"),
+    ("n_montant_a_verifier", "Contrats au montant à vérifier"),
     ("part_soc", "Part avec considération sociale"),
     ("n_soc_renseigne", "Considérations sociales renseignées"),
     ("part_env", "Part avec considération environnementale"),
     ("n_env_renseigne", "Considérations environnementales renseignées"),
     ("taux_offre_unique", "Taux d'offre unique"),
     ("n_offres_renseigne", "Offres reçues renseignées"),
+    ("part_soc_insuffisant_texte", "Part sociale : échantillon insuffisant"),
+    ("part_env_insuffisant_texte", "Part environnementale : échantillon insuffisant"),
+    ("taux_offre_unique_insuffisant_texte", "Offre unique : échantillon insuffisant"),
 ]
 
 TABLES = {
@@ -73,6 +79,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
         rows = []
         for code, label, group, _f, _d, _h in indicators.CATALOGUE:
             v = values[code]
+            low, high = v.intervalle or (None, None)
             rows.append(
                 {
                     "groupe": group,
@@ -83,6 +90,13 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
                     "renseignes": v.renseignes,
                     "total": v.total,
                     "exclus": v.exclus,
+                    "a_verifier": v.a_verifier,
+                    "subsequents": v.subsequents,
+                    "numerateur": v.numerateur,
+                    "base": v.base if v.unite == "part" else None,
+                    "intervalle_bas": low,
+                    "intervalle_haut": high,
+                    "insuffisant": _yes_no(v.insuffisant),
                 }
             )
         cols = [
@@ -94,11 +108,24 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("renseignes", "Contrats renseignés"),
             ("total", "Contrats"),
             ("exclus", "Montants exclus (anomalies)"),
+            ("a_verifier", "dont montants à vérifier (€ HT, comptés)"),
+            ("subsequents", "Marchés subséquents d'accords-cadres (€ HT, hors somme)"),
+            ("numerateur", "Contrats comptés"),
+            ("base", "Base de la part (contrats)"),
+            ("intervalle_bas", "Intervalle à 95 % : borne basse"),
+            ("intervalle_haut", "Intervalle à 95 % : borne haute"),
+            ("insuffisant", f"Échantillon insuffisant (moins de {indicators.MIN_BASE} contrats)"),
         ]
         return cols, rows, "Indicateurs"
     dims = {"annees": "annee", "procedures": "procedure", "natures": "nature", "divisions": "division"}
     if name in dims:
-        return BREAKDOWN_COLUMNS, figures.breakdown(filters, dims[name], organisation), TABLES[name]
+        rows = figures.breakdown(filters, dims[name], organisation)
+        for row in rows:
+            if row["valeur"] is None:
+                row["valeur"] = "Date inconnue" if name == "annees" else "Non renseigné"
+            for key, _num, _base in figures.BREAKDOWN_SHARES:
+                row[f"{key}_insuffisant_texte"] = _yes_no(row[f"{key}_insuffisant"])
+        return BREAKDOWN_COLUMNS, rows, TABLES[name]
     if name == "titulaires":
         cols = [
             ("titulaire_id", "Identifiant"),
@@ -161,6 +188,10 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
             sheet.write_row(r, [row.get(key) for key, _label in columns])
         return tabular.xlsx_response(f"{filename}.xlsx", book.close())
     raise KeyError(fmt)
+
+
+def _yes_no(flag: bool) -> str:
+    return "oui" if flag else "non"
 
 
 def _json(value):

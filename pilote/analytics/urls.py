@@ -14,5 +14,7 @@ urlpatterns = [
     path("o/<slug:slug>/cockpit/export/", views.export, name="export"),
     path("o/<slug:slug>/cockpit/objectifs/", views.targets_page, name="targets"),
     path("o/<slug:slug>/cockpit/rapport/", views.report, name="report"),
+    path("o/<slug:slug>/cockpit/methode/", views.method, name="method"),
     path("public/<slug:slug>/cockpit/", views.public_cockpit, name="public_cockpit"),
+    path("public/<slug:slug>/cockpit/methode/", views.public_method, name="public_method"),
 ]

@@ -17,11 +17,13 @@ from pilote.analytics import charts, cockpit, exports, permissions as perms
 from pilote.analytics.forms import CommentForm, TargetForm
 from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.services import do_delete_target, do_save_comment, do_set_target
-from pilote.contracts import db as duck, figures, queries
+from pilote.contracts import db as duck, figures, indicators, queries, semantics
 from pilote.contracts.filters import Perimetre, parse_filters
 from pilote.contracts.permissions import can_import_sirene
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
+from pilote.decp.cleaning.rules import RULES
+from pilote.reglementation import seuils
 
 
 PAGE_SIZE = 50
@@ -248,3 +250,31 @@ def report(request):
         )
         return response
     return render(request, "analytics/report.html", context)
+
+
+def _method_context(organisation, *, public: bool) -> dict:
+    """What the Méthode page says, from the definitions themselves (docs/indicateurs.md says the same)."""
+    return {
+        "organisation": organisation,
+        "public": public,
+        "min_base": indicators.MIN_BASE,
+        "unusable": [(code, RULES[code].label) for code in semantics.unusable_amount_codes()],
+        "review": [(code, RULES[code].label) for code in semantics.review_amount_codes()],
+        "pnad": indicators.PNAD_TARGETS,
+        "delay_months": seuils.PUBLICATION_DELAY_MONTHS,
+        "art35_date": seuils.CLIMAT_RESILIENCE_ART35,
+    }
+
+
+@require_GET
+@organisation_view(*perms.CAN_VIEW_COCKPIT)
+def method(request):
+    """How every figure of the cockpit is computed, for every role (the same text as docs/indicateurs.md)."""
+    return render(request, "analytics/method.html", _method_context(request.organisation, public=False))
+
+
+@require_GET
+def public_method(request, slug):
+    """The Méthode page of an organisation's public cockpit."""
+    organisation = get_object_or_404(Organisation, slug=slug, is_public=True)
+    return render(request, "analytics/method.html", _method_context(organisation, public=True))

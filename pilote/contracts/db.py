@@ -34,7 +34,7 @@ class QueryInterrupted(RuntimeError):
 
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
-PREPARED_DB = "prepare-4.duckdb"
+PREPARED_DB = "prepare-5.duckdb"
 DEFAULT_TIME_LIMIT_S = 30.0
 SLOW_QUERY_MS = 1000
 logger = logging.getLogger("pilote.contracts")

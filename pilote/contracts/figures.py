@@ -107,12 +107,20 @@ def overview(filters: Filters, organisation=None) -> dict:
         "agg": agg,
         "values": values,
         "groups": groups,
-        "couleur_offre_unique": indicators.couleur_offre_unique(values["taux_offre_unique"].valeur),
-        "sources_acces": accesssources(agg, extract),
+        "couleur_offre_unique": couleur_offre_unique(values["taux_offre_unique"]),
+        "signalement_hors_absence": indicators.part_signalement_hors_absence(agg),
+        "sources_acces": access_sources(agg, extract),
     }
 
 
-def accesssources(agg, extract) -> dict:
+def couleur_offre_unique(valeur: indicators.Valeur) -> str:
+    """The colour code of the single-bidding rate, "insuffisant" below the minimum base (never coloured)."""
+    if valeur.insuffisant:
+        return "insuffisant"
+    return indicators.couleur_offre_unique(valeur.valeur)
+
+
+def access_sources(agg, extract) -> dict:
     """Where the SME and local shares come from: how many contracts the DECP data and the SIRENE extract (with
     its import date) each gave a known category / both départements."""
     n_pme, n_locale = int(agg.get("n_pme_renseigne") or 0), int(agg.get("n_locale_renseigne") or 0)
@@ -126,6 +134,14 @@ def accesssources(agg, extract) -> dict:
     }
 
 
+# The shares of a breakdown row: (key, numerator, base); each also gets `<key>_insuffisant` (below MIN_BASE).
+BREAKDOWN_SHARES = (
+    ("part_soc", "n_soc", "n_soc_renseigne"),
+    ("part_env", "n_env", "n_env_renseigne"),
+    ("taux_offre_unique", "n_offre_unique", "n_offres_renseigne"),
+)
+
+
 def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, list[dict]]:
     """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
     if cube.eligible(filters):
@@ -134,17 +150,22 @@ def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, lis
         sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
     out = {name: [] for name in dimensions}
     for row in _fetch_all(sql, params):
-        row["part_soc"] = row["n_soc"] / row["n_soc_renseigne"] if row["n_soc_renseigne"] else None
-        row["part_env"] = row["n_env"] / row["n_env_renseigne"] if row["n_env_renseigne"] else None
-        row["taux_offre_unique"] = (
-            row["n_offre_unique"] / row["n_offres_renseigne"] if row["n_offres_renseigne"] else None
-        )
+        for key, num, base in BREAKDOWN_SHARES:
+            row[key] = row[num] / row[base] if row[base] else None
+            row[f"{key}_insuffisant"] = indicators.insuffisant(row[base])
         out[row["dimension"]].append(row)
     return out
 
 
 def breakdown(filters: Filters, dimension: str, organisation=None) -> list[dict]:
     return breakdowns(filters, [dimension], organisation)[dimension]
+
+
+def undated(filters: Filters, organisation=None) -> dict | None:
+    """The contracts of the view's scope without a notification date (the "date inconnue" line of the year
+    breakdown, whatever the period filter: such contracts belong to no year, month or quarter), None if none."""
+    rows = breakdown(filters.with_changes(annee=None, trimestre=None, mois=None), "annee", organisation)
+    return next((row for row in rows if row["valeur"] is None and row["n"]), None)
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:

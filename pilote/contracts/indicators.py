@@ -4,11 +4,40 @@ Each indicator returns a `Valeur`: the value, the number of contracts whose fiel
 many DECP fields are often empty) out of the contracts in scope, and for amounts how many contracts were
 left out because their amount is flagged as an anomaly. A share is computed over the contracts whose field is
 filled, never over all contracts (an empty field is "unknown", not "no"). Formulas: docs/indicateurs.md.
+
+A share also carries its base (the contracts it is computed over) and, when it counts contracts, a Wilson 95 %
+interval; below `MIN_BASE` contracts in its base it is "insufficient": pages print "échantillon insuffisant"
+instead of a percentage, and no colour code nor target progress is computed from it.
 """
 
+import math
 from dataclasses import dataclass
 
 from pilote.reglementation import seuils
+
+
+# Below this many contracts in its base (contracts whose field is filled), a share is not shown as a headline:
+# with 30 contracts the Wilson 95 % interval of a 50 % share is still 33-67 %, with 3 it is 9-91 %.
+MIN_BASE = 30
+Z_95 = 1.959963984540054
+
+
+def wilson(num: int, base: int, z: float = Z_95) -> tuple[float, float] | None:
+    """Wilson score interval (95 % by default) of the share num / base; None without a base."""
+    if base <= 0:
+        return None
+    p = num / base
+    denominator = 1 + z * z / base
+    centre = (p + z * z / (2 * base)) / denominator
+    half = z * math.sqrt(p * (1 - p) / base + z * z / (4 * base * base)) / denominator
+    low = 0.0 if num <= 0 else max(0.0, centre - half)
+    high = 1.0 if num >= base else min(1.0, centre + half)
+    return low, high
+
+
+def insuffisant(base: int | None) -> bool:
+    """Whether a share computed over `base` contracts is below the minimum base (`MIN_BASE`)."""
+    return base is not None and 0 < base < MIN_BASE
 
 
 @dataclass(frozen=True)
@@ -19,12 +48,40 @@ class Valeur:
     unite: str = "part"  # "part" (0-1), "nombre", "euros", "indice"
     exclus: int = 0  # contracts left out of an amount because their amount is an anomaly
     numerateur: int | None = None  # for a share: the contracts counted (drill-down target)
+    a_verifier: float | None = None  # for a total: the part of it whose amounts are flagged for review
+    n_a_verifier: int = 0  # for a total: the contracts whose amount is flagged for review (still counted)
+    subsequents: float | None = None  # for a total: amounts of marchés subséquents left out (accord-cadre counted)
+    n_subsequents: int = 0
 
     @property
     def couverture(self) -> float | None:
         return self.renseignes / self.total if self.total else None
 
+    @property
+    def base(self) -> int:
+        """The contracts the value is computed over (those whose field is filled)."""
+        return self.renseignes
+
+    @property
+    def intervalle(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of a share that counts contracts (None for amounts, means and weighted shares)."""
+        if self.unite != "part" or self.numerateur is None or self.valeur is None:
+            return None
+        return wilson(self.numerateur, self.renseignes)
+
+    @property
+    def insuffisant(self) -> bool:
+        """A share over fewer than MIN_BASE contracts: shown as "échantillon insuffisant", never coloured nor
+        compared with a target."""
+        return self.unite == "part" and self.valeur is not None and insuffisant(self.renseignes)
+
+    @property
+    def affichable(self) -> float | None:
+        """The value to compare with a threshold or a target: None when unknown or insufficient."""
+        return None if self.insuffisant else self.valeur
+
     def as_json(self) -> dict:
+        interval = self.intervalle
         return {
             "valeur": self.valeur,
             "couverture": self.couverture,
@@ -32,6 +89,15 @@ class Valeur:
             "total": self.total,
             "unite": self.unite,
             "exclus_montant_anomalie": self.exclus,
+            "montant_a_verifier": self.a_verifier,
+            "n_montant_a_verifier": self.n_a_verifier,
+            "montant_marches_subsequents": self.subsequents,
+            "n_marches_subsequents": self.n_subsequents,
+            "numerateur": self.numerateur,
+            "base": self.base,
+            "intervalle": list(interval) if interval else None,
+            "insuffisant": self.insuffisant,
+            "base_minimum": MIN_BASE,
         }
 
 
@@ -77,8 +143,21 @@ def _amount(agg, key) -> Valeur:
 
 
 def montant_total(agg) -> Valeur:
-    """Sum of the amounts (HT) of the contracts whose amount is filled and usable (semantics)."""
-    return _amount(agg, "montant_total")
+    """Sum of the initial amounts (HT) of the contracts whose amount is filled and usable (semantics), marchés
+    subséquents of accords-cadres left out (their accord-cadre counts them; their sum is given beside), with the
+    part of it whose amounts are flagged for review (unusual, kept in the sum)."""
+    value = agg.get("montant_total")
+    return Valeur(
+        float(value) if value is not None else None,
+        _n(agg, "n_montant_ok"),
+        _n(agg, "n"),
+        "euros",
+        _n(agg, "n_montant_anomalie"),
+        a_verifier=float(agg.get("montant_a_verifier") or 0),
+        n_a_verifier=_n(agg, "n_montant_a_verifier"),
+        subsequents=float(agg.get("montant_subsequent") or 0),
+        n_subsequents=_n(agg, "n_montant_subsequent"),
+    )
 
 
 def montant_median(agg) -> Valeur:
@@ -245,6 +324,12 @@ def hausse_par_modifications(evo, total: int) -> Valeur:
 def part_signalement(agg) -> Valeur:
     """Contracts carrying at least one "signalement" quality flag over all contracts."""
     return _part(agg, "n_signalement", "n")
+
+
+def part_signalement_hors_absence(agg) -> Valeur:
+    """Contracts carrying a "signalement" code other than a missing field's (semantics.ABSENCE_CODES: a format
+    without the column flags all its contracts) over all contracts: shown beside part_signalement."""
+    return _part(agg, "n_signalement_hors_absence", "n")
 
 
 # 6. Concentration

@@ -9,7 +9,7 @@ many counts at a time, so that a page costs a handful of scans of the store, not
 from pilote.contracts import companies
 from pilote.contracts.filters import Filters, to_where
 from pilote.contracts.semantics import lit
-from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, source
+from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, parquet_source
 from pilote.reglementation import seuils
 
 
@@ -34,6 +34,11 @@ def _base_cte(filters: Filters, buyer_kind: str, sirene_table: str | None = None
 DRILLS = {
     "tous": ("Tous les contrats", "TRUE"),
     "montant_anomalie": ("Montant signalé comme anomalie (exclu des sommes)", "montant_anomalie"),
+    "montant_a_verifier": ("Montant inhabituel à vérifier (compté dans les sommes)", "montant_a_verifier"),
+    "marche_subsequent": (
+        "Marchés subséquents d'accords-cadres (montant compté dans l'accord-cadre)",
+        "marche_subsequent",
+    ),
     "sociale": ("Avec une considération sociale", "soc"),
     "sans_sociale": ("Sans considération sociale déclarée", "soc_renseigne AND NOT soc"),
     "environnementale": ("Avec une considération environnementale", "env"),
@@ -76,7 +81,8 @@ def overview_parts() -> list[tuple[str, str, str]]:
     same = ("soc", "env", "soc_renseigne", "env_renseigne", "soc_clause", "soc_critere", "soc_reserve", "env_clause",
             "env_critere", "art35", "ue_sans_social", "publication_tardive", "montant_ok", "montant_anomalie",
             "apres_art35", "offre_unique", "sans_publicite", "procedure_adaptee", "groupement", "signalement", "pme",
-            "pme_renseigne", "locale", "locale_renseigne")  # fmt: skip
+            "pme_renseigne", "locale", "locale_renseigne", "soc_contradictoire", "env_contradictoire", "montant_a_verifier",
+            "signalement_hors_absence")  # fmt: skip
     flags = {name: name for name in same} | {
         "dates": "dates_renseignees",
         "innovant": "marche_innovant",
@@ -99,6 +105,11 @@ def overview_parts() -> list[tuple[str, str, str]]:
     summed = ("soc", "env", "soc_renseigne", "env_renseigne", "ue_sans_social", "art35", "pme", "pme_renseigne",
               "locale", "locale_renseigne")  # fmt: skip
     parts += [(f"montant_{name}", f"sum(CASE WHEN {name} THEN montant_sur END)", "sum") for name in summed]
+    # the part of the total flagged for review (it stays in the sums)
+    parts.append(("montant_a_verifier", "sum(CASE WHEN montant_a_verifier THEN montant_sur END)", "sum"))
+    # marchés subséquents of accords-cadres: usable amounts left out of the sums, shown beside them
+    parts.append(("n_montant_subsequent", "count_if(montant_ok AND marche_subsequent)", "count"))
+    parts.append(("montant_subsequent", "sum(CASE WHEN montant_ok AND marche_subsequent THEN montant END)", "sum"))
     return parts
 
 
@@ -124,7 +135,8 @@ DIMENSIONS = {
 # (alias, aggregate over the contracts) of each row of the breakdowns; all of them are overview parts too, so the
 # monthly aggregates hold them.
 BREAKDOWN_PARTS = ("n", "montant_total", "n_montant_anomalie", "n_soc", "n_soc_renseigne", "n_env",
-                   "n_env_renseigne", "n_offre_unique", "n_offres_renseigne")  # fmt: skip
+                   "n_env_renseigne", "n_offre_unique", "n_offres_renseigne", "n_montant_a_verifier",
+                   "montant_a_verifier")  # fmt: skip
 
 
 def breakdown_sql(filters: Filters, dimensions, buyer_kind: str = "commune") -> tuple[str, list]:
@@ -268,7 +280,7 @@ def contracts_sql(
     base, params = _base_cte(filters, buyer_kind, sirene_table)
     total = f"(SELECT count(*) FROM b WHERE ({condition}))" if with_total else "NULL"  # noqa: S608 (DRILLS)
     sql = f"""{base}
-SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu, {total} AS total
+SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu, montant_a_verifier, {total} AS total
 FROM b WHERE ({condition})
 ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSET {int(offset)}"""  # noqa: S608
     return sql, params
@@ -286,7 +298,7 @@ def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, li
         sql = f"SELECT rid, {', '.join(DETAIL_COLUMNS)} FROM {DETAILS_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
         return sql, rids
     sql = (
-        f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {source(contrats_path)} "  # noqa: S608
+        f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {parquet_source(contrats_path)} "  # noqa: S608
         f"WHERE file_row_number IN ({placeholders})"
     )
     return sql, rids

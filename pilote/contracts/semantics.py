@@ -4,11 +4,14 @@
   (`unusable_amount_codes`); a blank value ("NC") is simply unknown. The 6 codes are those of
   docs/indicateurs.md; `tabulaire_etats_multiples` does not make an amount unusable (it is the amount of one of
   the contract's dated states) and `non_communique` blanks the value instead.
+- accords-cadres: a marché subséquent's amount is not summed (its accord-cadre's is), shown beside
+  (`SUBSEQUENT_SQL`, the prepared table's `montant_sur`).
 - initial and final state: `montant` is the amount at notification; the final amount is the last amount a
   modification states (`FINAL_AMOUNT_SQL`), NULL when no modification changed it.
 - social / environmental consideration: a contract "has" one when its declared list holds a clause, a criterion
   or a reservation (`SOCIAL_KINDS`, `ENV_KINDS`); the field is "declared" when the list is not empty (a share is
-  computed over declared contracts, never over all).
+  computed over declared contracts, never over all). A contradictory list ("Pas de considération sociale"
+  together with a clause, criterion or reservation) is unknown: neither declared nor with a consideration.
 - titulaires: a contract's titulaires are the initial ones and those a modification added (the titulaire filter
   and the supplier pages find both); its supplier for concentration figures is its first initial titulaire.
 - the threshold that applies on a date: from pilote.reglementation.seuils (`threshold_sql`, `eu_threshold_sql`).
@@ -39,6 +42,10 @@ SANS_PUBLICITE = "Marché passé sans publicité ni mise en concurrence préalab
 PROCEDURE_ADAPTEE = "Procédure adaptée"
 PAS_DE_GROUPEMENT = "Pas de groupement"
 FAR_FUTURE = dt.date(9999, 12, 31)
+NO_SOCIAL, NO_ENV = "Pas de considération sociale", "Pas de considération environnementale"
+NO_CONSIDERATION = (NO_SOCIAL, NO_ENV)
+SOCIAL_YES = tuple(v for kinds in SOCIAL_KINDS.values() for v in kinds)
+ENV_YES = tuple(v for kinds in ENV_KINDS.values() for v in kinds)
 
 
 def unusable_amount_codes() -> tuple[str, ...]:
@@ -52,8 +59,30 @@ def unusable_amount_codes() -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+def review_amount_codes() -> tuple[str, ...]:
+    """Rule codes that flag an amount for review while keeping it in sums: the "a_verifier" rules about
+    `montant` (a statistically unusual amount: it may be true). Empty while no rule has that kind."""
+    codes = []
+    for rule in RULES.values():
+        fields = {f.strip() for f in rule.field.split(",")}
+        if rule.kind == "a_verifier" and "montant" in fields:
+            codes.append(rule.code)
+    return tuple(sorted(codes))
+
+
 def signalement_codes() -> tuple[str, ...]:
     return tuple(sorted(code for code, rule in RULES.items() if rule.kind == "signalement"))
+
+
+# "Signalement" rules that only say a field is missing: when a whole format lacks the column (the tabular
+# extracts have no publication date), they flag every contract of the file and say nothing of its quality.
+ABSENCE_CODES = ("cpv_absent", "date_manquante", "titulaires_absents")
+
+
+def signalement_sql(alias: str = "c", *, without_absence: bool = False) -> str:
+    """SQL: the contract carries a "signalement" code (optionally one other than a missing field's)."""
+    codes = [c for c in signalement_codes() if not (without_absence and c in ABSENCE_CODES)]
+    return f"list_has_any(coalesce({alias}.qualite, []), {sql_list(codes)})"
 
 
 def lit(value) -> str:
@@ -102,22 +131,28 @@ def contract_flags() -> dict[str, str]:
     """Every per-contract concept as a SQL expression over the contracts aliased `c` (the prepared table
     `table.COCKPIT_TABLE` stores them once per generation; `materialise_sql`)."""
     anomalies = sql_list(unusable_amount_codes())
-    social_yes = sql_list([v for kinds in SOCIAL_KINDS.values() for v in kinds])
-    env_yes = sql_list([v for kinds in ENV_KINDS.values() for v in kinds])
+    soc_list, env_list = "coalesce(c.considerations_sociales, [])", "coalesce(c.considerations_environnementales, [])"
+    soc_contra, env_contra = contradiction_sql(soc_list, "sociale"), contradiction_sql(env_list, "environnementale")
     delay = seuils.PUBLICATION_DELAY_MONTHS
     cols = {
         "montant_ok": f"c.montant IS NOT NULL AND NOT list_has_any(coalesce(c.qualite, []), {anomalies})",
         "montant_anomalie": f"c.montant IS NOT NULL AND list_has_any(coalesce(c.qualite, []), {anomalies})",
-        "soc_renseigne": "len(coalesce(c.considerations_sociales, [])) > 0",
-        "soc": f"list_has_any(coalesce(c.considerations_sociales, []), {social_yes})",
-        "env_renseigne": "len(coalesce(c.considerations_environnementales, [])) > 0",
-        "env": f"list_has_any(coalesce(c.considerations_environnementales, []), {env_yes})",
+        "montant_a_verifier": review_amount_sql("c"),
+        "marche_subsequent": SUBSEQUENT_SQL,
+        "soc_renseigne": f"len({soc_list}) > 0 AND NOT {soc_contra}",
+        "soc": f"list_has_any({soc_list}, {sql_list(SOCIAL_YES)}) AND NOT {soc_contra}",
+        "soc_contradictoire": soc_contra,
+        "env_renseigne": f"len({env_list}) > 0 AND NOT {env_contra}",
+        "env": f"list_has_any({env_list}, {sql_list(ENV_YES)}) AND NOT {env_contra}",
+        "env_contradictoire": env_contra,
         "publication_tardive": f"c.date_publication_donnees > c.date_notification + INTERVAL {int(delay)} MONTH",
+        # a contradictory declaration is unknown: such a contract is listed for verification too
         "art35": (
-            f"c.date_notification >= {lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT list_has_any("
-            f"coalesce(c.considerations_environnementales, []), {env_yes})"
+            f"c.date_notification >= {lit(seuils.CLIMAT_RESILIENCE_ART35)} AND NOT ("
+            f"list_has_any({env_list}, {sql_list(ENV_YES)}) AND NOT {env_contra})"
         ),
-        "signalement": f"list_has_any(coalesce(c.qualite, []), {sql_list(signalement_codes())})",
+        "signalement": signalement_sql("c"),
+        "signalement_hors_absence": signalement_sql("c", without_absence=True),
         "sans_publicite": f"c.procedure = {lit(SANS_PUBLICITE)}",
         "procedure_adaptee": f"c.procedure = {lit(PROCEDURE_ADAPTEE)}",
         "groupement": f"c.type_groupement_operateurs <> {lit(PAS_DE_GROUPEMENT)}",
@@ -130,10 +165,38 @@ def contract_flags() -> dict[str, str]:
         "seuil_modification": modification_threshold_expr("c"),
     }
     for kind, values in SOCIAL_KINDS.items():
-        cols[f"soc_{kind}"] = f"list_has_any(coalesce(c.considerations_sociales, []), {sql_list(values)})"
+        cols[f"soc_{kind}"] = f"list_has_any({soc_list}, {sql_list(values)}) AND NOT {soc_contra}"
     for kind, values in ENV_KINDS.items():
-        cols[f"env_{kind}"] = f"list_has_any(coalesce(c.considerations_environnementales, []), {sql_list(values)})"
+        cols[f"env_{kind}"] = f"list_has_any({env_list}, {sql_list(values)}) AND NOT {env_contra}"
     return cols
+
+
+def contradiction_sql(list_expr: str, domain: str) -> str:
+    """SQL: the declared list says both "Pas de considération <domain>" and a clause, criterion or reservation."""
+    no, yes = (NO_SOCIAL, SOCIAL_YES) if domain == "sociale" else (NO_ENV, ENV_YES)
+    return f"(list_contains({list_expr}, {lit(no)}) AND list_has_any({list_expr}, {sql_list(yes)}))"
+
+
+# A marché subséquent of an accord-cadre: it names its accord-cadre (2022 format), or its modality says so without
+# being an accord-cadre itself (the 2019 nature « Marché subséquent », translated by the cleaning). Its amount is an
+# order within the accord-cadre's amount: sums count the accord-cadre and leave the subsequent contract's amount
+# beside (docs/indicateurs.md, "Accords-cadres").
+SUBSEQUENT_SQL = (
+    "(nullif(trim(c.id_accord_cadre), '') IS NOT NULL OR (list_contains(coalesce(c.modalites_execution, []), "
+    "'Marchés subséquents') AND NOT list_contains(coalesce(c.techniques, []), 'Accord-cadre')))"
+)
+
+
+def review_amount_sql(alias: str = "c") -> str:
+    """SQL: the amount counts in sums but a rule flagged it for review (`review_amount_codes`)."""
+    codes = review_amount_codes()
+    if not codes:
+        return "FALSE"
+    unusable = sql_list(unusable_amount_codes())
+    return (
+        f"({alias}.montant IS NOT NULL AND list_has_any(coalesce({alias}.qualite, []), {sql_list(codes)}) "
+        f"AND NOT list_has_any(coalesce({alias}.qualite, []), {unusable}))"
+    )
 
 
 def usable_amount_sql(alias: str = "c") -> str:
@@ -147,19 +210,43 @@ FINAL_AMOUNT_SQL = (
     "SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications "
     "WHERE montant IS NOT NULL GROUP BY contrat_uid"
 )
-NO_CONSIDERATION = ("Pas de considération sociale", "Pas de considération environnementale")
-SOCIAL_YES = tuple(v for kinds in SOCIAL_KINDS.values() for v in kinds)
-ENV_YES = tuple(v for kinds in ENV_KINDS.values() for v in kinds)
+
+
+def contradictory(values, domain: str = "sociale") -> bool:
+    """Python form of `contract_flags()["soc_contradictoire"]` (domain "sociale") or "env_contradictoire"."""
+    no, yes = (NO_SOCIAL, SOCIAL_YES) if domain == "sociale" else (NO_ENV, ENV_YES)
+    values = values or []
+    return no in values and any(v in yes for v in values)
+
+
+def declared_social(values) -> bool:
+    """Python form of `contract_flags()["soc_renseigne"]`: a list was declared and does not contradict itself."""
+    return bool(values) and not contradictory(values, "sociale")
+
+
+def declared_environmental(values) -> bool:
+    """Python form of `contract_flags()["env_renseigne"]`."""
+    return bool(values) and not contradictory(values, "environnementale")
+
+
+def final_amount_polars(modifications: pl.LazyFrame) -> pl.LazyFrame:
+    """Polars form of `FINAL_AMOUNT_SQL`: per contract, the last amount a modification states (highest rang)."""
+    return (
+        modifications.filter(pl.col("montant").is_not_null())
+        .sort("contrat_uid", "rang")
+        .group_by("contrat_uid")
+        .agg(pl.col("montant").last().alias("montant_final"))
+    )
 
 
 def has_social(values) -> bool:
-    """Python form of `contract_flags()["soc"]` for one contract's declared list."""
-    return any(v in SOCIAL_YES for v in values or [])
+    """Python form of `contract_flags()["soc"]` for one contract's declared list (False when contradictory)."""
+    return any(v in SOCIAL_YES for v in values or []) and not contradictory(values, "sociale")
 
 
 def has_environmental(values) -> bool:
     """Python form of `contract_flags()["env"]`."""
-    return any(v in ENV_YES for v in values or [])
+    return any(v in ENV_YES for v in values or []) and not contradictory(values, "environnementale")
 
 
 def amount_unusable_polars() -> pl.Expr:
@@ -170,13 +257,33 @@ def amount_unusable_polars() -> pl.Expr:
 
 
 def social_polars() -> pl.Expr:
-    """Polars form of `contract_flags()["soc"]`."""
-    return _has_any("considerations_sociales", SOCIAL_YES)
+    """Polars form of `contract_flags()["soc"]` (False when the declaration contradicts itself)."""
+    return _has_any("considerations_sociales", SOCIAL_YES) & ~_contradictory_polars("considerations_sociales")
 
 
 def environmental_polars() -> pl.Expr:
     """Polars form of `contract_flags()["env"]`."""
-    return _has_any("considerations_environnementales", ENV_YES)
+    column = "considerations_environnementales"
+    return _has_any(column, ENV_YES) & ~_contradictory_polars(column)
+
+
+def declared_social_polars() -> pl.Expr:
+    """Polars form of `contract_flags()["soc_renseigne"]`."""
+    return _declared_polars("considerations_sociales")
+
+
+def declared_environmental_polars() -> pl.Expr:
+    """Polars form of `contract_flags()["env_renseigne"]`."""
+    return _declared_polars("considerations_environnementales")
+
+
+def _declared_polars(column: str) -> pl.Expr:
+    return (pl.col(column).list.len() > 0).fill_null(False) & ~_contradictory_polars(column)
+
+
+def _contradictory_polars(column: str) -> pl.Expr:
+    no, yes = (NO_SOCIAL, SOCIAL_YES) if column == "considerations_sociales" else (NO_ENV, ENV_YES)
+    return _has_any(column, (no,)) & _has_any(column, yes)
 
 
 def _has_any(column: str, values) -> pl.Expr:

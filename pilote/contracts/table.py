@@ -36,7 +36,8 @@ def _derived() -> dict[str, str]:
     cols = {
         "annee": "CAST(year(q.date_notification) AS SMALLINT)",
         "division": "left(q.code_cpv, 2)",
-        "montant_sur": "CASE WHEN q.montant_ok THEN q.montant END",
+        # summed: usable, and not a marché subséquent (its accord-cadre's amount already counts it)
+        "montant_sur": "CASE WHEN q.montant_ok AND NOT q.marche_subsequent THEN q.montant END",
         "au_dessus_ue_collectivites": "coalesce(q.montant_ok AND q.montant >= q.seuil_ue_collectivites, FALSE)",
         "au_dessus_ue_etat": "coalesce(q.montant_ok AND q.montant >= q.seuil_ue_etat, FALSE)",
     }
@@ -77,7 +78,7 @@ SELECT {base}, c.file_row_number AS rid, t.f.id AS titulaire_id, t.f.nom AS titu
   t.f.categorie AS titulaire_categorie, t.f.departement AS titulaire_departement,
   {acheteur_dep} AS acheteur_departement,
   {flags}
-FROM {source(contrats_path)} c
+FROM {parquet_source(contrats_path)} c
 LEFT JOIN (
   SELECT contrat_uid, any_value({{'id': titulaire_id, 'nom': titulaire_nom, 'categorie': {tit["categorie"]},
     'departement': {tit["departement"]}}}) AS f
@@ -105,6 +106,6 @@ DETAILS_TABLE = "cockpit_details"
 DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 
 
-def source(contrats_path) -> str:
+def parquet_source(contrats_path) -> str:
     """The contracts' Parquet file with its row numbers (the path comes from the store, never a request)."""
     return f"read_parquet({lit(str(contrats_path))}, file_row_number = true)"

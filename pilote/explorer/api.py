@@ -43,7 +43,11 @@ class Contrat(Schema):
     code_cpv: str | None
     procedure: str | None
     date_notification: dt.date | None
-    montant: float | None
+    montant: float | None = Field(description="Montant initial (à la notification), € HT ; = montant_initial")
+    montant_initial: float | None = Field(description="Montant initial, à la notification (€ HT)")
+    montant_final: float | None = Field(
+        description="Dernier montant indiqué par une modification (€ HT) ; null si aucune ne l'a changé"
+    )
     montant_douteux: bool
     duree_mois: int | None
     offres_recues: int | None
@@ -85,6 +89,7 @@ def _contrat(row: dict) -> dict:
     ids, noms = row.get("titulaire_ids") or [], row.get("titulaire_noms") or []
     return {
         **{k: row.get(k) for k in Contrat.model_fields if k not in ("titulaires", "montant_douteux")},
+        "montant_initial": row.get("montant"),
         "montant_douteux": bool(row.get("montant_anomalie")),
         "titulaires": [{"siret": s, "nom": noms[i] if i < len(noms) else None} for i, s in enumerate(ids)],
         "score": round(float(row["score"]), 4) if row.get("score") else None,

@@ -30,7 +30,12 @@ def test_cockpit_shows_indicators_with_coverage_and_tables(client, fixture_store
     assert "Commune A (1 SIRET acheteur)" in page
     assert 'data-indicateur="nb_contrats">4<' in page
     assert "1 montant exclu (anomalies)" in page
-    assert "Rouge (> 20 %)" in page  # single bid 33 %
+    # single bid 1 of 3 contracts: below the minimum base, no percentage and no colour
+    assert 'data-indicateur="taux_offre_unique">échantillon insuffisant<' in page
+    assert "Non calculé (échantillon insuffisant)" in page
+    assert "Rouge (&gt; 20 %)" not in page
+    assert "Rouge (> 20 %)" not in page
+    assert "1 contrat sur 3 renseignés" in page
     assert "Voirie communale" in page  # art. 35 list
     assert "Nettoyage des bâtiments" in page  # above EU threshold without social consideration
     assert 'id="spec-graphique-annees"' in page
@@ -105,10 +110,12 @@ def test_support_service_sets_a_target_and_sees_progress(client, fixture_store, 
     assert response.status_code == 302
     target = SpaserTarget.objects.get(organisation=commune_a)
     assert AuditEvent.objects.filter(verb="analytics.target_set", organisation=commune_a).exists()
-    # 2024: c1 has a social clause, c2 declares none → 50 % reached of a 40 % target.
+    # 2024: c1 has a social clause, c2 declares none → 1 contract out of 2: an insufficient sample, so the
+    # target's progress is not computed (the fixture is small on purpose).
     page = client.get("/o/commune-a/cockpit/").content.decode()
     assert "Part des contrats avec une considération sociale" in page
-    assert "50,0\u202f%" in page
+    assert "non calculée (échantillon insuffisant : 1 contrat sur 2 renseignés)" in page
+    assert "50,0\u202f%" not in page
     bad = client.post(
         "/o/commune-a/cockpit/objectifs/",
         {

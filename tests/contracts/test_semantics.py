@@ -3,6 +3,7 @@ same rows (the real demo files); thresholds come from reglementation."""
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from pilote.contracts import db, semantics
@@ -34,11 +35,66 @@ def test_polars_and_python_forms_equal_the_sql_ones(real_store):
 
 def test_python_forms_on_declared_lists():
     assert semantics.has_social(["Clause sociale"])
-    assert semantics.has_social(["Pas de considération sociale", "Marché réservé"])
+    # a contradictory declaration is unknown: neither declared nor with a consideration
+    assert not semantics.has_social(["Pas de considération sociale", "Marché réservé"])
+    assert not semantics.declared_social(["Pas de considération sociale", "Marché réservé"])
+    assert semantics.contradictory(["Pas de considération sociale", "Marché réservé"], "sociale")
+    assert semantics.declared_social(["Pas de considération sociale"])
+    assert not semantics.has_environmental(["Pas de considération environnementale", "Clause environnementale"])
+    assert semantics.has_environmental(["Pas de considération sociale", "Clause environnementale"])
     assert not semantics.has_social(["Pas de considération sociale"])
     assert not semantics.has_social(None)
     assert semantics.has_environmental(["Critère environnemental"])
     assert not semantics.has_environmental(["Clause sociale"])
+
+
+LISTS = [
+    None,
+    [],
+    ["Clause sociale"],
+    ["Pas de considération sociale"],
+    ["Pas de considération sociale", "Clause sociale"],
+    ["Pas de considération sociale", "Concession réservée", "Critère social"],
+    ["Clause environnementale"],
+    ["Pas de considération environnementale", "Critère environnemental"],
+    ["Pas de considération environnementale"],
+    ["Valeur inconnue"],
+]
+
+
+@pytest.mark.django_db
+def test_contradictions_agree_in_sql_polars_and_python(real_store):
+    flags = semantics.contract_flags()
+    frame = pl.DataFrame(
+        {"considerations_sociales": LISTS, "considerations_environnementales": LISTS},
+        schema={"considerations_sociales": pl.List(pl.String), "considerations_environnementales": pl.List(pl.String)},
+    )
+    polars = frame.select(
+        semantics.social_polars().alias("soc"),
+        semantics.declared_social_polars().alias("soc_renseigne"),
+        semantics.environmental_polars().alias("env"),
+        semantics.declared_environmental_polars().alias("env_renseigne"),
+    ).to_dicts()
+    for values, from_polars in zip(LISTS, polars, strict=True):
+        literal = "NULL::VARCHAR[]" if values is None else semantics.sql_list(values) + "::VARCHAR[]"
+        names = ("soc", "soc_renseigne", "soc_contradictoire", "env", "env_renseigne", "env_contradictoire")
+        select = ", ".join(f"coalesce({flags[n]}, FALSE) AS {n}" for n in names)
+        row = db.fetch_one(
+            f"SELECT {select} FROM (SELECT {literal} AS considerations_sociales, "
+            f"{literal} AS considerations_environnementales) c"
+        )
+        python = {
+            "soc": semantics.has_social(values),
+            "soc_renseigne": semantics.declared_social(values),
+            "soc_contradictoire": semantics.contradictory(values, "sociale"),
+            "env": semantics.has_environmental(values),
+            "env_renseigne": semantics.declared_environmental(values),
+            "env_contradictoire": semantics.contradictory(values, "environnementale"),
+        }
+        assert row == python, values
+        assert from_polars == {k: python[k] for k in from_polars}, values
+    assert semantics.contradictory(LISTS[4], "sociale")
+    assert not semantics.contradictory(LISTS[3], "sociale")
 
 
 def test_unusable_amounts_are_the_rules_about_the_amount_alone():

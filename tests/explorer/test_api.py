@@ -53,3 +53,17 @@ def test_openapi_documents_both_endpoints(member):
     paths = member.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/contrats" in paths
     assert "/api/v1/contrats/similaires" in paths
+
+
+def test_search_gives_initial_and_final_amounts(member, store):
+    rows = member.get("/api/v1/contrats", {"q": "restaurations scolaires", "par_page": 100}).json()["resultats"]
+    rows += member.get("/api/v1/contrats", {"q": "", "par_page": 100}).json()["resultats"]
+    for row in rows:
+        assert row["montant_initial"] == row["montant"]  # « montant » is the initial amount
+        assert "montant_final" in row
+    modified = [r for r in rows if r["montant_final"] is not None]
+    unchanged = [r for r in rows if r["montant_final"] is None]
+    assert unchanged  # no modification changed their amount
+    assert modified  # R1
+    for row in modified:  # R1: one modification states 110 % of the initial amount
+        assert row["montant_final"] == pytest.approx(row["montant_initial"] * 1.1)

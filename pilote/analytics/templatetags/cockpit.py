@@ -2,6 +2,8 @@
 
 from django import template
 
+from pilote.contracts.indicators import MIN_BASE
+
 
 register = template.Library()
 NBSP = "\u202f"
@@ -37,11 +39,16 @@ def euros(value):
     return f"{_group(value)}{NBSP}€"
 
 
+INSUFFISANT = "échantillon insuffisant"
+
+
 @register.filter
 def valeur(v):
-    """A Valeur formatted by its unit."""
+    """A Valeur formatted by its unit; a share below the minimum base reads "échantillon insuffisant"."""
     if v is None or v.valeur is None:
         return "—"
+    if v.insuffisant:
+        return INSUFFISANT
     if v.unite == "part":
         return pourcent(v.valeur)
     if v.unite == "euros":
@@ -49,6 +56,58 @@ def valeur(v):
     if v.unite == "nombre" and isinstance(v.valeur, float) and not v.valeur.is_integer():
         return nombre(v.valeur, 1)
     return nombre(v.valeur)
+
+
+@register.filter
+def base(v):
+    """The base of a share: « 2 contrats sur 55 renseignés » (or « sur 55 contrats renseignés » for a share of
+    amounts), "" for other values."""
+    if v is None or v.unite != "part":
+        return ""
+    plural = "s" if v.renseignes > 1 else ""
+    if v.numerateur is None:
+        return f"sur {nombre(v.renseignes)} contrat{plural} renseigné{plural}"
+    counted = "s" if v.numerateur > 1 else ""
+    return f"{nombre(v.numerateur)} contrat{counted} sur {nombre(v.renseignes)} renseigné{plural}"
+
+
+@register.filter
+def intervalle(v):
+    """The Wilson 95 % interval of a share: « 0,6 – 12,3 % », "" when it has none."""
+    bounds = getattr(v, "intervalle", None)
+    if not bounds:
+        return ""
+    low, high = bounds
+    return f"{_group(100 * low, 1)} – {_group(100 * high, 1)}{NBSP}%"
+
+
+@register.filter
+def precision(v):
+    """Base and interval of a share in one phrase, with the minimum base when it is insufficient; for a total,
+    the part of it flagged for review."""
+    if v is not None and v.unite == "euros":
+        parts = []
+        if v.n_a_verifier:
+            plural = "s" if v.n_a_verifier > 1 else ""
+            parts.append(
+                f"dont {euros(v.a_verifier)} à vérifier ({nombre(v.n_a_verifier)} montant{plural} "
+                f"inhabituel{plural}, compté{plural})"
+            )
+        if v.n_subsequents:
+            parts.append(
+                f"hors {euros(v.subsequents)} de marchés subséquents d'accords-cadres, déjà comptés dans le "
+                "montant de leur accord-cadre"
+            )
+        return " · ".join(parts)
+    text = base(v)
+    if not text:
+        return ""
+    bounds = intervalle(v)
+    if bounds:
+        text += f" · intervalle de confiance à 95 % : {bounds}"
+    if v.insuffisant:
+        text += f" · moins de {MIN_BASE} contrats renseignés : part non affichée"
+    return text
 
 
 @register.filter

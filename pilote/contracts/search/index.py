@@ -27,7 +27,7 @@ from pilote.contracts.search import text
 from pilote.decp import store
 
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
 FILES = (
     "explorer_suppliers.parquet",
@@ -80,15 +80,17 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
         .group_by("contrat_uid", maintain_order=True)
         .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
     )
+    final = sem.final_amount_polars(pl.scan_parquet(generation_dir / "modifications.parquet"))
     c = pl.col
     docs = (
         with_geography(contrats)
         .join(titulaires, on="contrat_uid", how="left")
+        .join(final, on="contrat_uid", how="left")
         .with_columns(
             sem.social_polars().alias("social"),
-            (c("considerations_sociales").list.len() > 0).fill_null(False).alias("social_renseigne"),
+            sem.declared_social_polars().alias("social_renseigne"),
             sem.environmental_polars().alias("environnemental"),
-            (c("considerations_environnementales").list.len() > 0).fill_null(False).alias("environnemental_renseigne"),
+            sem.declared_environmental_polars().alias("environnemental_renseigne"),
             sem.amount_unusable_polars().alias("montant_anomalie"),
             c("code_cpv").str.slice(0, 4).alias("cpv_classe"),
         )
