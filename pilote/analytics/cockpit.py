@@ -97,9 +97,11 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True)
         national = indicators.compute_all(reference or fetch_row(*reference_query(filters, kind)))
     table = []
     for code, label, _group, _func, _drill, higher in indicators.CATALOGUE:
-        values = [v[code].valeur for v in per_peer]
+        # a share over too few contracts is neither ranked nor part of the peers' median (indicators.MIN_BASE)
+        values = [v[code].affichable for v in per_peer]
         known = sorted(v for v in values if v is not None)
-        own_value = mine[code].valeur if mine else None
+        value = mine.get(code)
+        own_value = value.affichable if value else None
         rank, percentile = (
             (None, None) if code in UNRANKED else indicators.rank_and_percentile(own_value, values, higher)
         )
@@ -108,6 +110,8 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True)
                 "code": code,
                 "label": label,
                 "valeur": own_value,
+                "insuffisant": bool(value and value.insuffisant),
+                "base": value.base if value else 0,
                 "rang": rank,
                 "sur": len(known),
                 "percentile": percentile,
