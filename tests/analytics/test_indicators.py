@@ -101,8 +101,13 @@ def test_filters_narrow_the_figures(fixture_store, commune_a):
     assert count({"perimetre": "acheteur", "acheteur": "20005340300057"}) == 1
 
 
-def test_peers_rank_and_national_reference(fixture_store, commune_a, commune_b):
+def test_peers_rank_and_national_reference(fixture_store, commune_a, commune_b, monkeypatch):
     filters, _ = parse_filters({}, commune_a)
+    default = cockpit.peers(filters, commune_a)
+    social = next(r for r in default["table"] if r["code"] == "part_consideration_sociale")
+    # 3 declared contracts: below the minimum base, the share is neither shown nor ranked
+    assert (social["insuffisant"], social["valeur"], social["rang"], social["base"]) == (True, None, None, 3)
+    monkeypatch.setattr(indicators, "MIN_BASE", 1)  # the ranking itself, on the hand-computed fixture
     peers = cockpit.peers(filters, commune_a)
     social = next(r for r in peers["table"] if r["code"] == "part_consideration_sociale")
     # A: 2/3, B: 1/1 → A is second of two, at the 50th percentile; France: 3 of 4 filled.

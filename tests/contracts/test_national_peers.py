@@ -87,8 +87,10 @@ def test_the_demo_region_is_compared_with_the_other_regions(real_store):
     assert volume["valeur"] == 1  # Normandie's one contract in the demo files
     assert volume["sur"] == ranked + 1
     procedure = next(r for r in peers["table"] if r["code"] == "part_procedure_adaptee")
-    assert procedure["rang"] is not None
-    assert procedure["sur"] > 1
+    # one contract: its share is « échantillon insuffisant », neither shown nor ranked (indicators.MIN_BASE)
+    assert procedure["insuffisant"]
+    assert procedure["rang"] is None
+    assert procedure["valeur"] is None
 
 
 def test_a_peer_group_of_several_organisations_is_kept(real_store):
