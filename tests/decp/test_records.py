@@ -70,3 +70,13 @@ def test_modification_amounts_are_screened(data_dir, tmp_path):
     assert mods["montant"].to_list() == [None, None, 61000.0]
     assert mods["montant_brut"].to_list() == ["999999999", "1", None]
     assert mods["qualite"].to_list()[:2] == [["montant_sentinelle"], ["montant_symbolique"]]
+
+
+def test_the_clean_copy_of_a_state_wins(data_dir, tmp_path):
+    clean, symbolic = marche(7, montant=61000), marche(7, montant=1)
+    run_import([write_2022(tmp_path / "a.json", [clean])], data_dir=data_dir)
+    # the same state republished later by another channel with a symbolic amount: the clean copy stays retained
+    report = run_import([write_2022(tmp_path / "b.json", [symbolic])], data_dir=data_dir)
+    assert (report["stored"], report["duplicates"], report["replaced"]) == (0, 1, 0)
+    contrats = table(data_dir, "contrats")
+    assert (contrats["montant"].to_list(), contrats["nb_copies"].to_list()) == ([61000.0], [2])

@@ -389,6 +389,20 @@ READER_CODES = (
 )
 
 
+def amount_unknowable_codes() -> tuple[str, ...]:
+    """Codes that say a contract's amount cannot be its true amount: the "signalement" rules about `montant`
+    alone (the read side's `unusable_amount_codes` applies the same definition)."""
+    return tuple(
+        sorted(
+            code
+            for code, rule in RULES.items()
+            if rule.kind == S
+            and all(f.strip().startswith("montant") for f in rule.field.split(","))
+            and "montant" in [f.strip() for f in rule.field.split(",")]
+        )
+    )
+
+
 def count_rules(qualite: pl.Series | Iterable[list[str] | None]) -> dict[str, int]:
     """Number of records carrying each rule code (a record counts once per code), most frequent first."""
     if isinstance(qualite, pl.Series):
