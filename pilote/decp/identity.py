@@ -18,7 +18,8 @@ A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attache
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
 republish a contract sometimes mistype the buyer, and keeping it apart would count the contract twice.
 
-Which copy wins: the latest publication — the most recent of the record's publication date and its
+Which copy wins: a dated copy over an undated one that joined its contract (an undated copy never overrides
+a dated contract), then the latest publication — the most recent of the record's publication date and its
 modifications' publication dates — then the one with more modifications (a later state), then, among copies of
 the same state, one whose amount can be the true amount (not 0/1 €, a sentinel…: `montant_inutilisable`), then
 the most recent import run, then the later position. Every copy keeps its provenance in the `copies` table.
@@ -187,18 +188,21 @@ def assign_identity(copies):
         ],
         separator="|",
     ) + pl.when(c("cle_lot").is_not_null()).then(pl.lit("|lot ") + c("cle_lot")).otherwise(pl.lit(""))
-    with_uid = copies.with_columns(uid.alias("contrat_uid")).drop("_seule")
+    with_uid = copies.with_columns(
+        uid.alias("contrat_uid"), c("cle_date_notification").is_null().alias("_sans_date")
+    ).drop("_seule")
     order = with_uid.sort(
         [
             "contrat_uid",
+            "_sans_date",
             "date_derniere_publication",
             "nb_modifications",
             "montant_inutilisable",
             "import_run",
             "record_key",
         ],
-        descending=[False, True, True, False, True, True],
+        descending=[False, False, True, True, False, True, True],
         nulls_last=True,
     )
     # sorted by contrat_uid, best copy first: the winner is each uid's first row (a window over 1.6 M rows costs 4x)
-    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue"))
+    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop("_sans_date")
