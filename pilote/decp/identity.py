@@ -17,14 +17,17 @@ A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attache
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
 republish a contract sometimes mistype the buyer, and keeping it apart would count the contract twice.
 
-Which copy wins: the latest publication — the most recent of the record's publication date and its
-modifications' publication dates — then the one with more modifications (a later state), then the most recent
-import run, then the later position. Every copy keeps its provenance in the `copies` table.
+Which copy wins: a dated copy over an undated one that joined its contract (an undated copy never overrides
+a dated contract), then the latest publication — the most recent of the record's publication date and its
+modifications' publication dates — then the one with more modifications (a later state), then, among copies of
+the same state, one whose amount can be the true amount (not 0/1 €, a sentinel…: `montant_inutilisable`), then
+the most recent import run, then the later position. Every copy keeps its provenance in the `copies` table.
 """
 
 import polars as pl
 
 from pilote.decp.cleaning.identifiers import siret_luhn_expr
+from pilote.decp.cleaning.rules import amount_unknowable_codes
 
 
 KEY_COLUMNS = [
@@ -42,6 +45,7 @@ KEY_COLUMNS = [
     "cle_date_notification",
     "date_derniere_publication",
     "nb_modifications",
+    "montant_inutilisable",
 ]
 
 
@@ -84,6 +88,20 @@ def identity_columns(contrats, raw_contrats, modifications):
         .otherwise(pl.col("cle_id"))
         .alias("cle_id")
     )
+    if "qualite" in contrats.columns:
+        codes = list(amount_unknowable_codes())
+        unusable = contrats.select(
+            "record_key",
+            pl.col("qualite")
+            .list.set_intersection(codes)
+            .list.len()
+            .gt(0)
+            .fill_null(False)
+            .alias("montant_inutilisable"),
+        )
+        keys = keys.join(unusable, on="record_key", how="left")
+    else:
+        keys = keys.with_columns(pl.lit(False).alias("montant_inutilisable"))
     return keys.drop("_pub", "_pub_mod")
 
 
@@ -136,6 +154,8 @@ def repair_buyer(copies):
 def assign_identity(copies):
     """Add `contrat_uid` and `retenue` (True for the winning copy of each contract) to a lazy copies frame."""
     c = pl.col
+    if "montant_inutilisable" not in copies.collect_schema():
+        copies = copies.with_columns(pl.lit(False).alias("montant_inutilisable"))
     copies = repair_buyer(copies)
     group = ["type_contrat", "cle_acheteur", "cle_id"]
     # A copy without a date takes its group's date when the group has exactly one: only the groups of undated
@@ -161,11 +181,21 @@ def assign_identity(copies):
         ],
         separator="|",
     )
-    with_uid = copies.with_columns(uid.alias("contrat_uid")).drop("_seule")
+    with_uid = copies.with_columns(
+        uid.alias("contrat_uid"), c("cle_date_notification").is_null().alias("_sans_date")
+    ).drop("_seule")
     order = with_uid.sort(
-        ["contrat_uid", "date_derniere_publication", "nb_modifications", "import_run", "record_key"],
-        descending=[False, True, True, True, True],
+        [
+            "contrat_uid",
+            "_sans_date",
+            "date_derniere_publication",
+            "nb_modifications",
+            "montant_inutilisable",
+            "import_run",
+            "record_key",
+        ],
+        descending=[False, False, True, True, False, True, True],
         nulls_last=True,
     )
     # sorted by contrat_uid, best copy first: the winner is each uid's first row (a window over 1.6 M rows costs 4x)
-    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue"))
+    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop("_sans_date")

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pilote.decp import cleaning
+from pilote.decp.cleaning.records import split_rejected
 from pilote.decp.identity import with_identity_columns
 from pilote.decp.readers import detect_format
 from pilote.decp.readers.flatten import Flattener, RecordRejected
@@ -80,13 +81,18 @@ CLEANERS = {"real": real_cleaner, "identity": identity_cleaner}
 
 
 def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner, allow_empty=False):
-    """Clean one batch and write its parts; returns (records, Counter of quality codes)."""
+    """Clean one batch and write its parts; returns (records written, Counter of quality codes, rejects).
+    Records that are not contracts (test records, no buyer SIRET, no object…: cleaning.records) are rejected
+    after cleaning, with their French reason."""
     raw = flattener_or_frames.frames() if isinstance(flattener_or_frames, Flattener) else flattener_or_frames
     if raw["contrats"].height == 0 and not allow_empty:
-        return 0, Counter()
+        return 0, Counter(), []
     raw.setdefault("modifications", pl.DataFrame(schema=_raw_schema("modifications")))
     raw.setdefault("actes_sous_traitance", pl.DataFrame(schema=_raw_schema("actes_sous_traitance")))
     cleaned = CLEANERS[cleaner](raw, today=today or datetime.date.today())  # noqa: DTZ011 - calendar day
+    rejects = []
+    if cleaner == "real":
+        cleaned, raw, rejects = split_rejected(cleaned, raw)
     contrats = with_identity_columns(cleaned["contrats"], raw["contrats"], raw["modifications"])
     cleaned["contrats"] = contrats
     for table in TABLES:
@@ -94,7 +100,7 @@ def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner, all
         folder.mkdir(parents=True, exist_ok=True)
         cleaned[table].write_parquet(folder / f"{batch_name}.parquet", compression="zstd", statistics=True)
     codes = contrats["qualite"].explode().drop_nulls().value_counts()
-    return contrats.height, Counter(dict(zip(codes[:, 0].to_list(), codes[:, 1].to_list(), strict=True)))
+    return contrats.height, Counter(dict(zip(codes[:, 0].to_list(), codes[:, 1].to_list(), strict=True))), rejects
 
 
 def _raw_schema(table):
@@ -117,8 +123,10 @@ def lines_job(job):
         rejects=rejects,
         name=job["consts"]["fichier"],
     )
-    n, codes = write_batch(flattener, job["out_dir"], job["batch"], today=job["today"], cleaner=job["cleaner"])
-    return n, codes, rejects
+    n, codes, rejected = write_batch(
+        flattener, job["out_dir"], job["batch"], today=job["today"], cleaner=job["cleaner"]
+    )
+    return n, codes, rejects + rejected
 
 
 class FileResult:
@@ -177,10 +185,12 @@ class Reader:
             self._read_records(iter_records_xml(inp.path, name=inp.name), inp, file_no, consts, fmt, result, xml=True)
         else:
             frames, rows = read_tabular(inp.path, fmt=fmt, name=inp.name, consts=_provenance(consts), file_no=file_no)
-            n, codes = write_batch(
+            n, codes, rejects = write_batch(
                 frames, self.out_dir, f"{file_no:04d}-000000", today=self.today, cleaner=self.cleaner
             )
-            result.read = result.kept = n
+            result.kept = n
+            result.read = n + len(rejects)
+            result.rejects.extend(rejects)
             result.codes.update(codes)
             result.rows = rows
         return result
@@ -262,10 +272,11 @@ class Reader:
         self.progress(size, size)
 
     def _flush(self, flattener, file_no, batch_no, result):
-        n, codes = write_batch(
+        n, codes, rejects = write_batch(
             flattener, self.out_dir, f"{file_no:04d}-{batch_no:06d}", today=self.today, cleaner=self.cleaner
         )
         result.kept += n
+        result.rejects.extend(rejects)
         result.codes.update(codes)
 
 

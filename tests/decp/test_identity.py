@@ -70,7 +70,7 @@ def test_an_undated_copy_joins_its_group_only_when_the_group_has_one_date():
         f"m|{buyer}|B|2025-01-01",
         f"m|{buyer}|B|?",
     ]
-    assert ident["retenue"].to_list() == [False, True, True, True, True]
+    assert ident["retenue"].to_list() == [True, False, True, True, True]  # the undated copy never wins
 
 
 def test_identity_columns_normalise_and_strip_the_2019_sequence():
@@ -96,3 +96,16 @@ def test_identity_columns_normalise_and_strip_the_2019_sequence():
     assert keys["nb_modifications"].to_list() == [1, 0, 0]
     assert keys["date_derniere_publication"].to_list() == [D(2019, 6, 3), None, D(2024, 2, 1)]
     assert set(keys.columns) <= set(KEY_COLUMNS)
+
+
+def test_an_undated_copy_never_overrides_the_dated_contract():
+    out = assign_identity(
+        copies(
+            [
+                (1, "21350238800019", "A1", D(2024, 1, 1), D(2024, 1, 5)),
+                (2, "21350238800019", "A1", None, D(2024, 6, 1)),
+            ]
+        )
+    ).collect()
+    assert out["contrat_uid"].n_unique() == 1  # the undated copy joins the contract's single date
+    assert out.filter("retenue")["record_key"].to_list() == [1]  # but the later, undated publication does not win

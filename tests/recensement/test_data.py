@@ -33,7 +33,7 @@ CONTRACTS = [
     contrat("d2", acheteur_id=BUYER, code_cpv="77310000", montant=20000.0, date_notification=D(2025, 5, 1)),
     # An amount flagged as abnormal by cleaning is left out of the sums.
     contrat("e1", acheteur_id=BUYER, code_cpv="55523100", montant=39000.0, date_notification=D(2024, 1, 1),
-            qualite=["montant_atypique"]),
+            qualite=["montant_sentinelle"]),
     contrat("e2", acheteur_id=BUYER, code_cpv="55523100", montant=39000.0, date_notification=D(2024, 2, 1)),
     # Another buyer's contract; contracts ending in 2027 for renewals.
     contrat("o1", acheteur_id=OTHER, code_cpv="55523100", montant=39000.0, date_notification=D(2025, 2, 1)),

@@ -55,13 +55,14 @@ def _modification_groups(today: datetime.date) -> tuple[Group, ...]:
         "date_notification_modification": parse_date(c("date_notification_modification"), today=today),
         "date_publication_donnees_modification": parse_date(c("date_publication_donnees_modification"), today=today),
         "duree_mois": clean_entier(c("duree_mois"), zero_code="duree_invalide"),
-        "montant": clean_montant(c("montant")),
+        "montant": clean_montant(c("montant"), blank_unknowable=True),
     }
     return (Group(cleaners, dedupe=False),)
 
 
 def clean_modifications(raw: pl.DataFrame, *, today: datetime.date | None = None) -> pl.DataFrame:
-    """RAW_MODIFICATION -> typed dates, duree_mois, montant (flagged, never changed)."""
+    """RAW_MODIFICATION -> typed dates, duree_mois, montant (flagged; set to null, raw kept in `montant_brut`,
+    when it cannot be the true amount: 0/1 €, sentinel, > 10 bn€)."""
     extra = [_publication_before("date_publication_donnees_modification", "date_notification_modification")]
     return apply_groups(raw, list(_modification_groups(today or _today())), extra_flags=extra)
 

@@ -42,37 +42,67 @@ def _number_stages(st: Stages, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr,
     return s, value, is_text, unreadable, is_nc
 
 
+def _digit_runs() -> list[float]:
+    """Whole parts that are placeholders typed on the keyboard: runs of consecutive digits of 6 digits or more
+    (123 456, 234 567, 9 876 543…) and one digit repeated (111 111, 222 222…)."""
+    runs = set()
+    for seq in ("1234567890", "9876543210"):
+        for start in range(len(seq)):
+            for end in range(start + 6, len(seq) + 1):
+                if seq[start] != "0":
+                    runs.add(int(seq[start:end]))
+    for digit in "123456789":
+        for n in range(6, 12):
+            runs.add(int(digit * n))
+    return sorted(float(v) for v in runs)
+
+
+DIGIT_RUNS = _digit_runs()
+
+
 def sentinel_expr(value: pl.Expr) -> pl.Expr:
-    """Placeholder amounts: a run of nines (999 999 999, 99 999 999 999.99) or starting with 123456789.
+    """Placeholder amounts: a run of nines (999 999 999, 99 999 999 999.99), starting with 123456789, or a
+    whole part that is a keyboard run (123 456.78, 9 876 543.21, 111 111.21: the AIFE test amounts).
     Numeric (no string conversion of 1.6 M amounts): floor(v) + 1 is a power of ten, or the 9 leading digits
-    are 123456789."""
+    are 123456789, or floor(v) is in a short list."""
     whole = value.floor()
     ndigits = whole.log10().floor() + 1
     nines = (whole + 1) == pl.lit(10.0).pow(ndigits)
     lead = (whole / pl.lit(10.0).pow(ndigits - 9)).floor() == 123456789
-    return (value >= 1e6) & (nines | lead)
+    return ((value >= 1e6) & (nines | lead)) | ((value >= 1e5) & whole.is_in(DIGIT_RUNS))
 
 
-def clean_montant(raw: pl.Expr, *, subvention: bool = False, seuil: bool = True) -> Cleaned:
-    """Amount in euros HT: parsed, never modified, flagged when absurd (0/1 €, sentinels, > 10 bn€, < 1 000 €).
+def clean_montant(
+    raw: pl.Expr, *, subvention: bool = False, seuil: bool = True, blank_unknowable: bool = False
+) -> Cleaned:
+    """Amount in euros HT: parsed, flagged when absurd (0/1 €, sentinels, > 10 bn€: cannot be the true amount;
+    < 1 000 €: to review, may be true), never modified unless `blank_unknowable`.
 
     subvention: montantSubventionPublique may legitimately be 0, so only its parsing rules apply.
     seuil: False for sous-traitance acts, which may be small (the DECP threshold concerns contracts).
+    blank_unknowable: modification amounts, which have no per-row exclusion on the read side: a value that cannot
+    be the true amount (0/1 €, negative, sentinel, > 10 bn€) is set to null, the written value kept in `_brut`.
     """
     st = Stages(raw)
     _s, value, is_text, unreadable, is_nc = _number_stages(st, raw)
     flags = [("montant_texte", is_text), ("montant_illisible", unreadable), ("non_communique", is_nc)]
+    changed = is_text | unreadable | is_nc
     if not subvention:
+        symbolic, sentinel, excessive = value <= 1, sentinel_expr(value), value > MONTANT_EXCESSIF
         flags += [
-            ("montant_symbolique", value <= 1),
+            ("montant_symbolique", symbolic),
             ("montant_faible", (value > 1) & (value < MONTANT_FAIBLE) & pl.lit(seuil)),
-            ("montant_sentinelle", sentinel_expr(value)),
-            ("montant_excessif", value > MONTANT_EXCESSIF),
+            ("montant_sentinelle", sentinel),
+            ("montant_excessif", excessive),
         ]
+        if blank_unknowable:
+            unknowable = (symbolic | sentinel | excessive).fill_null(False)
+            value = pl.when(unknowable).then(None).otherwise(value)
+            changed = changed | unknowable
     else:
         flags.append(("montant_negatif", value < 0))
-    # the number is unchanged, but a text form ("137 614,00") is kept in _brut for traceability
-    return st.done(value, is_text | unreadable | is_nc, flags)
+    # the number is unchanged (except blanked, above), but a text form ("137 614,00") is kept in _brut
+    return st.done(value, changed, flags)
 
 
 def clean_entier(raw: pl.Expr, *, zero_code: str = "entier_hors_bornes", minimum: int = 1) -> Cleaned:

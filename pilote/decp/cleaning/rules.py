@@ -3,7 +3,10 @@ shape repairs reported by the readers), with a French label for buyers, its kind
 
 kind "correction": the value was repaired, the raw value is kept in `<champ>_brut`.
 kind "signalement": the value is doubtful or unknowable; it is kept as is, or set to null (raw kept) when it
-cannot be a true value. Amounts are never corrected, only flagged.
+cannot be a true value. Amounts are never corrected, only flagged; a "signalement" about `montant` alone means the
+amount cannot be the true amount (the read side leaves it out of sums).
+kind "a_verifier": the value is unusual but may be true (a statistically atypical amount, a small amount): it
+stays in every sum and is shown for review.
 """
 
 from collections import Counter
@@ -17,11 +20,11 @@ import polars as pl
 class Rule:
     code: str
     label: str
-    kind: str  # "correction" | "signalement"
+    kind: str  # "correction" | "signalement" | "a_verifier"
     field: str  # cleaned column(s) concerned, comma-separated
 
 
-C, S = "correction", "signalement"
+C, S, V = "correction", "signalement", "a_verifier"
 _ID_COLS = "acheteur_id, titulaire_id, sous_traitant_id"
 _DATE_COLS = (
     "date_notification, date_publication_donnees, date_debut_execution, date_notification_modification, "
@@ -273,21 +276,21 @@ _RULES = [
     Rule("montant_symbolique", "Montant de 0 ou 1 € : valeur symbolique, pas le vrai montant.", S, "montant"),
     Rule(
         "montant_faible",
-        "Montant inférieur à 1 000 € alors que les données essentielles concernent les contrats d'au moins 25 000 € : probable erreur d'unité.",
-        S,
+        "Montant inférieur à 1 000 € alors que les données essentielles concernent les contrats d'au moins 25 000 € : peut-être une erreur d'unité, à vérifier (compté dans les sommes).",
+        V,
         "montant",
     ),
     Rule(
         "montant_sentinelle",
-        "Montant « bouche-trou » (999 999 999, 123 456 789…) : pas le vrai montant.",
+        "Montant « bouche-trou » (999 999 999, 123 456 789, une suite de chiffres comme 123 456,78, 9 876 543,21 ou 111 111,21…) : pas le vrai montant.",
         S,
         "montant",
     ),
     Rule("montant_excessif", "Montant supérieur à 10 milliards d'euros : erreur de saisie ou d'unité.", S, "montant"),
     Rule(
         "montant_atypique",
-        "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier.",
-        S,
+        "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier (compté dans les sommes).",
+        V,
         "montant",
     ),
     Rule(
@@ -384,6 +387,20 @@ READER_CODES = (
     "valeur_composee",
     "tabulaire_etats_multiples",
 )
+
+
+def amount_unknowable_codes() -> tuple[str, ...]:
+    """Codes that say a contract's amount cannot be its true amount: the "signalement" rules about `montant`
+    alone (the read side's `unusable_amount_codes` applies the same definition)."""
+    return tuple(
+        sorted(
+            code
+            for code, rule in RULES.items()
+            if rule.kind == S
+            and all(f.strip().startswith("montant") for f in rule.field.split(","))
+            and "montant" in [f.strip() for f in rule.field.split(",")]
+        )
+    )
 
 
 def count_rules(qualite: pl.Series | Iterable[list[str] | None]) -> dict[str, int]:

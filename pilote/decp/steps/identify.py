@@ -41,7 +41,10 @@ def _copies(parts, old_dir):
     if new_c is not None:
         frames.append(new_c.select(KEY_COLUMNS))
     if old_dir is not None:
-        frames.append(pl.scan_parquet(old_dir / "copies.parquet").select(KEY_COLUMNS))
+        old = pl.scan_parquet(old_dir / "copies.parquet")
+        if "montant_inutilisable" not in old.collect_schema():  # generations written before the column
+            old = old.with_columns(pl.lit(False).alias("montant_inutilisable"))
+        frames.append(old.select(KEY_COLUMNS))
     narrow = pl.concat(frames, how="diagonal_relaxed") if frames else _empty_copies()
     return narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL)
 
@@ -55,6 +58,7 @@ def _empty_copies():
             "cle_date_notification": pl.Date,
             "date_derniere_publication": pl.Date,
             "nb_modifications": pl.Int32,
+            "montant_inutilisable": pl.Boolean,
         }
     )
     return pl.LazyFrame(schema=schema)

@@ -193,7 +193,9 @@ def test_child_tables():
         schema=RAW_MODIFICATION,
     )  # fmt: skip
     row = clean_modifications(mods, today=TODAY).row(0, named=True)
-    assert (row["duree_mois"], row["montant"], row["qualite"]) == (14, 999999999.0, ["montant_sentinelle"])
+    # a modification amount that cannot be the true amount is blanked, the written value kept
+    assert (row["duree_mois"], row["montant"], row["qualite"]) == (14, None, ["montant_sentinelle"])
+    assert row["montant_brut"] == "999999999"
 
 
 def test_memo_across_batches_gives_the_same_result(cleaned_real):

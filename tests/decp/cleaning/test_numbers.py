@@ -14,7 +14,7 @@ def test_real_amounts_are_kept():
 
 
 @pytest.mark.parametrize(
-    ("written", "value"), [("137 614,00", 137614.0), ("137\u00a0614,50", 137614.5), ("1.234.567,89", 1234567.89)]
+    ("written", "value"), [("137 614,00", 137614.0), ("137\u00a0614,50", 137614.5), ("1.254.367,89", 1254367.89)]
 )
 def test_amounts_written_as_french_text_are_read(written, value):
     assert one(clean_montant, written) == {"v": value, "v_brut": written, "qualite": ["montant_texte"]}
@@ -29,6 +29,9 @@ def test_amounts_written_as_french_text_are_read(written, value):
         ("999999999", "montant_sentinelle"),
         ("99999999999.99", "montant_sentinelle"),
         ("123456789", "montant_sentinelle"),
+        ("123456.78", "montant_sentinelle"),
+        ("9876543.21", "montant_sentinelle"),
+        ("111111.21", "montant_sentinelle"),
         ("1e+17", "montant_excessif"),
     ],
 )

@@ -69,7 +69,7 @@ def test_child_tables_emit_only_known_codes():
 def test_rules_are_documented_in_french():
     for code, rule in RULES.items():
         assert rule.code == code
-        assert rule.kind in ("correction", "signalement")
+        assert rule.kind in ("correction", "signalement", "a_verifier")
         assert len(rule.label) > 20
         assert rule.field
     text = DOC.read_text(encoding="utf-8")
