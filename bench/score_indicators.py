@@ -8,8 +8,8 @@ first supplier's share (supplier = first titulaire). It compares them with what 
 filters, through the functions behind `GET /api/v1/indicateurs` (`figures.overview`) and the cockpit's
 concentration (`figures.suppliers`), on the store where the corpus was imported.
 
-The product leaves out of sums, medians and supplier shares the amounts it flags as anomalies (atypical,
-excessive, symbolic… : docs/indicateurs.md); the key's amounts are the generator's clean values, some of which
+The product leaves out of sums, medians and supplier shares the amounts it flags as unknowable (excessive,
+symbolic, sentinels… : docs/indicateurs.md; atypical amounts are counted and said "à vérifier"); the key's amounts are the generator's clean values, some of which
 the product rightly finds atypical. So the key is also scored with those contracts' amounts left out (the
 store's quality codes, joined on the key's (array, pos) = the copies' (tableau, position)): the remaining
 differences are then the product's errors or a difference of definition listed with them. Last, the contracts
