@@ -11,7 +11,7 @@ instead of a percentage, and no colour code nor target progress is computed from
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pilote.reglementation import seuils
 
@@ -146,13 +146,8 @@ def montant_total(agg) -> Valeur:
     """Sum of the initial amounts (HT) of the contracts whose amount is filled and usable (semantics), marchés
     subséquents of accords-cadres left out (their accord-cadre counts them; their sum is given beside), with the
     part of it whose amounts are flagged for review (unusual, kept in the sum)."""
-    value = agg.get("montant_total")
-    return Valeur(
-        float(value) if value is not None else None,
-        _n(agg, "n_montant_ok"),
-        _n(agg, "n"),
-        "euros",
-        _n(agg, "n_montant_anomalie"),
+    return replace(
+        _amount(agg, "montant_total"),
         a_verifier=float(agg.get("montant_a_verifier") or 0),
         n_a_verifier=_n(agg, "n_montant_a_verifier"),
         subsequents=float(agg.get("montant_subsequent") or 0),
