@@ -30,6 +30,8 @@ PILOTE_DEMO = env.bool("PILOTE_DEMO", default=False)
 
 # Where the analytics store (Parquet generations) and uploads live; several stores can coexist.
 PILOTE_DATA_DIR = Path(env.str("PILOTE_DATA_DIR", default=str(BASE_DIR / "var")))
+# A query over the contract data running longer than this is interrupted (pilote.contracts.db).
+PILOTE_QUERY_TIME_LIMIT_S = env.float("PILOTE_QUERY_TIME_LIMIT_S", default=30.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "pilote.core.middleware.CurrentOrganisationMiddleware",
     "pilote.core.middleware.RequestLogMiddleware",
+    "pilote.contracts.middleware.QueryInterruptedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import Throttled
 
 from pilote.analytics.api import router as analytics_router
+from pilote.contracts.db import QueryInterrupted
 from pilote.core.throttling import TOO_MANY_REQUESTS, AnonymousQuota
 from pilote.explorer.api import router as explorer_router
 
@@ -20,6 +21,11 @@ api = NinjaAPI(
     urls_namespace="api",
     throttle=[AnonymousQuota()],
 )
+
+
+@api.exception_handler(QueryInterrupted)
+def query_too_long(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=503)
 
 
 @api.exception_handler(Throttled)

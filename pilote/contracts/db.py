@@ -35,7 +35,6 @@ class QueryInterrupted(RuntimeError):
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
 PREPARED_DB = "prepare-5.duckdb"
-DEFAULT_TIME_LIMIT_S = 30.0
 SLOW_QUERY_MS = 1000
 logger = logging.getLogger("pilote.contracts")
 sql_logger = logging.getLogger("pilote.contracts.sql")
@@ -154,7 +153,7 @@ class Database:
 
     def fetch_all(self, sql: str, params=None, *, time_limit_s: float | None = None) -> list[dict]:
         """Run one parametrised query; rows as dicts. Interrupted past the time limit (QueryInterrupted)."""
-        limit = time_limit_s or float(getattr(settings, "PILOTE_QUERY_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_S))
+        limit = time_limit_s or settings.PILOTE_QUERY_TIME_LIMIT_S
         cur = self.cursor()
         started = time.perf_counter()
         token = self._watchdog.watch(cur, limit)

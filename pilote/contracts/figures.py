@@ -24,7 +24,7 @@ from pilote.decp.cleaning.rules import RULES
 CACHE_SECONDS = 45 * 24 * 3600
 
 
-def _fetch_all(sql, params, tables=()):
+def fetch_rows(sql, params, tables=()):
     """Rows of one query, cached per store generation: a new import changes the key, so figures are never
     stale; identical views (the same filters) are then served without touching DuckDB. `tables`: more
     in-memory tables the query reads (an organisation's SIRENE extract, whose id is in the SQL)."""
@@ -39,18 +39,9 @@ def _fetch_all(sql, params, tables=()):
     return rows
 
 
-def fetch_rows(sql, params):
-    """Rows of a query of `queries`, cached per store generation (the public name of `_fetch_all`)."""
-    return _fetch_all(sql, params)
-
-
 def fetch_row(sql, params):
-    """The first row of a query of `queries` (cached), {} when none."""
-    return _fetch_one(sql, params)
-
-
-def _fetch_one(sql, params):
-    rows = _fetch_all(sql, params)
+    """The first row of a query (cached), {} when none."""
+    rows = fetch_rows(sql, params)
     return rows[0] if rows else {}
 
 
@@ -97,7 +88,7 @@ def overview(filters: Filters, organisation=None) -> dict:
     """The overview aggregate and every catalogue indicator."""
     extract = sirene(organisation)
     sql, params = overview_query(filters, buyer_kind(organisation), extract and extract["table"])
-    rows = _fetch_all(sql, params, extract["tables"] if extract else ())
+    rows = fetch_rows(sql, params, extract["tables"] if extract else ())
     agg = rows[0] if rows else {}
     values = indicators.compute_all(agg)
     groups: dict[str, list] = {}
@@ -149,7 +140,7 @@ def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, lis
     else:
         sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
     out = {name: [] for name in dimensions}
-    for row in _fetch_all(sql, params):
+    for row in fetch_rows(sql, params):
         for key, num, base in BREAKDOWN_SHARES:
             row[key] = row[num] / row[base] if row[base] else None
             row[f"{key}_insuffisant"] = indicators.insuffisant(row[base])
@@ -169,7 +160,7 @@ def undated(filters: Filters, organisation=None) -> dict | None:
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
-    rows = _fetch_all(*queries.suppliers_sql(filters, limit))
+    rows = fetch_rows(*queries.suppliers_sql(filters, limit))
     if not rows:
         return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
     first = rows[0]
@@ -188,7 +179,7 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
 
 
 def concentration(filters: Filters) -> list[dict]:
-    rows = _fetch_all(*queries.concentration_by_division_sql(filters))
+    rows = fetch_rows(*queries.concentration_by_division_sql(filters))
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
         row["hhi_label"] = indicators.hhi_label(row["hhi"])
@@ -196,11 +187,11 @@ def concentration(filters: Filters) -> list[dict]:
 
 
 def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
-    evo = _fetch_one(*queries.evolution_sql(filters))
+    evo = fetch_row(*queries.evolution_sql(filters))
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
-        "a_verifier": with_details(_fetch_all(*queries.modifications_to_check_sql(filters, limit=limit))),
+        "a_verifier": with_details(fetch_rows(*queries.modifications_to_check_sql(filters, limit=limit))),
     }
 
 
@@ -217,7 +208,7 @@ def contracts(
         sirene_table=extract and extract["table"],
         with_total=with_total,
     )
-    rows = _fetch_all(sql, params, extract["tables"] if extract else ())
+    rows = fetch_rows(sql, params, extract["tables"] if extract else ())
     total = (rows[0]["total"] if rows else 0) if with_total else None
     return with_details(rows), total
 
@@ -233,7 +224,7 @@ def with_details(rows: list[dict]) -> list[dict]:
     prepared = bool(rids) and duck.has_relation(cockpit_table.DETAILS_TABLE)
     for start in range(0, len(rids), DETAILS_CHUNK):
         chunk = rids[start : start + DETAILS_CHUNK]
-        for detail in _fetch_all(*queries.details_sql(chunk, path, prepared=prepared)):
+        for detail in fetch_rows(*queries.details_sql(chunk, path, prepared=prepared)):
             details[detail["rid"]] = detail
     for row in rows:
         row.update(details.get(row["rid"], {}))
@@ -242,9 +233,9 @@ def with_details(rows: list[dict]) -> list[dict]:
 
 def flags(filters: Filters) -> list[dict]:
     if cube.eligible(filters):
-        rows = _fetch_all(*cube.flags_sql(filters))
+        rows = fetch_rows(*cube.flags_sql(filters))
     else:
-        rows = _fetch_all(*queries.flags_sql(filters))
+        rows = fetch_rows(*queries.flags_sql(filters))
     for row in rows:
         rule = RULES.get(row["code"])
         row["label"] = rule.label if rule else row["code"]

@@ -199,12 +199,6 @@ def review_amount_sql(alias: str = "c") -> str:
     )
 
 
-def usable_amount_sql(alias: str = "c") -> str:
-    """The amount that counts in sums (NULL when unknown or unusable)."""
-    codes = sql_list(unusable_amount_codes())
-    return f"CASE WHEN NOT list_has_any(coalesce({alias}.qualite, []), {codes}) THEN {alias}.montant END"
-
-
 # The last amount a modification states is the contract's final amount (NULL: no modification changed it).
 FINAL_AMOUNT_SQL = (
     "SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications "
@@ -317,7 +311,3 @@ def cpv_digits(code: str | None) -> str:
 def cpv_prefix(code: str) -> str:
     """The significant prefix of a CPV code (trailing zeros of the hierarchy removed, at least 2 digits)."""
     return code.rstrip("0")[:8].ljust(2, "0")
-
-
-def cpv_division(code: str | None) -> str | None:
-    return code[:2] if code and len(code) >= 2 else None

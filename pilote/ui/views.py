@@ -3,29 +3,32 @@
 from django.shortcuts import render
 
 
-def _error(request, status, title, message):
+def error_page(request, status, title, message):
+    """A French error page with its HTTP status."""
     return render(request, "ui/error.html", {"title": title, "message": message, "status": status}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Requête incorrecte", "La demande envoyée n'a pas pu être comprise.")
+    return error_page(request, 400, "Requête incorrecte", "La demande envoyée n'a pas pu être comprise.")
 
 
 def permission_denied(request, exception=None):
     detail = str(exception) if exception and str(exception) else "Votre rôle ne permet pas d'accéder à cette page."
-    return _error(request, 403, "Accès refusé", detail)
+    return error_page(request, 403, "Accès refusé", detail)
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.")
+    return error_page(request, 404, "Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.")
 
 
 def server_error(request):
-    return _error(request, 500, "Erreur du serveur", "Une erreur inattendue s'est produite. L'équipe a été prévenue.")
+    return error_page(
+        request, 500, "Erreur du serveur", "Une erreur inattendue s'est produite. L'équipe a été prévenue."
+    )
 
 
 def csrf_failure(request, reason=""):
-    return _error(
+    return error_page(
         request,
         403,
         "Formulaire expiré",

@@ -29,3 +29,22 @@ def test_no_store_says_so(settings):
     db.database.reset()
     with pytest.raises(db.StoreMissing, match="Aucune donnée DECP"):
         db.fetch_all("SELECT 1")
+
+
+@pytest.mark.django_db
+def test_an_interrupted_query_answers_a_french_page_and_a_503(real_store, client, org_a, members_a, monkeypatch):
+    from pilote.core.enums import Role
+
+    def too_long(*args, **kwargs):
+        raise db.QueryInterrupted(
+            "Le calcul a dépassé le temps maximal de 30 s et a été interrompu : restreignez les filtres."
+        )
+
+    monkeypatch.setattr(db.database, "fetch_all", too_long)
+    client.force_login(members_a[Role.AGENT])
+    page = client.get(f"/o/{org_a.slug}/cockpit/", {"perimetre": "national", "annee": "2019"})
+    assert page.status_code == 503
+    assert "restreignez les filtres" in page.content.decode()
+    api = client.get("/api/v1/indicateurs", {"perimetre": "national", "annee": "2018"})
+    assert api.status_code == 503
+    assert "temps maximal" in api.json()["detail"]

@@ -30,10 +30,8 @@ MAX_SOURCING_CONTRACTS = 20_000  # most recent contracts of the segment and zone
 
 
 def _index():
-    try:
-        return explorer_index.load()
-    except FileNotFoundError:
-        return None
+    """The current generation's search index (its files are a preparation of the generation), None before any import."""
+    return explorer_index.load()
 
 
 @lru_cache(maxsize=1)
