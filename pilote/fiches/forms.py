@@ -69,6 +69,7 @@ class FicheForm(forms.ModelForm):
         self.organisation = organisation
         self.fields["segment"].queryset = segments_for(organisation)
         self.fields["segment"].empty_label = "— déduit du code CPV —"
+        self.fields["reconductions"].required = False
         self.checklist_names = []
         ticked = set(self.instance.sourcing_charte or [])
         for checklist, items in checklists_for(organisation):
@@ -111,6 +112,9 @@ class FicheForm(forms.ModelForm):
 
     def question_fields(self):
         return [self[name] for name in self.question_names]
+
+    def clean_reconductions(self):
+        return self.cleaned_data.get("reconductions") or 0  # left empty in a draft: none
 
     def clean_code_cpv(self):
         code = cpv_digits(self.cleaned_data.get("code_cpv", ""))

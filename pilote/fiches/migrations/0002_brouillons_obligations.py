@@ -5,55 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fiches', '0001_initial'),
+        ("fiches", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fiche',
-            name='justification_obligations',
-            field=models.TextField(blank=True, verbose_name='justification des obligations non remplies'),
+            model_name="fiche",
+            name="justification_obligations",
+            field=models.TextField(blank=True, verbose_name="justification des obligations non remplies"),
         ),
         migrations.AddField(
-            model_name='fiche',
-            name='obligations_non_remplies',
-            field=models.JSONField(blank=True, default=list, verbose_name='obligations non remplies au visa'),
+            model_name="fiche",
+            name="obligations_non_remplies",
+            field=models.JSONField(blank=True, default=list, verbose_name="obligations non remplies au visa"),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='besoin',
-            field=models.TextField(blank=True, verbose_name='description du besoin'),
+            model_name="fiche",
+            name="besoin",
+            field=models.TextField(blank=True, verbose_name="description du besoin"),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='code_cpv',
-            field=models.CharField(blank=True, max_length=8, verbose_name='code CPV'),
+            model_name="fiche",
+            name="code_cpv",
+            field=models.CharField(blank=True, max_length=8, verbose_name="code CPV"),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='date_lancement',
-            field=models.DateField(blank=True, null=True, verbose_name='date de lancement souhaitée'),
+            model_name="fiche",
+            name="date_lancement",
+            field=models.DateField(blank=True, null=True, verbose_name="date de lancement souhaitée"),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='duree_mois',
-            field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1, "La durée doit être d'au moins un mois.")], verbose_name='durée (mois)'),
+            model_name="fiche",
+            name="duree_mois",
+            field=models.PositiveIntegerField(
+                blank=True,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1, "La durée doit être d'au moins un mois.")],
+                verbose_name="durée (mois)",
+            ),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='methode_estimation',
+            model_name="fiche",
+            name="methode_estimation",
             field=models.TextField(blank=True, verbose_name="méthode d'estimation du montant"),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='montant_estime',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(1, 'Le montant estimé doit être supérieur à 0 € HT.')], verbose_name='montant estimé (€ HT)'),
+            model_name="fiche",
+            name="montant_estime",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1, "Le montant estimé doit être supérieur à 0 € HT.")
+                ],
+                verbose_name="montant estimé (€ HT)",
+            ),
         ),
         migrations.AlterField(
-            model_name='fiche',
-            name='service_demandeur',
-            field=models.CharField(blank=True, max_length=200, verbose_name='service demandeur'),
+            model_name="fiche",
+            name="service_demandeur",
+            field=models.CharField(blank=True, max_length=200, verbose_name="service demandeur"),
         ),
     ]
