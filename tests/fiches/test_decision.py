@@ -195,7 +195,8 @@ def test_confirmation_page_then_confirmed_post(client, org_a, members_a):
     page = client.post(url, data)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Ce qui va se passer" in text and "Confirmer : Donner le visa" in text
+    assert "Ce qui va se passer" in text
+    assert "Confirmer : Donner le visa" in text
     assert Fiche.objects.get(pk=fiche.pk).status == Status.EN_INSTRUCTION  # nothing written yet
     client.post(url, data | {"confirm": "1"})
     fiche.refresh_from_db()
@@ -235,7 +236,9 @@ def test_draft_saved_with_only_an_object(client, org_a, members_a):
     response = client.post(f"/o/{org_a.slug}/fiches/nouvelle/", {"objet": "Achat de vélos", "nature": "fournitures"})
     assert response.status_code == 302
     fiche = Fiche.objects.get()
-    assert fiche.montant_estime is None and fiche.code_cpv == "" and fiche.date_lancement is None
+    assert fiche.montant_estime is None
+    assert fiche.code_cpv == ""
+    assert fiche.date_lancement is None
     page = client.get(response["Location"]).content.decode()
     assert "Pour soumettre la fiche, il manque" in page
     assert f"/fiches/{fiche.pk}/modifier/#id_montant_estime" in page
