@@ -37,8 +37,9 @@ class Procedure:
 class Category:
     key: str
     label: str
-    needs: list = field(default_factory=list)
+    needs: list = field(default_factory=list)  # the campaign's needs and the year's fiches (planned.items)
     procedure: Procedure | None = None
+    crossing: "Crossing | None" = None
 
     @property
     def total(self) -> Decimal:
@@ -59,6 +60,49 @@ class Category:
     @property
     def lots(self) -> list[dict]:
         return suggest_lots(self.needs)
+
+    @property
+    def fiches(self) -> list:
+        """The fiches visa of the year counted in this category (planned.FicheItem)."""
+        return [n for n in self.needs if getattr(n, "is_fiche", False)]
+
+    @property
+    def declared(self) -> list:
+        return [n for n in self.needs if not getattr(n, "is_fiche", False)]
+
+
+LEVELS = ("dispense", "adaptee", "formalisee")
+
+
+@dataclass
+class Crossing:
+    """Needs declared and fiches visa of one category that, together, call for a procedure that each part alone
+    would not: the support service must see them as one purchase (CCP art. R. 2121-6 and R. 2121-7)."""
+
+    needs_total: Decimal
+    fiches_total: Decimal
+    total: Decimal
+    procedure: Procedure
+    threshold: tuple  # (label, amount, valid_from) of the threshold crossed
+    services: list
+
+
+def crossing(category: Category, *, buyer_kind: str, on: dt.date) -> Crossing | None:
+    if category.key == NO_CPV or not category.fiches or not category.declared:
+        return None
+    code = category.needs[0].code_cpv
+    needs_total = sum((n.montant_estime for n in category.declared), Decimal(0))
+    fiches_total = sum((n.montant_estime for n in category.fiches), Decimal(0))
+    total = procedure_for(needs_total + fiches_total, code, buyer_kind=buyer_kind, on=on)
+    alone = min(
+        LEVELS.index(procedure_for(part, code, buyer_kind=buyer_kind, on=on).level)
+        for part in (needs_total, fiches_total)
+    )
+    if LEVELS.index(total.level) <= alone:
+        return None
+    # thresholds are [dispense, EU]: the one crossed is the highest below the total.
+    threshold = total.thresholds[1] if total.level == "formalisee" else total.thresholds[0]
+    return Crossing(needs_total, fiches_total, needs_total + fiches_total, total, threshold, category.services)
 
 
 def reference_date(campaign) -> dt.date:
@@ -114,6 +158,7 @@ def categories(campaign, needs, mode: str = "classe") -> list[Category]:
         if category.key != NO_CPV:
             code = category.needs[0].code_cpv
             category.procedure = procedure_for(category.total, code, buyer_kind=campaign.organisation.kind, on=on)
+            category.crossing = crossing(category, buyer_kind=campaign.organisation.kind, on=on)
     return sorted(groups.values(), key=lambda c: (c.key == NO_CPV, -c.total))
 
 
