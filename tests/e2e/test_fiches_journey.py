@@ -11,7 +11,6 @@ import datetime as dt
 import re
 
 import pytest
-
 from django.utils import timezone
 from playwright.sync_api import expect
 
