@@ -112,10 +112,9 @@ def reference_date(campaign) -> dt.date:
 def procedure_for(amount: Decimal, code_cpv: str, *, buyer_kind: str, on: dt.date) -> Procedure:
     """The procedure a cumulated value calls for, with the thresholds applied and their dates."""
     nature = seuils.nature_from_cpv(code_cpv)
-    dispense_code = "dispense_travaux" if nature == "travaux" else "dispense_fournitures_services"
-    dispense = seuils.seuil(dispense_code, on)
-    eu_amount = seuils.eu_threshold(buyer_kind, nature, on)
-    eu = next(s for s in seuils.all_on(on) if s.code.startswith("ue_") and s.amount == eu_amount)
+    dispense = seuils.seuil(seuils.procedure_code(nature), on)
+    # By code, not by amount: two EU thresholds of the same amount would be confused.
+    eu = seuils.seuil(seuils.eu_code(buyer_kind, nature), on)
     applied = [(s.label, s.amount, s.valid_from) for s in (dispense, eu)]
     if amount < dispense.amount:
         return Procedure("dispense", "Sans publicité ni mise en concurrence possible", nature, applied)
