@@ -3,9 +3,11 @@ need turned into a fiche is counted once, and the grouping shows when needs and 
 together cross a threshold."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from python_calamine import load_workbook
 
 from pilote.core.enums import Role
 from pilote.fiches.models import Fiche, Status
