@@ -127,10 +127,6 @@ def test_grouping_and_plan_pages_show_the_fiche(client, campaign, org_a, members
     plan = client.get(base + "programmation/").content.decode()
     assert fiche.reference in plan
     assert "1er trimestre" in plan
-    import io
-
-    from python_calamine import load_workbook
-
     xlsx = client.get(base + "programmation.xlsx")
     rows = load_workbook(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
     row = next(r for r in rows if r[3] == "Nettoyage <du> siège")
