@@ -39,7 +39,8 @@ class FicheItem:
     is_fiche: bool = True
 
     @classmethod
-    def of(cls, fiche: Fiche, campaign) -> "FicheItem":
+    def of(cls, fiche: Fiche, campaign, need=None) -> "FicheItem":
+        """`need`: the census need the fiche was made from, whose site and renewal the fiche does not record."""
         return cls(
             fiche=fiche,
             big_purchase_threshold=campaign.big_purchase_threshold,
@@ -48,6 +49,9 @@ class FicheItem:
             montant_estime=fiche.montant_estime,
             date_souhaitee=fiche.date_lancement,
             service=Direction(fiche.service_demandeur or "Service non précisé"),
+            site=need.site if need else "",
+            renouvellement=need.renouvellement if need else False,
+            contrat_en_cours=need.contrat_en_cours if need else "",
         )
 
     @property
@@ -81,4 +85,5 @@ def items(campaign, needs=None) -> list:
     fiches = fiches_of_year(campaign)
     counted = {fiche.pk for fiche in fiches}
     kept = [need for need in needs if need.fiche_id not in counted]
-    return kept + [FicheItem.of(fiche, campaign) for fiche in fiches]
+    made_from = {need.fiche_id: need for need in needs if need.fiche_id in counted}
+    return kept + [FicheItem.of(fiche, campaign, made_from.get(fiche.pk)) for fiche in fiches]

@@ -54,6 +54,7 @@ def test_need_turned_into_a_fiche_is_counted_once(campaign, members_a):
     items = planned.items(campaign)
     assert len(items) == 1
     assert items[0].fiche.pk == fiche.pk
+    assert items[0].site == need.site  # the need's site still suggests the lots
     # A fiche moved to another year leaves the need counted in this one (and nowhere twice).
     Fiche.objects.filter(pk=fiche.pk).update(date_lancement=dt.date(2028, 1, 10))
     assert [getattr(i, "pk", None) for i in planned.items(campaign)] == [need.pk]
