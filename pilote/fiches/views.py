@@ -44,7 +44,7 @@ def _fiche(request, fiche_id) -> Fiche:
 
 def _filtered(request):
     qs = perms.visible_fiches(
-        Fiche.objects.filter(organisation=request.organisation).select_related("author", "segment"),
+        Fiche.objects.filter(organisation=request.organisation).select_related("author", "segment", "reviewer"),
         request.user,
         request.roles,
     )
@@ -57,6 +57,8 @@ def _filtered(request):
         qs = qs.filter(service_demandeur__icontains=params["service"])
     if params.get("segment", "").isdigit():
         qs = qs.filter(segment_id=params["segment"])
+    if params.get("instructeur") == "moi":
+        qs = qs.filter(reviewer=request.user)
     if params.get("en_retard") == "1":
         qs = qs.filter(status__in=UNDER_REVIEW, review_deadline__lt=timezone.localdate())
     return qs

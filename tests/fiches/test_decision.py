@@ -285,6 +285,11 @@ def test_assign_an_instructor_from_the_support_service(client, org_a, members_a)
     assert FicheEvent.objects.filter(fiche=fiche, verb="instructeur").count() == 1
     page = client.get(f"/o/{org_a.slug}/fiches/{fiche.pk}/").content.decode()
     assert f"Instructeur : {other_appui}" in page
+    make_fiche(org_a, author=members_a[Role.AGENT], objet="Fiche sans instructeur")
+    client.force_login(other_appui)
+    mine = client.get(f"/o/{org_a.slug}/fiches/?instructeur=moi").content.decode()
+    assert fiche.reference in mine
+    assert "Fiche sans instructeur" not in mine
     # Taking the fiche into review keeps the instructor named beforehand.
     agent = members_a[Role.AGENT]
     do_transition(fiche, "soumettre", actor=agent, roles={Role.AGENT})
