@@ -128,7 +128,7 @@ def for_fiche(fiche) -> list[Obligation]:
     )
 
 
-def _is_egalim(clause) -> bool:
+def is_egalim(clause) -> bool:
     text = fold(f"{clause.title} {clause.legal_basis}")
     return any(marker in text for marker in EGALIM_MARKERS)
 
@@ -140,7 +140,7 @@ def is_met(obligation: Obligation, *, clauses, justification_lot_unique: str = "
         kind = obligation.met_by.removeprefix("kind:")
         return any(clause.kind == kind for clause in clauses)
     if obligation.met_by == "egalim":
-        return any(_is_egalim(clause) for clause in clauses)
+        return any(is_egalim(clause) for clause in clauses)
     if obligation.met_by == "lot_unique":
         return bool((justification_lot_unique or "").strip())
     return True
@@ -154,10 +154,19 @@ def unmet(obligations, *, clauses, justification_lot_unique: str = "") -> list[O
     ]
 
 
+def meets(clause) -> list[str]:
+    """The `met_by` tokens a clause satisfies (the decision screen updates its list as clauses are ticked)."""
+    return [f"kind:{clause.kind}"] + (["egalim"] if is_egalim(clause) else [])
+
+
 def checklist(fiche, clauses) -> list[dict]:
     """The decision screen's list: each mandatory obligation of the fiche with whether it is met."""
     return [
-        {**o.as_dict(), "met": is_met(o, clauses=clauses, justification_lot_unique=fiche.justification_lot_unique)}
+        {
+            **o.as_dict(),
+            "met_by": o.met_by,
+            "met": is_met(o, clauses=clauses, justification_lot_unique=fiche.justification_lot_unique),
+        }
         for o in for_fiche(fiche)
         if o.mandatory
     ]

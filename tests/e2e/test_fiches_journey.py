@@ -244,7 +244,10 @@ def test_draft_send_back_visa_with_justification_and_census_plan(page, login, sc
     open_fiche(page, objet)
     page.get_by_role("button", name="Prendre en instruction").click()
     expect(page.locator("main")).to_contain_text("Obligations à remplir pour un visa")
+    social = page.locator("[data-obligations] li").filter(has_text="seuils européens").locator(".badge")
+    expect(social).to_have_text("non remplie")
     page.get_by_label("Clause d'insertion par l'activité économique").check()
+    expect(social).to_have_text("remplie")  # the list follows the clauses ticked
     page.get_by_role("button", name="Donner le visa").click()
     expect(page.locator("main")).to_contain_text("Ce visa laisse des obligations non remplies")
     expect(page.locator("main")).to_contain_text("En instruction")

@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.formats import number_format
 
+from pilote.fiches import obligations
 from pilote.fiches.models import Fiche
 
 
@@ -21,6 +22,12 @@ def fiche_field_label(name: str) -> str:
         return str(Fiche._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:  # an old event may name a field that no longer exists
         return name
+
+
+@register.filter
+def clause_meets(clause) -> str:
+    """Space-separated obligations a clause meets, for the decision screen's live list (decision.js)."""
+    return " ".join(obligations.meets(clause)) if clause is not None else ""
 
 
 def _euros(value) -> str:
