@@ -143,3 +143,25 @@ def test_url_cache_drops_old_files(tmp_path):
     sources.prune_cache(tmp_path, max_age_s=3600)
     assert not old.exists()
     assert recent.exists()
+
+
+def test_archive_is_checked_on_its_total_not_per_member(tmp_path, monkeypatch):
+    """A zip of many members, each under the per-member cap, that together pass the archive's cap: refused
+    before the total is written (the audit's 29 MB zip wrote 5.1 GB)."""
+    import random
+    import zipfile
+
+    from pilote.decp.errors import ImportFailed
+
+    monkeypatch.setattr(sources, "MAX_UNCOMPRESSED", 1024 * 1024)
+    monkeypatch.setattr(sources, "MAX_TOTAL_UNCOMPRESSED", 1024 * 1024)
+    rng = random.Random(15)
+    archive = tmp_path / "bombe.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(10):  # 10 × 300 KB, barely compressible: each member is fine on its own
+            zf.writestr(f"part-{i}.json", bytes(rng.getrandbits(8) for _ in range(300 * 1024)))
+    work = tmp_path / "work"
+    with pytest.raises(ImportFailed, match="l'archive entière dépasse"):
+        sources.materialize(archive, work, tmp_path / "cache")
+    written = sum(p.stat().st_size for p in work.iterdir())
+    assert written <= 1024 * 1024
