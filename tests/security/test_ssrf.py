@@ -6,7 +6,6 @@ import http.server
 import ipaddress
 import socket
 import threading
-from functools import partial
 
 import pytest
 
@@ -24,7 +23,7 @@ SECRET = b'{"marches": [], "secret": "interne"}'
 class Handler(http.server.BaseHTTPRequestHandler):
     paths = []
 
-    def do_GET(self):  # noqa: N802 - http.server's name
+    def do_GET(self):
         Handler.paths.append(self.path)
         if self.path.startswith("/redirige"):
             self.send_response(302)
@@ -151,7 +150,8 @@ def test_network_errors_are_french_and_say_nothing_of_the_network(server, tmp_pa
         sources.download(f"http://127.0.0.1:{port}/x.json", tmp_path, policy=policy)
     message = info.value.french()
     assert "adresse injoignable" in message
-    assert "Errno" not in message and "refused" not in message.lower()
+    assert "Errno" not in message
+    assert "refused" not in message.lower()
 
 
 @pytest.mark.parametrize(
