@@ -165,3 +165,16 @@ def test_archive_is_checked_on_its_total_not_per_member(tmp_path, monkeypatch):
         sources.materialize(archive, work, tmp_path / "cache")
     written = sum(p.stat().st_size for p in work.iterdir())
     assert written <= 1024 * 1024
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_matrix_own_organisation_url_with_another_organisations_run(client, role, org_a, org_b, members_a, members_b):
+    """Permission-matrix case: on A's data pages, a run of B (or a national run, for a non-steward) is not found,
+    for every role (the generic matrix only tries B's runs on B's URLs)."""
+    run_b = ImportRun.objects.create(source="/x/b.json", actor=members_b[Role.ADMIN], organisation=org_b)
+    national = ImportRun.objects.create(source="/x/n.json", actor=None, organisation=None)
+    client.force_login(members_a[role])
+    for run in (run_b, national):
+        for url in urls(org_a, run):
+            assert client.get(url).status_code in (403, 404), (role, url)
