@@ -160,8 +160,8 @@ def _fail(run, message):
 
 def discard_input(run):
     """An uploaded file is deleted once processed (its checksum stays in the manifest: a re-import of the same
-    file is still recognised); a downloaded file leaves the URL cache, and the cache drops anything older than
-    PILOTE_DECP_CACHE_HOURS (partial downloads of abandoned runs)."""
+    file is still recognised); a downloaded file leaves the URL cache when its run ends (a failed one keeps its
+    partial download to resume it), and the cache drops anything older than PILOTE_DECP_CACHE_HOURS."""
     try:
         source = Path(run.source)
         area = Path(uploads.private_storage("decp").location).resolve()
@@ -170,7 +170,8 @@ def discard_input(run):
                 shutil.rmtree(source.parent, ignore_errors=True)  # the upload's own folder (<uuid>/<name>)
             else:
                 source.unlink(missing_ok=True)
-        if sources.is_url(run.source):
+        if sources.is_url(run.source) and run.status != ImportRun.Status.FAILED:
+            # a failed download keeps its partial file so that the next try resumes it (until the retention)
             sources.forget_download(run.source, store.decp_dir() / "cache")
         sources.prune_cache(store.decp_dir() / "cache", max_age_s=settings.PILOTE_DECP_CACHE_HOURS * 3600)
     except OSError:
