@@ -121,7 +121,7 @@ def _refused_records(parts, publisher):
         frames.append(
             frame.filter(~pl.col("cle_acheteur").is_in(allowed).fill_null(False)).select(
                 "record_key", "fichier", "tableau", "position", "cle_acheteur",
-                pl.struct([pl.col(c).cast(pl.String) for c in shown]).alias("_extrait") if shown else pl.lit(None),
+                (pl.struct([pl.col(c).cast(pl.String) for c in shown]) if shown else pl.lit(None)).alias("_extrait"),
             )
         )  # fmt: skip
     if not frames:

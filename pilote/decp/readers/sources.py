@@ -242,9 +242,9 @@ def download(url, cache_dir, *, policy=None):
     except ImportFailed:
         raise
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise ImportFailed(
-            f"{_network_error(exc)} ; le téléchargement partiel est gardé et reprendra", fichier=url
-        ) from exc
+        resumable = partial.exists() and partial.stat().st_size > 0
+        suffix = " ; le téléchargement partiel est gardé et reprendra" if resumable else ""
+        raise ImportFailed(f"{_network_error(exc)}{suffix}", fichier=url) from exc
     finally:
         if connection is not None:
             connection.close()
