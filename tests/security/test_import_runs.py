@@ -178,3 +178,30 @@ def test_matrix_own_organisation_url_with_another_organisations_run(client, role
     for run in (run_b, national):
         for url in urls(org_a, run):
             assert client.get(url).status_code in (403, 404), (role, url)
+
+
+@pytest.mark.django_db
+def test_worker_killed_mid_run_is_detected(org_a, members_a):
+    """kill -9 of the process running an import: the kernel drops its lock, the run shows as « interrompu »."""
+    import signal
+    import subprocess
+    import sys
+
+    run = _run(org_a, members_a[Role.APPUI])
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); "
+         "print('pret', flush=True); time.sleep(60)", str(tasks._lock_path(run.pk))],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "pret"
+        assert tasks.mark_interrupted_runs() == 0  # still running
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+        assert tasks.mark_interrupted_runs() == 1
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.INTERRUPTED
