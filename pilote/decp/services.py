@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pilote.core import uploads
+from pilote.core.models import User
 from pilote.core.services import record_event
 from pilote.decp.audit import DecpVerb
 from pilote.decp.models import ImportRun
@@ -54,3 +55,12 @@ def do_receive_import(organisation, *, upload=None, url=None, source_name="", na
             payload={"import_run": run.pk, "source": source_name, "nationale": national},
         )
     return run
+
+
+DEMO_STEWARD = "appui@demo.pilote.test"
+
+
+def prepare_demo() -> list[str]:
+    """Demo content: the demo support person is also a data steward, so that a national import can be tried."""
+    updated = User.objects.filter(email=DEMO_STEWARD, is_data_steward=False).update(is_data_steward=True)
+    return [f"gestionnaire des données nationales : {DEMO_STEWARD}"] if updated else []

@@ -228,3 +228,15 @@ def test_stewards_are_named_by_the_command(members_a):
     call_command("decp", "gestionnaires", "retirer", person.email, stdout=StringIO())
     person.refresh_from_db()
     assert not person.is_data_steward
+
+
+@pytest.mark.django_db
+def test_demo_support_person_is_a_steward():
+    from pilote.decp.services import DEMO_STEWARD, prepare_demo
+    from tests.core.factories import UserFactory
+
+    person = UserFactory(email=DEMO_STEWARD)
+    assert prepare_demo() == [f"gestionnaire des données nationales : {DEMO_STEWARD}"]
+    assert prepare_demo() == []  # idempotent
+    person.refresh_from_db()
+    assert person.is_data_steward
