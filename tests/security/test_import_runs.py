@@ -205,3 +205,25 @@ def test_worker_killed_mid_run_is_detected(org_a, members_a):
             holder.kill()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.INTERRUPTED
+
+
+@pytest.mark.django_db
+def test_existing_runs_are_given_to_the_organisation_that_asked_for_them(org_a, members_a):
+    """The migration that gave runs an organisation reads it from the audit row of the request."""
+    import importlib
+
+    from django.apps import apps
+
+    from pilote.core.models import AuditEvent
+
+    migration = importlib.import_module("pilote.decp.migrations.0002_import_run_organisation")
+    asked = ImportRun.objects.create(source="/x/a.json", actor=members_a[Role.APPUI])
+    orphan = ImportRun.objects.create(source="/x/n.json", actor=None)
+    AuditEvent.objects.create(
+        actor=members_a[Role.APPUI], organisation=org_a, verb="decp.import_demande", payload={"import_run": asked.pk}
+    )
+    migration.runs_for_their_organisation(apps, None)
+    asked.refresh_from_db()
+    orphan.refresh_from_db()
+    assert asked.organisation == org_a
+    assert orphan.organisation is None
