@@ -187,7 +187,7 @@ def assign_identity(copies):
     with_uid = copies.with_columns(
         uid.alias("contrat_uid"),
         c("cle_date_notification").is_null().alias("_sans_date"),
-        (c("provenance").cast(pl.String) != "national").fill_null(False).alias("_organisation"),
+        (c("provenance") != "national").fill_null(False).alias("_organisation"),
     ).drop("_seule")
     order = with_uid.sort(
         [
