@@ -227,3 +227,17 @@ def test_existing_runs_are_given_to_the_organisation_that_asked_for_them(org_a, 
     orphan.refresh_from_db()
     assert asked.organisation == org_a
     assert orphan.organisation is None
+
+
+def test_full_disk_on_the_command_line_is_a_french_message(monkeypatch, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "run_import", full)
+    path = tmp_path / "a.json"
+    path.write_text('{"marches": []}')
+    with pytest.raises(CommandError, match="le disque du serveur est plein"):
+        call_command("decp", "import", str(path))

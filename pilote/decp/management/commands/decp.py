@@ -62,6 +62,10 @@ class Command(BaseCommand):
             return actions[action](**options)
         except ImportFailed as exc:
             raise CommandError(exc.french()) from exc
+        except (OSError, MemoryError) as exc:  # a full disk, no memory: a French reason, not a traceback
+            from pilote.decp.tasks import failure_message
+
+            raise CommandError(failure_message(exc)) from exc
 
     # -- import ----------------------------------------------------------------------------------------------
     def do_import(self, *, inputs, source=None, fmt=None, json=False, workers=None, skip_hooks=False, **_):
