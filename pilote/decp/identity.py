@@ -17,7 +17,8 @@ A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attache
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
 republish a contract sometimes mistype the buyer, and keeping it apart would count the contract twice.
 
-Which copy wins: a dated copy over an undated one that joined its contract (an undated copy never overrides
+Which copy wins: a national copy over an organisation's own publication (`provenance`, pilote.decp.provenance:
+an organisation never overrides the national source), then a dated copy over an undated one that joined its contract (an undated copy never overrides
 a dated contract), then the latest publication — the most recent of the record's publication date and its
 modifications' publication dates — then the one with more modifications (a later state), then, among copies of
 the same state, one whose amount can be the true amount (not 0/1 €, a sentinel…: `montant_inutilisable`), then
@@ -156,6 +157,8 @@ def assign_identity(copies):
     c = pl.col
     if "montant_inutilisable" not in copies.collect_schema():
         copies = copies.with_columns(pl.lit(False).alias("montant_inutilisable"))
+    if "provenance" not in copies.collect_schema():
+        copies = copies.with_columns(pl.lit("national").alias("provenance"))
     copies = repair_buyer(copies)
     group = ["type_contrat", "cle_acheteur", "cle_id"]
     # A copy without a date takes its group's date when the group has exactly one: only the groups of undated
@@ -182,11 +185,14 @@ def assign_identity(copies):
         separator="|",
     )
     with_uid = copies.with_columns(
-        uid.alias("contrat_uid"), c("cle_date_notification").is_null().alias("_sans_date")
+        uid.alias("contrat_uid"),
+        c("cle_date_notification").is_null().alias("_sans_date"),
+        (c("provenance") != "national").fill_null(False).alias("_organisation"),
     ).drop("_seule")
     order = with_uid.sort(
         [
             "contrat_uid",
+            "_organisation",
             "_sans_date",
             "date_derniere_publication",
             "nb_modifications",
@@ -194,8 +200,10 @@ def assign_identity(copies):
             "import_run",
             "record_key",
         ],
-        descending=[False, False, True, True, False, True, True],
+        descending=[False, False, False, True, True, False, True, True],
         nulls_last=True,
     )
     # sorted by contrat_uid, best copy first: the winner is each uid's first row (a window over 1.6 M rows costs 4x)
-    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop("_sans_date")
+    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop(
+        "_sans_date", "_organisation"
+    )
