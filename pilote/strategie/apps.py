@@ -16,4 +16,4 @@ class StrategieConfig(AppConfig):
 
         register_verbs(StrategieVerb)
         register_demo(prepare_demo)
-        del register, permissions  # navigation entry added with the views
+        register("Stratégie", "strategie:home", permissions.CAN_VIEW, 55)

@@ -60,7 +60,7 @@ class Volunteer(models.Model):
     jury = models.ForeignKey(Jury, related_name="volunteers", on_delete=models.CASCADE)
     name = models.CharField("nom", max_length=120)
     email = models.EmailField("e-mail", blank=True)
-    strata = models.JSONField("strates", default=dict)
+    strata = models.JSONField("strates", default=dict, blank=True)
     employer_siren = models.CharField("numéro SIREN de l'employeur", max_length=9, blank=True)
     company_siren = models.CharField("numéro SIREN de son entreprise", max_length=9, blank=True)
     interests = models.TextField("déclaration d'intérêts", blank=True)
