@@ -154,9 +154,8 @@ def do_add_item(scenario, *, participant, axis: str, lever: str, **fields) -> Sc
         raise ValidationError({"annual_amount": problem})
     item.save()
     scenario.save(update_fields=["updated_at"])
-    _note(
-        session, participant.name, f"Ajoute « {item.label} » ({item.annual_amount:,.0f} €/an) à « {scenario.title} »."
-    )
+    amount = f"{item.annual_amount:,.0f}".replace(",", " ")
+    _note(session, participant.name, f"Ajoute « {item.label} » ({amount} €/an) à « {scenario.title} ».")
     _event(session, participant, StrategieVerb.SCENARIO_MODIFIE, {"scenario": scenario.title, "ajout": item.label})
     _touch(session)
     return item
