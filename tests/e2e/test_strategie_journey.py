@@ -45,7 +45,7 @@ def test_strategy_journey(page, browser, login, screenshot, live_server):
     # 1. The mediator opens the session screen; a guest citizen joins from another browser (phone) by the code.
     login("appui@demo.pilote.test", "pilote-demo")
     page.goto(play)
-    expect(page.locator("#comparaison")).to_contain_text("50000 €")
+    expect(page.locator("#comparaison")).to_contain_text("50 000 €")
     phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     guest = phone.new_page()
     guest.goto(f"{play}rejoindre/")
@@ -59,7 +59,7 @@ def test_strategy_journey(page, browser, login, screenshot, live_server):
     _fill_instrument(guest, "Lot de légumes bio", 20000, f"Effet attendu : {local.label} (%)", 6)
     guest.get_by_role("button", name="Ajouter", exact=True).click()
     expect(guest.get_by_text("Lot de légumes bio", exact=True)).to_be_visible()
-    expect(page.locator("#comparaison")).to_contain_text("70000 €", timeout=20_000)
+    expect(page.locator("#comparaison")).to_contain_text("70 000 €", timeout=20_000)
     expect(page.locator("#comparaison")).to_contain_text("38,0 %")  # 20 + 12 + 6 points of local products
     # a subsidy for a service the organisation orders is refused, with a French message, nothing saved
     guest.get_by_text("Ajouter un instrument à « Tout marché »").click()

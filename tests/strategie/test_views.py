@@ -49,7 +49,7 @@ def test_guest_joins_by_code_amends_and_sees_the_comparison(org_a, buyer):
     assert item.added_by.name == "Inès"
     assert item.effects == {local.key: 8.0}
     comparison = guest.get(f"/atelier/{session.join_code}/comparaison/").content.decode()
-    assert "70000 €" in comparison
+    assert "70 000 €" in comparison
     assert 'hx-trigger="every 3s"' in comparison
     # a guest is not the mediator
     guest.post(f"/atelier/{session.join_code}/clore-le-tour/")
