@@ -10,6 +10,7 @@ class StrategieVerb(models.TextChoices):
     SEANCE_OUVERTE = "strategie.seance_ouverte", "séance de modélisation ouverte"
     PARTICIPANT_ARRIVE = "strategie.participant_arrive", "participant arrivé en séance"
     SCENARIO_MODIFIE = "strategie.scenario_modifie", "scénario créé ou modifié"
+    NOTE_AJOUTEE = "strategie.note_ajoutee", "note ajoutée au compte rendu de séance"
     TOUR_CLOS = "strategie.tour_clos", "tour de séance clos"
     VOTE = "strategie.vote", "vote sur un scénario"
     SEANCE_DECIDEE = "strategie.seance_decidee", "scénario retenu par la séance"

@@ -250,5 +250,6 @@ def do_add_note(session, *, participant, text: str) -> SessionNote:
     if not str(text).strip():
         raise ValidationError({"text": "Écrivez la note."})
     _note(session, participant.name, text)
+    _event(session, participant, StrategieVerb.NOTE_AJOUTEE)
     _touch(session)
     return session.notes.last()

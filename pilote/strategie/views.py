@@ -232,7 +232,10 @@ def strategy_comment(request, strategie_id):
 @require_POST
 def result_add(request, indicateur_id):
     indicator = get_object_or_404(Indicator, pk=indicateur_id, objective__organisation=request.organisation)
-    strategy = get_object_or_404(Strategy, pk=request.POST.get("strategy"), objective=indicator.objective)
+    strategy_id = request.POST.get("strategy", "")
+    strategy = get_object_or_404(
+        Strategy, pk=strategy_id if strategy_id.isdigit() else 0, objective=indicator.objective
+    )
     form = ResultForm(request.POST)
     if form.is_valid():
         try:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view, roles_in
@@ -130,6 +131,10 @@ def join(request, code):
     )
 
 
+def _next_year() -> int:
+    return timezone.localdate().year + 1
+
+
 def _play_context(request, session, participant, **forms):
     indicators = session.objective.indicators.all()
     return {
@@ -140,7 +145,7 @@ def _play_context(request, session, participant, **forms):
         "specs": queries.specs(session.objective),
         "scenario_form": forms.get("scenario_form") or ScenarioForm(),
         "item_form": forms.get("item_form")
-        or InstrumentForm(indicators=indicators, initial={"start_year": 2027, "end_year": 2029}),
+        or InstrumentForm(indicators=indicators, initial={"start_year": _next_year(), "end_year": _next_year() + 2}),
         "item_scenario": forms.get("item_scenario"),
         "my_vote": session.votes.filter(participant=participant).values_list("scenario_id", flat=True).first(),
         "notes": session.notes.all(),
@@ -235,8 +240,8 @@ def round_close(request, code):
 @require_POST
 def decide(request, code):
     def action(session, participant):
-        chosen = request.POST.get("scenario")
-        scenario = get_object_or_404(Scenario, pk=chosen, session=session) if chosen else None
+        chosen = request.POST.get("scenario", "")
+        scenario = get_object_or_404(Scenario, pk=chosen, session=session) if chosen.isdigit() else None
         sessions.do_decide(session, participant=participant, scenario=scenario, text=request.POST.get("text", ""))
 
     return _act(request, code, action)

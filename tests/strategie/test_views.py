@@ -184,3 +184,13 @@ def test_jury_pages_refuse_a_quota_no_draw_can_meet(org_a, members_a, client):
     assert client.get(f"{base}/jurys/{jury.pk}/").status_code == 200
     client.force_login(members_a[Role.ELU])
     assert client.get(f"{base}/jurys/{jury.pk}/").status_code == 403
+
+
+def test_malformed_ids_are_not_found_not_a_server_error(org_a, buyer, client):
+    strategy, (local, _social) = helpers.finished_strategy(org_a, buyer)
+    session = strategy.source_scenario.session
+    client.force_login(buyer)
+    response = client.post(f"/o/{org_a.slug}/strategie/indicateurs/{local.pk}/resultats/", {"strategy": "abc"})
+    assert response.status_code == 404
+    response = client.post(f"/atelier/{session.join_code}/decision/", {"scenario": "abc"})
+    assert response.status_code == 302  # the session is over: a French message, no server error
