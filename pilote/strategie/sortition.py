@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 
 MAX_ATTEMPTS = 200
-SIMULATIONS = 400
+SIMULATIONS = 200
 
 
 @dataclass(frozen=True)
@@ -96,34 +96,37 @@ def _pick(rng: random.Random, items: list):
     return items[min(len(items) - 1, math.floor(rng.random() * len(items)))]
 
 
-def _fits(attrs: dict, counts: Counter, quotas: list[Quota]) -> bool:
-    return all(counts[(q.category, q.value)] < q.maximum for q in quotas if attrs.get(q.category) == q.value)
-
-
 def _attempt(rng, pool, quotas, size) -> list[int] | None:
     attrs = dict(pool)
     remaining = sorted(attrs)
+    strata = {(q.category, q.value): q for q in quotas}
     selected: list[int] = []
     counts: Counter = Counter()
     while len(selected) < size:
-        eligible = [pid for pid in remaining if _fits(attrs[pid], counts, quotas)]
+        full = {key for key, q in strata.items() if counts[key] >= q.maximum}
+        eligible = [p for p in remaining if not any(item in full for item in attrs[p].items())] if full else remaining
         if not eligible:
             return None
+        needs = {key: q.minimum - counts[key] for key, q in strata.items() if counts[key] < q.minimum}
         urgent, best = None, 0.0
-        for q in quotas:
-            need = q.minimum - counts[(q.category, q.value)]
-            if need <= 0:
-                continue
-            candidates = [pid for pid in eligible if attrs[pid].get(q.category) == q.value]
-            if not candidates:
-                return None
-            if need / len(candidates) > best:
-                urgent, best = candidates, need / len(candidates)
+        if needs:
+            members: dict = {key: [] for key in needs}
+            for pid in eligible:
+                for item in attrs[pid].items():
+                    if item in members:
+                        members[item].append(pid)
+            for key in strata:  # the quotas' order, so that ties are broken the same way everywhere
+                if key not in needs:
+                    continue
+                if not members[key]:
+                    return None
+                if needs[key] / len(members[key]) > best:
+                    urgent, best = members[key], needs[key] / len(members[key])
         chosen = _pick(rng, urgent or eligible)
         selected.append(chosen)
-        remaining.remove(chosen)
-        counts.update((k, v) for k, v in attrs[chosen].items())
-    if any(counts[(q.category, q.value)] < q.minimum for q in quotas):
+        remaining = [p for p in remaining if p != chosen]
+        counts.update(attrs[chosen].items())
+    if any(counts[key] < q.minimum for key, q in strata.items()):
         return None
     return selected
 
