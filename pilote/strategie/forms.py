@@ -114,6 +114,10 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label="Avancement", choices=InstrumentStatus.choices)
 
 
+class WeightForm(forms.Form):
+    weight = forms.FloatField(label="Poids du levier", min_value=0)
+
+
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(label="Type de lien")
     ref = forms.CharField(label="Référence (n° ou uid)", max_length=120)

@@ -228,6 +228,24 @@ def do_set_instrument_status(instrument, *, actor, status) -> Instrument:
 
 
 @transaction.atomic
+def do_set_lever_weight(lever, *, actor, weight) -> Lever:
+    """The mediator's weight of a lever in the strategy's progress (0 leaves it out)."""
+    if weight is None or weight < 0:
+        raise ValidationError({"weight": "Le poids doit être un nombre positif ou nul."})
+    lever.weight = weight
+    lever.save(update_fields=["weight"])
+    strategy = lever.axis.strategy
+    record_event(
+        actor=actor,
+        organisation=strategy.organisation,
+        verb=StrategieVerb.STRATEGIE_MODIFIEE,
+        target=strategy,
+        payload={"levier": lever.title, "poids": weight},
+    )
+    return lever
+
+
+@transaction.atomic
 def do_link_instrument(instrument, *, actor, kind, ref) -> InstrumentLink:
     strategy = instrument.lever.axis.strategy
     label = links.kind(kind).resolve(strategy.organisation, ref)

@@ -27,6 +27,7 @@ urlpatterns = [
         R + "instruments/<int:instrument_strategie_id>/avancement/", views.instrument_status, name="instrument_status"
     ),
     path(R + "instruments/<int:instrument_strategie_id>/liens/", views.instrument_link, name="instrument_link"),
+    path(R + "leviers/<int:levier_id>/poids/", views.lever_weight, name="lever_weight"),
     path(R + "indicateurs/<int:indicateur_id>/resultats/", views.result_add, name="result_add"),
     path(SE, views_session.session_detail, name="session"),
     path(SE + "plateau.pdf", views_session.session_pdf, name="session_pdf"),

@@ -20,8 +20,9 @@ from pilote.strategie.forms import (
     ResultForm,
     SessionForm,
     StatusForm,
+    WeightForm,
 )
-from pilote.strategie.models import Indicator, Instrument, Jury, ModellerSession, Objective, Strategy
+from pilote.strategie.models import Indicator, Instrument, Jury, Lever, ModellerSession, Objective, Strategy
 from pilote.ui.forms import add_service_errors
 
 
@@ -169,6 +170,20 @@ def instrument_status(request, instrument_strategie_id):
     if form.is_valid():
         services.do_set_instrument_status(instrument, actor=request.user, status=form.cleaned_data["status"])
     return _to_strategy(request, instrument.lever.axis.strategy)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def lever_weight(request, levier_id):
+    lever = get_object_or_404(
+        Lever.objects.select_related("axis__strategy"), pk=levier_id, axis__strategy__organisation=request.organisation
+    )
+    form = WeightForm(request.POST)
+    if form.is_valid():
+        services.do_set_lever_weight(lever, actor=request.user, weight=form.cleaned_data["weight"])
+    else:
+        messages.error(request, "Le poids doit être un nombre positif ou nul.")
+    return _to_strategy(request, lever.axis.strategy)
 
 
 @organisation_view(*perms.CAN_EDIT)

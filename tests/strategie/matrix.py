@@ -53,6 +53,7 @@ KWARG_PROVIDERS = {
     "instrument_strategie_id": lambda organisation: (
         _strategy(organisation).axes.first().levers.first().instruments.first().pk
     ),
+    "levier_id": lambda organisation: _strategy(organisation).axes.first().levers.first().pk,
     "indicateur_id": lambda organisation: _strategy(organisation).objective.indicators.first().pk,
     "seance_id": lambda organisation: _strategy(organisation).source_scenario.session_id,
     "jury_id": lambda organisation: _jury(organisation).pk,

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from pilote.core.enums import Role
-from pilote.strategie import queries, sessions
+from pilote.strategie import juries, queries, sessions
 from pilote.strategie.models import ScenarioItem
 from tests.strategie import helpers
 
@@ -104,8 +104,14 @@ def test_public_view_only_when_published_and_without_personal_data(org_a, buyer,
         f"/o/{org_a.slug}/strategie/strategies/{strategy.pk}/commentaires/", {"stance": "accord", "text": "Très bien"}
     )
     client.post(f"/o/{org_a.slug}/strategie/strategies/{strategy.pk}/publier/", {"is_public": "1"})
+    jury = helpers.jury(org_a, buyer, strategy=strategy, quotas=[])
+    helpers.volunteers(jury, buyer, n_women=3, n_men=2)
+    juries.do_publish_seed(jury, actor=buyer, seed="graine-publique")
     page = Client().get(url).content.decode()
     assert "Marché de denrées bio allotié" in page
+    assert juries.sortition.commitment("graine-publique") in page  # the seed's fingerprint is public before the draw
+    assert "graine-publique" not in page
+    assert "Femme 0" not in page
     assert buyer.last_name not in page
     assert buyer.email not in page
     assert "Très bien" not in page
@@ -194,3 +200,17 @@ def test_malformed_ids_are_not_found_not_a_server_error(org_a, buyer, client):
     assert response.status_code == 404
     response = client.post(f"/atelier/{session.join_code}/decision/", {"scenario": "abc"})
     assert response.status_code == 302  # the session is over: a French message, no server error
+
+
+def test_lever_weight_counts_in_the_strategy_progress(org_a, buyer, client):
+    strategy, _ = helpers.finished_strategy(org_a, buyer)
+    lever = strategy.axes.first().levers.first()
+    client.force_login(buyer)
+    response = client.post(f"/o/{org_a.slug}/strategie/leviers/{lever.pk}/poids/", {"weight": "-1"})
+    assert response.status_code == 302
+    lever.refresh_from_db()
+    assert lever.weight == 1
+    client.post(f"/o/{org_a.slug}/strategie/leviers/{lever.pk}/poids/", {"weight": "3"})
+    lever.refresh_from_db()
+    assert lever.weight == 3
+    assert "poids 3" in client.get(f"/o/{org_a.slug}/strategie/strategies/{strategy.pk}/").content.decode()
