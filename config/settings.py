@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pilote.fiches",
     "pilote.recensement",
     "pilote.annuaire",
+    "pilote.strategie",
 ]
 
 MIDDLEWARE = [
