@@ -56,9 +56,11 @@ def main():
     train_dir = workdir / "train"
     train_dir.mkdir(parents=True, exist_ok=True)
     contrats.filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(train_dir / "contrats.parquet")
-    pl.read_parquet(gen / "titulaires.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
-        train_dir / "titulaires.parquet"
-    )
+    for table in ("titulaires", *explorer_index.CHILD_TABLES):
+        if (gen / f"{table}.parquet").exists():
+            pl.read_parquet(gen / f"{table}.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
+                train_dir / f"{table}.parquet"
+            )
     explorer_index.build_index(train_dir)
     ix = explorer_index._read(train_dir, "eval")
     test = explorer_index._docs_frame(gen).filter(pl.col("contrat_uid").is_in(list(held)))

@@ -15,6 +15,7 @@ from pilote.contracts.filters import parse_filters
 from pilote.contracts.models import SireneExtract
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
+from pilote.contracts.search.nature import text_nature
 from pilote.contracts.sirene import UPLOAD_RULES
 from pilote.core import tabular, uploads
 from pilote.core.permissions import organisation_view
@@ -240,6 +241,8 @@ def need(request):
         )
         names.fill_names(request.organisation, [s["acheteur"] for s in similar], name_key="nom")
         context |= {
+            "need_nature": text_nature(data["objet"]),
+            "duree_mois": data.get("duree_mois"),
             "suggestions": suggestions,
             "code_used": code,
             "code_inferred": not data.get("code_cpv"),
