@@ -20,7 +20,11 @@ from pilote.decp.importer import run_import
 
 
 def luhn_complete(prefix: str) -> str:
-    return prefix + luhn.calc_check_digit(prefix)
+    """A valid SIRET from 13 digits: the SIREN's key recomputed (digits 1-8 + key), then the SIRET's (digits
+    10-12 as the establishment number + key), so that stdnum accepts both."""
+    siren = prefix[:8] + luhn.calc_check_digit(prefix[:8])
+    body = siren + prefix[9:13]
+    return body + luhn.calc_check_digit(body)
 
 
 TODAY = timezone.localdate()

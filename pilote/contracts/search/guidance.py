@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pilote.contracts import db, figures
 from pilote.contracts.filters import Filters, Perimetre
+from pilote.contracts.geo import departements
 from pilote.contracts.search import index as explorer_index, text as textmod
 from pilote.contracts.search.nature import cpv_nature, text_nature
 from pilote.contracts.search.ranking import NATURE_PENALTY, NATURE_VOTE_FACTOR, group_lots, rank, region_of
@@ -240,6 +241,29 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20, to
             break
     _names_from_other_contracts(index, found)
     return found
+
+
+def home_departement(sirets) -> str | None:
+    """The département where an organisation's buyer SIRETs most often have their contracts executed: the place
+    of execution assumed for its needs when none is given."""
+    index = _index()
+    sirets = [s for s in sirets or () if s]
+    if index is None or not sirets:
+        return None
+    places = index.docs.filter(pl.col("acheteur_id").is_in(sirets))["departement"].drop_nulls()
+    if places.len() == 0:
+        return None
+    counts = places.value_counts(sort=True)
+    return counts[places.name][0]
+
+
+def region_departements(departement: str | None) -> list[str]:
+    """The départements of a département's région (itself included), [] when unknown."""
+    region = region_of(departement)
+    if region is None:
+        return []
+    table = departements()
+    return table.filter(pl.col("region_code") == region)["departement_code"].to_list()
 
 
 def _real_name(name, siret) -> str | None:
