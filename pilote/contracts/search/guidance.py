@@ -6,6 +6,7 @@ cleaning flagged as anomalies (semantics.unusable_amount_codes) and always come 
 """
 
 import datetime as dt
+import math
 from functools import lru_cache
 
 import polars as pl
@@ -46,6 +47,15 @@ def _cpv_label_terms() -> list[tuple[str, str, frozenset]]:
     return [(code, label, frozenset(textmod.terms(label))) for code, label in cpv_labels().items()]
 
 
+def _term_weights(index, terms) -> dict[str, float]:
+    """Inverse document frequency of each term in the contract objects (a word unknown to them weighs as a word
+    found once); all 1 before any import."""
+    if index is None:
+        return dict.fromkeys(terms, 1.0)
+    n = max(index.size, 2)
+    return {t: math.log(n / (index.terms[t][1] if t in index.terms else 1)) or 0.1 for t in terms}
+
+
 def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
     """CPV codes for a need described in words: half from the CPV labels (share of the need's terms found in the
     label), half from national history (codes of the contracts whose object best matches, weighted by BM25);
@@ -55,13 +65,17 @@ def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
     if not terms:
         return []
     nature = text_nature(text)
+    index = _index()
+    weight = _term_weights(index, terms)
+    total_weight = sum(weight.values())
     scores: dict[str, float] = {}
     for code, _label, label_terms in _cpv_label_terms():
-        common = len(terms & label_terms)
+        common = terms & label_terms
         if common:
-            # Favour labels that cover the need and are not much longer than it.
-            scores[code] = 0.5 * common / len(terms) * common / max(len(label_terms), common)
-    index = _index()
+            # Favour labels that cover the need's rare words ("ménager" more than "entretien") and are not much
+            # longer than it.
+            covered = sum(weight[t] for t in common) / total_weight
+            scores[code] = 0.5 * covered * len(common) / max(len(label_terms), len(common))
     if index is not None:
         hits = index.match(list(terms), require_all=False)
         if hits.height:

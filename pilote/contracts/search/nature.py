@@ -27,7 +27,8 @@ _PATTERNS = [
         SERVICES,
         r"\b(fournitures? (et livraison )?(de )?repas|livraison de repas|portage de repas|"
         r"restauration (scolaire|collective|municipale|du personnel|administrative|des eleves|des enfants)|"
-        r"prestations?|services?|maintenance|nettoyage|menage|gardiennage|surveillance|"
+        r"prestations?|services?|maintenance|nettoyage|menage|entretien menager|entretien des (locaux|espaces verts)|"
+        r"gardiennage|surveillance|"
         r"transports?|collecte|assurances?|formations?|etudes?|mission|assistance|conseil|accompagnement|"
         r"location|traiteur|blanchisserie|hebergement|infogerance|audit|diagnostic|controle|"
         r"maitrise d oeuvre|conception|impression|communication|exploitation|gestion)\b",

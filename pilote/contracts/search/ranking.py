@@ -143,7 +143,6 @@ def rank(
         if departement
         else pl.lit(0.0)
     )
-    nature = nature or (cpv_nature(code) if use_nature else None)
     rows = rows.with_columns(
         s_cpv.alias("s_cpv"),
         s_amount.fill_null(0.0).alias("s_amount"),
