@@ -142,3 +142,10 @@ def test_suppliers_recent_first_and_named(guidance_store):
     # a published "name" that is the SIRET is no name
     assert by_siret[NOM_SIRET]["name"] is None
     assert all(s["last_win"] <= TODAY for s in suppliers)
+
+
+def test_similar_contracts_name_titulaires_from_their_other_contracts(guidance_store):
+    found = guidance.similar_contracts(objet=NEED, limit=10)
+    holders = {t["siret"]: t["nom"] for f in found for t in f["titulaires"]}
+    assert holders[SANS_NOM] == "Repas de Loire"  # G3 carries no name, G4 does
+    assert holders[NOM_SIRET] is None  # its only "name" is its SIRET: shown as a SIRET with a directory link

@@ -149,7 +149,12 @@ def test_need_page_flags_an_siae_and_names_the_structures_of_the_area(client_for
     do_import_inclusion_list(organisation=org_a, filename="asp.csv", raw=ASP, actor=None)
     html = client.get(url("need", org_a), {"objet": "Fourniture de repas pour la restauration scolaire"}).content
     html = html.decode()
-    assert "SIAE (EI, ACI)" in html  # the supplier that won G2 in Calvados
     assert "Des structures inclusives existent pour cet achat dans votre zone" in html
-    assert "Cuisine Solidaire" in html
+    assert "Cuisine Solidaire — SIAE (EI, ACI) (14)" in html
     assert "Services de restauration scolaire" in html
+    assert '<span class="badge">SIAE (EI, ACI)</span>' not in html  # it won no 55523 contract
+    # the supplier that won the school-catering contract G2 (55524000) in Calvados is flagged
+    params = {"objet": "Restauration scolaire", "code_cpv": "55524000", "departement": "14"}
+    html = client.get(url("need", org_a), params).content.decode()
+    assert '<span class="badge">SIAE (EI, ACI)</span>' in html
+    assert "1 des fournisseurs potentiels ci-dessus est une structure inclusive" in html

@@ -150,6 +150,7 @@ def similar_contracts(*, objet, code_cpv=None, montant=None, departement=None, l
         ]
         amounts = [r["montant"] for r in group if r["montant"] is not None and not r.get("montant_anomalie")]
         best["montant_lots"] = sum(amounts) if len(group) > 1 and amounts else None
+        _names_from_other_contracts(index, best["titulaires"], name_key="nom")
         found.append(best)
     return found
 
@@ -289,16 +290,18 @@ def _real_name(name, siret) -> str | None:
     return name
 
 
-def _names_from_other_contracts(index, suppliers: list[dict]) -> None:
+def _names_from_other_contracts(index, suppliers: list[dict], name_key: str = "name") -> None:
     """Complete missing names from any contract of the supplier that carries one (in place)."""
     for supplier in suppliers:
-        if supplier["name"]:
+        siret = supplier.get("siret")
+        supplier[name_key] = _real_name(supplier.get(name_key), siret)
+        if supplier[name_key] or not siret:
             continue
-        rows = index.rows(index.supplier_docs(supplier["siret"])).select("titulaire_ids", "titulaire_noms")
-        pairs = rows.explode("titulaire_ids", "titulaire_noms").filter(pl.col("titulaire_ids") == supplier["siret"])
+        rows = index.rows(index.supplier_docs(siret)).select("titulaire_ids", "titulaire_noms")
+        pairs = rows.explode("titulaire_ids", "titulaire_noms").filter(pl.col("titulaire_ids") == siret)
         for name in pairs["titulaire_noms"].to_list():
-            if _real_name(name, supplier["siret"]):
-                supplier["name"] = _real_name(name, supplier["siret"])
+            if _real_name(name, siret):
+                supplier[name_key] = _real_name(name, siret)
                 break
 
 
