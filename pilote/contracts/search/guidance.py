@@ -33,6 +33,7 @@ MIN_PRICE_SCORE = 0.3  # below this similarity a contract is not a price compara
 MIN_BAND_COUNT = 3  # contracts of the need's duration band needed to read the estimate against that band
 MIN_LOCAL_SUPPLIERS = 3  # fewer suppliers than this in the département: widen to the région
 MAX_SOURCING_CONTRACTS = 20_000
+MAX_NAME_LOOKUP = 200  # contracts of a supplier read to find its name
 RECENT_YEARS = 3  # a supplier with a win in the last 3 years is listed before the others
 LOT_CANDIDATES_FACTOR = 8  # ranked contracts read per result asked: enough to fill it once lots are grouped  # most recent contracts of the segment and zone behind a supplier list
 
@@ -297,9 +298,11 @@ def _names_from_other_contracts(index, suppliers: list[dict], name_key: str = "n
         supplier[name_key] = _real_name(supplier.get(name_key), siret)
         if supplier[name_key] or not siret:
             continue
-        rows = index.rows(index.supplier_docs(siret)).select("titulaire_ids", "titulaire_noms")
-        pairs = rows.explode("titulaire_ids", "titulaire_noms").filter(pl.col("titulaire_ids") == siret)
-        for name in pairs["titulaire_noms"].to_list():
+        # two columns of its most recent contracts only: a large supplier holds thousands
+        docs = index.supplier_docs(siret).sort(descending=False).head(MAX_NAME_LOOKUP)
+        ids, noms = index.column("titulaire_ids", docs).to_list(), index.column("titulaire_noms", docs).to_list()
+        for name in (n for row_ids, row_noms in zip(ids, noms, strict=True)
+                     for i, n in zip(row_ids or [], row_noms or [], strict=False) if i == siret):  # fmt: skip
             if _real_name(name, siret):
                 supplier[name_key] = _real_name(name, siret)
                 break
