@@ -65,6 +65,10 @@ def test_object_root_cuts_the_lot_designation():
         "construction d une cuisine centrale"
     )
     assert object_root("Restauration scolaire") == "restauration scolaire"
+    # a leading designation: the lot's title after it goes too, so that the lots share their root
+    assert object_root("Lot 3 : électricité - Construction d'une cuisine") == "construction d une cuisine"
+    assert object_root("LOT N°4 : plomberie - Construction d'une cuisine") == "construction d une cuisine"
+    assert object_root("Lotissement les Pins") == "lotissement les pins"
 
 
 def test_group_lots_keeps_other_buyers_and_dates_apart():

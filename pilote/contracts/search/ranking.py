@@ -49,7 +49,10 @@ def infer_cpv_class(
     another nature than the one the need's words say votes at NATURE_VOTE_FACTOR of its weight."""
     if text_hits.height == 0:
         return None, 0.0
-    best = text_hits.top_k(top, by="score").sort("score", descending=True)
+    scored = text_hits.with_columns(pl.col("score").round(9))
+    best = scored.top_k(top, by=["score", "doc"], reverse=[False, True]).sort(
+        ["score", "doc"], descending=[True, False]
+    )
     classes = index.docs["cpv_classe"].gather(best["doc"]).to_list()
     votes = Counter()
     for cls, score in zip(classes, best["score"].to_list(), strict=True):
@@ -96,7 +99,9 @@ def rank(
         cpv_weight = W_CPV / 2
     parts = []
     if text_hits is not None and text_hits.height:
-        top = text_hits.top_k(MAX_TEXT_CANDIDATES, by="score")
+        # rounded, the doc number breaking ties: the same candidates on every run
+        top = text_hits.with_columns(pl.col("score").round(9))
+        top = top.top_k(MAX_TEXT_CANDIDATES, by=["score", "doc"], reverse=[False, True])
         best = top["score"].max() or 1.0
         parts.append(top.select("doc", (pl.col("score") / best).alias("s_text")))
     if code is not None:
@@ -156,9 +161,15 @@ def rank(
             + W_AMOUNT * c("s_amount")
             + W_GEO * c("s_geo")
             - NATURE_PENALTY * c("other_nature").cast(pl.Float64)
-        ).alias("score")
+        )
+        # BM25 sums come in hash order: rounding keeps their last bits from reordering equal scores
+        .round(9)
+        .alias("score")
     )
-    return rows.sort(["score", "date_notification"], descending=True, nulls_last=True).head(limit)
+    # the contract id last: equal scores and dates come in the same order on every run (the eval is reproducible)
+    return rows.sort(
+        ["score", "date_notification", "contrat_uid"], descending=[True, True, False], nulls_last=True
+    ).head(limit)
 
 
 # Lots of one consultation: same buyer, same object once the lot designation is cut, notified within LOT_DAYS.
@@ -166,11 +177,21 @@ def rank(
 LOT_DAYS = 31
 _LOT_MARK = re.compile(r"\b(lots?|tranche)\s*(n\s*)?(o\s*)?\d+|\blots?\b")
 _TRAILING = re.compile(r"[\s\-:;,.()/]+$")
+_LEADING_LOT = re.compile(
+    r"\s*(lot|tranche)s?\s*(n\s*[°o.]?\s*)?\d+\s*[:\-–—.)]\s*(?P<rest>.+)", re.IGNORECASE | re.DOTALL
+)
+_SEPARATOR = re.compile(r"\s+[\-–—]\s+|\s*:\s*")
 
 
 def object_root(objet: str | None) -> str:
     """The object of a consultation without its lot designation: « Construction d'une cuisine centrale - Lot n°2 :
-    charpente » → « construction d une cuisine centrale »."""
+    charpente » → « construction d une cuisine centrale »; « Lot 3 : électricité - Construction d'une cuisine » →
+    « construction d une cuisine » (a leading designation and the lot's title after it are dropped)."""
+    leading = _LEADING_LOT.match(objet or "")
+    if leading:
+        rest = leading.group("rest")
+        parts = _SEPARATOR.split(rest, maxsplit=1)
+        objet = parts[1] if len(parts) == 2 and parts[1].strip() else rest
     folded = fold_words(objet)
     mark = _LOT_MARK.search(folded)
     root = folded[: mark.start()] if mark else folded
