@@ -278,6 +278,7 @@ def _sourcing(request, code, departement):
         "sourcing_departement_name": departement_names().get(departement or ""),
         "place_assumed": place_assumed,
         "inclusive_area": inclusive.structures_in_area(request.organisation, code_cpv=code, departements=area),
+        "inclusive_zone": "le département" if len(area) == 1 else "la région" if area else "toute la liste importée",
         "inclusive_suppliers": sum(1 for s in suppliers if s.get("inclusive")),
         "can_import_inclusion": can_import_sirene(request.roles),
     }

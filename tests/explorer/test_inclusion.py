@@ -149,7 +149,9 @@ def test_need_page_flags_an_siae_and_names_the_structures_of_the_area(client_for
     do_import_inclusion_list(organisation=org_a, filename="asp.csv", raw=ASP, actor=None)
     html = client.get(url("need", org_a), {"objet": "Fourniture de repas pour la restauration scolaire"}).content
     html = html.decode()
-    assert "Des structures inclusives existent pour cet achat dans votre zone" in html
+    # two suppliers only in Calvados: the zone is widened to Normandie (14 and 76 in the list)
+    assert "Des structures inclusives existent pour cet achat dans la région : 1 dont" in html
+    assert "sur 2 structures de la liste" in html
     assert "Cuisine Solidaire — SIAE (EI, ACI) (14)" in html
     assert "Services de restauration scolaire" in html
     assert '<span class="badge">SIAE (EI, ACI)</span>' not in html  # it won no 55523 contract
