@@ -270,15 +270,16 @@ def _sourcing(request, code, departement):
     suppliers = guidance.potential_suppliers(code_cpv=code, departement=departement)
     names.fill_names(request.organisation, suppliers)
     inclusive.flag_inclusive(request.organisation, suppliers)
-    zone = suppliers[0]["zone"] if suppliers else "département"
-    area = [departement] if departement and zone == "département" else guidance.region_departements(departement)
+    # inclusive structures are looked for in the région of the place: a structure of a neighbouring département
+    # is a realistic bidder, and the lists are short
+    area = guidance.region_departements(departement)
     return {
         "suppliers": suppliers,
         "sourcing_departement": departement,
         "sourcing_departement_name": departement_names().get(departement or ""),
         "place_assumed": place_assumed,
         "inclusive_area": inclusive.structures_in_area(request.organisation, code_cpv=code, departements=area),
-        "inclusive_zone": "le département" if len(area) == 1 else "la région" if area else "toute la liste importée",
+        "inclusive_zone": "la région" if area else "toute la liste importée",
         "inclusive_suppliers": sum(1 for s in suppliers if s.get("inclusive")),
         "can_import_inclusion": can_import_sirene(request.roles),
     }

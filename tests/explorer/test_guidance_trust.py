@@ -148,6 +148,20 @@ def test_suppliers_recent_first_and_named(guidance_store):
     assert all(s["last_win"] <= TODAY for s in suppliers)
 
 
+def test_suppliers_near_the_place_before_the_others(guidance_store):
+    # Calvados (14) has 3 catering suppliers of 5552x: enough, nobody from elsewhere is added.
+    in_14 = guidance.potential_suppliers(code_cpv="55520000", departement="14")
+    assert {s["zone"] for s in in_14} == {"département"}
+    assert TRAITEUR_NATIONAL not in {s["siret"] for s in in_14}
+    # Loire-Atlantique (44) has one: the région has no other, France adds the others after it (recent first)
+    in_44 = guidance.potential_suppliers(code_cpv="55520000", departement="44")
+    assert in_44[0]["siret"] == SANS_NOM
+    assert in_44[0]["zone"] == "département"
+    assert {s["zone"] for s in in_44[1:]} == {"France"}
+    recent = [s["recent"] for s in in_44]
+    assert recent == sorted(recent, reverse=True)
+
+
 def test_similar_contracts_name_titulaires_from_their_other_contracts(guidance_store):
     found = guidance.similar_contracts(objet=NEED, limit=10)
     holders = {t["siret"]: t["nom"] for f in found for t in f["titulaires"]}

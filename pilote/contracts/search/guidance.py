@@ -224,11 +224,12 @@ def price_reference(*, objet, code_cpv=None, montant=None, duree_mois=None) -> d
 
 
 def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20, today=None) -> list[dict]:
-    """Suppliers that won contracts of the same CPV category (or class) in the département; when fewer than
-    MIN_LOCAL_SUPPLIERS are found there, in the région; without a place, nationally. Those with a win in the
-    last RECENT_YEARS come first (sourcing is about who is active now), then by wins and latest win. Each:
-    {siret, name, wins, last_win, recent, typical_amounts (q1, median, q3), departements, zone}; a name missing
-    from the segment's contracts is taken from the supplier's other contracts."""
+    """Suppliers that won contracts of the same CPV category (or class) in the département; while fewer than
+    MIN_LOCAL_SUPPLIERS are found, those of the région, then of France, are added (each keeps the nearest zone
+    where it won, and its wins there). Those with a win in the last RECENT_YEARS come first (sourcing is about
+    who is active now), then the nearest, then by wins and latest win. Each: {siret, name, wins, last_win,
+    recent, typical_amounts (q1, median, q3), departements, zone}; a name missing from the segment's contracts is
+    taken from the supplier's other contracts."""
     index = _index()
     code = clean_cpv(code_cpv)
     if index is None or code is None:
@@ -243,20 +244,33 @@ def potential_suppliers(*, code_cpv, departement=None, region=None, limit=20, to
         zones.append(("département", "departement", departement))
     if region:
         zones.append(("région", "region", region))
-    if not zones:
-        zones.append(("France", None, None))
-    found = []
-    for zone, column, value in zones:
+    # last resort, also after a place: "no company" is less useful than national ones after the local ones
+    zones.append(("France", None, None))
+    found: dict[str, dict] = {}
+    for rank_, (zone, column, value) in enumerate(zones):
         docs = candidates
         if column is not None:
             docs = docs.filter(index.column(column, docs) == value)
         # The most recent contracts of the segment in that zone: sourcing is about who is active now.
         rows = index.rows(docs.head(MAX_SOURCING_CONTRACTS))
-        found = _suppliers(rows.filter(pl.col("code_cpv").str.starts_with(prefix)), limit, zone, since)
+        for supplier in _suppliers(rows.filter(pl.col("code_cpv").str.starts_with(prefix)), limit, zone, since):
+            found.setdefault(supplier["siret"], supplier | {"_near": rank_})
         if len(found) >= MIN_LOCAL_SUPPLIERS:
             break
-    _names_from_other_contracts(index, found)
-    return found
+    ordered = sorted(
+        found.values(),
+        key=lambda s: (
+            not s["recent"],
+            s["_near"],
+            -s["wins"],
+            -(s["last_win"] or dt.date.min).toordinal(),
+            s["siret"],
+        ),
+    )[:limit]
+    for supplier in ordered:
+        del supplier["_near"]
+    _names_from_other_contracts(index, ordered)
+    return ordered
 
 
 def home_departement(sirets) -> str | None:
