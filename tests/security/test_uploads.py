@@ -260,3 +260,40 @@ def test_the_reader_bounds_agree_with_the_census_limits():
     from pilote.recensement import cells, spreadsheet
 
     assert cells.MAX_ROWS == spreadsheet.MAX_ROWS + spreadsheet.HEADER_SCAN_ROWS
+
+
+# --- other uploads: the SIRENE extract, documents of lessons learnt -------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"siret,nom\n12345678901234," + b"a" * 200_000 + b"\n",  # a field past the csv module's limit
+        b'siret,nom\n"12345678901234,x\n' + b"a" * 300_000,  # a quote never closed
+    ],
+)
+def test_a_sirene_extract_that_is_not_csv_answers_a_french_message_not_a_500(client, org_a, members_a, raw):
+    from html import unescape
+
+    from pilote.core.enums import Role
+
+    client.force_login(members_a[Role.APPUI])
+    response = client.post(f"/o/{org_a.slug}/explorer/sirene/", {"fichier": SimpleUploadedFile("sirene.csv", raw)})
+    assert response.status_code == 200
+    assert "Le fichier n'est pas un CSV lisible" in unescape(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_lesson_document_that_inflates_more_than_it_declares_is_refused(org_a):
+    import struct
+
+    from django.core.exceptions import ValidationError
+
+    from tests.annuaire import factories
+
+    size = 150 * MB
+    honest = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b" " * size})
+    lying = honest.replace(struct.pack("<I", size), struct.pack("<I", 1000))  # declares 1000 bytes
+    with pytest.raises(ValidationError, match="une fois décompressé"):
+        factories.lesson(org_a, documents=[SimpleUploadedFile("compte-rendu.odt", lying)])
