@@ -165,6 +165,30 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     raise KeyError(name)
 
 
+# What each column holds, for the export helper's French formats (euros, percentages, whole numbers).
+AMOUNT_KEYS = {"montant", "montant_total", "montant_a_verifier", "a_verifier", "subsequents", "montant_initial",
+               "montant_final"}  # fmt: skip
+SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil"}
+INTEGER_KEYS = {"n", "n_montant_anomalie", "n_montant_a_verifier", "n_soc_renseigne", "n_env_renseigne",
+                "n_offres_renseigne", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
+                "exclus", "numerateur", "base"}  # fmt: skip
+UNIT_KINDS = {"part": "share", "euros": "amount", "nombre": "number", "indice": "number"}
+
+
+def _kind(key: str, row: dict) -> str | None:
+    if key in ("valeur", "intervalle_bas", "intervalle_haut") and "unite" in row:  # indicators: one unit a row
+        return UNIT_KINDS.get(row["unite"])
+    if key in AMOUNT_KEYS:
+        return "amount"
+    if key in SHARE_KEYS:
+        return "share"
+    return "integer" if key in INTEGER_KEYS else None
+
+
+def kinds_of(columns, row: dict) -> list:
+    return [_kind(key, row) for key, _label in columns]
+
+
 def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
     filename = slugify(title) or "export"
     if fmt == "json":
@@ -175,7 +199,13 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
         )
     if fmt == "csv":
         # Through the one export helper (BOM, « ; », formulas neutralised).
-        body = ([row.get(key) for key, _label in columns] for row in rows)
+        body = (
+            [
+                tabular.Typed(row.get(key), kind)
+                for (key, _l), kind in zip(columns, kinds_of(columns, row), strict=True)
+            ]
+            for row in rows
+        )
         return tabular.csv_response(f"{filename}.csv", [label for _key, label in columns], body)
     if fmt == "xlsx":
         book = tabular.Workbook()
@@ -185,7 +215,7 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
         sheet.write(1, 0, summary)
         sheet.write_row(3, [label for _key, label in columns], bold)
         for r, row in enumerate(rows, start=4):
-            sheet.write_row(r, [row.get(key) for key, _label in columns])
+            sheet.write_row(r, [row.get(key) for key, _label in columns], kinds=kinds_of(columns, row))
         return tabular.xlsx_response(f"{filename}.xlsx", book.close())
     raise KeyError(fmt)
 

@@ -113,6 +113,7 @@ EXPORT_COLUMNS = [
     ("departement", "département"),
     ("titulaires", "titulaires (SIRET)"),
 ]
+EXPORT_KINDS = ["amount" if key == "montant" else None for key, _label in EXPORT_COLUMNS]  # euros, French marks
 
 
 @organisation_view(*CAN_EXPLORE)
@@ -139,7 +140,7 @@ def export(request):
     if total > frame.height:
         rows.append([f"Export limité aux {frame.height} premiers contrats sur {total}."])
     # The one export helper: BOM, « ; », texts starting with a formula character (tab included) neutralised.
-    return tabular.csv_response("pilote-contrats.csv", header, rows)
+    return tabular.csv_response("pilote-contrats.csv", header, rows, kinds=EXPORT_KINDS)
 
 
 @organisation_view(*CAN_EXPLORE)

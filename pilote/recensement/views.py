@@ -3,19 +3,15 @@ Analyses are in views_analysis.py. Thin: permission (organisation_view + permiss
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pilote.core import uploads
+from pilote.core import tabular, uploads
 from pilote.core.permissions import organisation_view
 from pilote.recensement import exports, permissions as perms, queries, services, spreadsheet
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
 from pilote.recensement.models import Campaign, Need
 from pilote.ui.forms import add_service_errors
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def campaign_of(request, campaign_id) -> Campaign:
@@ -197,16 +193,12 @@ def need_fiche(request, campaign_id, need_id):
 
 @organisation_view(*perms.CAN_VIEW)
 def template_download(request):
-    response = HttpResponse(exports.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="modele-recensement-besoins.xlsx"'
-    return response
+    return tabular.xlsx_response("modele-recensement-besoins.xlsx", exports.template_xlsx())
 
 
 @organisation_view(*perms.CAN_VIEW)
 def example_download(request):
-    response = HttpResponse(exports.example_file(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="exemple-recensement-besoins.xlsx"'
-    return response
+    return tabular.xlsx_response("exemple-recensement-besoins.xlsx", exports.example_file())
 
 
 def _parse_staged(campaign, data: bytes, default_service: str):
