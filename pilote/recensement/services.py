@@ -4,7 +4,6 @@ PILOTE_DATA_DIR/private/recensement/ (pilote.core.uploads), never in the databas
 
 import json
 import secrets
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -296,9 +295,6 @@ def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, file
     return needs
 
 
-STAGED_TTL_SECONDS = 24 * 3600
-
-
 def _staging() -> uploads.PrivateStorage:
     """Staged census files: PILOTE_DATA_DIR/private/recensement/ (formerly PILOTE_DATA_DIR/recensement/imports/)."""
     return uploads.private_storage("recensement")
@@ -311,13 +307,8 @@ def _imports_dir() -> Path:
 def stage_upload(data: bytes, *, campaign: Campaign, user, filename: str, default_service: str) -> str:
     """Keep an uploaded file until the user confirms the import; returns the token that names it."""
     storage = _staging()
-    folder = _imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    # Files never confirmed are forgotten after a day.
-    stale = time.time() - STAGED_TTL_SECONDS
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
+    # Files never confirmed are deleted after PILOTE_FILE_RETENTION_HOURS (here and by `manage.py purge_files`).
+    uploads.purge_expired("recensement")
     token = secrets.token_hex(16)
     storage.save_bytes(f"{token}.bin", data)
     meta = {"campaign": campaign.pk, "user": user.pk, "filename": filename, "service": default_service}

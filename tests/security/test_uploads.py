@@ -300,3 +300,38 @@ def test_a_lesson_document_that_inflates_more_than_it_declares_is_refused(org_a)
     lying = honest.replace(struct.pack("<I", size), struct.pack("<I", 1000))  # declares 1000 bytes
     with pytest.raises(ValidationError, match="une fois décompressé"):
         factories.lesson(org_a, documents=[SimpleUploadedFile("compte-rendu.odt", lying)])
+
+
+# --- retention: temporary files do not stay forever -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unconfirmed_census_files_are_purged_by_the_command_after_the_retention(census, members_a, settings):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from pilote.core.enums import Role
+    from pilote.recensement import services
+
+    settings.PILOTE_FILE_RETENTION_HOURS = 2
+    user = members_a[Role.AGENT]
+    old = services.stage_upload(b"old", campaign=census, user=user, filename="a.csv", default_service="")
+    recent = services.stage_upload(b"new", campaign=census, user=user, filename="b.csv", default_service="")
+    folder = uploads.private_root() / "recensement"
+    three_hours_ago = time.time() - 3 * 3600
+    for suffix in (".bin", ".json"):
+        os.utime(folder / f"{old}{suffix}", (three_hours_ago, three_hours_ago))
+    out = io.StringIO()
+    call_command("purge_files", stdout=out)
+    assert "2 fichier(s) temporaire(s) de plus de 2 h supprimé(s)." in out.getvalue()
+    assert services.load_staged(old, campaign=census, user=user) is None
+    assert services.load_staged(recent, campaign=census, user=user)[0] == b"new"
+    # Permanent areas (fiche attachments, lesson documents) are never purged.
+    keep = uploads.private_root() / "fiches" / "old.pdf"
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    keep.write_bytes(b"%PDF")
+    os.utime(keep, (three_hours_ago, three_hours_ago))
+    call_command("purge_files", stdout=io.StringIO())
+    assert keep.exists()
