@@ -20,3 +20,6 @@ class AnalyticsConfig(AppConfig):
         register("Cockpit", "analytics:cockpit", ALL_ROLES, 10)
         register_verbs(AnalyticsVerb)
         register_after_publish(warm_cockpit)
+        from pilote.core.uploads import register_temporary_area
+
+        register_temporary_area("exports")  # background exports, deleted after the retention

@@ -198,26 +198,38 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     if fmt == "csv":
-        # Through the one export helper (BOM, « ; », formulas neutralised).
-        body = (
-            [
-                tabular.Typed(row.get(key), kind)
-                for (key, _l), kind in zip(columns, kinds_of(columns, row), strict=True)
-            ]
-            for row in rows
-        )
-        return tabular.csv_response(f"{filename}.csv", [label for _key, label in columns], body)
+        return tabular.csv_response(f"{filename}.csv", [label for _key, label in columns], _csv_body(columns, rows))
     if fmt == "xlsx":
-        book = tabular.Workbook()
-        sheet = book.add_sheet(title or "Export")
-        bold = book.add_format({"bold": True})
-        sheet.write(0, 0, title, bold)
-        sheet.write(1, 0, summary)
-        sheet.write_row(3, [label for _key, label in columns], bold)
-        for r, row in enumerate(rows, start=4):
-            sheet.write_row(r, [row.get(key) for key, _label in columns], kinds=kinds_of(columns, row))
-        return tabular.xlsx_response(f"{filename}.xlsx", book.close())
+        return tabular.xlsx_response(f"{filename}.xlsx", xlsx_content(columns, rows, title, summary))
     raise KeyError(fmt)
+
+
+def file_content(fmt: str, columns, rows, title: str, summary: str) -> bytes:
+    """The bytes of a CSV or XLSX export (an export built in the background, pilote.analytics.export_jobs)."""
+    if fmt == "csv":
+        return tabular.csv_text([label for _key, label in columns], _csv_body(columns, rows)).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_content(columns, rows, title, summary)
+    raise KeyError(fmt)
+
+
+def _csv_body(columns, rows):
+    # Through the one export helper (BOM, « ; », French numbers, formulas neutralised).
+    for row in rows:
+        kinds = kinds_of(columns, row)
+        yield [tabular.Typed(row.get(key), kind) for (key, _label), kind in zip(columns, kinds, strict=True)]
+
+
+def xlsx_content(columns, rows, title: str, summary: str) -> bytes:
+    book = tabular.Workbook()
+    sheet = book.add_sheet(title or "Export")
+    bold = book.add_format({"bold": True})
+    sheet.write(0, 0, title, bold)
+    sheet.write(1, 0, summary)
+    sheet.write_row(3, [label for _key, label in columns], bold)
+    for r, row in enumerate(rows, start=4):
+        sheet.write_row(r, [row.get(key) for key, _label in columns], kinds=kinds_of(columns, row))
+    return book.close()
 
 
 def _yes_no(flag: bool) -> str:

@@ -84,3 +84,45 @@ class ReportComment(models.Model):
 
     def __str__(self):
         return f"Commentaire {self.annee}"
+
+
+class ExportJob(models.Model):
+    """A cockpit export too big to build inside a request (a contract list above PILOTE_EXPORT_TASK_ROWS):
+    built by a background task into the private area « exports », downloadable by the members of the
+    organisation that asked, deleted after PILOTE_FILE_RETENTION_HOURS."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        RUNNING = "running", "en cours"
+        DONE = "done", "prêt"
+        FAILED = "failed", "échec"
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="export_jobs", verbose_name="organisation"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="demandé par"
+    )
+    table = models.CharField("tableau", max_length=40)
+    fmt = models.CharField("format", max_length=10)
+    drill = models.CharField("détail", max_length=40, default="tous")
+    query = models.TextField("filtres (adresse)", blank=True, max_length=4000)
+    title = models.CharField("titre", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("lignes", null=True, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField("message", max_length=500, blank=True)
+    file_name = models.CharField("fichier", max_length=200, blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export en arrière-plan"
+        verbose_name_plural = "exports en arrière-plan"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Export {self.title or self.table} ({self.fmt})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -191,6 +191,8 @@ def test_census_downloads_keep_hostile_needs_as_text(client, org_a, members_a):
 
 EXPORT_URLS = {
     "analytics:export",  # walked above, every table
+    "analytics:export_job",  # a background export's page and file: walked below
+    "analytics:export_file",
     "explorer:export",  # walked above
     "recensement:plan_xlsx",
     "recensement:template",
@@ -238,3 +240,90 @@ def test_the_helper_refuses_the_raw_writes_that_would_make_a_formula():
             getattr(sheet, name)
     sheet.merge_range(0, 0, 0, 2, "=1+1")
     assert_xlsx_safe(book.close())
+
+
+# --- heavy exports: built by a task, downloadable by the organisation that asked, deleted after retention -------
+
+
+@pytest.mark.django_db
+def test_a_big_contract_list_is_exported_by_a_task_not_in_the_request(client, hostile_store, elu, settings):
+    import os
+    import time
+
+    from pilote.analytics import export_jobs
+    from pilote.analytics.models import ExportJob
+    from pilote.core import uploads
+    from pilote.core.models import AuditEvent
+
+    settings.PILOTE_EXPORT_TASK_ROWS = 3  # the store has 6 contracts of the organisation
+    client.force_login(elu)
+    response = client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=xlsx&annee=2024")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/o/commune-a/cockpit/exports/{job.pk}/"
+    assert (job.status, job.requested_by, job.query) == (
+        ExportJob.Status.PENDING,
+        elu,
+        "tableau=contrats&format=xlsx&annee=2024",
+    )
+    assert AuditEvent.objects.filter(verb="analytics.export_requested").count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "En attente du démarrage" in page
+    assert 'hx-trigger="every 2s"' in page
+
+    assert export_jobs.execute_export_job(job.pk) == {"statut": "pret", "lignes": 6}
+    page = client.get(response["Location"]).content.decode()
+    assert "Télécharger le fichier" in page
+    download = client.get(f"/o/commune-a/cockpit/exports/{job.pk}/fichier/")
+    content = b"".join(download.streaming_content)
+    assert download["Content-Type"] == tabular.XLSX_CONTENT_TYPE
+    assert "@SUM(1+1)" in assert_xlsx_safe(content)
+
+    # Another organisation's member cannot see the job nor its file.
+    other = MembershipFactory(organisation=OrganisationFactory(slug="commune-b"), role=Role.ELU).user
+    client.force_login(other)
+    assert client.get(f"/o/commune-b/cockpit/exports/{job.pk}/").status_code == 404
+    assert client.get(f"/o/commune-b/cockpit/exports/{job.pk}/fichier/").status_code == 404
+
+    # After the retention the file is deleted; the page says so and the link answers 404.
+    job.refresh_from_db()
+    path = uploads.private_root() / "exports" / job.file_name
+    old = time.time() - 2 * 86400
+    os.utime(path, (old, old))
+    assert uploads.purge_expired() >= 1
+    client.force_login(elu)
+    assert (
+        "supprimé après sa durée de conservation"
+        in client.get(f"/o/commune-a/cockpit/exports/{job.pk}/").content.decode()
+    )
+    assert client.get(f"/o/commune-a/cockpit/exports/{job.pk}/fichier/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_small_lists_and_aggregates_stay_in_the_request(client, hostile_store, elu, settings):
+    from pilote.analytics.models import ExportJob
+
+    settings.PILOTE_EXPORT_TASK_ROWS = 3
+    client.force_login(elu)
+    assert client.get("/o/commune-a/cockpit/export/?tableau=annees&format=xlsx").status_code == 200
+    assert client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=json").status_code == 200
+    settings.PILOTE_EXPORT_TASK_ROWS = 100
+    assert client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=csv").status_code == 200
+    assert not ExportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_failing_export_job_ends_failed_with_a_french_message(hostile_store, elu, monkeypatch):
+    from pilote.analytics import export_jobs, exports
+    from pilote.analytics.models import ExportJob
+
+    job = ExportJob.objects.create(organisation=elu.memberships.get().organisation, table="contrats", fmt="xlsx")
+
+    def broken(*args, **kwargs):
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(exports, "file_content", broken)
+    assert export_jobs.execute_export_job(job.pk) == {"statut": "echec"}
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED
+    assert job.message.startswith("L'export n'a pas pu être préparé (OSError)")
