@@ -8,9 +8,8 @@ KWARG_PROVIDERS = {}
 
 
 def _export_job(organisation):
-    from pilote.analytics.models import ExportJob
-
     from pilote.analytics import export_jobs
+    from pilote.analytics.models import ExportJob
 
     job = ExportJob.objects.filter(organisation=organisation).first()
     if job is None:  # a finished job with its file, so that its page and its download both answer
