@@ -11,6 +11,7 @@ calamine allocates the whole rectangle from A1 to the farthest cell (two cells, 
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 
@@ -240,13 +241,33 @@ def read_in_child(data: bytes) -> dict:
     }
 
 
+def dumps(table, merged, formulas) -> bytes:
+    """What read_table gives, as JSON (kept beside a staged file by the background read)."""
+    return json.dumps(
+        {
+            "rows": [[_encode(v) for v in row] for row in table],
+            "merged": [[list(a), list(b)] for a, b in merged],
+            "formulas": sorted(formulas),
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def loads(raw: bytes) -> tuple[list[list], list, set]:
+    return _decoded(json.loads(raw))
+
+
+def _decoded(answer: dict) -> tuple[list[list], list, set]:
+    rows = [[decode(v) for v in row] for row in answer["rows"]]
+    merged = [((a[0], a[1]), (b[0], b[1])) for a, b in answer["merged"]]
+    return rows, merged, {tuple(f) for f in answer["formulas"]}
+
+
 def read_cells(data: bytes) -> tuple[list[list], list, set]:
     """(cells of the first sheet, merged ranges ((r0, c0), (r1, c1)), formula cells), read in a limited child.
     Raises sandbox.ChildFailed with a French reason when the file is refused or too costly to read."""
     answer = sandbox.run_module("pilote.recensement.cells", data, memory_bytes=MEMORY_BYTES, cpu_seconds=CPU_SECONDS)
-    rows = [[decode(v) for v in row] for row in answer["rows"]]
-    merged = [((a[0], a[1]), (b[0], b[1])) for a, b in answer["merged"]]
-    return rows, merged, {tuple(f) for f in answer["formulas"]}
+    return _decoded(answer)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ from pilote.recensement import cells, values as V
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# Spreadsheets above this size are read by a background task (pilote.recensement.tasks), the page showing its
+# state; smaller ones inline. Both read in the limited child process (pilote.recensement.cells).
+INLINE_BYTES = 100 * 1024
 # The upload check (pilote.core.uploads): any name, the content decides (sniff_kind); XLSX and ODS are zip
 # archives, bounded before calamine opens them.
 UPLOAD_RULES = uploads.UploadRules(
@@ -253,10 +256,18 @@ PARSERS = {
 }
 
 
-def parse(data: bytes, *, services: list[str], default_service: str | None = None, existing=frozenset()) -> Parsed:
+def parse(
+    data: bytes | None,
+    *,
+    services: list[str],
+    default_service: str | None = None,
+    existing=frozenset(),
+    cells: tuple | None = None,
+) -> Parsed:
     """Read and check a census file. `services`: names of the services invited to the campaign; rows without a
-    service column (or with it empty) go to `default_service`. `existing`: need_key() of needs already declared."""
-    table, merged, formulas = read_table(data)
+    service column (or with it empty) go to `default_service`. `existing`: need_key() of needs already declared.
+    `cells`: what read_table gave, when the file was read earlier (by the background task)."""
+    table, merged, formulas = cells if cells is not None else read_table(data)
     header_index = _find_header(table)
     header = table[header_index]
     columns, positions, ignored, notices = {}, {}, [], []

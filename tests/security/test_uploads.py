@@ -313,12 +313,12 @@ def test_unconfirmed_census_files_are_purged_by_the_command_after_the_retention(
     from django.core.management import call_command
 
     from pilote.core.enums import Role
-    from pilote.recensement import services
+    from pilote.recensement import staging
 
     settings.PILOTE_FILE_RETENTION_HOURS = 2
     user = members_a[Role.AGENT]
-    old = services.stage_upload(b"old", campaign=census, user=user, filename="a.csv", default_service="")
-    recent = services.stage_upload(b"new", campaign=census, user=user, filename="b.csv", default_service="")
+    old = staging.stage_upload(b"old", campaign=census, user=user, filename="a.csv", default_service="")
+    recent = staging.stage_upload(b"new", campaign=census, user=user, filename="b.csv", default_service="")
     folder = uploads.private_root() / "recensement"
     three_hours_ago = time.time() - 3 * 3600
     for suffix in (".bin", ".json"):
@@ -326,8 +326,8 @@ def test_unconfirmed_census_files_are_purged_by_the_command_after_the_retention(
     out = io.StringIO()
     call_command("purge_files", stdout=out)
     assert "2 fichier(s) temporaire(s) de plus de 2 h supprimé(s)." in out.getvalue()
-    assert services.load_staged(old, campaign=census, user=user) is None
-    assert services.load_staged(recent, campaign=census, user=user)[0] == b"new"
+    assert staging.load_staged(old, campaign=census, user=user) is None
+    assert staging.load_staged(recent, campaign=census, user=user)[0] == b"new"
     # Permanent areas (fiche attachments, lesson documents) are never purged.
     keep = uploads.private_root() / "fiches" / "old.pdf"
     keep.parent.mkdir(parents=True, exist_ok=True)
@@ -335,3 +335,76 @@ def test_unconfirmed_census_files_are_purged_by_the_command_after_the_retention(
     os.utime(keep, (three_hours_ago, three_hours_ago))
     call_command("purge_files", stdout=io.StringIO())
     assert keep.exists()
+
+
+# --- big census spreadsheets are read by a background task, the page showing its state --------------------------
+
+
+@pytest.mark.django_db
+def test_a_big_census_file_is_read_in_the_background_then_checked_and_imported(
+    client, org_a, members_a, census, monkeypatch, settings
+):
+    from html import unescape
+
+    from django_tasks import default_task_backend
+
+    from pilote.core.enums import Role
+    from pilote.recensement import spreadsheet, tasks
+    from pilote.recensement.models import Need
+    from tests.recensement.files import xlsx
+
+    monkeypatch.setattr(spreadsheet, "INLINE_BYTES", 1000)  # every real file is then « big »
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    agent = members_a[Role.AGENT]
+    client.force_login(agent)
+    data = xlsx(
+        [["Éducation", "@Repas", "55523100", "1000", "", ""], ["Éducation", "Ménage", "90910000", "2000", "", ""]]
+    )
+    response = client.post(
+        f"/o/{org_a.slug}/recensement/{census.pk}/import/",
+        {"file": SimpleUploadedFile("gros.xlsx", data), "service": ""},
+    )
+    assert response.status_code == 302
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    # The request did not read the file: it enqueued its reading.
+    assert [r.args for r in default_task_backend.results] == [[token]]
+    pending = client.get(response["Location"])
+    assert "lecture en cours" in pending.content.decode()
+    assert client.get(response["Location"], headers={"HX-Request": "true"}).content.decode().count("every 1s") == 1
+
+    assert tasks.read_staged(token) == "ready"
+    assert client.get(response["Location"], headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    review = unescape(client.get(response["Location"]).content.decode())
+    assert f'name="token" value="{token}"' in review
+    assert "2 besoins prêts à importer" in review
+    client.post(f"/o/{org_a.slug}/recensement/{census.pk}/import/confirmer/", {"token": token, "mode": "tout"})
+    assert sorted(Need.objects.values_list("objet", flat=True)) == ["@Repas", "Ménage"]
+    # Processed: the staged file and its cells are deleted.
+    assert not list((uploads.private_root() / "recensement").glob(f"{token}*"))
+
+
+@pytest.mark.django_db
+def test_a_big_hostile_file_read_in_the_background_is_refused_with_its_reason(
+    client, org_a, members_a, census, monkeypatch, settings
+):
+    from html import unescape
+
+    from pilote.core.enums import Role
+    from pilote.recensement import spreadsheet, tasks
+
+    monkeypatch.setattr(spreadsheet, "INLINE_BYTES", 100)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(members_a[Role.AGENT])
+    response = client.post(
+        f"/o/{org_a.slug}/recensement/{census.pk}/import/",
+        {"file": SimpleUploadedFile("piege.xlsx", two_far_cells(1048576, "XFD")), "service": ""},
+    )
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    assert tasks.read_staged(token) == "refused"
+    page = client.get(response["Location"], follow=True)
+    text = unescape(page.content.decode())
+    assert "« piege.xlsx » : Fichier trop volumineux : la feuille a des valeurs jusqu'à la ligne 1048576" in text
+    assert not list((uploads.private_root() / "recensement").glob(f"{token}*"))
+    # Another member of the organisation cannot follow someone else's upload.
+    client.force_login(members_a[Role.ACHETEUR])
+    assert client.get(response["Location"]).status_code == 302
