@@ -100,7 +100,7 @@ def _elements(stream):
 
 
 def _cell_ref(ref: str) -> tuple[int, int] | None:
-    m = re.fullmatch(r"([A-Z]{1,3})(\d{1,7})", ref or "")
+    m = re.fullmatch(r"([A-Z]{1,3})(\d{1,10})", ref or "")
     if not m:
         return None
     col = 0
@@ -123,8 +123,8 @@ def scan_xlsx(archive: zipfile.ZipFile, budget: uploads.Budget) -> set[tuple[int
                     row = int(elem.get("r") or row + 2) - 1
                     col = -1
                 elif elem.tag == f"{_MAIN}c":
-                    position = _cell_ref(elem.get("r", ""))
-                    col = position[1] if position else col + 1
+                    position = _cell_ref(elem.get("r", ""))  # the cell's own reference wins, as for calamine
+                    row, col = position if position else (row, col + 1)
                 continue
             if elem.tag == f"{_MAIN}c":
                 if any(child.tag in (f"{_MAIN}v", f"{_MAIN}is", f"{_MAIN}f") for child in elem):

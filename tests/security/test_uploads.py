@@ -408,3 +408,14 @@ def test_a_big_hostile_file_read_in_the_background_is_refused_with_its_reason(
     # Another member of the organisation cannot follow someone else's upload.
     client.force_login(members_a[Role.ACHETEUR])
     assert client.get(response["Location"]).status_code == 302
+
+
+def test_a_cell_whose_own_reference_is_far_is_refused_even_in_a_row_without_number():
+    from pilote.recensement import spreadsheet
+
+    data = xlsx_of(
+        f'<worksheet {NS}><sheetData><row><c r="A1" t="inlineStr"><is><t>Objet</t></is></c></row>'
+        '<row><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    with pytest.raises(spreadsheet.FileRefused, match="jusqu'à la ligne 1048576"):
+        spreadsheet.read_table(data)
