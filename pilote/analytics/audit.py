@@ -7,4 +7,3 @@ class AnalyticsVerb(models.TextChoices):
     TARGET_SET = "analytics.target_set", "objectif SPASER fixé"
     TARGET_DELETED = "analytics.target_deleted", "objectif SPASER supprimé"
     COMMENT_SAVED = "analytics.comment_saved", "commentaire du rapport annuel enregistré"
-    EXPORT_REQUESTED = "analytics.export_requested", "export volumineux demandé (préparé en arrière-plan)"

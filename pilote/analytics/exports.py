@@ -4,11 +4,12 @@ another serialises them. Row caps keep an export of the national list from exhau
 import datetime as dt
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils.text import slugify
 
 from pilote.contracts import figures, indicators, queries
-from pilote.core import tabular
+from pilote.contracts.filters import parse_filters
+from pilote.core import export_jobs, tabular
 
 
 MAX_ROWS = 50_000  # contract lists; aggregated tables are small
@@ -205,12 +206,34 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
 
 
 def file_content(fmt: str, columns, rows, title: str, summary: str) -> bytes:
-    """The bytes of a CSV or XLSX export (an export built in the background, pilote.analytics.export_jobs)."""
+    """The bytes of a CSV or XLSX export (an export built in the background, pilote.core.export_jobs)."""
     if fmt == "csv":
         return tabular.csv_text([label for _key, label in columns], _csv_body(columns, rows)).encode("utf-8")
     if fmt == "xlsx":
         return xlsx_content(columns, rows, title, summary)
     raise KeyError(fmt)
+
+
+BACKGROUND_FORMATS = {"csv", "xlsx"}
+
+
+def needs_background(name: str, fmt: str, filters, organisation, drill: str) -> bool:
+    """A contract list in CSV or XLSX above PILOTE_EXPORT_TASK_ROWS rows (one count query) is built by a task;
+    aggregated tables are small and stay in the request."""
+    if name != "contrats" or fmt not in BACKGROUND_FORMATS:
+        return False
+    _rows, total = figures.contracts(filters, drill, organisation, limit=1)
+    return (total or 0) > export_jobs.task_threshold()
+
+
+def build_job(job) -> tuple[str, bytes, int]:
+    """The builder of the cockpit's background exports: the table named in the job's address, with its filters."""
+    query = QueryDict(job.query)
+    filters, _form = parse_filters(query, job.organisation)
+    columns, rows, title = table(
+        query.get("tableau", "contrats"), filters, job.organisation, query.get("detail", "tous")
+    )
+    return title, file_content(job.fmt, columns, rows, title, filters.summary()), len(rows)
 
 
 def _csv_body(columns, rows):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pilote.analytics import views, views_exports
+from pilote.analytics import views
 
 
 app_name = "analytics"
@@ -12,8 +12,6 @@ urlpatterns = [
     path("o/<slug:slug>/cockpit/contrats/", views.contracts_page, name="contracts"),
     path("o/<slug:slug>/cockpit/pairs/", views.peers, name="peers"),
     path("o/<slug:slug>/cockpit/export/", views.export, name="export"),
-    path("o/<slug:slug>/cockpit/exports/<int:job_id>/", views_exports.export_job, name="export_job"),
-    path("o/<slug:slug>/cockpit/exports/<int:job_id>/fichier/", views_exports.export_file, name="export_file"),
     path("o/<slug:slug>/cockpit/objectifs/", views.targets_page, name="targets"),
     path("o/<slug:slug>/cockpit/rapport/", views.report, name="report"),
     path("o/<slug:slug>/cockpit/methode/", views.method, name="method"),

@@ -1,13 +1,13 @@
 """Census files waiting for their confirmation (« staged »): written in the private area « recensement » under a
 random token with their metadata, read back only by their uploader in their campaign, deleted once imported or
-after PILOTE_FILE_RETENTION_HOURS (the area is temporary: pilote.core.uploads.purge_expired). A big file is read
+after PILOTE_FILE_RETENTION_HOURS (the area is temporary: pilote.core.retention.purge_expired). A big file is read
 by a background task (pilote.recensement.tasks) whose result is kept beside it."""
 
 import json
 import secrets
 from pathlib import Path
 
-from pilote.core import uploads
+from pilote.core import retention, uploads
 from pilote.recensement.models import Campaign
 
 
@@ -24,7 +24,7 @@ def stage_upload(data: bytes, *, campaign: Campaign, user, filename: str, defaul
     """Keep an uploaded file until the user confirms the import; returns the token that names it."""
     storage = _staging()
     # Files never confirmed are deleted after PILOTE_FILE_RETENTION_HOURS (here and by `manage.py purge_files`).
-    uploads.purge_expired("recensement")
+    retention.purge_expired("recensement")
     token = secrets.token_hex(16)
     storage.save_bytes(f"{token}.bin", data)
     meta = {"campaign": campaign.pk, "user": user.pk, "filename": filename, "service": default_service}

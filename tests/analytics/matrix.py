@@ -8,14 +8,16 @@ KWARG_PROVIDERS = {}
 
 
 def _export_job(organisation):
-    from pilote.analytics import export_jobs
-    from pilote.analytics.models import ExportJob
+    """A finished background export (pilote.core.export_jobs) with its file, so that its page and its download
+    both answer."""
+    from pilote.core import export_jobs
+    from pilote.core.models import ExportJob
 
     job = ExportJob.objects.filter(organisation=organisation).first()
-    if job is None:  # a finished job with its file, so that its page and its download both answer
+    if job is None:
         name = export_jobs.storage().save_bytes(f"org-{organisation.pk}/matrice.csv", b"\xef\xbb\xbfa\r\n")
         job = ExportJob.objects.create(
-            organisation=organisation, table="contrats", fmt="csv", status=ExportJob.Status.DONE, file_name=name
+            organisation=organisation, kind="cockpit", fmt="csv", status=ExportJob.Status.DONE, file_name=name
         )
     return job.pk
 

@@ -150,12 +150,25 @@ def test_explorer_export_keeps_hostile_objects_as_text(client, members_a, org_a,
     try:
         client.force_login(members_a[Role.AGENT])
         response = client.get(f"/o/{org_a.slug}/explorer/export.csv")
+        rows = assert_csv_safe(response.content)
+        objets = {row[4] for row in rows[1:]}
+        assert "'\t=1+1" in objets  # the leading tab is neutralised, not dropped
+        assert any(row[7] == "1000,5" for row in rows[1:])  # French decimal mark
+
+        # Above the threshold, the same export is built by a task and downloaded from the job's page.
+        from pilote.core import export_jobs
+        from pilote.core.models import ExportJob
+
+        settings.PILOTE_EXPORT_TASK_ROWS = 3
+        response = client.get(f"/o/{org_a.slug}/explorer/export.csv")
+        job = ExportJob.objects.get(kind="explorer")
+        assert response["Location"] == f"/o/{org_a.slug}/exports/{job.pk}/"
+        assert export_jobs.execute_export_job(job.pk) == {"statut": "pret", "lignes": len(HOSTILE)}
+        download = client.get(f"/o/{org_a.slug}/exports/{job.pk}/fichier/")
+        background = assert_csv_safe(b"".join(download.streaming_content))
+        assert sorted(map(tuple, background[1:])) == sorted(map(tuple, rows[1:]))
     finally:
         explorer_index._LOADED.clear()
-    rows = assert_csv_safe(response.content)
-    objets = {row[4] for row in rows[1:]}
-    assert "'\t=1+1" in objets or "'=1+1" in objets  # the leading tab is neutralised, not dropped silently
-    assert any(row[7] == "1000,5" for row in rows[1:])  # French decimal mark
 
 
 # --- the census: purchase plan, template, example -----------------------------------------------------------------
@@ -191,8 +204,8 @@ def test_census_downloads_keep_hostile_needs_as_text(client, org_a, members_a):
 
 EXPORT_URLS = {
     "analytics:export",  # walked above, every table
-    "analytics:export_job",  # a background export's page and file: walked below
-    "analytics:export_file",
+    "core:export_job",  # a background export's page and file: walked below
+    "core:export_file",
     "explorer:export",  # walked above
     "recensement:plan_xlsx",
     "recensement:template",
@@ -250,23 +263,22 @@ def test_a_big_contract_list_is_exported_by_a_task_not_in_the_request(client, ho
     import os
     import time
 
-    from pilote.analytics import export_jobs
-    from pilote.analytics.models import ExportJob
-    from pilote.core import uploads
-    from pilote.core.models import AuditEvent
+    from pilote.core import export_jobs, retention, uploads
+    from pilote.core.models import AuditEvent, ExportJob
 
     settings.PILOTE_EXPORT_TASK_ROWS = 3  # the store has 6 contracts of the organisation
     client.force_login(elu)
     response = client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=xlsx&annee=2024")
     job = ExportJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/o/commune-a/cockpit/exports/{job.pk}/"
-    assert (job.status, job.requested_by, job.query) == (
+    assert response["Location"] == f"/o/commune-a/exports/{job.pk}/"
+    assert (job.status, job.requested_by, job.kind, job.query) == (
         ExportJob.Status.PENDING,
         elu,
+        "cockpit",
         "tableau=contrats&format=xlsx&annee=2024",
     )
-    assert AuditEvent.objects.filter(verb="analytics.export_requested").count() == 1
+    assert AuditEvent.objects.filter(verb="export.demande").count() == 1
     page = client.get(response["Location"]).content.decode()
     assert "En attente du démarrage" in page
     assert 'hx-trigger="every 2s"' in page
@@ -274,7 +286,7 @@ def test_a_big_contract_list_is_exported_by_a_task_not_in_the_request(client, ho
     assert export_jobs.execute_export_job(job.pk) == {"statut": "pret", "lignes": 6}
     page = client.get(response["Location"]).content.decode()
     assert "Télécharger le fichier" in page
-    download = client.get(f"/o/commune-a/cockpit/exports/{job.pk}/fichier/")
+    download = client.get(f"/o/commune-a/exports/{job.pk}/fichier/")
     content = b"".join(download.streaming_content)
     assert download["Content-Type"] == tabular.XLSX_CONTENT_TYPE
     assert "@SUM(1+1)" in assert_xlsx_safe(content)
@@ -282,26 +294,23 @@ def test_a_big_contract_list_is_exported_by_a_task_not_in_the_request(client, ho
     # Another organisation's member cannot see the job nor its file.
     other = MembershipFactory(organisation=OrganisationFactory(slug="commune-b"), role=Role.ELU).user
     client.force_login(other)
-    assert client.get(f"/o/commune-b/cockpit/exports/{job.pk}/").status_code == 404
-    assert client.get(f"/o/commune-b/cockpit/exports/{job.pk}/fichier/").status_code == 404
+    assert client.get(f"/o/commune-b/exports/{job.pk}/").status_code == 404
+    assert client.get(f"/o/commune-b/exports/{job.pk}/fichier/").status_code == 404
 
     # After the retention the file is deleted; the page says so and the link answers 404.
     job.refresh_from_db()
     path = uploads.private_root() / "exports" / job.file_name
     old = time.time() - 2 * 86400
     os.utime(path, (old, old))
-    assert uploads.purge_expired() >= 1
+    assert retention.purge_expired() >= 1
     client.force_login(elu)
-    assert (
-        "supprimé après sa durée de conservation"
-        in client.get(f"/o/commune-a/cockpit/exports/{job.pk}/").content.decode()
-    )
-    assert client.get(f"/o/commune-a/cockpit/exports/{job.pk}/fichier/").status_code == 404
+    assert "supprimé après sa durée de conservation" in client.get(f"/o/commune-a/exports/{job.pk}/").content.decode()
+    assert client.get(f"/o/commune-a/exports/{job.pk}/fichier/").status_code == 404
 
 
 @pytest.mark.django_db
 def test_small_lists_and_aggregates_stay_in_the_request(client, hostile_store, elu, settings):
-    from pilote.analytics.models import ExportJob
+    from pilote.core.models import ExportJob
 
     settings.PILOTE_EXPORT_TASK_ROWS = 3
     client.force_login(elu)
@@ -314,10 +323,12 @@ def test_small_lists_and_aggregates_stay_in_the_request(client, hostile_store, e
 
 @pytest.mark.django_db
 def test_a_failing_export_job_ends_failed_with_a_french_message(hostile_store, elu, monkeypatch):
-    from pilote.analytics import export_jobs, exports
-    from pilote.analytics.models import ExportJob
+    from pilote.analytics import exports
+    from pilote.core import export_jobs
+    from pilote.core.models import ExportJob
 
-    job = ExportJob.objects.create(organisation=elu.memberships.get().organisation, table="contrats", fmt="xlsx")
+    organisation = elu.memberships.get().organisation
+    job = ExportJob.objects.create(organisation=organisation, kind="cockpit", fmt="xlsx", query="tableau=contrats")
 
     def broken(*args, **kwargs):
         raise OSError("disque plein")

@@ -3,7 +3,7 @@ downloaded) older than PILOTE_FILE_RETENTION_HOURS. Run it daily (cron or a syst
 
 from django.core.management.base import BaseCommand
 
-from pilote.core import uploads
+from pilote.core import retention
 
 
 class Command(BaseCommand):
@@ -12,6 +12,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        removed = uploads.purge_expired()
-        hours = uploads.retention_seconds() / 3600
+        removed = retention.purge_expired()
+        hours = retention.retention_seconds() / 3600
         self.stdout.write(f"{removed} fichier(s) temporaire(s) de plus de {hours:g} h supprimé(s).")

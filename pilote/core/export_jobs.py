@@ -1,43 +1,38 @@
-"""Heavy cockpit exports in the background: a contract list above PILOTE_EXPORT_TASK_ROWS rows (a national list
-took 14 s and 805 MB inside the request) is not built by the web worker. The export page records an ExportJob
+"""Heavy exports in the background. A contract list above PILOTE_EXPORT_TASK_ROWS rows (a national cockpit list
+took 14 s and 805 MB inside the request) is not built by the web worker: the export view records an ExportJob
 (`do_request_export`, audited) and a django-tasks task (database backend, run by `db_worker`) builds the file
-into the private area « exports »; the job's page shows its state and, once ready, a download link for the
-members of the organisation that asked. Files are deleted after PILOTE_FILE_RETENTION_HOURS (the area is
-temporary: pilote.core.uploads.purge_expired)."""
+into the private area « exports »; the job's page (pilote.core.views_exports) shows its state and, once ready,
+a download link for the members of the organisation that asked. Files are deleted after
+PILOTE_FILE_RETENTION_HOURS (a temporary area: pilote.core.retention.purge_expired).
+
+The apps that export register a builder in AppConfig.ready: `register_builder(kind, build)` where
+`build(job) -> (title, bytes, rows)` computes the file from the job's organisation, format and address."""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
 
-from pilote.analytics import exports
-from pilote.analytics.audit import AnalyticsVerb
-from pilote.analytics.models import ExportJob
-from pilote.contracts import figures
-from pilote.contracts.filters import parse_filters
-from pilote.core import uploads
+from pilote.core import retention, uploads
+from pilote.core.audit import CoreVerb
+from pilote.core.models import ExportJob
 from pilote.core.services import record_event
 
 
 logger = logging.getLogger("pilote.exports")
 AREA = "exports"
-BACKGROUND_FORMATS = {"csv", "xlsx"}
+BUILDERS: dict[str, Callable] = {}
+
+
+def register_builder(kind: str, build: Callable) -> None:
+    BUILDERS[kind] = build
 
 
 def task_threshold() -> int:
     return int(getattr(settings, "PILOTE_EXPORT_TASK_ROWS", 5000))
-
-
-def needs_background(name: str, fmt: str, filters, organisation, drill: str) -> bool:
-    """A contract list in CSV or XLSX whose rows pass the threshold (one count query); aggregated tables are
-    small and stay in the request."""
-    if name != "contrats" or fmt not in BACKGROUND_FORMATS:
-        return False
-    _rows, total = figures.contracts(filters, drill, organisation, limit=1)
-    return (total or 0) > task_threshold()
 
 
 def storage() -> uploads.PrivateStorage:
@@ -45,17 +40,19 @@ def storage() -> uploads.PrivateStorage:
 
 
 @transaction.atomic
-def do_request_export(*, organisation, actor, table: str, fmt: str, drill: str, query: str) -> ExportJob:
+def do_request_export(*, organisation, actor, kind: str, fmt: str, query: str) -> ExportJob:
     """Record the export to build and enqueue it once the transaction commits."""
+    if kind not in BUILDERS:
+        raise ValueError(f"type d'export inconnu : {kind}")
     job = ExportJob.objects.create(
-        organisation=organisation, requested_by=actor, table=table, fmt=fmt, drill=drill, query=query[:4000]
+        organisation=organisation, requested_by=actor, kind=kind, fmt=fmt, query=query[:4000]
     )
     record_event(
         actor=actor,
         organisation=organisation,
-        verb=AnalyticsVerb.EXPORT_REQUESTED,
+        verb=CoreVerb.EXPORT_DEMANDE,
         target=str(job),
-        payload={"tableau": table, "format": fmt, "filtres": query[:500]},
+        payload={"type": kind, "format": fmt, "adresse": query[:500]},
     )
     transaction.on_commit(lambda: build_export_task.enqueue(job.pk))
     return job
@@ -67,10 +64,8 @@ def execute_export_job(job_id: int) -> dict:
     job = ExportJob.objects.select_related("organisation").get(pk=job_id)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, message="Préparation du fichier…")
     try:
-        filters, _form = parse_filters(QueryDict(job.query), job.organisation)
-        columns, rows, title = exports.table(job.table, filters, job.organisation, job.drill)
-        content = exports.file_content(job.fmt, columns, rows, title, filters.summary())
-        uploads.purge_expired(AREA)
+        title, content, rows = BUILDERS[job.kind](job)
+        retention.purge_expired(AREA)
         name = storage().save_bytes(
             uploads.new_name(f"export.{job.fmt}", folder=f"org-{job.organisation_id}"), content
         )
@@ -85,13 +80,12 @@ def execute_export_job(job_id: int) -> dict:
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.DONE,
         title=title[:200],
-        rows=len(rows),
+        rows=rows,
         file_name=name,
-        message=f"{len(rows)} lignes"
-        + (f" (limité aux {exports.MAX_ROWS} premières)" if len(rows) >= exports.MAX_ROWS else ""),
+        message=f"{rows} lignes",
         finished_at=timezone.now(),
     )
-    return {"statut": "pret", "lignes": len(rows)}
+    return {"statut": "pret", "lignes": rows}
 
 
 @task()
