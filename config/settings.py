@@ -160,6 +160,12 @@ MEDIA_URL = "/media/"
 
 # Uploads are bounded: files above this size are refused by the upload forms (and streamed to disk before).
 PILOTE_MAX_UPLOAD_BYTES = env.int("PILOTE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# Temporary files (a census file waiting for its confirmation, an export waiting for its download) are deleted
+# after this many hours by `manage.py purge_files` (run it daily) and when a new one is written.
+PILOTE_FILE_RETENTION_HOURS = env.float("PILOTE_FILE_RETENTION_HOURS", default=24)
+# A cockpit contract list with more rows than this is exported by a background task (a download link when
+# ready) instead of inside the request.
+PILOTE_EXPORT_TASK_ROWS = env.int("PILOTE_EXPORT_TASK_ROWS", default=5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

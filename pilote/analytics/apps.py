@@ -20,3 +20,7 @@ class AnalyticsConfig(AppConfig):
         register("Cockpit", "analytics:cockpit", ALL_ROLES, 10)
         register_verbs(AnalyticsVerb)
         register_after_publish(warm_cockpit)
+        from pilote.analytics.exports import build_job
+        from pilote.core.export_jobs import register_builder
+
+        register_builder("cockpit", build_job)  # big contract lists, built in the background

@@ -17,6 +17,7 @@ class CoreVerb(models.TextChoices):
     MEMBRE_RETIRE = "membre.retire", "membre retiré"
     INVITATION_ENVOYEE = "invitation.envoyee", "invitation envoyée"
     INVITATION_ACCEPTEE = "invitation.acceptee", "invitation acceptée"
+    EXPORT_DEMANDE = "export.demande", "export volumineux demandé (préparé en arrière-plan)"
 
 
 _ENUMS: list[type[models.TextChoices]] = []

@@ -244,3 +244,45 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"
+
+
+class ExportJob(models.Model):
+    """An export too big to build inside a request (a cockpit or explorer contract list above
+    PILOTE_EXPORT_TASK_ROWS): built by a background task (pilote.core.export_jobs) into the private area
+    « exports », downloadable by the members of the organisation that asked, deleted after
+    PILOTE_FILE_RETENTION_HOURS. `kind` names the builder an app registered; `query` is the export's address."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        RUNNING = "running", "en cours"
+        DONE = "done", "prêt"
+        FAILED = "failed", "échec"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="organisation"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="demandé par"
+    )
+    kind = models.CharField("type d'export", max_length=40)
+    fmt = models.CharField("format", max_length=10)
+    query = models.TextField("adresse de l'export", blank=True, max_length=4000)
+    title = models.CharField("titre", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("lignes", null=True, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField("message", max_length=500, blank=True)
+    file_name = models.CharField("fichier", max_length=200, blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export en arrière-plan"
+        verbose_name_plural = "exports en arrière-plan"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Export {self.title or self.kind} ({self.fmt})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

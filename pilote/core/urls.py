@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from pilote.core import views
+from pilote.core import views, views_exports
 
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("o/<slug:slug>/exports/<int:job_id>/", views_exports.export_job, name="export_job"),
+    path("o/<slug:slug>/exports/<int:job_id>/fichier/", views_exports.export_file, name="export_file"),
     path("connexion/", views.login_view, name="login"),
     path("deconnexion/", views.logout_view, name="logout"),
     path(

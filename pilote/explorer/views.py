@@ -20,8 +20,9 @@ from pilote.contracts.search.index import load
 from pilote.contracts.search.nature import text_nature
 from pilote.contracts.sirene import UPLOAD_RULES
 from pilote.core import tabular, uploads
+from pilote.core.export_jobs import do_request_export, task_threshold
 from pilote.core.permissions import organisation_view
-from pilote.explorer import profiles
+from pilote.explorer import exports, profiles
 from pilote.explorer.forms import InclusionForm, NeedForm, SearchForm, SireneForm
 from pilote.explorer.labels import directory_url
 from pilote.explorer.permissions import CAN_EXPLORE, CAN_IMPORT_SIRENE, can_import_sirene
@@ -102,47 +103,21 @@ def search(request):
     )
 
 
-EXPORT_COLUMNS = [
-    ("contrat_uid", "identifiant Pilote"),
-    ("date_notification", "date de notification"),
-    ("acheteur_id", "SIRET acheteur"),
-    ("acheteur_nom", "acheteur"),
-    ("objet", "objet"),
-    ("code_cpv", "code CPV"),
-    ("procedure", "procédure"),
-    ("montant", "montant HT"),
-    ("duree_mois", "durée (mois)"),
-    ("offres_recues", "offres reçues"),
-    ("departement", "département"),
-    ("titulaires", "titulaires (SIRET)"),
-]
-
-
 @organisation_view(*CAN_EXPLORE)
 def export(request):
     index = _index()
     if index is None:
         messages.warning(request, "Aucune donnée DECP n'a encore été importée : rien à exporter.")
         return redirect("explorer:search", slug=request.organisation.slug)
-    form = SearchForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    filters, _form = _filters(request)
-    frame, total = queries.export_rows(
-        index, q=data.get("q") or "", filters=filters, sort=data.get("tri") or "pertinence"
-    )
-    header = [label for _key, label in EXPORT_COLUMNS]
-    rows = [
-        [
-            " ".join(row.get("titulaire_ids") or []) if key == "titulaires" else row.get(key)
-            for key, _l in EXPORT_COLUMNS
-        ]
-        for row in frame.iter_rows(named=True)
-    ]
-    if total > frame.height:
-        rows.append([f"Export limité aux {frame.height} premiers contrats sur {total}."])
-    # The one export helper: BOM, « ; », texts starting with a formula character (tab included) neutralised.
-    return tabular.csv_response("pilote-contrats.csv", header, rows)
+    frame, total = exports.matching(index, request.GET, request.organisation)
+    if frame.height > task_threshold():  # a big list is built by a task; the next page shows its state
+        job = do_request_export(
+            organisation=request.organisation, actor=request.user, kind="explorer", fmt="csv",
+            query=request.GET.urlencode(),
+        )  # fmt: skip
+        return redirect("core:export_job", slug=request.organisation.slug, job_id=job.pk)
+    rows = exports.rows_of(frame, total)
+    return tabular.csv_response(f"{exports.TITLE}.csv", exports.header(), rows, kinds=exports.KINDS)
 
 
 @organisation_view(*CAN_EXPLORE)

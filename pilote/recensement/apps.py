@@ -17,3 +17,6 @@ class RecensementConfig(AppConfig):
 
         register("Recensement", "recensement:home", ALL_ROLES, 40)
         register_verbs(RecensementVerb)
+        from pilote.core.retention import register_temporary_area
+
+        register_temporary_area("recensement")  # staged census files, deleted after the retention
