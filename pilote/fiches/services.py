@@ -54,6 +54,8 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_RULES = uploads.UploadRules(
     extensions=(".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".png", ".jpg", ".jpeg"),
     max_bytes=lambda: max_attachment_bytes(),
+    # Office documents are zip archives: their real size is checked by inflating them as a stream (no bomb kept).
+    verify_inflated_size=True,
 )
 
 
