@@ -419,3 +419,22 @@ def test_a_cell_whose_own_reference_is_far_is_refused_even_in_a_row_without_numb
     )
     with pytest.raises(spreadsheet.FileRefused, match="jusqu'à la ligne 1048576"):
         spreadsheet.read_table(data)
+
+
+@pytest.mark.django_db
+def test_a_fiche_attachment_that_inflates_more_than_it_declares_is_refused_and_not_kept(org_a, settings, tmp_path):
+    import struct
+
+    from pilote.fiches.models import FicheAttachment
+    from pilote.fiches.services import do_add_attachment
+    from tests.fiches.factories import agent_of, make_fiche
+
+    settings.PILOTE_DATA_DIR = tmp_path
+    fiche = make_fiche(org_a)
+    size = 150 * MB
+    honest = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * size})
+    lying = honest.replace(struct.pack("<I", size), struct.pack("<I", 1000))  # declares 1000 bytes
+    with pytest.raises(UploadRefused, match="une fois décompressé"):
+        do_add_attachment(fiche, actor=agent_of(org_a), uploaded_file=SimpleUploadedFile("cahier.docx", lying))
+    assert not FicheAttachment.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
