@@ -11,7 +11,8 @@ with the SIRET and id normalised (whitespace and "/" removed, upper case; id as 
 date as cleaned. A copy whose notification date is missing or unreadable joins its (type, acheteur, id) group
 when that group has a single known date; otherwise it stays on its own ("?" date).
 For 2019-format records, the trailing 2-digit modification sequence of the id is removed first (see
-`identity_columns`). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
+`identity_columns`). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports. A tabular extract's
+rows of one id that are distinct lots (readers.tabular) add their lot ("…|lot <initial amount>").
 
 A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attached to the contract with the same
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
@@ -46,6 +47,7 @@ KEY_COLUMNS = [
     "date_derniere_publication",
     "nb_modifications",
     "montant_inutilisable",
+    "cle_lot",
 ]
 
 
@@ -102,6 +104,8 @@ def identity_columns(contrats, raw_contrats, modifications):
         keys = keys.join(unusable, on="record_key", how="left")
     else:
         keys = keys.with_columns(pl.lit(False).alias("montant_inutilisable"))
+    lot = raw_contrats["lot_tabulaire"] if "lot_tabulaire" in raw_contrats.columns else None
+    keys = keys.with_columns(lot.alias("cle_lot") if lot is not None else pl.lit(None, pl.String).alias("cle_lot"))
     return keys.drop("_pub", "_pub_mod")
 
 
@@ -154,8 +158,11 @@ def repair_buyer(copies):
 def assign_identity(copies):
     """Add `contrat_uid` and `retenue` (True for the winning copy of each contract) to a lazy copies frame."""
     c = pl.col
-    if "montant_inutilisable" not in copies.collect_schema():
+    schema = copies.collect_schema()
+    if "montant_inutilisable" not in schema:
         copies = copies.with_columns(pl.lit(False).alias("montant_inutilisable"))
+    if "cle_lot" not in schema:
+        copies = copies.with_columns(pl.lit(None, pl.String).alias("cle_lot"))
     copies = repair_buyer(copies)
     group = ["type_contrat", "cle_acheteur", "cle_id"]
     # A copy without a date takes its group's date when the group has exactly one: only the groups of undated
@@ -180,7 +187,7 @@ def assign_identity(copies):
             effective,
         ],
         separator="|",
-    )
+    ) + pl.when(c("cle_lot").is_not_null()).then(pl.lit("|lot ") + c("cle_lot")).otherwise(pl.lit(""))
     with_uid = copies.with_columns(
         uid.alias("contrat_uid"), c("cle_date_notification").is_null().alias("_sans_date")
     ).drop("_seule")

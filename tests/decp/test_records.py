@@ -80,3 +80,20 @@ def test_the_clean_copy_of_a_state_wins(data_dir, tmp_path):
     assert (report["stored"], report["duplicates"], report["replaced"]) == (0, 1, 0)
     contrats = table(data_dir, "contrats")
     assert (contrats["montant"].to_list(), contrats["nb_copies"].to_list()) == ([61000.0], [2])
+
+
+def test_tabular_states_become_modifications_and_lots_stay_apart(data_dir):
+    from tests.decp.conftest import TABULAR_2024
+
+    report = run_import([TABULAR_2024], data_dir=data_dir)
+    check_identity(report)
+    contrats, mods = table(data_dir, "contrats"), table(data_dir, "modifications")
+    assert report["read"] == 5444  # 5,180 uids, some of them several lots
+    assert mods["contrat_uid"].n_unique() == 1039  # before: every later state was dropped
+    # the earliest state is the notification, each later state a modification after it
+    notif = contrats.select("contrat_uid", "date_notification")
+    later = mods.join(notif, on="contrat_uid")
+    assert (later["date_notification_modification"] > later["date_notification"]).all()
+    # two lots of one id, same buyer and day, different titulaires and amounts: two contracts
+    lots = contrats.filter((pl.col("id") == "202429") & (pl.col("acheteur_id") == "51840030400011"))
+    assert sorted(lots["montant"].to_list()) == [55000.0, 2481878.63]

@@ -84,7 +84,7 @@ _RULES = [
     ),
     Rule(
         "tabulaire_etats_multiples",
-        "L'extrait tabulaire contient plusieurs états de ce contrat sans numéro de modification : le premier a été gardé.",
+        "L'extrait tabulaire contient, pour une même date, plusieurs lignes de ce contrat qui ne concordent pas (montant, durée) : la première a été gardée. (Les états de dates différentes deviennent des modifications, la plus ancienne date étant la notification.)",
         S,
         "montant, duree_mois",
     ),

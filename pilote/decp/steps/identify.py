@@ -44,6 +44,8 @@ def _copies(parts, old_dir):
         old = pl.scan_parquet(old_dir / "copies.parquet")
         if "montant_inutilisable" not in old.collect_schema():  # generations written before the column
             old = old.with_columns(pl.lit(False).alias("montant_inutilisable"))
+        if "cle_lot" not in old.collect_schema():
+            old = old.with_columns(pl.lit(None, pl.String).alias("cle_lot"))
         frames.append(old.select(KEY_COLUMNS))
     narrow = pl.concat(frames, how="diagonal_relaxed") if frames else _empty_copies()
     return narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL)
@@ -59,6 +61,7 @@ def _empty_copies():
             "date_derniere_publication": pl.Date,
             "nb_modifications": pl.Int32,
             "montant_inutilisable": pl.Boolean,
+            "cle_lot": pl.String,
         }
     )
     return pl.LazyFrame(schema=schema)
