@@ -97,3 +97,20 @@ def test_tabular_states_become_modifications_and_lots_stay_apart(data_dir):
     # two lots of one id, same buyer and day, different titulaires and amounts: two contracts
     lots = contrats.filter((pl.col("id") == "202429") & (pl.col("acheteur_id") == "51840030400011"))
     assert sorted(lots["montant"].to_list()) == [55000.0, 2481878.63]
+
+
+def test_a_thousand_times_amount_proven_by_a_modification_is_left_out_of_sums(data_dir, tmp_path):
+    from pilote.contracts.semantics import unusable_amount_codes
+
+    peers = [marche(100 + k, montant=50_000 + 1_000 * k) for k in range(40)]  # comparable contracts
+    slip = marche(7, montant=61_000_000)  # typed in euros × 1000
+    slip["modifications"] = [
+        {"modification": {"id": 1, "montant": 64000, "dateNotificationModification": "2024-07-01",
+                          "datePublicationDonneesModification": "2024-07-05"}},
+    ]  # fmt: skip
+    run_import([write_2022(tmp_path / "m.json", [*peers, slip])], data_dir=data_dir)
+    contrats = table(data_dir, "contrats")
+    codes = dict(zip(contrats["montant"].to_list(), contrats["qualite"].to_list(), strict=True))
+    assert "montant_erreur_mille" in codes[61_000_000.0]
+    assert "montant_erreur_mille" in unusable_amount_codes()
+    assert not any("montant_erreur_mille" in codes[a] for a in codes if a != 61_000_000.0)

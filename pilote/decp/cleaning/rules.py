@@ -288,6 +288,12 @@ _RULES = [
     ),
     Rule("montant_excessif", "Montant supérieur à 10 milliards d'euros : erreur de saisie ou d'unité.", S, "montant"),
     Rule(
+        "montant_erreur_mille",
+        "Montant atypique qui vaut 1 000 fois (ou un millième) celui d'une autre copie ou d'une modification du même contrat : erreur d'unité prouvée, pas le vrai montant.",
+        S,
+        "montant",
+    ),
+    Rule(
         "montant_atypique",
         "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier (compté dans les sommes).",
         V,

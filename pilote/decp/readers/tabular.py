@@ -118,7 +118,9 @@ def read_tabular(path, *, fmt, name, consts, file_no):
     tit_cols = [c for c in ("titulaire_typeIdentifiant", "titulaire_id", tit_name, *TITULAIRE_EXTRA) if c in columns]
     grouped = frame.group_by("_cle", maintain_order=True).agg(agg).with_row_index("_n")
     if tit_cols:  # the titulaires of every state of the contract (a modification may add one)
-        tits_of = every_state.group_by("_cle").agg(pl.struct(tit_cols).unique(maintain_order=True).alias("_tits"))
+        # the notification's titulaires first (rang 0 = the supplier), then those a later state adds
+        ordered = every_state.sort("_etat", "_ligne") if "_etat" in every_state.columns else every_state
+        tits_of = ordered.group_by("_cle").agg(pl.struct(tit_cols).unique(maintain_order=True).alias("_tits"))
         grouped = grouped.join(tits_of, on="_cle", how="left", maintain_order="left")
     base = (file_no << 40) + 0
     nature = pl.col("nature") if "nature" in present else pl.lit(None, pl.String)
@@ -183,7 +185,12 @@ def _split_states(frame, columns):
         lots = ((c("montant").n_unique() > 1) & (c("titulaire_id").n_unique() > 1)).over(same_day)
         # a lot = the titulaires sharing an initial amount (co-titulaires of one lot are listed with its amount);
         # a titulaire's later states follow the lot of its earliest one
-        lot = c("montant").sort_by(c("dateNotification"), nulls_last=True).first().over(["_cle", "titulaire_id"])
+        lot = (
+            c("montant")
+            .sort_by([c("dateNotification"), c("_ligne")], nulls_last=True)
+            .first()
+            .over(["_cle", "titulaire_id"])
+        )
         frame = frame.with_columns(
             pl.when(lots.any().over("_cle"))
             .then(pl.concat_str([c("_cle"), pl.lit("|"), lot.fill_null("")]))

@@ -31,7 +31,18 @@ def identify(parts, old_dir, run_id, out, *, read, rejected):
         .select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid")
         .join(nb_copies, on="contrat_uid")
     )
-    return winners, counts
+    return winners.join(_other_amounts(ident), on="contrat_uid", how="left"), counts
+
+
+def _other_amounts(ident):
+    """The usable amounts the other copies of a contract state (`autres_montants`): evidence for the unit-slip
+    rule of the quality step (cleaning.flag_thousand_slips)."""
+    c = pl.col
+    return (
+        ident.filter(~c("retenue") & c("cle_montant").is_not_null() & ~c("montant_inutilisable").fill_null(False))
+        .group_by("contrat_uid")
+        .agg(c("cle_montant").unique().alias("autres_montants"))
+    )
 
 
 def _copies(parts, old_dir):
@@ -44,8 +55,9 @@ def _copies(parts, old_dir):
         old = pl.scan_parquet(old_dir / "copies.parquet")
         if "montant_inutilisable" not in old.collect_schema():  # generations written before the column
             old = old.with_columns(pl.lit(False).alias("montant_inutilisable"))
-        if "cle_lot" not in old.collect_schema():
-            old = old.with_columns(pl.lit(None, pl.String).alias("cle_lot"))
+        for name, dtype in (("cle_lot", pl.String), ("cle_montant", pl.Float64), ("cle_titulaire", pl.String)):
+            if name not in old.collect_schema():  # generations written before the column
+                old = old.with_columns(pl.lit(None, dtype).alias(name))
         frames.append(old.select(KEY_COLUMNS))
     narrow = pl.concat(frames, how="diagonal_relaxed") if frames else _empty_copies()
     return narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL)
@@ -62,6 +74,7 @@ def _empty_copies():
             "nb_modifications": pl.Int32,
             "montant_inutilisable": pl.Boolean,
             "cle_lot": pl.String,
+            "cle_montant": pl.Float64,
         }
     )
     return pl.LazyFrame(schema=schema)
