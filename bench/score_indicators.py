@@ -82,6 +82,11 @@ def read_key(path) -> list[dict]:
                     "inconnaissable": unknowable,
                     "champs_inconnaissables": {FIELD_OF_PATH[f] for f in flagged if f in FIELD_OF_PATH} - set(ruled),
                     "selon_la_regle": ruled,
+                    # the amount the file writes instead of the true one (0, 1, sentinels, ×1000, ÷1000)
+                    "montant_ecrit": next(
+                        (float(d["written"]) for d in record.get("defects") or [] if d["code"] == "montant_absurd"),
+                        None,
+                    ),
                     "tableau": record["array"],
                     "position": record["pos"],
                     "acheteur": clean.get("acheteur") or clean.get("autoriteConcedante"),
@@ -239,6 +244,17 @@ def score(truth_path, n_buyers: int = 20) -> dict:
             if not r["inconnaissable"]
         ]
         expected_known = key_indicators(known)
+        # ... and with the amounts the file writes wrong that the product keeps (nothing in the data proves them
+        # wrong: a ×1000 slip without another copy or a modification): what the product can read at best
+        written = [
+            r
+            | dict.fromkeys(r["champs_inconnaissables"] - {"montant"}, None)
+            | r["selon_la_regle"]
+            | ({"montant": r["montant_ecrit"]} if r["montant_ecrit"] is not None and r["montant"] is not None else {})
+            for r in kept
+            if not r["inconnaissable"]
+        ]
+        expected_written = key_indicators(written)
         served = served_indicators(params)
         why = explain(rows, stored, params)
         for code, value in expected.items():
@@ -255,13 +271,16 @@ def score(truth_path, n_buyers: int = 20) -> dict:
                     "cle_connaissable": expected_known[code],
                     "accord_connaissable": agrees(code, expected_known[code], served[code]),
                     "ecart": gap(code, expected_known[code], served[code]),
+                    "cle_telle_qu_ecrite": expected_written[code],
+                    "accord_tel_qu_ecrit": agrees(code, expected_written[code], served[code]),
                     "explication": why,
                 }
             )
     agreeing = sum(p["accord"] for p in pairs)
     agreeing_rule = sum(p["accord_hors_anomalies"] for p in pairs)
     agreeing_known = sum(p["accord_connaissable"] for p in pairs)
-    by_code = defaultdict(lambda: [0, 0, 0, 0, 0])
+    agreeing_written = sum(p["accord_tel_qu_ecrit"] for p in pairs)
+    by_code = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for p in pairs:
         by_code[p["indicateur"]][0] += p["accord"]
         by_code[p["indicateur"]][1] += p["accord_hors_anomalies"]
@@ -270,6 +289,7 @@ def score(truth_path, n_buyers: int = 20) -> dict:
         # the served value above the knowable key: what the product counts that the key does not
         above = p["cle_connaissable"] is not None and p["servi"] is not None and p["servi"] > p["cle_connaissable"]
         by_code[p["indicateur"]][4] += not p["accord_connaissable"] and above
+        by_code[p["indicateur"]][5] += p["accord_tel_qu_ecrit"]
     return {
         "contrats_cle": len(contracts),
         "paires": len(pairs),
@@ -285,12 +305,16 @@ def score(truth_path, n_buyers: int = 20) -> dict:
                 "accord_connaissable": k,
                 "paires": n,
                 "servi_au_dessus": u,
+                "accord_tel_qu_ecrit": w,
             }
-            for code, (a, r, k, n, u) in by_code.items()
+            for code, (a, r, k, n, u, w) in by_code.items()
         },
         "accord_connaissable": agreeing_known,
         "part_accord_connaissable": agreeing_known / len(pairs) if pairs else None,
+        "accord_tel_qu_ecrit": agreeing_written,
+        "part_accord_tel_qu_ecrit": agreeing_written / len(pairs) if pairs else None,
         "pires": sorted((p for p in pairs if not p["accord_connaissable"]), key=lambda p: -p["ecart"])[:25],
+        "restes_tels_qu_ecrits": [p for p in pairs if not p["accord_tel_qu_ecrit"]],
     }
 
 
@@ -315,10 +339,16 @@ def main(argv=None):
     print(f"et sans ce que le fichier donne faux et irréparable (défauts « flag » de la clé : acheteur ou date, "
           f"offres, montant, considérations) : {result['accord_connaissable']} / {result['paires']} "
           f"= {100 * result['part_accord_connaissable']:.1f} %")  # fmt: skip
-    print("  indicateur (brut, selon les définitions du produit, connaissable / paires ; écarts où le servi dépasse)")
+    print(f"et avec les montants que le fichier écrit faux sans que rien ne le prouve (tels qu'écrits) : "
+          f"{result['accord_tel_qu_ecrit']} / {result['paires']} = {100 * result['part_accord_tel_qu_ecrit']:.1f} %")  # fmt: skip
+    print(
+        "  indicateur (brut, selon les définitions du produit, connaissable, tel qu'écrit / paires ; "
+        "écarts connaissables où le servi dépasse)"
+    )
     for code, c in sorted(result["par_indicateur"].items()):
         print(
-            f"  {code:40s} {c['accord']:4d} {c['accord_hors_anomalies']:4d} {c['accord_connaissable']:4d} / {c['paires']}"
+            f"  {code:40s} {c['accord']:4d} {c['accord_hors_anomalies']:4d} {c['accord_connaissable']:4d}"
+            f" {c['accord_tel_qu_ecrit']:4d} / {c['paires']}"
             f"   {c['servi_au_dessus']:3d}"
         )
     print("plus grands écarts restants (clé connaissable → servi) :")

@@ -97,6 +97,11 @@ def test_tabular_states_become_modifications_and_lots_stay_apart(data_dir):
     # two lots of one id, same buyer and day, different titulaires and amounts: two contracts
     lots = contrats.filter((pl.col("id") == "202429") & (pl.col("acheteur_id") == "51840030400011"))
     assert sorted(lots["montant"].to_list()) == [55000.0, 2481878.63]
+    # ids compared exactly: 2024SH2 and 2024sh2, same buyer and day, other titulaires and amounts, two contracts
+    spellings = contrats.filter(pl.col("id").str.to_uppercase() == "2024SH2")
+    assert sorted(spellings["id"].to_list()) == ["2024SH2", "2024sh2"]
+    assert sorted(spellings["montant"].to_list()) == [38720.0, 425000.0]
+    assert report["stored"] == report["read"]  # and no other merge in this extract
 
 
 def test_a_thousand_times_amount_proven_by_a_modification_is_left_out_of_sums(data_dir, tmp_path):
