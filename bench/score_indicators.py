@@ -22,6 +22,11 @@ amounts, "NC" considerations) left unknown — contradictory considerations read
 clause counts) — ("connaissable"), each difference listed with how many of the scope's contracts the store
 places elsewhere.
 
+Last, the ×1000 / ÷1000 amounts that the product keeps because nothing in the data proves them wrong (no other
+copy, no modification: docs/qualite-donnees.md) are taken as the file writes them, where the key's record is the
+retained copy ("tel qu'écrit"): what is left is what the product reads wrong. The pairs still off are listed
+in the JSON output (`restes_tels_qu_ecrits`).
+
 A pair (indicator × scope) agrees when the two values differ by at most 0.5 point (shares, HHI as a share of
 10 000) or 1 % (counts, amounts, offers). Prints the share of pairs that agree and the largest differences.
 
@@ -120,9 +125,18 @@ def store_contracts() -> dict[tuple[str, int], dict]:
         pl.col("date_notification").dt.year().alias("annee"),
         pl.col("qualite").list.eval(pl.element().is_in(codes)).list.any().fill_null(False).alias("exclu"),
     )
-    copies = pl.scan_parquet(generation / "copies.parquet").select("tableau", "position", "contrat_uid")
+    copies = pl.scan_parquet(generation / "copies.parquet").select("tableau", "position", "contrat_uid", "retenue")
     rows = copies.join(contrats, on="contrat_uid", how="left").collect()
     return {(r["tableau"], r["position"]): r for r in rows.iter_rows(named=True)}
+
+
+def _unprovable_slip(r, stored) -> bool:
+    """The key's record is the retained copy, its amount is written ×1000 or ÷1000 and the product keeps it."""
+    found = stored.get((r["tableau"], r["position"]))
+    written, true = r["montant_ecrit"], r["montant"]
+    if not (found and found["retenue"] and written and true):
+        return False
+    return 999 <= written / true <= 1001 or 999 <= true / written <= 1001
 
 
 def explain(rows: list[dict], stored: dict, params: dict) -> str:
@@ -250,7 +264,7 @@ def score(truth_path, n_buyers: int = 20) -> dict:
             r
             | dict.fromkeys(r["champs_inconnaissables"] - {"montant"}, None)
             | r["selon_la_regle"]
-            | ({"montant": r["montant_ecrit"]} if r["montant_ecrit"] is not None and r["montant"] is not None else {})
+            | ({"montant": r["montant_ecrit"]} if _unprovable_slip(r, stored) else {})
             for r in kept
             if not r["inconnaissable"]
         ]
