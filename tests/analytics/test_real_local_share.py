@@ -26,19 +26,13 @@ def _departement(value: str) -> str:
 
 
 def _lots(states):
-    """The rows of one `uid` split into its contracts. One date whose rows name several titulaires with several
-    amounts means distinct lots: each titulaire belongs to the lot of the amount of its earliest row."""
-    per_date = defaultdict(list)
-    for _line, row in states:
-        per_date[row["dateNotification"]].append(row)
-    if not any(
-        len({r["montant"] for r in rows}) > 1 and len({r["titulaire_id"] for r in rows}) > 1
-        for rows in per_date.values()
-    ):
-        return [states]
+    """The rows of one `uid` split into its contracts: each titulaire belongs to the lot of the amount of its
+    earliest row; when the uid names several titulaires with several such amounts, each lot is a contract."""
     lot_of, lots = {}, defaultdict(list)
     for _line, row in sorted(states, key=lambda s: (s[1]["dateNotification"], s[0])):
         lot_of.setdefault(row["titulaire_id"], row["montant"])
+    if len(lot_of) < 2 or len(set(lot_of.values())) < 2:
+        return [states]
     for line, row in states:
         lots[lot_of[row["titulaire_id"]]].append((line, row))
     return list(lots.values())

@@ -105,11 +105,11 @@ def test_tabular_2024_groups_rows_into_contracts(tmp_path):
     assert result.rows == frame.height == 8957
     assert frame["uid"].n_unique() == 5180
     # one row per dated state, newest first: the earliest date is the notification, later ones modifications;
-    # the uids whose rows of one date name different titulaires with different amounts are distinct lots
+    # the uids whose rows name different titulaires with different amounts are distinct lots
     contrats = parts["contrats"]
-    assert result.read == contrats.height == 5444
+    assert result.read == contrats.height == 5613
     mods = parts["modifications"]
-    assert mods["record_key"].n_unique() == 1039
+    assert mods["record_key"].n_unique() == 982
     notif = dict(zip(contrats["record_key"].to_list(), contrats["date_notification"].to_list(), strict=True))
     assert all(d > notif[k] for k, d in mods.select("record_key", "date_notification_modification").iter_rows())
     assert contrats["date_notification"].min() == frame["dateNotification"].min()

@@ -4,9 +4,10 @@ Tabular files hold one row per (contract, titulaire, modification state). Rows a
 record per contract: key `uid` when present, else (acheteur_id, id). When `modification_id` /
 `donneesActuelles` exist, the current state is kept; when they do not (the real 2024 extract: one row per dated
 state, newest first), the states are put in date order: the earliest is the notification, each later date a
-modification (its date, amount, duration); rows of one key that share a date but differ in titulaire and amount
-are distinct lots, kept apart (one lot = the titulaires listed with one initial amount). `tabulaire_etats_multiples` records rows of one state that still disagree. Titulaires are the distinct ones of the
-kept rows, in order of first appearance. Lists flattened as "a, b" are split back. Everything stays a string.
+modification (its date, amount, duration); rows of one key that name other titulaires with other amounts are
+distinct lots, kept apart (one lot = the titulaires whose earliest row states one amount).
+`tabulaire_etats_multiples` records rows of one state that still disagree. Titulaires are the distinct ones of
+every state, those of the notification first. Lists flattened as "a, b" are split back. Everything stays a string.
 """
 
 import polars as pl
@@ -176,28 +177,28 @@ def read_tabular(path, *, fmt, name, consts, file_no):
 def _split_states(frame, columns):
     """The rows of one contract without state columns are its dated states, newest first in the consolidated
     file: the earliest notification date is the contract, each later date a modification. Rows of one key that
-    share a date but differ in titulaire and amount are distinct lots: they are kept apart (key + the initial
-    amount of the titulaire's lot).
+    name other titulaires with other amounts are distinct lots, whatever their dates (a modification keeps its
+    titulaire, or changes it at the same amount): a lot = the titulaires whose earliest row states one amount
+    (co-titulaires of one lot are listed with its amount), and a titulaire's later rows follow its lot. Lots are
+    kept apart (key + that amount).
     Returns (every row, rows of the initial states, rows of the later states), keyed, with their `_etat` rank."""
     c = pl.col
     if "titulaire_id" in columns and "montant" in columns:
-        same_day = ["_cle", "dateNotification"]
-        lots = ((c("montant").n_unique() > 1) & (c("titulaire_id").n_unique() > 1)).over(same_day)
-        # a lot = the titulaires sharing an initial amount (co-titulaires of one lot are listed with its amount);
-        # a titulaire's later states follow the lot of its earliest one
         lot = (
             c("montant")
             .sort_by([c("dateNotification"), c("_ligne")], nulls_last=True)
             .first()
             .over(["_cle", "titulaire_id"])
         )
+        frame = frame.with_columns(lot.alias("_lot"))
+        lots = ((c("_lot").n_unique() > 1) & (c("titulaire_id").n_unique() > 1)).over("_cle")
         frame = frame.with_columns(
-            pl.when(lots.any().over("_cle"))
-            .then(pl.concat_str([c("_cle"), pl.lit("|"), lot.fill_null("")]))
+            pl.when(lots)
+            .then(pl.concat_str([c("_cle"), pl.lit("|"), c("_lot").fill_null("")]))
             .otherwise(c("_cle"))
             .alias("_cle"),
-            pl.when(lots.any().over("_cle")).then(lot).otherwise(pl.lit(None, pl.String)).alias("lot_tabulaire"),
-        )
+            pl.when(lots).then(c("_lot")).otherwise(pl.lit(None, pl.String)).alias("lot_tabulaire"),
+        ).drop("_lot")
     frame = frame.with_columns(c("dateNotification").rank("dense").over("_cle").fill_null(1).alias("_etat"))
     return frame, frame.filter(c("_etat") == 1), frame.filter(c("_etat") > 1)
 
