@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pilote.fiches",
     "pilote.recensement",
     "pilote.annuaire",
+    "pilote.strategie",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,15 @@ MEDIA_URL = "/media/"
 PILOTE_MAX_UPLOAD_BYTES = env.int("PILOTE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# DECP imports by URL (pilote.decp.readers.sources.UrlPolicy): https and public addresses only; the platform's
+# data stewards may restrict the servers to an allow-list (comma-separated host names; empty: any public host).
+PILOTE_DECP_URL_HOSTS = env.list("PILOTE_DECP_URL_HOSTS", default=[])
+PILOTE_DECP_URL_ALLOW_HTTP = env.bool("PILOTE_DECP_URL_ALLOW_HTTP", default=False)
+PILOTE_DECP_URL_ALLOW_PRIVATE = env.bool("PILOTE_DECP_URL_ALLOW_PRIVATE", default=False)  # development only
+PILOTE_DECP_MAX_DOWNLOAD_BYTES = env.int("PILOTE_DECP_MAX_DOWNLOAD_BYTES", default=4 * 1024**3)
+PILOTE_DECP_URL_TIMEOUT_S = env.float("PILOTE_DECP_URL_TIMEOUT_S", default=30.0)
+PILOTE_DECP_CACHE_HOURS = env.int("PILOTE_DECP_CACHE_HOURS", default=24)  # abandoned partial downloads
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

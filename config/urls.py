@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("pilote.fiches.urls")),
     path("", include("pilote.recensement.urls")),
     path("", include("pilote.annuaire.urls")),
+    path("", include("pilote.strategie.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

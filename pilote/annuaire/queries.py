@@ -87,14 +87,23 @@ def sourcing_checklist(organisation: Organisation) -> list[str]:
     return charter.checklist if charter else []
 
 
-def fiches_of(person: Person) -> list[dict]:
-    """Fiches visa of the person's organisation that the person wrote or reviewed."""
-    if person.user_id is None:
+def fiches_of(person: Person, viewer: Organisation) -> list[dict]:
+    """Fiches visa of the person's organisation that the person wrote or reviewed, for a viewer of that
+    organisation only: sharing a person shares their profile, not their organisation's fiches (drafts included)."""
+    if person.user_id is None or person.organisation_id != viewer.pk:
         return []
     fiches = Fiche.objects.filter(Q(author_id=person.user_id) | Q(reviewer_id=person.user_id)).filter(
         organisation=person.organisation
     )
     return fiche_links(fiches.select_related("organisation").distinct()[:50])
+
+
+def lesson_fiches(lesson: Lesson, viewer: Organisation) -> list[dict]:
+    """The fiches a lesson cites, for a viewer of the lesson's organisation only (a shared lesson shares its
+    text, not its organisation's fiches)."""
+    if lesson.organisation_id != viewer.pk:
+        return []
+    return fiche_links(lesson.fiches.select_related("organisation"))
 
 
 def fiche_links(fiches) -> list[dict]:

@@ -68,7 +68,7 @@ def person_detail(request, person_id):
         "person": person,
         "skills": person.skills.all(),
         "history": training_queries.training_history(person),
-        "fiches": queries.fiches_of(person),
+        "fiches": queries.fiches_of(person, request.organisation),
         "contracts": queries.contract_links(request.organisation, queries.contracts_of(person)),
         "lessons": queries.visible_lessons(request.organisation).filter(contacts=person),
         "can_edit": person.organisation_id == request.organisation.pk and perms.can_edit_person(request.user, person),
@@ -177,9 +177,12 @@ def lesson_detail(request, lesson_id):
     lesson = get_object_or_404(queries.visible_lessons(request.organisation), pk=lesson_id)
     context = {
         "lesson": lesson,
-        "contacts": lesson.contacts.select_related("organisation"),
+        # people who did not agree to be shared are not named to other organisations
+        "contacts": lesson.contacts.filter(
+            pk__in=queries.visible_people(request.organisation).values("pk")
+        ).select_related("organisation"),
         "documents": lesson.documents.all(),
-        "fiches": queries.fiche_links(lesson.fiches.select_related("organisation")),
+        "fiches": queries.lesson_fiches(lesson, request.organisation),
         "contracts": queries.contract_links(request.organisation, lesson.contracts),
         "can_edit": lesson.organisation_id == request.organisation.pk and bool(request.roles & perms.MANAGERS),
     }

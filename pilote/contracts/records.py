@@ -1,12 +1,14 @@
 """One contract as the store holds it: its row of `contrats` and its rows in the child tables (titulaires,
 modifications, acts of subcontracting, published copies), read by position through the search index (one row
-group, not a scan of 1.6 M rows)."""
+group, not a scan of 1.6 M rows). Each copy says who published it (pilote.decp.provenance): the national source,
+or an organisation that imported its own version (kept in `publications`; the national version is retained)."""
 
 import polars as pl
 
 from pilote.contracts import semantics
 from pilote.contracts.search.index import Index
-from pilote.decp import store
+from pilote.core.models import Organisation
+from pilote.decp import provenance, store
 from pilote.decp.cleaning.rules import RULES
 
 
@@ -53,6 +55,7 @@ def contract(index: Index, uid: str) -> dict | None:
     copies = sorted(
         _table(index, "copies", uid), key=lambda c: (not c["retenue"], str(c.get("date_derniere_publication") or ""))
     )
+    _with_publishers(copies)
     final = next((m["montant"] for m in reversed(modifications) if m.get("montant") is not None), None)
     return {
         "row": row,
@@ -61,6 +64,28 @@ def contract(index: Index, uid: str) -> dict | None:
         "modifications": modifications,
         "sous_traitance": sous_traitance,
         "copies": copies,
+        # an organisation's own version that the national version overrides: shown beside it, counted nowhere
+        "other_versions": [c for c in copies if not c["retenue"] and not c["national"]],
         "montant_final": final,  # semantics: the last amount a modification states
         "cpv_label": semantics.cpv_labels().get(row.get("code_cpv") or "", ""),
     }
+
+
+def _with_publishers(copies: list[dict]) -> None:
+    """Each copy gets `national`, `publie_par` (« source nationale » or the organisation's name) and, for an
+    organisation's copy, `version`: the fields it published (from `publications`)."""
+    ids = {provenance.organisation_id(c.get("provenance")) for c in copies} - {None}
+    names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    published = {}
+    path = store.table_path("publications")
+    if ids and path is not None and path.exists():
+        runs = [str(c["import_run"]) for c in copies]
+        rows = pl.scan_parquet(path).filter(pl.col("import_run").is_in(runs)).collect().to_dicts()
+        published = {(r["import_run"], r["record_key"]): r for r in rows}
+    for copy in copies:
+        organisation = provenance.organisation_id(copy.get("provenance"))
+        copy["national"] = organisation is None
+        copy["publie_par"] = (
+            "source nationale" if organisation is None else names.get(organisation, "une organisation")
+        )
+        copy["version"] = published.get((str(copy["import_run"]), copy["record_key"]))

@@ -47,6 +47,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField("nom", max_length=150, blank=True)
     is_active = models.BooleanField("actif", default=True)
     is_staff = models.BooleanField("accès à l'administration technique", default=False)
+    # A platform role above organisations: only data stewards import the national sources (consolidated files,
+    # platforms' feeds); an organisation imports only its own buyers' records (pilote.decp.provenance).
+    is_data_steward = models.BooleanField(
+        "gestionnaire des données nationales",
+        default=False,
+        help_text="Peut importer les sources nationales de DECP (fichiers consolidés, flux des plateformes).",
+    )
     date_joined = models.DateTimeField("date d'inscription", default=timezone.now)
 
     objects = UserManager()

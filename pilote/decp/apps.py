@@ -20,11 +20,14 @@ class DecpConfig(AppConfig):
 
     def ready(self):
         from pilote.core.audit import register_verbs
+        from pilote.core.demos import register_demo
         from pilote.core.health import register_check
         from pilote.core.permissions import SUPPORT_ROLES
         from pilote.decp.audit import DecpVerb
+        from pilote.decp.services import prepare_demo
         from pilote.ui.navigation import register
 
         register("Données", "decp:imports", SUPPORT_ROLES, 70)
         register_verbs(DecpVerb)
         register_check("analytics", store_health)
+        register_demo(prepare_demo)

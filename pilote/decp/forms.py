@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 
 from pilote.core import uploads
+from pilote.decp.errors import ImportFailed
+from pilote.decp.readers.sources import UrlPolicy, check_url
 
 
 ACCEPTED_SUFFIXES = (".json", ".xml", ".csv", ".parquet", ".gz", ".zip")
@@ -29,12 +31,24 @@ class ImportForm(forms.Form):
         assume_scheme="https",
         help_text="Adresse https d'un fichier DECP (par exemple sur data.gouv.fr) : il est téléchargé par le serveur.",
     )
+    nationale = forms.BooleanField(
+        label="Source nationale",
+        required=False,
+        help_text="Fichier consolidé ou flux d'une plateforme : tous les acheteurs, et ses contrats l'emportent sur "
+        "ceux que les organisations importent elles-mêmes. Réservé aux gestionnaires des données nationales.",
+    )
     source = forms.CharField(
         label="Nom de la source",
         required=False,
         max_length=200,
         help_text="Facultatif : le canal de publication (par défaut, le nom du fichier).",
     )
+
+    def __init__(self, *args, steward=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not steward:
+            # an organisation imports only its own buyers' records (pilote.decp.provenance)
+            del self.fields["nationale"]
 
     def clean_fichier(self):
         upload = self.cleaned_data.get("fichier")
@@ -45,8 +59,13 @@ class ImportForm(forms.Form):
 
     def clean_url(self):
         url = self.cleaned_data.get("url")
-        if url and not url.lower().startswith(("https://", "http://")):
-            raise forms.ValidationError("Seules les adresses http(s) sont acceptées.")
+        if url:
+            if not url.lower().startswith(("https://", "http://")):
+                raise forms.ValidationError("Seules les adresses http(s) sont acceptées.")
+            try:
+                check_url(url, UrlPolicy.from_settings())  # the address is checked again, resolved, when fetched
+            except ImportFailed as exc:
+                raise forms.ValidationError(f"Adresse refusée : {exc.message}.") from exc
         return url
 
     def clean(self):

@@ -21,7 +21,8 @@ A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attache
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
 republish a contract sometimes mistype the buyer, and keeping it apart would count the contract twice.
 
-Which copy wins: a dated copy over an undated one that joined its contract (an undated copy never overrides
+Which copy wins: a national copy over an organisation's own publication (`provenance`, pilote.decp.provenance:
+an organisation never overrides the national source), then a dated copy over an undated one that joined its contract (an undated copy never overrides
 a dated contract), then the latest publication — the most recent of the record's publication date and its
 modifications' publication dates — then the one with more modifications (a later state), then, among copies of
 the same state, one whose amount can be the true amount (not 0/1 €, a sentinel…: `montant_inutilisable`), then
@@ -245,6 +246,8 @@ def assign_identity(copies):
     for name, dtype in (("cle_lot", pl.String), ("cle_montant", pl.Float64), ("cle_titulaire", pl.String)):
         if name not in schema:
             copies = copies.with_columns(pl.lit(None, dtype).alias(name))
+    if "provenance" not in schema:
+        copies = copies.with_columns(pl.lit("national").alias("provenance"))
     # spellings first: their few rows are collected from the input scan, not from the repaired plan
     copies = repair_buyer(merge_spellings(copies))
     group = ["type_contrat", "cle_acheteur", "cle_id_contrat"]
@@ -272,11 +275,14 @@ def assign_identity(copies):
         separator="|",
     ) + pl.when(c("cle_lot").is_not_null()).then(pl.lit("|lot ") + c("cle_lot")).otherwise(pl.lit(""))
     with_uid = copies.with_columns(
-        uid.alias("contrat_uid"), c("cle_date_notification").is_null().alias("_sans_date")
+        uid.alias("contrat_uid"),
+        c("cle_date_notification").is_null().alias("_sans_date"),
+        (c("provenance") != "national").fill_null(False).alias("_organisation"),
     ).drop("_seule")
     order = with_uid.sort(
         [
             "contrat_uid",
+            "_organisation",
             "_sans_date",
             "date_derniere_publication",
             "nb_modifications",
@@ -284,8 +290,10 @@ def assign_identity(copies):
             "import_run",
             "record_key",
         ],
-        descending=[False, False, True, True, False, True, True],
+        descending=[False, False, False, True, True, False, True, True],
         nulls_last=True,
     )
     # sorted by contrat_uid, best copy first: the winner is each uid's first row (a window over 1.6 M rows costs 4x)
-    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop("_sans_date")
+    return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop(
+        "_sans_date", "_organisation"
+    )

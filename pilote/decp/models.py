@@ -2,6 +2,9 @@
 
 The data itself lives in the Parquet store (pilote.decp.store), not in the database; this model only tracks
 who started what and how it went, so the support page can show progress and the report.
+
+A run belongs to the organisation it was run for (its report and rejects are visible there only); a run without
+organisation is a national import, started by a data steward (User.is_data_steward) or the command line.
 """
 
 from django.conf import settings
@@ -14,6 +17,7 @@ class ImportRun(models.Model):
         RUNNING = "running", "en cours"
         SUCCEEDED = "succeeded", "terminé"
         FAILED = "failed", "échoué"
+        INTERRUPTED = "interrupted", "interrompu"
 
     source = models.CharField("source", max_length=2000, help_text="chemin ou adresse du fichier importé")
     source_name = models.CharField("nom de la source", max_length=200, blank=True)
@@ -33,6 +37,16 @@ class ImportRun(models.Model):
         related_name="decp_import_runs",
     )
 
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="pour l'organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decp_import_runs",
+        help_text="vide : import national (gestionnaires des données nationales)",
+    )
+
     class Meta:
         verbose_name = "import DECP"
         verbose_name_plural = "imports DECP"
@@ -40,3 +54,11 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Import DECP {self.source} ({self.get_status_display()})"
+
+    @property
+    def is_national(self):
+        return self.organisation_id is None
+
+    @property
+    def finished(self):
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.INTERRUPTED}

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pilote.decp import hooks, report, store
+from pilote.decp import hooks, provenance, report, store
 from pilote.decp.readers import normalize_format
 from pilote.decp.steps.identify import identify
 from pilote.decp.steps.materialise import materialise
@@ -45,6 +45,7 @@ class Run:
     options: ReadOptions
     prepare: bool
     progress: object
+    publisher: provenance.Publisher
     started: float = field(default_factory=time.monotonic)
     timings: report.Timings = field(default_factory=report.Timings)
 
@@ -68,18 +69,20 @@ def run_import(
     workers=None,
     prepare=True,
     after_publish=False,
+    publisher=None,
 ):
     """Import inputs (paths or URLs); returns the report dict. Raises ImportFailed (store untouched).
 
     prepare: run the registered preparers inside the new generation before publishing it (False only to measure
     the import alone). after_publish: then run the registered after-publish functions; their failures are
     reported in `report["apres_publication"]` (French messages), never raised: the import stands.
+    publisher: who the run publishes for (pilote.decp.provenance; default: the national source).
     """
     data_dir = store.data_dir_or_default(data_dir)
     options = ReadOptions(source=source, fmt=normalize_format(fmt), today=today, cleaner=cleaner, workers=workers)
     with store.import_lock(data_dir):
         _remove_leftovers(data_dir)
-        run = Run(new_run_id(), data_dir, options, prepare, progress or _silent)
+        run = Run(new_run_id(), data_dir, options, prepare, progress or _silent, publisher or provenance.national())
         try:
             result = _import(specs, run)
         finally:
@@ -97,7 +100,7 @@ def run_import(
 def _import(specs, run):
     """The table of contents, up to publication (under the store lock)."""
     manifest = store.current_manifest(run.data_dir)
-    known = {i["sha256"] for i in (manifest or {}).get("inputs", [])}
+    known = provenance.known_inputs(manifest, run.publisher)
     todo, skipped, total_bytes = run.step(
         "materialiser", materialise, specs, staging=run.staging, data_dir=run.data_dir, known=known,
         progress=run.progress,
@@ -106,6 +109,7 @@ def _import(specs, run):
         "lire_nettoyer", read_and_clean, todo, parts=run.staging / "parts", run_id=run.run_id, options=run.options,
         total_bytes=total_bytes, progress=run.progress,
     )  # fmt: skip
+    provenance.restrict_to_buyers(run.staging / "parts", outcome, run.publisher)
     if not outcome.files:
         return report.noop_report(run.run_id, manifest, skipped, round(time.monotonic() - run.started, 2))
     run.progress(0.8, "Dédoublonnage et écriture de la génération")
@@ -132,7 +136,10 @@ def _build_generation(out, run, outcome):
     Returns (report, names of the preparations run)."""
     parts, old_dir = run.staging / "parts", store.current_generation_dir(run.data_dir)
     read, rejected = report.read_and_rejected(outcome.files, outcome.results)
-    winners, counts = run.step("identifier", identify, parts, old_dir, run.run_id, out, read=read, rejected=rejected)
+    winners, counts = run.step(
+        "identifier", identify, parts, old_dir, run.run_id, out, read=read, rejected=rejected,
+        provenance=run.publisher.provenance,
+    )  # fmt: skip
     qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
     win = winners.drop("autres_montants", strict=False).join(qual, on="contrat_uid")
     del winners, qual  # the joined frame is all write_tables needs
@@ -140,6 +147,7 @@ def _build_generation(out, run, outcome):
         "ecrire_tables", write_tables, out, parts, old_dir, run.run_id, win, outcome.results, workers=outcome.workers
     )
     del win
+    provenance.keep_publications(parts, old_dir, out, run.publisher)
     result = report.run_report(run.run_id, outcome.files, outcome.results, counts, added_codes=added, totals=totals)
     run.progress(0.9, "Préparation de la nouvelle génération")
     prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)

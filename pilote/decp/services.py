@@ -1,28 +1,38 @@
 """Service functions of the DECP app for the web layer (views call these, never the importer directly)."""
 
+import uuid
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pilote.core import uploads
+from pilote.core.models import User
 from pilote.core.services import record_event
 from pilote.decp.audit import DecpVerb
 from pilote.decp.models import ImportRun
 from pilote.decp.tasks import run_import_task
 
 
-def do_start_import(*, source_path_or_url, source_name, actor):
-    """Create an ImportRun and enqueue the background import; returns the run (status « en attente »)."""
-    run = ImportRun.objects.create(source=str(source_path_or_url), source_name=source_name or "", actor=actor)
+def do_start_import(*, source_path_or_url, source_name, actor, organisation=None):
+    """Create an ImportRun for `organisation` (None: a national import) and enqueue the background import;
+    returns the run (status « en attente »)."""
+    run = ImportRun.objects.create(
+        source=str(source_path_or_url), source_name=source_name or "", actor=actor, organisation=organisation
+    )
     # Enqueue after commit: the worker must find the row.
     transaction.on_commit(lambda: run_import_task.enqueue(run.pk))
     return run
 
 
-def do_receive_import(organisation, *, upload=None, url=None, source_name="", actor):
+def do_receive_import(organisation, *, upload=None, url=None, source_name="", national=False, actor):
     """Web entry point: store an uploaded file in the private area « decp » (PILOTE_DATA_DIR/private/decp/, or
     take the URL), record the audit row and enqueue the import. The uploaded file is written completely (under a
-    temporary name, then renamed) before anything is enqueued."""
-    import uuid
+    temporary name, then renamed) before anything is enqueued.
 
+    The run belongs to `organisation` and publishes only its buyers' records; `national`: a national source,
+    for the platform's data stewards only (the run then belongs to no organisation)."""
+    if national and not getattr(actor, "is_data_steward", False):
+        raise PermissionDenied("Seuls les gestionnaires des données nationales importent une source nationale.")
     if upload is not None:
         storage = uploads.private_storage("decp")
         name = storage.save(f"{uuid.uuid4().hex}/{uploads.safe_name(upload.name)}", upload)
@@ -31,12 +41,26 @@ def do_receive_import(organisation, *, upload=None, url=None, source_name="", ac
     else:
         source = shown = url
     with transaction.atomic():
-        run = do_start_import(source_path_or_url=source, source_name=source_name, actor=actor)
+        run = do_start_import(
+            source_path_or_url=source,
+            source_name=source_name,
+            actor=actor,
+            organisation=None if national else organisation,
+        )
         record_event(
             actor=actor,
             organisation=organisation,
             verb=DecpVerb.IMPORT_DEMANDE,
             target=shown,
-            payload={"import_run": run.pk, "source": source_name},
+            payload={"import_run": run.pk, "source": source_name, "nationale": national},
         )
     return run
+
+
+DEMO_STEWARD = "appui@demo.pilote.test"
+
+
+def prepare_demo() -> list[str]:
+    """Demo content: the demo support person is also a data steward, so that a national import can be tried."""
+    updated = User.objects.filter(email=DEMO_STEWARD, is_data_steward=False).update(is_data_steward=True)
+    return [f"gestionnaire des données nationales : {DEMO_STEWARD}"] if updated else []

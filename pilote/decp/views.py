@@ -1,10 +1,15 @@
 """The support service's data page: start an import (upload or URL), follow its progress, read its report and
-download the rejected records. The import itself runs as a background task (pilote.decp.tasks)."""
+download the rejected records. The import itself runs as a background task (pilote.decp.tasks).
+
+A run belongs to the organisation it was run for: its page, report and rejects are reachable from that
+organisation only (whoever started it, whatever their other memberships). National runs (no organisation) are
+shown to the platform's data stewards, on the data page of any organisation they work in."""
 
 from pathlib import Path
 
 import polars as pl
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilote.core import tabular
@@ -15,11 +20,15 @@ from pilote.decp.forms import ImportForm
 from pilote.decp.models import ImportRun
 from pilote.decp.permissions import CAN_IMPORT
 from pilote.decp.services import do_receive_import
+from pilote.decp.tasks import mark_interrupted_runs
 
 
-def runs_of(organisation):
-    """Import runs started by members of the organisation (the store itself is shared)."""
-    return ImportRun.objects.filter(actor__memberships__organisation=organisation).distinct().select_related("actor")
+def runs_of(organisation, user):
+    """The runs this page may show: those run for the organisation, and national runs for a data steward."""
+    scope = Q(organisation=organisation)
+    if getattr(user, "is_data_steward", False):
+        scope |= Q(organisation__isnull=True)
+    return ImportRun.objects.filter(scope).select_related("actor", "organisation")
 
 
 def shown_source(run: ImportRun) -> str:
@@ -35,22 +44,27 @@ def rule_labels() -> dict[str, str]:
 
 @organisation_view(*CAN_IMPORT)
 def imports(request):
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    steward = request.user.is_data_steward
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = ImportForm(*data, steward=steward)
     if request.method == "POST" and form.is_valid():
         run = do_receive_import(
             request.organisation,
             upload=form.cleaned_data.get("fichier"),
             url=form.cleaned_data.get("url"),
             source_name=form.cleaned_data.get("source", ""),
+            national=bool(form.cleaned_data.get("nationale")),
             actor=request.user,
         )
         messages.success(
             request, "Import lancé : il se poursuit en tâche de fond, vous pouvez suivre son avancement ici."
         )
         return redirect("decp:import_detail", slug=request.organisation.slug, run_id=run.pk)
+    mark_interrupted_runs()  # a run left « en cours » by a crashed worker shows as « interrompu »
     context = {
         "form": form,
-        "runs": [(run, shown_source(run)) for run in runs_of(request.organisation)[:50]],
+        "steward": steward,
+        "runs": [(run, shown_source(run)) for run in runs_of(request.organisation, request.user)[:50]],
         "manifest": store.current_manifest(),
     }
     return render(request, "decp/imports.html", context)
@@ -58,7 +72,7 @@ def imports(request):
 
 @organisation_view(*CAN_IMPORT)
 def import_detail(request, run_id):
-    run = get_object_or_404(runs_of(request.organisation), pk=run_id)
+    run = get_object_or_404(runs_of(request.organisation, request.user), pk=run_id)
     labels = rule_labels()
     flagged = []
     if run.report:
@@ -68,8 +82,9 @@ def import_detail(request, run_id):
         )
     context = {
         "run": run,
+        "shown_source": shown_source(run),
         "flagged": flagged,
-        "finished": run.status in {ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED},
+        "finished": run.finished,
     }
     template = "decp/_run_status.html" if request.htmx else "decp/import_detail.html"
     return render(request, template, context)
@@ -79,7 +94,7 @@ def import_detail(request, run_id):
 def import_rejects(request, run_id):
     """The records this import rejected, with their reason, as CSV (opens in a spreadsheet). An import that
     rejected nothing, or has not finished, gives the header line only."""
-    run = get_object_or_404(runs_of(request.organisation), pk=run_id)
+    run = get_object_or_404(runs_of(request.organisation, request.user), pk=run_id)
     columns = ["fichier", "tableau", "position", "motif", "message", "extrait"]
     rows = []
     path = store.table_path("rejets")

@@ -14,6 +14,8 @@ class FicheVerb(models.TextChoices):
     VISER = "fiche.viser", "fiche visa visée"
     VISER_RESERVES = "fiche.viser_reserves", "fiche visa visée avec réserves"
     REFUSER = "fiche.refuser", "fiche visa refusée"
+    ROUVRIR = "fiche.rouvrir", "fiche visa rouverte par le service d'appui"
+    INSTRUCTEUR = "fiche.instructeur", "instructeur de la fiche désigné"
     COMMENTEE = "fiche.commentee", "commentaire ajouté"
     PIECE_AJOUTEE = "fiche.piece_ajoutee", "pièce jointe ajoutée"
     RATTACHEE = "fiche.rattachee", "fiche rattachée à un marché notifié"

@@ -95,7 +95,17 @@ def prepare_demo() -> list[str]:
             retained = (
                 list(Clause.objects.filter(organisation=None, segments=fiche.segment)[:2]) if step == "viser" else []
             )
-            do_transition(fiche, step, actor=actor, roles=roles, comment=comment, retained_clauses=retained)
+            do_transition(
+                fiche,
+                step,
+                actor=actor,
+                roles=roles,
+                comment=comment,
+                retained_clauses=retained,
+                # Used only if the clauses retained leave a mandatory obligation unmet (pilote.fiches.obligations).
+                justification="Critère et condition environnementaux précisés au cahier des charges (démo).",
+                confirmed=True,  # the demo is scripted: no one to show a confirmation step to
+            )
         if "instruire" in steps:
             do_add_comment(fiche, actor=appui, text="Je prends cette fiche en instruction (démo).")
         created.append(f"fiche visa {objet}")

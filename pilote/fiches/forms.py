@@ -38,6 +38,7 @@ class FicheForm(forms.ModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     montant_estime = AmountField(
         label="Montant estimé (€ HT)",
+        required=False,
         max_digits=14,
         decimal_places=2,
         help_text="Montant total sur toute la durée, reconductions comprises (CCP art. R. 2121-1).",
@@ -68,6 +69,7 @@ class FicheForm(forms.ModelForm):
         self.organisation = organisation
         self.fields["segment"].queryset = segments_for(organisation)
         self.fields["segment"].empty_label = "— déduit du code CPV —"
+        self.fields["reconductions"].required = False
         self.checklist_names = []
         ticked = set(self.instance.sourcing_charte or [])
         for checklist, items in checklists_for(organisation):
@@ -111,8 +113,13 @@ class FicheForm(forms.ModelForm):
     def question_fields(self):
         return [self[name] for name in self.question_names]
 
+    def clean_reconductions(self):
+        return self.cleaned_data.get("reconductions") or 0  # left empty in a draft: none
+
     def clean_code_cpv(self):
         code = cpv_digits(self.cleaned_data.get("code_cpv", ""))
+        if not code:
+            return ""  # a draft may not have one yet: asked at submission
         if len(code) != 8:
             raise ValidationError("Le code CPV compte 8 chiffres (par exemple 90911200).")
         if cpv_label(code) is None:
@@ -150,7 +157,14 @@ class DecisionForm(forms.Form):
         label="Commentaire ou motivation",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Obligatoire pour une demande de compléments, des réserves ou un refus.",
+        help_text="Obligatoire pour une demande de compléments, des réserves, un refus ou une réouverture.",
+    )
+    justification = forms.CharField(
+        label="Justification des obligations non remplies",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour viser une fiche dont une obligation reste non remplie par les clauses retenues ;"
+        " elle figure sur le PDF et dans les statistiques.",
     )
     retained_clauses = forms.ModelMultipleChoiceField(
         label="Clauses et critères retenus",
@@ -162,6 +176,16 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["retained_clauses"].queryset = clauses_for(organisation).order_by("kind", "title")
+
+
+class ReviewerForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label="Instructeur", queryset=None, required=False, empty_label="— non désigné —"
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = choices
 
 
 class LinkContractForm(forms.Form):

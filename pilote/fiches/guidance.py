@@ -13,13 +13,15 @@ from pilote.clauses.queries import guide_for, segment_for_cpv
 from pilote.contracts.search import guidance as explorer
 from pilote.contracts.semantics import cpv_digits
 from pilote.core.models import BuyerEntity
+from pilote.fiches import obligations as fiche_obligations
 from pilote.fiches.cpv import cpv_label, suggest_local
 from pilote.reglementation import seuils
 
 
-FOOD_CPV_PREFIXES = ("15", "03", "555")  # food products, agricultural products, catering (Egalim)
 FEW_BIDS_AVERAGE = 3  # below this average number of offers, competition is weak
 FEW_BIDS_SINGLE_RATE = 0.3  # above this share of single-bid contracts, warn
+# Above this estimate a typing slip is more likely than a real purchase of the organisation: ask to check.
+PLAUSIBLE_MAX_AMOUNT = Decimal("100000000")
 
 
 def euros(amount) -> str:
@@ -27,12 +29,12 @@ def euros(amount) -> str:
 
 
 def procedure(montant: Decimal | None, nature: str, buyer_kind: str, on: date) -> dict:
-    """Procedure and publicity for an estimated amount, with the thresholds used and their sources."""
-    dispense = seuils.seuil("dispense_travaux" if nature == "travaux" else "dispense_fournitures_services", on)
-    eu_amount = seuils.eu_threshold(buyer_kind, nature, on)
-    eu = next(s for s in seuils.all_on(on) if s.code.startswith("ue_") and s.amount == eu_amount)
+    """Procedure and publicity for an estimated amount, with the dated thresholds used and their sources."""
+    dispense = seuils.seuil(seuils.procedure_code(nature), on)
+    eu = seuils.seuil(seuils.eu_code(buyer_kind, nature), on)
+    boamp = seuils.seuil("publicite_boamp_jal", on)
     decp = seuils.seuil("publication_decp", on)
-    result = {"thresholds": [dispense, eu, decp], "on": on, "label": "", "publicity": "", "decp": ""}
+    result = {"thresholds": [dispense, boamp, eu, decp], "on": on, "label": "", "publicity": "", "decp": ""}
     if montant is None:
         result["label"] = "Indiquez le montant estimé pour connaître la procédure applicable."
         return result
@@ -44,7 +46,15 @@ def procedure(montant: Decimal | None, nature: str, buyer_kind: str, on: date) -
         )
     elif montant < eu.amount:
         result["label"] = "Procédure adaptée (MAPA, CCP art. R. 2123-1)"
-        result["publicity"] = "Publicité adaptée au montant et à l'objet (CCP art. R. 2131-12)."
+        if montant < boamp.amount:
+            result["publicity"] = (
+                f"Sous {euros(boamp.amount)} : publicité adaptée au montant et à l'objet (CCP art. R. 2131-12 1°)."
+            )
+        else:
+            result["publicity"] = (
+                f"À partir de {euros(boamp.amount)} : avis au BOAMP ou dans un journal habilité à recevoir des "
+                "annonces légales (JAL), et dans la presse spécialisée si nécessaire (CCP art. R. 2131-12 2°)."
+            )
     else:
         result["label"] = "Procédure formalisée (appel d'offres ou autre procédure formalisée, CCP art. R. 2124-1)"
         result["publicity"] = "Avis au Journal officiel de l'Union européenne et au BOAMP (CCP art. R. 2131-16)."
@@ -56,58 +66,50 @@ def procedure(montant: Decimal | None, nature: str, buyer_kind: str, on: date) -
     return result
 
 
-def is_food(code_cpv: str, segment) -> bool:
-    return cpv_digits(code_cpv).startswith(FOOD_CPV_PREFIXES) or bool(
-        segment and segment.code == "restauration-collective"
-    )
+def total_months(duree_mois, reconductions) -> int | None:
+    """The whole duration: the initial period and every renewal of the same length."""
+    if not duree_mois:
+        return None
+    return duree_mois * (1 + (reconductions or 0))
 
 
-def obligations(*, montant, nature, buyer_kind, on, code_cpv, segment, alloti, justification) -> list[dict]:
+def plausibility(*, montant, duree_mois, reconductions, date_lancement, today: date) -> list[str]:
+    """Warnings on values that are legal to type but probably wrong (checked again by the support service)."""
+    warnings = []
+    if montant is not None and montant > PLAUSIBLE_MAX_AMOUNT:
+        warnings.append(
+            f"Montant estimé de {euros(montant)} : vérifiez la saisie (plus de {euros(PLAUSIBLE_MAX_AMOUNT)})."
+        )
+    months = total_months(duree_mois, reconductions)
+    if months and months > seuils.ACCORD_CADRE_MAX_MONTHS:
+        warnings.append(
+            f"Durée totale de {months} mois (reconductions comprises) : un accord-cadre ne peut dépasser 4 ans "
+            "(8 ans pour une entité adjudicatrice) sauf cas exceptionnel justifié (CCP art. L. 2125-1 et "
+            "R. 2162-4) ; un marché doit être remis en concurrence périodiquement (CCP art. L. 2112-5)."
+        )
+    if date_lancement and date_lancement < today:
+        warnings.append(
+            f"La date de lancement souhaitée ({date_lancement:%d/%m/%Y}) est passée : corrigez-la, les seuils et les "
+            "obligations affichés sont ceux de cette date."
+        )
+    return warnings
+
+
+def obligation_items(*, montant, nature, buyer_kind, on, code_cpv, segment, alloti, justification) -> list[dict]:
+    """The panel's list, from the one rule (pilote.fiches.obligations); the single lot is shown as met once
+    justified (the clauses are chosen at visa, so the others are listed as to do)."""
     items = []
-    art35 = seuils.CLIMAT_RESILIENCE_ART35
-    if on >= art35:
-        items.append(
-            {
-                "level": "obligation",
-                "text": "Critère d'attribution environnemental et condition d'exécution environnementale obligatoires.",
-                "source": f"Loi Climat et Résilience, art. 35 — consultations lancées à partir du {art35:%d/%m/%Y}",
-            }
-        )
-    else:
-        items.append(
-            {
-                "level": "info",
-                "text": f"À partir du {art35:%d/%m/%Y}, critère et condition d'exécution environnementaux deviennent "
-                "obligatoires : anticipez.",
-                "source": "Loi Climat et Résilience, art. 35",
-            }
-        )
-    if montant is not None and montant >= seuils.eu_threshold(buyer_kind, nature, on):
-        items.append(
-            {
-                "level": "obligation" if on >= art35 else "info",
-                "text": "Au-dessus des seuils européens : condition d'exécution sociale (insertion, égalité, "
-                "conditions de travail) à prévoir.",
-                "source": "Loi Climat et Résilience, art. 35 ; CCP art. L. 2112-2",
-            }
-        )
-    if is_food(code_cpv, segment):
-        items.append(
-            {
-                "level": "obligation",
-                "text": f"Egalim : au moins {seuils.EGALIM_DURABLE:.0%} de produits durables et de qualité, dont "
-                f"{seuils.EGALIM_BIO:.0%} issus de l'agriculture biologique (en valeur d'achat).",
-                "source": "Code rural et de la pêche maritime, art. L. 230-5-1",
-            }
-        )
-    if not alloti:
-        items.append(
-            {
-                "level": "obligation" if not (justification or "").strip() else "info",
-                "text": "Marché non alloti : la justification du lot unique est obligatoire et sera contrôlée.",
-                "source": "CCP art. L. 2113-10 et L. 2113-11",
-            }
-        )
+    for item in fiche_obligations.applicable(
+        montant=montant,
+        nature=nature,
+        buyer_kind=buyer_kind,
+        on=on,
+        code_cpv=code_cpv,
+        segment=segment,
+        alloti=alloti,
+    ):
+        met = item.code == "lot_unique" and bool((justification or "").strip())
+        items.append({**item.as_dict(), "met": met})
     return items
 
 
@@ -203,7 +205,14 @@ def compute(organisation, values: dict) -> dict:
     return {
         "on": on,
         "procedure": procedure(montant, nature, organisation.kind, on),
-        "obligations": obligations(
+        "plausibility": plausibility(
+            montant=montant,
+            duree_mois=values.get("duree_mois"),
+            reconductions=values.get("reconductions"),
+            date_lancement=values.get("date_lancement"),
+            today=timezone.localdate(),
+        ),
+        "obligations": obligation_items(
             montant=montant,
             nature=nature,
             buyer_kind=organisation.kind,

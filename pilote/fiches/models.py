@@ -30,6 +30,8 @@ class Nature(models.TextChoices):
 
 
 class Fiche(models.Model):
+    """Only the object is required while a draft: completeness is checked at submission (completeness.py)."""
+
     organisation = models.ForeignKey(
         "core.Organisation", related_name="fiches", on_delete=models.PROTECT, verbose_name="organisation"
     )
@@ -40,30 +42,35 @@ class Fiche(models.Model):
     # Optimistic lock: incremented on every write, a form posted with an older value is refused.
     revision = models.PositiveIntegerField("révision", default=1)
 
-    service_demandeur = models.CharField("service demandeur", max_length=200)
+    service_demandeur = models.CharField("service demandeur", max_length=200, blank=True)
     objet = models.CharField("objet de l'achat", max_length=300)
-    besoin = models.TextField("description du besoin")
+    besoin = models.TextField("description du besoin", blank=True)
     nature = models.CharField("nature", max_length=20, choices=Nature.choices, default=Nature.SERVICES)
     montant_estime = models.DecimalField(
         "montant estimé (€ HT)",
         max_digits=14,
         decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1, "Le montant estimé doit être supérieur à 0 € HT.")],
     )
-    methode_estimation = models.TextField("méthode d'estimation du montant")
+    methode_estimation = models.TextField("méthode d'estimation du montant", blank=True)
     duree_mois = models.PositiveIntegerField(
-        "durée (mois)", validators=[MinValueValidator(1, "La durée doit être d'au moins un mois.")]
+        "durée (mois)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "La durée doit être d'au moins un mois.")],
     )
     reconductions = models.PositiveSmallIntegerField("nombre de reconductions", default=0)
     alloti = models.BooleanField("allotissement envisagé", default=False)
     lots = models.TextField("lots envisagés", blank=True)
     justification_lot_unique = models.TextField("justification du lot unique", blank=True)
-    code_cpv = models.CharField("code CPV", max_length=8)
+    code_cpv = models.CharField("code CPV", max_length=8, blank=True)
     code_cpv_confirme = models.BooleanField("code CPV confirmé", default=False)
     segment = models.ForeignKey(
         Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="fiches", verbose_name="segment"
     )
-    date_lancement = models.DateField("date de lancement souhaitée")
+    date_lancement = models.DateField("date de lancement souhaitée", null=True, blank=True)
     urgence = models.BooleanField("urgence", default=False)
     motif_urgence = models.TextField("motif de l'urgence", blank=True)
     sourcing_realise = models.BooleanField("sourçage réalisé", default=False)
@@ -85,6 +92,10 @@ class Fiche(models.Model):
     )
     decided_at = models.DateTimeField("décision le", null=True, blank=True)
     decision_comment = models.TextField("motivation de la décision", blank=True)
+    # A visa may leave a mandatory obligation (pilote.fiches.obligations) unmet only with a written justification:
+    # the obligations left unmet (code and text) and the justification, as given at the decision.
+    obligations_non_remplies = models.JSONField("obligations non remplies au visa", default=list, blank=True)
+    justification_obligations = models.TextField("justification des obligations non remplies", blank=True)
     retained_clauses = models.ManyToManyField(
         Clause, blank=True, related_name="retained_in", verbose_name="clauses et critères retenus"
     )

@@ -4,16 +4,20 @@ Pango; on Debian `libpango-1.0-0 libpangoft2-1.0-0`, plus a font such as `fonts-
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pilote.fiches import obligations
+
 
 def render_pdf(fiche, *, request=None) -> bytes:
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
+    retained = list(fiche.retained_clauses.all())
     html = render_to_string(
         "fiches/pdf.html",
         {
             "fiche": fiche,
             "events": fiche.events.select_related("actor"),
-            "retained": fiche.retained_clauses.all(),
+            "retained": retained,
+            "obligations": obligations.checklist(fiche, retained),
             "generated_at": timezone.now(),
         },
         request=request,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from pilote.core import uploads
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent, Membership
 from pilote.core.services import record_event
-from pilote.fiches import workflow
+from pilote.fiches import completeness, obligations, workflow
 from pilote.fiches.audit import FicheVerb
 from pilote.fiches.models import Evaluation, Fiche, FicheAttachment, FicheComment, FicheEvent, Status
 
@@ -69,7 +70,8 @@ def _value(value):
     if hasattr(value, "pk"):
         return value.pk
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # Plain digits ("300000", "300000.50"), never the exponent form normalize() gives ("3E+5").
+        return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -133,21 +135,23 @@ def _apply(fiche, fields):
 
 
 def _validate_business_rules(fiche):
-    errors = {}
-    if not fiche.alloti and not (fiche.justification_lot_unique or "").strip():
-        errors["justification_lot_unique"] = "Sans allotissement, la loi demande de justifier le lot unique."
-    if fiche.alloti and not (fiche.lots or "").strip():
-        errors["lots"] = "Décrivez les lots envisagés."
-    if fiche.urgence and not (fiche.motif_urgence or "").strip():
-        errors["motif_urgence"] = "Indiquez le motif de l'urgence."
-    if fiche.sourcing_realise and not (fiche.sourcing_fournisseurs or "").strip():
-        errors["sourcing_fournisseurs"] = "Indiquez les fournisseurs rencontrés lors du sourçage."
+    """What a saved fiche, even a draft, must respect; what a submitted one must contain is in completeness.py."""
     from pilote.fiches.cpv import cpv_label
 
     if fiche.code_cpv and cpv_label(fiche.code_cpv) is None:
-        errors["code_cpv"] = f"Le code CPV « {fiche.code_cpv} » n'existe pas dans la nomenclature CPV 2008."
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError(
+            {"code_cpv": f"Le code CPV « {fiche.code_cpv} » n'existe pas dans la nomenclature CPV 2008."}
+        )
+
+
+class Incomplete(workflow.TransitionRefused):
+    """Submission refused: `missing` lists what the fiche lacks (completeness.Missing), shown with links."""
+
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__(
+            "La fiche est incomplète : " + " ".join(item.message for item in missing) + " Complétez-la puis soumettez."
+        )
 
 
 @transaction.atomic
@@ -183,20 +187,68 @@ def do_update_fiche(fiche: Fiche, *, actor, roles, fields: dict, revision: int) 
     return fiche
 
 
+def check_transition(fiche: Fiche, name: str, *, actor, roles, comment="", retained_clauses=(), justification=""):
+    """Every check of a transition, writing nothing: raises workflow.TransitionRefused (Incomplete at submission)
+    or ValidationError, else returns what the transition will do (the confirmation step shows it)."""
+    transition = workflow.check(fiche, name, user=actor, roles=roles, comment=comment)
+    if name == "soumettre":
+        missing = completeness.missing(fiche)
+        if missing:
+            raise Incomplete(missing)
+        _validate_business_rules(fiche)
+    unmet = []
+    if transition.decision:
+        foreign = [c for c in retained_clauses if c.organisation_id not in (None, fiche.organisation_id)]
+        if foreign:
+            raise ValidationError("Une clause retenue appartient à une autre organisation.")
+    if transition.is_visa:
+        unmet = obligations.unmet(
+            obligations.for_fiche(fiche),
+            clauses=retained_clauses,
+            justification_lot_unique=fiche.justification_lot_unique,
+        )
+        if unmet and not (justification or "").strip():
+            raise workflow.TransitionRefused(
+                "Ce visa laisse des obligations non remplies : "
+                + " ".join(o.text for o in unmet)
+                + " Retenez les clauses correspondantes, ou justifiez par écrit pourquoi elles ne s'appliquent pas."
+            )
+    return {"transition": transition, "unmet": unmet, "clauses": list(retained_clauses)}
+
+
 @transaction.atomic
 def do_transition(
-    fiche: Fiche, name: str, *, actor, roles, comment: str = "", retained_clauses=(), revision: int | None = None
+    fiche: Fiche,
+    name: str,
+    *,
+    actor,
+    roles,
+    comment: str = "",
+    retained_clauses=(),
+    revision: int | None = None,
+    justification: str = "",
+    confirmed: bool = False,
 ) -> Fiche:
     """Fire a workflow transition (see workflow.TRANSITIONS); raises workflow.TransitionRefused or
-    ValidationError with a French reason, leaving the fiche unchanged."""
+    ValidationError with a French reason, leaving the fiche unchanged. A transition marked `confirm` needs
+    `confirmed=True` (the person saw the confirmation step); a visa leaving a mandatory obligation unmet needs a
+    `justification`, recorded on the fiche and in its history."""
     fiche = Fiche.objects.select_for_update().select_related("organisation", "author").get(pk=fiche.pk)
     if revision is not None and revision != fiche.revision:
         raise workflow.TransitionRefused("La fiche a changé entre-temps : rechargez la page avant d'agir.")
-    transition = workflow.check(fiche, name, user=actor, roles=roles, comment=comment)
-    if name == "soumettre":
-        _validate_business_rules(fiche)
-        if not fiche.code_cpv_confirme:
-            raise workflow.TransitionRefused("Confirmez le code CPV avant de soumettre la fiche.")
+    retained_clauses = list(retained_clauses)
+    checked = check_transition(
+        fiche,
+        name,
+        actor=actor,
+        roles=roles,
+        comment=comment,
+        retained_clauses=retained_clauses,
+        justification=justification,
+    )
+    transition = checked["transition"]
+    if transition.confirm and not confirmed:
+        raise workflow.TransitionRefused(f"Confirmez l'action « {transition.label} » avant qu'elle soit enregistrée.")
     previous = fiche.status
     fiche.status = transition.target
     fiche.revision += 1
@@ -212,17 +264,22 @@ def do_transition(
         fiche.review_deadline = timezone.localdate() + timedelta(days=REVIEW_DAYS)
         payload["date_limite"] = fiche.review_deadline.isoformat()
     elif name == "instruire":
-        fiche.reviewer = actor
+        fiche.reviewer = fiche.reviewer or actor
+    elif name == "rouvrir":
+        payload["decision_precedente"] = previous
+        fiche.decided_at = None
     if transition.decision:
-        foreign = [c for c in retained_clauses if c.organisation_id not in (None, fiche.organisation_id)]
-        if foreign:
-            raise ValidationError("Une clause retenue appartient à une autre organisation.")
         fiche.decided_at = now
         fiche.reviewer = fiche.reviewer or actor
         fiche.decision_comment = comment
+        fiche.obligations_non_remplies = [o.as_dict() for o in checked["unmet"]]
+        fiche.justification_obligations = justification.strip() if checked["unmet"] else ""
         fiche.save()
         fiche.retained_clauses.set(retained_clauses)
         payload["clauses_retenues"] = [c.pk for c in retained_clauses]
+        if checked["unmet"]:
+            payload["obligations_non_remplies"] = [o.code for o in checked["unmet"]]
+            payload["justification"] = fiche.justification_obligations
     else:
         fiche.save()
     _event(
@@ -234,18 +291,63 @@ def do_transition(
         from_status=previous,
         to_status=fiche.status,
     )
+    _notify_transition(fiche, transition, actor=actor, comment=comment)
+    return fiche
+
+
+def _notify_transition(fiche, transition, *, actor, comment):
     subject = f"[Pilote] {fiche.reference} : {fiche.get_status_display().lower()}"
     body = (
         f"Bonjour,\n\nLa fiche visa « {fiche.objet} » ({fiche.reference}) est maintenant « {fiche.get_status_display()} »"
         f" (action de {actor}).\n" + (f"\nCommentaire :\n{comment}\n" if comment else "") + f"\n{_link(fiche)}\n"
     )
-    if name == "soumettre":
+    if transition.name == "soumettre":
         _notify(reviewers_emails(fiche.organisation), subject, body)
     elif transition.decision:
         # Buyers follow fiches: they run the consultation once the visa is given.
         _notify([fiche.author.email, *buyers_emails(fiche.organisation)], subject, body)
     else:
         _notify([fiche.author.email], subject, body)
+
+
+def reviewer_choices(organisation):
+    """Who may instruct a fiche of the organisation: its support service and that of a shared support service."""
+    from django.contrib.auth import get_user_model
+
+    direct = Q(memberships__organisation=organisation, memberships__role=Role.APPUI)
+    shared = Q(
+        memberships__organisation__supported_organisations=organisation,
+        memberships__role__in=[Role.APPUI, Role.ADMIN],
+    )
+    return get_user_model().objects.filter(direct | shared, is_active=True).distinct().order_by("email")
+
+
+@transaction.atomic
+def do_assign_reviewer(fiche: Fiche, *, actor, reviewer) -> Fiche:
+    """Name the support-service member who instructs the fiche (before its decision)."""
+    fiche = Fiche.objects.select_for_update().select_related("organisation").get(pk=fiche.pk)
+    if fiche.is_decided:
+        raise ValidationError("Une fiche décidée n'a plus d'instructeur à désigner : rouvrez-la d'abord.")
+    if reviewer is not None and not reviewer_choices(fiche.organisation).filter(pk=reviewer.pk).exists():
+        raise ValidationError({"reviewer": "L'instructeur doit être membre du service d'appui de l'organisation."})
+    before = fiche.reviewer
+    if before == reviewer:
+        return fiche
+    fiche.reviewer = reviewer
+    fiche.revision += 1
+    fiche.save()
+    _event(
+        fiche,
+        actor=actor,
+        verb=FicheVerb.INSTRUCTEUR,
+        payload={"instructeur": [str(before) if before else "", str(reviewer) if reviewer else ""]},
+    )
+    if reviewer is not None and reviewer != actor:
+        _notify(
+            [reviewer.email],
+            f"[Pilote] {fiche.reference} vous est confiée",
+            f"Bonjour,\n\n{actor} vous a désigné(e) pour instruire la fiche « {fiche.objet} ».\n\n{_link(fiche)}\n",
+        )
     return fiche
 
 

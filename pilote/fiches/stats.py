@@ -59,6 +59,28 @@ def clauses_recommended_vs_retained(organisation) -> dict:
     }
 
 
+def obligations_justified(organisation) -> dict:
+    """Visas given although a mandatory obligation was unmet (with a written justification), by obligation."""
+    visas = Fiche.objects.filter(organisation=organisation, status__in=[Status.VISEE, Status.VISEE_RESERVES]).only(
+        "obligations_non_remplies"
+    )
+    by_obligation: dict[str, dict] = {}
+    justified = 0
+    total = 0
+    for fiche in visas:
+        total += 1
+        unmet = fiche.obligations_non_remplies or []
+        justified += bool(unmet)
+        for item in unmet:
+            row = by_obligation.setdefault(item.get("code", ""), {"text": item.get("text", ""), "count": 0})
+            row["count"] += 1
+    return {
+        "visas": total,
+        "justified": justified,
+        "by_obligation": sorted(by_obligation.values(), key=lambda row: (-row["count"], row["text"])),
+    }
+
+
 def loop_figures(organisation) -> dict:
     """'Recommandé → publié': among fiches linked to their notified contract, how often the considerations
     retained at visa were declared in the published data, offers received, publication on time."""
@@ -106,6 +128,7 @@ def compute(organisation) -> dict:
         "per_service": per_service(organisation),
         "time_to_visa": time_to_visa(organisation),
         "clauses": clauses_recommended_vs_retained(organisation),
+        "obligations": obligations_justified(organisation),
         "loop": loop_figures(organisation),
         "evaluations": evaluations(organisation),
     }

@@ -18,6 +18,7 @@ urlpatterns = [
     path(F + "<int:fiche_id>/pieces/", views.attachment_upload, name="attachment_upload"),
     path(F + "<int:fiche_id>/pieces/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path(F + "<int:fiche_id>/pdf/", views.fiche_pdf, name="pdf"),
+    path(F + "<int:fiche_id>/instructeur/", views.assign_reviewer, name="assign_reviewer"),
     path(F + "<int:fiche_id>/marche/", views.link_contract, name="link_contract"),
     path("o/<slug:slug>/evaluations/", views_evaluations.evaluation_list, name="evaluations"),
     path("o/<slug:slug>/evaluations/nouvelle/", views_evaluations.evaluation_create, name="evaluation_create"),

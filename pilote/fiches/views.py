@@ -12,17 +12,21 @@ from django.utils import timezone
 
 from pilote.clauses.queries import segments_for
 from pilote.core.permissions import organisation_view
-from pilote.fiches import guidance, matching, permissions as perms, stats, workflow
-from pilote.fiches.forms import AttachmentForm, CommentForm, DecisionForm, FicheForm
+from pilote.fiches import completeness, guidance, matching, obligations, permissions as perms, stats, workflow
+from pilote.fiches.forms import AttachmentForm, CommentForm, DecisionForm, FicheForm, ReviewerForm
 from pilote.fiches.models import UNDER_REVIEW, Fiche, FicheAttachment, Status
 from pilote.fiches.services import (
+    Incomplete,
     attachment_storage,
+    check_transition,
     do_add_attachment,
     do_add_comment,
+    do_assign_reviewer,
     do_create_fiche,
     do_transition,
     do_update_fiche,
     max_attachment_bytes,
+    reviewer_choices,
 )
 from pilote.ui.forms import add_service_errors
 
@@ -40,7 +44,7 @@ def _fiche(request, fiche_id) -> Fiche:
 
 def _filtered(request):
     qs = perms.visible_fiches(
-        Fiche.objects.filter(organisation=request.organisation).select_related("author", "segment"),
+        Fiche.objects.filter(organisation=request.organisation).select_related("author", "segment", "reviewer"),
         request.user,
         request.roles,
     )
@@ -53,6 +57,8 @@ def _filtered(request):
         qs = qs.filter(service_demandeur__icontains=params["service"])
     if params.get("segment", "").isdigit():
         qs = qs.filter(segment_id=params["segment"])
+    if params.get("instructeur") == "moi":
+        qs = qs.filter(reviewer=request.user)
     if params.get("en_retard") == "1":
         qs = qs.filter(status__in=UNDER_REVIEW, review_deadline__lt=timezone.localdate())
     return qs
@@ -139,7 +145,8 @@ def _edit(request, fiche=None):
 def _initial_values(fiche):
     if fiche is None:
         return {}
-    return {name: getattr(fiche, name) for name in ("objet", "besoin", "montant_estime", "code_cpv", "nature")} | {
+    names = ("objet", "besoin", "montant_estime", "code_cpv", "nature", "reconductions")
+    return {name: getattr(fiche, name) for name in names} | {
         "segment": fiche.segment,
         "date_lancement": fiche.date_lancement,
         "alloti": fiche.alloti,
@@ -182,27 +189,53 @@ def fiche_guidance(request):
     return render(request, "fiches/_guidance.html", context)
 
 
+# The events whose comment says why a fiche is in its current state: shown next to the status.
+REASON_VERBS = ("demander_reprise", "viser_reserves", "refuser", "rouvrir")
+
+
+def latest_reason(fiche):
+    """The send-back, reservation, refusal or reopening reason that led to the current state, if any."""
+    return (
+        fiche.events.filter(verb__in=REASON_VERBS, to_status=fiche.status)
+        .exclude(comment="")
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 @organisation_view(*perms.CAN_VIEW_FICHES)
 def fiche_detail(request, fiche_id):
     fiche = _fiche(request, fiche_id)
     computed = guidance.compute(request.organisation, _initial_values(fiche))
+    retained = list(fiche.retained_clauses.all())
+    can_edit = perms.can_edit(request.user, request.roles, fiche)
+    can_assign = bool(request.roles & perms.CAN_REVIEW) and not fiche.is_decided
     return render(
         request,
         "fiches/detail.html",
         {
             "organisation": request.organisation,
             "fiche": fiche,
+            "reason": latest_reason(fiche),
+            "missing": completeness.missing(fiche) if can_edit else [],
             "events": fiche.events.select_related("actor"),
             "comments": fiche.comments.select_related("author"),
             "attachments": fiche.attachments.all(),
             "transitions": workflow.available(fiche, user=request.user, roles=request.roles),
             "decision_form": DecisionForm(
                 organisation=request.organisation,
-                initial={"retained_clauses": [c.pk for c in fiche.retained_clauses.all()]},
+                initial={"retained_clauses": [c.pk for c in retained]},
             ),
+            "obligations": obligations.checklist(fiche, retained),
+            "reviewer_form": ReviewerForm(
+                choices=reviewer_choices(request.organisation), initial={"reviewer": fiche.reviewer_id}
+            )
+            if can_assign
+            else None,
             "comment_form": CommentForm() if perms.can_comment(request.user, request.roles, fiche) else None,
             "attachment_form": AttachmentForm() if perms.can_attach(request.user, request.roles, fiche) else None,
-            "can_edit": perms.can_edit(request.user, request.roles, fiche),
+            "can_edit": can_edit,
             "can_link": bool(request.roles & perms.CAN_LINK_CONTRACT)
             and fiche.status in (Status.VISEE, Status.VISEE_RESERVES),
             "can_evaluate": bool(request.roles & perms.CAN_EVALUATE),
@@ -213,41 +246,88 @@ def fiche_detail(request, fiche_id):
     )
 
 
+def _refused(request, error):
+    text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text)
+
+
 def _transition_view(name):
     transition = workflow.TRANSITIONS[name]
 
     @organisation_view(*transition.roles)
     def view(request, fiche_id):
         fiche = _fiche(request, fiche_id)
+        back = redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
         if request.method != "POST":
-            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+            return back
         form = DecisionForm(request.POST, organisation=request.organisation)
         if not form.is_valid():
             messages.error(request, "Une clause choisie est inconnue.")
-            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+            return back
         revision = request.POST.get("revision", "")
+        arguments = {
+            "actor": request.user,
+            "roles": request.roles,
+            "comment": form.cleaned_data["comment"],
+            "retained_clauses": list(form.cleaned_data["retained_clauses"]),
+            "justification": form.cleaned_data["justification"],
+        }
+        confirmed = request.POST.get("confirm") == "1"
         try:
+            if transition.confirm and not confirmed:
+                # First post: every check, nothing written; the page says what will happen and asks to confirm.
+                checked = check_transition(fiche, name, **arguments)
+                return render(
+                    request,
+                    "fiches/confirm_transition.html",
+                    {
+                        "organisation": request.organisation,
+                        "fiche": fiche,
+                        "transition": transition,
+                        "checked": checked,
+                        "data": form.cleaned_data,
+                        "revision": revision,
+                        "obligations": obligations.checklist(fiche, checked["clauses"]),
+                    },
+                )
             do_transition(
                 fiche,
                 name,
-                actor=request.user,
-                roles=request.roles,
-                comment=form.cleaned_data["comment"],
-                retained_clauses=list(form.cleaned_data["retained_clauses"]),
                 revision=int(revision) if revision.isdigit() else None,
+                confirmed=confirmed,
+                **arguments,
             )
+        except Incomplete:
+            messages.error(request, "La fiche est incomplète : complétez les éléments listés avant de la soumettre.")
         except (workflow.TransitionRefused, ValidationError) as error:
-            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            messages.error(request, text)
+            _refused(request, error)
         else:
             messages.success(request, f"« {transition.label} » : c'est fait.")
-        return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+        return back
 
     view.__name__ = f"transition_{name}"
     return view
 
 
 TRANSITION_VIEWS = {name: _transition_view(name) for name in workflow.TRANSITIONS}
+
+
+@organisation_view(*perms.CAN_REVIEW)
+def assign_reviewer(request, fiche_id):
+    """POST: name the support-service member who instructs the fiche."""
+    fiche = _fiche(request, fiche_id)
+    if request.method == "POST":
+        form = ReviewerForm(request.POST, choices=reviewer_choices(request.organisation))
+        if not form.is_valid():
+            messages.error(request, "Choisissez un membre du service d'appui comme instructeur.")
+        else:
+            try:
+                do_assign_reviewer(fiche, actor=request.user, reviewer=form.cleaned_data["reviewer"])
+            except ValidationError as error:
+                _refused(request, error)
+            else:
+                messages.success(request, "L'instructeur de la fiche est enregistré.")
+    return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
 
 
 @organisation_view(*perms.CAN_COMMENT)

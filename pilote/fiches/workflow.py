@@ -2,7 +2,9 @@
 the guards that must hold. Pure (no database write): services call `check()` before changing anything.
 
 brouillon → soumise → en instruction → visée | visée avec réserves | à reprendre | refusée;
-à reprendre goes back to the agent, who resubmits."""
+à reprendre goes back to the agent, who resubmits; the support service may reopen a decided fiche (back to
+en instruction, with a reason, audited). Transitions marked `confirm` are posted twice: once to see what will
+happen, once with an explicit confirmation (the service refuses them without it)."""
 
 from dataclasses import dataclass
 
@@ -19,6 +21,12 @@ class Transition:
     roles: frozenset
     needs_comment: bool = False
     decision: bool = False  # records the retained clauses and criteria
+    confirm: bool = False  # irreversible for the person acting: a confirmation step precedes it
+
+    @property
+    def is_visa(self) -> bool:
+        """A visa (with or without reserves): the mandatory obligations are enforced."""
+        return self.decision and self.target in (Status.VISEE, Status.VISEE_RESERVES)
 
 
 def _t(name, label, sources, target, roles, **kw):
@@ -43,8 +51,11 @@ TRANSITIONS: dict[str, Transition] = {
             Status.A_REPRENDRE,
             {Role.APPUI},
             needs_comment=True,
+            confirm=True,
         ),
-        _t("viser", "Donner le visa", {Status.EN_INSTRUCTION}, Status.VISEE, {Role.APPUI}, decision=True),
+        _t(
+            "viser", "Donner le visa", {Status.EN_INSTRUCTION}, Status.VISEE, {Role.APPUI}, decision=True, confirm=True
+        ),
         _t(
             "viser_reserves",
             "Viser avec réserves",
@@ -53,6 +64,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Role.APPUI},
             needs_comment=True,
             decision=True,
+            confirm=True,
         ),
         _t(
             "refuser",
@@ -62,6 +74,16 @@ TRANSITIONS: dict[str, Transition] = {
             {Role.APPUI},
             needs_comment=True,
             decision=True,
+            confirm=True,
+        ),
+        _t(
+            "rouvrir",
+            "Rouvrir la fiche",
+            {Status.VISEE, Status.VISEE_RESERVES, Status.REFUSEE},
+            Status.EN_INSTRUCTION,
+            {Role.APPUI},
+            needs_comment=True,
+            confirm=True,
         ),
     )
 }
@@ -85,7 +107,7 @@ def check(fiche, transition_name: str, *, user, roles, comment: str = "") -> Tra
     if transition.name == "soumettre" and fiche.author_id != user.pk:
         raise TransitionRefused("Seul le rédacteur de la fiche peut la soumettre.")
     if transition.needs_comment and not comment.strip():
-        raise TransitionRefused(f"Un commentaire est obligatoire pour « {transition.label} ».")
+        raise TransitionRefused(f"Un motif est obligatoire pour « {transition.label} ».")
     return transition
 
 

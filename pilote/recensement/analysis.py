@@ -37,8 +37,9 @@ class Procedure:
 class Category:
     key: str
     label: str
-    needs: list = field(default_factory=list)
+    needs: list = field(default_factory=list)  # the campaign's needs and the year's fiches (planned.items)
     procedure: Procedure | None = None
+    crossing: "Crossing | None" = None
 
     @property
     def total(self) -> Decimal:
@@ -60,6 +61,49 @@ class Category:
     def lots(self) -> list[dict]:
         return suggest_lots(self.needs)
 
+    @property
+    def fiches(self) -> list:
+        """The fiches visa of the year counted in this category (planned.FicheItem)."""
+        return [n for n in self.needs if getattr(n, "is_fiche", False)]
+
+    @property
+    def declared(self) -> list:
+        return [n for n in self.needs if not getattr(n, "is_fiche", False)]
+
+
+LEVELS = ("dispense", "adaptee", "formalisee")
+
+
+@dataclass
+class Crossing:
+    """Needs declared and fiches visa of one category that, together, call for a procedure that each part alone
+    would not: the support service must see them as one purchase (CCP art. R. 2121-6 and R. 2121-7)."""
+
+    needs_total: Decimal
+    fiches_total: Decimal
+    total: Decimal
+    procedure: Procedure
+    threshold: tuple  # (label, amount, valid_from) of the threshold crossed
+    services: list
+
+
+def crossing(category: Category, *, buyer_kind: str, on: dt.date) -> Crossing | None:
+    if category.key == NO_CPV or not category.fiches or not category.declared:
+        return None
+    code = category.needs[0].code_cpv
+    needs_total = sum((n.montant_estime for n in category.declared), Decimal(0))
+    fiches_total = sum((n.montant_estime for n in category.fiches), Decimal(0))
+    total = procedure_for(needs_total + fiches_total, code, buyer_kind=buyer_kind, on=on)
+    alone = min(
+        LEVELS.index(procedure_for(part, code, buyer_kind=buyer_kind, on=on).level)
+        for part in (needs_total, fiches_total)
+    )
+    if LEVELS.index(total.level) <= alone:
+        return None
+    # thresholds are [dispense, EU]: the one crossed is the highest below the total.
+    threshold = total.thresholds[1] if total.level == "formalisee" else total.thresholds[0]
+    return Crossing(needs_total, fiches_total, needs_total + fiches_total, total, threshold, category.services)
+
 
 def reference_date(campaign) -> dt.date:
     return dt.date(campaign.year, 1, 1)
@@ -68,10 +112,9 @@ def reference_date(campaign) -> dt.date:
 def procedure_for(amount: Decimal, code_cpv: str, *, buyer_kind: str, on: dt.date) -> Procedure:
     """The procedure a cumulated value calls for, with the thresholds applied and their dates."""
     nature = seuils.nature_from_cpv(code_cpv)
-    dispense_code = "dispense_travaux" if nature == "travaux" else "dispense_fournitures_services"
-    dispense = seuils.seuil(dispense_code, on)
-    eu_amount = seuils.eu_threshold(buyer_kind, nature, on)
-    eu = next(s for s in seuils.all_on(on) if s.code.startswith("ue_") and s.amount == eu_amount)
+    dispense = seuils.seuil(seuils.procedure_code(nature), on)
+    # By code, not by amount: two EU thresholds of the same amount would be confused.
+    eu = seuils.seuil(seuils.eu_code(buyer_kind, nature), on)
     applied = [(s.label, s.amount, s.valid_from) for s in (dispense, eu)]
     if amount < dispense.amount:
         return Procedure("dispense", "Sans publicité ni mise en concurrence possible", nature, applied)
@@ -114,6 +157,7 @@ def categories(campaign, needs, mode: str = "classe") -> list[Category]:
         if category.key != NO_CPV:
             code = category.needs[0].code_cpv
             category.procedure = procedure_for(category.total, code, buyer_kind=campaign.organisation.kind, on=on)
+            category.crossing = crossing(category, buyer_kind=campaign.organisation.kind, on=on)
     return sorted(groups.values(), key=lambda c: (c.key == NO_CPV, -c.total))
 
 

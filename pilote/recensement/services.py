@@ -118,10 +118,13 @@ def do_open_campaign(
 
 
 @transaction.atomic
-def do_close_campaign(campaign: Campaign, *, actor) -> Campaign:
+def do_close_campaign(campaign: Campaign, *, actor, confirmed: bool = False) -> Campaign:
+    """Close the campaign: irreversible, so the person must have seen the confirmation step (`confirmed`)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if not campaign.is_open:
         raise ValidationError("Cette campagne est déjà close.")
+    if not confirmed:
+        raise ValidationError("Confirmez la clôture de la campagne avant qu'elle soit enregistrée.")
     campaign.status = CampaignStatus.CLOSE
     campaign.save(update_fields=["status"])
     record_event(actor=actor, organisation=campaign.organisation, verb=RecensementVerb.CAMPAGNE_CLOSE, target=campaign)
@@ -222,12 +225,15 @@ def do_update_need(need: Need, *, actor, roles, fields: dict) -> Need:
 
 
 @transaction.atomic
-def do_delete_need(need: Need, *, actor, roles) -> None:
+def do_delete_need(need: Need, *, actor, roles, confirmed: bool = False) -> None:
+    """Delete a need for good: the person must have seen the confirmation step (`confirmed`)."""
     need = Need.objects.select_for_update().select_related("campaign__organisation").get(pk=need.pk)
     if not can_edit_need(actor, roles, need):
         raise ValidationError(
             "Ce besoin ne peut pas être supprimé (campagne close, fiche visa créée ou autre auteur)."
         )
+    if not confirmed:
+        raise ValidationError(f"Confirmez la suppression du besoin « {need.objet} » avant qu'elle soit enregistrée.")
     record_event(
         actor=actor,
         organisation=need.campaign.organisation,

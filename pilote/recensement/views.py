@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilote.core import uploads
@@ -12,6 +13,7 @@ from pilote.core.permissions import organisation_view
 from pilote.recensement import exports, permissions as perms, queries, services, spreadsheet
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
 from pilote.recensement.models import Campaign, Need
+from pilote.recensement.templatetags.recensement_tags import euros
 from pilote.ui.forms import add_service_errors
 
 
@@ -24,6 +26,20 @@ def campaign_of(request, campaign_id) -> Campaign:
 
 def _need_of(request, campaign, need_id) -> Need:
     return get_object_or_404(Need.objects.select_related("service", "campaign"), pk=need_id, campaign=campaign)
+
+
+def _confirm(request, *, title, consequences, action, back):
+    """The confirmation step of an irreversible action: what will happen, and the same POST with confirm=1."""
+    name, campaign_id = back
+    context = {
+        "organisation": request.organisation,
+        "title": title,
+        "consequences": consequences,
+        "action": action,
+        "action_url": request.path,
+        "back_url": reverse(name, kwargs={"slug": request.organisation.slug, "campaign_id": campaign_id}),
+    }
+    return render(request, "recensement/confirm.html", context)
 
 
 @organisation_view(*perms.CAN_VIEW)
@@ -80,8 +96,22 @@ def campaign_detail(request, campaign_id):
 @require_POST
 def campaign_close(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
+    if request.POST.get("confirm") != "1" and campaign.is_open:
+        needs = campaign.needs.count()
+        return _confirm(
+            request,
+            title=f"Clore la campagne « {campaign.title} »",
+            consequences=[
+                f"Les {needs} besoin{'s' if needs > 1 else ''} déclaré{'s' if needs > 1 else ''} ne seront plus "
+                "modifiables ni supprimables ; aucun besoin ne pourra plus être ajouté ni importé.",
+                "Les analyses (regroupements, programmation, bilan) restent consultables.",
+                "Une campagne close ne se rouvre pas.",
+            ],
+            action="Confirmer : clore la campagne",
+            back=("recensement:campaign", campaign.pk),
+        )
     try:
-        services.do_close_campaign(campaign, actor=request.user)
+        services.do_close_campaign(campaign, actor=request.user, confirmed=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -159,8 +189,20 @@ def need_edit(request, campaign_id, need_id):
 def need_delete(request, campaign_id, need_id):
     campaign = campaign_of(request, campaign_id)
     need = _need_of(request, campaign, need_id)
+    if request.POST.get("confirm") != "1" and perms.can_edit_need(request.user, request.roles, need):
+        return _confirm(
+            request,
+            title=f"Supprimer le besoin « {need.objet} »",
+            consequences=[
+                f"Le besoin du service « {need.service.name} » ({euros(need.montant_estime)} HT) sera supprimé "
+                "définitivement de la campagne ; le journal d'audit garde son contenu.",
+                "Il disparaîtra des regroupements et de la programmation.",
+            ],
+            action="Confirmer : supprimer le besoin",
+            back=("recensement:campaign", campaign.pk),
+        )
     try:
-        services.do_delete_need(need, actor=request.user, roles=request.roles)
+        services.do_delete_need(need, actor=request.user, roles=request.roles, confirmed=True)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.contracts import db as duck
 from pilote.core.permissions import organisation_view
-from pilote.recensement import analysis, data, exports, permissions as perms, services
+from pilote.recensement import analysis, data, exports, permissions as perms, planned, services
 from pilote.recensement.forms import GroupingForm, SplitSearchForm
 from pilote.recensement.models import NeedSource
 from pilote.recensement.views import XLSX, campaign_of
@@ -32,12 +32,17 @@ def _needs(campaign):
     return list(campaign.needs.select_related("service", "fiche", "segment"))
 
 
+def _planned(campaign):
+    """The needs and the fiches visa of the campaign's year, each purchase once (planned.py)."""
+    return planned.items(campaign, _needs(campaign))
+
+
 @organisation_view(*perms.CAN_ANALYSE)
 def grouping(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
     form = GroupingForm(request.GET or None)
     mode = (form.cleaned_data.get("par") if form.is_valid() else "") or "classe"
-    categories = analysis.categories(campaign, _needs(campaign), mode)
+    categories = analysis.categories(campaign, _planned(campaign), mode)
     context = {
         "organisation": request.organisation,
         "campaign": campaign,
@@ -45,6 +50,7 @@ def grouping(request, campaign_id):
         "mode_label": analysis.GROUPINGS[mode],
         "categories": categories,
         "opportunities": [c for c in categories if c.is_opportunity],
+        "crossings": [c for c in categories if c.crossing],
         "reference_date": analysis.reference_date(campaign),
     }
     return render(request, "recensement/grouping.html", context)
@@ -116,7 +122,7 @@ def renewal_add(request, campaign_id):
 @organisation_view(*perms.CAN_VIEW)
 def plan(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
-    slots = analysis.plan(campaign, _needs(campaign))
+    slots = analysis.plan(campaign, _planned(campaign))
     context = {"organisation": request.organisation, "campaign": campaign, "slots": slots}
     return render(request, "recensement/plan.html", context)
 
@@ -124,7 +130,7 @@ def plan(request, campaign_id):
 @organisation_view(*perms.CAN_VIEW)
 def plan_xlsx(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
-    content = exports.plan_xlsx(campaign, analysis.plan(campaign, _needs(campaign)))
+    content = exports.plan_xlsx(campaign, analysis.plan(campaign, _planned(campaign)))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="programmation-achats-{campaign.year}.xlsx"'
     return response
@@ -133,7 +139,7 @@ def plan_xlsx(request, campaign_id):
 @organisation_view(*perms.CAN_VIEW)
 def plan_pdf(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
-    content = exports.plan_pdf(campaign, analysis.plan(campaign, _needs(campaign)), request=request)
+    content = exports.plan_pdf(campaign, analysis.plan(campaign, _planned(campaign)), request=request)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="programmation-achats-{campaign.year}.pdf"'
     return response

@@ -11,6 +11,9 @@ Codes:
   supplies and services of central authorities, of local and other authorities, of utilities and defence, and
   for works and concessions.
 - publication_decp: essential data (DECP) must be published from this amount.
+- publicite_boamp_jal: below the EU thresholds, from this amount a procedure adaptée is advertised in the BOAMP or
+  in a journal of legal notices (JAL), and in the specialised press when needed (art. R. 2131-12 2°; before the
+  code, décret n° 2016-360 art. 34). Same amount for works and for supplies and services.
 - modification_fournitures_services / modification_travaux: share of the initial amount above which a
   modification is no longer "de minimis" (art. R. 2194-8): listed as "à vérifier".
 """
@@ -201,6 +204,14 @@ SEUILS: tuple[Seuil, ...] = (
         "Décret n° 2019-1344 ; arrêtés du 22 décembre 2022",
     ),
     _s(
+        "publicite_boamp_jal",
+        "Publicité au BOAMP ou dans un journal d'annonces légales (procédure adaptée)",
+        "90000",
+        D(2016, 4, 1),
+        None,
+        "Décret n° 2016-360, art. 34 ; CCP art. R. 2131-12 2° (depuis le 01/04/2019)",
+    ),
+    _s(
         "modification_fournitures_services",
         "Modification de faible montant (fournitures et services)",
         "0.10",
@@ -226,6 +237,9 @@ PUBLICATION_DELAY_MONTHS = 2
 # Egalim (collective catering): share of sustainable and quality products, of which organic.
 EGALIM_DURABLE = Decimal("0.50")
 EGALIM_BIO = Decimal("0.20")
+# Accords-cadres of pouvoirs adjudicateurs last at most four years, save duly justified exceptions (CCP art.
+# L. 2125-1, R. 2162-4); those of entités adjudicatrices eight years.
+ACCORD_CADRE_MAX_MONTHS = 48
 # National plan for sustainable public procurement (PNAD 2022-2025) targets for 2025.
 PNAD_CIBLE_ENVIRONNEMENT = Decimal("1.00")
 PNAD_CIBLE_SOCIAL = Decimal("0.30")

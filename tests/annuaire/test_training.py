@@ -78,9 +78,9 @@ def test_person_of_another_organisation_cannot_be_enrolled(client, org_a, org_b,
         f"/o/{org_a.slug}/annuaire/formation/sessions/{session.pk}/inscription/", {"person": outsider.pk}
     )
     assert _messages(response) == [
-        "Paul Extérieur fait partie de Organisation B : seules les personnes de Organisation A "
-        "peuvent être inscrites à cette session."
-    ]
+        "Cette personne n'est pas dans l'annuaire de Organisation A : seules ses personnes "
+        "peuvent être inscrites à ses sessions."
+    ]  # the outsider is not named (tests/security/test_sharing.py)
     assert not Enrolment.objects.exists()
 
 

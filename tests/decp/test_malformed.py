@@ -155,7 +155,8 @@ def test_command_exits_non_zero_with_french_message(tmp_path, data_dir, populate
     assert snapshot(data_dir) == populated
 
 
-def test_unreachable_url(data_dir, populated):
+def test_unreachable_url(data_dir, populated, settings):
+    settings.PILOTE_DECP_URL_ALLOW_HTTP = settings.PILOTE_DECP_URL_ALLOW_PRIVATE = True  # loopback, for the test
     url = "http://127.0.0.1:9/decp.json"  # discard port: nothing listens
     with pytest.raises(ImportFailed) as info:
         run_import([url], data_dir=data_dir)

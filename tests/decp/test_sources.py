@@ -55,7 +55,10 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, settings):
+    # a local test server: plain http on loopback, refused by the default URL policy (tests/security/test_ssrf.py)
+    settings.PILOTE_DECP_URL_ALLOW_HTTP = True
+    settings.PILOTE_DECP_URL_ALLOW_PRIVATE = True
     root = tmp_path / "www"
     root.mkdir()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(root)))

@@ -10,6 +10,8 @@ REAL_2022 = (
     / "shared/data/decp/real/megalis-2024/decp-59920013600241-2024-07-09-01.json"
 )
 
+MEGALIS_BUYER = "59920013600241"  # the buyer SIRET of every record of REAL_2022
+
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):

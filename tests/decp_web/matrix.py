@@ -1,4 +1,4 @@
-"""Permission-matrix extension for the data (import) pages."""
+"""Permission-matrix extension for the data (import) pages: a run belongs to the organisation it was run for."""
 
 from pilote.core.enums import Role
 from pilote.core.models import Membership
@@ -7,8 +7,8 @@ from pilote.decp.models import ImportRun
 
 def run_of(organisation):
     admin = Membership.objects.filter(organisation=organisation, role=Role.ADMIN).first()
-    run = ImportRun.objects.filter(actor=admin.user).first()
-    return (run or ImportRun.objects.create(source="x.json", actor=admin.user)).pk
+    run = ImportRun.objects.filter(organisation=organisation).first()
+    return (run or ImportRun.objects.create(source="x.json", actor=admin.user, organisation=organisation)).pk
 
 
 KWARG_PROVIDERS = {"run_id": run_of}

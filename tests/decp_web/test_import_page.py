@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilote.core.enums import Role
+from pilote.core.models import BuyerEntity
 from pilote.decp.models import ImportRun
-from tests.decp_web.conftest import REAL_2022
+from tests.decp_web.conftest import MEGALIS_BUYER, REAL_2022
 
 
 def upload(client, org, name, content, capture):
@@ -25,11 +26,13 @@ def test_appui_imports_a_real_2022_file_and_reads_the_report(
     client, org_a, members_a, django_capture_on_commit_callbacks
 ):
     client.force_login(members_a[Role.APPUI])
+    BuyerEntity.objects.create(organisation=org_a, siret=MEGALIS_BUYER)
     response = upload(client, org_a, "megalis.json", REAL_2022.read_bytes(), django_capture_on_commit_callbacks)
     page = unescape(response.content.decode())
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.SUCCEEDED, run.message
     assert run.report["read"] == 5
+    assert run.report["rejected"] == 0  # every record is a contract of A's buyer
     assert run.report["read"] == run.report["stored"] + run.report["duplicates"] + run.report["rejected"]
     assert "Statut : terminé" in page
     assert "Enregistrements lus" in page
@@ -46,6 +49,7 @@ def test_rejected_records_are_downloadable_with_their_reason(
     client, org_a, members_a, django_capture_on_commit_callbacks
 ):
     client.force_login(members_a[Role.ADMIN])
+    BuyerEntity.objects.create(organisation=org_a, siret="21690123100011")  # the record's buyer is A's
     content = b'{"marches": {"marche": [{"id": "A1", "acheteur": {"id": "21690123100011"}, "objet": "Travaux", "montant": 50000}, 42]}}'
     upload(client, org_a, "mixte.json", content, django_capture_on_commit_callbacks)
     run = ImportRun.objects.get()

@@ -37,6 +37,16 @@ def fiche_fields(**overrides) -> dict:
     return fields
 
 
+def environmental_clauses() -> list:
+    """A national environmental criterion and condition: what art. 35 asks at visa from 22/08/2026."""
+    from pilote.clauses.models import Clause, ClauseKind
+
+    return [
+        Clause.objects.filter(organisation=None, kind=kind).order_by("pk").first()
+        for kind in (ClauseKind.CRITERE_ENVIRONNEMENTAL, ClauseKind.CONDITION_ENVIRONNEMENTALE)
+    ]
+
+
 def agent_of(organisation):
     membership = Membership.objects.filter(organisation=organisation, role=Role.AGENT).first()
     return (membership or MembershipFactory(organisation=organisation, role=Role.AGENT)).user

@@ -59,8 +59,7 @@ def test_agent_creates_fiche_with_french_amount(client, org_a, members_a):
         ({"montant_estime": "cent mille"}, "en chiffres"),
         ({"code_cpv": "12345678"}, "n&#x27;existe pas dans la nomenclature"),
         ({"objet": ""}, "Ce champ est obligatoire"),
-        ({"justification_lot_unique": ""}, "justifier le lot unique"),
-        ({"urgence": "on", "motif_urgence": ""}, "motif de l&#x27;urgence"),
+        ({"duree_mois": "0"}, "au moins un mois"),
     ],
 )
 def test_bad_input_is_refused_in_french_and_nothing_saved(client, org_a, members_a, overrides, message):
@@ -159,7 +158,15 @@ def test_pdf_contains_decision(client, org_a, members_a):
     fiche = make_fiche(org_a, author=agent)
     do_transition(fiche, "soumettre", actor=agent, roles={Role.AGENT})
     do_transition(fiche, "instruire", actor=appui, roles={Role.APPUI})
-    do_transition(fiche, "viser_reserves", actor=appui, roles={Role.APPUI}, comment="Réserve : allotir la vitrerie.")
+    do_transition(
+        fiche,
+        "viser_reserves",
+        actor=appui,
+        roles={Role.APPUI},
+        comment="Réserve : allotir la vitrerie.",
+        justification="Critère <environnemental> sans objet : prestation déjà écolabellisée.",
+        confirmed=True,
+    )
     client.force_login(appui)
     response = client.get(f"/o/{org_a.slug}/fiches/{fiche.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
@@ -196,7 +203,7 @@ def test_transition_through_the_page(client, org_a, members_a):
     client.force_login(appui)
     client.post(f"/o/{org_a.slug}/fiches/{fiche.pk}/instruire/")
     page = client.post(f"/o/{org_a.slug}/fiches/{fiche.pk}/refuser/", {"comment": ""}, follow=True).content.decode()
-    assert "commentaire est obligatoire" in page
+    assert "motif est obligatoire" in page
     assert Fiche.objects.get(pk=fiche.pk).status == Status.EN_INSTRUCTION
 
 

@@ -7,13 +7,14 @@ from pilote.core.enums import Role
 from pilote.fiches import workflow
 from pilote.fiches.models import Fiche, FicheEvent, Status
 from pilote.fiches.services import do_transition, do_update_fiche
-from tests.fiches.factories import make_fiche
+from tests.fiches.factories import environmental_clauses, make_fiche
 
 
 pytestmark = pytest.mark.django_db
 
 
 def fire(fiche, name, user, role, **kwargs):
+    kwargs.setdefault("confirmed", True)  # the confirmation step itself is tested in test_decision.py
     return do_transition(fiche, name, actor=user, roles={role}, **kwargs)
 
 
@@ -22,7 +23,7 @@ def test_transitions_table_is_consistent():
     assert targets == set(Status) - {Status.BROUILLON}
     # Only the agent submits, only the support service reviews and decides.
     assert workflow.TRANSITIONS["soumettre"].roles == {Role.AGENT}
-    for name in ("instruire", "demander_reprise", "viser", "viser_reserves", "refuser"):
+    for name in ("instruire", "demander_reprise", "viser", "viser_reserves", "refuser", "rouvrir"):
         assert workflow.TRANSITIONS[name].roles == {Role.APPUI}
 
 
@@ -45,12 +46,17 @@ def test_full_journey_with_resubmission(org_a, members_a, django_capture_on_comm
     clause = Clause.objects.get(organisation=None, title__startswith="Clause d'insertion")
     with django_capture_on_commit_callbacks(execute=True):
         fiche = fire(
-            fiche, "viser_reserves", appui, Role.APPUI, comment="Sous réserve d'allotir.", retained_clauses=[clause]
+            fiche,
+            "viser_reserves",
+            appui,
+            Role.APPUI,
+            comment="Sous réserve d'allotir.",
+            retained_clauses=[clause, *environmental_clauses()],
         )
     # The decision goes to the author and to the buyers, who will run the consultation.
     assert sorted(mailoutbox[-1].to) == sorted([agent.email, members_a[Role.ACHETEUR].email])
     assert fiche.status == Status.VISEE_RESERVES
-    assert list(fiche.retained_clauses.all()) == [clause]
+    assert clause in fiche.retained_clauses.all()
     trail = list(FicheEvent.objects.filter(fiche=fiche).values_list("from_status", "to_status"))
     assert trail[-1] == (Status.EN_INSTRUCTION, Status.VISEE_RESERVES)
     assert len([t for t in trail if t[1] == Status.SOUMISE]) == 2
@@ -79,7 +85,7 @@ def test_refusal_and_reserves_need_a_comment(org_a, members_a):
     fiche = fire(make_fiche(org_a, author=agent), "soumettre", agent, Role.AGENT)
     fiche = fire(fiche, "instruire", appui, Role.APPUI)
     for name in ("refuser", "viser_reserves", "demander_reprise"):
-        with pytest.raises(workflow.TransitionRefused, match="commentaire est obligatoire"):
+        with pytest.raises(workflow.TransitionRefused, match="motif est obligatoire"):
             fire(fiche, name, appui, Role.APPUI, comment="  ")
     assert Fiche.objects.get(pk=fiche.pk).status == Status.EN_INSTRUCTION
 

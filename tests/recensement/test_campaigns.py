@@ -126,7 +126,7 @@ def test_only_author_or_support_service_edits_and_nobody_after_closing(client, o
         need, actor=members_a[Role.APPUI], roles={Role.APPUI}, fields={"objet": "Restauration scolaire et goûters"}
     )
     assert updated.objet == "Restauration scolaire et goûters"
-    services.do_close_campaign(campaign, actor=members_a[Role.APPUI])
+    services.do_close_campaign(campaign, actor=members_a[Role.APPUI], confirmed=True)
     with pytest.raises(ValidationError, match="ne peut pas être modifié"):
         services.do_update_need(need, actor=members_a[Role.AGENT], roles={Role.AGENT}, fields={"objet": "Y"})
     with pytest.raises(ValidationError, match="close"):
@@ -136,9 +136,31 @@ def test_only_author_or_support_service_edits_and_nobody_after_closing(client, o
 def test_delete_need(client, org_a, members_a, campaign):
     need = services.do_create_need(campaign, actor=members_a[Role.AGENT], fields=need_fields(campaign))
     client.force_login(members_a[Role.AGENT])
-    client.post(f"/o/{org_a.slug}/recensement/{campaign.pk}/besoins/{need.pk}/supprimer/")
+    url = f"/o/{org_a.slug}/recensement/{campaign.pk}/besoins/{need.pk}/supprimer/"
+    page = client.post(url)
+    assert page.status_code == 200  # the confirmation step: nothing deleted yet
+    assert "Confirmer : supprimer le besoin" in page.content.decode()
+    assert Need.objects.exists()
+    with pytest.raises(ValidationError, match="Confirmez"):
+        services.do_delete_need(need, actor=members_a[Role.AGENT], roles={Role.AGENT})
+    client.post(url, {"confirm": "1"})
     assert not Need.objects.exists()
     assert AuditEvent.objects.filter(verb="recensement.besoin_supprime").exists()
+
+
+def test_close_campaign_after_confirmation(client, org_a, members_a, campaign):
+    client.force_login(members_a[Role.APPUI])
+    url = f"/o/{org_a.slug}/recensement/{campaign.pk}/clore/"
+    page = client.post(url).content.decode()
+    assert "Une campagne close ne se rouvre pas." in page
+    campaign.refresh_from_db()
+    assert campaign.is_open
+    with pytest.raises(ValidationError, match="Confirmez"):
+        services.do_close_campaign(campaign, actor=members_a[Role.APPUI])
+    client.post(url, {"confirm": "1"})
+    campaign.refresh_from_db()
+    assert not campaign.is_open
+    assert AuditEvent.objects.filter(verb="recensement.campagne_close").count() == 1
 
 
 def test_campaign_of_another_organisation_is_not_found(client, org_b, members_b, campaign):

@@ -21,6 +21,7 @@ def test_every_app_registers_its_entries_in_menu_order(org_a):
         "Fiches visa",
         "Recensement",
         "Guides",
+        "Stratégie",
         "Annuaire",
         "Données",
         "Membres",

@@ -67,9 +67,9 @@ def do_enrol(session: TrainingSession, person: Person, *, actor) -> Enrolment:
     session = TrainingSession.objects.select_for_update().select_related("module__organisation").get(pk=session.pk)
     if not can_enrol(actor, session, person):
         if person.organisation_id != session.module.organisation_id:
+            # never name a person of another organisation
             raise ValidationError(
-                f"{person} fait partie de {person.organisation} : seules les personnes de "
-                f"{session.module.organisation} peuvent être inscrites à cette session."
+                f"Seules les personnes de {session.module.organisation} peuvent être inscrites à cette session."
             )
         raise ValidationError("Vous ne pouvez inscrire que vous-même à une session.")
     if session.ends_at <= timezone.now():

@@ -115,15 +115,23 @@ def session_detail(request, session_id):
 @organisation_view(*perms.CAN_ENROL_SELF)
 @require_POST
 def session_enrol(request, session_id):
-    """Enrol oneself, or (training managers) the person chosen in the form — any person id is checked by the
-    service, so a person of another organisation is refused with a message."""
+    """Enrol oneself, or (training managers) the person chosen in the form. The person is looked up among the
+    organisation's own people only: an id of another organisation's person gets the same answer as an unknown
+    id, so that the page never names people of other organisations (the service checks it again)."""
     session = _session(request, session_id)
     person_id = request.POST.get("person")
     try:
         if person_id:
-            person = Person.objects.filter(pk=person_id).first()
+            person = (
+                Person.objects.filter(pk=person_id, organisation=request.organisation).first()
+                if person_id.isdigit()
+                else None
+            )
             if person is None:
-                raise ValidationError("Cette personne n'existe pas dans l'annuaire.")
+                raise ValidationError(
+                    f"Cette personne n'est pas dans l'annuaire de {request.organisation} : seules ses personnes "
+                    "peuvent être inscrites à ses sessions."
+                )
         else:
             person = services.do_ensure_own_entry(request.organisation, user=request.user)
         enrolment = training.do_enrol(session, person, actor=request.user)

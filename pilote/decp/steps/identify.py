@@ -14,13 +14,13 @@ from pilote.decp.steps.staging import scan_parts
 
 
 # Low-cardinality provenance as Categorical: the copies frame of a national store stays small in memory.
-CATEGORICAL = ["import_run", "source", "fichier", "fichier_sha256", "tableau", "format", "type_contrat"]
+CATEGORICAL = ["import_run", "source", "fichier", "fichier_sha256", "tableau", "format", "type_contrat", "provenance"]
 
 
-def identify(parts, old_dir, run_id, out, *, read, rejected):
+def identify(parts, old_dir, run_id, out, *, read, rejected, provenance="national"):
     """Writes `out/copies.parquet`; returns (winners, report counts). Winners: one row per retained copy with
     import_run, record_key, contrat_uid, nb_copies. Raises ImportFailed when a record is unaccounted for."""
-    ident = assign_identity(_copies(parts, old_dir)).collect()
+    ident = assign_identity(_copies(parts, old_dir, provenance)).collect()
     counts = report.copy_counts(ident, run_id, read=read, rejected=rejected)
     ident.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL).write_parquet(
         out / "copies.parquet", compression="zstd", row_group_size=100_000
@@ -45,12 +45,13 @@ def _other_amounts(ident):
     )
 
 
-def _copies(parts, old_dir):
-    """Key columns of every copy: this run's parts and the current generation's `copies` table."""
+def _copies(parts, old_dir, provenance="national"):
+    """Key columns of every copy: this run's parts and the current generation's `copies` table; `provenance`
+    (pilote.decp.provenance) is this run's for its copies, « national » for copies stored before the column."""
     frames = []
     new_c = scan_parts(parts, "contrats")
     if new_c is not None:
-        frames.append(new_c.select(KEY_COLUMNS))
+        frames.append(new_c.select(KEY_COLUMNS).with_columns(pl.lit(provenance).alias("provenance")))
     if old_dir is not None:
         old = pl.scan_parquet(old_dir / "copies.parquet")
         if "montant_inutilisable" not in old.collect_schema():  # generations written before the column
@@ -58,13 +59,15 @@ def _copies(parts, old_dir):
         for name, dtype in (("cle_lot", pl.String), ("cle_montant", pl.Float64), ("cle_titulaire", pl.String)):
             if name not in old.collect_schema():  # generations written before the column
                 old = old.with_columns(pl.lit(None, dtype).alias(name))
-        frames.append(old.select(KEY_COLUMNS))
+        if "provenance" not in old.collect_schema():
+            old = old.with_columns(pl.lit("national").alias("provenance"))
+        frames.append(old.select(*KEY_COLUMNS, "provenance"))
     narrow = pl.concat(frames, how="diagonal_relaxed") if frames else _empty_copies()
     return narrow.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL)
 
 
 def _empty_copies():
-    schema = dict.fromkeys(KEY_COLUMNS, pl.String)
+    schema = dict.fromkeys([*KEY_COLUMNS, "provenance"], pl.String)
     schema.update(
         {
             "record_key": pl.Int64,

@@ -1,6 +1,8 @@
-"""`manage.py decp import|status|export|demo`: the DECP pipeline from the command line.
+"""`manage.py decp import|status|export|demo|gestionnaires`: the DECP pipeline from the command line.
 
-import PATH_OR_URL... [--source NAME] [--format F] [--json]: progress bar (tqdm, stderr), then a French summary
+gestionnaires liste|ajouter|retirer [EMAIL]: the platform's data stewards (decision 0011).
+
+import PATH_OR_URL... [--source NAME] [--format F] [--json] (a national import, the operator's): progress bar (tqdm, stderr), then a French summary
 (or one JSON object with --json). Exit status non-zero with a French message naming the file and position
 when an input cannot be imported; the store is then exactly as before.
 """
@@ -32,6 +34,11 @@ class Command(BaseCommand):
             help="publier les données sans leurs préparations (cockpit, recherche) : elles se feront à la première "
             "utilisation",
         )
+        stewards = sub.add_parser(
+            "gestionnaires", help="gestionnaires des données nationales (seuls à importer les sources nationales)"
+        )
+        stewards.add_argument("operation", choices=["liste", "ajouter", "retirer"])
+        stewards.add_argument("email", nargs="?", help="adresse e-mail de la personne")
         sub.add_parser("status", help="état du stock DECP")
         exp = sub.add_parser("export", help="exporter les contrats")
         exp.add_argument("--format", dest="fmt", choices=["parquet", "csv", "xlsx"], default="csv")
@@ -44,11 +51,21 @@ class Command(BaseCommand):
         demo.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
-        actions = {"import": self.do_import, "status": self.do_status, "export": self.do_export, "demo": self.do_demo}
+        actions = {
+            "import": self.do_import,
+            "status": self.do_status,
+            "export": self.do_export,
+            "demo": self.do_demo,
+            "gestionnaires": self.do_stewards,
+        }
         try:
             return actions[action](**options)
         except ImportFailed as exc:
             raise CommandError(exc.french()) from exc
+        except (OSError, MemoryError) as exc:  # a full disk, no memory: a French reason, not a traceback
+            from pilote.decp.tasks import failure_message
+
+            raise CommandError(failure_message(exc)) from exc
 
     # -- import ----------------------------------------------------------------------------------------------
     def do_import(self, *, inputs, source=None, fmt=None, json=False, workers=None, skip_hooks=False, **_):
@@ -89,6 +106,27 @@ class Command(BaseCommand):
         if report.get("flagged"):
             top = list(report["flagged"].items())[:10]
             self.stdout.write("  règles appliquées (enregistrements) : " + ", ".join(f"{k} {v}" for k, v in top))
+
+    # -- data stewards ----------------------------------------------------------------------------------------
+    def do_stewards(self, *, operation, email=None, **_):
+        """The platform's data stewards: a role above organisations, given here (or in the admin), never by an
+        organisation's administrator."""
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects
+        if operation == "liste":
+            for person in users.filter(is_data_steward=True).order_by("email"):
+                self.stdout.write(person.email)
+            return
+        if not email:
+            raise CommandError("Indiquez l'adresse e-mail de la personne.")
+        person = users.filter(email__iexact=email).first()
+        if person is None:
+            raise CommandError(f"Aucun compte pour « {email} ».")
+        person.is_data_steward = operation == "ajouter"
+        person.save(update_fields=["is_data_steward"])
+        state = "est désormais" if person.is_data_steward else "n'est plus"
+        self.stdout.write(f"{person.email} {state} gestionnaire des données nationales.")
 
     # -- status ----------------------------------------------------------------------------------------------
     def do_status(self, **_):

@@ -1,0 +1,43 @@
+"""What the strategy reads from the contract data, through pilote.contracts' public functions only: the result of a
+contract indicator for the organisation in a year, and the titulaires of its contracts (the jury's interest check).
+Pages show "données non importées" when no DECP data is there (db.StoreMissing)."""
+
+from pilote.contracts import db
+from pilote.contracts.figures import overview, suppliers
+from pilote.contracts.filters import parse_filters
+
+
+MAX_TITULAIRES = 5000
+
+
+def _filters(organisation, **params):
+    filters, _form = parse_filters({"perimetre": "organisation", **params}, organisation)
+    return filters
+
+
+def contract_result(organisation, indicator, year: int) -> dict:
+    """{"value": in the indicator's unit (a share in %), "base": contracts it is computed over, "note"} for one
+    year; value None when unknown (no data, no contract, or a sample too small to be shown)."""
+    params = {"annee": str(year)}
+    if indicator.cpv_prefix:
+        params["cpv"] = indicator.cpv_prefix
+    try:
+        valeur = overview(_filters(organisation, **params), organisation)["values"][indicator.contract_code]
+    except db.StoreMissing:
+        return {"value": None, "base": 0, "note": "données des contrats non importées"}
+    if valeur.valeur is None:
+        return {"value": None, "base": valeur.base, "note": "aucun contrat renseigné"}
+    value = valeur.valeur * 100 if valeur.unite == "part" else valeur.valeur
+    note = f"sur {valeur.base} contrat(s)"
+    if valeur.insuffisant:
+        note += " — échantillon insuffisant, à lire avec prudence"
+    return {"value": round(value, 1), "base": valeur.base, "note": note}
+
+
+def titulaires(organisation) -> dict[str, str]:
+    """SIREN -> name of the titulaires of the organisation's contracts in the data ({} without data)."""
+    try:
+        rows = suppliers(_filters(organisation), limit=MAX_TITULAIRES)["top"]
+    except db.StoreMissing:
+        return {}
+    return {str(r["titulaire_id"])[:9]: r["titulaire_nom"] or "" for r in rows if r.get("titulaire_id")}
