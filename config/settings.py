@@ -24,6 +24,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client address of the login
+# throttle and of the API quota is then the right-most address of that header that is not one of them.
+PILOTE_TRUSTED_PROXIES = env.list("PILOTE_TRUSTED_PROXIES", default=[])
 
 # Demo mode creates demo organisations and one account per role (password "pilote-demo").
 PILOTE_DEMO = env.bool("PILOTE_DEMO", default=False)
@@ -147,7 +150,7 @@ STATIC_ROOT = PILOTE_DATA_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "config.storage.StaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from pilote.core import views
+from pilote.core.password_reset import PasswordResetView
 
 
 app_name = "core"
@@ -12,7 +13,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path(
         "mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name="core/password_reset_form.html",
             email_template_name="core/email/password_reset.txt",
             subject_template_name="core/email/password_reset_subject.txt",
