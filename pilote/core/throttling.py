@@ -22,8 +22,8 @@ from ninja.throttling import AnonRateThrottle, SimpleRateThrottle
 
 API_ANONYMOUS_RATE = "60/min"  # requests per address without an account (members are not limited)
 TOO_MANY_REQUESTS = "Trop de requêtes : réessayez dans une minute ou connectez-vous."
-PASSWORD_RESET_RATE_PER_ADDRESS = "10/h"
-PASSWORD_RESET_RATE_PER_EMAIL = "3/h"
+RESET_RATE_PER_ADDRESS = "10/h"
+RESET_RATE_PER_EMAIL = "3/h"
 
 
 @lru_cache(maxsize=8)
@@ -110,10 +110,10 @@ class _KeyedQuota(SimpleRateThrottle):
 def password_reset_allowed_from(request) -> bool:
     """One more reset request from this address, if its hourly quota allows it."""
     ident = client_address(request) or "inconnue"
-    return _KeyedQuota("password_reset_ip", ident, PASSWORD_RESET_RATE_PER_ADDRESS).allow_request(request)
+    return _KeyedQuota("password_reset_ip", ident, RESET_RATE_PER_ADDRESS).allow_request(request)
 
 
 def password_reset_allowed_for(request, email: str) -> bool:
     """One more reset e-mail to this address, if its hourly quota allows it (no one is flooded with e-mails)."""
     ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return _KeyedQuota("password_reset_email", ident, PASSWORD_RESET_RATE_PER_EMAIL).allow_request(request)
+    return _KeyedQuota("password_reset_email", ident, RESET_RATE_PER_EMAIL).allow_request(request)

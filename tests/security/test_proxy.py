@@ -62,7 +62,7 @@ def test_invalid_trusted_proxy_setting_refuses_to_start(settings):
 
 
 def test_one_client_behind_the_proxy_does_not_lock_out_the_others(client, behind_proxy, settings):
-    victim = UserFactory(password="mot-de-passe-solide-42")  # noqa: S106
+    victim = UserFactory(password="mot-de-passe-solide-42")
     settings.LOGIN_MAX_FAILURES = 5
     for n in range(25):  # more than the per-address limit (4 x 5), with a different account each time
         client.post("/connexion/", {"email": f"inconnu{n}@exemple.fr", "password": "faux"}, **via_proxy("1.2.3.4"))
@@ -76,7 +76,7 @@ def test_one_client_behind_the_proxy_does_not_lock_out_the_others(client, behind
 
 
 def test_login_is_throttled_per_account_whatever_the_address(client, behind_proxy, settings):
-    victim = UserFactory(password="mot-de-passe-solide-42")  # noqa: S106
+    victim = UserFactory(password="mot-de-passe-solide-42")
     settings.LOGIN_MAX_FAILURES = 3
     for n in range(3):
         client.post("/connexion/", {"email": victim.email, "password": "faux"}, **via_proxy(f"198.51.100.{n}"))
