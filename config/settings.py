@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from config.safety import refuse_unsafe_production
+
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -194,6 +196,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 if PRODUCTION:
+    refuse_unsafe_production(secret_key=SECRET_KEY, dev_secret_key=DEV_SECRET_KEY, demo=PILOTE_DEMO, debug=DEBUG)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
