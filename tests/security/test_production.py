@@ -91,6 +91,8 @@ def test_production_deployment_serves_pages_end_to_end(tmp_path):
         assert "Connexion" in body.decode()
         assert "Strict-Transport-Security" in headers
         assert headers["X-Frame-Options"] == "DENY"
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "camera=()" in headers["Permissions-Policy"]
         for path in ("/public/", "/api/v1/docs"):
             assert fetch(f"http://127.0.0.1:{port}{path}")[0] == 200
         # the page links to the hashed, collected static files, and they are served

@@ -1,0 +1,46 @@
+"""In a browser, under the Content-Security-Policy: the cockpit draws its charts, the census form's CPV
+suggestions fill the field, the API documentation draws, and the browser reports no violation (no inline
+script, no eval, nothing from another site)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from pilote.core.enums import Role
+from tests.analytics.store import S1, write_fixture_store
+from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.e2e.conftest import browser, login, page  # noqa: F401 — the browser fixtures of tests/e2e
+
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def violations(page):  # noqa: F811
+    seen = []
+    page.on(
+        "console",
+        lambda message: seen.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return seen
+
+
+def test_cockpit_charts_draw_without_csp_violation(page, login, violations, settings):  # noqa: F811
+    write_fixture_store(settings.PILOTE_DATA_DIR)
+    commune = OrganisationFactory(name="Commune A", slug="commune-a", sirets=[S1])
+    MembershipFactory(organisation=commune, user=UserFactory(email="appui@commune-a.fr"), role=Role.APPUI)
+    login("appui@commune-a.fr")
+    response = page.goto(page.base_url + "/o/commune-a/cockpit/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    chart = page.locator("#graphique-procedures")
+    chart.locator("svg.marks").wait_for()
+    expect(chart.locator("svg.marks")).to_contain_text("Procédure adaptée")
+    assert violations == [], "\n".join(violations)
+
+
+def test_api_docs_draw_from_vendored_files_without_csp_violation(page, violations):  # noqa: F811
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(page.base_url + "/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("API Pilote")
+    assert all(url.startswith(page.base_url) or url.startswith("data:") for url in requested), requested
+    assert violations == [], "\n".join(violations)
