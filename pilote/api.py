@@ -2,16 +2,19 @@
 
 Each domain app exposes `router` in its `api.py`; they are mounted here under their prefix. Endpoints check
 organisation and role themselves (session auth for members; public endpoints serve only published data).
-Anonymous calls share one quota per address (django-ninja's throttling, pilote.core.throttling); going over it
+Scripts authenticate with a personal API token (`Authorization: Bearer plt_…`, pilote.core.api_tokens), each
+with its own quota. Anonymous calls share one quota per address (django-ninja's throttling, pilote.core.throttling); going over it
 gives a 429 with a French message and a Retry-After header."""
 
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 from ninja.errors import Throttled
+from ninja.security import HttpBearer, django_auth
 
 from pilote.analytics.api import router as analytics_router
 from pilote.contracts.db import QueryInterrupted
-from pilote.core.throttling import TOO_MANY_REQUESTS, AnonymousQuota
+from pilote.core.api_tokens import token_for
+from pilote.core.throttling import TOO_MANY_REQUESTS, AnonymousQuota, TokenQuota
 from pilote.explorer.api import router as explorer_router
 
 
@@ -26,12 +29,28 @@ class VendoredSwagger(Swagger):
         return render(request, self.template, {"swagger_settings": swagger_settings, "api": api})
 
 
+class PersonalToken(HttpBearer):
+    """`Authorization: Bearer plt_…`: a personal API token (read-only, revocable, created on the account page)
+    acts as its owner, so the endpoints' own checks of organisation and role apply unchanged."""
+
+    openapi_description = (
+        "Jeton personnel, en lecture seule : créez-le sur la page « Mon compte → Jetons d'API » et envoyez-le "
+        "dans l'en-tête `Authorization: Bearer plt_…`."
+    )
+
+    def authenticate(self, request, token):
+        found = token_for(token, request.method)
+        if found is not None:
+            request.user = found.user
+        return found
+
+
 api = NinjaAPI(
     title="API Pilote",
     version="1",
     description="Données de la commande publique et indicateurs d'achat public responsable.",
     urls_namespace="api",
-    throttle=[AnonymousQuota()],
+    throttle=[AnonymousQuota(), TokenQuota()],
     docs=VendoredSwagger(),
 )
 
@@ -47,4 +66,5 @@ def too_many_requests(request, exc):
 
 
 api.add_router("/indicateurs", analytics_router)
-api.add_router("/contrats", explorer_router)
+# the contracts API: a session or a personal token (the token first: a script has no session)
+api.add_router("/contrats", explorer_router, auth=[PersonalToken(), django_auth])

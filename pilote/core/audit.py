@@ -17,6 +17,8 @@ class CoreVerb(models.TextChoices):
     MEMBRE_RETIRE = "membre.retire", "membre retiré"
     INVITATION_ENVOYEE = "invitation.envoyee", "invitation envoyée"
     INVITATION_ACCEPTEE = "invitation.acceptee", "invitation acceptée"
+    JETON_CREE = "jeton.cree", "jeton d'API créé"
+    JETON_REVOQUE = "jeton.revoque", "jeton d'API révoqué"
 
 
 _ENUMS: list[type[models.TextChoices]] = []

@@ -237,3 +237,6 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"
+
+
+from pilote.core.api_tokens import ApiToken  # noqa: E402, F401 — personal API tokens, a model of this app

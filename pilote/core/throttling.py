@@ -117,3 +117,26 @@ def password_reset_allowed_for(request, email: str) -> bool:
     """One more reset e-mail to this address, if its hourly quota allows it (no one is flooded with e-mails)."""
     ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     return _KeyedQuota("password_reset_email", ident, RESET_RATE_PER_EMAIL).allow_request(request)
+
+
+PER_API_KEY_RATE = "1000/h"  # requests an hour per personal API token
+
+
+class TokenQuota(SimpleRateThrottle):
+    """ninja's throttle per personal API token (pilote.core.api_tokens): each token has its own hourly quota,
+    so that one script cannot take the API from the others. Requests without a token are not counted here."""
+
+    key = _PerThread()
+    history = _PerThread()
+    now = _PerThread()
+    scope = "api_token"
+
+    def __init__(self, rate: str = PER_API_KEY_RATE):
+        self._state = threading.local()
+        super().__init__(rate)
+
+    def get_cache_key(self, request) -> str | None:
+        token_id = getattr(getattr(request, "auth", None), "api_token_id", None)
+        if token_id is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token_id}

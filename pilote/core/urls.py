@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from pilote.core import views
+from pilote.core import account, views
 from pilote.core.password_reset import PasswordResetView
 
 
@@ -50,6 +50,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
         name="password_change_done",
     ),
+    path("compte/jetons/", account.api_tokens, name="api_tokens"),
+    path("compte/jetons/<int:token_id>/revoquer/", account.api_token_revoke, name="api_token_revoke"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("organisation/choisir/", views.switch_organisation, name="switch_organisation"),
     path("o/<slug:slug>/", views.organisation_home, name="organisation_home"),

@@ -8,14 +8,13 @@ from playwright.sync_api import expect
 from pilote.core.enums import Role
 from tests.analytics.store import S1, write_fixture_store
 from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.e2e.conftest import browser, login, page  # noqa: F401 — the browser fixtures of tests/e2e
 
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def violations(page):  # noqa: F811
+def violations(page):
     seen = []
     page.on(
         "console",
@@ -24,7 +23,7 @@ def violations(page):  # noqa: F811
     return seen
 
 
-def test_cockpit_charts_draw_without_csp_violation(page, login, violations, settings):  # noqa: F811
+def test_cockpit_charts_draw_without_csp_violation(page, login, violations, settings):
     write_fixture_store(settings.PILOTE_DATA_DIR)
     commune = OrganisationFactory(name="Commune A", slug="commune-a", sirets=[S1])
     MembershipFactory(organisation=commune, user=UserFactory(email="appui@commune-a.fr"), role=Role.APPUI)
@@ -37,7 +36,7 @@ def test_cockpit_charts_draw_without_csp_violation(page, login, violations, sett
     assert violations == [], "\n".join(violations)
 
 
-def test_api_docs_draw_from_vendored_files_without_csp_violation(page, violations):  # noqa: F811
+def test_api_docs_draw_from_vendored_files_without_csp_violation(page, violations):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(page.base_url + "/api/v1/docs")
