@@ -1,5 +1,5 @@
-"""Fixtures borrowed from other test packages: the explorer's imported store (contracts API, search) and the
-browser of tests/e2e (the Content-Security-Policy as a browser enforces it)."""
+"""Fixtures borrowed from the explorer's tests: its imported store (contracts API, search, schemathesis).
+The Content-Security-Policy in a browser is tested with the other browser tests (tests/e2e/test_csp.py): one
+Playwright per test session."""
 
-from tests.e2e.conftest import browser, login, page  # noqa: F401
 from tests.explorer.conftest import imported_store, store  # noqa: F401
