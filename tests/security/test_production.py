@@ -21,7 +21,9 @@ PYTHON = sys.executable
 
 
 def production_env(data_dir: Path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "PILOTE_DEMO", "DEBUG"}}
+    # a clean environment, as a service manager gives: nothing of the test run (DJANGO_ALLOW_ASYNC_UNSAFE set by
+    # the browser tests, DATABASE_URL of the test database, ...) may leak into the production processes
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ"}}
     env.update(
         PILOTE_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
