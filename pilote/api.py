@@ -45,6 +45,15 @@ class PersonalToken(HttpBearer):
         return found
 
 
+def without_token(request):
+    """Last in the indicators' auth list: with no Authorization header the call goes on as the signed-in person
+    or anonymously (published figures only, the anonymous quota); a wrong token is refused (401), never
+    silently served as anonymous."""
+    if "Authorization" in request.headers:
+        return None
+    return request.user
+
+
 api = NinjaAPI(
     title="API Pilote",
     version="1",
@@ -65,6 +74,6 @@ def too_many_requests(request, exc):
     return api.create_response(request, {"detail": TOO_MANY_REQUESTS}, status=429)
 
 
-api.add_router("/indicateurs", analytics_router)
+api.add_router("/indicateurs", analytics_router, auth=[PersonalToken(), without_token])
 # the contracts API: a session or a personal token (the token first: a script has no session)
 api.add_router("/contrats", explorer_router, auth=[PersonalToken(), django_auth])

@@ -75,8 +75,8 @@ class _PerThread:
 
 
 class AnonymousQuota(AnonRateThrottle):
-    """ninja's anonymous throttle, counted per `client_address`, skipping people logged in by session or by
-    token (the indicators endpoint has no ninja `auth`, so `request.auth` alone would not tell members apart)."""
+    """ninja's anonymous throttle, counted per `client_address`, skipping people signed in by session or by
+    token (`request.user`: the indicators' auth lets anonymous calls through, so `request.auth` is always set)."""
 
     key = _PerThread()
     history = _PerThread()
@@ -90,8 +90,8 @@ class AnonymousQuota(AnonRateThrottle):
         return client_address(request) or "inconnue"
 
     def get_cache_key(self, request) -> str | None:
-        user = getattr(request, "user", None)
-        if getattr(request, "auth", None) is not None or (user is not None and user.is_authenticated):
+        user = getattr(request, "user", None)  # a personal token sets its owner here (pilote/api.py)
+        if user is not None and user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 

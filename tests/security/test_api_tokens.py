@@ -116,3 +116,22 @@ def test_the_openapi_schema_documents_the_token(client):
     assert "Jetons d'API" in schemes["PersonalToken"]["description"]
     operation = schema["paths"]["/api/v1/contrats"]["get"]
     assert {"PersonalToken": []} in operation["security"]
+
+
+def test_a_token_reads_the_members_only_indicators_and_a_wrong_one_is_refused(client, agent, org_a):
+    _token, secret = do_create_api_token(agent, name="script", actor=agent)
+    url = f"/api/v1/indicateurs/objectifs?organisation={org_a.slug}"
+    assert client.get(url).status_code == 401  # members only
+    assert client.get(url, **bearer(secret)).status_code == 200
+    assert client.get(url, **bearer("plt_faux")).status_code == 401
+    assert client.get("/api/v1/indicateurs", **bearer("plt_faux")).status_code == 401
+
+
+def test_token_calls_do_not_use_the_anonymous_quota(client, agent, store, monkeypatch):
+    cache.clear()
+    anonymous = next(t for t in api.throttle if t.scope == "anon")
+    monkeypatch.setattr(anonymous, "num_requests", 1)
+    _token, secret = do_create_api_token(agent, name="script", actor=agent)
+    statuses = [client.get(SEARCH, {"q": "voirie"}, **bearer(secret)).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    cache.clear()
