@@ -4,7 +4,9 @@ server error. Bounded: a few examples per operation (about 20 s in all)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from pilote.core.api_tokens import do_create_api_token
@@ -12,6 +14,17 @@ from tests.core.factories import MembershipFactory, OrganisationFactory
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the real WSGI handler, which closes the database connection after each request (on
+    PostgreSQL, the connection of the test's transaction); Django's test client does the same as this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
