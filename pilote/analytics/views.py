@@ -20,6 +20,7 @@ from pilote.analytics.services import do_delete_target, do_save_comment, do_set_
 from pilote.contracts import db as duck, figures, indicators, queries, semantics
 from pilote.contracts.filters import Perimetre, parse_filters
 from pilote.contracts.permissions import can_import_sirene
+from pilote.core import params as query_params
 from pilote.core.export_jobs import do_request_export
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
@@ -99,10 +100,7 @@ def contracts_page(request):
     drill = request.GET.get("detail", "tous")
     if drill not in queries.DRILLS:
         drill = "tous"
-    try:
-        page_number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page_number = 1
+    page_number = query_params.page_number(request.GET)
     rows, total = [], 0
     store = cockpit.duck.has_store()
     if store:

@@ -18,6 +18,8 @@ class CoreVerb(models.TextChoices):
     INVITATION_ENVOYEE = "invitation.envoyee", "invitation envoyée"
     INVITATION_ACCEPTEE = "invitation.acceptee", "invitation acceptée"
     EXPORT_DEMANDE = "export.demande", "export volumineux demandé (préparé en arrière-plan)"
+    JETON_CREE = "jeton.cree", "jeton d'API créé"
+    JETON_REVOQUE = "jeton.revoque", "jeton d'API révoqué"
 
 
 _ENUMS: list[type[models.TextChoices]] = []

@@ -286,3 +286,6 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+from pilote.core.api_tokens import ApiToken  # noqa: E402, F401 — personal API tokens, a model of this app

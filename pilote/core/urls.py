@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from pilote.core import views, views_exports
+from pilote.core import account, views, views_exports
+from pilote.core.password_reset import PasswordResetView
 
 
 app_name = "core"
@@ -14,7 +15,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path(
         "mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name="core/password_reset_form.html",
             email_template_name="core/email/password_reset.txt",
             subject_template_name="core/email/password_reset_subject.txt",
@@ -51,6 +52,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
         name="password_change_done",
     ),
+    path("compte/jetons/", account.api_tokens, name="api_tokens"),
+    path("compte/jetons/<int:token_id>/revoquer/", account.api_token_revoke, name="api_token_revoke"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("organisation/choisir/", views.switch_organisation, name="switch_organisation"),
     path("o/<slug:slug>/", views.organisation_home, name="organisation_home"),

@@ -383,7 +383,7 @@ def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
             fiche=fiche,
             uploaded_by=actor,
             original_name=Path(uploaded_file.name).name[:200],
-            content_type=getattr(uploaded_file, "content_type", "") or "application/octet-stream",
+            content_type=checked.content_type,  # the type checked from the file, not the one the browser sent
             size=uploaded_file.size,
             sha256=digest.hexdigest(),
             storage_name=storage_name,

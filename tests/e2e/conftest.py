@@ -60,7 +60,9 @@ def load_reference_data():
 @pytest.fixture
 def page(browser, live_server, transactional_db):
     load_reference_data()
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # bypass_csp: Playwright's string predicates (wait_for_function) are evaluated with eval, which the
+    # Content-Security-Policy forbids; the policy itself is tested in tests/security/test_csp_browser.py
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     # Assertions retry until this timeout: a click that navigates returns once the new page starts loading,

@@ -11,7 +11,12 @@
       window.vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
         i18n: { PNG_ACTION: "Enregistrer en PNG", SVG_ACTION: "Enregistrer en SVG" },
-        renderer: "svg"
+        renderer: "svg",
+        // the Content-Security-Policy forbids eval and inline styles: expressions run in vega-interpreter, and
+        // the menu's and tooltips' default styles come from vendor/vega-embed/vega-embed.css
+        ast: true,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true }
       }).then(function () { el.setAttribute("data-drawn", "1"); }).catch(function (err) {
         el.textContent = "Graphique indisponible : voir le tableau de données.";
         if (window.console) { window.console.error(err); }
