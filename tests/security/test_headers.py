@@ -20,7 +20,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 # rendered to PDF by WeasyPrint only, never served to a browser: their <style> element is the PDF's stylesheet
-PDF_ONLY = {"analytics/report_print.html", "fiches/pdf.html", "recensement/plan_pdf.html"}
+PDF_ONLY = {"analytics/report_print.html", "fiches/pdf.html", "recensement/plan_pdf.html", "strategie/board_pdf.html"}
 
 
 def directives(response) -> dict[str, list[str]]:

@@ -1,7 +1,9 @@
 /* Small behaviours shared by every page, here because the Content-Security-Policy allows no inline script
    and no on*= attribute.
    - data-fill-target="<id>" data-fill-value="<text>" on a button: clicking it puts the text in that field
-     (a suggested CPV code into the census form, for instance). */
+     (a suggested CPV code into the census form, for instance).
+   - data-confirm="<question>" on a form: submitting it asks the question first; cancelling stops the submit.
+     A quick guard only: the irreversible services still require their own confirmation step server-side. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -12,5 +14,10 @@
     field.value = button.getAttribute("data-fill-value") || "";
     field.dispatchEvent(new Event("change", { bubbles: true }));
     field.focus();
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute ? form.getAttribute("data-confirm") : null;
+    if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 })();
