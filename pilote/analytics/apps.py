@@ -20,3 +20,6 @@ class AnalyticsConfig(AppConfig):
         register("Cockpit", "analytics:cockpit", ALL_ROLES, 10)
         register_verbs(AnalyticsVerb)
         register_after_publish(warm_cockpit)
+        from pilote.analytics.home import register_home_panels
+
+        register_home_panels()

@@ -29,6 +29,7 @@ from pilote.core.services import (
     login_is_throttled,
 )
 from pilote.core.throttling import client_address
+from pilote.ui.home import home_panels
 
 
 DEMO_DOMAIN = "@demo.pilote.test"
@@ -98,7 +99,9 @@ def switch_organisation(request):
 
 @perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
 def organisation_home(request):
-    return render(request, "core/organisation_home.html", {"organisation": request.organisation})
+    """What to do next, by role: the panels the apps register (pilote.ui.home)."""
+    context = {"organisation": request.organisation, "panels": home_panels(request)}
+    return render(request, "core/organisation_home.html", context)
 
 
 @perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)

@@ -17,3 +17,6 @@ class RecensementConfig(AppConfig):
 
         register("Recensement", "recensement:home", ALL_ROLES, 40)
         register_verbs(RecensementVerb)
+        from pilote.recensement.home import register_home_panels
+
+        register_home_panels()

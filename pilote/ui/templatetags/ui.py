@@ -4,6 +4,8 @@ system's own tags, so that another theme (DSFR for State operators) can replace 
 from django import template
 from django.forms import BoundField
 
+from pilote.ui import formats
+
 
 register = template.Library()
 
@@ -41,3 +43,25 @@ def ui_badge(text: str, tone: str = "neutre"):
 @register.simple_tag
 def ui_role_labels(roles) -> str:
     return ", ".join(sorted(role.label for role in roles))
+
+
+# French numbers (pilote.ui.formats): the one set of number filters for every template.
+@register.filter
+def fr_nombre(value, decimals=0):
+    return formats.nombre(value, int(decimals))
+
+
+@register.filter
+def fr_euros(value):
+    return formats.euros(value)
+
+
+@register.filter
+def fr_pourcent(value, decimals=1):
+    return formats.pourcent(value, int(decimals))
+
+
+@register.filter
+def fr_compte(count, nouns):
+    """{{ fiches|length|fr_compte:"fiche" }} → « 0 fiche », « 3 fiches »."""
+    return formats.compte(count, nouns)
