@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from pilote.core.models import Notification
 from pilote.ui.navigation import navigation_for
 
 
@@ -14,4 +15,13 @@ def pilote(request):
         "navigation": navigation_for(request, organisation, roles) if organisation else [],
         "demo_mode": settings.PILOTE_DEMO,
         "ui_theme": settings.UI_THEME,
+        "unread_notifications": _unread(request),
     }
+
+
+def _unread(request) -> int:
+    """Unread notifications of the signed-in person, for the bell of the header (one indexed count)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

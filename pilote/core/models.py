@@ -237,3 +237,33 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one person: every event that sends an e-mail also leaves one (pilote.core.notifications),
+    so that a person who does not read their mail sees it under the bell of the header."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE, verbose_name="destinataire"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, verbose_name="organisation"
+    )
+    title = models.CharField("titre", max_length=300)
+    body = models.TextField("message", blank=True)
+    link = models.CharField("lien", max_length=500, blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notif_user_read_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,6 +1,7 @@
 """Every write of the core domain. Each function is atomic, validates, writes an audit row and defers
 e-mails to on_commit, so that a failed transaction sends nothing."""
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +22,7 @@ from pilote.core.models import (
     Invitation,
     LoginFailure,
     Membership,
+    Notification,
     Organisation,
     User,
     hash_token,
@@ -149,6 +152,12 @@ def do_invite_member(organisation: Organisation, *, email: str, role: str, actor
     )
     link = settings.PILOTE_BASE_URL.rstrip("/") + reverse("core:accept_invitation", args=[token])
     role_label = Role(role).label
+    # an existing account also sees it in the app; the link with its token stays in the e-mail only
+    do_notify(
+        emails=[email],
+        title=f"Invitation à rejoindre {organisation} ({role_label})",
+        body=("Ouvrez le lien reçu par e-mail pour accepter l'invitation."),
+    )
     transaction.on_commit(
         lambda: send_mail(
             subject=f"Invitation à rejoindre {organisation} sur Pilote",
@@ -259,3 +268,51 @@ def do_record_login_failure(*, email: str, ip_address: str | None) -> None:
 
 def do_clear_login_failures(*, email: str) -> None:
     LoginFailure.objects.filter(email__iexact=email.strip()).delete()
+
+
+def _site_path(body: str) -> str:
+    """The first link of an e-mail body that points into Pilote, as a path ("" when none): the notification
+    opens the page the e-mail links to, on whatever host the person uses."""
+    base = settings.PILOTE_BASE_URL.rstrip("/")
+    for url in re.findall(r"https?://\S+", body or ""):
+        if url.startswith(base + "/"):
+            return url[len(base) :][:500]
+    return ""
+
+
+@transaction.atomic
+def do_notify(*, emails=(), users=(), title: str, body: str = "", link: str = "", organisation=None) -> int:
+    """Leave an in-app notification to each active account among `users` and the owners of `emails` (an
+    address without an account is skipped: the e-mail reaches it). Called beside every e-mail the apps send;
+    `link` defaults to the e-mail's own link into Pilote. No audit row: the event that notifies is audited.
+    Returns the number of notifications created."""
+    wanted = {email.strip().lower() for email in emails if email}
+    recipients = {user.pk: user for user in users if user and user.is_active}
+    if wanted:
+        matches = Q()
+        for email in wanted:
+            matches |= Q(email__iexact=email)
+        for user in User.objects.filter(matches, is_active=True):
+            recipients.setdefault(user.pk, user)
+    link = link or _site_path(body)
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, organisation=organisation, title=title[:300], body=body, link=link[:500])
+            for user in recipients.values()
+        ]
+    )
+    return len(recipients)
+
+
+def do_mark_notification_read(notification: Notification, *, actor) -> Notification:
+    """Mark one of `actor`'s notifications read (someone else's is refused)."""
+    if notification.user_id != actor.pk:
+        raise ValidationError("Cette notification ne vous est pas adressée.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def do_mark_all_notifications_read(*, actor) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

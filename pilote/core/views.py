@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from pilote.core import health, permissions as perms
 from pilote.core.forms import AcceptInvitationForm, InvitationForm, LoginForm, OrganisationForm, RoleForm
-from pilote.core.models import AuditEvent, Membership, Organisation
+from pilote.core.models import AuditEvent, Membership, Notification, Organisation
 from pilote.core.services import (
     do_accept_invitation,
     do_change_role,
     do_clear_login_failures,
     do_invite_member,
+    do_mark_all_notifications_read,
+    do_mark_notification_read,
     do_record_login_failure,
     do_remove_member,
     do_update_organisation,
@@ -29,6 +31,7 @@ from pilote.core.services import (
     login_is_throttled,
 )
 from pilote.core.throttling import client_address
+from pilote.ui import formats
 from pilote.ui.home import home_panels
 
 
@@ -187,6 +190,36 @@ def audit_log(request):
     events = AuditEvent.objects.filter(organisation=request.organisation).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"organisation": request.organisation, "page": page})
+
+
+@login_required
+def notifications(request):
+    """The person's own notifications, every organisation together (the bell of the header leads here)."""
+    mine = Notification.objects.filter(user=request.user).select_related("organisation")
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    unread = mine.filter(read_at__isnull=True).count()
+    return render(request, "core/notifications.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id):
+    """Mark the notification read and go to the page it is about (its list when it links nowhere)."""
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    do_mark_notification_read(notification, actor=request.user)
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = do_mark_all_notifications_read(actor=request.user)
+    messages.success(
+        request, f"{formats.compte(count, 'notification marquée comme lue,notifications marquées comme lues')}."
+    )
+    return redirect("core:notifications")
 
 
 @never_cache
