@@ -18,6 +18,7 @@ class AnalyticsConfig(AppConfig):
         from pilote.ui.navigation import register
 
         register("Cockpit", "analytics:cockpit", ALL_ROLES, 10)
+        register("Méthode des chiffres", "analytics:method", ALL_ROLES, 20, area="outils")
         register_verbs(AnalyticsVerb)
         register_after_publish(warm_cockpit)
         from pilote.analytics.home import register_home_panels

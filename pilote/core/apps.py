@@ -24,3 +24,4 @@ class CoreConfig(AppConfig):
         register("Membres", "core:members", perms.CAN_VIEW_MEMBERS, 80)
         register("Organisation", "core:organisation_detail", perms.ALL_ROLES, 90)
         register("Journal", "core:audit_log", perms.CAN_VIEW_AUDIT, 100)
+        register("Aide", "core:help", perms.ALL_ROLES, 10, area="outils")

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from pilote.core.models import Notification
-from pilote.ui.navigation import navigation_for
+from pilote.ui.navigation import TOOLS, navigation_for
 
 
 def pilote(request):
@@ -13,6 +13,7 @@ def pilote(request):
         "current_organisation": organisation,
         "current_roles": roles,
         "navigation": navigation_for(request, organisation, roles) if organisation else [],
+        "header_links": navigation_for(request, organisation, roles, TOOLS) if organisation else [],
         "demo_mode": settings.PILOTE_DEMO,
         "ui_theme": settings.UI_THEME,
         "unread_notifications": _unread(request),

@@ -33,6 +33,7 @@ from pilote.core.services import (
 from pilote.core.throttling import client_address
 from pilote.ui import formats
 from pilote.ui.home import home_panels
+from pilote.ui.search import search_everywhere
 
 
 DEMO_DOMAIN = "@demo.pilote.test"
@@ -105,6 +106,24 @@ def organisation_home(request):
     """What to do next, by role: the panels the apps register (pilote.ui.home)."""
     context = {"organisation": request.organisation, "panels": home_panels(request)}
     return render(request, "core/organisation_home.html", context)
+
+
+MIN_QUERY = 2
+
+
+@perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
+def search(request):
+    """The header's search: every kind the person's roles may read (pilote.ui.search), grouped by kind."""
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    problem = "" if len(q) >= MIN_QUERY or not q else f"Tapez au moins {MIN_QUERY} caractères."
+    groups = search_everywhere(request, q) if q and not problem else []
+    context = {"organisation": request.organisation, "q": q, "groups": groups, "problem": problem}
+    return render(request, "core/search.html", context)
+
+
+@perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
+def help_page(request):
+    return render(request, "core/help.html", {"organisation": request.organisation})
 
 
 @perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)

@@ -14,3 +14,6 @@ class ExplorerConfig(AppConfig):
         from pilote.ui.navigation import register
 
         register("Contrats", "explorer:search", ALL_ROLES, 20)
+        from pilote.explorer.home import register_search_sources
+
+        register_search_sources()

@@ -2,12 +2,19 @@
 the support service's queue, the buyer's consultations to come. Read-only queries scoped like the fiche list
 (`permissions.visible_fiches`)."""
 
-from django.db.models import Count
+import re
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from pilote.core.enums import Role
+from pilote.fiches import permissions as perms
 from pilote.fiches.models import Fiche, FicheEvent, Status
+from pilote.ui import formats
 from pilote.ui.home import HomePanel, register_home_panel
+from pilote.ui.search import MAX_HITS, Found, Hit, SearchSource, register_search_source
 
 
 LIMIT = 8
@@ -92,6 +99,31 @@ def upcoming_consultations(request) -> dict:
     return {"fiches": list(coming[:LIMIT]), "count": coming.count(), "today": timezone.localdate()}
 
 
+def find_fiches(request, q: str) -> Found:
+    """Fiches the person may see (an agent: their own) whose object, need or service holds every word, or
+    whose reference (« FV-2026-0012 ») is typed."""
+    fiches = perms.visible_fiches(Fiche.objects.filter(organisation=request.organisation), request.user, request.roles)
+    reference = re.fullmatch(r"\s*FV-\d{4}-0*(\d+)\s*", q, flags=re.IGNORECASE)
+    if reference:
+        fiches = fiches.filter(pk=int(reference.group(1)))
+    else:
+        for word in q.split():
+            fiches = fiches.filter(
+                Q(objet__icontains=word) | Q(besoin__icontains=word) | Q(service_demandeur__icontains=word)
+            )
+    slug = request.organisation.slug
+    hits = [
+        Hit(
+            f"{fiche.reference} — {fiche.objet}",
+            reverse("fiches:detail", kwargs={"slug": slug, "fiche_id": fiche.pk}),
+            f"{fiche.get_status_display()} · {fiche.service_demandeur} · {formats.euros(fiche.montant_estime)} HT",
+        )
+        for fiche in fiches.order_by("-updated_at")[:MAX_HITS]
+    ]
+    more = reverse("fiches:list", kwargs={"slug": slug}) + "?" + urlencode({"q": q})
+    return Found(hits, fiches.count(), more)
+
+
 def register_home_panels() -> None:
     """Called by FichesConfig.ready."""
     register_home_panel(
@@ -112,3 +144,4 @@ def register_home_panels() -> None:
             20,
         )
     )
+    register_search_source(SearchSource("fiches", "Fiches visa", perms.CAN_VIEW_FICHES, find_fiches, 40))

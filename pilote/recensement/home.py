@@ -2,12 +2,15 @@
 were declared, and for the person who declares, how many are theirs."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from pilote.core.enums import Role
 from pilote.recensement import permissions as perms
-from pilote.recensement.models import Campaign, CampaignStatus
+from pilote.recensement.models import Campaign, CampaignStatus, Need
+from pilote.ui import formats
 from pilote.ui.home import HomePanel, register_home_panel
+from pilote.ui.search import MAX_HITS, Found, Hit, SearchSource, register_search_source
 
 
 def open_campaigns(request) -> dict:
@@ -28,6 +31,28 @@ def open_campaigns(request) -> dict:
     }
 
 
+def find_needs(request, q: str) -> Found:
+    """Needs of the organisation's campaigns whose object, description, site or service holds every word."""
+    needs = Need.objects.filter(campaign__organisation=request.organisation).select_related("campaign", "service")
+    for word in q.split():
+        needs = needs.filter(
+            Q(objet__icontains=word)
+            | Q(description__icontains=word)
+            | Q(site__icontains=word)
+            | Q(service__name__icontains=word)
+        )
+    slug = request.organisation.slug
+    hits = [
+        Hit(
+            need.objet,
+            reverse("recensement:campaign", kwargs={"slug": slug, "campaign_id": need.campaign_id}),
+            f"{need.campaign.title} · {need.service.name} · {formats.euros(need.montant_estime)} HT",
+        )
+        for need in needs.order_by("-campaign__year", "objet")[:MAX_HITS]
+    ]
+    return Found(hits, needs.count(), reverse("recensement:home", kwargs={"slug": slug}))
+
+
 def register_home_panels() -> None:
     """Called by RecensementConfig.ready."""
     register_home_panel(
@@ -40,3 +65,4 @@ def register_home_panels() -> None:
             30,
         )
     )
+    register_search_source(SearchSource("recensement.needs", "Besoins recensés", perms.CAN_VIEW, find_needs, 50))
