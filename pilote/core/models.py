@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from pilote.core.audit import verb_label
+from pilote.core.audit_text import describe_payload
 from pilote.core.enums import OrganisationKind, Role
 from pilote.core.validators import validate_siret
 
@@ -222,6 +223,11 @@ class AuditEvent(models.Model):
     def verb_label(self) -> str:
         """The verb in French, from the app's registered TextChoices (pilote.core.audit)."""
         return verb_label(self.verb)
+
+    @property
+    def details(self) -> list[str]:
+        """The payload in French sentences (pilote.core.audit_text)."""
+        return describe_payload(self.payload)
 
 
 class LoginFailure(models.Model):

@@ -2,6 +2,7 @@
 system's own tags, so that another theme (DSFR for State operators) can replace them in one place."""
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.forms import BoundField
 
 from pilote.ui import formats
@@ -65,3 +66,16 @@ def fr_pourcent(value, decimals=1):
 def fr_compte(count, nouns):
     """{{ fiches|length|fr_compte:"fiche" }} → « 0 fiche », « 3 fiches »."""
     return formats.compte(count, nouns)
+
+
+@register.filter
+def ui_field_labels(names, instance) -> str:
+    """Field names (a history's changed fields) as the French labels of `instance`'s model: « enjeux du segment,
+    pièges à éviter » instead of « summary, pitfalls ». A name the model no longer has stays as it is."""
+    labels = []
+    for name in names or ():
+        try:
+            labels.append(str(instance._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(str(name).replace("_", " "))
+    return ", ".join(labels)
