@@ -17,6 +17,8 @@ class CoreVerb(models.TextChoices):
     MEMBRE_RETIRE = "membre.retire", "membre retiré"
     INVITATION_ENVOYEE = "invitation.envoyee", "invitation envoyée"
     INVITATION_ACCEPTEE = "invitation.acceptee", "invitation acceptée"
+    INVITATION_RENVOYEE = "invitation.renvoyee", "invitation renvoyée"
+    INVITATION_REVOQUEE = "invitation.revoquee", "invitation révoquée"
 
 
 _ENUMS: list[type[models.TextChoices]] = []

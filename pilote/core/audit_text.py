@@ -43,6 +43,7 @@ LABELS: dict[str, str] = {
     "cible": "cible",
     "import_run": "import",
     "source": "source",
+    "envois": "envois",
     # clauses (field names of guides and clauses)
     "summary": "enjeux du segment",
     "questions": "questions",

@@ -183,11 +183,22 @@ class Invitation(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     expires_at = models.DateTimeField("expire le")
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField("envois", default=1)
 
     class Meta:
         verbose_name = "invitation"
         verbose_name_plural = "invitations"
         ordering = ["-created_at"]
+        constraints = [
+            # One pending invitation per address and organisation: a second one is a resend, not a new row.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="core_invitation_one_pending_per_email",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
@@ -195,6 +206,10 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class AuditEvent(models.Model):

@@ -59,6 +59,16 @@ urlpatterns = [
     path("o/<slug:slug>/membres/", views.members, name="members"),
     path("o/<slug:slug>/membres/<int:membership_id>/role/", views.member_change_role, name="member_change_role"),
     path("o/<slug:slug>/membres/<int:membership_id>/retirer/", views.member_remove, name="member_remove"),
+    path(
+        "o/<slug:slug>/membres/invitations/<int:invitation_id>/renvoyer/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "o/<slug:slug>/membres/invitations/<int:invitation_id>/revoquer/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("o/<slug:slug>/journal/", views.audit_log, name="audit_log"),
     path("o/<slug:slug>/recherche/", views.search, name="search"),
     path("o/<slug:slug>/aide/", views.help_page, name="help"),

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from pilote.core import health, permissions as perms
 from pilote.core.forms import AcceptInvitationForm, InvitationForm, LoginForm, OrganisationForm, RoleForm
-from pilote.core.models import AuditEvent, Membership, Notification, Organisation
+from pilote.core.models import AuditEvent, Invitation, Membership, Notification, Organisation
 from pilote.core.services import (
     do_accept_invitation,
     do_change_role,
@@ -26,6 +27,8 @@ from pilote.core.services import (
     do_mark_notification_read,
     do_record_login_failure,
     do_remove_member,
+    do_resend_invitation,
+    do_revoke_invitation,
     do_update_organisation,
     find_invitation,
     login_is_throttled,
@@ -168,7 +171,7 @@ def members(request):
     context = {
         "organisation": organisation,
         "memberships": organisation.memberships.select_related("user").order_by("user__last_name", "user__email"),
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True),
         "form": form,
         "can_manage": can_manage,
         "role_form": RoleForm(),
@@ -192,13 +195,78 @@ def member_change_role(request, membership_id):
     return redirect("core:members", slug=request.organisation.slug)
 
 
+def confirm_page(request, *, title, message, confirm_label, cancel_url, consequences=(), danger=True):
+    """The confirmation step before an irreversible action: GET shows it, its form POSTs to the same URL."""
+    context = {
+        "title": title,
+        "message": message,
+        "consequences": consequences,
+        "confirm_label": confirm_label,
+        "cancel_url": cancel_url,
+        "danger": danger,
+    }
+    return render(request, "ui/confirm.html", context)
+
+
 @perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
-@require_POST
 def member_remove(request, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, organisation=request.organisation)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title="Retirer un membre",
+            message=f"Retirer {membership.user} ({membership.user.email}) de {request.organisation} ?",
+            consequences=[
+                f"Son rôle « {membership.get_role_display()} » lui est retiré : il ou elle n'accède plus aux pages "
+                "de l'organisation.",
+                "Son compte et ce qu'il ou elle a écrit (fiches, besoins, commentaires) restent.",
+                "Pour revenir, il faudra une nouvelle invitation.",
+            ],
+            confirm_label="Retirer ce membre",
+            cancel_url=reverse("core:members", kwargs={"slug": request.organisation.slug}),
+        )
     try:
         do_remove_member(membership, actor=request.user)
         messages.success(request, f"{membership.user} ne fait plus partie de l'organisation.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:members", slug=request.organisation.slug)
+
+
+def _invitation(request, invitation_id) -> Invitation:
+    return get_object_or_404(Invitation, pk=invitation_id, organisation=request.organisation)
+
+
+@perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
+@require_POST
+def invitation_resend(request, invitation_id):
+    invitation = _invitation(request, invitation_id)
+    try:
+        do_resend_invitation(invitation, actor=request.user)
+        messages.success(request, f"Invitation renvoyée à {invitation.email} avec un nouveau lien.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:members", slug=request.organisation.slug)
+
+
+@perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
+def invitation_revoke(request, invitation_id):
+    invitation = _invitation(request, invitation_id)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title="Révoquer une invitation",
+            message=f"Révoquer l'invitation de {invitation.email} ({invitation.get_role_display()}) ?",
+            consequences=[
+                "Le lien envoyé par e-mail ne fonctionnera plus.",
+                "Vous pourrez inviter cette adresse de nouveau.",
+            ],
+            confirm_label="Révoquer l'invitation",
+            cancel_url=reverse("core:members", kwargs={"slug": request.organisation.slug}),
+        )
+    try:
+        do_revoke_invitation(invitation, actor=request.user)
+        messages.success(request, f"L'invitation de {invitation.email} est révoquée.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("core:members", slug=request.organisation.slug)
@@ -247,12 +315,17 @@ def accept_invitation(request, token):
     if invitation is None:
         raise Http404("Invitation introuvable.")
     context = {"invitation": invitation}
-    if invitation.accepted_at or invitation.is_expired:
-        context["problem"] = (
-            "Cette invitation a déjà été utilisée."
-            if invitation.accepted_at
-            else "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
-        )
+    if invitation.accepted_at or invitation.revoked_at or invitation.is_expired:
+        if invitation.accepted_at:
+            context["problem"] = "Cette invitation a déjà été utilisée."
+        elif invitation.revoked_at:
+            context["problem"] = (
+                "Cette invitation a été révoquée. Demandez à votre administrateur une nouvelle invitation."
+            )
+        else:
+            context["problem"] = (
+                "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
+            )
         return render(request, "core/invitation.html", context, status=410)
     if request.user.is_authenticated:
         if request.method == "POST":
