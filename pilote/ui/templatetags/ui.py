@@ -4,8 +4,10 @@ system's own tags, so that another theme (DSFR for State operators) can replace 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.forms import BoundField
+from django.utils.safestring import mark_safe
 
 from pilote.ui import formats
+from pilote.ui.markdown import render_markdown
 
 
 register = template.Library()
@@ -79,3 +81,9 @@ def ui_field_labels(names, instance) -> str:
         except FieldDoesNotExist:
             labels.append(str(name).replace("_", " "))
     return ", ".join(labels)
+
+
+@register.filter
+def ui_markdown(text) -> str:
+    """User Markdown rendered and sanitised (pilote.ui.markdown)."""
+    return mark_safe(render_markdown(str(text or "")))  # sanitised by nh3 with an allow-list
