@@ -7,6 +7,7 @@ from django.forms import BoundField
 from django.utils.safestring import mark_safe
 
 from pilote.ui import formats
+from pilote.ui.labels import code_with_label
 from pilote.ui.markdown import render_markdown
 
 
@@ -87,3 +88,9 @@ def ui_field_labels(names, instance) -> str:
 def ui_markdown(text) -> str:
     """User Markdown rendered and sanitised (pilote.ui.markdown)."""
     return mark_safe(render_markdown(str(text or "")))  # sanitised by nh3 with an allow-list
+
+
+@register.filter
+def ui_code_label(code, kind) -> str:
+    """{{ "45"|ui_code_label:"cpv" }} → « 45 — Travaux de construction » (pilote.ui.labels)."""
+    return code_with_label(code, kind)
