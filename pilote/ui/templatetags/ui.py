@@ -6,7 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.forms import BoundField
 from django.utils.safestring import mark_safe
 
-from pilote.ui import formats
+from pilote.ui import formats, navigation
 from pilote.ui.labels import code_with_label
 from pilote.ui.markdown import render_markdown
 
@@ -94,3 +94,9 @@ def ui_markdown(text) -> str:
 def ui_code_label(code, kind) -> str:
     """{{ "45"|ui_code_label:"cpv" }} → « 45 — Travaux de construction » (pilote.ui.labels)."""
     return code_with_label(code, kind)
+
+
+@register.filter
+def ui_can_open(url, roles) -> bool:
+    """{% if grouping_url|ui_can_open:current_roles %}: a section menu shows only the pages the role may open."""
+    return navigation.can_open(str(url), roles or ())
