@@ -28,12 +28,14 @@ def nombre(value, decimals: int = 0) -> str:
     return text if text.strip("-0,\u202f") else text.lstrip("-")  # no « -0 »
 
 
-def euros(value, decimals: int = 0) -> str:
+def euros(value, decimals: int = 0, *, exact: bool = False) -> str:
     """An amount: « 18 364 € » below a million, « 4,4 M€ » (one decimal) from a million, « 1,2 Md€ » from a
-    billion: the same unit rules on every page."""
+    billion: the same unit rules on every page. `exact` keeps every euro (one contract's amount, a need)."""
     number = _number(value)
     if number is None:
         return EMPTY
+    if exact:
+        return f"{nombre(number, decimals)}{NNBSP}€"
     if abs(number) >= 1_000_000_000:
         return f"{nombre(number / 1_000_000_000, 1)}{NNBSP}Md€"
     if abs(number) >= 1_000_000:

@@ -56,3 +56,26 @@ def test_filters_are_builtins_of_every_template():
         Context({"n": 0, "a": 2500, "p": 0.5})
     )
     assert html == f"0 · 2{N}500{N}€ · 0 fiche · 50,0{N}%"
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 fiche"), (1, "1 fiche"), (2, "2 fiches"), ("1", "1 fiche"), ([], "0 fiche"), ([1, 2], "2 fiches")],
+)
+def test_pluralize_follows_the_french_rule_in_every_template(count, expected):
+    n = len(count) if isinstance(count, list) else count
+    html = Template("{{ n }} fiche{{ count|pluralize }}").render(Context({"n": n, "count": count}))
+    assert html == expected
+    assert Template('{{ c|pluralize:"al,aux" }}').render(Context({"c": 0})) == "al"
+
+
+def test_the_apps_number_filters_follow_the_same_rules():
+    from pilote.analytics.templatetags import cockpit
+    from pilote.explorer.templatetags import explorer_tags
+    from pilote.recensement.templatetags import recensement_tags
+
+    assert cockpit.euros(4_437_000_000) == f"4,4{N}Md€"
+    assert cockpit.nombre(18364) == f"18{N}364"
+    assert explorer_tags.euros(1_234_567) == f"1{N}234{N}567{N}€"  # one contract: exact
+    assert explorer_tags.pct(0.256) == f"25,6{N}%"
+    assert recensement_tags.euros(180000) == f"180{N}000{N}€"

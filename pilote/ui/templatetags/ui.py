@@ -100,3 +100,24 @@ def ui_code_label(code, kind) -> str:
 def ui_can_open(url, roles) -> bool:
     """{% if grouping_url|ui_can_open:current_roles %}: a section menu shows only the pages the role may open."""
     return navigation.can_open(str(url), roles or ())
+
+
+@register.filter(is_safe=False)
+def pluralize(value, arg="s"):
+    """Django's `pluralize` with the French rule: 0 and 1 are singular (« 0 fiche », « 1 fiche », « 2 fiches »).
+    This library is a builtin loaded after Django's own filters, so every template of the project gets it."""
+    if "," not in arg:
+        arg = "," + arg
+    bits = arg.split(",")
+    if len(bits) > 2:
+        return ""
+    singular_suffix, plural_suffix = bits[:2]
+    try:
+        return singular_suffix if abs(float(value)) < 2 else plural_suffix
+    except ValueError:
+        return ""
+    except TypeError:
+        try:
+            return singular_suffix if len(value) < 2 else plural_suffix
+        except TypeError:
+            return ""
