@@ -31,11 +31,13 @@ def demo(settings, real_import):
 
 
 def main_pages(page) -> list[str]:
-    """The home, every entry of the main menu, and the header's pages (search results, notifications, help)."""
+    """The home, every entry of the main menu, the purchase guidance (its tables scroll at 390 px), and the
+    header's pages (search results, notifications, help)."""
     page.goto(page.base_url + ORG)
     nav = page.get_by_role("navigation", name="Navigation principale")
     links = [nav.get_by_role("link").nth(i).get_attribute("href") for i in range(nav.get_by_role("link").count())]
-    return [*links, f"{ORG}recherche/?q=nettoyage", "/notifications/", f"{ORG}aide/"]
+    guidance = f"{ORG}explorer/preparer/?objet=Fourniture+de+repas+pour+la+restauration+scolaire"
+    return [*links, guidance, f"{ORG}recherche/?q=nettoyage", "/notifications/", f"{ORG}aide/"]
 
 
 @pytest.mark.parametrize("width", [1366, 390])
