@@ -27,3 +27,5 @@ class CoreConfig(AppConfig):
         from pilote.core.retention import register_temporary_area
 
         register_temporary_area("exports")  # background exports (pilote.core.export_jobs), deleted after retention
+
+        register("Aide", "core:help", perms.ALL_ROLES, 10, area="outils")

@@ -20,6 +20,8 @@ class CoreVerb(models.TextChoices):
     EXPORT_DEMANDE = "export.demande", "export volumineux demandé (préparé en arrière-plan)"
     JETON_CREE = "jeton.cree", "jeton d'API créé"
     JETON_REVOQUE = "jeton.revoque", "jeton d'API révoqué"
+    INVITATION_RENVOYEE = "invitation.renvoyee", "invitation renvoyée"
+    INVITATION_REVOQUEE = "invitation.revoquee", "invitation révoquée"
 
 
 _ENUMS: list[type[models.TextChoices]] = []

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from pilote.core.audit import verb_label
+from pilote.core.audit_text import describe_payload
 from pilote.core.enums import OrganisationKind, Role
 from pilote.core.validators import validate_siret
 
@@ -189,11 +190,22 @@ class Invitation(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     expires_at = models.DateTimeField("expire le")
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField("envois", default=1)
 
     class Meta:
         verbose_name = "invitation"
         verbose_name_plural = "invitations"
         ordering = ["-created_at"]
+        constraints = [
+            # One pending invitation per address and organisation: a second one is a resend, not a new row.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="core_invitation_one_pending_per_email",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
@@ -201,6 +213,10 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class AuditEvent(models.Model):
@@ -229,6 +245,11 @@ class AuditEvent(models.Model):
     def verb_label(self) -> str:
         """The verb in French, from the app's registered TextChoices (pilote.core.audit)."""
         return verb_label(self.verb)
+
+    @property
+    def details(self) -> list[str]:
+        """The payload in French sentences (pilote.core.audit_text)."""
+        return describe_payload(self.payload)
 
 
 class LoginFailure(models.Model):
@@ -286,6 +307,36 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(models.Model):
+    """An in-app notice to one person: every event that sends an e-mail also leaves one (pilote.core.notifications),
+    so that a person who does not read their mail sees it under the bell of the header."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE, verbose_name="destinataire"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, verbose_name="organisation"
+    )
+    title = models.CharField("titre", max_length=300)
+    body = models.TextField("message", blank=True)
+    link = models.CharField("lien", max_length=500, blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notif_user_read_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
 
 
 from pilote.core.api_tokens import ApiToken  # noqa: E402, F401 — personal API tokens, a model of this app

@@ -18,3 +18,7 @@ class ExplorerConfig(AppConfig):
         from pilote.explorer.exports import build_job
 
         register_builder("explorer", build_job)  # big search exports, built in the background
+
+        from pilote.explorer.home import register_search_sources
+
+        register_search_sources()

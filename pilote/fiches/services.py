@@ -18,7 +18,7 @@ from pilote.clauses.queries import guide_for, segment_for_cpv
 from pilote.core import uploads
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent, Membership
-from pilote.core.services import record_event
+from pilote.core.services import do_notify, record_event
 from pilote.fiches import completeness, obligations, workflow
 from pilote.fiches.audit import FicheVerb
 from pilote.fiches.models import Evaluation, Fiche, FicheAttachment, FicheComment, FicheEvent, Status
@@ -99,6 +99,7 @@ def _event(fiche, *, actor, verb: FicheVerb, comment="", payload=None, from_stat
 def _notify(recipients, subject, body):
     recipients = sorted({r for r in recipients if r})
     if recipients:
+        do_notify(emails=recipients, title=subject, body=body)  # the same news in the app (bell of the header)
         transaction.on_commit(
             lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
         )

@@ -20,3 +20,7 @@ class RecensementConfig(AppConfig):
         from pilote.core.retention import register_temporary_area
 
         register_temporary_area("recensement")  # staged census files, deleted after the retention
+
+        from pilote.recensement.home import register_home_panels
+
+        register_home_panels()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pilote.clauses.queries import segment_for_cpv
 from pilote.core.enums import Role
 from pilote.core.models import Membership
-from pilote.core.services import record_event
+from pilote.core.services import do_notify, record_event
 from pilote.fiches.services import do_create_fiche
 from pilote.recensement.audit import RecensementVerb
 from pilote.recensement.models import Campaign, CampaignService, CampaignStatus, Need, NeedSource
@@ -99,6 +99,12 @@ def do_open_campaign(
             f"Bonjour,\n\nLe recensement des besoins {year} de {organisation} est ouvert jusqu'au "
             f"{deadline:%d/%m/%Y}.\nServices invités : {', '.join(names)}.\n\nDéclarez les besoins de votre "
             f"service dans le formulaire ou en déposant un tableur (modèle à télécharger) :\n{link}\n"
+        )
+        do_notify(
+            emails=recipients,
+            title=f"Recensement des besoins {year} : à vous de jouer",
+            body=body,
+            organisation=organisation,
         )
         transaction.on_commit(
             lambda: send_mail(
