@@ -208,8 +208,8 @@ def test_contract_page_shows_both_versions(national, client, org_a, members_a, s
     assert "publié par la source nationale" in page
     assert "importé par Organisation A" in page
     assert "Autre version, importée par Organisation A" in page
-    assert "montant 15\u202f000 €" in page  # A's version, shown
-    assert "Montant HT</dt><dd>12\u202f000 €" in page  # the retained (national) one
+    assert "montant 15\u202f000\u202f€" in page  # A's version, shown
+    assert "Montant HT</dt><dd>12\u202f000\u202f€" in page  # the retained (national) one
 
 
 @pytest.mark.django_db
