@@ -215,7 +215,8 @@ def build_index(generation_dir: Path) -> None:
 def _write(frame: pl.DataFrame, path: Path) -> None:
     """An uncompressed Arrow IPC file of one record batch: readers map it and use its buffers in place (zero copy,
     one contiguous chunk per column, pages shared between processes through the page cache)."""
-    table = frame.rechunk().to_arrow()
+    # newest: strings as Arrow string views, the layout Polars uses, so importing them copies nothing
+    table = frame.rechunk().to_arrow(compat_level=pl.CompatLevel.newest())
     tmp = path.with_name(path.name + ".tmp")
     with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=max(table.num_rows, 1))
