@@ -54,8 +54,10 @@ def test_an_index_of_an_older_version_is_missing_too(store, monkeypatch):
 def test_terms_behave_like_the_dictionary_they_replace(ix):
     terms = ix.terms
     voir = text.term("voirie")
-    assert voir in terms and "zzzz-absent" not in terms and 42 not in terms
-    term_id, df, start = terms[voir]
+    assert voir in terms
+    assert "zzzz-absent" not in terms
+    assert 42 not in terms
+    _term_id, df, start = terms[voir]
     assert ix.postings.slice(start, df).height == df == 2
     assert terms.get("zzzz-absent") is None
     with pytest.raises(KeyError):
