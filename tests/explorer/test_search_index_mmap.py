@@ -9,9 +9,7 @@ from pilote.contracts.search import index, text
 from pilote.decp import store as decp_store
 
 
-def _mapped_range(source) -> tuple[int, int]:
-    source.seek(0)
-    whole = source.read_buffer(source.size())  # zero copy: the address is that of the mapping itself
+def _mapped_range(whole) -> tuple[int, int]:
     return whole.address, whole.address + whole.size
 
 
