@@ -5,8 +5,10 @@ processes (issue 16)" section of docs/benchmarks.md.
 Corpus: the scaled generation of bench/explorer_bench.py (the 10,193 real 2019 contracts replicated, each copy
 with its own uid, buyer, titulaires, date and amount). Each measurement runs in its own child process, so the peak
 memory (VmHWM) is that of the build or of the worker alone. The worker's memory is read from /proc: RssAnon is
-its private memory, RssFile the mapped index pages it touched (shared with every other worker through the page
-cache, reclaimable), Pss its proportional share.
+its private memory, RssFile its file-backed pages (code of the libraries and the index pages it has mapped,
+shared with every other worker through the page cache, reclaimable), index_mapped the index pages alone (from
+/proc/self/smaps), Pss its proportional share. The worker opens the index through `index.load()` before each
+search, as a view does, so `Index.release` runs (at most once a second).
 
     .venv/bin/python bench/search_index_bench.py --rows 200000 400000 [--searches 300] [--repo PATH]
 
@@ -37,6 +39,7 @@ def proc_memory() -> dict:
             key, _, value = line.partition(":")
             if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 out[key] = round(int(value.split()[0]) / 1024)
+    out["index_mapped"] = round(_index_mapped_kb() / 1024)
     try:
         with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
             for line in rollup:
@@ -45,6 +48,19 @@ def proc_memory() -> dict:
     except OSError:
         pass
     return out
+
+
+def _index_mapped_kb() -> int:
+    """Resident KB of this process's mappings of index files (explorer_*): shared page-cache pages."""
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as smaps:
+        for line in smaps:
+            head = line.split(maxsplit=1)[0] if line.strip() else ""
+            if "-" in head and not head.endswith(":"):  # a mapping's header line: address range, perms, path
+                inside = "explorer_" in line
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total
 
 
 def pct(values, p):
@@ -105,6 +121,7 @@ def child_serve(data_dir: Path, searches: int) -> dict:
     for i, q in enumerate(words):
         filters, sort = plans[i % len(plans)]
         t = time.perf_counter()
+        ix = index.load(data_dir)  # as a view does at each request
         queries.search(ix, q=q, filters=filters, sort=sort)
         times.append((time.perf_counter() - t) * 1000)
     after_search = proc_memory()

@@ -85,3 +85,13 @@ def test_a_build_in_small_batches_gives_the_same_index(store, monkeypatch, tmp_p
     index.build_index(generation)
     for table, frame in reference.items():
         assert pl.read_ipc(generation / f"explorer_{table}.arrow").equals(frame), table
+
+
+def test_release_drops_the_mapped_pages_and_the_index_keeps_answering(ix, monkeypatch):
+    before = ix.match(text.query_terms("voirie"))["doc"].sort().to_list()
+    monkeypatch.setattr(index, "RELEASE_EVERY", 0.0)
+    released = ix.released_at
+    assert index.load() is ix  # the same opened index; a request start releases the pages it touched
+    assert ix.released_at > released
+    assert ix.match(text.query_terms("voirie"))["doc"].sort().to_list() == before
+    assert ix.rows(pl.Series([0], dtype=pl.UInt32))["doc"].to_list() == [0]

@@ -288,6 +288,16 @@ class Index:
     suppliers: pl.DataFrame  # (siret, doc) sorted
     classes: pl.DataFrame  # (cpv_classe, doc) sorted
     maps: list = field(default_factory=list, repr=False)  # the mapped bytes of each file (pyarrow Buffer)
+    mappings: list = field(default_factory=list, repr=False)  # the mmap objects, for `release`
+    released_at: float = 0.0
+
+    def release(self) -> None:
+        """Unmap from this process the index pages it touched (MADV_DONTNEED on a read-only file mapping: the pages
+        stay in the page cache for every process, the next access maps them again with a minor fault). Keeps a
+        worker's resident set to what its recent requests read instead of every page it ever read."""
+        for mapped in self.mappings:
+            mapped.madvise(mmap.MADV_DONTNEED)
+        self.released_at = time.monotonic()
 
     @property
     def size(self) -> int:
@@ -378,6 +388,7 @@ def _range(pairs: pl.DataFrame, key: str, low: str, high: str) -> pl.Series:
 
 
 _LOCK = threading.Lock()
+RELEASE_EVERY = 1.0  # seconds: at most one `release` per second, at the start of a request that opens the index
 _LOADED: dict[str, Index] = {}
 
 
@@ -419,6 +430,8 @@ def load(data_dir=None) -> Index | None:
     key = f"{store.data_dir_or_default(data_dir)}:{generation}"
     index = _LOADED.get(key)
     if index is not None:
+        if time.monotonic() - index.released_at > RELEASE_EVERY:
+            index.release()
         return index
     with _LOCK:
         index = _LOADED.get(key)
@@ -435,22 +448,24 @@ def load(data_dir=None) -> Index | None:
 
 
 def _open(path: Path) -> tuple[pl.DataFrame, pa.Buffer]:
-    """A frame over the buffers of a mapped Arrow file (zero copy: polars imports the Arrow arrays in place).
+    """A frame over the buffers of a mapped Arrow file (zero copy: polars imports the Arrow arrays in place) and
+    the mapping itself (for `release`).
     MADV_RANDOM: a query reads a few rows here and there, so the kernel must not read ahead (nor map around) the
     pages it touches — with read-ahead, gathering 20 result rows mapped ~2 MB per column into the process."""
     with open(path, "rb") as file:
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     mapped.madvise(mmap.MADV_RANDOM)
     whole = pa.py_buffer(mapped)  # keeps the mapping alive as long as a frame uses its buffers
-    return pl.from_arrow(ipc.open_file(pa.BufferReader(whole)).read_all(), rechunk=False), whole
+    return pl.from_arrow(ipc.open_file(pa.BufferReader(whole)).read_all(), rechunk=False), (whole, mapped)
 
 
 def _read(directory: Path, generation: str) -> Index:
     meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
-    frames, maps = {}, []
+    frames, maps, mappings = {}, [], []
     for table in TABLES:
-        frames[table], source = _open(directory / f"explorer_{table}.arrow")
-        maps.append(source)
+        frames[table], (whole, mapped) = _open(directory / f"explorer_{table}.arrow")
+        maps.append(whole)
+        mappings.append(mapped)
     return Index(
         generation=generation,
         directory=directory,
@@ -462,4 +477,5 @@ def _read(directory: Path, generation: str) -> Index:
         suppliers=frames["suppliers"],
         classes=frames["classes"],
         maps=maps,
+        mappings=mappings,
     )
