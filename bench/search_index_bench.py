@@ -125,6 +125,18 @@ def child_serve(data_dir: Path, searches: int) -> dict:
         queries.search(ix, q=q, filters=filters, sort=sort)
         times.append((time.perf_counter() - t) * 1000)
     after_search = proc_memory()
+    # Worst case for latency: a release before every search (requests more than RELEASE_EVERY apart), so each
+    # search maps again the pages it reads; the memory is then what one request keeps mapped.
+    index.RELEASE_EVERY = 0.0
+    released = []
+    for i, q in enumerate(words[:100]):
+        filters, sort = plans[i % len(plans)]
+        t = time.perf_counter()
+        ix = index.load(data_dir)
+        queries.search(ix, q=q, filters=filters, sort=sort)
+        released.append((time.perf_counter() - t) * 1000)
+    after_released = proc_memory()
+    index.RELEASE_EVERY = 1.0
     similar = []
     for o in objets[:50]:
         t = time.perf_counter()
@@ -136,6 +148,8 @@ def child_serve(data_dir: Path, searches: int) -> dict:
         "opened": opened,
         "search_ms": {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "max": round(max(times), 1)},
         "memory_mb_after_searches": after_search,
+        "search_ms_release_each": {"n": len(released), "p50": pct(released, 50), "p95": pct(released, 95)},
+        "memory_mb_after_release_each": after_released,
         "similar_ms": {"n": len(similar), "p50": pct(similar, 50), "p95": pct(similar, 95)},
         "memory_mb_after_similar": proc_memory(),
         "polars_threads": pl.thread_pool_size(),
