@@ -294,7 +294,8 @@ class Index:
     def release(self) -> None:
         """Unmap from this process the index pages it touched (MADV_DONTNEED on a read-only file mapping: the pages
         stay in the page cache for every process, the next access maps them again with a minor fault). Keeps a
-        worker's resident set to what its recent requests read instead of every page it ever read."""
+        worker's resident set to what its current request reads instead of every page it ever read (RSS counts
+        mapped file pages, shared or not: without it a worker's RSS climbs towards the size of the index)."""
         for mapped in self.mappings:
             mapped.madvise(mmap.MADV_DONTNEED)
         self.released_at = time.monotonic()
@@ -388,7 +389,9 @@ def _range(pairs: pl.DataFrame, key: str, low: str, high: str) -> pl.Series:
 
 
 _LOCK = threading.Lock()
-RELEASE_EVERY = 1.0  # seconds: at most one `release` per second, at the start of a request that opens the index
+# Seconds between two `release` (at the start of a request that opens the index). 0: every request, which keeps a
+# worker's mapped index pages to those of its current request; measured cost within the noise (docs/benchmarks.md).
+RELEASE_EVERY = 0.0
 _LOADED: dict[str, Index] = {}
 
 
