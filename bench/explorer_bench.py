@@ -177,7 +177,7 @@ def main():
         index.build_index(gen)
         results["build_s"] = round(time.perf_counter() - t, 1)
     results["meta"] = json.loads((gen / "explorer_index.json").read_text())
-    results["files_mb"] = {f: round((gen / f).stat().st_size / 1e6, 1) for f in index.FILES if f.endswith(".parquet")}
+    results["files_mb"] = {f: round((gen / f).stat().st_size / 1e6, 1) for f in index.FILES if f.endswith(".arrow")}
     t = time.perf_counter()
     ix = index.load()
     results["load_s"] = round(time.perf_counter() - t, 1)

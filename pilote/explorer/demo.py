@@ -11,5 +11,6 @@ def prepare_demo() -> list[str]:
         return []
     if index._complete(generation):
         return []
+    index.ensure_built()
     loaded = index.load()
     return [f"index de l'explorateur ({loaded.size} contrats)"] if loaded else []

@@ -16,9 +16,10 @@ def test_build_index_writes_its_files_into_the_generation(store):
     assert meta["termes"] > 20
 
 
-def test_a_generation_without_its_index_gets_it_built_in_place(bare_store):
+def test_a_generation_without_its_index_gets_it_built_in_place_by_the_command_helper(bare_store):
     generation = decp_store.current_generation_dir(bare_store)
-    assert not (generation / "explorer_docs.parquet").exists()
+    assert not (generation / "explorer_docs.arrow").exists()
+    assert index.ensure_built() == generation
     loaded = index.load()
     assert loaded.size == 12
     assert loaded.directory == generation
@@ -47,6 +48,7 @@ def test_contract_detail_without_the_sorted_copies(bare_store):
     from pilote.explorer import profiles
     from tests.explorer.conftest import uid_of
 
+    index.ensure_built()
     loaded = index.load()
     detail = profiles.contract(loaded, uid_of(loaded, "R1"))
     assert detail["row"]["objet"] == "Restauration Scolaire"

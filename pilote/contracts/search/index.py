@@ -1,25 +1,32 @@
 """The explorer's full-text index (BM25 over contract objects) and its light contract table, per store generation.
 
-Built from `contrats.parquet` (+ `titulaires.parquet`) of a DECP store generation into four files written next
-to them, so the store's atomic generation swap covers the index too (docs/decisions/0003-recherche-plein-texte.md):
-    explorer_docs.parquet      one row per contract (doc = row number): the columns the explorer lists and ranks on
-    explorer_terms.parquet     term, df (number of contracts containing it), start (offset in postings)
-    explorer_postings.parquet  (term_id, doc, tf) sorted by term_id then doc
-    explorer_index.json        version, counts, average object length, build time and sizes
+Built from `contrats.parquet` (+ `titulaires.parquet`, `modifications.parquet`) of a DECP store generation into
+files written next to them, so the store's atomic generation swap covers the index too
+(docs/decisions/0003-recherche-plein-texte.md, 0019-index-partage-entre-processus.md):
+    explorer_docs.arrow       one row per contract (doc = row number): the columns the explorer lists and ranks on
+    explorer_terms.arrow      term (sorted), df (number of contracts containing it), start (offset in postings)
+    explorer_postings.arrow   (doc, w: BM25 impact) sorted by term then doc
+    explorer_suppliers.arrow  (siret, doc) sorted; explorer_classes.arrow (cpv_classe, doc) sorted
+    explorer_index.json       version, counts, average object length, build time and sizes (written last)
+Every .arrow file is uncompressed Arrow IPC in one record batch, opened memory-mapped and imported into Polars
+without a copy: the web workers share its pages through the page cache instead of each holding the corpus.
 The import builds them inside each new generation before publishing it (a preparer registered by
-pilote.contracts); a generation published by an older version gets them built in place on first use, each file
-under a temporary name then renamed, the metadata last. Lookup = slicing the postings of each query term
-(contiguous rows), so a query costs about the size of its posting lists, never a scan of the objects.
+pilote.contracts); `manage.py explorer_index` builds them for a generation published by an older version. A web
+request never builds an index: `load` raises IndexMissing. Lookup = slicing the postings of each query term
+(contiguous rows found by binary search in the terms), so a query costs about the size of its posting lists.
 """
 
 import json
+import mmap
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
 
 from pilote.contracts import semantics as sem
 from pilote.contracts.geo import with_geography
@@ -27,15 +34,10 @@ from pilote.contracts.search import text
 from pilote.decp import store
 
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
-FILES = (
-    "explorer_suppliers.parquet",
-    "explorer_docs.parquet",
-    "explorer_terms.parquet",
-    "explorer_postings.parquet",
-    "explorer_index.json",
-)
+TABLES = ("docs", "postings", "terms", "suppliers", "classes")
+FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
 # The amounts left out of price references and sums, and what counts as a consideration: semantics' definitions.
@@ -101,61 +103,85 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
     return docs.with_row_index("doc")
 
 
-def _postings(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
-    """(terms, postings, doclen): vectorised tokenising, Python only once per distinct word."""
-    words = (
-        docs.lazy()
-        .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
-        .explode("w")
-        .drop_nulls("w")
-        .collect()
-    )
-    vocab = words["w"].unique().to_list()
-    mapping = pl.DataFrame(
-        {"w": vocab, "term": [text.term(w) for w in vocab]}, schema={"w": pl.String, "term": pl.String}
-    )
-    tokens = words.join(mapping, on="w", how="left").drop_nulls("term")
-    doclen = (
-        tokens.group_by("doc").len().join(docs.select("doc"), on="doc", how="right").sort("doc")["len"].fill_null(0)
-    )
-    counts = tokens.group_by("term", "doc").agg(pl.len().cast(pl.UInt16).alias("tf"))
+TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds one batch of words, not the corpus's
+
+
+def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+    """(terms, postings, doclen) from the objects in doc order. Tokenised by batches of TOKEN_BATCH contracts into
+    integer (term, doc, tf) triples (10 bytes each, no per-posting string), Python stemming each distinct word once."""
+    stems: dict[str, str | None] = {}  # word -> term (None: stop word)
+    ids: dict[str, int] = {}  # term -> provisional id, in order of first appearance
+    counts, lengths = [], []
+    for offset in range(0, max(objets.len(), 1), TOKEN_BATCH):
+        batch = objets.slice(offset, TOKEN_BATCH)
+        words = (
+            pl.DataFrame({"objet": batch})
+            .with_row_index("doc", offset=offset)
+            .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
+            .explode("w")
+            .drop_nulls("w")
+        )
+        for w in words["w"].unique().to_list():
+            if w not in stems:
+                stems[w] = t = text.term(w)
+                if t is not None and t not in ids:
+                    ids[t] = len(ids)
+        mapping = pl.DataFrame(
+            {"w": list(stems), "pid": [ids.get(t) if t else None for t in stems.values()]},
+            schema={"w": pl.String, "pid": pl.UInt32},
+        )
+        tokens = words.join(mapping, on="w", how="left").drop_nulls("pid")
+        counts.append(tokens.group_by("pid", "doc").agg(pl.len().cast(pl.UInt16).alias("tf")))
+        lengths.append(
+            tokens.group_by("doc")
+            .len()
+            .join(
+                pl.DataFrame({"doc": pl.int_range(offset, offset + batch.len(), dtype=pl.UInt32, eager=True)}),
+                on="doc",
+                how="right",
+            )
+            .sort("doc")["len"]
+            .fill_null(0)
+        )
+    counts = pl.concat(counts)
+    doclen = pl.concat(lengths).cast(pl.UInt16) if lengths else pl.Series("len", [], pl.UInt16)
+    # final term ids follow the sorted terms, so a term's postings are one contiguous slice found by binary search
+    vocab = pl.DataFrame({"term": list(ids), "pid": pl.Series(list(ids.values()), dtype=pl.UInt32)})
+    dfs = counts.group_by("pid").agg(pl.len().cast(pl.UInt32).alias("df"))
     terms = (
-        counts.group_by("term")
-        .agg(pl.len().cast(pl.UInt32).alias("df"))
+        vocab.join(dfs, on="pid")
         .sort("term")
         .with_row_index("term_id")
         .with_columns((pl.col("df").cum_sum() - pl.col("df")).cast(pl.UInt64).alias("start"))
     )
     # BM25 impact of each (term, contract) pair, computed once here: a query then only sums them.
-    n = docs.height
-    avgdl = float(doclen.mean() or 1.0) or 1.0
+    n = objets.len()
+    avgdl = float(doclen.cast(pl.Float64).mean() or 1.0) or 1.0
     c = pl.col
     idf = (1 + (n - c("df") + 0.5) / (c("df") + 0.5)).log()
     dl = c("doclen").cast(pl.Float64)
     tf = c("tf").cast(pl.Float64)
     postings = (
-        counts.join(terms.select("term", "term_id", "df"), on="term")
-        .join(pl.DataFrame({"doc": docs["doc"], "doclen": doclen}), on="doc")
+        counts.join(terms.select("pid", "term_id", "df"), on="pid")
+        .join(pl.DataFrame({"doc": pl.int_range(0, n, dtype=pl.UInt32, eager=True), "doclen": doclen}), on="doc")
         .select(
             "term_id",
             c("doc").cast(pl.UInt32),
             (idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))).cast(pl.Float32).alias("w"),
         )
         .sort("term_id", "doc")
+        .select("doc", "w")
     )
-    return terms, postings, doclen.cast(pl.UInt16)
+    return terms.select("term", "df", "start"), postings, doclen
 
 
 def build_index(generation_dir: Path) -> None:
     """Build the explorer index of a store generation into that directory (called before the generation is
-    published; also used for the lazy cache). Overwrites previous explorer files there."""
+    published, or by `manage.py explorer_index`). Overwrites previous explorer files there."""
     generation_dir = Path(generation_dir)
     started = time.monotonic()
     docs = _docs_frame(generation_dir)
-    terms, postings, doclen = _postings(docs)
-    docs = docs.with_columns(doclen.alias("doclen"))
-    _write(docs, generation_dir / "explorer_docs.parquet")
-    _write(_supplier_pairs(docs), generation_dir / "explorer_suppliers.parquet")
+    objets = docs["objet"]
     for table in CHILD_TABLES:
         # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
         source = generation_dir / f"{table}.parquet"
@@ -164,16 +190,22 @@ def build_index(generation_dir: Path) -> None:
             tmp = target.with_name(target.name + ".tmp")
             pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
             os.replace(tmp, target)
-    _write(terms, generation_dir / "explorer_terms.parquet")
-    _write(postings, generation_dir / "explorer_postings.parquet")
+    _write(_supplier_pairs(docs), generation_dir / "explorer_suppliers.arrow")
+    _write(_class_pairs(docs), generation_dir / "explorer_classes.arrow")
+    count = docs.height
+    terms, postings, doclen = _postings(objets)
+    _write(docs.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs.arrow")
+    del docs, objets
+    _write(terms, generation_dir / "explorer_terms.arrow")
+    _write(postings, generation_dir / "explorer_postings.arrow")
     meta = {
         "version": INDEX_VERSION,
-        "contrats": docs.height,
+        "contrats": count,
         "termes": terms.height,
         "postings": postings.height,
-        "longueur_moyenne": float(doclen.mean() or 0.0),
+        "longueur_moyenne": float(doclen.cast(pl.Float64).mean() or 0.0),
         "secondes": round(time.monotonic() - started, 3),
-        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".parquet")),
+        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".arrow")),
     }
     # written last: its presence with the right version is what `_complete` checks
     tmp = generation_dir / "explorer_index.json.tmp"
@@ -182,8 +214,13 @@ def build_index(generation_dir: Path) -> None:
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
+    """An uncompressed Arrow IPC file of one record batch: readers map it and use its buffers in place (zero copy,
+    one contiguous chunk per column, pages shared between processes through the page cache)."""
+    # newest: strings as Arrow string views, the layout Polars uses, so importing them copies nothing
+    table = frame.rechunk().to_arrow(compat_level=pl.CompatLevel.newest())
     tmp = path.with_name(path.name + ".tmp")
-    frame.write_parquet(tmp, compression="zstd")
+    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(table.num_rows, 1))
     os.replace(tmp, path)
 
 
@@ -198,17 +235,70 @@ def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _class_pairs(docs: pl.DataFrame) -> pl.DataFrame:
+    """(cpv_classe, doc) sorted: a CPV class's contracts, most recent first, are a binary search."""
+    return docs.select("cpv_classe", "doc").drop_nulls("cpv_classe").sort("cpv_classe", "doc")
+
+
+class Terms:
+    """term -> (term_id, df, start) over the mapped, sorted terms file (binary search; no dict of the vocabulary
+    in each process). Supports `in`, `[]`, `.get` and `len` like the dict it replaces."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self._term, self._df, self._start = frame["term"], frame["df"], frame["start"]
+
+    def _position(self, term) -> int | None:
+        if not isinstance(term, str) or not self._term.len():
+            return None
+        i = int(self._term.search_sorted(term, "left"))
+        return i if i < self._term.len() and self._term[i] == term else None
+
+    def __contains__(self, term) -> bool:
+        return self._position(term) is not None
+
+    def __getitem__(self, term) -> tuple[int, int, int]:
+        i = self._position(term)
+        if i is None:
+            raise KeyError(term)
+        return i, int(self._df[i]), int(self._start[i])
+
+    def get(self, term, default=None):
+        try:
+            return self[term]
+        except KeyError:
+            return default
+
+    def __len__(self) -> int:
+        return self._term.len()
+
+
 @dataclass
 class Index:
-    """A loaded index: the light contract table and the posting lists, held in memory by the web process."""
+    """An opened index: the light contract table, the posting lists and the sorted lookup tables, every one a
+    Polars frame over an Arrow file mapped in memory (its pages live in the page cache, shared by every process
+    that opens the same generation; only results and the memoised filter masks are private memory)."""
 
     generation: str
     directory: Path
     docs: pl.DataFrame
-    postings: pl.DataFrame
-    terms: dict  # term -> (term_id, df, start)
+    postings: pl.DataFrame  # (doc, w) sorted by term then doc
+    terms: Terms  # term -> (term_id, df, start)
     avgdl: float
     meta: dict
+    suppliers: pl.DataFrame  # (siret, doc) sorted
+    classes: pl.DataFrame  # (cpv_classe, doc) sorted
+    maps: list = field(default_factory=list, repr=False)  # the mapped bytes of each file (pyarrow Buffer)
+    mappings: list = field(default_factory=list, repr=False)  # the mmap objects, for `release`
+    released_at: float = 0.0
+
+    def release(self) -> None:
+        """Unmap from this process the index pages it touched (MADV_DONTNEED on a read-only file mapping: the pages
+        stay in the page cache for every process, the next access maps them again with a minor fault). Keeps a
+        worker's resident set to what its current request reads instead of every page it ever read (RSS counts
+        mapped file pages, shared or not: without it a worker's RSS climbs towards the size of the index)."""
+        for mapped in self.mappings:
+            mapped.madvise(mmap.MADV_DONTNEED)
+        self.released_at = time.monotonic()
 
     @property
     def size(self) -> int:
@@ -274,45 +364,34 @@ class Index:
         return cache[key]
 
     def supplier_docs(self, siret: str) -> pl.Series:
-        """Doc numbers of the contracts a titulaire won: binary search in a (titulaire, doc) table sorted once."""
-        pairs = self.__dict__.get("_supplier_pairs")
-        if pairs is None:
-            path = self.directory / "explorer_suppliers.parquet"
-            pairs = (pl.read_parquet(path) if path.exists() else _supplier_pairs(self.docs)).rechunk()
-            self.__dict__["_supplier_pairs"] = pairs
-        column = pairs["siret"]
-        low = int(column.search_sorted(siret, "left"))
-        high = int(column.search_sorted(siret, "right"))
-        return pairs["doc"].slice(low, high - low)
+        """Doc numbers of the contracts a titulaire won: binary search in the (titulaire, doc) file sorted once."""
+        return _range(self.suppliers, "siret", siret, siret)
 
     def prefix_docs(self, prefix: str) -> pl.Series:
         """Doc numbers of the contracts whose CPV starts with `prefix`, most recent first (via the class lists)."""
-        self.class_docs("")  # builds the class lists
-        groups = self.__dict__["_class_docs"]
-        if len(prefix) >= 4:
-            parts = [groups.get(prefix[:4]) or []]
-        else:
-            parts = [docs for cls, docs in groups.items() if cls.startswith(prefix)]
-        found = pl.Series("doc", [d for part in parts for d in part], dtype=pl.UInt32)
+        low = prefix[:4]
+        # every class starting with the prefix sorts between the prefix and the prefix followed by the last char
+        found = _range(self.classes, "cpv_classe", low, low + "\U0010ffff" if len(low) < 4 else low)
         return found.sort()
 
     def class_docs(self, cls: str, limit: int | None = None) -> pl.Series:
         """Doc numbers of the contracts of a CPV class, most recent first (docs are sorted by date)."""
-        groups = self.__dict__.get("_class_docs")
-        if groups is None:
-            frame = (
-                self.docs.select("doc", "cpv_classe")
-                .drop_nulls("cpv_classe")
-                .group_by("cpv_classe", maintain_order=True)
-                .agg(pl.col("doc"))
-            )
-            groups = dict(zip(frame["cpv_classe"].to_list(), frame["doc"].to_list(), strict=True))
-            self.__dict__["_class_docs"] = groups
-        found = groups.get(cls) or []
-        return pl.Series("doc", found[:limit] if limit else found, dtype=pl.UInt32)
+        found = _range(self.classes, "cpv_classe", cls, cls) if cls else self.classes["doc"].head(0)
+        return found.head(limit) if limit else found
+
+
+def _range(pairs: pl.DataFrame, key: str, low: str, high: str) -> pl.Series:
+    """The `doc` values of the rows of a (key, doc)-sorted frame whose key is between low and high included."""
+    column = pairs[key]
+    start = int(column.search_sorted(low, "left"))
+    end = int(column.search_sorted(high, "right"))
+    return pairs["doc"].slice(start, max(end - start, 0)).rename("doc")
 
 
 _LOCK = threading.Lock()
+# Seconds between two `release` (at the start of a request that opens the index). 0: every request, which keeps a
+# worker's mapped index pages to those of its current request; measured cost within the noise (docs/benchmarks.md).
+RELEASE_EVERY = 0.0
 _LOADED: dict[str, Index] = {}
 
 
@@ -326,10 +405,16 @@ def _complete(directory: Path) -> bool:
         return False
 
 
+class IndexMissing(RuntimeError):
+    """The current generation has no complete search index: it is built by the import before publication, or by
+    `manage.py explorer_index` for a generation published by an older version (never by a web request)."""
+
+
 def ensure_built(data_dir=None) -> Path | None:
     """Build the current generation's index files when they are missing (a generation published by a version
     of Pilote that did not prepare them), in place: each file is written under a temporary name and renamed,
-    the metadata last, so a reader sees a complete index or none. Imports prepare it before publishing."""
+    the metadata last, so a reader sees a complete index or none. For `manage.py explorer_index` and the demo;
+    imports prepare it before publishing."""
     generation_dir = store.current_generation_dir(data_dir)
     if generation_dir is None:
         return None
@@ -339,8 +424,8 @@ def ensure_built(data_dir=None) -> Path | None:
 
 
 def load(data_dir=None) -> Index | None:
-    """The index of the current store generation (loaded once per process), or None when nothing was imported
-    yet. A generation without its index files (published by an older version) gets them built first."""
+    """The index of the current store generation (opened once per process), or None when nothing was imported
+    yet. Raises IndexMissing when the generation has no complete index: no web request ever builds one."""
     generation_dir = store.current_generation_dir(data_dir)
     if generation_dir is None:
         return None
@@ -348,33 +433,52 @@ def load(data_dir=None) -> Index | None:
     key = f"{store.data_dir_or_default(data_dir)}:{generation}"
     index = _LOADED.get(key)
     if index is not None:
+        if time.monotonic() - index.released_at > RELEASE_EVERY:
+            index.release()
         return index
     with _LOCK:
         index = _LOADED.get(key)
         if index is None:
-            ensure_built(data_dir)
+            if not _complete(generation_dir):
+                raise IndexMissing(
+                    f"L'index de recherche de la génération {generation} est absent ou d'une version antérieure : "
+                    "lancez « manage.py explorer_index » (les imports le construisent avant publication)."
+                )
             index = _read(generation_dir, generation)
-            _LOADED.clear()  # keep only the current generation in memory
+            _LOADED.clear()  # keep only the current generation open
             _LOADED[key] = index
     return index
 
 
+def _open(path: Path) -> tuple[pl.DataFrame, pa.Buffer]:
+    """A frame over the buffers of a mapped Arrow file (zero copy: polars imports the Arrow arrays in place) and
+    the mapping itself (for `release`).
+    MADV_RANDOM: a query reads a few rows here and there, so the kernel must not read ahead (nor map around) the
+    pages it touches — with read-ahead, gathering 20 result rows mapped ~2 MB per column into the process."""
+    with open(path, "rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    mapped.madvise(mmap.MADV_RANDOM)
+    whole = pa.py_buffer(mapped)  # keeps the mapping alive as long as a frame uses its buffers
+    return pl.from_arrow(ipc.open_file(pa.BufferReader(whole)).read_all(), rechunk=False), (whole, mapped)
+
+
 def _read(directory: Path, generation: str) -> Index:
     meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
-    terms_df = pl.read_parquet(directory / "explorer_terms.parquet")
-    terms = {
-        t: (tid, df, start)
-        for t, tid, df, start in zip(
-            terms_df["term"], terms_df["term_id"], terms_df["df"], terms_df["start"], strict=True
-        )
-    }
+    frames, maps, mappings = {}, [], []
+    for table in TABLES:
+        frames[table], (whole, mapped) = _open(directory / f"explorer_{table}.arrow")
+        maps.append(whole)
+        mappings.append(mapped)
     return Index(
         generation=generation,
         directory=directory,
-        # One contiguous chunk per column: a gather of 20 rows then costs microseconds, not a rechunk of 1.6 M.
-        docs=pl.read_parquet(directory / "explorer_docs.parquet").rechunk(),
-        postings=pl.read_parquet(directory / "explorer_postings.parquet").rechunk(),
-        terms=terms,
+        docs=frames["docs"],
+        postings=frames["postings"],
+        terms=Terms(frames["terms"]),
         avgdl=meta["longueur_moyenne"],
         meta=meta,
+        suppliers=frames["suppliers"],
+        classes=frames["classes"],
+        maps=maps,
+        mappings=mappings,
     )

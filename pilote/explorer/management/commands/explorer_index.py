@@ -18,6 +18,7 @@ class Command(BaseCommand):
             self.stdout.write("Aucune donnée DECP importée : rien à indexer.")
             return
         started = time.monotonic()
+        index.ensure_built()
         loaded = index.load()
         self.stdout.write(
             f"Index de l'explorateur prêt : {loaded.size} contrats, {len(loaded.terms)} termes "
