@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import pilote.core.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import pilote.core.validators
 
 
 class Migration(migrations.Migration):
