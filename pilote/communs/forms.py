@@ -67,7 +67,9 @@ class GrantForm(forms.Form):
     amount = forms.IntegerField(label="Crédits attribués", min_value=1)
     body = forms.ChoiceField(label="Instance qui décide", choices=Decision.Body.choices)
     reference = forms.CharField(label="Référence de la décision", max_length=100)
-    decided_on = forms.DateField(label="Date de la décision", widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label="Date de la décision", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reasons = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -1,37 +1,17 @@
 """The in-kind export validates against the shipped SCDL subventions 2.1.1 schema (frictionless), custom checks
 of the schema (SIRET keys, SIRET or RNA) included."""
 
-import json
-from pathlib import Path
-
 import pytest
-from frictionless import Resource, Schema, formats
 from stdnum.fr import siret as stdnum_siret
 
 from pilote.communs import scdl, services
 from tests.communs import helpers
 
 
-SCHEMA = Path("/work/shared/data/territoire/scdl-subventions/schema.json")
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not SCHEMA.exists(), reason="shared SCDL schema not present"),
+    pytest.mark.skipif(not helpers.SCDL_SCHEMA.exists(), reason="shared SCDL schema not present"),
 ]
-
-
-def _validate(text: str, tmp_path):
-    path = tmp_path / "export.csv"
-    path.write_text(text, encoding="utf-8")
-    descriptor = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    schema = Schema.from_descriptor({"fields": descriptor["fields"]})
-    resource = Resource(
-        path="export.csv",
-        basepath=str(tmp_path),
-        schema=schema,
-        encoding="utf-8-sig",
-        control=formats.CsvControl(delimiter=";"),
-    )
-    return resource.validate()
 
 
 def _approved(org, actor, initiative, day):
@@ -56,7 +36,7 @@ def test_export_validates_against_the_schema(org_a, tmp_path):
     _approved(org_a, actor, association, 3)
     _approved(org_a, actor, collectif, 4)
     text = scdl.export_csv(org_a, 2026)
-    report = _validate(text, tmp_path)
+    report = helpers.validate_scdl(text, tmp_path)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     lines = text.lstrip("\ufeff").splitlines()
     assert len(lines) == 3
@@ -89,7 +69,7 @@ def test_a_wrong_row_fails_validation(tmp_path):
         "1",
         "",
     ]
-    report = _validate(scdl.csv_text(scdl.HEADER, [row]), tmp_path)
+    report = helpers.validate_scdl(scdl.csv_text(scdl.HEADER, [row]), tmp_path)
     assert not report.valid
     fields = {error[0] for error in report.flatten(["fieldName"])}
     assert {"nature", "rnaBeneficiaire"} <= fields
