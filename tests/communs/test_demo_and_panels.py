@@ -1,14 +1,18 @@
 """The demo of the ressource-o-thèque and its contribution to the fiche visa form."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from pilote.communs import demo, ledger, services
 from pilote.communs.models import Initiative, Resource, ResourceKind
 from pilote.core.demo import prepare_demo as prepare_core
+from pilote.core.enums import Role
 from pilote.core.models import Organisation
 from pilote.fiches.panels import checklists_for
+from pilote.recensement import services as census
 from tests.communs import helpers
 
 
@@ -39,3 +43,26 @@ def test_fiche_checklist_lists_shareable_items_in_service(org_a):
     assert "Nettoyeur haute pression" in items[0]
     services.do_open_ticket(washer, description="en panne", actor=actor)
     assert not [c for c, _ in checklists_for(org_a) if c.key == "ressourcotheque"]
+
+
+def test_census_need_for_shareable_equipment_shows_the_catalogue(client, org_a, members_a):
+    actor = members_a[Role.APPUI]
+    helpers.tool(org_a, actor)  # outillage
+    campaign = census.do_open_campaign(
+        org_a,
+        actor=actor,
+        year=2027,
+        title="Recensement 2027",
+        deadline=dt.date(2099, 1, 31),
+        big_purchase_threshold=90000,
+        services=["Technique"],
+    )
+    service = campaign.services.get()
+    fields = {"service": service, "montant_estime": 900, "site": "Centre technique"}
+    census.do_create_need(campaign, actor=actor, fields=fields | {"objet": "Nettoyeur HP", "code_cpv": "42924720"})
+    census.do_create_need(campaign, actor=actor, fields=fields | {"objet": "Repas", "code_cpv": "55523100"})
+    client.force_login(members_a[Role.AGENT])
+    page = client.get(reverse("recensement:campaign", kwargs={"slug": org_a.slug, "campaign_id": campaign.pk}))
+    text = page.content.decode()
+    assert text.count("Vérifiez d&#x27;abord la ressource-o-thèque") == 1
+    assert "« Nettoyeur haute pression »" in text
