@@ -9,7 +9,13 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from config.safety import UnsafeProduction
+
+    try:
+        execute_from_command_line(sys.argv)
+    except UnsafeProduction as refusal:  # a French message, not a traceback (config/safety.py)
+        sys.stderr.write(f"{refusal}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

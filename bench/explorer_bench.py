@@ -89,6 +89,9 @@ def scaled_generation(real_gen: Path, workdir: Path, rows: int) -> Path:
         tparts.append(t)
     pl.concat(parts).write_parquet(gen / "contrats.parquet")
     pl.concat(tparts).write_parquet(gen / "titulaires.parquet")
+    for table in ("modifications", "actes_sous_traitance", "copies"):  # read by the index build: empty here
+        if (real_gen / f"{table}.parquet").exists():
+            pl.read_parquet(real_gen / f"{table}.parquet").head(0).write_parquet(gen / f"{table}.parquet")
     (gen / "manifest.json").write_text(json.dumps({"generation": "bench", "counts": {}}))
     (base / "CURRENT").write_text("bench\n")
     return gen

@@ -5,9 +5,12 @@ pipeline. 10 % of the contracts that have a CPV code (seeded draw) are held out;
 other 90 %. For each held-out contract we ask for similar contracts from its object, amount and département only
 (its CPV code is *not* given: that is what the ranking must recover) and measure the share of the top 10 whose
 CPV class (first 4 digits) equals the held-out contract's. Variants: the full ranking, text only (no CPV
-inference, no amount, no place), and the same with the held-out contract's own buyer excluded from the results
-(buyers often publish near-identical lots, which flatters the score). Chance level = expected share for 10
-contracts drawn at random from the index.
+inference, no amount, no place, no nature), and the same with the held-out contract's own buyer excluded from
+the results (buyers often publish near-identical lots, which flatters the score); the full ranking with the lots
+of one consultation grouped (as the pages show it); the share of the full ranking's top 10 in the held-out
+contract's nature. Chance level = expected share for 10 contracts drawn at random from the index.
+Business cases (CASES: school catering, cleaning, building works, IT): share of the top 10 (lots grouped) in the
+right CPV class and nature, with and without the nature of the need, and whether the first suggested code is right.
 
     .venv/bin/python bench/explorer_ranking_eval.py [--workdir /tmp/explorer-eval]
 """
@@ -30,6 +33,61 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 REAL = REPO.parent / "shared" / "data" / "decp" / "real" / "decp-rama-2019"
 
 
+# Business cases (issue 17): needs as buyers write them, the CPV prefixes that are "the right class" for each
+# and the nature expected. Share of the top 10 (lots grouped, as the page shows them) in the right class and in
+# the right nature, and whether the first suggested CPV code is in the right class; with and without the nature.
+CASES = {
+    "restauration scolaire": [
+        ("Fourniture de repas pour la restauration scolaire", ("5552",), "services"),
+        ("Restauration scolaire", ("5552",), "services"),
+        ("Livraison de repas en liaison froide pour les écoles", ("5552",), "services"),
+    ],
+    "nettoyage": [
+        ("Nettoyage des locaux administratifs", ("9091", "9090"), "services"),
+        ("Prestations de nettoyage des bâtiments communaux", ("9091", "9090"), "services"),
+        ("Entretien ménager des écoles", ("9091", "9090"), "services"),
+    ],
+    "travaux de bâtiment": [
+        ("Travaux de réhabilitation d'un groupe scolaire", ("452", "453", "454"), "travaux"),
+        ("Construction d'un gymnase", ("452", "453", "454"), "travaux"),
+        ("Travaux de rénovation énergétique de la mairie", ("452", "453", "454"), "travaux"),
+    ],
+    "informatique": [
+        ("Acquisition de matériel informatique", ("302", "48"), "fournitures"),
+        ("Maintenance du parc informatique", ("5031", "5032", "72"), "services"),
+        ("Prestations d'infogérance des systèmes informatiques", ("72",), "services"),
+    ],
+}
+
+
+def _cases(index, rank):
+    from pilote.contracts.search import guidance
+    from pilote.contracts.search.ranking import group_lots
+
+    out = {}
+    for case, queries in CASES.items():
+        result = {}
+        for label, use_nature in (("avec_nature", True), ("sans_nature", False)):
+            share_class, share_nature, first_ok = [], [], []
+            for objet, prefixes, nature in queries:
+                ranked = rank(index, objet=objet, limit=80, use_nature=use_nature)
+                top = [g[0] for g in group_lots(ranked.to_dicts(), 10)]
+                codes = [r["code_cpv"] or "" for r in top]
+                share_class.append(sum(c.startswith(prefixes) for c in codes) / max(len(codes), 1))
+                share_nature.append(sum(r["cpv_nature"] == nature for r in top) / max(len(top), 1))
+                if use_nature:
+                    suggestions = guidance.suggest_cpv(objet)
+                    first_ok.append(bool(suggestions) and suggestions[0]["code"].startswith(prefixes))
+            result[label] = {
+                "part_top10_bonne_classe": round(sum(share_class) / len(share_class), 3),
+                "part_top10_bonne_nature": round(sum(share_nature) / len(share_nature), 3),
+            }
+            if use_nature:
+                result["premier_cpv_suggere_juste"] = f"{sum(first_ok)}/{len(first_ok)}"
+        out[case] = result
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "explorer-eval"))
@@ -41,7 +99,8 @@ def main():
 
     django.setup()
     from pilote.contracts.search import index as explorer_index
-    from pilote.contracts.search.ranking import rank
+    from pilote.contracts.search.nature import cpv_nature
+    from pilote.contracts.search.ranking import group_lots, rank
     from pilote.decp import store
     from pilote.decp.importer import run_import
 
@@ -56,9 +115,11 @@ def main():
     train_dir = workdir / "train"
     train_dir.mkdir(parents=True, exist_ok=True)
     contrats.filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(train_dir / "contrats.parquet")
-    pl.read_parquet(gen / "titulaires.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
-        train_dir / "titulaires.parquet"
-    )
+    for table in ("titulaires", *explorer_index.CHILD_TABLES):
+        if (gen / f"{table}.parquet").exists():
+            pl.read_parquet(gen / f"{table}.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
+                train_dir / f"{table}.parquet"
+            )
     explorer_index.build_index(train_dir)
     ix = explorer_index._read(train_dir, "eval")
     test = explorer_index._docs_frame(gen).filter(pl.col("contrat_uid").is_in(list(held)))
@@ -66,10 +127,13 @@ def main():
     n_index = ix.size
 
     variants = {
-        "complet": {"use_amount": True, "infer_cpv": True, "place": True},
-        "texte_seul": {"use_amount": False, "infer_cpv": False, "place": False},
+        "complet": {"use_amount": True, "infer_cpv": True, "place": True, "nature": True},
+        "complet_sans_nature": {"use_amount": True, "infer_cpv": True, "place": True, "nature": False},
+        "texte_seul": {"use_amount": False, "infer_cpv": False, "place": False, "nature": False},
     }
     scores = {f"{v}{suffix}": [] for v in variants for suffix in ("", "_autre_acheteur")}
+    scores["complet_lots_groupes"] = []
+    same_nature = {"complet": [], "complet_sans_nature": []}
     chance = []
     for row in test.iter_rows(named=True):
         cls = row["code_cpv"][:4]
@@ -80,9 +144,10 @@ def main():
                 objet=row["objet"],
                 montant=row["montant"] if not row["montant_anomalie"] else None,
                 departement=row["departement"] if v["place"] else None,
-                limit=50,
+                limit=80,
                 use_amount=v["use_amount"],
                 infer_cpv=v["infer_cpv"],
+                use_nature=v["nature"],
             )
             for suffix, frame in (
                 ("", ranked),
@@ -91,10 +156,20 @@ def main():
                 top = frame.head(10)["cpv_classe"].to_list()
                 if top:
                     scores[f"{name}{suffix}"].append(sum(c == cls for c in top) / len(top))
+            if name in ("complet", "complet_sans_nature"):
+                natures = ranked.head(10)["cpv_nature"].to_list()
+                if natures:
+                    same_nature[name].append(sum(n == cpv_nature(row["code_cpv"]) for n in natures) / len(natures))
+            if name == "complet":  # as the page shows them: one result per consultation, its lots grouped
+                groups = group_lots(ranked.to_dicts(), 10)
+                if groups:
+                    scores["complet_lots_groupes"].append(sum(g[0]["cpv_classe"] == cls for g in groups) / len(groups))
     out = {
+        "cas_metier": _cases(explorer_index.load(), rank),
         "index": n_index,
         "held_out": test.height,
         "chance_top10_same_class": round(sum(chance) / len(chance), 3),
+        **{f"{k}_share_top10_same_nature": round(sum(v) / len(v), 3) for k, v in same_nature.items()},
         **{k: {"queries": len(v), "share_top10_same_class": round(sum(v) / len(v), 3)} for k, v in scores.items()},
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))

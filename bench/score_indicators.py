@@ -9,9 +9,11 @@ filters, through the functions behind `GET /api/v1/indicateurs` (`figures.overvi
 concentration (`figures.suppliers`), on the store where the corpus was imported.
 
 The product leaves out of sums, medians and supplier shares the amounts it flags as unknowable (excessive,
-symbolic, sentinels… : docs/indicateurs.md; atypical amounts are counted and said "à vérifier"); the key's amounts are the generator's clean values, some of which
-the product rightly finds atypical. So the key is also scored with those contracts' amounts left out (the
-store's quality codes, joined on the key's (array, pos) = the copies' (tableau, position)): the remaining
+symbolic, sentinels, a ×1000 slip proven by another copy or a modification… : docs/indicateurs.md; atypical
+amounts are counted and said "à vérifier") and the amounts of marchés subséquents (counted in their
+accord-cadre's amount); the key sums every contract's clean value. So the key is also scored with those
+contracts' amounts left out (the store's quality codes, joined on the key's (array, pos) = the copies'
+(tableau, position); the key's own `kind` for marchés subséquents): the remaining
 differences are then the product's errors or a difference of definition listed with them. Last, the contracts
 whose buyer SIRET or date the file gets wrong beyond repair (the key's defects with fix "flag": a SIRET with a
 wrong check digit, a date in 2924) are placed by the store where the file puts them (flagged): the key is also
@@ -19,6 +21,11 @@ scored without them, and with the values that such defects make unknowable (offe
 amounts, "NC" considerations) left unknown — contradictory considerations read by the product's rule (a declared
 clause counts) — ("connaissable"), each difference listed with how many of the scope's contracts the store
 places elsewhere.
+
+Last, the ×1000 / ÷1000 amounts that the product keeps because nothing in the data proves them wrong (no other
+copy, no modification: docs/qualite-donnees.md) are taken as the file writes them, where the key's record is the
+retained copy ("tel qu'écrit"): what is left is what the product reads wrong. The pairs still off are listed
+in the JSON output (`restes_tels_qu_ecrits`).
 
 A pair (indicator × scope) agrees when the two values differ by at most 0.5 point (shares, HHI as a share of
 10 000) or 1 % (counts, amounts, offers). Prints the share of pairs that agree and the largest differences.
@@ -42,8 +49,6 @@ SCOPE_FIELDS = {"acheteur", "autoriteConcedante", "dateNotification", "dateSigna
 # key path → value of the recomputation that a defect with fix "flag" on that path makes unknowable
 FIELD_OF_PATH = {"offresRecues": "offres", "montant": "montant", "valeurGlobale": "montant",
                  "considerationsSociales": "soc", "considerationsEnvironnementales": "env"}  # fmt: skip
-DECLARED = {"Clause sociale", "Critère social", "Marché réservé", "Concession réservée", "Clause environnementale",
-            "Critère environnemental"}  # fmt: skip
 SHARE_TOLERANCE = 0.005  # 0.5 point
 RELATIVE_TOLERANCE = 0.01  # 1 %
 SHARES = {"part_consideration_sociale", "part_consideration_environnementale", "taux_offre_unique", "part_modifies",
@@ -71,9 +76,9 @@ def read_key(path) -> list[dict]:
             )
             flagged = {d["path"].split(".")[0] for d in record.get("defects") or [] if d["fix"] == "flag"}
             # contradictory considerations ("Pas de considération sociale" and "Clause sociale"): the product's
-            # documented rule counts the declared clause (docs/indicateurs.md, « Considération sociale »)
+            # documented rule counts them as unknown (docs/indicateurs.md, « Considération sociale »)
             ruled = {
-                FIELD_OF_PATH[d["path"].split(".")[0]]: any(v in DECLARED for v in d["written"])
+                FIELD_OF_PATH[d["path"].split(".")[0]]: None
                 for d in record.get("defects") or []
                 if d["code"] == "considerations_conflict" and isinstance(d["written"], list)
             }
@@ -82,11 +87,18 @@ def read_key(path) -> list[dict]:
                     "inconnaissable": unknowable,
                     "champs_inconnaissables": {FIELD_OF_PATH[f] for f in flagged if f in FIELD_OF_PATH} - set(ruled),
                     "selon_la_regle": ruled,
+                    # the amount the file writes instead of the true one (0, 1, sentinels, ×1000, ÷1000)
+                    "montant_ecrit": next(
+                        (float(d["written"]) for d in record.get("defects") or [] if d["code"] == "montant_absurd"),
+                        None,
+                    ),
                     "tableau": record["array"],
                     "position": record["pos"],
                     "acheteur": clean.get("acheteur") or clean.get("autoriteConcedante"),
                     "annee": int(date[:4]),
                     "montant": amount,
+                    # a marché subséquent: its amount is part of its accord-cadre's, which sums count (product rule)
+                    "subsequent": record.get("kind") == "marche-subsequent" or bool(clean.get("idAccordCadre")),
                     "offres": clean.get("offresRecues"),
                     "soc": clean.get("soc"),
                     "env": clean.get("env"),
@@ -113,9 +125,18 @@ def store_contracts() -> dict[tuple[str, int], dict]:
         pl.col("date_notification").dt.year().alias("annee"),
         pl.col("qualite").list.eval(pl.element().is_in(codes)).list.any().fill_null(False).alias("exclu"),
     )
-    copies = pl.scan_parquet(generation / "copies.parquet").select("tableau", "position", "contrat_uid")
+    copies = pl.scan_parquet(generation / "copies.parquet").select("tableau", "position", "contrat_uid", "retenue")
     rows = copies.join(contrats, on="contrat_uid", how="left").collect()
     return {(r["tableau"], r["position"]): r for r in rows.iter_rows(named=True)}
+
+
+def _unprovable_slip(r, stored) -> bool:
+    """The key's record is the retained copy, its amount is written ×1000 or ÷1000 and the product keeps it."""
+    found = stored.get((r["tableau"], r["position"]))
+    written, true = r["montant_ecrit"], r["montant"]
+    if not (found and found["retenue"] and written and true):
+        return False
+    return 999 <= written / true <= 1001 or 999 <= true / written <= 1001
 
 
 def explain(rows: list[dict], stored: dict, params: dict) -> str:
@@ -223,7 +244,11 @@ def score(truth_path, n_buyers: int = 20) -> dict:
     for name, params, rows in scopes:
         expected = key_indicators(rows)
         # the same key, with the amounts the product flags as anomalies left out of sums, medians and suppliers
-        kept = [r if (r["tableau"], r["position"]) not in excluded else r | {"montant": None} for r in rows]
+        # and the marchés subséquents' amounts left out of sums (counted in their accord-cadre: docs/indicateurs.md)
+        kept = [
+            r if (r["tableau"], r["position"]) not in excluded and not r["subsequent"] else r | {"montant": None}
+            for r in rows
+        ]
         expected_rule = key_indicators(kept)
         # ... and without the contracts whose buyer or date the file gets wrong beyond repair (flagged defects)
         # and with the values the file gets wrong beyond repair (offers "0" or "NC", absurd amounts…) unknown
@@ -233,6 +258,17 @@ def score(truth_path, n_buyers: int = 20) -> dict:
             if not r["inconnaissable"]
         ]
         expected_known = key_indicators(known)
+        # ... and with the amounts the file writes wrong that the product keeps (nothing in the data proves them
+        # wrong: a ×1000 slip without another copy or a modification): what the product can read at best
+        written = [
+            r
+            | dict.fromkeys(r["champs_inconnaissables"] - {"montant"}, None)
+            | r["selon_la_regle"]
+            | ({"montant": r["montant_ecrit"]} if _unprovable_slip(r, stored) else {})
+            for r in kept
+            if not r["inconnaissable"]
+        ]
+        expected_written = key_indicators(written)
         served = served_indicators(params)
         why = explain(rows, stored, params)
         for code, value in expected.items():
@@ -249,18 +285,25 @@ def score(truth_path, n_buyers: int = 20) -> dict:
                     "cle_connaissable": expected_known[code],
                     "accord_connaissable": agrees(code, expected_known[code], served[code]),
                     "ecart": gap(code, expected_known[code], served[code]),
+                    "cle_telle_qu_ecrite": expected_written[code],
+                    "accord_tel_qu_ecrit": agrees(code, expected_written[code], served[code]),
                     "explication": why,
                 }
             )
     agreeing = sum(p["accord"] for p in pairs)
     agreeing_rule = sum(p["accord_hors_anomalies"] for p in pairs)
     agreeing_known = sum(p["accord_connaissable"] for p in pairs)
-    by_code = defaultdict(lambda: [0, 0, 0, 0])
+    agreeing_written = sum(p["accord_tel_qu_ecrit"] for p in pairs)
+    by_code = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for p in pairs:
         by_code[p["indicateur"]][0] += p["accord"]
         by_code[p["indicateur"]][1] += p["accord_hors_anomalies"]
         by_code[p["indicateur"]][2] += p["accord_connaissable"]
         by_code[p["indicateur"]][3] += 1
+        # the served value above the knowable key: what the product counts that the key does not
+        above = p["cle_connaissable"] is not None and p["servi"] is not None and p["servi"] > p["cle_connaissable"]
+        by_code[p["indicateur"]][4] += not p["accord_connaissable"] and above
+        by_code[p["indicateur"]][5] += p["accord_tel_qu_ecrit"]
     return {
         "contrats_cle": len(contracts),
         "paires": len(pairs),
@@ -270,12 +313,22 @@ def score(truth_path, n_buyers: int = 20) -> dict:
         "accord_hors_anomalies": agreeing_rule,
         "part_accord_hors_anomalies": agreeing_rule / len(pairs) if pairs else None,
         "par_indicateur": {
-            code: {"accord": a, "accord_hors_anomalies": r, "accord_connaissable": k, "paires": n}
-            for code, (a, r, k, n) in by_code.items()
+            code: {
+                "accord": a,
+                "accord_hors_anomalies": r,
+                "accord_connaissable": k,
+                "paires": n,
+                "servi_au_dessus": u,
+                "accord_tel_qu_ecrit": w,
+            }
+            for code, (a, r, k, n, u, w) in by_code.items()
         },
         "accord_connaissable": agreeing_known,
         "part_accord_connaissable": agreeing_known / len(pairs) if pairs else None,
+        "accord_tel_qu_ecrit": agreeing_written,
+        "part_accord_tel_qu_ecrit": agreeing_written / len(pairs) if pairs else None,
         "pires": sorted((p for p in pairs if not p["accord_connaissable"]), key=lambda p: -p["ecart"])[:25],
+        "restes_tels_qu_ecrits": [p for p in pairs if not p["accord_tel_qu_ecrit"]],
     }
 
 
@@ -294,15 +347,23 @@ def main(argv=None):
     print(f"paires indicateur × périmètre dans la tolérance : {result['accord']} / {result['paires']} "
           f"= {100 * result['part_accord']:.1f} %")  # fmt: skip
     print(f"mêmes paires, la clé privée des {result['montants_exclus_par_le_produit']} montants que le produit "
-          f"signale comme anomalies (règle documentée) : {result['accord_hors_anomalies']} / {result['paires']} "
+          f"signale comme anomalies et des marchés subséquents (définitions documentées) : "
+          f"{result['accord_hors_anomalies']} / {result['paires']} "
           f"= {100 * result['part_accord_hors_anomalies']:.1f} %")  # fmt: skip
     print(f"et sans ce que le fichier donne faux et irréparable (défauts « flag » de la clé : acheteur ou date, "
           f"offres, montant, considérations) : {result['accord_connaissable']} / {result['paires']} "
           f"= {100 * result['part_accord_connaissable']:.1f} %")  # fmt: skip
-    print("  indicateur (brut, hors anomalies, connaissable / paires)")
+    print(f"et avec les montants que le fichier écrit faux sans que rien ne le prouve (tels qu'écrits) : "
+          f"{result['accord_tel_qu_ecrit']} / {result['paires']} = {100 * result['part_accord_tel_qu_ecrit']:.1f} %")  # fmt: skip
+    print(
+        "  indicateur (brut, selon les définitions du produit, connaissable, tel qu'écrit / paires ; "
+        "écarts connaissables où le servi dépasse)"
+    )
     for code, c in sorted(result["par_indicateur"].items()):
         print(
-            f"  {code:40s} {c['accord']:4d} {c['accord_hors_anomalies']:4d} {c['accord_connaissable']:4d} / {c['paires']}"
+            f"  {code:40s} {c['accord']:4d} {c['accord_hors_anomalies']:4d} {c['accord_connaissable']:4d}"
+            f" {c['accord_tel_qu_ecrit']:4d} / {c['paires']}"
+            f"   {c['servi_au_dessus']:3d}"
         )
     print("plus grands écarts restants (clé connaissable → servi) :")
     for p in result["pires"]:

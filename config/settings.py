@@ -8,6 +8,9 @@ development secret key and demo mode, and turns on the secure cookie/HSTS settin
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+
+from config.safety import refuse_unsafe_production
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +27,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client address of the login
+# throttle and of the API quota is then the right-most address of that header that is not one of them.
+PILOTE_TRUSTED_PROXIES = env.list("PILOTE_TRUSTED_PROXIES", default=[])
 
 # Demo mode creates demo organisations and one account per role (password "pilote-demo").
 PILOTE_DEMO = env.bool("PILOTE_DEMO", default=False)
@@ -67,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pilote.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pilote.core.middleware.CurrentOrganisationMiddleware",
     "pilote.core.middleware.RequestLogMiddleware",
@@ -149,7 +157,7 @@ STATIC_ROOT = PILOTE_DATA_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "config.storage.StaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -161,6 +169,12 @@ MEDIA_URL = "/media/"
 
 # Uploads are bounded: files above this size are refused by the upload forms (and streamed to disk before).
 PILOTE_MAX_UPLOAD_BYTES = env.int("PILOTE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# Temporary files (a census file waiting for its confirmation, an export waiting for its download) are deleted
+# after this many hours by `manage.py purge_files` (run it daily) and when a new one is written.
+PILOTE_FILE_RETENTION_HOURS = env.float("PILOTE_FILE_RETENTION_HOURS", default=24)
+# A cockpit contract list with more rows than this is exported by a background task (a download link when
+# ready) instead of inside the request.
+PILOTE_EXPORT_TASK_ROWS = env.int("PILOTE_EXPORT_TASK_ROWS", default=5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -200,8 +214,30 @@ CSRF_FAILURE_VIEW = "pilote.ui.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data only from Pilote itself (every front-end
+# file is vendored under static/), no inline script or style, no eval (the charts use vega's expression
+# interpreter), no framing. Permissions-Policy and `Cache-Control: private, no-store` on pages of a signed-in
+# person and on downloads: pilote.core.middleware.SecurityHeadersMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],  # the charts' PNG export and swagger's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 if PRODUCTION:
+    refuse_unsafe_production(secret_key=SECRET_KEY, dev_secret_key=DEV_SECRET_KEY, demo=PILOTE_DEMO, debug=DEBUG)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

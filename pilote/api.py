@@ -2,16 +2,56 @@
 
 Each domain app exposes `router` in its `api.py`; they are mounted here under their prefix. Endpoints check
 organisation and role themselves (session auth for members; public endpoints serve only published data).
-Anonymous calls share one quota per address (django-ninja's throttling, pilote.core.throttling); going over it
+Scripts authenticate with a personal API token (`Authorization: Bearer plt_…`, pilote.core.api_tokens), each
+with its own quota. Anonymous calls share one quota per address (django-ninja's throttling, pilote.core.throttling); going over it
 gives a 429 with a French message and a Retry-After header."""
 
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import Throttled
+from ninja.security import HttpBearer, django_auth
 
 from pilote.analytics.api import router as analytics_router
 from pilote.contracts.db import QueryInterrupted
-from pilote.core.throttling import TOO_MANY_REQUESTS, AnonymousQuota
+from pilote.core.api_tokens import token_for
+from pilote.core.throttling import TOO_MANY_REQUESTS, AnonymousQuota, TokenQuota
 from pilote.explorer.api import router as explorer_router
+
+
+class VendoredSwagger(Swagger):
+    """ninja's Swagger page drawn from swagger-ui vendored under static/ (ninja's own page would load it from
+    a CDN, with an inline script that the Content-Security-Policy forbids)."""
+
+    template = "ui/swagger.html"
+
+    def render_page(self, request, api, **kwargs):
+        swagger_settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, self.template, {"swagger_settings": swagger_settings, "api": api})
+
+
+class PersonalToken(HttpBearer):
+    """`Authorization: Bearer plt_…`: a personal API token (read-only, revocable, created on the account page)
+    acts as its owner, so the endpoints' own checks of organisation and role apply unchanged."""
+
+    openapi_description = (
+        "Jeton personnel, en lecture seule : créez-le sur la page « Mon compte → Jetons d'API » et envoyez-le "
+        "dans l'en-tête `Authorization: Bearer plt_…`."
+    )
+
+    def authenticate(self, request, token):
+        found = token_for(token, request.method)
+        if found is not None:
+            request.user = found.user
+        return found
+
+
+def without_token(request):
+    """Last in the indicators' auth list: with no Authorization header the call goes on as the signed-in person
+    or anonymously (published figures only, the anonymous quota); a wrong token is refused (401), never
+    silently served as anonymous."""
+    if "Authorization" in request.headers:
+        return None
+    return request.user
 
 
 api = NinjaAPI(
@@ -19,7 +59,8 @@ api = NinjaAPI(
     version="1",
     description="Données de la commande publique et indicateurs d'achat public responsable.",
     urls_namespace="api",
-    throttle=[AnonymousQuota()],
+    throttle=[AnonymousQuota(), TokenQuota()],
+    docs=VendoredSwagger(),
 )
 
 
@@ -33,5 +74,6 @@ def too_many_requests(request, exc):
     return api.create_response(request, {"detail": TOO_MANY_REQUESTS}, status=429)
 
 
-api.add_router("/indicateurs", analytics_router)
-api.add_router("/contrats", explorer_router)
+api.add_router("/indicateurs", analytics_router, auth=[PersonalToken(), without_token])
+# the contracts API: a session or a personal token (the token first: a script has no session)
+api.add_router("/contrats", explorer_router, auth=[PersonalToken(), django_auth])

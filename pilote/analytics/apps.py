@@ -18,5 +18,14 @@ class AnalyticsConfig(AppConfig):
         from pilote.ui.navigation import register
 
         register("Cockpit", "analytics:cockpit", ALL_ROLES, 10)
+        register("Méthode des chiffres", "analytics:method", ALL_ROLES, 20, area="outils")
         register_verbs(AnalyticsVerb)
         register_after_publish(warm_cockpit)
+        from pilote.analytics.exports import build_job
+        from pilote.core.export_jobs import register_builder
+
+        register_builder("cockpit", build_job)  # big contract lists, built in the background
+
+        from pilote.analytics.home import register_home_panels
+
+        register_home_panels()

@@ -85,8 +85,32 @@ def bars(rows: list[dict], label_key: str, value_key: str, title: str, descripti
     return spec
 
 
+EMPTY_TEXT = "Aucune donnée pour ces filtres"
+
+
+def empty_state(spec: dict) -> dict:
+    """`spec` itself when it has data; otherwise a chart that says there is none. Vega-Lite draws an empty
+    data set as a broken axis (« Infinite extent »), which reads like a bug: one sentence replaces it."""
+    if spec["data"]["values"]:
+        return spec
+    empty = _base(spec["description"], [{"texte": EMPTY_TEXT}])
+    empty.update(
+        height=60,
+        mark={"type": "text", "fontSize": 15, "color": "#3a3a3a"},
+        encoding={"text": {"field": "texte", "type": "nominal"}},
+    )
+    empty["config"]["view"] = {"stroke": None}
+    if "title" in spec:  # what was left out and why (undated contracts, small samples) is still said
+        empty["title"] = spec["title"]
+    return empty
+
+
 def cockpit_charts(data: dict) -> dict:
-    """Every chart of the cockpit page, keyed by the id of its container."""
+    """Every chart of the cockpit page, keyed by the id of its container (an empty one says so)."""
+    return {key: empty_state(spec) for key, spec in _cockpit_specs(data).items()}
+
+
+def _cockpit_specs(data: dict) -> dict:
     return {
         "graphique-annees": trend_counts(data["par_annee"]),
         "graphique-parts": trend_shares(data["par_annee"]),

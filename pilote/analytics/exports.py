@@ -4,11 +4,12 @@ another serialises them. Row caps keep an export of the national list from exhau
 import datetime as dt
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils.text import slugify
 
 from pilote.contracts import figures, indicators, queries
-from pilote.core import tabular
+from pilote.contracts.filters import parse_filters
+from pilote.core import export_jobs, tabular
 
 
 MAX_ROWS = 50_000  # contract lists; aggregated tables are small
@@ -165,6 +166,30 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     raise KeyError(name)
 
 
+# What each column holds, for the export helper's French formats (euros, percentages, whole numbers).
+AMOUNT_KEYS = {"montant", "montant_total", "montant_a_verifier", "a_verifier", "subsequents", "montant_initial",
+               "montant_final"}  # fmt: skip
+SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil"}
+INTEGER_KEYS = {"n", "n_montant_anomalie", "n_montant_a_verifier", "n_soc_renseigne", "n_env_renseigne",
+                "n_offres_renseigne", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
+                "exclus", "numerateur", "base"}  # fmt: skip
+UNIT_KINDS = {"part": "share", "euros": "amount", "nombre": "number", "indice": "number"}
+
+
+def _kind(key: str, row: dict) -> str | None:
+    if key in ("valeur", "intervalle_bas", "intervalle_haut") and "unite" in row:  # indicators: one unit a row
+        return UNIT_KINDS.get(row["unite"])
+    if key in AMOUNT_KEYS:
+        return "amount"
+    if key in SHARE_KEYS:
+        return "share"
+    return "integer" if key in INTEGER_KEYS else None
+
+
+def kinds_of(columns, row: dict) -> list:
+    return [_kind(key, row) for key, _label in columns]
+
+
 def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
     filename = slugify(title) or "export"
     if fmt == "json":
@@ -174,20 +199,60 @@ def render(fmt: str, columns, rows, title: str, summary: str) -> HttpResponse:
             json_dumps_params={"ensure_ascii": False},
         )
     if fmt == "csv":
-        # Through the one export helper (BOM, « ; », formulas neutralised).
-        body = ([row.get(key) for key, _label in columns] for row in rows)
-        return tabular.csv_response(f"{filename}.csv", [label for _key, label in columns], body)
+        return tabular.csv_response(f"{filename}.csv", [label for _key, label in columns], _csv_body(columns, rows))
     if fmt == "xlsx":
-        book = tabular.Workbook()
-        sheet = book.add_sheet(title or "Export")
-        bold = book.add_format({"bold": True})
-        sheet.write(0, 0, title, bold)
-        sheet.write(1, 0, summary)
-        sheet.write_row(3, [label for _key, label in columns], bold)
-        for r, row in enumerate(rows, start=4):
-            sheet.write_row(r, [row.get(key) for key, _label in columns])
-        return tabular.xlsx_response(f"{filename}.xlsx", book.close())
+        return tabular.xlsx_response(f"{filename}.xlsx", xlsx_content(columns, rows, title, summary))
     raise KeyError(fmt)
+
+
+def file_content(fmt: str, columns, rows, title: str, summary: str) -> bytes:
+    """The bytes of a CSV or XLSX export (an export built in the background, pilote.core.export_jobs)."""
+    if fmt == "csv":
+        return tabular.csv_text([label for _key, label in columns], _csv_body(columns, rows)).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_content(columns, rows, title, summary)
+    raise KeyError(fmt)
+
+
+BACKGROUND_FORMATS = {"csv", "xlsx"}
+
+
+def needs_background(name: str, fmt: str, filters, organisation, drill: str) -> bool:
+    """A contract list in CSV or XLSX above PILOTE_EXPORT_TASK_ROWS rows (one count query) is built by a task;
+    aggregated tables are small and stay in the request."""
+    if name != "contrats" or fmt not in BACKGROUND_FORMATS:
+        return False
+    _rows, total = figures.contracts(filters, drill, organisation, limit=1)
+    return (total or 0) > export_jobs.task_threshold()
+
+
+def build_job(job) -> tuple[str, bytes, int]:
+    """The builder of the cockpit's background exports: the table named in the job's address, with its filters."""
+    query = QueryDict(job.query)
+    filters, _form = parse_filters(query, job.organisation)
+    columns, rows, title = table(
+        query.get("tableau", "contrats"), filters, job.organisation, query.get("detail", "tous")
+    )
+    return title, file_content(job.fmt, columns, rows, title, filters.summary()), len(rows)
+
+
+def _csv_body(columns, rows):
+    # Through the one export helper (BOM, « ; », French numbers, formulas neutralised).
+    for row in rows:
+        kinds = kinds_of(columns, row)
+        yield [tabular.Typed(row.get(key), kind) for (key, _label), kind in zip(columns, kinds, strict=True)]
+
+
+def xlsx_content(columns, rows, title: str, summary: str) -> bytes:
+    book = tabular.Workbook()
+    sheet = book.add_sheet(title or "Export")
+    bold = book.add_format({"bold": True})
+    sheet.write(0, 0, title, bold)
+    sheet.write(1, 0, summary)
+    sheet.write_row(3, [label for _key, label in columns], bold)
+    for r, row in enumerate(rows, start=4):
+        sheet.write_row(r, [row.get(key) for key, _label in columns], kinds=kinds_of(columns, row))
+    return book.close()
 
 
 def _yes_no(flag: bool) -> str:

@@ -20,6 +20,8 @@ from pilote.analytics.services import do_delete_target, do_save_comment, do_set_
 from pilote.contracts import db as duck, figures, indicators, queries, semantics
 from pilote.contracts.filters import Perimetre, parse_filters
 from pilote.contracts.permissions import can_import_sirene
+from pilote.core import params as query_params
+from pilote.core.export_jobs import do_request_export
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
 from pilote.decp.cleaning.rules import RULES
@@ -98,10 +100,7 @@ def contracts_page(request):
     drill = request.GET.get("detail", "tous")
     if drill not in queries.DRILLS:
         drill = "tous"
-    try:
-        page_number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page_number = 1
+    page_number = query_params.page_number(request.GET)
     rows, total = [], 0
     store = cockpit.duck.has_store()
     if store:
@@ -151,6 +150,11 @@ def export(request):
             status=409,  # nothing to export yet (not "not found": the page exists)
         )
     filters, _form = parse_filters(request.GET, organisation)
+    if exports.needs_background(name, fmt, filters, organisation, drill):
+        job = do_request_export(
+            organisation=organisation, actor=request.user, kind="cockpit", fmt=fmt, query=request.GET.urlencode()
+        )
+        return redirect("core:export_job", slug=organisation.slug, job_id=job.pk)
     columns, rows, title = exports.table(name, filters, organisation, drill)
     if fmt == "html":
         return render(

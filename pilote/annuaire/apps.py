@@ -41,3 +41,6 @@ class AnnuaireConfig(AppConfig):
                 order=10,
             )
         )
+        from pilote.annuaire.home import register_search_sources
+
+        register_search_sources()

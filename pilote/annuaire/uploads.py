@@ -13,6 +13,11 @@ MAX_BYTES = 10 * 1024 * 1024
 RULES = uploads.UploadRules(
     extensions=(".pdf", ".odt", ".ods", ".odp", ".docx", ".xlsx", ".pptx", ".png", ".jpg", ".jpeg", ".txt", ".csv"),
     max_bytes=MAX_BYTES,
+    # Office documents are zip archives, kept and opened later: their parts are inflated as a stream, nothing
+    # kept, and counted on the real bytes (a bomb declaring small parts is refused at upload).
+    max_uncompressed_bytes=100 * 1024 * 1024,
+    max_member_bytes=100 * 1024 * 1024,
+    verify_inflated_size=True,
 )
 
 

@@ -15,6 +15,10 @@ class ContractsConfig(AppConfig):
         from pilote.decp.hooks import register_preparer
 
         register_verbs(ContractsVerb)
+        from pilote.contracts.semantics import cpv_label
+        from pilote.ui.labels import register_code_labels
+
+        register_code_labels("cpv", cpv_label)  # CPV codes and divisions read with their label on every page
         # built inside each new generation before it is published (docs/decisions/0005-pipeline.md)
         register_preparer("tables du cockpit", write_prepared_file)
         register_preparer("index de recherche", build_index)

@@ -110,6 +110,16 @@ def _cell(row, indexes) -> str:
 def parse_sirene_csv(raw: bytes) -> tuple[dict[str, Entry], int]:
     """(SIRET or SIREN → Entry, number of lines ignored) from a CSV extract; ValidationError in French when the
     file is unusable (nothing is kept from it then)."""
+    try:
+        return _parse(raw)
+    except csv.Error as error:  # a field past the csv module's limit, a NUL byte, a quote never closed…
+        raise ValidationError(
+            "Le fichier n'est pas un CSV lisible (ligne trop longue ou caractère invalide) : exportez l'extrait "
+            "SIRENE au format CSV."
+        ) from error
+
+
+def _parse(raw: bytes) -> tuple[dict[str, Entry], int]:
     if len(raw) > MAX_BYTES:
         raise ValidationError("Le fichier dépasse 50 Mo : importez un extrait limité à vos fournisseurs.")
     content = _decode(raw)

@@ -24,3 +24,8 @@ class CoreConfig(AppConfig):
         register("Membres", "core:members", perms.CAN_VIEW_MEMBERS, 80)
         register("Organisation", "core:organisation_detail", perms.ALL_ROLES, 90)
         register("Journal", "core:audit_log", perms.CAN_VIEW_AUDIT, 100)
+        from pilote.core.retention import register_temporary_area
+
+        register_temporary_area("exports")  # background exports (pilote.core.export_jobs), deleted after retention
+
+        register("Aide", "core:help", perms.ALL_ROLES, 10, area="outils")

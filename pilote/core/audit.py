@@ -17,6 +17,11 @@ class CoreVerb(models.TextChoices):
     MEMBRE_RETIRE = "membre.retire", "membre retiré"
     INVITATION_ENVOYEE = "invitation.envoyee", "invitation envoyée"
     INVITATION_ACCEPTEE = "invitation.acceptee", "invitation acceptée"
+    EXPORT_DEMANDE = "export.demande", "export volumineux demandé (préparé en arrière-plan)"
+    JETON_CREE = "jeton.cree", "jeton d'API créé"
+    JETON_REVOQUE = "jeton.revoque", "jeton d'API révoqué"
+    INVITATION_RENVOYEE = "invitation.renvoyee", "invitation renvoyée"
+    INVITATION_REVOQUEE = "invitation.revoquee", "invitation révoquée"
 
 
 _ENUMS: list[type[models.TextChoices]] = []

@@ -1,5 +1,7 @@
 """System checks that make unsafe production configurations fail loudly (`manage.py check --deploy`)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -36,3 +38,21 @@ def demo_mode_not_in_production(app_configs, **kwargs):
     if settings.PRODUCTION and settings.PILOTE_DEMO:
         return [Error("Le mode démonstration (PILOTE_DEMO) est interdit en production.", id="pilote.E004")]
     return []
+
+
+@register()
+def trusted_proxies_are_addresses(app_configs, **kwargs):
+    # A typo here would make every request fail at its first throttle check: refuse it at start instead.
+    errors = []
+    for proxy in settings.PILOTE_TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(proxy.strip(), strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"PILOTE_TRUSTED_PROXIES : « {proxy} » n'est ni une adresse IP ni un réseau.",
+                    hint="Exemple : PILOTE_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8",
+                    id="pilote.E005",
+                )
+            )
+    return errors

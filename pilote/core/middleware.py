@@ -4,6 +4,8 @@ request."""
 import logging
 import time
 
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
 from pilote.core.permissions import organisations_of
@@ -42,4 +44,23 @@ class RequestLogMiddleware:
                 "organisation": organisation.slug if organisation else None,
             },
         )
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; `Cache-Control: private, no-store` (and the rest of Django's
+    never-cache headers) on every page of a signed-in person and on every download, so that neither a shared
+    proxy nor the browser's back button keeps an organisation's data after logout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = response.streaming or "attachment" in response.get("Content-Disposition", "")
+        if signed_in or download:
+            add_never_cache_headers(response)
         return response

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from pilote.core.audit import verb_label
+from pilote.core.audit_text import describe_payload
 from pilote.core.enums import OrganisationKind, Role
 from pilote.core.validators import validate_siret
 
@@ -189,11 +190,22 @@ class Invitation(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     expires_at = models.DateTimeField("expire le")
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField("envois", default=1)
 
     class Meta:
         verbose_name = "invitation"
         verbose_name_plural = "invitations"
         ordering = ["-created_at"]
+        constraints = [
+            # One pending invitation per address and organisation: a second one is a resend, not a new row.
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="core_invitation_one_pending_per_email",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
@@ -201,6 +213,10 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class AuditEvent(models.Model):
@@ -230,6 +246,11 @@ class AuditEvent(models.Model):
         """The verb in French, from the app's registered TextChoices (pilote.core.audit)."""
         return verb_label(self.verb)
 
+    @property
+    def details(self) -> list[str]:
+        """The payload in French sentences (pilote.core.audit_text)."""
+        return describe_payload(self.payload)
+
 
 class LoginFailure(models.Model):
     """One failed login; recent ones (per e-mail and per address) throttle further attempts."""
@@ -244,3 +265,78 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"
+
+
+class ExportJob(models.Model):
+    """An export too big to build inside a request (a cockpit or explorer contract list above
+    PILOTE_EXPORT_TASK_ROWS): built by a background task (pilote.core.export_jobs) into the private area
+    « exports », downloadable by the members of the organisation that asked, deleted after
+    PILOTE_FILE_RETENTION_HOURS. `kind` names the builder an app registered; `query` is the export's address."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        RUNNING = "running", "en cours"
+        DONE = "done", "prêt"
+        FAILED = "failed", "échec"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="organisation"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="demandé par"
+    )
+    kind = models.CharField("type d'export", max_length=40)
+    fmt = models.CharField("format", max_length=10)
+    query = models.TextField("adresse de l'export", blank=True, max_length=4000)
+    title = models.CharField("titre", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("lignes", null=True, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField("message", max_length=500, blank=True)
+    file_name = models.CharField("fichier", max_length=200, blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export en arrière-plan"
+        verbose_name_plural = "exports en arrière-plan"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Export {self.title or self.kind} ({self.fmt})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(models.Model):
+    """An in-app notice to one person: every event that sends an e-mail also leaves one (pilote.core.notifications),
+    so that a person who does not read their mail sees it under the bell of the header."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE, verbose_name="destinataire"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, verbose_name="organisation"
+    )
+    title = models.CharField("titre", max_length=300)
+    body = models.TextField("message", blank=True)
+    link = models.CharField("lien", max_length=500, blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notif_user_read_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+from pilote.core.api_tokens import ApiToken  # noqa: E402, F401 — personal API tokens, a model of this app

@@ -1,6 +1,7 @@
 """Every write of the core domain. Each function is atomic, validates, writes an audit row and defers
 e-mails to on_commit, so that a failed transaction sends nothing."""
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +22,7 @@ from pilote.core.models import (
     Invitation,
     LoginFailure,
     Membership,
+    Notification,
     Organisation,
     User,
     hash_token,
@@ -127,12 +130,22 @@ def do_add_member(organisation: Organisation, *, user: User, role: str, actor) -
 
 @transaction.atomic
 def do_invite_member(organisation: Organisation, *, email: str, role: str, actor) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link after commit. Returns the invitation and the clear token."""
+    """Create an invitation and e-mail its link after commit. Returns the invitation and the clear token.
+    One pending invitation per address: a valid one must be resent or revoked; an expired one is replaced."""
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(f"{email} est déjà membre de {organisation}.")
     if role not in Role.values:
         raise ValidationError("Rôle inconnu.")
+    pending = pending_invitation(organisation, email)
+    if pending is not None and not pending.is_expired:
+        raise ValidationError(
+            f"Une invitation est déjà en attente pour {email} (envoyée le {pending.created_at:%d/%m/%Y}) : "
+            "renvoyez-la ou révoquez-la dans la liste des invitations."
+        )
+    if pending is not None:  # expired: closed, the new one replaces it
+        pending.revoked_at = timezone.now()
+        pending.save(update_fields=["revoked_at"])
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation,
@@ -142,13 +155,32 @@ def do_invite_member(organisation: Organisation, *, email: str, role: str, actor
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    invitation.full_clean()
+    invitation.full_clean(validate_constraints=False)  # the constraint is checked above, with a French message
     invitation.save()
     record_event(
         actor=actor, organisation=organisation, verb=CoreVerb.INVITATION_ENVOYEE, target=email, payload={"role": role}
     )
+    _send_invitation(invitation, token, actor)
+    return invitation, token
+
+
+def pending_invitation(organisation: Organisation, email: str) -> Invitation | None:
+    return Invitation.objects.filter(
+        organisation=organisation, email__iexact=email.strip(), accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+
+
+def _send_invitation(invitation: Invitation, token: str, actor) -> None:
+    """The invitation e-mail (after commit), and a notification when the address already has an account."""
+    organisation, email = invitation.organisation, invitation.email
     link = settings.PILOTE_BASE_URL.rstrip("/") + reverse("core:accept_invitation", args=[token])
-    role_label = Role(role).label
+    role_label = Role(invitation.role).label
+    # an existing account also sees it in the app; the link with its token stays in the e-mail only
+    do_notify(
+        emails=[email],
+        title=f"Invitation à rejoindre {organisation} ({role_label})",
+        body=("Ouvrez le lien reçu par e-mail pour accepter l'invitation."),
+    )
     transaction.on_commit(
         lambda: send_mail(
             subject=f"Invitation à rejoindre {organisation} sur Pilote",
@@ -160,7 +192,51 @@ def do_invite_member(organisation: Organisation, *, email: str, role: str, actor
             recipient_list=[email],
         )
     )
+
+
+def _locked_pending(invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(f"L'invitation de {invitation.email} a déjà été acceptée.")
+    if invitation.revoked_at:
+        raise ValidationError(f"L'invitation de {invitation.email} a déjà été révoquée.")
+    return invitation
+
+
+@transaction.atomic
+def do_resend_invitation(invitation: Invitation, *, actor) -> tuple[Invitation, str]:
+    """Send a pending invitation again with a new link and a new validity (the previous link stops working)."""
+    invitation = _locked_pending(invitation)
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.sent_count += 1
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
+    record_event(
+        actor=actor,
+        organisation=invitation.organisation,
+        verb=CoreVerb.INVITATION_RENVOYEE,
+        target=invitation.email,
+        payload={"role": invitation.role, "envois": invitation.sent_count},
+    )
+    _send_invitation(invitation, token, actor)
     return invitation, token
+
+
+@transaction.atomic
+def do_revoke_invitation(invitation: Invitation, *, actor) -> Invitation:
+    """Revoke a pending invitation: its link stops working; the address may be invited again."""
+    invitation = _locked_pending(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        actor=actor,
+        organisation=invitation.organisation,
+        verb=CoreVerb.INVITATION_REVOQUEE,
+        target=invitation.email,
+        payload={"role": invitation.role},
+    )
+    return invitation
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -176,6 +252,10 @@ def do_accept_invitation(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError("Cette invitation a déjà été utilisée.")
+    if invitation.revoked_at:
+        raise ValidationError(
+            "Cette invitation a été révoquée. Demandez à votre administrateur de vous en envoyer une nouvelle."
+        )
     if invitation.is_expired:
         raise ValidationError(
             "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
@@ -259,3 +339,51 @@ def do_record_login_failure(*, email: str, ip_address: str | None) -> None:
 
 def do_clear_login_failures(*, email: str) -> None:
     LoginFailure.objects.filter(email__iexact=email.strip()).delete()
+
+
+def _site_path(body: str) -> str:
+    """The first link of an e-mail body that points into Pilote, as a path ("" when none): the notification
+    opens the page the e-mail links to, on whatever host the person uses."""
+    base = settings.PILOTE_BASE_URL.rstrip("/")
+    for url in re.findall(r"https?://\S+", body or ""):
+        if url.startswith(base + "/"):
+            return url[len(base) :][:500]
+    return ""
+
+
+@transaction.atomic
+def do_notify(*, emails=(), users=(), title: str, body: str = "", link: str = "", organisation=None) -> int:
+    """Leave an in-app notification to each active account among `users` and the owners of `emails` (an
+    address without an account is skipped: the e-mail reaches it). Called beside every e-mail the apps send;
+    `link` defaults to the e-mail's own link into Pilote. No audit row: the event that notifies is audited.
+    Returns the number of notifications created."""
+    wanted = {email.strip().lower() for email in emails if email}
+    recipients = {user.pk: user for user in users if user and user.is_active}
+    if wanted:
+        matches = Q()
+        for email in wanted:
+            matches |= Q(email__iexact=email)
+        for user in User.objects.filter(matches, is_active=True):
+            recipients.setdefault(user.pk, user)
+    link = link or _site_path(body)
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, organisation=organisation, title=title[:300], body=body, link=link[:500])
+            for user in recipients.values()
+        ]
+    )
+    return len(recipients)
+
+
+def do_mark_notification_read(notification: Notification, *, actor) -> Notification:
+    """Mark one of `actor`'s notifications read (someone else's is refused)."""
+    if notification.user_id != actor.pk:
+        raise ValidationError("Cette notification ne vous est pas adressée.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def do_mark_all_notifications_read(*, actor) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

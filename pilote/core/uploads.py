@@ -7,10 +7,16 @@ extension's signature (a « .pdf » must start with « %PDF », text must hold n
 recognised by their first bytes (zip: XLSX, ODS, DOCX…; gzip), the uncompressed size: for a zip, the central
 directory is read (a bounded read at the end of the file, nothing is decompressed) and the declared sizes of
 the members are checked one by one and in total, as well as their number; for gzip, the size recorded in the
-trailer. Python's zipfile never inflates more than a member's declared size and the DECP reader bounds what it
-inflates; for small files handed to another reader (census spreadsheets, python-calamine), the rules can also
-ask to inflate each member as a stream, nothing kept, to check its declared size. A refusal is an
+trailer. The rules can also ask (`verify_inflated_size`) to inflate every member as a stream, nothing kept,
+counting the bytes really produced against the caps (a member's declared size is not trusted): for files
+handed to another reader (census spreadsheets, python-calamine) or kept to be opened later. A refusal is an
 `UploadRefused` (a Django ValidationError) whose French message names the file.
+
+**Bounded decompression** (`Budget`, `bounded`, `open_member`, `read_member`, `open_gzip`, `copy_bounded`):
+whoever reads an archive on the server (a census spreadsheet's parts, a DECP zip or gz) reads it through one
+Budget per archive: each part and the whole archive have a cap counted on the bytes the decompressor really
+produces, 64 KiB at a time, and the read stops with an UploadRefused naming the file (and the part) as soon
+as a cap is passed.
 
 **Storage** (`private_storage(area)`): a Django FileSystemStorage rooted at `PILOTE_DATA_DIR/private/<area>/`,
 never under MEDIA_ROOT, without any URL: views check rights and serve files with FileResponse. A file is written
@@ -18,6 +24,8 @@ under a temporary name and renamed when complete, so a failed upload leaves noth
 before this module, in the area's former folder (`LEGACY_FOLDERS`), are moved into the private folder the first
 time they are looked up: their stored names stay valid."""
 
+import gzip
+import io
 import os
 import re
 import struct
@@ -200,9 +208,10 @@ def _check_zip(upload, name: str, rules: UploadRules) -> None:
             code="zip_size",
         )
     if rules.verify_inflated_size:
+        budget = Budget(name, total_bytes=rules.max_uncompressed_bytes, part_bytes=rules.max_member_bytes)
         try:
             for member in members:
-                if _inflated_size(upload, member) > member.file_size:
+                if _inflated_size(upload, member, budget) > member.file_size:
                     raise UploadRefused(
                         f"« {name} » est refusé : l'élément « {member.filename[:80]} » est plus grand une fois "
                         "décompressé que ce que l'archive déclare.",
@@ -216,36 +225,149 @@ def _check_zip(upload, name: str, rules: UploadRules) -> None:
             upload.seek(0)
 
 
-CHUNK = 64 * 1024
-
-
-def _inflated_size(upload, member: zipfile.ZipInfo) -> int:
-    """Bytes a member really inflates to, read from its local header, at most one chunk more than declared."""
+def _inflated_size(upload, member: zipfile.ZipInfo, budget: "Budget") -> int:
+    """Bytes a member really inflates to, read from its local header and its compressed bytes (the declared
+    uncompressed size is not trusted), nothing kept: stops one chunk past the declared size, and refuses as soon
+    as the member or the archive passes its cap (`budget`)."""
     upload.seek(member.header_offset)
     header = upload.read(30)
     if len(header) != 30 or not header.startswith(ZIP_MAGIC):
         raise ValueError("en-tête local absent")
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     upload.seek(member.header_offset + 30 + name_length + extra_length)
+    part = budget.part(member.filename)
     if member.compress_type == zipfile.ZIP_STORED:
+        part.count(member.compress_size)
         return member.compress_size
     if member.compress_type != zipfile.ZIP_DEFLATED:
         raise ValueError("méthode de compression non prise en charge")
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    remaining, total = member.compress_size, 0
-    while remaining > 0 and total <= member.file_size:
+    remaining = member.compress_size
+    while remaining > 0 and part.used <= member.file_size:
         pending = upload.read(min(CHUNK, remaining))
         if not pending:
             break
         remaining -= len(pending)
-        while pending and total <= member.file_size:
-            total += len(inflater.decompress(pending, CHUNK))
+        while pending and part.used <= member.file_size:
+            part.count(len(inflater.decompress(pending, CHUNK)))
             pending = inflater.unconsumed_tail
-    return total
+    return part.used
+
+
+# --- bounded decompression (shared: census spreadsheets, DECP archives, any archive read on the server) --------
+
+CHUNK = 64 * 1024
+
+
+class Budget:
+    """What one archive may inflate to: each part (member) up to `part_bytes`, all parts together up to
+    `total_bytes`. Counted on the bytes really produced by the decompressor, never on the sizes an archive
+    declares. Past a cap, `UploadRefused` names the file (and the part); what was read so far is discarded by
+    the caller. One Budget per archive: parts opened through it share the total."""
+
+    def __init__(self, name: str, *, total_bytes: int, part_bytes: int | None = None):
+        self.name = safe_name(name)
+        self.total_bytes = total_bytes
+        self.part_bytes = total_bytes if part_bytes is None else part_bytes
+        self.used = 0
+
+    def part(self, part_name: str = "") -> "PartCount":
+        return PartCount(self, part_name)
+
+    def _refuse(self, part_name: str, whole: bool) -> None:
+        if whole or not part_name:
+            limit = self.total_bytes if whole else self.part_bytes
+            raise UploadRefused(
+                f"« {self.name} » est refusé : une fois décompressé, il dépasserait {human_size(limit)}.",
+                code="inflated_size",
+            )
+        raise UploadRefused(
+            f"« {self.name} » est refusé : une fois décompressé, l'élément « {part_name[:80]} » dépasserait "
+            f"{human_size(self.part_bytes)}.",
+            code="inflated_member_size",
+        )
+
+
+class PartCount:
+    def __init__(self, budget: Budget, part_name: str):
+        self.budget, self.part_name, self.used = budget, part_name, 0
+
+    def count(self, n: int) -> None:
+        self.used += n
+        self.budget.used += n
+        if self.budget.used > self.budget.total_bytes:
+            self.budget._refuse(self.part_name, whole=True)
+        if self.used > self.budget.part_bytes:
+            self.budget._refuse(self.part_name, whole=False)
+
+
+class BoundedReader(io.RawIOBase):
+    """A read-only stream over a decompressing stream (`gzip.open(...)`, `ZipFile.open(member)`, …) that counts
+    what it hands out against a Budget and raises UploadRefused past a cap. Reads at most CHUNK bytes at a time
+    from the source, so memory stays bounded whatever the archive declares."""
+
+    def __init__(self, source, budget: Budget, part_name: str = ""):
+        super().__init__()
+        self._source = source
+        self._count = budget.part(part_name)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._source.read(min(len(buffer), CHUNK))
+        n = len(data)
+        buffer[:n] = data
+        self._count.count(n)
+        return n
+
+    def close(self) -> None:
+        try:
+            self._source.close()
+        finally:
+            super().close()
+
+
+def bounded(source, budget: Budget, part_name: str = "") -> io.BufferedReader:
+    """`source` (a decompressing stream) read through the budget, with a buffer of CHUNK bytes."""
+    return io.BufferedReader(BoundedReader(source, budget, part_name), CHUNK)
+
+
+def open_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo | str, budget: Budget) -> io.BufferedReader:
+    """A member of an open zip, read through the budget (the archive's total shared with its other parts)."""
+    info = archive.getinfo(member) if isinstance(member, str) else member
+    return bounded(archive.open(info), budget, info.filename)
+
+
+def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo | str, budget: Budget) -> bytes:
+    """A member's bytes, refused (UploadRefused) as soon as the member or the archive passes its cap."""
+    with open_member(archive, member, budget) as stream:
+        return stream.read()
+
+
+def open_gzip(fileobj_or_path, budget: Budget, part_name: str = "") -> io.BufferedReader:
+    """The content of a gzip file (path or binary stream), read through the budget."""
+    if isinstance(fileobj_or_path, str | os.PathLike):
+        source = gzip.open(fileobj_or_path, "rb")  # noqa: SIM115 (closed with the returned stream)
+    else:
+        source = gzip.GzipFile(fileobj=fileobj_or_path, mode="rb")
+    return bounded(source, budget, part_name)
+
+
+def copy_bounded(source, destination, budget: Budget, part_name: str = "") -> int:
+    """Copy a decompressing stream into a binary file, CHUNK by CHUNK, within the budget; returns the bytes
+    written. On a refusal the caller removes the partial destination (use a temporary name)."""
+    written = 0
+    with bounded(source, budget, part_name) as stream:
+        while chunk := stream.read(CHUNK):
+            destination.write(chunk)
+            written += len(chunk)
+    return written
 
 
 def _check_gzip(upload, name: str, size: int, rules: UploadRules) -> None:
-    """The uncompressed size recorded in the gzip trailer (modulo 4 GiB: the reader bounds what it inflates)."""
+    """The uncompressed size recorded in the gzip trailer (modulo 4 GiB, so it may lie); when the rules ask,
+    the content is also inflated as a stream, nothing kept, within the caps."""
     if size < 18:
         raise UploadRefused(f"« {name} » est une archive abîmée : elle n'a pas pu être lue.", code="gzip")
     upload.seek(size - 4)
@@ -256,6 +378,18 @@ def _check_gzip(upload, name: str, size: int, rules: UploadRules) -> None:
             f"« {name} » est refusé : une fois décompressé, il dépasserait {human_size(rules.max_uncompressed_bytes)}.",
             code="gzip_size",
         )
+    if rules.verify_inflated_size:
+        budget = Budget(name, total_bytes=rules.max_uncompressed_bytes)
+        try:
+            with open_gzip(upload, budget) as stream:
+                while stream.read(CHUNK):
+                    pass
+        except (OSError, EOFError, zlib.error) as error:
+            raise UploadRefused(
+                f"« {name} » est une archive abîmée : elle n'a pas pu être lue.", code="gzip"
+            ) from error
+        finally:
+            upload.seek(0)
 
 
 # --- private storage -----------------------------------------------------------------------------------

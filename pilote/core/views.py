@@ -10,25 +10,33 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from pilote.core import health, permissions as perms
 from pilote.core.forms import AcceptInvitationForm, InvitationForm, LoginForm, OrganisationForm, RoleForm
-from pilote.core.models import AuditEvent, Membership, Organisation
+from pilote.core.models import AuditEvent, Invitation, Membership, Notification, Organisation
 from pilote.core.services import (
     do_accept_invitation,
     do_change_role,
     do_clear_login_failures,
     do_invite_member,
+    do_mark_all_notifications_read,
+    do_mark_notification_read,
     do_record_login_failure,
     do_remove_member,
+    do_resend_invitation,
+    do_revoke_invitation,
     do_update_organisation,
     find_invitation,
     login_is_throttled,
 )
 from pilote.core.throttling import client_address
+from pilote.ui import formats
+from pilote.ui.home import home_panels
+from pilote.ui.search import search_everywhere
 
 
 DEMO_DOMAIN = "@demo.pilote.test"
@@ -98,7 +106,27 @@ def switch_organisation(request):
 
 @perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
 def organisation_home(request):
-    return render(request, "core/organisation_home.html", {"organisation": request.organisation})
+    """What to do next, by role: the panels the apps register (pilote.ui.home)."""
+    context = {"organisation": request.organisation, "panels": home_panels(request)}
+    return render(request, "core/organisation_home.html", context)
+
+
+MIN_QUERY = 2
+
+
+@perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
+def search(request):
+    """The header's search: every kind the person's roles may read (pilote.ui.search), grouped by kind."""
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    problem = "" if len(q) >= MIN_QUERY or not q else f"Tapez au moins {MIN_QUERY} caractères."
+    groups = search_everywhere(request, q) if q and not problem else []
+    context = {"organisation": request.organisation, "q": q, "groups": groups, "problem": problem}
+    return render(request, "core/search.html", context)
+
+
+@perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
+def help_page(request):
+    return render(request, "core/help.html", {"organisation": request.organisation})
 
 
 @perms.organisation_view(*perms.CAN_VIEW_ORGANISATION)
@@ -143,7 +171,7 @@ def members(request):
     context = {
         "organisation": organisation,
         "memberships": organisation.memberships.select_related("user").order_by("user__last_name", "user__email"),
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True),
         "form": form,
         "can_manage": can_manage,
         "role_form": RoleForm(),
@@ -167,13 +195,78 @@ def member_change_role(request, membership_id):
     return redirect("core:members", slug=request.organisation.slug)
 
 
+def confirm_page(request, *, title, message, confirm_label, cancel_url, consequences=(), danger=True):
+    """The confirmation step before an irreversible action: GET shows it, its form POSTs to the same URL."""
+    context = {
+        "title": title,
+        "message": message,
+        "consequences": consequences,
+        "confirm_label": confirm_label,
+        "cancel_url": cancel_url,
+        "danger": danger,
+    }
+    return render(request, "ui/confirm.html", context)
+
+
 @perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
-@require_POST
 def member_remove(request, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, organisation=request.organisation)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title="Retirer un membre",
+            message=f"Retirer {membership.user} ({membership.user.email}) de {request.organisation} ?",
+            consequences=[
+                f"Son rôle « {membership.get_role_display()} » lui est retiré : il ou elle n'accède plus aux pages "
+                "de l'organisation.",
+                "Son compte et ce qu'il ou elle a écrit (fiches, besoins, commentaires) restent.",
+                "Pour revenir, il faudra une nouvelle invitation.",
+            ],
+            confirm_label="Retirer ce membre",
+            cancel_url=reverse("core:members", kwargs={"slug": request.organisation.slug}),
+        )
     try:
         do_remove_member(membership, actor=request.user)
         messages.success(request, f"{membership.user} ne fait plus partie de l'organisation.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:members", slug=request.organisation.slug)
+
+
+def _invitation(request, invitation_id) -> Invitation:
+    return get_object_or_404(Invitation, pk=invitation_id, organisation=request.organisation)
+
+
+@perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
+@require_POST
+def invitation_resend(request, invitation_id):
+    invitation = _invitation(request, invitation_id)
+    try:
+        do_resend_invitation(invitation, actor=request.user)
+        messages.success(request, f"Invitation renvoyée à {invitation.email} avec un nouveau lien.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("core:members", slug=request.organisation.slug)
+
+
+@perms.organisation_view(*perms.CAN_MANAGE_MEMBERS)
+def invitation_revoke(request, invitation_id):
+    invitation = _invitation(request, invitation_id)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title="Révoquer une invitation",
+            message=f"Révoquer l'invitation de {invitation.email} ({invitation.get_role_display()}) ?",
+            consequences=[
+                "Le lien envoyé par e-mail ne fonctionnera plus.",
+                "Vous pourrez inviter cette adresse de nouveau.",
+            ],
+            confirm_label="Révoquer l'invitation",
+            cancel_url=reverse("core:members", kwargs={"slug": request.organisation.slug}),
+        )
+    try:
+        do_revoke_invitation(invitation, actor=request.user)
+        messages.success(request, f"L'invitation de {invitation.email} est révoquée.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("core:members", slug=request.organisation.slug)
@@ -186,18 +279,53 @@ def audit_log(request):
     return render(request, "core/audit_log.html", {"organisation": request.organisation, "page": page})
 
 
+@login_required
+def notifications(request):
+    """The person's own notifications, every organisation together (the bell of the header leads here)."""
+    mine = Notification.objects.filter(user=request.user).select_related("organisation")
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    unread = mine.filter(read_at__isnull=True).count()
+    return render(request, "core/notifications.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id):
+    """Mark the notification read and go to the page it is about (its list when it links nowhere)."""
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    do_mark_notification_read(notification, actor=request.user)
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = do_mark_all_notifications_read(actor=request.user)
+    messages.success(
+        request, f"{formats.compte(count, 'notification marquée comme lue,notifications marquées comme lues')}."
+    )
+    return redirect("core:notifications")
+
+
 @never_cache
 def accept_invitation(request, token):
     invitation = find_invitation(token)
     if invitation is None:
         raise Http404("Invitation introuvable.")
     context = {"invitation": invitation}
-    if invitation.accepted_at or invitation.is_expired:
-        context["problem"] = (
-            "Cette invitation a déjà été utilisée."
-            if invitation.accepted_at
-            else "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
-        )
+    if invitation.accepted_at or invitation.revoked_at or invitation.is_expired:
+        if invitation.accepted_at:
+            context["problem"] = "Cette invitation a déjà été utilisée."
+        elif invitation.revoked_at:
+            context["problem"] = (
+                "Cette invitation a été révoquée. Demandez à votre administrateur une nouvelle invitation."
+            )
+        else:
+            context["problem"] = (
+                "Cette invitation a expiré. Demandez à votre administrateur de vous en envoyer une nouvelle."
+            )
         return render(request, "core/invitation.html", context, status=410)
     if request.user.is_authenticated:
         if request.method == "POST":

@@ -7,11 +7,15 @@ every copy of the store): how a copy's key columns are normalised, how copies gr
 Identity. The official `id` is not unique per buyer (distinct contracts reuse an (acheteur, id) pair), so a
 contract is identified by the composite key
     (type_contrat, acheteur SIRET, id, date de notification)
-with the SIRET and id normalised (whitespace and "/" removed, upper case; id as repaired by cleaning) and the
-date as cleaned. A copy whose notification date is missing or unreadable joins its (type, acheteur, id) group
+with the SIRET's whitespace removed, the id exactly as cleaning left it (whitespace removed, case and "/" kept)
+and the date as cleaned. Two spellings of one id (case, "/", a lot suffix "-LOT02…": `spelling_key`) of the same
+buyer, type and date are one contract only when the content shows it (`merge_spellings`: the same first
+titulaire or the same amount, and neither contradicts); otherwise they are distinct contracts (2024SH2 and
+2024sh2, same day, different titulaires and amounts). A copy whose notification date is missing or unreadable joins its (type, acheteur, id) group
 when that group has a single known date; otherwise it stays on its own ("?" date).
 For 2019-format records, the trailing 2-digit modification sequence of the id is removed first (see
-`identity_columns`). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports.
+`identity_columns`). `contrat_uid` is that key written out ("m|<siret>|<id>|<date>"), stable across imports. A tabular extract's
+rows of one id that are distinct lots (readers.tabular) add their lot ("…|lot <initial amount>").
 
 A copy whose buyer SIRET fails the Luhn check (a typo by one channel) is attached to the contract with the same
 type, id and notification date when exactly one buyer with a valid SIRET has such a contract: channels that
@@ -47,6 +51,9 @@ KEY_COLUMNS = [
     "date_derniere_publication",
     "nb_modifications",
     "montant_inutilisable",
+    "cle_lot",
+    "cle_montant",
+    "cle_titulaire",
 ]
 
 
@@ -55,16 +62,17 @@ def _date_expr(col):
     return pl.col(col).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
 
 
-def identity_columns(contrats, raw_contrats, modifications):
+def identity_columns(contrats, raw_contrats, modifications, titulaires=None):
     """The key columns of one batch's copies (`cle_*`, `date_derniere_publication`, `nb_modifications`), computed
-    on the cleaned contracts (raw values where cleaning did not type the column) and their modifications."""
+    on the cleaned contracts (raw values where cleaning did not type the column), their modifications and their
+    titulaires (the content columns `cle_montant`, `cle_titulaire` that `merge_spellings` compares)."""
     cid = contrats["id"] if contrats.schema.get("id") == pl.String else raw_contrats["id"]
     notif = contrats["date_notification"] if contrats.schema.get("date_notification") == pl.Date else None
     pub = contrats["date_publication_donnees"] if contrats.schema.get("date_publication_donnees") == pl.Date else None
     keys = raw_contrats.select(
         "record_key",
         pl.col("acheteur_id").str.replace_all(r"\s", "").str.to_uppercase().alias("cle_acheteur"),
-        cid.alias("_id").str.replace_all(r"[\s/]", "").str.to_uppercase().alias("cle_id"),
+        cid.alias("_id").str.replace_all(r"\s", "").alias("cle_id"),
         (notif.alias("cle_date_notification") if notif is not None else _date_expr("date_notification")).alias(
             "cle_date_notification"
         ),
@@ -103,12 +111,32 @@ def identity_columns(contrats, raw_contrats, modifications):
         keys = keys.join(unusable, on="record_key", how="left")
     else:
         keys = keys.with_columns(pl.lit(False).alias("montant_inutilisable"))
-    return keys.drop("_pub", "_pub_mod")
+    lot = raw_contrats["lot_tabulaire"] if "lot_tabulaire" in raw_contrats.columns else None
+    keys = keys.with_columns(lot.alias("cle_lot") if lot is not None else pl.lit(None, pl.String).alias("cle_lot"))
+    return _with_content(keys, contrats, titulaires).drop("_pub", "_pub_mod")
 
 
-def with_identity_columns(contrats, raw_contrats, modifications):
+def _with_content(keys, contrats, titulaires):
+    """`cle_montant` (the cleaned amount) and `cle_titulaire` (the first titulaire's id) of each copy."""
+    if contrats.schema.get("montant") == pl.Float64:
+        amounts = contrats.select("record_key", pl.col("montant").alias("cle_montant"))
+        keys = keys.join(amounts, on="record_key", how="left")
+    else:
+        keys = keys.with_columns(pl.lit(None, pl.Float64).alias("cle_montant"))
+    if titulaires is not None and {"record_key", "rang", "titulaire_id"} <= set(titulaires.columns):
+        first = (
+            titulaires.filter(pl.col("titulaire_id").is_not_null())
+            .sort("record_key", "rang")
+            .group_by("record_key", maintain_order=True)
+            .agg(pl.col("titulaire_id").first().cast(pl.String).alias("cle_titulaire"))
+        )
+        return keys.join(first, on="record_key", how="left")
+    return keys.with_columns(pl.lit(None, pl.String).alias("cle_titulaire"))
+
+
+def with_identity_columns(contrats, raw_contrats, modifications, titulaires=None):
     """The cleaned contracts of one batch with their key columns (replacing any column of the same name)."""
-    ids = identity_columns(contrats, raw_contrats, modifications)
+    ids = identity_columns(contrats, raw_contrats, modifications, titulaires)
     contrats = contrats.drop([c for c in ids.columns if c != "record_key" and c in contrats.columns])
     return contrats.join(ids, on="record_key", how="left")
 
@@ -152,15 +180,77 @@ def repair_buyer(copies):
     )
 
 
+# A lot suffix appended by one channel ("2024-015-LOT02-2024"): the rest of the id is the contract's id.
+LOT_SUFFIX = r"[-_.]LOT[-_]?[0-9]+.*$"
+AMOUNT_TOLERANCE = 0.005  # two copies' amounts that differ by less than 0.5 % are the same amount
+
+
+def spelling_key(cle_id):
+    """What two spellings of one id share: upper case, without "/" and without a lot suffix."""
+    return cle_id.str.to_uppercase().str.replace_all("/", "").str.replace(LOT_SUFFIX, "")
+
+
+def merge_spellings(copies):
+    """Give the copies whose id is another spelling of an id of the same (type, buyer, date, lot) that id
+    (`cle_id_contrat`), when their content agrees: the same first titulaire or the same amount (0.5 %), and no
+    contradiction (both known and different). Ids are otherwise compared exactly: 2024SH2 and 2024sh2 with other
+    titulaires and amounts stay two contracts. The id a spelling joins is the one with the most copies (then the
+    spelling without the lot suffix, then the first in sort order). Only the groups holding two spellings are
+    grouped on their columns (a window over every copy costs hundreds of MB at national scale)."""
+    c = pl.col
+    group = ["type_contrat", "cle_acheteur", "cle_date_notification", "cle_lot", "_orth"]
+    keyed = copies.with_columns(spelling_key(c("cle_id")).alias("_orth"))
+    # the groups holding two spellings, found on 64-bit hashes (16 bytes a copy; a collision only adds a candidate)
+    hashed = keyed.select(pl.struct(group).hash().alias("_h"), c("cle_id").hash().alias("_hid"))
+    ambiguous = hashed.group_by("_h").agg(c("_hid").n_unique().alias("_n")).filter(c("_n") > 1).select("_h")
+    variants = (
+        keyed.with_columns(pl.struct(group).hash().alias("_h"))
+        .join(ambiguous, on="_h", how="semi")
+        .drop("_h")
+        .group_by([*group, "cle_id"])
+        .agg(
+            pl.len().alias("_n"),
+            c("cle_montant").filter(~c("montant_inutilisable")).drop_nulls().first().alias("_m"),
+            c("cle_titulaire").drop_nulls().first().alias("_t"),
+        )
+        .with_columns(c("cle_id").str.contains(LOT_SUFFIX).alias("_suffixe"))
+        .sort([*group, "_n", "_suffixe", "cle_id"], descending=[False] * 5 + [True, False, False], nulls_last=True)
+    )
+    head = variants.group_by(group, maintain_order=True).agg(
+        c("cle_id").first().alias("_cid"), c("_m").first().alias("_cm"), c("_t").first().alias("_ct")
+    )
+    same_amount = ((c("_m") - c("_cm")).abs() <= AMOUNT_TOLERANCE * c("_cm").abs()).fill_null(False)
+    amount_differs = (c("_m").is_not_null() & c("_cm").is_not_null()) & ~same_amount
+    same_tit = (c("_t") == c("_ct")).fill_null(False)
+    tit_differs = (c("_t").is_not_null() & c("_ct").is_not_null()) & ~same_tit
+    joins = (
+        variants.join(head, on=group, nulls_equal=True)
+        .filter((c("cle_id") != c("_cid")) & (same_amount | same_tit) & ~amount_differs & ~tit_differs)
+        .select(*group[:-1], "cle_id", c("_cid").alias("_joint"))
+        .collect()  # a few rows: collected once, so the caller's plan does not hold these branches (measured 3x)
+        .lazy()
+    )
+    return (
+        copies.join(joins, on=[*group[:-1], "cle_id"], how="left", nulls_equal=True)
+        .with_columns(pl.coalesce(c("_joint"), c("cle_id")).alias("cle_id_contrat"))
+        .drop("_joint")
+    )
+
+
 def assign_identity(copies):
     """Add `contrat_uid` and `retenue` (True for the winning copy of each contract) to a lazy copies frame."""
     c = pl.col
-    if "montant_inutilisable" not in copies.collect_schema():
+    schema = copies.collect_schema()
+    if "montant_inutilisable" not in schema:
         copies = copies.with_columns(pl.lit(False).alias("montant_inutilisable"))
-    if "provenance" not in copies.collect_schema():
+    for name, dtype in (("cle_lot", pl.String), ("cle_montant", pl.Float64), ("cle_titulaire", pl.String)):
+        if name not in schema:
+            copies = copies.with_columns(pl.lit(None, dtype).alias(name))
+    if "provenance" not in schema:
         copies = copies.with_columns(pl.lit("national").alias("provenance"))
-    copies = repair_buyer(copies)
-    group = ["type_contrat", "cle_acheteur", "cle_id"]
+    # spellings first: their few rows are collected from the input scan, not from the repaired plan
+    copies = repair_buyer(merge_spellings(copies))
+    group = ["type_contrat", "cle_acheteur", "cle_id_contrat"]
     # A copy without a date takes its group's date when the group has exactly one: only the groups of undated
     # copies are grouped (windows over every copy cost hundreds of MB at national scale).
     undated = copies.filter(c("cle_date_notification").is_null()).select(group).unique()
@@ -179,11 +269,11 @@ def assign_identity(copies):
         [
             pl.when(c("type_contrat") == "concession").then(pl.lit("c")).otherwise(pl.lit("m")),
             c("cle_acheteur").fill_null(""),
-            c("cle_id").fill_null(""),
+            c("cle_id_contrat").fill_null(""),
             effective,
         ],
         separator="|",
-    )
+    ) + pl.when(c("cle_lot").is_not_null()).then(pl.lit("|lot ") + c("cle_lot")).otherwise(pl.lit(""))
     with_uid = copies.with_columns(
         uid.alias("contrat_uid"),
         c("cle_date_notification").is_null().alias("_sans_date"),

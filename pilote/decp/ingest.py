@@ -93,7 +93,7 @@ def write_batch(flattener_or_frames, out_dir, batch_name, *, today, cleaner, all
     rejects = []
     if cleaner == "real":
         cleaned, raw, rejects = split_rejected(cleaned, raw)
-    contrats = with_identity_columns(cleaned["contrats"], raw["contrats"], raw["modifications"])
+    contrats = with_identity_columns(cleaned["contrats"], raw["contrats"], raw["modifications"], cleaned["titulaires"])
     cleaned["contrats"] = contrats
     for table in TABLES:
         folder = Path(out_dir) / table

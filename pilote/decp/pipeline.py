@@ -141,7 +141,7 @@ def _build_generation(out, run, outcome):
         provenance=run.publisher.provenance,
     )  # fmt: skip
     qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
-    win = winners.join(qual, on="contrat_uid")
+    win = winners.drop("autres_montants", strict=False).join(qual, on="contrat_uid")
     del winners, qual  # the joined frame is all write_tables needs
     totals = run.step(
         "ecrire_tables", write_tables, out, parts, old_dir, run.run_id, win, outcome.results, workers=outcome.workers

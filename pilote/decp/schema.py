@@ -82,6 +82,7 @@ RAW_TITULAIRE = {
 # from stores written before them, so readers of the store check that they exist (analytics.queries).
 TABULAR_CONTRAT = {
     "acheteur_departement_code": pl.String,  # département of the buyer ("01", "2A", "974")
+    "lot_tabulaire": pl.String,  # tabular: a lot kept apart from the other lots of its id (its initial amount)
 }
 TABULAR_TITULAIRE = {
     "titulaire_categorie": pl.String,  # INSEE company category: "PME", "ETI" or "GE"

@@ -78,6 +78,8 @@ class Similaire(Schema):
     considerations: list[str]
     titulaires: list[Titulaire]
     score: float
+    nature: str | None = Field(None, description="travaux, services ou fournitures (division du code CPV)")
+    nb_lots: int = Field(1, description="lots de la même consultation regroupés dans ce résultat")
 
 
 class SimilarOut(Schema):

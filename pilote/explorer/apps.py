@@ -14,3 +14,11 @@ class ExplorerConfig(AppConfig):
         from pilote.ui.navigation import register
 
         register("Contrats", "explorer:search", ALL_ROLES, 20)
+        from pilote.core.export_jobs import register_builder
+        from pilote.explorer.exports import build_job
+
+        register_builder("explorer", build_job)  # big search exports, built in the background
+
+        from pilote.explorer.home import register_search_sources
+
+        register_search_sources()

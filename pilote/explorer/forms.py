@@ -77,3 +77,13 @@ class SireneForm(forms.Form):
         "(« categorieEntreprise » : PME, ETI, GE) et/ou le lieu (« codeCommuneEtablissement », "
         "« codePostalEtablissement » ou « departement »). Séparateur virgule ou point-virgule.",
     )
+
+
+class InclusionForm(forms.Form):
+    fichier = forms.FileField(
+        label="Liste des structures inclusives (CSV)",
+        help_text="Une ligne par structure : « siret », « type » ou « mesure » (ACI, AI, EI, ETTI, EITI, EA, EATT, "
+        "ESAT), et si possible « denomination_sociale » ou « nom », « code_postal » ou « code_departement », "
+        "« code_naf ». Séparateur virgule ou point-virgule. La liste officielle des SIAE de l'ASP s'importe telle "
+        "quelle.",
+    )

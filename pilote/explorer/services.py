@@ -1,15 +1,17 @@
-"""Writes of the explorer: importing an organisation's SIRENE extract (the only state the explorer owns)."""
+"""Writes of the explorer: importing an organisation's SIRENE extract and its list of inclusive structures (the
+only state the explorer changes; both live in pilote.contracts.models)."""
 
 from django.db import connection, transaction
 
 from pilote.contracts import sirene_files as extract_file
 from pilote.contracts.audit import ContractsVerb
-from pilote.contracts.models import SireneExtract, SireneName
+from pilote.contracts.inclusion import parse_inclusion_csv
+from pilote.contracts.models import InclusionList, InclusiveStructure, SireneExtract, SireneName
 from pilote.contracts.sirene import MAX_BYTES, MAX_ROWS, parse_sirene_csv
 from pilote.core.services import record_event
 
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "do_import_sirene_extract", "parse_sirene_csv"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "do_import_inclusion_list", "do_import_sirene_extract", "parse_sirene_csv"]
 
 
 @transaction.atomic
@@ -63,3 +65,39 @@ def _insert_rows(extract, organisation, entries) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 50_000):
             cursor.executemany(sql, rows[start : start + 50_000])
+
+
+@transaction.atomic
+def do_import_inclusion_list(*, organisation, filename: str, raw: bytes, actor) -> InclusionList:
+    """Replace the organisation's list of inclusive structures by the file's. The file is read whole first: a bad
+    line refuses it (ValidationError naming the lines) and nothing is saved."""
+    rows = parse_inclusion_csv(raw)
+    imported = InclusionList(organisation=organisation, filename=filename[:255], rows=len(rows), imported_by=actor)
+    imported.full_clean()
+    imported.save()
+    InclusiveStructure.objects.filter(organisation=organisation).delete()
+    InclusiveStructure.objects.bulk_create(
+        [
+            InclusiveStructure(
+                inclusion_list=imported,
+                organisation=organisation,
+                siret=r.siret,
+                siren=r.siret[:9],
+                name=r.name,
+                kinds=",".join(r.kinds)[:60],
+                departement=r.departement,
+                postal_code=r.postal_code,
+                naf=r.naf,
+            )
+            for r in rows
+        ],
+        batch_size=500,
+    )
+    record_event(
+        actor=actor,
+        organisation=organisation,
+        verb=ContractsVerb.INCLUSION_IMPORT,
+        target=imported.filename,
+        payload={"structures": len(rows)},
+    )
+    return imported

@@ -1,4 +1,5 @@
-"""Explorer pages: search, export, contract, buyer, supplier, "préparer un achat", SIRENE extract import.
+"""Explorer pages: search, export, contract, buyer, supplier, "préparer un achat", SIRENE extract and inclusive
+structures imports.
 
 Thin views: reading goes through queries/profiles/guidance, the only write through services. When no DECP data
 was imported, every page says so instead of failing."""
@@ -10,19 +11,22 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from pilote.contracts import names
+from pilote.contracts import inclusion as inclusive, names
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.models import SireneExtract
+from pilote.contracts.geo import departement_names
+from pilote.contracts.models import InclusionList, SireneExtract
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
+from pilote.contracts.search.nature import text_nature
 from pilote.contracts.sirene import UPLOAD_RULES
 from pilote.core import tabular, uploads
+from pilote.core.export_jobs import do_request_export, task_threshold
 from pilote.core.permissions import organisation_view
-from pilote.explorer import profiles
-from pilote.explorer.forms import NeedForm, SearchForm, SireneForm
+from pilote.explorer import exports, profiles
+from pilote.explorer.forms import InclusionForm, NeedForm, SearchForm, SireneForm
 from pilote.explorer.labels import directory_url
 from pilote.explorer.permissions import CAN_EXPLORE, CAN_IMPORT_SIRENE, can_import_sirene
-from pilote.explorer.services import MAX_BYTES, do_import_sirene_extract
+from pilote.explorer.services import MAX_BYTES, do_import_inclusion_list, do_import_sirene_extract
 
 
 def _index():
@@ -99,47 +103,21 @@ def search(request):
     )
 
 
-EXPORT_COLUMNS = [
-    ("contrat_uid", "identifiant Pilote"),
-    ("date_notification", "date de notification"),
-    ("acheteur_id", "SIRET acheteur"),
-    ("acheteur_nom", "acheteur"),
-    ("objet", "objet"),
-    ("code_cpv", "code CPV"),
-    ("procedure", "procédure"),
-    ("montant", "montant HT"),
-    ("duree_mois", "durée (mois)"),
-    ("offres_recues", "offres reçues"),
-    ("departement", "département"),
-    ("titulaires", "titulaires (SIRET)"),
-]
-
-
 @organisation_view(*CAN_EXPLORE)
 def export(request):
     index = _index()
     if index is None:
         messages.warning(request, "Aucune donnée DECP n'a encore été importée : rien à exporter.")
         return redirect("explorer:search", slug=request.organisation.slug)
-    form = SearchForm(request.GET or None)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    filters, _form = _filters(request)
-    frame, total = queries.export_rows(
-        index, q=data.get("q") or "", filters=filters, sort=data.get("tri") or "pertinence"
-    )
-    header = [label for _key, label in EXPORT_COLUMNS]
-    rows = [
-        [
-            " ".join(row.get("titulaire_ids") or []) if key == "titulaires" else row.get(key)
-            for key, _l in EXPORT_COLUMNS
-        ]
-        for row in frame.iter_rows(named=True)
-    ]
-    if total > frame.height:
-        rows.append([f"Export limité aux {frame.height} premiers contrats sur {total}."])
-    # The one export helper: BOM, « ; », texts starting with a formula character (tab included) neutralised.
-    return tabular.csv_response("pilote-contrats.csv", header, rows)
+    frame, total = exports.matching(index, request.GET, request.organisation)
+    if frame.height > task_threshold():  # a big list is built by a task; the next page shows its state
+        job = do_request_export(
+            organisation=request.organisation, actor=request.user, kind="explorer", fmt="csv",
+            query=request.GET.urlencode(),
+        )  # fmt: skip
+        return redirect("core:export_job", slug=request.organisation.slug, job_id=job.pk)
+    rows = exports.rows_of(frame, total)
+    return tabular.csv_response(f"{exports.TITLE}.csv", exports.header(), rows, kinds=exports.KINDS)
 
 
 @organisation_view(*CAN_EXPLORE)
@@ -233,24 +211,53 @@ def need(request):
         montant = float(data["montant"]) if data.get("montant") is not None else None
         suggestions = guidance.suggest_cpv(data["objet"])
         code = data.get("code_cpv") or (suggestions[0]["code"] if suggestions else None)
-        suppliers = guidance.potential_suppliers(code_cpv=code, departement=data.get("departement") or None)
-        names.fill_names(request.organisation, suppliers)
-        similar = guidance.similar_contracts(
-            objet=data["objet"], code_cpv=data.get("code_cpv"), montant=montant, departement=data.get("departement")
-        )
-        names.fill_names(request.organisation, [s["acheteur"] for s in similar], name_key="nom")
         context |= {
+            "need_nature": text_nature(data["objet"]),
+            "duree_mois": data.get("duree_mois"),
             "suggestions": suggestions,
             "code_used": code,
             "code_inferred": not data.get("code_cpv"),
-            "similar": similar,
+            "similar": _similar(request, data, montant),
             "price": guidance.price_reference(
                 objet=data["objet"], code_cpv=data.get("code_cpv"), montant=montant, duree_mois=data.get("duree_mois")
             ),
-            "suppliers": suppliers,
             "montant": montant,
+            **_sourcing(request, code, data.get("departement") or None),
         }
     return render(request, "explorer/need.html", context)
+
+
+def _similar(request, data, montant):
+    similar = guidance.similar_contracts(
+        objet=data["objet"], code_cpv=data.get("code_cpv"), montant=montant, departement=data.get("departement")
+    )
+    names.fill_names(request.organisation, [s["acheteur"] for s in similar], name_key="nom")
+    return similar
+
+
+def _sourcing(request, code, departement):
+    """Potential suppliers near the place of execution (the organisation's usual one when none is given), named
+    and flagged when they are inclusive structures, and the inclusive structures of the area."""
+    place_assumed = False
+    if not departement:
+        departement = guidance.home_departement(request.organisation.sirets)
+        place_assumed = departement is not None
+    suppliers = guidance.potential_suppliers(code_cpv=code, departement=departement)
+    names.fill_names(request.organisation, suppliers)
+    inclusive.flag_inclusive(request.organisation, suppliers)
+    # inclusive structures are looked for in the région of the place: a structure of a neighbouring département
+    # is a realistic bidder, and the lists are short
+    area = guidance.region_departements(departement)
+    return {
+        "suppliers": suppliers,
+        "sourcing_departement": departement,
+        "sourcing_departement_name": departement_names().get(departement or ""),
+        "place_assumed": place_assumed,
+        "inclusive_area": inclusive.structures_in_area(request.organisation, code_cpv=code, departements=area),
+        "inclusive_zone": "la région" if area else "toute la liste importée",
+        "inclusive_suppliers": sum(1 for s in suppliers if s.get("inclusive")),
+        "can_import_inclusion": can_import_sirene(request.roles),
+    }
 
 
 @organisation_view(*CAN_IMPORT_SIRENE)
@@ -288,4 +295,32 @@ def services_import(organisation, upload, actor):
     uploads.check_upload(upload, UPLOAD_RULES)  # type and size before reading: the one upload check
     return do_import_sirene_extract(
         organisation=organisation, filename=upload.name, raw=upload.read(MAX_BYTES + 1), actor=actor
+    )
+
+
+@organisation_view(*CAN_IMPORT_SIRENE)
+def inclusion(request):
+    """Import of the organisation's list of inclusive structures (SIAE, EA, ESAT), flagged in the guidance."""
+    organisation = request.organisation
+    form = InclusionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        try:
+            uploads.check_upload(upload, inclusive.UPLOAD_RULES)
+            imported = do_import_inclusion_list(
+                organisation=organisation,
+                filename=upload.name,
+                raw=upload.read(inclusive.MAX_BYTES + 1),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("fichier", error)
+        else:
+            messages.success(request, f"Liste importée : {imported.rows} structure{'s' if imported.rows > 1 else ''}.")
+            return redirect("explorer:inclusion", slug=organisation.slug)
+    current = InclusionList.objects.filter(organisation=organisation).first()
+    return render(
+        request,
+        "explorer/inclusion.html",
+        {"organisation": organisation, "form": form, "current": current},
     )

@@ -17,3 +17,6 @@ class FichesConfig(AppConfig):
 
         register("Fiches visa", "fiches:list", ALL_ROLES, 30)
         register_verbs(FicheVerb)
+        from pilote.fiches.home import register_home_panels
+
+        register_home_panels()

@@ -96,7 +96,7 @@ class FicheForm(forms.ModelForm):
     def _current_segment(self):
         if self.is_bound:
             raw = self.data.get("segment")
-            if raw and str(raw).isdigit():
+            if raw and str(raw).isdigit() and len(str(raw)) < 19:  # beyond, no database id: not a segment
                 found = segments_for(self.organisation).filter(pk=raw).first()
                 if found:
                     return found

@@ -18,7 +18,7 @@ from pilote.clauses.queries import guide_for, segment_for_cpv
 from pilote.core import uploads
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent, Membership
-from pilote.core.services import record_event
+from pilote.core.services import do_notify, record_event
 from pilote.fiches import completeness, obligations, workflow
 from pilote.fiches.audit import FicheVerb
 from pilote.fiches.models import Evaluation, Fiche, FicheAttachment, FicheComment, FicheEvent, Status
@@ -54,6 +54,8 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_RULES = uploads.UploadRules(
     extensions=(".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls", ".png", ".jpg", ".jpeg"),
     max_bytes=lambda: max_attachment_bytes(),
+    # Office documents are zip archives: their real size is checked by inflating them as a stream (no bomb kept).
+    verify_inflated_size=True,
 )
 
 
@@ -97,6 +99,7 @@ def _event(fiche, *, actor, verb: FicheVerb, comment="", payload=None, from_stat
 def _notify(recipients, subject, body):
     recipients = sorted({r for r in recipients if r})
     if recipients:
+        do_notify(emails=recipients, title=subject, body=body)  # the same news in the app (bell of the header)
         transaction.on_commit(
             lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
         )
@@ -381,7 +384,7 @@ def do_add_attachment(fiche: Fiche, *, actor, uploaded_file) -> FicheAttachment:
             fiche=fiche,
             uploaded_by=actor,
             original_name=Path(uploaded_file.name).name[:200],
-            content_type=getattr(uploaded_file, "content_type", "") or "application/octet-stream",
+            content_type=checked.content_type,  # the type checked from the file, not the one the browser sent
             size=uploaded_file.size,
             sha256=digest.hexdigest(),
             storage_name=storage_name,

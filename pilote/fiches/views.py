@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from pilote.clauses.queries import segments_for
+from pilote.core import params as query_params
 from pilote.core.permissions import organisation_view
 from pilote.fiches import completeness, guidance, matching, obligations, permissions as perms, stats, workflow
 from pilote.fiches.forms import AttachmentForm, CommentForm, DecisionForm, FicheForm, ReviewerForm
@@ -55,8 +56,9 @@ def _filtered(request):
         qs = qs.filter(Q(objet__icontains=params["q"]) | Q(besoin__icontains=params["q"]))
     if params.get("service"):
         qs = qs.filter(service_demandeur__icontains=params["service"])
-    if params.get("segment", "").isdigit():
-        qs = qs.filter(segment_id=params["segment"])
+    segment_id = query_params.object_id(params, "segment")
+    if segment_id is not None:
+        qs = qs.filter(segment_id=segment_id)
     if params.get("instructeur") == "moi":
         qs = qs.filter(reviewer=request.user)
     if params.get("en_retard") == "1":

@@ -17,3 +17,10 @@ class RecensementConfig(AppConfig):
 
         register("Recensement", "recensement:home", ALL_ROLES, 40)
         register_verbs(RecensementVerb)
+        from pilote.core.retention import register_temporary_area
+
+        register_temporary_area("recensement")  # staged census files, deleted after the retention
+
+        from pilote.recensement.home import register_home_panels
+
+        register_home_panels()

@@ -95,9 +95,7 @@ def plan_xlsx(campaign, slots) -> bytes:
     sheet = book.add_sheet("Programmation")
     bold = book.add_format({"bold": True, "bg_color": "#E3E3FD"})
     title = book.add_format({"bold": True, "font_size": 14})
-    money = book.add_format({"num_format": "# ##0.00 €"})
-    money_bold = book.add_format({"num_format": "# ##0.00 €", "bold": True})
-    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    money_bold = book.add_format({"num_format": tabular.EURO_FORMAT, "bold": True})
     sheet.write(0, 0, f"Programmation des achats {campaign.year} — {campaign.organisation.name}", title)
     sheet.write(1, 0, f"Édité le {timezone.localdate():%d/%m/%Y} à partir du recensement « {campaign.title} ».")
     headers = ["Trimestre", "Date souhaitée", "Service", "Objet", "Code CPV", "Site", "Montant estimé (€ HT)",
@@ -111,13 +109,12 @@ def plan_xlsx(campaign, slots) -> bytes:
     for slot in slots:
         for need in slot["needs"]:
             sheet.write(r, 0, slot["label"])
-            if need.date_souhaitee:
-                sheet.write(r, 1, need.date_souhaitee, date)
+            sheet.write(r, 1, need.date_souhaitee)
             sheet.write(r, 2, need.service.name)
             sheet.write(r, 3, need.objet)
             sheet.write(r, 4, need.code_cpv)
             sheet.write(r, 5, need.site)
-            sheet.write(r, 6, need.montant_estime, money)
+            sheet.write(r, 6, need.montant_estime, kind="amount")
             sheet.write(r, 7, need.get_recurrence_display())
             sheet.write(r, 8, "oui" if need.renouvellement else "non")
             sheet.write(r, 9, "oui" if need.is_big_purchase else "non")

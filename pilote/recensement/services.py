@@ -2,11 +2,6 @@
 e-mails only after commit. Staged uploads (files waiting for the user's confirmation) are kept on disk under
 PILOTE_DATA_DIR/private/recensement/ (pilote.core.uploads), never in the database."""
 
-import json
-import secrets
-import time
-from pathlib import Path
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -14,10 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from pilote.clauses.queries import segment_for_cpv
-from pilote.core import uploads
 from pilote.core.enums import Role
 from pilote.core.models import Membership
-from pilote.core.services import record_event
+from pilote.core.services import do_notify, record_event
 from pilote.fiches.services import do_create_fiche
 from pilote.recensement.audit import RecensementVerb
 from pilote.recensement.models import Campaign, CampaignService, CampaignStatus, Need, NeedSource
@@ -105,6 +99,12 @@ def do_open_campaign(
             f"Bonjour,\n\nLe recensement des besoins {year} de {organisation} est ouvert jusqu'au "
             f"{deadline:%d/%m/%Y}.\nServices invités : {', '.join(names)}.\n\nDéclarez les besoins de votre "
             f"service dans le formulaire ou en déposant un tableur (modèle à télécharger) :\n{link}\n"
+        )
+        do_notify(
+            emails=recipients,
+            title=f"Recensement des besoins {year} : à vous de jouer",
+            body=body,
+            organisation=organisation,
         )
         transaction.on_commit(
             lambda: send_mail(
@@ -300,58 +300,6 @@ def do_import_needs(campaign: Campaign, *, actor, parsed, only_valid: bool, file
         },
     )
     return needs
-
-
-STAGED_TTL_SECONDS = 24 * 3600
-
-
-def _staging() -> uploads.PrivateStorage:
-    """Staged census files: PILOTE_DATA_DIR/private/recensement/ (formerly PILOTE_DATA_DIR/recensement/imports/)."""
-    return uploads.private_storage("recensement")
-
-
-def _imports_dir() -> Path:
-    return Path(_staging().location)
-
-
-def stage_upload(data: bytes, *, campaign: Campaign, user, filename: str, default_service: str) -> str:
-    """Keep an uploaded file until the user confirms the import; returns the token that names it."""
-    storage = _staging()
-    folder = _imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    # Files never confirmed are forgotten after a day.
-    stale = time.time() - STAGED_TTL_SECONDS
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    storage.save_bytes(f"{token}.bin", data)
-    meta = {"campaign": campaign.pk, "user": user.pk, "filename": filename, "service": default_service}
-    storage.save_bytes(f"{token}.json", json.dumps(meta).encode())  # written last: the token is complete
-    return token
-
-
-def load_staged(token: str, *, campaign: Campaign, user) -> tuple[bytes, dict] | None:
-    if not token.isalnum() or len(token) != 32:
-        return None
-    storage = _staging()
-    try:
-        with storage.open(f"{token}.json", "rb") as fh:
-            meta = json.loads(fh.read().decode("utf-8"))
-        with storage.open(f"{token}.bin", "rb") as fh:
-            data = fh.read()
-    except (OSError, ValueError):
-        return None
-    if meta.get("campaign") != campaign.pk or meta.get("user") != user.pk:
-        return None
-    return data, meta
-
-
-def drop_staged(token: str) -> None:
-    if token.isalnum() and len(token) == 32:
-        storage = _staging()
-        for suffix in (".bin", ".json"):
-            storage.delete(f"{token}{suffix}")
 
 
 # --- fiche visa ------------------------------------------------------------------------------------------

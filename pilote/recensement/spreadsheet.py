@@ -9,25 +9,25 @@ cells, formulas without a computed value, duplicates (in the file or already dec
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 
-from defusedxml import DefusedXmlException, ElementTree as ET
-
-from pilote.core import uploads
-from pilote.recensement import values as V
+from pilote.core import sandbox, uploads
+from pilote.recensement import cells, values as V
 
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# Spreadsheets above this size are read by a background task (pilote.recensement.tasks), the page showing its
+# state; smaller ones inline. Both read in the limited child process (pilote.recensement.cells).
+INLINE_BYTES = 100 * 1024
 # The upload check (pilote.core.uploads): any name, the content decides (sniff_kind); XLSX and ODS are zip
 # archives, bounded before calamine opens them.
 UPLOAD_RULES = uploads.UploadRules(
     extensions=None,
     max_bytes=MAX_BYTES,
-    max_uncompressed_bytes=100 * 1024 * 1024,
-    max_member_bytes=60 * 1024 * 1024,
+    max_uncompressed_bytes=cells.MAX_TOTAL_BYTES,
+    max_member_bytes=cells.MAX_PART_BYTES,
     verify_inflated_size=True,
 )
 HEADER_SCAN_ROWS = 15
@@ -141,15 +141,6 @@ def match_header(header) -> str | None:
     return best
 
 
-def _col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _read_csv(data: bytes) -> list[list]:
     if b"\x00" in data[:4096]:
         raise FileRefused("Ce fichier n'est pas un tableur lisible (XLSX, ODS ou CSV).")
@@ -172,80 +163,15 @@ def _read_csv(data: bytes) -> list[list]:
     return rows
 
 
-def _formula_cells_xlsx(data: bytes, sheet_index: int = 0) -> set[tuple[int, int]]:
-    """(row, col) 0-based of the cells holding a formula in the first sheet of an XLSX file."""
-    cells = set()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
-        if not names:
-            return cells
-        name = min(names, key=lambda n: int(re.search(r"(\d+)\.xml", n)[1]))
-        with archive.open(name) as fh:
-            for _event, elem in ET.iterparse(fh):
-                if elem.tag.endswith("}c"):
-                    if any(child.tag.endswith("}f") for child in elem):
-                        ref = elem.get("r", "")
-                        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-                        if m:
-                            col = 0
-                            for ch in m[1]:
-                                col = col * 26 + ord(ch) - 64
-                            cells.add((int(m[2]) - 1, col - 1))
-                    elem.clear()
-    return cells
-
-
-def _ods_scan(data: bytes) -> tuple[set, list]:
-    """Formula cells and merged ranges of the first table of an ODS file (calamine reports neither for ODS)."""
-    cells, merged = set(), []
-    ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = ET.fromstring(archive.read("content.xml"))
-    table = root.find(f".//{ns}table")
-    if table is None:
-        return cells, merged
-    r = 0
-    for row in table.iter(f"{ns}table-row"):
-        repeat_rows = int(row.get(f"{ns}number-rows-repeated", "1"))
-        c = 0
-        for cell in row:
-            repeat = int(cell.get(f"{ns}number-columns-repeated", "1"))
-            if cell.get(f"{ns}formula"):
-                cells.add((r, c))
-            rows_spanned = int(cell.get(f"{ns}number-rows-spanned", "1"))
-            cols_spanned = int(cell.get(f"{ns}number-columns-spanned", "1"))
-            if rows_spanned > 1 or cols_spanned > 1:
-                merged.append(((r, c), (r + rows_spanned - 1, c + cols_spanned - 1)))
-            c += min(repeat, 1000)
-        r += min(repeat_rows, MAX_ROWS + HEADER_SCAN_ROWS)
-    return cells, merged
-
-
-def _read_workbook(data: bytes, kind: str):
-    from python_calamine import CalamineError, load_workbook
-
+def _read_workbook(data: bytes):
+    """Cells, merged ranges and formula cells of an XLSX, XLS or ODS file, read in a child process with a memory
+    and CPU limit (pilote.recensement.cells): a hostile file can fail its own reading, never the worker."""
     try:
-        sheet = load_workbook(io.BytesIO(data)).get_sheet_by_index(0)
-        if sheet.total_height > MAX_ROWS + HEADER_SCAN_ROWS:
-            raise FileRefused(f"Fichier trop volumineux : {MAX_ROWS} lignes au plus par import.")
-        rows = sheet.to_python(skip_empty_area=False)
-        merged = list(sheet.merged_cell_ranges or [])
-    except FileRefused:
-        raise
-    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise FileRefused(
-            f"Le tableur n'a pas pu être lu ({type(error).__name__}) : enregistrez-le en XLSX, ODS ou CSV."
-        ) from error
-    formulas = set()
-    try:
-        if kind == "xlsx":
-            formulas = _formula_cells_xlsx(data)
-        elif kind == "ods":
-            formulas, ods_merged = _ods_scan(data)
-            merged = merged or ods_merged
-    except (KeyError, ValueError, ET.ParseError, DefusedXmlException, zipfile.BadZipFile):
-        formulas = set()  # the cells were read; only these extra checks are lost
-    return rows, merged, formulas
+        return cells.read_cells(data)
+    except sandbox.ChildFailed as failure:
+        if failure.refused:  # a sentence written in full by the reader
+            raise FileRefused(str(failure)) from failure
+        raise FileRefused(f"Le tableur est refusé : {failure}. Enregistrez-le en XLSX, ODS ou CSV.") from failure
 
 
 def sniff_kind(data: bytes) -> str:
@@ -281,7 +207,7 @@ def read_table(data: bytes) -> tuple[list[list], list, set]:
     kind = sniff_kind(data)
     if kind == "csv":
         return _read_csv(data), [], set()
-    return _read_workbook(data, kind)
+    return _read_workbook(data)
 
 
 def _find_header(rows) -> int:
@@ -307,7 +233,7 @@ def _merged_lookup(merged) -> dict:
     """(row, col) of every cell covered by a merged range but not its top-left one -> range as 'A2:A4'."""
     covered = {}
     for (r0, c0), (r1, c1) in merged:
-        label = f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+        label = f"{cells.col_letter(c0)}{r0 + 1}:{cells.col_letter(c1)}{r1 + 1}"
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
@@ -330,10 +256,18 @@ PARSERS = {
 }
 
 
-def parse(data: bytes, *, services: list[str], default_service: str | None = None, existing=frozenset()) -> Parsed:
+def parse(
+    data: bytes | None,
+    *,
+    services: list[str],
+    default_service: str | None = None,
+    existing=frozenset(),
+    cells: tuple | None = None,
+) -> Parsed:
     """Read and check a census file. `services`: names of the services invited to the campaign; rows without a
-    service column (or with it empty) go to `default_service`. `existing`: need_key() of needs already declared."""
-    table, merged, formulas = read_table(data)
+    service column (or with it empty) go to `default_service`. `existing`: need_key() of needs already declared.
+    `cells`: what read_table gave, when the file was read earlier (by the background task)."""
+    table, merged, formulas = cells if cells is not None else read_table(data)
     header_index = _find_header(table)
     header = table[header_index]
     columns, positions, ignored, notices = {}, {}, [], []

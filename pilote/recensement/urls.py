@@ -23,6 +23,7 @@ urlpatterns = [
     path(C + "besoins/<int:need_id>/fiche-visa/", views.need_fiche, name="need_fiche"),
     path(C + "import/", views.upload, name="upload"),
     path(C + "import/confirmer/", views.upload_confirm, name="upload_confirm"),
+    path(C + "import/lecture/<str:token>/", views.upload_status, name="upload_status"),
     path(C + "regroupements/", views_analysis.grouping, name="grouping"),
     path(C + "renouvellements/", views_analysis.renewals, name="renewals"),
     path(C + "renouvellements/ajouter/", views_analysis.renewal_add, name="renewal_add"),

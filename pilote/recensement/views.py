@@ -8,17 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pilote.core import uploads
+from pilote.core import tabular, uploads
 from pilote.core.permissions import organisation_view
-from pilote.recensement import exports, permissions as perms, queries, services, spreadsheet
+from pilote.recensement import cells, exports, permissions as perms, queries, services, spreadsheet, staging, tasks
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
 from pilote.recensement.models import Campaign, Need
 from pilote.recensement.notices import need_notices
 from pilote.recensement.templatetags.recensement_tags import euros
 from pilote.ui.forms import add_service_errors
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def campaign_of(request, campaign_id) -> Campaign:
@@ -245,24 +242,21 @@ def need_fiche(request, campaign_id, need_id):
 
 @organisation_view(*perms.CAN_VIEW)
 def template_download(request):
-    response = HttpResponse(exports.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="modele-recensement-besoins.xlsx"'
-    return response
+    return tabular.xlsx_response("modele-recensement-besoins.xlsx", exports.template_xlsx())
 
 
 @organisation_view(*perms.CAN_VIEW)
 def example_download(request):
-    response = HttpResponse(exports.example_file(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="exemple-recensement-besoins.xlsx"'
-    return response
+    return tabular.xlsx_response("exemple-recensement-besoins.xlsx", exports.example_file())
 
 
-def _parse_staged(campaign, data: bytes, default_service: str):
+def _parse_staged(campaign, data: bytes | None, default_service: str, cells_read=None):
     return spreadsheet.parse(
         data,
         services=[s.name for s in campaign.services.all()],
         default_service=default_service or None,
         existing=queries.existing_keys(campaign),
+        cells=cells_read,
     )
 
 
@@ -284,12 +278,20 @@ def upload(request, campaign_id):
             form.add_error("file", refusal.messages[0])
             return render(request, "recensement/upload.html", context)
         data = uploaded.read()
+        if len(data) > spreadsheet.INLINE_BYTES:  # read by a background task; the next page shows its state
+            token = staging.stage_upload(
+                data, campaign=campaign, user=request.user, filename=uploaded.name, default_service=default_service
+            )
+            tasks.read_staged_task.enqueue(token)
+            return redirect(
+                "recensement:upload_status", slug=request.organisation.slug, campaign_id=campaign.pk, token=token
+            )
         try:
             parsed = _parse_staged(campaign, data, default_service)
         except spreadsheet.FileRefused as refusal:
             form.add_error("file", str(refusal))
             return render(request, "recensement/upload.html", context)
-        token = services.stage_upload(
+        token = staging.stage_upload(
             data, campaign=campaign, user=request.user, filename=uploaded.name, default_service=default_service
         )
         context |= {"parsed": parsed, "token": token, "filename": uploaded.name}
@@ -303,14 +305,16 @@ def upload_confirm(request, campaign_id):
     """Step 2: import, all rows (only if all are valid) or explicitly the valid rows only."""
     campaign = campaign_of(request, campaign_id)
     token = request.POST.get("token", "")
-    staged = services.load_staged(token, campaign=campaign, user=request.user)
+    staged = staging.load_staged(token, campaign=campaign, user=request.user)
     back = redirect("recensement:upload", slug=request.organisation.slug, campaign_id=campaign.pk)
     if staged is None:
         messages.error(request, "Ce dépôt a expiré ou a déjà été importé : déposez à nouveau le fichier.")
         return back
     data, meta = staged
+    state, result = staging.staged_result(token)
     try:
-        parsed = _parse_staged(campaign, data, meta.get("service", ""))
+        read = cells.loads(result) if state == "ready" else None  # read once by the background task
+        parsed = _parse_staged(campaign, data, meta.get("service", ""), read)
         needs = services.do_import_needs(
             campaign,
             actor=request.user,
@@ -324,9 +328,43 @@ def upload_confirm(request, campaign_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return back
-    services.drop_staged(token)
+    staging.drop_staged(token)
     skipped = len(parsed.invalid_rows)
     text = f"{len(needs)} besoin(s) importé(s)"
     text += f" ; {skipped} ligne(s) en erreur écartée(s)." if skipped else "."
     messages.success(request, text)
     return redirect("recensement:campaign", slug=request.organisation.slug, campaign_id=campaign.pk)
+
+
+@organisation_view(*perms.CAN_DECLARE)
+def upload_status(request, campaign_id, token):
+    """Step 1 of a big file: the background read's state (polled), then the same check page as a small file."""
+    campaign = campaign_of(request, campaign_id)
+    staged = staging.load_staged(token, campaign=campaign, user=request.user)
+    back = redirect("recensement:upload", slug=request.organisation.slug, campaign_id=campaign.pk)
+    if staged is None:
+        messages.error(request, "Ce dépôt a expiré ou a déjà été importé : déposez à nouveau le fichier.")
+        return back
+    state, result = staging.staged_result(token)
+    context = {"campaign": campaign, "organisation": request.organisation, "token": token}
+    if state == "pending":
+        if request.htmx:
+            return render(request, "recensement/_upload_pending.html", context)
+        return render(request, "recensement/upload_pending.html", context | {"filename": staged[1].get("filename")})
+    if request.htmx:  # finished: the whole page is reloaded to show the check (or the refusal)
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    if state == "refused":
+        staging.drop_staged(token)
+        messages.error(request, f"« {staged[1].get('filename', 'Le fichier')} » : {result}")
+        return back
+    _data, meta = staged
+    try:
+        parsed = _parse_staged(campaign, None, meta.get("service", ""), cells.loads(result))
+    except spreadsheet.FileRefused as refusal:
+        staging.drop_staged(token)
+        messages.error(request, str(refusal))
+        return back
+    context |= {"parsed": parsed, "filename": meta.get("filename", ""), "form": None}
+    return render(request, "recensement/upload_review.html", context)

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.contracts import db as duck
+from pilote.core import tabular
 from pilote.core.permissions import organisation_view
 from pilote.recensement import analysis, data, exports, permissions as perms, planned, services
 from pilote.recensement.forms import GroupingForm, SplitSearchForm
 from pilote.recensement.models import NeedSource
-from pilote.recensement.views import XLSX, campaign_of
+from pilote.recensement.views import campaign_of
 from pilote.reglementation import seuils
 
 
@@ -131,9 +132,7 @@ def plan(request, campaign_id):
 def plan_xlsx(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
     content = exports.plan_xlsx(campaign, analysis.plan(campaign, _planned(campaign)))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="programmation-achats-{campaign.year}.xlsx"'
-    return response
+    return tabular.xlsx_response(f"programmation-achats-{campaign.year}.xlsx", content)
 
 
 @organisation_view(*perms.CAN_VIEW)

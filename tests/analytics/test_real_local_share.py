@@ -4,7 +4,7 @@ pipeline gives the local share that plain Python recomputes from the CSV: no Duc
 import csv
 import gzip
 import io
-import re
+from collections import defaultdict
 
 import pytest
 
@@ -25,29 +25,60 @@ def _departement(value: str) -> str:
     return "0" + value if len(value) == 1 and value.isdigit() else value
 
 
-def _plain_python_local_share(acheteur=None):
-    """One record per `uid` (its first row: the reader keeps the first state of a contract), its supplier the
-    titulaire of its first row with a titulaire (rang 0). Records of one contract published under ids that
-    differ only by case, blanks or "/" (same buyer, same notification date) are one contract; the copy read
-    last wins (docs/decp-pipeline.md: no publication date here, so the later position)."""
+def _lots(states):
+    """The rows of one `uid` split into its contracts: each titulaire belongs to the lot of the amount of its
+    earliest row; when the uid names several titulaires with several such amounts, each lot is a contract."""
+    lot_of, lots = {}, defaultdict(list)
+    for _line, row in sorted(states, key=lambda s: (s[1]["dateNotification"], s[0])):
+        lot_of.setdefault(row["titulaire_id"], row["montant"])
+    if len(lot_of) < 2 or len(set(lot_of.values())) < 2:
+        return [states]
+    for line, row in states:
+        lots[lot_of[row["titulaire_id"]]].append((line, row))
+    return list(lots.values())
+
+
+def _plain_python_contracts():
+    """The extract's contracts by the documented rule (docs/decp-pipeline.md, "Tabular"): its rows are the dated
+    states of a contract (`uid`), newest first; the earliest date is the notification (the contract's row: the
+    first row of that date), later dates are modifications; a uid's distinct lots are distinct contracts. The
+    supplier is the first titulaire of the earliest state that names one. Ids are compared exactly: the ids of
+    one buyer that differ only by case name other titulaires with other amounts here (checked), so they stay
+    distinct contracts. Returns [(contract row, supplier row or None)]."""
     rows = list(csv.DictReader(io.StringIO(gzip.decompress(SAMPLE.read_bytes()).decode("utf-8"))))
-    first, supplier = {}, {}
-    for row in rows:
-        first.setdefault(row["uid"], row)
-        if row["titulaire_id"].strip():
-            supplier.setdefault(row["uid"], row)
-    contracts = {}
-    for uid, row in first.items():
-        key = (row["acheteur_id"], re.sub(r"[\s/]", "", row["id"]).upper(), row["dateNotification"])
-        contracts.pop(key, None)  # the later copy wins and keeps its place last
-        contracts[key] = uid
+    by_uid = defaultdict(list)
+    for line, row in enumerate(rows):
+        by_uid[row["uid"]].append((line, row))
+    contracts = []
+    for states in by_uid.values():
+        for lot in _lots(states):
+            in_order = sorted(lot, key=lambda s: (s[1]["dateNotification"], s[0]))
+            earliest = in_order[0][1]["dateNotification"]
+            row = next(r for _line, r in lot if r["dateNotification"] == earliest)
+            supplier = next(
+                (r for _line, r in in_order if r["titulaire_id"].strip() or r["titulaire_nom"].strip()), None
+            )
+            contracts.append((row, supplier))
+    _check_case_variants_differ(contracts)
+    return contracts
+
+
+def _check_case_variants_differ(contracts):
+    spellings = defaultdict(list)
+    for row, supplier in contracts:
+        spellings[(row["acheteur_id"], row["id"].upper(), row["dateNotification"])].append((row, supplier))
+    for variants in spellings.values():
+        if len({row["id"] for row, _s in variants}) > 1:
+            assert len({row["montant"] for row, _s in variants}) == len(variants)
+            assert len({s["titulaire_id"] for _r, s in variants if s}) == len(variants)
+
+
+def _plain_python_local_share(acheteur=None):
+    contracts = [(r, s) for r, s in _plain_python_contracts() if acheteur is None or r["acheteur_id"] == acheteur]
     known = local = 0
-    if acheteur:
-        contracts = {k: uid for k, uid in contracts.items() if k[0] == acheteur}
-    for uid in contracts.values():
-        row = first[uid]
+    for row, supplier in contracts:
         buyer = _departement(row["acheteur_departement_code"])
-        titulaire = _departement(supplier[uid]["titulaire_departement_code"]) if uid in supplier else ""
+        titulaire = _departement(supplier["titulaire_departement_code"]) if supplier else ""
         if buyer and titulaire:
             known += 1
             local += buyer == titulaire

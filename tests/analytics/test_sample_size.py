@@ -130,8 +130,10 @@ def test_exports_carry_base_interval_and_flag(client, fixture_store, commune_a, 
     assert single["Base de la part (contrats)"] == "3"
     assert single["Contrats comptés"] == "1"
     low, high = wilson(1, 3)
-    assert float(single["Intervalle à 95 % : borne basse"]) == pytest.approx(low)
-    assert float(single["Intervalle à 95 % : borne haute"]) == pytest.approx(high)
+    # Shares as French spreadsheets read them: « 6,1 % ».
+    percent = lambda text: float(text.removesuffix(" %").replace(",", ".")) / 100  # noqa: E731
+    assert percent(single["Intervalle à 95 % : borne basse"]) == pytest.approx(low, abs=0.0005)
+    assert percent(single["Intervalle à 95 % : borne haute"]) == pytest.approx(high, abs=0.0005)
     assert by_code["montant_total"][flag] == "non"
     years = client.get("/o/commune-a/cockpit/export/?tableau=annees&format=json").json()["lignes"]
     assert all(r["part_soc_insuffisant_texte"] == "oui" for r in years if r["n_soc_renseigne"])

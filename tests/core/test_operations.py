@@ -58,11 +58,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 def test_production_refuses_demo_mode_and_dev_secret(tmp_path):
     result = run_manage("check", env_extra=PRODUCTION_ENV | {"PILOTE_DEMO": "1", "PILOTE_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0
-    assert "pilote.E004" in result.stderr
+    assert "mode démonstration est interdit en production" in result.stderr  # config/safety.py, before any check
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = run_manage("check", "--deploy", env_extra=env | {"PILOTE_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0
-    assert "pilote.E002" in result.stderr
+    assert "clé de développement" in result.stderr
 
 
 @pytest.mark.django_db

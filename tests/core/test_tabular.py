@@ -25,7 +25,7 @@ def test_csv_neutralises_every_formula_start():
 def test_csv_keeps_numbers_dates_and_plain_text():
     rows = [[-2, 3.5, Decimal("10.20"), dt.date(2024, 3, 1), None, "Voirie", ["a", "b"], True]]
     line = tabular.csv_text(None, rows, bom=False)
-    assert line == '-2;3.5;10.20;2024-03-01;;Voirie;"a ; b";True\r\n'
+    assert line == '-2;3,5;10,2;01/03/2024;;Voirie;"a ; b";oui\r\n'
 
 
 def test_csv_response_streams_or_not():
@@ -104,8 +104,8 @@ def test_every_export_goes_through_the_helper():
     text = render("csv", columns, rows, "Contrats", "").content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text), delimiter=";"))[1] == [
         '\'=HYPERLINK("http://x")',
-        "1200.5",
-        "2024-05-02",
+        "1200,5",
+        "02/05/2024",
     ]
     cells = _cells(render("xlsx", columns, rows, "Contrats", "filtres").content)
     assert cells["A5"] == ("s", '=HYPERLINK("http://x")')

@@ -16,7 +16,7 @@ URL = "/api/v1/indicateurs/objectifs?organisation=inconnue"  # cheap: 404 (unkno
 @pytest.fixture
 def quota(monkeypatch):
     cache.clear()
-    (throttle,) = api.throttle
+    throttle = next(t for t in api.throttle if isinstance(t, AnonymousQuota))
     clock = {"now": 1_000_000.0}
     monkeypatch.setattr(throttle, "timer", lambda: clock["now"])
     monkeypatch.setattr(throttle, "num_requests", 3)

@@ -91,7 +91,8 @@ def test_identity_columns_normalise_and_strip_the_2019_sequence():
     keys = identity_columns(raw, raw, modifications).sort("record_key")
     assert keys["cle_acheteur"].to_list() == ["21350238800019"] * 3
     # 2019 ids lose the sequence equal to their modification count; a 2022 id ending in "01" keeps it
-    assert keys["cle_id"].to_list() == ["2019VOIRIE01", "2019VOIRIE01", "2024-AB01"]
+    # the id is kept as written (whitespace aside): case and "/" are compared by merge_spellings, on the content
+    assert keys["cle_id"].to_list() == ["2019voirie/01", "2019VOIRIE01", "2024-AB01"]
     assert keys["cle_date_notification"].to_list() == [D(2019, 3, 1), D(2019, 3, 1), None]
     assert keys["nb_modifications"].to_list() == [1, 0, 0]
     assert keys["date_derniere_publication"].to_list() == [D(2019, 6, 3), None, D(2024, 2, 1)]
@@ -109,3 +110,43 @@ def test_an_undated_copy_never_overrides_the_dated_contract():
     ).collect()
     assert out["contrat_uid"].n_unique() == 1  # the undated copy joins the contract's single date
     assert out.filter("retenue")["record_key"].to_list() == [1]  # but the later, undated publication does not win
+
+
+def _spellings(rows):
+    """Copies of one buyer and day: (record_key, cle_id, cle_montant, cle_titulaire)."""
+    frame = pl.DataFrame(rows, schema=["record_key", "cle_id", "cle_montant", "cle_titulaire"], orient="row")
+    return frame.with_columns(
+        pl.lit("r").alias("import_run"),
+        pl.lit("marche").alias("type_contrat"),
+        pl.lit("21350238800019").alias("cle_acheteur"),
+        pl.lit(D(2024, 7, 3)).alias("cle_date_notification"),
+        pl.lit(None, pl.Date).alias("date_derniere_publication"),
+        pl.lit(0, pl.Int32).alias("nb_modifications"),
+        pl.lit(False).alias("montant_inutilisable"),
+    ).lazy()
+
+
+def test_two_spellings_of_an_id_are_one_contract_only_when_the_content_agrees():
+    tit_a, tit_b = "44306184100047", "38012986600010"
+    ident = assign_identity(
+        _spellings(
+            [
+                (1, "2024SH2", 425000.0, tit_a),
+                (2, "2024sh2", 38720.0, tit_b),  # same day, other titulaire and amount: another contract
+                (3, "2024/SH3", 61000.0, tit_a),
+                (4, "2024SH3", 61000.0, tit_a),  # same content: one contract
+                (5, "2024SH3", 61000.0, tit_a),
+                (6, "2024SH3-LOT02-2024", 61000.0, None),  # a lot suffix, same amount, titulaire unknown
+                (7, "2024SH4", 10000.0, tit_a),
+                (8, "2024SH4-LOT01", 52000.0, tit_a),  # same titulaire but another amount: a real lot
+                (9, "2024SH5", None, None),
+                (10, "2024sh5", None, None),  # nothing to compare: kept apart
+            ]
+        )
+    )
+    uid = dict(ident.select("record_key", "contrat_uid").collect().iter_rows())
+    assert uid[1] != uid[2]
+    assert uid[3] == uid[4] == uid[5] == uid[6] == "m|21350238800019|2024SH3|2024-07-03"  # the most copies
+    assert uid[7] != uid[8]
+    assert uid[9] != uid[10]
+    assert ident.collect()["contrat_uid"].n_unique() == 7

@@ -80,3 +80,42 @@ def test_the_clean_copy_of_a_state_wins(data_dir, tmp_path):
     assert (report["stored"], report["duplicates"], report["replaced"]) == (0, 1, 0)
     contrats = table(data_dir, "contrats")
     assert (contrats["montant"].to_list(), contrats["nb_copies"].to_list()) == ([61000.0], [2])
+
+
+def test_tabular_states_become_modifications_and_lots_stay_apart(data_dir):
+    from tests.decp.conftest import TABULAR_2024
+
+    report = run_import([TABULAR_2024], data_dir=data_dir)
+    check_identity(report)
+    contrats, mods = table(data_dir, "contrats"), table(data_dir, "modifications")
+    assert report["read"] == 5613  # 5,180 uids, some of them several lots
+    assert mods["contrat_uid"].n_unique() == 982  # before: every later state was dropped
+    # the earliest state is the notification, each later state a modification after it
+    notif = contrats.select("contrat_uid", "date_notification")
+    later = mods.join(notif, on="contrat_uid")
+    assert (later["date_notification_modification"] > later["date_notification"]).all()
+    # two lots of one id, same buyer and day, different titulaires and amounts: two contracts
+    lots = contrats.filter((pl.col("id") == "202429") & (pl.col("acheteur_id") == "51840030400011"))
+    assert sorted(lots["montant"].to_list()) == [55000.0, 2481878.63]
+    # ids compared exactly: 2024SH2 and 2024sh2, same buyer and day, other titulaires and amounts, two contracts
+    spellings = contrats.filter(pl.col("id").str.to_uppercase() == "2024SH2")
+    assert sorted(spellings["id"].to_list()) == ["2024SH2", "2024sh2"]
+    assert sorted(spellings["montant"].to_list()) == [38720.0, 425000.0]
+    assert report["stored"] == report["read"]  # and no other merge in this extract
+
+
+def test_a_thousand_times_amount_proven_by_a_modification_is_left_out_of_sums(data_dir, tmp_path):
+    from pilote.contracts.semantics import unusable_amount_codes
+
+    peers = [marche(100 + k, montant=50_000 + 1_000 * k) for k in range(40)]  # comparable contracts
+    slip = marche(7, montant=61_000_000)  # typed in euros × 1000
+    slip["modifications"] = [
+        {"modification": {"id": 1, "montant": 64000, "dateNotificationModification": "2024-07-01",
+                          "datePublicationDonneesModification": "2024-07-05"}},
+    ]  # fmt: skip
+    run_import([write_2022(tmp_path / "m.json", [*peers, slip])], data_dir=data_dir)
+    contrats = table(data_dir, "contrats")
+    codes = dict(zip(contrats["montant"].to_list(), contrats["qualite"].to_list(), strict=True))
+    assert "montant_erreur_mille" in codes[61_000_000.0]
+    assert "montant_erreur_mille" in unusable_amount_codes()
+    assert not any("montant_erreur_mille" in codes[a] for a in codes if a != 61_000_000.0)

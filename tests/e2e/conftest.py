@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # vendored, see its SOURCES.md
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -60,7 +61,9 @@ def load_reference_data():
 @pytest.fixture
 def page(browser, live_server, transactional_db):
     load_reference_data()
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # bypass_csp: Playwright's string predicates (wait_for_function) are evaluated with eval, which the
+    # Content-Security-Policy forbids; the policy itself is tested in tests/security/test_csp_browser.py
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     # Assertions retry until this timeout: a click that navigates returns once the new page starts loading,
@@ -96,3 +99,31 @@ def screenshot(page):
         return path
 
     return take
+
+
+AXE_RUN = """async () => {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " : " + n.failureSummary.split("\\n").slice(1).join(" ")),
+    }));
+}"""
+
+
+def axe_report(violations) -> str:
+    return "\n".join(f"- {v['id']} ({v['impact']}) {v['help']}: " + " | ".join(v["nodes"]) for v in violations)
+
+
+@pytest.fixture
+def axe_check(page):
+    """axe_check(label): runs axe-core (WCAG 2.x A/AA and best practices, its defaults) on the current page and
+    fails on any violation, listing each rule with the first nodes. axe is added to every document of the page's
+    context by an init script (the DevTools protocol, so a Content-Security-Policy does not block it)."""
+    page.context.add_init_script(path=str(AXE))
+
+    def check(label: str = ""):
+        page.wait_for_load_state("load")
+        violations = page.evaluate(AXE_RUN)
+        assert violations == [], f"axe: {label or page.url}\n{axe_report(violations)}"
+
+    return check

@@ -9,6 +9,7 @@ import pytest
 
 from pilote.contracts.search import index as explorer_index
 from pilote.decp.importer import run_import
+from tests.explorer.guidance_store import guidance_imported, guidance_store  # noqa: F401 (fixtures of issue 17)
 
 
 def luhn_complete(prefix: str) -> str:

@@ -67,3 +67,11 @@ def test_search_gives_initial_and_final_amounts(member, store):
     assert modified  # R1
     for row in modified:  # R1: one modification states 110 % of the initial amount
         assert row["montant_final"] == pytest.approx(row["montant_initial"] * 1.1)
+
+
+def test_similar_groups_the_lots_and_gives_the_nature(member, guidance_store):
+    data = member.get("/api/v1/contrats/similaires", {"objet": "Construction d'une cuisine centrale"}).json()
+    first = data["resultats"][0]
+    assert first["nb_lots"] == 6
+    assert first["nature"] == "travaux"
+    assert len({r["contrat_uid"] for r in data["resultats"]}) == len(data["resultats"])

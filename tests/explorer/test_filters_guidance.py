@@ -76,9 +76,10 @@ def test_price_reference_excludes_anomalies_and_counts(ix):
 
 def test_potential_suppliers_by_place(ix):
     in_76 = guidance.potential_suppliers(code_cpv="55523100", departement="76")
-    # Only 2 suppliers in Seine-Maritime (76): widened to Normandie, which has no other one here.
+    # Only 2 suppliers in Seine-Maritime (76), no other in Normandie: widened to France, which has no other one
+    # either; each keeps the nearest zone where it won, and its wins there.
     assert {s["siret"] for s in in_76} == {SUPPLIER_REPAS, SUPPLIER_NOUVEAU}
-    assert in_76[0]["zone"] == "région"
+    assert {s["zone"] for s in in_76} == {"département"}
     repas = next(s for s in in_76 if s["siret"] == SUPPLIER_REPAS)
     assert repas["wins"] == 1
     assert repas["typical_amounts"]["median"] == 120000

@@ -41,3 +41,6 @@ KWARG_PROVIDERS = {
     "campaign_id": lambda organisation: _campaign(organisation).pk,
     "need_id": _need,
 }
+
+# A staged file's token: an unknown one sends back to the upload page (the page checks campaign and uploader).
+KWARG_PROVIDERS["token"] = lambda organisation: "0" * 32

@@ -145,6 +145,6 @@ def test_year_end_comparison(client, store, members_a, campaign):
     page = client.get(f"/o/{organisation.slug}/recensement/{campaign.pk}/bilan/").content.decode()
     # The page compares with the census year (2027): nothing notified yet in the data.
     assert "2 besoins sans marché notifié de la même classe" in page
-    assert "0 marchés notifiés hors recensement" in page
+    assert "0 marché notifié hors recensement" in page  # French: 0 is singular
     other = OrganisationFactory(sirets=[OTHER])
     assert data.notified(other.sirets, 2026) == []

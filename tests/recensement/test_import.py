@@ -139,13 +139,13 @@ def test_abandoned_uploads_are_forgotten_after_a_day(org_a, members_a, campaign)
     import os
     import time
 
-    from pilote.recensement import services
+    from pilote.recensement import staging
 
     user = members_a[Role.AGENT]
-    old = services.stage_upload(b"old", campaign=campaign, user=user, filename="a.csv", default_service="")
+    old = staging.stage_upload(b"old", campaign=campaign, user=user, filename="a.csv", default_service="")
     for suffix in (".bin", ".json"):
-        path = services._imports_dir() / f"{old}{suffix}"
+        path = staging._imports_dir() / f"{old}{suffix}"
         os.utime(path, (time.time() - 2 * 86400, time.time() - 2 * 86400))
-    new = services.stage_upload(b"new", campaign=campaign, user=user, filename="b.csv", default_service="")
-    assert services.load_staged(old, campaign=campaign, user=user) is None
-    assert services.load_staged(new, campaign=campaign, user=user)[0] == b"new"
+    new = staging.stage_upload(b"new", campaign=campaign, user=user, filename="b.csv", default_service="")
+    assert staging.load_staged(old, campaign=campaign, user=user) is None
+    assert staging.load_staged(new, campaign=campaign, user=user)[0] == b"new"

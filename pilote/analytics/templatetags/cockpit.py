@@ -3,40 +3,29 @@
 from django import template
 
 from pilote.contracts.indicators import MIN_BASE
+from pilote.ui import formats
 
 
 register = template.Library()
 NBSP = "\u202f"
 
 
-def _group(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
-
-
+# The number filters are pilote.ui.formats' (one set of rules for every page), under the cockpit's names.
 @register.filter
 def nombre(value, decimals=0):
-    if value is None or value == "":
-        return "—"
-    return _group(float(value), int(decimals))
+    return formats.nombre(value, int(decimals))
 
 
 @register.filter
 def pourcent(value, decimals=1):
     """0.123 → « 12,3 % »."""
-    if value is None:
-        return "—"
-    return f"{_group(100 * float(value), int(decimals))}{NBSP}%"
+    return formats.pourcent(value, int(decimals))
 
 
 @register.filter
 def euros(value):
-    if value is None:
-        return "—"
-    value = float(value)
-    if abs(value) >= 1_000_000:
-        return f"{_group(value / 1_000_000, 1)}{NBSP}M€"
-    return f"{_group(value)}{NBSP}€"
+    """« 18 364 € », « 12,3 M€ », « 4,4 Md€ »."""
+    return formats.euros(value)
 
 
 INSUFFISANT = "échantillon insuffisant"
@@ -78,7 +67,7 @@ def intervalle(v):
     if not bounds:
         return ""
     low, high = bounds
-    return f"{_group(100 * low, 1)} – {_group(100 * high, 1)}{NBSP}%"
+    return f"{formats.nombre(100 * low, 1)} – {formats.nombre(100 * high, 1)}{NBSP}%"
 
 
 @register.filter

@@ -12,7 +12,7 @@ from pilote.annuaire.reserve.models import RequestStatus
 from pilote.annuaire.reserve.queries import reservist_candidates
 from pilote.annuaire.services import skills_from_text
 from pilote.core.models import Organisation
-from pilote.core.services import record_event
+from pilote.core.services import do_notify, record_event
 
 
 @transaction.atomic
@@ -51,6 +51,7 @@ def do_accept_request(request: ReservistRequest, *, reservist: Person, actor) ->
         f"Bonjour,\n\n{request.organisation} vous confie la mission « {request.subject} » "
         f"du {request.starts_on:%d/%m/%Y} au {request.ends_on:%d/%m/%Y}.\n"
     )
+    do_notify(emails=[reservist.email], title=subject, body=body, organisation=request.organisation)
     transaction.on_commit(lambda: send_mail(subject, body, None, [reservist.email]))
     return request
 

@@ -11,7 +11,7 @@ from pilote.annuaire.permissions import can_enrol
 from pilote.annuaire.training.audit import FormationVerb
 from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.models import Organisation
-from pilote.core.services import record_event
+from pilote.core.services import do_notify, record_event
 
 
 @transaction.atomic
@@ -134,6 +134,7 @@ def _promote_waiting(session: TrainingSession) -> list[Enrolment]:
             f"Bonjour,\n\nUne place s'est libérée : votre inscription à la session « {session} » "
             f"({session.place}) est confirmée.\n"
         )
+        do_notify(emails=[email], title=subject, body=body, organisation=session.module.organisation)
         transaction.on_commit(lambda e=email, s=subject, b=body: send_mail(s, b, None, [e]))
     return promoted
 

@@ -8,6 +8,7 @@ See docs/decisions/0003-recherche-plein-texte.md.
 """
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -107,7 +108,16 @@ STOP_WORDS = frozenset(
 
 # A token: letters (any script, accents kept) or digits, glued by apostrophes/hyphens removed beforehand.
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_STEMMER = snowballstemmer.stemmer("french")
+# A Snowball stemmer keeps the word being stemmed in its own attributes: one stemmer shared by the threads of a
+# web worker mixes their words (IndexError, wrong stems). One stemmer per thread.
+_STEMMERS = threading.local()
+
+
+def _stemmer():
+    stemmer = getattr(_STEMMERS, "french", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.french = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
@@ -118,7 +128,7 @@ def term(word: str) -> str | None:
         return None
     if folded.isdigit():
         return folded
-    return fold(_STEMMER.stemWord(word))
+    return fold(_stemmer().stemWord(word))
 
 
 def words(text: str | None) -> list[str]:

@@ -7,7 +7,7 @@ No Django, no I/O except the reference data (CPV list) loaded once. User documen
 
 from pilote.decp.cleaning.children import clean_actes, clean_modifications, clean_titulaires
 from pilote.decp.cleaning.contrats import clean_contrats, flag_titulaires_absents
-from pilote.decp.cleaning.outliers import flag_amount_outliers
+from pilote.decp.cleaning.outliers import flag_amount_outliers, flag_thousand_slips
 from pilote.decp.cleaning.rules import READER_CODES, RULES, Rule, count_rules
 
 
@@ -21,5 +21,6 @@ __all__ = [
     "clean_titulaires",
     "count_rules",
     "flag_amount_outliers",
+    "flag_thousand_slips",
     "flag_titulaires_absents",
 ]

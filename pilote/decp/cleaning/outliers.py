@@ -55,3 +55,45 @@ def flag_amount_outliers(
     already = c("qualite").list.eval(pl.element().is_in(_ALREADY)).list.any()
     outlier = usable & (dev > threshold).fill_null(False) & ~already
     return add_code(contrats, outlier, CODE)
+
+
+THOUSAND_CODE = "montant_erreur_mille"
+# A copy of the same contract states the same initial amount (to 0.5 %); a modification states the new total,
+# which legally stays within half of the initial amount either way (avenants: R2194-3 and following), so a
+# modification proves a slip when the ratio is 1000 within that band.
+COPY_BAND = (1 / 1.005, 1.005)
+MODIFICATION_BAND = (1 / 1.5, 1.5)
+_REVIEW = ("montant_atypique", "montant_faible")
+
+
+def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
+    """`montant_erreur_mille` on the contracts whose amount is 1000× (or a thousandth of) an amount stated by
+    another copy or a modification of the same contract *and* is the one the statistical rules find unusual
+    (`montant_atypique`, `montant_faible`): the pair proves a unit slip, the comparison with peers says which side
+    is wrong. Its review code is replaced (the amount is no longer "à vérifier" but known wrong).
+
+    contrats: contrat_uid, montant, qualite. evidence: contrat_uid, autre (amount), preuve ("copie" or
+    "modification")."""
+    c = pl.col
+    if evidence.height == 0 or "contrat_uid" not in contrats.columns:
+        return contrats
+    ratio = c("montant") / c("autre")
+    by_copy = c("preuve") == "copie"
+    low = pl.when(by_copy).then(pl.lit(COPY_BAND[0])).otherwise(pl.lit(MODIFICATION_BAND[0]))
+    high = pl.when(by_copy).then(pl.lit(COPY_BAND[1])).otherwise(pl.lit(MODIFICATION_BAND[1]))
+    up, down = ratio / 1000, ratio * 1000
+    slips = (
+        contrats.select("contrat_uid", "montant", "qualite")
+        .filter(c("qualite").list.eval(pl.element().is_in(_REVIEW)).list.any().fill_null(False))
+        .join(evidence.filter(c("autre") > 1), on="contrat_uid")
+        .filter(((up >= low) & (up <= high)) | ((down >= low) & (down <= high)))
+        .select("contrat_uid")
+        .unique()
+    )
+    if slips.height == 0:
+        return contrats
+    hit = c("contrat_uid").is_in(slips["contrat_uid"].implode())
+    out = add_code(contrats, hit, THOUSAND_CODE)
+    return out.with_columns(
+        pl.when(hit).then(c("qualite").list.set_difference(list(_REVIEW))).otherwise(c("qualite")).alias("qualite")
+    )

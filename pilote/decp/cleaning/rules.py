@@ -84,7 +84,7 @@ _RULES = [
     ),
     Rule(
         "tabulaire_etats_multiples",
-        "L'extrait tabulaire contient plusieurs états de ce contrat sans numéro de modification : le premier a été gardé.",
+        "L'extrait tabulaire contient, pour une même date, plusieurs lignes de ce contrat qui ne concordent pas (montant, durée) : la première a été gardée. (Les états de dates différentes deviennent des modifications, la plus ancienne date étant la notification.)",
         S,
         "montant, duree_mois",
     ),
@@ -287,6 +287,12 @@ _RULES = [
         "montant",
     ),
     Rule("montant_excessif", "Montant supérieur à 10 milliards d'euros : erreur de saisie ou d'unité.", S, "montant"),
+    Rule(
+        "montant_erreur_mille",
+        "Montant atypique qui vaut 1 000 fois (ou un millième) celui d'une autre copie ou d'une modification du même contrat : erreur d'unité prouvée, pas le vrai montant.",
+        S,
+        "montant",
+    ),
     Rule(
         "montant_atypique",
         "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier (compté dans les sommes).",

@@ -31,7 +31,7 @@ READER_RULES = {
     "champs_hors_schema": ("Champs hors schéma (_type, source, uid…) ignorés", "correction"),
     "valeur_composee": ("Objet ou liste à la place d'une valeur simple, gardé en texte JSON", "signalement"),
     "tabulaire_etats_multiples": (
-        "Plusieurs états du contrat dans l'extrait tabulaire sans numéro de modification : premier état gardé",
+        "Plusieurs lignes discordantes d'un même état du contrat dans l'extrait tabulaire : première ligne gardée",
         "signalement",
     ),
 }

@@ -2,9 +2,12 @@
 
 Tabular files hold one row per (contract, titulaire, modification state). Rows are grouped back into one
 record per contract: key `uid` when present, else (acheteur_id, id). When `modification_id` /
-`donneesActuelles` exist, the current state is kept; when they do not (the real 2024 extract), the first state
-is kept and `tabulaire_etats_multiples` records that the rows disagreed. Titulaires are the distinct ones of the
-kept rows, in order of first appearance. Lists flattened as "a, b" are split back. Everything stays a string.
+`donneesActuelles` exist, the current state is kept; when they do not (the real 2024 extract: one row per dated
+state, newest first), the states are put in date order: the earliest is the notification, each later date a
+modification (its date, amount, duration); rows of one key that name other titulaires with other amounts are
+distinct lots, kept apart (one lot = the titulaires whose earliest row states one amount).
+`tabulaire_etats_multiples` records rows of one state that still disagree. Titulaires are the distinct ones of
+every state, those of the notification first. Lists flattened as "a, b" are split back. Everything stays a string.
 """
 
 import polars as pl
@@ -97,9 +100,15 @@ def read_tabular(path, *, fmt, name, consts, file_no):
         if "modification_id" in columns:
             state = pl.col("modification_id").cast(pl.Int64, strict=False).fill_null(0)
             frame = frame.filter(state == state.max().over("_cle"))
+    later = None
+    every_state = frame
+    if not has_state and "dateNotification" in columns:
+        every_state, frame, later = _split_states(frame, columns)
     present = [c for c in COLUMN_MAP if c in columns]
     agg = [pl.col(c).first().alias(COLUMN_MAP[c]) for c in present]
     agg.append(pl.col("_ligne").first().alias("position"))
+    if "lot_tabulaire" in frame.columns:
+        agg.append(pl.col("lot_tabulaire").first())
     disagree = [
         pl.col(c).n_unique() > 1
         for c in ("montant", "dureeMois", "dateNotification")
@@ -108,9 +117,12 @@ def read_tabular(path, *, fmt, name, consts, file_no):
     agg.append(pl.any_horizontal(disagree).alias("_etats") if disagree else pl.lit(False).alias("_etats"))
     tit_name = "titulaire_nom" if "titulaire_nom" in columns else "titulaire_denominationSociale"
     tit_cols = [c for c in ("titulaire_typeIdentifiant", "titulaire_id", tit_name, *TITULAIRE_EXTRA) if c in columns]
-    if tit_cols:
-        agg.append(pl.struct(tit_cols).unique(maintain_order=True).alias("_tits"))
     grouped = frame.group_by("_cle", maintain_order=True).agg(agg).with_row_index("_n")
+    if tit_cols:  # the titulaires of every state of the contract (a modification may add one)
+        # the notification's titulaires first (rang 0 = the supplier), then those a later state adds
+        ordered = every_state.sort("_etat", "_ligne") if "_etat" in every_state.columns else every_state
+        tits_of = ordered.group_by("_cle").agg(pl.struct(tit_cols).unique(maintain_order=True).alias("_tits"))
+        grouped = grouped.join(tits_of, on="_cle", how="left", maintain_order="left")
     base = (file_no << 40) + 0
     nature = pl.col("nature") if "nature" in present else pl.lit(None, pl.String)
     contrats = grouped.with_columns(
@@ -156,4 +168,62 @@ def read_tabular(path, *, fmt, name, consts, file_no):
         )
     else:
         titulaires = pl.DataFrame(schema={**RAW_TITULAIRE, **TABULAR_TITULAIRE})
-    return {"contrats": contrats_out, "titulaires": titulaires}, rows
+    out = {"contrats": contrats_out, "titulaires": titulaires}
+    if later is not None:
+        out["modifications"] = _modifications(later, contrats.select("_cle", "record_key"), columns)
+    return out, rows
+
+
+def _split_states(frame, columns):
+    """The rows of one contract without state columns are its dated states, newest first in the consolidated
+    file: the earliest notification date is the contract, each later date a modification. Rows of one key that
+    name other titulaires with other amounts are distinct lots, whatever their dates (a modification keeps its
+    titulaire, or changes it at the same amount): a lot = the titulaires whose earliest row states one amount
+    (co-titulaires of one lot are listed with its amount), and a titulaire's later rows follow its lot. Lots are
+    kept apart (key + that amount).
+    Returns (every row, rows of the initial states, rows of the later states), keyed, with their `_etat` rank."""
+    c = pl.col
+    if "titulaire_id" in columns and "montant" in columns:
+        lot = (
+            c("montant")
+            .sort_by([c("dateNotification"), c("_ligne")], nulls_last=True)
+            .first()
+            .over(["_cle", "titulaire_id"])
+        )
+        frame = frame.with_columns(lot.alias("_lot"))
+        lots = ((c("_lot").n_unique() > 1) & (c("titulaire_id").n_unique() > 1)).over("_cle")
+        frame = frame.with_columns(
+            pl.when(lots)
+            .then(pl.concat_str([c("_cle"), pl.lit("|"), c("_lot").fill_null("")]))
+            .otherwise(c("_cle"))
+            .alias("_cle"),
+            pl.when(lots).then(c("_lot")).otherwise(pl.lit(None, pl.String)).alias("lot_tabulaire"),
+        ).drop("_lot")
+    frame = frame.with_columns(c("dateNotification").rank("dense").over("_cle").fill_null(1).alias("_etat"))
+    return frame, frame.filter(c("_etat") == 1), frame.filter(c("_etat") > 1)
+
+
+def _modifications(later, keys, columns):
+    """One modification per later state: its date, amount and duration (raw strings, as the JSON readers)."""
+    c = pl.col
+
+    def first(name):
+        return (c(name).first() if name in columns else pl.lit(None, pl.String)).alias(name)
+
+    states = (
+        later.sort("_etat", "_ligne")
+        .group_by("_cle", "_etat", maintain_order=True)
+        .agg(first("dateNotification"), first("datePublicationDonnees"), first("montant"), first("dureeMois"))
+        .join(keys, on="_cle")
+        .sort("record_key", "_etat")
+        .with_columns((c("_etat") - 2).cast(pl.Int32).alias("rang"))
+    )
+    return states.select(
+        "record_key",
+        "rang",
+        (c("rang") + 1).cast(pl.String).alias("modification_id"),
+        c("dateNotification").alias("date_notification_modification"),
+        c("datePublicationDonnees").cast(pl.String).alias("date_publication_donnees_modification"),
+        c("dureeMois").cast(pl.String).alias("duree_mois"),
+        c("montant").cast(pl.String).alias("montant"),
+    )

@@ -31,7 +31,18 @@ def identify(parts, old_dir, run_id, out, *, read, rejected, provenance="nationa
         .select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid")
         .join(nb_copies, on="contrat_uid")
     )
-    return winners, counts
+    return winners.join(_other_amounts(ident), on="contrat_uid", how="left"), counts
+
+
+def _other_amounts(ident):
+    """The usable amounts the other copies of a contract state (`autres_montants`): evidence for the unit-slip
+    rule of the quality step (cleaning.flag_thousand_slips)."""
+    c = pl.col
+    return (
+        ident.filter(~c("retenue") & c("cle_montant").is_not_null() & ~c("montant_inutilisable").fill_null(False))
+        .group_by("contrat_uid")
+        .agg(c("cle_montant").unique().alias("autres_montants"))
+    )
 
 
 def _copies(parts, old_dir, provenance="national"):
@@ -45,6 +56,9 @@ def _copies(parts, old_dir, provenance="national"):
         old = pl.scan_parquet(old_dir / "copies.parquet")
         if "montant_inutilisable" not in old.collect_schema():  # generations written before the column
             old = old.with_columns(pl.lit(False).alias("montant_inutilisable"))
+        for name, dtype in (("cle_lot", pl.String), ("cle_montant", pl.Float64), ("cle_titulaire", pl.String)):
+            if name not in old.collect_schema():  # generations written before the column
+                old = old.with_columns(pl.lit(None, dtype).alias(name))
         if "provenance" not in old.collect_schema():
             old = old.with_columns(pl.lit("national").alias("provenance"))
         frames.append(old.select(*KEY_COLUMNS, "provenance"))
@@ -62,6 +76,8 @@ def _empty_copies():
             "date_derniere_publication": pl.Date,
             "nb_modifications": pl.Int32,
             "montant_inutilisable": pl.Boolean,
+            "cle_lot": pl.String,
+            "cle_montant": pl.Float64,
         }
     )
     return pl.LazyFrame(schema=schema)

@@ -4,33 +4,28 @@ from django import template
 from django.urls import reverse
 
 from pilote.explorer.labels import directory_url
+from pilote.ui import formats
 
 
 register = template.Library()
-NNBSP = "\u202f"
 
 
+# Numbers follow pilote.ui.formats (one set of rules for every page); a contract's amount is exact.
 @register.filter
 def euros(value):
     """12345.6 -> "12 346 €"; empty when unknown."""
-    if value is None or value == "":
-        return ""
-    return f"{round(float(value)):,} €".replace(",", NNBSP)
+    return "" if value is None or value == "" else formats.euros(value, exact=True)
 
 
 @register.filter
 def nombre(value, digits=0):
-    if value is None or value == "":
-        return ""
-    return f"{float(value):,.{int(digits)}f}".replace(",", NNBSP).replace(".", ",")
+    return "" if value is None or value == "" else formats.nombre(value, int(digits))
 
 
 @register.filter
 def pct(value):
     """0.256 -> "25,6 %"; "non connu" when there is no base."""
-    if value is None:
-        return "non connu"
-    return f"{float(value) * 100:.1f} %".replace(".", ",")
+    return "non connu" if value is None else formats.pourcent(value)
 
 
 @register.filter

@@ -2,6 +2,8 @@
 
 from django import template
 
+from pilote.ui import formats
+
 
 register = template.Library()
 
@@ -9,7 +11,4 @@ register = template.Library()
 @register.filter
 def euros(value, decimals=0):
     """180000 -> « 180 000 € »; empty value -> « — »."""
-    if value is None or value == "":
-        return "—"
-    text = f"{float(value):,.{int(decimals)}f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+    return formats.euros(value, int(decimals), exact=True)  # one set of rules for every page

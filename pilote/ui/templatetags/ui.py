@@ -2,7 +2,13 @@
 system's own tags, so that another theme (DSFR for State operators) can replace them in one place."""
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.forms import BoundField
+from django.utils.safestring import mark_safe
+
+from pilote.ui import formats, navigation
+from pilote.ui.labels import code_with_label
+from pilote.ui.markdown import render_markdown
 
 
 register = template.Library()
@@ -41,3 +47,77 @@ def ui_badge(text: str, tone: str = "neutre"):
 @register.simple_tag
 def ui_role_labels(roles) -> str:
     return ", ".join(sorted(role.label for role in roles))
+
+
+# French numbers (pilote.ui.formats): the one set of number filters for every template.
+@register.filter
+def fr_nombre(value, decimals=0):
+    return formats.nombre(value, int(decimals))
+
+
+@register.filter
+def fr_euros(value):
+    return formats.euros(value)
+
+
+@register.filter
+def fr_pourcent(value, decimals=1):
+    return formats.pourcent(value, int(decimals))
+
+
+@register.filter
+def fr_compte(count, nouns):
+    """{{ fiches|length|fr_compte:"fiche" }} → « 0 fiche », « 3 fiches »."""
+    return formats.compte(count, nouns)
+
+
+@register.filter
+def ui_field_labels(names, instance) -> str:
+    """Field names (a history's changed fields) as the French labels of `instance`'s model: « enjeux du segment,
+    pièges à éviter » instead of « summary, pitfalls ». A name the model no longer has stays as it is."""
+    labels = []
+    for name in names or ():
+        try:
+            labels.append(str(instance._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(str(name).replace("_", " "))
+    return ", ".join(labels)
+
+
+@register.filter
+def ui_markdown(text) -> str:
+    """User Markdown rendered and sanitised (pilote.ui.markdown)."""
+    return mark_safe(render_markdown(str(text or "")))  # sanitised by nh3 with an allow-list
+
+
+@register.filter
+def ui_code_label(code, kind) -> str:
+    """{{ "45"|ui_code_label:"cpv" }} → « 45 — Travaux de construction » (pilote.ui.labels)."""
+    return code_with_label(code, kind)
+
+
+@register.filter
+def ui_can_open(url, roles) -> bool:
+    """{% if grouping_url|ui_can_open:current_roles %}: a section menu shows only the pages the role may open."""
+    return navigation.can_open(str(url), roles or ())
+
+
+@register.filter(is_safe=False)
+def pluralize(value, arg="s"):
+    """Django's `pluralize` with the French rule: 0 and 1 are singular (« 0 fiche », « 1 fiche », « 2 fiches »).
+    This library is a builtin loaded after Django's own filters, so every template of the project gets it."""
+    if "," not in arg:
+        arg = "," + arg
+    bits = arg.split(",")
+    if len(bits) > 2:
+        return ""
+    singular_suffix, plural_suffix = bits[:2]
+    try:
+        return singular_suffix if abs(float(value)) < 2 else plural_suffix
+    except ValueError:
+        return ""
+    except TypeError:
+        try:
+            return singular_suffix if len(value) < 2 else plural_suffix
+        except TypeError:
+            return ""

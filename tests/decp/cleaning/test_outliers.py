@@ -61,3 +61,28 @@ def test_segments():
         "Services",
         None,
     ]
+
+
+def test_a_unit_slip_is_proven_by_another_copy_or_a_modification_and_the_atypical_side_is_the_wrong_one():
+    from pilote.decp.cleaning import flag_thousand_slips
+
+    contrats = pl.DataFrame(
+        {
+            "contrat_uid": ["a", "b", "c", "d", "e"],
+            "montant": [250_000_000.0, 250_000.0, 180.0, 90_000_000.0, 70_000_000.0],
+            "qualite": [["montant_atypique"], [], ["montant_faible"], ["montant_atypique"], ["montant_atypique"]],
+        }
+    )
+    evidence = pl.DataFrame(
+        {
+            "contrat_uid": ["a", "b", "c", "d", "e"],
+            "autre": [250_000.0, 250_000_000.0, 200_000.0, 80_000.0, 500_000.0],
+            "preuve": ["copie", "copie", "modification", "copie", "modification"],
+        }
+    )
+    out = dict(flag_thousand_slips(contrats, evidence).select("contrat_uid", "qualite").iter_rows())
+    assert out["a"] == ["montant_erreur_mille"]  # ×1000 of its other copy, and atypical: the slip
+    assert out["b"] == []  # the proven side of the same pair (its copy is the slip): kept, counted
+    assert out["c"] == ["montant_erreur_mille"]  # a thousandth of a modification's new total (+11 %)
+    assert out["d"] == ["montant_atypique"]  # a copy 1,125 times smaller is not the same amount: no proof
+    assert out["e"] == ["montant_atypique"]  # 140 times a modification: no proof, still à vérifier

@@ -1,10 +1,12 @@
 """`manage.py serve`: the web server (gunicorn) and the background task worker (django-tasks db_worker)
-together, in the foreground; stopping one stops both."""
+together, in the foreground. A worker that dies (killed, out of memory, a crash) is restarted, with a growing
+pause if it keeps dying at once, and the web keeps serving; if the web server stops, everything stops."""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from django.conf import settings
@@ -12,17 +14,20 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Démarre le serveur web et le travailleur de tâches de fond."
+    help = "Démarre le serveur web et le travailleur de tâches de fond (redémarré s'il s'arrête)."
+
+    poll_seconds = 0.5
+    first_restart_delay = 1.0
+    max_restart_delay = 60.0
+    stable_seconds = 30.0  # a worker that ran this long was healthy: the next restart waits the first delay again
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="adresse:port d'écoute (défaut 127.0.0.1:8000)")
         parser.add_argument("--workers", type=int, default=2, help="processus web (défaut 2)")
 
-    def handle(self, *args, bind, workers, **options):
-        python = sys.executable
-        env = os.environ.copy()
-        web = [
-            python,
+    def web_command(self, bind: str, workers: int) -> list[str]:
+        return [
+            sys.executable,
             "-m",
             "gunicorn",
             "config.wsgi:application",
@@ -37,31 +42,54 @@ class Command(BaseCommand):
             "--timeout",
             "120",
         ]
-        worker = [python, "manage.py", "db_worker", "--queue-name", "*"]
-        cwd = settings.BASE_DIR
-        processes = [
-            subprocess.Popen(web, cwd=cwd, env=env),  # noqa: S603 — fixed argv, no user input
-            subprocess.Popen(worker, cwd=cwd, env=env),  # noqa: S603 — fixed argv, no user input
-        ]
-        self.stdout.write(f"Pilote est servi sur http://{bind}/ (Ctrl+C pour arrêter).")
 
-        def stop(*_):
-            for process in processes:
+    def worker_command(self) -> list[str]:
+        return [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
+
+    def _start(self, argv: list[str]) -> subprocess.Popen:
+        return subprocess.Popen(argv, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603 — fixed argv
+
+    def stop(self, *_):
+        self._stopping.set()
+
+    def handle(self, *args, bind, workers, **options):
+        self._stopping = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+        web = self._start(self.web_command(bind, workers))
+        self.worker = self._start(self.worker_command())
+        self.worker_starts = 1
+        self.stdout.write(f"Pilote est servi sur http://{bind}/ (Ctrl+C pour arrêter).")
+        try:
+            self._supervise(web)
+        finally:
+            for process in (web, self.worker):
                 if process.poll() is None:
                     process.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-        finally:
-            stop()
-            for process in processes:
+            for process in (web, self.worker):
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        codes = [p.returncode for p in processes]
-        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+        if web.returncode not in (0, -signal.SIGTERM, -signal.SIGINT) and not self._stopping.is_set():
+            self.stderr.write(f"Le serveur web s'est arrêté (code {web.returncode}).")
             sys.exit(1)
+
+    def _supervise(self, web: subprocess.Popen) -> None:
+        delay, started = self.first_restart_delay, time.monotonic()
+        while not self._stopping.is_set() and web.poll() is None:
+            code = self.worker.poll()
+            if code is not None:
+                if time.monotonic() - started >= self.stable_seconds:
+                    delay = self.first_restart_delay
+                self.stderr.write(
+                    f"Le travailleur de tâches s'est arrêté (code {code}) : redémarrage dans {delay:.0f} s ; "
+                    "le site reste servi."
+                )
+                if self._stopping.wait(delay):
+                    return
+                self.worker, started = self._start(self.worker_command()), time.monotonic()
+                self.worker_starts += 1
+                delay = min(delay * 2, self.max_restart_delay)
+            self._stopping.wait(self.poll_seconds)
