@@ -33,7 +33,7 @@ def _book(page, initiative, start, end, purpose):
     page.get_by_role("button", name="Demander la réservation").click()
 
 
-def test_commons_journey(page, login, screenshot, settings, tmp_path):
+def test_commons_journey(page, login, screenshot, axe_check, settings, tmp_path):
     settings.PILOTE_DEMO = True
     prepare_core()
     prepare_communs()
@@ -51,6 +51,7 @@ def test_commons_journey(page, login, screenshot, settings, tmp_path):
     login("appui@demo.pilote.test", PASSWORD)
     page.goto(page.base_url + HOME)
     expect(page.get_by_text("L311-5").first).to_be_visible()
+    axe_check("ressource-o-thèque accueil")
     page.get_by_role("link", name="Repair café de Caen (démo)").click()
     page.get_by_text("Attribuer des crédits par décision").click()
     page.get_by_label("Crédits attribués").fill("40")
@@ -79,6 +80,7 @@ def test_commons_journey(page, login, screenshot, settings, tmp_path):
     page.get_by_role("button", name="Approuver").click()
     expect(page.get_by_text("Réservation approuvée : crédits débités.")).to_be_visible()
     screenshot("communs-calendrier")
+    axe_check("ressource-o-thèque salle")
 
     # 4. The statement and the in-kind value of the year.
     page.goto(page.base_url + HOME)
@@ -92,6 +94,7 @@ def test_commons_journey(page, login, screenshot, settings, tmp_path):
     expect(page.locator("#valeur-annee")).to_contain_text("€")
     expect(page.locator("#valeur-annee")).not_to_have_text("0 €")
     screenshot("communs-releve")
+    axe_check("ressource-o-thèque relevé")
 
     # 5. The SCDL export of the year validates.
     page.goto(page.base_url + HOME + f"scdl-subventions.csv?annee={day.year}&apercu=1")
@@ -125,3 +128,4 @@ def test_commons_journey(page, login, screenshot, settings, tmp_path):
     )
     expect(page.get_by_text(re.compile("est hors service"))).to_be_visible()
     screenshot("communs-maintenance")
+    axe_check("ressource-o-thèque maintenance")
