@@ -13,6 +13,7 @@ from pilote.core.permissions import organisation_view
 from pilote.recensement import cells, exports, permissions as perms, queries, services, spreadsheet, staging, tasks
 from pilote.recensement.forms import CampaignForm, NeedForm, ServicesForm, UploadForm
 from pilote.recensement.models import Campaign, Need
+from pilote.recensement.notices import need_notices
 from pilote.recensement.templatetags.recensement_tags import euros
 from pilote.ui.forms import add_service_errors
 
@@ -70,7 +71,12 @@ def campaign_detail(request, campaign_id):
     campaign = campaign_of(request, campaign_id)
     needs = list(campaign.needs.select_related("service", "fiche", "segment"))
     rows = [
-        {"need": n, "can_edit": perms.can_edit_need(request.user, request.roles, n), "big": n.is_big_purchase}
+        {
+            "need": n,
+            "can_edit": perms.can_edit_need(request.user, request.roles, n),
+            "big": n.is_big_purchase,
+            "notices": need_notices(n),
+        }
         for n in needs
     ]
     context = {

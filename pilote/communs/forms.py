@@ -1,0 +1,101 @@
+"""Forms of the ressource-o-thèque (French labels; the services validate again)."""
+
+from django import forms
+
+from pilote.communs.models import Decision, Initiative, Resource
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = [
+            "kind",
+            "name",
+            "description",
+            "theme",
+            "address",
+            "postal_code",
+            "commune",
+            "capacity",
+            "accessibility",
+            "opening_hours",
+            "share_class",
+            "condition",
+            "location",
+            "skill",
+            "hours_per_month",
+            "manager_approved",
+            "who_may_book",
+            "allowed_purpose",
+            "deposit_eur",
+            "training_required",
+            "valuation_rate",
+            "credit_price",
+            "purchase_value_eur",
+            "is_public",
+        ]
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["name", "kind", "siret", "rna", "purpose", "credit_limit"]
+
+
+class BookingForm(forms.Form):
+    initiative = forms.ModelChoiceField(label="Initiative", queryset=Initiative.objects.none())
+    starts_at = forms.DateTimeField(label="Début", widget=DATETIME, input_formats=DATETIME_FORMATS)
+    ends_at = forms.DateTimeField(label="Fin", widget=DATETIME, input_formats=DATETIME_FORMATS)
+    purpose = forms.CharField(label="Objet", max_length=250)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = Initiative.objects.filter(organisation=organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "La fin de la réservation doit suivre son début.")
+        return data
+
+
+class GrantForm(forms.Form):
+    amount = forms.IntegerField(label="Crédits attribués", min_value=1)
+    body = forms.ChoiceField(label="Instance qui décide", choices=Decision.Body.choices)
+    reference = forms.CharField(label="Référence de la décision", max_length=100)
+    decided_on = forms.DateField(
+        label="Date de la décision", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reasons = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContributionForm(forms.Form):
+    amount = forms.IntegerField(label="Crédits reconnus", min_value=1)
+    memo = forms.CharField(label="Contribution (objet prêté, heures de bénévolat…)", max_length=250)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label="Motif de la contrepassation", max_length=200)
+
+
+class ReturnForm(forms.Form):
+    condition = forms.CharField(label="État au retour", max_length=250)
+    problem = forms.CharField(
+        label="Problème à réparer (ouvre un ticket de maintenance)", max_length=500, required=False
+    )
+
+
+class CheckoutForm(forms.Form):
+    condition = forms.CharField(label="État à la remise", max_length=250, required=False)
+
+
+class TicketForm(forms.Form):
+    description = forms.CharField(label="Problème constaté", max_length=500)
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label="Motif", max_length=200, required=False)

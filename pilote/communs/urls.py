@@ -1,0 +1,27 @@
+from django.urls import path
+
+from pilote.communs import views, views_booking
+
+
+app_name = "communs"
+
+R = "o/<slug:slug>/ressourcotheque/"
+RE = R + "ressources/<int:ressource_id>/"
+I = R + "initiatives/<int:initiative_id>/"  # noqa: E741
+urlpatterns = [
+    path(R, views.home, name="home"),
+    path(R + "nouvelle-ressource/", views.resource_create, name="resource_create"),
+    path(R + "nouvelle-initiative/", views.initiative_create, name="initiative_create"),
+    path(R + "balance/", views.trial_balance, name="trial_balance"),
+    path(R + "scdl-subventions.csv", views.scdl_export, name="scdl_export"),
+    path(I, views.initiative_detail, name="initiative"),
+    path(I + "credits/", views.credit_grant, name="credit_grant"),
+    path(I + "contributions/", views.contribution_add, name="contribution_add"),
+    path(R + "ecritures/<int:ecriture_id>/contrepasser/", views.movement_reverse, name="movement_reverse"),
+    path(RE, views_booking.resource_detail, name="resource"),
+    path(RE + "reserver/", views_booking.booking_request, name="booking_request"),
+    path(RE + "tickets/", views_booking.ticket_open, name="ticket_open"),
+    path(R + "reservations/<int:reservation_id>/<str:etape>/", views_booking.booking_update, name="booking_update"),
+    path(R + "tickets/<int:ticket_id>/clore/", views_booking.ticket_close, name="ticket_close"),
+    path("public/<slug:slug>/ressourcotheque/", views.public_catalogue, name="public_catalogue"),
+]

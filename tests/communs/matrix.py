@@ -1,0 +1,42 @@
+"""Permission-matrix providers for the ressource-o-thèque URLs (see tests/core/test_permission_matrix.py)."""
+
+PUBLIC_VIEWS = {
+    "communs:public_catalogue": "public: only organisations that chose to publish, only resources marked public",
+}
+
+
+def _setup(organisation):
+    """A room, an initiative with credits, an approved booking and a ticket of `organisation` (built once)."""
+    from pilote.communs import services
+    from pilote.communs.models import Booking, Initiative, MaintenanceTicket, Movement, Resource
+    from tests.communs import helpers
+
+    initiative = Initiative.objects.filter(organisation=organisation).first()
+    if initiative is None:
+        actor = helpers.manager(organisation)
+        initiative = helpers.initiative(organisation, actor)
+        helpers.grant(initiative, actor, 50)
+        room = helpers.room(organisation, actor)
+        start, end = helpers.slot()
+        booking = services.do_request_booking(
+            room, initiative, starts_at=start, ends_at=end, purpose="réunion", actor=actor
+        )
+        services.do_approve_booking(booking, actor=actor)
+        services.do_open_ticket(helpers.tool(organisation, actor), description="roue voilée", actor=actor)
+    return {
+        "initiative": initiative,
+        "resource": Resource.objects.filter(organisation=organisation).first(),
+        "booking": Booking.objects.filter(resource__organisation=organisation).first(),
+        "ticket": MaintenanceTicket.objects.filter(resource__organisation=organisation).first(),
+        "movement": Movement.objects.filter(organisation=organisation).first(),
+    }
+
+
+KWARG_PROVIDERS = {
+    "ressource_id": lambda organisation: _setup(organisation)["resource"].pk,
+    "initiative_id": lambda organisation: _setup(organisation)["initiative"].pk,
+    "reservation_id": lambda organisation: _setup(organisation)["booking"].pk,
+    "ticket_id": lambda organisation: _setup(organisation)["ticket"].pk,
+    "ecriture_id": lambda organisation: _setup(organisation)["movement"].pk,
+    "etape": lambda organisation: "approuver",
+}
