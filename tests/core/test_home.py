@@ -26,7 +26,9 @@ def page(client, user, organisation):
 def sent_back(org, members, reason):
     fiche = make_fiche(org, author=members[Role.AGENT], objet="Nettoyage des écoles")
     fiche = do_transition(fiche, "soumettre", actor=members[Role.AGENT], roles={Role.AGENT})
-    return do_transition(fiche, "demander_reprise", actor=members[Role.APPUI], roles={Role.APPUI}, comment=reason, confirmed=True)
+    return do_transition(
+        fiche, "demander_reprise", actor=members[Role.APPUI], roles={Role.APPUI}, comment=reason, confirmed=True
+    )
 
 
 def test_agent_sees_own_fiches_and_the_reason_of_a_send_back(client, org_a, members_a):

@@ -48,7 +48,9 @@ def test_submitting_a_fiche_notifies_the_support_service_with_a_link_to_it(
 def test_a_send_back_notifies_the_author(org_a, members_a):
     agent, appui = members_a[Role.AGENT], members_a[Role.APPUI]
     fiche = do_transition(make_fiche(org_a, author=agent), "soumettre", actor=agent, roles={Role.AGENT})
-    do_transition(fiche, "demander_reprise", actor=appui, roles={Role.APPUI}, comment="Ajoutez le sourçage.", confirmed=True)
+    do_transition(
+        fiche, "demander_reprise", actor=appui, roles={Role.APPUI}, comment="Ajoutez le sourçage.", confirmed=True
+    )
     notification = Notification.objects.get(user=agent)
     assert "à reprendre" in notification.title
     assert "Ajoutez le sourçage." in notification.body
