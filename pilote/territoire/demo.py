@@ -1,0 +1,5 @@
+"""Demo content of the territory (filled in below)."""
+
+
+def prepare_demo() -> list[str]:
+    return []
