@@ -93,15 +93,15 @@ def _money(value: Decimal) -> str:
 def scdl_rows(grants, *, attribuant_nom: str, attribuant_siret: str) -> list[list]:
     """SCDL 2.1.1 rows of the fund's grants (one per beneficiary). `pourcentageSubvention` is the share of the
     initiative's budget the grant covers, as a ratio (schema: 0.01 to 1)."""
-    rows = []
-    for grant in grants:
-        rows.append([
+    return [
+        [
             attribuant_nom, attribuant_siret, grant["date"].isoformat(), grant["reference"], grant["beneficiaire"],
             grant["siret"] if len(grant["siret"]) == 14 else "", grant["rna"], grant["objet"][:256],
             _money(grant["montant"]), "aide en numéraire", grant["conditions"][:256], grant["periode"], "",
-            "false", f"{min(max(grant['part'], Decimal('0.01')), Decimal('1')):.4f}", grant["dispositif"],
-        ])  # fmt: skip
-    return rows
+            "non", f"{min(max(grant['part'], Decimal('0.01')), Decimal('1')):.4f}", grant["dispositif"],
+        ]
+        for grant in grants
+    ]  # fmt: skip
 
 
 def porteurs_json(porteurs: list[dict]) -> str:

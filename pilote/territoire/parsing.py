@@ -35,7 +35,9 @@ def _require_columns(rows: list[dict], columns: tuple[str, ...], layout: str) ->
         raise ImportRefused("Le fichier ne contient aucune ligne.")
     missing = [c for c in columns if c not in rows[0]]
     if missing:
-        raise ImportRefused(f"Ce fichier n'a pas la disposition {layout} : colonne(s) manquante(s) {', '.join(missing)}.")
+        raise ImportRefused(
+            f"Ce fichier n'a pas la disposition {layout} : colonne(s) manquante(s) {', '.join(missing)}."
+        )
 
 
 def _refuse_if(errors: list[str]) -> None:
@@ -88,8 +90,18 @@ def parse_siae(text: str) -> list[dict]:
         if row_errors:
             errors.append(f"Ligne {line} : {' ; '.join(e.rstrip('.') for e in row_errors)}.")
             continue
-        actor = actors.setdefault(siret, {"name": row["DENOMINATION_SOCIALE"], "siret": siret, "siren": siret[:9],
-                                          "commune_code": commune, "kinds": [], "labels": ["SIAE"], "line": line})
+        actor = actors.setdefault(
+            siret,
+            {
+                "name": row["DENOMINATION_SOCIALE"],
+                "siret": siret,
+                "siren": siret[:9],
+                "commune_code": commune,
+                "kinds": [],
+                "labels": ["SIAE"],
+                "line": line,
+            },
+        )
         if row["MESURE"] not in actor["kinds"]:
             actor["kinds"].append(row["MESURE"])
     _refuse_if(errors)
@@ -113,10 +125,19 @@ def parse_inclusion(text: str) -> list[dict]:
         if row_errors:
             errors.append(f"Ligne {line} : {' ; '.join(e.rstrip('.') for e in row_errors)}.")
             continue
-        actors.append({"name": row["nom"], "siret": siret if len(siret) == 14 else "", "siren": siret[:9], "rna": rna,
-                       "commune_code": commune, "kinds": [row["typologie"]] if row["typologie"] else [],
-                       "themes": _list(row.get("thematiques", "")),
-                       "labels": _list(row.get("labels_nationaux", "")), "line": line})
+        actors.append(
+            {
+                "name": row["nom"],
+                "siret": siret if len(siret) == 14 else "",
+                "siren": siret[:9],
+                "rna": rna,
+                "commune_code": commune,
+                "kinds": [row["typologie"]] if row["typologie"] else [],
+                "themes": _list(row.get("thematiques", "")),
+                "labels": _list(row.get("labels_nationaux", "")),
+                "line": line,
+            }
+        )
     _refuse_if(errors)
     return actors
 

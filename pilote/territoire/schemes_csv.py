@@ -45,7 +45,9 @@ def _porteurs(errors: list, text: str) -> list[dict]:
     if not isinstance(porteurs, list) or not all(isinstance(p, dict) and p.get("nom") for p in porteurs):
         errors.append("porteurs : une liste de {nom, siren, roles} est attendue")
         return []
-    return [{"nom": p["nom"], "siren": str(p.get("siren") or ""), "roles": list(p.get("roles") or [])} for p in porteurs]
+    return [
+        {"nom": p["nom"], "siren": str(p.get("siren") or ""), "roles": list(p.get("roles") or [])} for p in porteurs
+    ]
 
 
 def _check(row: dict) -> list[str]:
@@ -60,9 +62,11 @@ def _check(row: dict) -> list[str]:
         errors.append("description de plus de 5 000 caractères")
     if any(c not in CIBLES for c in _split(row["cibles"])):
         errors.append(f"cibles « {row['cibles']} » hors de la liste ({', '.join(CIBLES)})")
-    for column in ("eligibilite_geographique", "eligibilite_geographique_exclusions"):
-        if any(not GEO.match(code) for code in _split(row.get(column, ""))):
-            errors.append(f"{column} « {row[column]} » : codes TYPE-code attendus (DEP-14, REG-28…)")
+    errors.extend(
+        f"{column} « {row[column]} » : codes TYPE-code attendus (DEP-14, REG-28…)"
+        for column in ("eligibilite_geographique", "eligibilite_geographique_exclusions")
+        if any(not GEO.match(code) for code in _split(row.get(column, "")))
+    )
     return errors
 
 

@@ -55,7 +55,8 @@ def test_maine_et_loire_file_is_refused_whole_naming_rows(org_a, members_a):
     messages = refused.value.messages
     assert any(m.startswith("Ligne 67 :") and "78611666800010" in m for m in messages)
     assert messages[-1].startswith("Rien n'a été importé")
-    assert not Grant.objects.exists() and not Actor.objects.exists()
+    assert not Grant.objects.exists()
+    assert not Actor.objects.exists()
 
 
 @pytest.mark.django_db
@@ -72,7 +73,9 @@ def test_maine_et_loire_rows_with_valid_ids_import_despite_spaces_and_quotes(org
 @pytest.mark.django_db
 def test_unknown_commune_code_is_refused(org_a, members_a):
     actor = next(iter(members_a.values()))
-    text = "nom,siret,rna,code_insee,typologie\nCafé associatif,,W141000001,14118,ASSO\nTiers-lieu,,,99999,TIERS_LIEUX\n"
+    text = (
+        "nom,siret,rna,code_insee,typologie\nCafé associatif,,W141000001,14118,ASSO\nTiers-lieu,,,99999,TIERS_LIEUX\n"
+    )
     with pytest.raises(ImportRefused) as refused:
         services.do_import(org_a, actor=actor, layout="inclusion", text=text, filename="di.csv")
     assert any("Ligne 3" in m and "99999" in m for m in refused.value.messages)
@@ -97,7 +100,8 @@ def test_real_schemes_import_and_a_missing_field_refuses(org_a, members_a):
 
     rows = read_rows(_text("dispositifs-transition-ecologique.csv"))
     ok = [r for r in rows if len(r["description"]) <= 5000][:20]
-    import csv, io
+    import csv
+    import io
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
@@ -106,7 +110,9 @@ def test_real_schemes_import_and_a_missing_field_refuses(org_a, members_a):
     services.do_import(org_a, actor=actor, layout="dispositifs", text=buffer.getvalue(), filename="d.csv")
     assert Scheme.objects.filter(organisation=org_a).count() == 20
     scheme = Scheme.objects.filter(organisation=org_a).first()
-    assert scheme.porteurs and scheme.cibles == ["professionnels"] and scheme.geographie
+    assert scheme.porteurs
+    assert scheme.cibles == ["professionnels"]
+    assert scheme.geographie
     ok[1]["titre"] = ""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
@@ -126,7 +132,8 @@ def test_merge_keeps_every_source(org_a, members_a):
     services.do_merge_actors(one, two, actor=actor)
     one.refresh_from_db()
     assert {s.kind for s in one.sources.all()} == {"siae", "manuel"}
-    assert one.rna == "W141000001" and one.commune_code == "14118"
+    assert one.rna == "W141000001"
+    assert one.commune_code == "14118"
     assert Actor.objects.get(pk=two.pk).merged_into_id == one.pk
     with pytest.raises(ValidationError):
         services.do_merge_actors(one, two, actor=actor)

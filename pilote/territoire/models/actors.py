@@ -48,3 +48,6 @@ class ActorSource(models.Model):
     class Meta:
         verbose_name = "source d'un acteur"
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {self.reference}"

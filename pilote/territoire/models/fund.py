@@ -49,6 +49,9 @@ class Contribution(models.Model):
         verbose_name = "apport au fonds"
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"{self.contributor} : {self.amount} €"
+
 
 class Call(models.Model):
     organisation = models.ForeignKey(
@@ -101,6 +104,9 @@ class ForumSession(models.Model):
         verbose_name = "forum des initiatives locales"
         ordering = ["-held_on"]
 
+    def __str__(self):
+        return f"Forum du {self.held_on}"
+
 
 class Pitch(models.Model):
     forum = models.ForeignKey(ForumSession, related_name="pitches", on_delete=models.CASCADE)
@@ -110,6 +116,9 @@ class Pitch(models.Model):
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["forum", "application"], name="territoire_pitch_unique")]
+
+    def __str__(self):
+        return f"{self.order}. {self.application}"
 
 
 class CommitteeMember(models.Model):
@@ -139,6 +148,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["application", "member", "criterion"], name="territoire_score_unique")
         ]
 
+    def __str__(self):
+        return f"{self.criterion} : {self.value}"
+
 
 class Decision(models.Model):
     application = models.OneToOneField(Application, related_name="decision", on_delete=models.CASCADE)
@@ -153,6 +165,9 @@ class Decision(models.Model):
     class Meta:
         verbose_name = "décision"
 
+    def __str__(self):
+        return f"Décision sur {self.application}"
+
 
 class Milestone(models.Model):
     decision = models.ForeignKey(Decision, related_name="milestones", on_delete=models.CASCADE)
@@ -164,3 +179,6 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["due_on"]
+
+    def __str__(self):
+        return self.label

@@ -71,3 +71,6 @@ class Grant(models.Model):
     class Meta:
         verbose_name = "subvention versée"
         ordering = ["-date_convention", "pk"]
+
+    def __str__(self):
+        return f"{self.beneficiaire_nom} : {self.montant} €"
