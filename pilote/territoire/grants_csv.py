@@ -66,7 +66,8 @@ def parse_fonds_vert(text: str) -> list[dict]:
     errors, grants = [], []
     for line, row in enumerate(rows, start=2):
         row_errors: list[str] = []
-        commune = _commune(row_errors, row["code_commune"])
+        # "NULL": a project of a département or a grouping, with no commune (kept, placed nowhere on the map)
+        commune = "" if row["code_commune"] in ("NULL", "") else _commune(row_errors, row["code_commune"])
         beneficiary = _company(row_errors, row["siren"])
         try:
             montant = amount(row["montant_engage"])

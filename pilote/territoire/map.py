@@ -30,6 +30,16 @@ def contract_amounts(organisation) -> dict[str, Decimal]:
     return amounts
 
 
+def titulaires(organisation) -> dict[str, str]:
+    """SIREN -> name of the titulaires of the organisation's contracts ({} without contract data)."""
+    filters, _form = parse_filters({"perimetre": "organisation"}, organisation)
+    try:
+        rows = suppliers(filters, limit=MAX_TITULAIRES)["top"]
+    except db.StoreMissing:
+        return {}
+    return {str(r["titulaire_id"])[:9]: r["titulaire_nom"] or "" for r in rows if r.get("titulaire_id")}
+
+
 def _scheme_dicts(organisation) -> list[dict]:
     return list(Scheme.objects.filter(organisation=organisation).values("titre", "themes", "cibles", "geographie",
                                                                         "types_aides"))  # fmt: skip

@@ -2,7 +2,9 @@
 `|`-joined, porteurs as a JSON array). The checks are the schema's own constraints (required, patterns, lengths,
 UUID, datetimes); the export is validated against the shipped schema.json in the tests. Pure functions."""
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 import uuid
@@ -108,3 +110,12 @@ def scheme_row(scheme) -> list[str]:
         "|".join(scheme.geographie_exclusions), _iso(scheme.date_ouverture), _iso(scheme.date_cloture),
         _iso(scheme.date_mise_a_jour),
     ]  # fmt: skip
+
+
+def csv_of(rows: list[dict]) -> str:
+    """A dispositif-aide CSV of rows given as {column: text} (for one scheme entered by hand)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in COLUMNS} for row in rows)
+    return buffer.getvalue()

@@ -146,3 +146,14 @@ def resolve_scheme(organisation, ref: str) -> str:
     if scheme is None:
         raise ValidationError({"ref": f"Aucun dispositif « {ref} » dans la carte du territoire."})
     return f"Dispositif : {scheme.titre}"
+
+
+@transaction.atomic
+def do_add_scheme(organisation, *, actor, row: dict) -> Scheme:
+    """One scheme entered in the national schema's columns (strings, lists `|`-joined), with the same checks as
+    the import."""
+    parsed = schemes_csv.parse_schemes(schemes_csv.csv_of([row]))[0]
+    _save_schemes(organisation, [parsed])
+    record_event(actor=actor, organisation=organisation, verb=TerritoireVerb.IMPORT, target=parsed["titre"][:200],
+                 payload={"disposition": "dispositif", "resultat": "1 dispositif saisi"})  # fmt: skip
+    return Scheme.objects.get(organisation=organisation, uid=parsed["uid"])
