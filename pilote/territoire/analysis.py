@@ -3,24 +3,33 @@ grants), gaps (theme × target × département cells no scheme covers; actors of
 duplicates (pairs of schemes overlapping on targets, themes, aid types and geography, scored and explained).
 Every finding carries its evidence."""
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from itertools import combinations
 
+from pilote.core.text import fold
 from pilote.territoire import geo
 from pilote.territoire.themes import THEMES, label
 
 
 TARGETS = ("professionnels", "associations", "secteur public", "particuliers")
 DUPLICATE_THRESHOLD = 0.6
-# Weights of the overlap score: two schemes for the same people, on the same subject, with the same tool, on the
-# same ground are a duplicate; targets and geography matter most (who can ask), then themes, then aid types.
-WEIGHTS = {"cibles": 0.3, "geographie": 0.3, "themes": 0.25, "types_aides": 0.15}
+# Weights of the overlap score: two schemes for the same people, on the same ground, with the same tool, promising
+# the same thing are a duplicate. Most national schemes share targets, geography and aid types, so what they
+# promise (the words of title and promise) weighs most; guessed themes come next.
+WEIGHTS = {"texte": 0.4, "themes": 0.2, "cibles": 0.15, "geographie": 0.15, "types_aides": 0.1}
+_WORD = re.compile(r"[a-z0-9]{4,}")
+STOPWORDS = {"pour", "dans", "avec", "votre", "vous", "entreprise", "entreprises", "aide", "aides", "accompagnement"}
+
+
+def words(*texts: str) -> set[str]:
+    return {w for w in _WORD.findall(fold(" ".join(t or "" for t in texts))) if w not in STOPWORDS}
 
 
 def money_by_commune(grants: list[dict], contracts: dict[str, Decimal], actors: list[dict]) -> list[dict]:
-    """One row per commune: grants received there, contracts to titulaires located there (an actor's SIREN and
-    commune), with the EPCI. `contracts`: SIREN -> amount of the organisation's contracts."""
+    """One row per commune: grants received there and the organisation's contracts executed there, with the EPCI
+    and the number of actors. `contracts`: commune code -> amount of the contracts whose place is that commune."""
     rows: dict[str, dict] = {}
     communes = geo.communes()
 
@@ -33,11 +42,12 @@ def money_by_commune(grants: list[dict], contracts: dict[str, Decimal], actors: 
     for grant in grants:
         if grant["commune_code"] in communes:
             row(grant["commune_code"])["subventions"] += grant["montant"]
+    for code, montant in contracts.items():
+        if code in communes:
+            row(code)["contrats"] += montant
     for actor in actors:
         if actor["commune_code"] in communes:
-            target = row(actor["commune_code"])
-            target["acteurs"] += 1
-            target["contrats"] += contracts.get(actor["siren"], Decimal(0))
+            row(actor["commune_code"])["acteurs"] += 1
     for item in rows.values():
         item["total"] = item["subventions"] + item["contrats"]
     return sorted(rows.values(), key=lambda r: (-r["total"], r["code"]))
@@ -57,7 +67,7 @@ def money_by_epci(by_commune: list[dict]) -> list[dict]:
 def _covers(scheme: dict, departement: str) -> bool:
     if scheme["geographie"] and any(c.startswith("COM-") for c in scheme["geographie"]):
         return any(geo.communes().get(c[4:], {}).get("departement") == departement for c in scheme["geographie"])
-    sample = next((code for code, c in geo.communes().items() if c["departement"] == departement), None)
+    sample = geo.sample_commune(departement)
     return bool(sample) and geo.in_area(sample, scheme["geographie"])
 
 
@@ -102,8 +112,15 @@ def _geo_overlap(a: list[str], b: list[str]) -> float:
     return _jaccard(a, b)
 
 
+def _words_of(scheme: dict) -> set[str]:
+    if "_words" not in scheme:
+        scheme["_words"] = words(scheme["titre"], scheme.get("promesse", ""))
+    return scheme["_words"]
+
+
 def overlap(a: dict, b: dict) -> dict:
     parts = {
+        "texte": _jaccard(_words_of(a), _words_of(b)),
         "cibles": _jaccard(a["cibles"], b["cibles"]),
         "geographie": _geo_overlap(a["geographie"], b["geographie"]),
         "themes": _jaccard(a["themes"], b["themes"]),
@@ -115,6 +132,7 @@ def overlap(a: dict, b: dict) -> dict:
 def duplicates(schemes: list[dict], threshold: float = DUPLICATE_THRESHOLD, limit: int = 50) -> list[dict]:
     """Pairs of schemes whose overlap score reaches the threshold, best first, each explained."""
     found = []
+    schemes = [dict(s) for s in schemes]  # the words are memoised on copies
     for a, b in combinations(schemes, 2):
         result = overlap(a, b)
         if result["score"] < threshold or not set(a["themes"]) & set(b["themes"]):
@@ -122,7 +140,8 @@ def duplicates(schemes: list[dict], threshold: float = DUPLICATE_THRESHOLD, limi
         shared = sorted(set(a["themes"]) & set(b["themes"]))
         found.append({
             "a": a["titre"], "b": b["titre"], "score": result["score"], "parts": result["parts"],
-            "explication": (f"Mêmes publics ({', '.join(sorted(set(a['cibles']) & set(b['cibles']))) or '—'}), "
+            "explication": (f"Mots communs : {', '.join(sorted(_words_of(a) & _words_of(b))) or 'aucun'} ; "
+                            f"mêmes publics ({', '.join(sorted(set(a['cibles']) & set(b['cibles']))) or '—'}), "
                             f"même thème ({', '.join(label(t) for t in shared)}), "
                             f"types d'aide communs : {', '.join(sorted(set(a['types_aides']) & set(b['types_aides']))) or 'aucun'}, "
                             f"recouvrement géographique {result['parts']['geographie']:.0%}."),

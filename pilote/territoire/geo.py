@@ -34,6 +34,12 @@ def outlines() -> dict:
     return json.loads((DATA / "departements-nord-ouest.geojson").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=128)
+def sample_commune(departement: str) -> str | None:
+    """One commune of a département: a scheme open to the département's or région's level covers all of them."""
+    return next((code for code, c in communes().items() if c["departement"] == departement), None)
+
+
 def commune_from_postal(postal: str, name: str = "") -> str | None:
     """INSEE code of the commune at a postal code, the one whose name matches when several share it."""
     codes = postal_codes().get((postal or "").strip().zfill(5), [])

@@ -4,9 +4,10 @@ outlines, points at commune coordinates) and the findings of the analysis."""
 
 from decimal import Decimal
 
-from pilote.contracts import db
+from pilote.contracts import db, territory as contract_places_read
 from pilote.contracts.figures import suppliers
 from pilote.contracts.filters import parse_filters
+from pilote.core.text import fold
 from pilote.territoire import analysis, geo
 from pilote.territoire.models import Actor, Grant, Scheme
 
@@ -15,18 +16,23 @@ MAX_TITULAIRES = 5000
 MAP_POINTS = 400
 
 
-def contract_amounts(organisation) -> dict[str, Decimal]:
-    """SIREN -> amount of the organisation's contracts ({} when no contract data is imported)."""
-    filters, _form = parse_filters({"perimetre": "organisation"}, organisation)
+def contract_places(organisation) -> dict[str, Decimal]:
+    """Commune code -> amount of the organisation's contracts executed there ({} without contract data). Places
+    given as a postal code are put in their commune; département- or région-wide places are not on the map."""
+    sirets = list(organisation.buyer_entities.values_list("siret", flat=True))
     try:
-        rows = suppliers(filters, limit=MAX_TITULAIRES)["top"]
+        rows = contract_places_read.amounts_by_place(sirets)
     except db.StoreMissing:
         return {}
     amounts: dict[str, Decimal] = {}
     for row in rows:
-        if row.get("titulaire_id"):
-            siren = str(row["titulaire_id"])[:9]
-            amounts[siren] = amounts.get(siren, Decimal(0)) + Decimal(str(row["montant"] or 0))
+        code, kind = str(row["code"]).strip(), fold(row["type"] or "")
+        if "postal" in kind:
+            code = geo.commune_from_postal(code) or ""
+        elif "commune" not in kind:
+            continue
+        if code:
+            amounts[code] = amounts.get(code, Decimal(0)) + Decimal(str(row["montant"] or 0))
     return amounts
 
 
@@ -41,7 +47,7 @@ def titulaires(organisation) -> dict[str, str]:
 
 
 def _scheme_dicts(organisation) -> list[dict]:
-    return list(Scheme.objects.filter(organisation=organisation).values("titre", "themes", "cibles", "geographie",
+    return list(Scheme.objects.filter(organisation=organisation).values("titre", "promesse", "themes", "cibles", "geographie",
                                                                         "types_aides"))  # fmt: skip
 
 
@@ -49,10 +55,11 @@ def territory(organisation) -> dict:
     actors = list(Actor.objects.filter(organisation=organisation, merged_into=None)
                   .values("name", "siren", "commune_code", "themes"))  # fmt: skip
     grants = list(Grant.objects.filter(organisation=organisation).values("commune_code", "montant", "beneficiaire_id"))
-    contracts = contract_amounts(organisation)
-    by_commune = analysis.money_by_commune(grants, contracts, actors)
+    places = contract_places(organisation)
+    titulaires_ = titulaires(organisation)
+    by_commune = analysis.money_by_commune(grants, places, actors)
     schemes = _scheme_dicts(organisation)
-    funded = {g["beneficiaire_id"][:9] for g in grants} | set(contracts)
+    funded = {g["beneficiaire_id"][:9] for g in grants} | set(titulaires_)
     return {
         "communes": by_commune,
         "epci": analysis.money_by_epci(by_commune),
@@ -64,7 +71,8 @@ def territory(organisation) -> dict:
             "acteurs": len(actors),
             "dispositifs": len(schemes),
             "subventions": len(grants),
-            "titulaires": len(contracts),
+            "titulaires": len(titulaires_),
+            "contrats_localises": len(places),
         },
     }
 

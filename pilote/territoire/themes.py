@@ -3,6 +3,8 @@ list in /work/shared/data/territoire/aides-territoires). Neither the national sc
 export carries a theme, so a scheme's themes are guessed from words of its title and description (a plain keyword
 table, shown as "thème déduit" and editable later); an actor's themes come from its import."""
 
+import re
+
 from pilote.core.text import fold
 
 
@@ -20,18 +22,33 @@ THEMES = {
 KEYWORDS = {
     "culture": ("culture", "patrimoine", "sport", "musique", "theatre"),
     "economie": ("entreprise", "industri", "commerce", "economie circulaire", "export", "innovation", "numerique"),
-    "eau": ("eau ", "eaux", "assainissement", "aquatique", "inondation", "littoral"),
+    "eau": (r"eau\b", "eaux", "assainissement", "aquatique", "inondation", "littoral"),
     "energie": ("energie", "energetique", "decarbonation", "chaleur", "dechet", "eclairage", "solaire", "recyclage"),
     "mobilite": ("mobilite", "transport", "velo", "covoiturage", "logistique"),
-    "nature": ("biodiversite", "nature", "renaturation", "foret", "arbre", "ecologique", "environnement"),
+    "nature": (
+        "biodiversite",
+        r"air\b",
+        "pollution",
+        "nature",
+        "renaturation",
+        "foret",
+        "arbre",
+        "ecologique",
+        "environnement",
+    ),
     "solidarites": ("insertion", "inclusion", "solidar", "emploi", "social", "handicap"),
     "urbanisme": ("urbanis", "friche", "foncier", "logement", "amenagement", "batiment", "renovation"),
 }
 
 
+_PATTERNS = {code: re.compile(r"\b(?:" + "|".join(w for w in words) + ")") for code, words in KEYWORDS.items()}
+
+
 def guess_themes(*texts: str) -> list[str]:
-    text = " " + fold(" ".join(t or "" for t in texts)) + " "
-    return [code for code, words in KEYWORDS.items() if any(word in text for word in words)]
+    """Themes whose keywords start a word of the texts ("culture" does not match "agriculture", nor "sport"
+    "transport")."""
+    text = fold(" ".join(t or "" for t in texts))
+    return [code for code, pattern in _PATTERNS.items() if pattern.search(text)]
 
 
 def label(code: str) -> str:
