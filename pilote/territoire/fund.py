@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from pilote.core.services import record_event
 from pilote.fiches.services import do_create_fiche
-from pilote.territoire import rules
+from pilote.territoire import geo, rules
 from pilote.territoire.audit import TerritoireVerb
+from pilote.territoire.identifiers import clean, company_problem, rna_problem
 from pilote.territoire.models import (
     Application,
     Call,
@@ -28,6 +29,8 @@ from pilote.territoire.models import (
     Pool,
     Score,
 )  # fmt: skip
+from pilote.territoire.models.actors import SourceKind
+from pilote.territoire.services import upsert_actor
 
 
 CONTRACT_ROUTES = (LegalRoute.ACHAT_INNOVANT, LegalRoute.PARTENARIAT)
@@ -208,3 +211,23 @@ def fund_grants(organisation) -> list[dict]:
             "source": GrantSource.FIL,
         })  # fmt: skip
     return grants
+
+
+@transaction.atomic
+def do_apply(call: Call, *, actor, carrier_name: str, carrier_id: str, commune_code: str = "", **fields):
+    """An application by a carrier named with its SIRET or RNA number: the carrier joins the territory's actors
+    (source: FIL) or is recognised among them."""
+    ident = clean(carrier_id)
+    data = {"name": carrier_name.strip(), "commune_code": clean(commune_code)}
+    if ident.startswith("W"):
+        if rna_problem(ident):
+            raise ValidationError({"carrier_id": rna_problem(carrier_id)})
+        data["rna"] = ident
+    else:
+        if company_problem(ident) or len(ident) != 14:
+            raise ValidationError({"carrier_id": company_problem(carrier_id) or "Indiquez le SIRET (14 chiffres)."})
+        data.update(siret=ident, siren=ident[:9])
+    if data["commune_code"] and data["commune_code"] not in geo.communes():
+        raise ValidationError({"commune_code": f"Le code commune « {commune_code} » est inconnu du COG."})
+    carrier = upsert_actor(call.organisation, data, SourceKind.FIL, call.title)
+    return do_submit_application(call, actor=actor, carrier=carrier, **fields)

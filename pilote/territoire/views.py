@@ -10,7 +10,16 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
-from pilote.territoire import exports, fund, map as territory_map, permissions as perms, rules, services
+from pilote.territoire import (
+    exports,
+    forms,
+    fund,
+    map as territory_map,
+    permissions as perms,
+    rules,
+    services,
+    views_fund,
+)
 from pilote.territoire.models import Actor, Application, Call, CommitteeMember, Decision, LegalRoute, Pool
 from pilote.territoire.themes import label
 
@@ -90,6 +99,9 @@ def fund_home(request):
     return render(request, "territoire/fund.html", {
         "organisation": request.organisation,
         "pools": [{"pool": p, "remaining": fund.remaining(p)} for p in pools],
+        "can_edit": request.roles & perms.CAN_EDIT, "pool_form": forms.PoolForm(),
+        "contribution_form": forms.ContributionForm(),
+        "call_form": forms.CallForm(objectives=views_fund.objectives_of(request.organisation)),
     })  # fmt: skip
 
 
@@ -113,6 +125,8 @@ def call_detail(request, appel_id):
         "call": call, "rows": rows, "forums": call.forums.prefetch_related("pitches__application"),
         "committee": call.committee.prefetch_related("conflicts"), "themes": [label(t) for t in call.themes],
         "route_choices": LegalRoute.choices, "can_edit": request.roles & perms.CAN_EDIT,
+        "application_form": forms.ApplicationForm(), "forum_form": forms.ForumForm(),
+        "member_form": forms.MemberForm(carriers=views_fund.carriers_of(call)), "milestone_form": forms.MilestoneForm(),
     })  # fmt: skip
 
 

@@ -20,7 +20,26 @@ def _call(organisation):
     return call
 
 
+def _decision(organisation):
+    from decimal import Decimal
+
+    from pilote.core.enums import Role
+    from pilote.territoire import fund
+    from pilote.territoire.models import Decision
+    from tests.core.factories import MembershipFactory
+
+    decision = Decision.objects.filter(application__call__organisation=organisation).first()
+    if decision is None:
+        application = _call(organisation).applications.first()
+        actor = MembershipFactory(organisation=organisation, role=Role.ACHETEUR).user
+        decision = fund.do_decide(application, actor=actor, selected=True, reasons="Utile", amount=Decimal(1000),
+                                  route="subvention")  # fmt: skip
+    return decision
+
+
 KWARG_PROVIDERS = {
+    "fonds_id": lambda organisation: _call(organisation).pool_id,
+    "decision_id": lambda organisation: _decision(organisation).pk,
     "appel_id": lambda organisation: _call(organisation).pk,
     "candidature_id": lambda organisation: _call(organisation).applications.first().pk,
 }
