@@ -74,6 +74,10 @@ def routes(*, from_carrier: bool, amount: Decimal, on: date) -> list[dict]:
     ]  # fmt: skip
 
 
+def labelled_routes(**kwargs) -> list[dict]:
+    return [{**option, "label": LegalRoute(option["route"]).label} for option in routes(**kwargs)]
+
+
 def check_route(route: str, *, from_carrier: bool, amount: Decimal, on: date) -> str:
     for option in routes(from_carrier=from_carrier, amount=amount, on=on):
         if option["route"] == route:

@@ -99,9 +99,9 @@ def fund_home(request):
     return render(request, "territoire/fund.html", {
         "organisation": request.organisation,
         "pools": [{"pool": p, "remaining": fund.remaining(p)} for p in pools],
-        "can_edit": request.roles & perms.CAN_EDIT, "pool_form": forms.PoolForm(),
-        "contribution_form": forms.ContributionForm(),
-        "call_form": forms.CallForm(objectives=views_fund.objectives_of(request.organisation)),
+        "can_edit": request.roles & perms.CAN_EDIT, "pool_form": forms.PoolForm(auto_id="fonds_%s"),
+        "contribution_form": forms.ContributionForm(auto_id="apport_%s"),
+        "call_form": forms.CallForm(auto_id="appel_%s", objectives=views_fund.objectives_of(request.organisation)),
     })  # fmt: skip
 
 
@@ -118,7 +118,7 @@ def call_detail(request, appel_id):
         decision = Decision.objects.filter(application=application).select_related("fiche").first()
         amount = application.requested
         rows.append({"application": application, "score": fund.weighted_score(application), "decision": decision,
-                     "routes": rules.routes(from_carrier=application.from_carrier, amount=amount,
+                     "routes": rules.labelled_routes(from_carrier=application.from_carrier, amount=amount,
                                             on=call.closes_on)})  # fmt: skip
     return render(request, "territoire/call.html", {
         "organisation": request.organisation,
