@@ -93,3 +93,27 @@ def test_innovative_purchase_creates_a_draft_fiche(org_a, members_a):
     fund.do_add_milestone(decision, actor=actor, label="Prototype", due_on=dt.date(2027, 9, 1), payment=Decimal(20000))
     with pytest.raises(ValidationError):
         fund.do_add_milestone(decision, actor=actor, label="Fin", due_on=dt.date(2027, 12, 1), payment=Decimal(20000))
+
+
+@pytest.mark.django_db
+def test_call_serves_strategy_objectives_and_schemes_are_a_strategy_link_kind(org_a, org_b, members_a):
+    from pilote.strategie import links
+    from pilote.territoire import services
+    from tests.strategie import helpers as strategy_helpers
+
+    actor = next(iter(members_a.values()))
+    objective, *_indicators = strategy_helpers.objective(org_a, actor)
+    call = helpers.call(org_a, actor)
+    call2 = fund.do_open_call(org_a, actor=actor, pool=call.pool, title="Appel lié", objectives=[objective],
+                              eligibility="Tous", opens_on=dt.date(2027, 1, 1), closes_on=dt.date(2027, 2, 1),
+                              criteria=helpers.CRITERIA)  # fmt: skip
+    assert list(call2.objectives.all()) == [objective]
+    kind = links.kind("dispositif")
+    scheme = services.do_add_scheme(org_a, actor=actor, row={
+        "id": "3f2b8c1e-1111-4222-8333-944455556666", "titre": "Aide aux recycleries", "description": "Réemploi",
+        "eligibilite": "Associations", "types_aides": "financement", "porteurs": '[{"nom": "Région", "roles": []}]',
+        "cibles": "associations", "eligibilite_geographique": "REG-28", "date_mise_a_jour": "2026-12-01T00:00:00Z",
+    })  # fmt: skip
+    assert kind.resolve(org_a, scheme.uid) == "Dispositif : Aide aux recycleries"
+    with pytest.raises(ValidationError):
+        kind.resolve(org_b, scheme.uid)
