@@ -71,8 +71,9 @@ def test_territoire_journey(page, login, screenshot):
     base = f"{page.base_url}/o/{SLUG}/territoire/"
     login("appui@demo.pilote.test", "pilote-demo")
 
-    # 1. Real schemes imported in the national format.
+    # 1. The offline map is drawn (outlines shipped, no CDN); real schemes imported in the national format.
     page.goto(base)
+    expect(page.locator('[data-spec="carte-spec"]')).to_have_attribute("data-drawn", "1")
     page.get_by_label("Disposition du fichier").select_option("dispositifs")
     page.get_by_label("Fichier CSV").set_input_files(
         {"name": "dispositifs.csv", "mimeType": "text/csv", "buffer": _schemes_csv()}
