@@ -48,6 +48,7 @@ def test_call_page_conflict_decision_exports(client, org_a, members_a):
     assert Decision.objects.get(application=first).amount == Decimal(30000)
     page = client.get(f"/o/{org_a.slug}/territoire/fil/appels/{call.pk}/").content.decode()
     assert "loi 2000-321" in page
+    assert "abondement selon la règle « un pour un, plafonné par initiative » : 10" in page
     csv = client.get(f"/o/{org_a.slug}/territoire/subventions-scdl.csv").content.decode()
     assert "Recyclerie du Bocage" in csv
     assert client.get(f"/public/{org_a.slug}/fil/").status_code == 404
