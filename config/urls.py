@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("pilote.annuaire.urls")),
     path("", include("pilote.strategie.urls")),
     path("", include("pilote.communs.urls")),
+    path("", include("pilote.territoire.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,4 +18,4 @@ class CommunsConfig(AppConfig):
         register_verbs(CommunsVerb)
         register_demo(prepare_demo)
         register_panels()
-        register("Ressource-o-thèque", "communs:home", permissions.CAN_VIEW, 57)
+        register("Ressource-o-thèque", "communs:home", permissions.CAN_VIEW, 58)

@@ -1,0 +1,155 @@
+"""Write views of the local innovation fund: pools, contributions, calls, applications, forum sessions, committee
+members, milestones. Thin: permission, form, service; errors shown in French on the page they came from."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from pilote.core.permissions import organisation_view
+from pilote.strategie.models import Objective
+from pilote.territoire import forms, fund, permissions as perms
+from pilote.territoire.models import Actor, Call, Decision, Pool
+
+
+def _report(request, form=None, error: ValidationError | None = None):
+    if form is not None:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label} : {message}" if label else message)
+    if error is not None:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _to_fund(request):
+    return redirect("territoire:fund", slug=request.organisation.slug)
+
+
+def _to_call(request, call):
+    return redirect("territoire:call", slug=request.organisation.slug, appel_id=call.pk)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def pool_create(request):
+    form = forms.PoolForm(request.POST)
+    try:
+        if form.is_valid():
+            fund.do_create_pool(request.organisation, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Fonds créé.")
+        else:
+            _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_fund(request)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def contribution_add(request, fonds_id):
+    pool = get_object_or_404(Pool, pk=fonds_id, organisation=request.organisation)
+    form = forms.ContributionForm(request.POST)
+    try:
+        if form.is_valid():
+            fund.do_add_contribution(pool, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Apport enregistré.")
+        else:
+            _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_fund(request)
+
+
+def objectives_of(organisation):
+    return Objective.objects.filter(organisation=organisation)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def call_create(request, fonds_id):
+    pool = get_object_or_404(Pool, pk=fonds_id, organisation=request.organisation)
+    form = forms.CallForm(request.POST, objectives=objectives_of(request.organisation))
+    try:
+        if form.is_valid():
+            call = fund.do_open_call(request.organisation, actor=request.user, pool=pool, **form.cleaned_data)
+            messages.success(request, "Appel à initiatives ouvert.")
+            return _to_call(request, call)
+        _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_fund(request)
+
+
+def _call(request, appel_id) -> Call:
+    return get_object_or_404(Call, pk=appel_id, organisation=request.organisation)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def application_add(request, appel_id):
+    call = _call(request, appel_id)
+    form = forms.ApplicationForm(request.POST)
+    try:
+        if form.is_valid():
+            fund.do_apply(call, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Candidature déposée.")
+        else:
+            _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_call(request, call)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def forum_add(request, appel_id):
+    call = _call(request, appel_id)
+    form = forms.ForumForm(request.POST)
+    try:
+        if form.is_valid():
+            pitched = list(call.applications.filter(pk__in=request.POST.getlist("pitchs")).order_by("pk"))
+            fund.do_hold_forum(call, actor=request.user, applications=pitched, **form.cleaned_data)
+            messages.success(request, "Forum des initiatives locales enregistré.")
+        else:
+            _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_call(request, call)
+
+
+def carriers_of(call):
+    return Actor.objects.filter(applications__call=call).distinct()
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def member_add(request, appel_id):
+    call = _call(request, appel_id)
+    form = forms.MemberForm(request.POST, carriers=carriers_of(call))
+    try:
+        if form.is_valid():
+            fund.do_add_member(call, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Membre du comité ajouté, avec ses liens déclarés.")
+        else:
+            _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_call(request, call)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def milestone_add(request, decision_id):
+    decision = get_object_or_404(Decision, pk=decision_id, application__call__organisation=request.organisation)
+    form = forms.MilestoneForm(request.POST)
+    try:
+        if form.is_valid():
+            fund.do_add_milestone(decision, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Jalon ajouté à l'échéancier.")
+        else:
+            _report(request, form)
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_call(request, decision.application.call)

@@ -1,0 +1,119 @@
+"""The local innovation fund: caps and remaining amount, conflicts of interest, legal route before the decision,
+contract routes handed to a draft fiche visa, SCDL export of the subsidies validated against the schema."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from pilote.fiches.models import Fiche
+from pilote.territoire import fund, rules
+from pilote.territoire.models import MatchingRule
+from tests.territoire import helpers
+
+
+def test_matching_rules():
+    cap = Decimal(1000)
+    assert rules.matched(MatchingRule.UN_POUR_UN, [Decimal(600), Decimal(700)], cap) == Decimal(1300)
+    assert rules.matched(MatchingRule.PLAFONNE, [Decimal(600), Decimal(700)], cap) == cap
+    # quadratic: four gifts of 100 weigh more than one of 400
+    many = rules.matched(MatchingRule.QUADRATIQUE, [Decimal(100)] * 4, cap)
+    one = rules.matched(MatchingRule.QUADRATIQUE, [Decimal(400)], cap)
+    assert many == cap  # (4 × 10)² − 400 = 1 200, capped at 1 000
+    assert one == 0
+    assert rules.matched(MatchingRule.QUADRATIQUE, [Decimal(100)] * 4, Decimal(5000)) == Decimal(1200)
+
+
+def test_routes_follow_the_law():
+    on = dt.date(2027, 5, 1)
+    subsidy = rules.routes(from_carrier=True, amount=Decimal(30000), on=on)[0]
+    assert subsidy["open"]
+    assert "convention" in subsidy["why"]
+    assert not rules.routes(from_carrier=False, amount=Decimal(30000), on=on)[0]["open"]
+    with pytest.raises(ValidationError) as refused:
+        rules.check_route("subvention", from_carrier=False, amount=Decimal(1000), on=on)
+    assert "9-1" in str(refused.value)
+    with pytest.raises(ValidationError):
+        rules.check_route("achat_innovant", from_carrier=True, amount=Decimal(150000), on=on)
+
+
+@pytest.mark.django_db
+def test_contribution_cap_and_pool_remaining(org_a, members_a):
+    actor = next(iter(members_a.values()))
+    call = helpers.call(org_a, actor, cap=Decimal(60000))
+    with pytest.raises(ValidationError) as refused:
+        fund.do_add_contribution(call.pool, actor=actor, contributor="Mécène", amount=Decimal(60000))
+    assert "plafonne l'apport" in str(refused.value)
+    one, two = helpers.carriers(org_a)
+    first = helpers.application(call, actor, one)
+    second = helpers.application(call, actor, two)
+    fund.do_decide(first, actor=actor, selected=True, reasons="Utile", amount=Decimal(55000), route="subvention")
+    assert fund.remaining(call.pool) == Decimal(35000)
+    with pytest.raises(ValidationError) as refused:
+        fund.do_decide(second, actor=actor, selected=True, reasons="Utile", amount=Decimal(40000), route="subvention")
+    assert "n'a plus que" in str(refused.value)
+    call2 = helpers.call(org_a, actor, cap=Decimal(10000))
+    with pytest.raises(ValidationError) as refused:
+        fund.do_decide(helpers.application(call2, actor, one), actor=actor, selected=True, reasons="x",
+                       amount=Decimal(20000), route="subvention")  # fmt: skip
+    assert "plafonne l'aide" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_conflict_of_interest_blocks_scoring(org_a, members_a):
+    actor = next(iter(members_a.values()))
+    call = helpers.call(org_a, actor)
+    one, two = helpers.carriers(org_a)
+    app_one = helpers.application(call, actor, one)
+    member = fund.do_add_member(call, actor=actor, name="Mme Lien", conflicts=[one])
+    with pytest.raises(ValidationError) as refused:
+        fund.do_score(app_one, actor=actor, member=member, values={"utilite": 5, "faisabilite": 5})
+    assert "conflit d'intérêts" in str(refused.value)
+    assert not app_one.scores.exists()
+    app_two = helpers.application(call, actor, two)
+    fund.do_score(app_two, actor=actor, member=member, values={"utilite": 4, "faisabilite": 1})
+    assert fund.weighted_score(app_two) == pytest.approx((2 * 4 + 1) / 3, abs=0.01)
+
+
+@pytest.mark.django_db
+def test_innovative_purchase_creates_a_draft_fiche(org_a, members_a):
+    actor = next(iter(members_a.values()))
+    call = helpers.call(org_a, actor)
+    _, two = helpers.carriers(org_a)
+    application = helpers.application(call, actor, two, from_carrier=False)
+    with pytest.raises(ValidationError):
+        fund.do_decide(application, actor=actor, selected=True, reasons="r", amount=Decimal(30000), route="subvention")
+    decision = fund.do_decide(application, actor=actor, selected=True, reasons="Besoin de la Région",
+                              amount=Decimal(30000), route="achat_innovant")  # fmt: skip
+    fiche = Fiche.objects.get(pk=decision.fiche_id)
+    assert fiche.status == "brouillon"
+    assert fiche.montant_estime == Decimal(30000)
+    assert two.name in fiche.besoin
+    fund.do_add_milestone(decision, actor=actor, label="Prototype", due_on=dt.date(2027, 9, 1), payment=Decimal(20000))
+    with pytest.raises(ValidationError):
+        fund.do_add_milestone(decision, actor=actor, label="Fin", due_on=dt.date(2027, 12, 1), payment=Decimal(20000))
+
+
+@pytest.mark.django_db
+def test_call_serves_strategy_objectives_and_schemes_are_a_strategy_link_kind(org_a, org_b, members_a):
+    from pilote.strategie import links
+    from pilote.territoire import services
+    from tests.strategie import helpers as strategy_helpers
+
+    actor = next(iter(members_a.values()))
+    objective, *_indicators = strategy_helpers.objective(org_a, actor)
+    call = helpers.call(org_a, actor)
+    call2 = fund.do_open_call(org_a, actor=actor, pool=call.pool, title="Appel lié", objectives=[objective],
+                              eligibility="Tous", opens_on=dt.date(2027, 1, 1), closes_on=dt.date(2027, 2, 1),
+                              criteria=helpers.CRITERIA)  # fmt: skip
+    assert list(call2.objectives.all()) == [objective]
+    kind = links.kind("dispositif")
+    scheme = services.do_add_scheme(org_a, actor=actor, row={
+        "id": "3f2b8c1e-1111-4222-8333-944455556666", "titre": "Aide aux recycleries", "description": "Réemploi",
+        "eligibilite": "Associations", "types_aides": "financement", "porteurs": '[{"nom": "Région", "roles": []}]',
+        "cibles": "associations", "eligibilite_geographique": "REG-28", "date_mise_a_jour": "2026-12-01T00:00:00Z",
+    })  # fmt: skip
+    assert kind.resolve(org_a, scheme.uid) == "Dispositif : Aide aux recycleries"
+    with pytest.raises(ValidationError):
+        kind.resolve(org_b, scheme.uid)
