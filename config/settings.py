@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pilote.recensement",
     "pilote.annuaire",
     "pilote.strategie",
+    "pilote.evolutions",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+"""Audit verbs of the evolutions app (registered in EvolutionsConfig.ready)."""
+
+from django.db import models
+
+
+class EvolutionsVerb(models.TextChoices):
+    REGISTRE_OUVERT = "evolutions.registre_ouvert", "registre des modifications ouvert"
+    MODIFICATION_PROPOSEE = "evolutions.modification_proposee", "modification proposée"
+    MODIFICATION_NON_CONFORME = "evolutions.modification_non_conforme", "modification enregistrée non conforme"
+    MODIFICATION_SIGNEE = "evolutions.modification_signee", "modification signée"
+    MODIFICATION_PUBLIEE = "evolutions.modification_publiee", "modification publiée dans les DECP"
+    AVIS_ENREGISTRE = "evolutions.avis_enregistre", "avis enregistré sur une modification"
+    CLAUSE_CREEE = "evolutions.clause_creee", "clause d'évolution créée"
+    CLAUSE_ACTIVEE = "evolutions.clause_activee", "clause d'évolution activée"

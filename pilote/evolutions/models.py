@@ -1,0 +1,153 @@
+"""The modification register of a contract, its modifications with their opinions, and evolution clauses."""
+
+from django.conf import settings
+from django.db import models
+
+from pilote.evolutions.legal import Ground
+
+
+class Nature(models.TextChoices):
+    TRAVAUX = "travaux", "Travaux"
+    FOURNITURES = "fournitures", "Fournitures"
+    SERVICES = "services", "Services"
+
+
+class Register(models.Model):
+    """A contract followed in the register: a snapshot of its initial data (from the DECP data, or entered from
+    its fiche), against which every modification is counted."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="registers")
+    contrat_uid = models.CharField("identifiant dans les données", max_length=200, blank=True)
+    decp_id = models.CharField("identifiant DECP du marché", max_length=16)
+    title = models.CharField("objet du marché", max_length=300)
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    initial_amount = models.DecimalField("montant initial HT", max_digits=14, decimal_places=2)
+    initial_duration = models.PositiveIntegerField("durée initiale (mois)")
+    notified_on = models.DateField("date de notification")
+    procedure = models.CharField("procédure", max_length=120, blank=True)
+    awarded_by_cao = models.BooleanField("attribué par la commission d'appel d'offres", default=False)
+    utility = models.BooleanField("passé par une entité adjudicatrice", default=False)
+    titulaires = models.CharField("titulaire(s)", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "contrat_uid"],
+                condition=~models.Q(contrat_uid=""),
+                name="evolutions_register_unique_contract",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Status(models.TextChoices):
+    PROPOSEE = "proposee", "Proposée"
+    NON_CONFORME = "non_conforme", "Enregistrée non conforme (ne peut être signée)"
+    SIGNEE = "signee", "Signée"
+    IMPORTEE = "importee", "Importée des données"
+
+
+COUNTED = (Status.SIGNEE, Status.IMPORTEE)
+
+
+class Modification(models.Model):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="modifications")
+    rank = models.PositiveIntegerField("numéro")
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PROPOSEE)
+    ground = models.CharField("fondement", max_length=30, choices=Ground.choices)
+    description = models.TextField("objet de la modification")
+    amount_delta = models.DecimalField("effet sur le montant HT", max_digits=14, decimal_places=2, default=0)
+    new_duration = models.PositiveIntegerField("nouvelle durée (mois)", null=True, blank=True)
+    new_titulaire = models.CharField("nouveau titulaire", max_length=300, blank=True)
+    dated = models.DateField("date de notification (prévue ou réelle)")
+    substantial_answers = models.JSONField("questionnaire R. 2194-7", default=dict, blank=True)
+    issues = models.JSONField("alertes au moment de l'enregistrement", default=list, blank=True)
+    justification = models.TextField("justification", blank=True)
+    clause = models.ForeignKey(
+        "EvolutionClause", null=True, blank=True, on_delete=models.PROTECT, related_name="modifications"
+    )
+    published_on = models.DateField("publiée dans les DECP le", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["register", "rank"]
+        constraints = [models.UniqueConstraint(fields=["register", "rank"], name="evolutions_modification_rank")]
+
+    def __str__(self):
+        return f"Modification n° {self.rank}"
+
+
+class Body(models.TextChoices):
+    CAO = "cao", "Commission d'appel d'offres (CGCT L. 1414-4)"
+    JURY = "jury", "Jury citoyen"
+
+
+class Verdict(models.TextChoices):
+    FAVORABLE = "favorable", "Favorable"
+    RESERVES = "reserves", "Favorable avec réserves"
+    DEFAVORABLE = "defavorable", "Défavorable"
+
+
+class Opinion(models.Model):
+    modification = models.ForeignKey(Modification, on_delete=models.CASCADE, related_name="opinions")
+    body = models.CharField("instance", max_length=10, choices=Body.choices)
+    jury = models.ForeignKey("strategie.Jury", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField("avis", max_length=20, choices=Verdict.choices)
+    given_on = models.DateField("date de la séance")
+    text = models.TextField("motifs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+
+    def __str__(self):
+        return f"Avis {self.get_body_display()} du {self.given_on:%d/%m/%Y}"
+
+
+class ChangeNature(models.TextChoices):
+    QUANTITES = "quantites", "Quantités"
+    INDICE = "indice", "Prix (indice)"
+    SPECIFICATIONS = "specifications", "Spécifications"
+    DUREE = "duree", "Durée"
+    OPTIONS = "options", "Options"
+
+
+class Trigger(models.TextChoices):
+    INDICE = "indice", "Un indice publié"
+    EVENEMENT = "evenement", "Un événement constaté"
+    BESOIN = "besoin", "Un indicateur de besoin"
+    JURY = "jury", "Une demande du jury citoyen"
+
+
+class EvolutionClause(models.Model):
+    """A review clause (R. 2194-1) built from structured fields; its text is saved in the clause library."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="evolution_clauses")
+    register = models.ForeignKey(
+        Register, null=True, blank=True, on_delete=models.PROTECT, related_name="evolution_clauses"
+    )
+    library_clause = models.ForeignKey("clauses.Clause", null=True, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("intitulé", max_length=200)
+    scope = models.TextField("champ d'application")
+    change_nature = models.CharField("nature des modifications", max_length=20, choices=ChangeNature.choices)
+    trigger = models.CharField("condition de déclenchement", max_length=20, choices=Trigger.choices)
+    measure = models.CharField("mesure du déclenchement", max_length=200, blank=True)
+    threshold = models.DecimalField("seuil de déclenchement", max_digits=12, decimal_places=2, null=True, blank=True)
+    cap_share = models.DecimalField("plafond (% du montant initial)", max_digits=5, decimal_places=2)
+    proposer = models.CharField("qui propose", max_length=200)
+    decider = models.CharField("qui décide", max_length=200)
+    jury_opinion = models.BooleanField("avis du jury citoyen requis", default=False)
+    text = models.TextField("texte de la clause")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
