@@ -157,6 +157,7 @@ def do_sign_modification(modification, *, actor) -> Modification:
 @transaction.atomic
 def do_publish_modification(modification, *, actor, published_on: date) -> dict:
     """Record the publication of a signed modification in the DECP; its block must validate against the schema."""
+    modification = Modification.objects.select_for_update().select_related("register").get(pk=modification.pk)
     if modification.status != Status.SIGNEE:
         raise ValidationError({"published_on": "Seule une modification signée se publie."})
     if published_on < modification.dated:
