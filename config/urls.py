@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pilote.recensement.urls")),
     path("", include("pilote.annuaire.urls")),
     path("", include("pilote.strategie.urls")),
+    path("", include("pilote.evolutions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,92 @@
+"""Forms of the register and of the evolution clause builder (French labels; the services validate the rules)."""
+
+from django import forms
+
+from pilote.evolutions.legal import SUBSTANTIAL_TESTS, Ground
+from pilote.evolutions.models import Body, EvolutionClause, Register, Verdict
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegisterForm(forms.ModelForm):
+    class Meta:
+        model = Register
+        fields = ["title", "decp_id", "nature", "initial_amount", "initial_duration", "notified_on", "procedure",
+                  "awarded_by_cao", "utility", "titulaires"]  # fmt: skip
+        widgets = {"notified_on": DATE}
+
+
+class FromDataForm(forms.Form):
+    contrat_uid = forms.CharField(label="Contrat des données", max_length=200)
+    awarded_by_cao = forms.BooleanField(label="Attribué par la commission d'appel d'offres", required=False)
+
+
+class QuestionnaireMixin:
+    def add_questionnaire(self):
+        for code, question in SUBSTANTIAL_TESTS:
+            self.fields[f"r7_{code}"] = forms.BooleanField(label=question, required=False)
+
+    def answers(self) -> dict:
+        return {code: bool(self.cleaned_data.get(f"r7_{code}")) for code, _q in SUBSTANTIAL_TESTS}
+
+
+class ProposalForm(QuestionnaireMixin, forms.Form):
+    ground = forms.ChoiceField(label="Fondement juridique (L. 2194-1)", choices=[
+        c for c in Ground.choices if c[0] not in (Ground.INCONNU, Ground.CLAUSE)])  # fmt: skip
+    description = forms.CharField(label="Objet de la modification", widget=forms.Textarea(attrs={"rows": 2}))
+    amount_delta = forms.DecimalField(label="Effet sur le montant (€ HT, négatif pour une baisse)", decimal_places=2)
+    new_duration = forms.IntegerField(label="Nouvelle durée (mois, facultatif)", required=False, min_value=1)
+    new_titulaire = forms.CharField(label="Nouveau titulaire (facultatif)", required=False, max_length=300)
+    dated = forms.DateField(label="Date de notification prévue", widget=DATE)
+    nonconforming = forms.BooleanField(
+        label="Enregistrer quand même comme non conforme (ne pourra pas être signée)", required=False
+    )
+    justification = forms.CharField(label="Justification", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_questionnaire()
+
+
+class OpinionForm(forms.Form):
+    body = forms.ChoiceField(label="Instance", choices=Body.choices)
+    jury = forms.ModelChoiceField(label="Jury citoyen", queryset=None, required=False)
+    verdict = forms.ChoiceField(label="Avis", choices=Verdict.choices)
+    given_on = forms.DateField(label="Date de la séance", widget=DATE)
+    text = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, juries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jury"].queryset = juries
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label="Date de publication dans les DECP", widget=DATE)
+
+
+class ClauseForm(forms.ModelForm):
+    class Meta:
+        model = EvolutionClause
+        fields = ["title", "register", "scope", "change_nature", "trigger", "measure", "threshold", "cap_share",
+                  "proposer", "decider", "jury_opinion"]  # fmt: skip
+        widgets = {"scope": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, registers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = registers
+        self.fields["register"].label = "Contrat (registre)"
+        for name in ("title", "scope", "change_nature", "trigger", "measure", "cap_share", "proposer", "decider"):
+            self.fields[name].required = False  # the builder names every missing field itself
+
+
+class ActivateForm(QuestionnaireMixin, forms.Form):
+    register = forms.ModelChoiceField(label="Contrat (registre)", queryset=None)
+    description = forms.CharField(label="Constat qui déclenche la clause", widget=forms.Textarea(attrs={"rows": 2}))
+    amount_delta = forms.DecimalField(label="Effet sur le montant (€ HT)", decimal_places=2)
+    dated = forms.DateField(label="Date de notification prévue", widget=DATE)
+
+    def __init__(self, *args, registers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = registers
+        self.add_questionnaire()

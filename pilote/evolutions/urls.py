@@ -1,0 +1,25 @@
+from django.urls import path
+
+from pilote.evolutions import views, views_clauses
+
+
+app_name = "evolutions"
+
+R = "o/<slug:slug>/evolutions/"
+RG = R + "registres/<int:registre_id>/"
+M = R + "modifications/<int:modification_id>/"
+urlpatterns = [
+    path(R, views.home, name="home"),
+    path(R + "registres/nouveau/", views.register_create, name="register_create"),
+    path(R + "registres/depuis-les-donnees/", views.register_from_data, name="register_from_data"),
+    path(RG, views.register_detail, name="register"),
+    path(RG + "proposer/", views.modification_propose, name="modification_propose"),
+    path(M + "avis/", views.opinion_add, name="opinion_add"),
+    path(M + "signer/", views.modification_sign, name="modification_sign"),
+    path(M + "publier/", views.modification_publish, name="modification_publish"),
+    path(M + "decp.json", views.modification_decp, name="modification_decp"),
+    path(R + "signaux/", views.red_flags, name="red_flags"),
+    path(R + "clauses/nouvelle/", views_clauses.clause_create, name="clause_create"),
+    path(R + "clauses/<int:clause_evolution_id>/", views_clauses.clause_detail, name="clause"),
+    path(R + "clauses/<int:clause_evolution_id>/activer/", views_clauses.clause_activate, name="clause_activate"),
+]
