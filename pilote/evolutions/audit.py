@@ -12,3 +12,8 @@ class EvolutionsVerb(models.TextChoices):
     AVIS_ENREGISTRE = "evolutions.avis_enregistre", "avis enregistré sur une modification"
     CLAUSE_CREEE = "evolutions.clause_creee", "clause d'évolution créée"
     CLAUSE_ACTIVEE = "evolutions.clause_activee", "clause d'évolution activée"
+    NEGOCIATION_CREEE = "evolutions.negociation_creee", "négociation responsable ouverte"
+    QUESTIONS_ENVOYEES = "evolutions.questions_envoyees", "questions d'impact envoyées à tous les soumissionnaires"
+    ALLEGATION_SAISIE = "evolutions.allegation_saisie", "allégation d'impact d'un soumissionnaire saisie"
+    ENGAGEMENT_RETENU = "evolutions.engagement_retenu", "engagement retenu en clause d'exécution"
+    ENGAGEMENT_MESURE = "evolutions.engagement_mesure", "réalisation d'un engagement mesurée"

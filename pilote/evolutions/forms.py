@@ -3,7 +3,7 @@
 from django import forms
 
 from pilote.evolutions.legal import SUBSTANTIAL_TESTS, Ground
-from pilote.evolutions.models import Body, EvolutionClause, Register, Verdict
+from pilote.evolutions.models import Body, Criterion, EvolutionClause, Register, Verdict
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -90,3 +90,48 @@ class ActivateForm(QuestionnaireMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = registers
         self.add_questionnaire()
+
+
+class NegotiationForm(forms.Form):
+    title = forms.CharField(label="Consultation", max_length=200)
+    bidders = forms.CharField(label="Soumissionnaires (un par ligne)", widget=forms.Textarea(attrs={"rows": 3}))
+    questions = forms.CharField(
+        label="Questions d'impact (une par ligne : critère | question)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Critères : " + ", ".join(f"{c.value} ({c.label})" for c in Criterion),
+    )
+
+    def clean_questions(self):
+        pairs = []
+        for number, line in enumerate(self.cleaned_data["questions"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            criterion, _sep, text = line.partition("|")
+            if criterion.strip() not in Criterion.values or not text.strip():
+                raise forms.ValidationError(f"Ligne {number} : « critère | question » avec un critère de la liste.")
+            pairs.append((criterion.strip(), text.strip()))
+        return pairs
+
+    def fields_for_service(self) -> dict:
+        data = self.cleaned_data
+        return {"title": data["title"], "bidders": data["bidders"].splitlines(), "questions": data["questions"]}
+
+
+class ClaimForm(forms.Form):
+    bidder = forms.ModelChoiceField(label="Soumissionnaire", queryset=None)
+    criterion = forms.ChoiceField(label="Critère", choices=Criterion.choices)
+    value = forms.DecimalField(label="Valeur annoncée", decimal_places=2)
+    evidence = forms.CharField(label="Preuve", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, bidders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bidder"].queryset = bidders
+
+
+class CommitmentForm(forms.Form):
+    indicator = forms.CharField(label="Indicateur suivi", max_length=200)
+
+
+class AchievedForm(forms.Form):
+    achieved = forms.DecimalField(label="Réalisé", decimal_places=2)
+    measured_on = forms.DateField(label="Mesuré le", widget=DATE)

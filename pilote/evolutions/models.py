@@ -151,3 +151,94 @@ class EvolutionClause(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Criterion(models.TextChoices):
+    INSERTION = "insertion", "Heures d'insertion"
+    SIAE_ESS = "siae_ess", "Part sous-traitée à des SIAE ou à l'ESS (%)"
+    DISTANCE = "distance", "Distance d'approvisionnement (km)"
+    COUT_ENVIRONNEMENTAL = "cout_environnemental", "Coût environnemental (méthode citée)"
+
+
+class Negotiation(models.Model):
+    """A responsible negotiation: impact questions sent identically to every bidder (R. 2161-17), their claims
+    with evidence, and the commitments accepted as execution clauses followed after award."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="negotiations")
+    title = models.CharField("consultation", max_length=200)
+    segment = models.ForeignKey("clauses.Segment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    register = models.ForeignKey(Register, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Bidder(models.Model):
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="bidders")
+    name = models.CharField("soumissionnaire", max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ImpactQuestion(models.Model):
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="questions")
+    criterion = models.CharField("critère", max_length=30, choices=Criterion.choices)
+    text = models.TextField("question")
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Dispatch(models.Model):
+    """The record that one question was sent, with the same text, to one bidder (traceability, R. 2161-17)."""
+
+    question = models.ForeignKey(ImpactQuestion, on_delete=models.CASCADE, related_name="dispatches")
+    bidder = models.ForeignKey(Bidder, on_delete=models.CASCADE, related_name="dispatches")
+    text = models.TextField("texte envoyé")
+    sent_at = models.DateTimeField("envoyée le")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "bidder"], name="evolutions_dispatch_once")]
+
+    def __str__(self):
+        return f"{self.question_id} → {self.bidder}"
+
+
+class Claim(models.Model):
+    bidder = models.ForeignKey(Bidder, on_delete=models.CASCADE, related_name="claims")
+    criterion = models.CharField("critère", max_length=30, choices=Criterion.choices)
+    value = models.DecimalField("valeur annoncée", max_digits=12, decimal_places=2)
+    evidence = models.TextField("preuve")
+    accepted = models.BooleanField("engagement retenu", default=False)
+
+    class Meta:
+        ordering = ["criterion", "bidder"]
+
+    def __str__(self):
+        return f"{self.bidder} — {self.get_criterion_display()}"
+
+
+class Commitment(models.Model):
+    """An accepted claim turned into an execution clause, with its indicator followed after award."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="commitment")
+    library_clause = models.ForeignKey("clauses.Clause", on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField("indicateur suivi", max_length=200)
+    promised = models.DecimalField("promis", max_digits=12, decimal_places=2)
+    achieved = models.DecimalField("réalisé", max_digits=12, decimal_places=2, null=True, blank=True)
+    measured_on = models.DateField("mesuré le", null=True, blank=True)
+
+    def __str__(self):
+        return self.indicator

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.evolutions import views, views_clauses
+from pilote.evolutions import views, views_clauses, views_negotiation
 
 
 app_name = "evolutions"
@@ -8,6 +8,7 @@ app_name = "evolutions"
 R = "o/<slug:slug>/evolutions/"
 RG = R + "registres/<int:registre_id>/"
 M = R + "modifications/<int:modification_id>/"
+N = R + "negociations/<int:negociation_id>/"
 urlpatterns = [
     path(R, views.home, name="home"),
     path(R + "registres/nouveau/", views.register_create, name="register_create"),
@@ -22,4 +23,14 @@ urlpatterns = [
     path(R + "clauses/nouvelle/", views_clauses.clause_create, name="clause_create"),
     path(R + "clauses/<int:clause_evolution_id>/", views_clauses.clause_detail, name="clause"),
     path(R + "clauses/<int:clause_evolution_id>/activer/", views_clauses.clause_activate, name="clause_activate"),
+    path(R + "negociations/nouvelle/", views_negotiation.negotiation_create, name="negotiation_create"),
+    path(N, views_negotiation.negotiation_detail, name="negotiation"),
+    path(N + "envoyer/", views_negotiation.questions_send, name="questions_send"),
+    path(N + "allegations/", views_negotiation.claim_add, name="claim_add"),
+    path(
+        R + "allegations/<int:allegation_id>/retenir/", views_negotiation.commitment_accept, name="commitment_accept"
+    ),
+    path(
+        R + "engagements/<int:engagement_id>/mesure/", views_negotiation.commitment_measure, name="commitment_measure"
+    ),
 ]

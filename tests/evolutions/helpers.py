@@ -42,3 +42,19 @@ def clause_fields(**overrides):
         "jury_opinion": False,
     }
     return fields | overrides
+
+
+def negotiation_with_claims(organisation, actor):
+    from pilote.evolutions import negotiation as service
+
+    negotiation = service.do_create_negotiation(
+        organisation, actor=actor, title="Nettoyage des lycées", bidders=["Propre SA", "Net Coop"],
+        questions=[("insertion", "Combien d'heures d'insertion par an ?"), ("distance", "Distance du dépôt ?")],
+    )  # fmt: skip
+    service.do_send_questions(
+        negotiation, actor=actor, bidder_ids=list(negotiation.bidders.values_list("pk", flat=True))
+    )
+    for bidder, hours in zip(negotiation.bidders.all(), (1200, 900), strict=True):
+        service.do_record_claim(bidder, actor=actor, criterion="insertion", value=Decimal(hours),
+                                evidence="Attestation du facilitateur")  # fmt: skip
+    return negotiation

@@ -16,7 +16,9 @@ def _register(organisation):
     if register is None:
         actor = _actor(organisation)
         register = helpers.register(organisation, actor, awarded_by_cao=False)
-        helpers.propose(register, actor, 1000)
+        from pilote.evolutions import services
+
+        services.do_sign_modification(helpers.propose(register, actor, 1000), actor=actor)
     return register
 
 
@@ -33,7 +35,31 @@ def _clause(organisation):
     return clause
 
 
+def _negotiation(organisation):
+    from pilote.evolutions.models import Negotiation
+    from tests.evolutions import helpers
+
+    negotiation = Negotiation.objects.filter(organisation=organisation).first()
+    if negotiation is None:
+        negotiation = helpers.negotiation_with_claims(organisation, _actor(organisation))
+    return negotiation
+
+
+def _commitment(organisation):
+    from pilote.evolutions import negotiation as service
+    from pilote.evolutions.models import Claim, Commitment
+
+    found = Commitment.objects.filter(claim__bidder__negotiation=_negotiation(organisation)).first()
+    if found is None:
+        claim = Claim.objects.filter(bidder__negotiation=_negotiation(organisation)).first()
+        found = service.do_accept_commitment(claim, actor=_actor(organisation), indicator="Heures d'insertion")
+    return found
+
+
 KWARG_PROVIDERS = {
+    "negociation_id": lambda organisation: _negotiation(organisation).pk,
+    "allegation_id": lambda organisation: _negotiation(organisation).bidders.first().claims.first().pk,
+    "engagement_id": lambda organisation: _commitment(organisation).pk,
     "registre_id": lambda organisation: _register(organisation).pk,
     "modification_id": lambda organisation: _register(organisation).modifications.first().pk,
     "clause_evolution_id": lambda organisation: _clause(organisation).pk,

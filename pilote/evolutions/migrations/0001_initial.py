@@ -6,119 +6,297 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clauses', '0004_national_guides_and_clauses'),
-        ('core', '0001_initial'),
-        ('strategie', '0001_initial'),
+        ("clauses", "0004_national_guides_and_clauses"),
+        ("core", "0001_initial"),
+        ("strategie", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvolutionClause',
+            name="EvolutionClause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('scope', models.TextField(verbose_name="champ d'application")),
-                ('change_nature', models.CharField(choices=[('quantites', 'Quantités'), ('indice', 'Prix (indice)'), ('specifications', 'Spécifications'), ('duree', 'Durée'), ('options', 'Options')], max_length=20, verbose_name='nature des modifications')),
-                ('trigger', models.CharField(choices=[('indice', 'Un indice publié'), ('evenement', 'Un événement constaté'), ('besoin', 'Un indicateur de besoin'), ('jury', 'Une demande du jury citoyen')], max_length=20, verbose_name='condition de déclenchement')),
-                ('measure', models.CharField(blank=True, max_length=200, verbose_name='mesure du déclenchement')),
-                ('threshold', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='seuil de déclenchement')),
-                ('cap_share', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='plafond (% du montant initial)')),
-                ('proposer', models.CharField(max_length=200, verbose_name='qui propose')),
-                ('decider', models.CharField(max_length=200, verbose_name='qui décide')),
-                ('jury_opinion', models.BooleanField(default=False, verbose_name='avis du jury citoyen requis')),
-                ('text', models.TextField(verbose_name='texte de la clause')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('library_clause', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clauses.clause')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evolution_clauses', to='core.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("scope", models.TextField(verbose_name="champ d'application")),
+                (
+                    "change_nature",
+                    models.CharField(
+                        choices=[
+                            ("quantites", "Quantités"),
+                            ("indice", "Prix (indice)"),
+                            ("specifications", "Spécifications"),
+                            ("duree", "Durée"),
+                            ("options", "Options"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature des modifications",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("indice", "Un indice publié"),
+                            ("evenement", "Un événement constaté"),
+                            ("besoin", "Un indicateur de besoin"),
+                            ("jury", "Une demande du jury citoyen"),
+                        ],
+                        max_length=20,
+                        verbose_name="condition de déclenchement",
+                    ),
+                ),
+                ("measure", models.CharField(blank=True, max_length=200, verbose_name="mesure du déclenchement")),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="seuil de déclenchement"
+                    ),
+                ),
+                (
+                    "cap_share",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="plafond (% du montant initial)"),
+                ),
+                ("proposer", models.CharField(max_length=200, verbose_name="qui propose")),
+                ("decider", models.CharField(max_length=200, verbose_name="qui décide")),
+                ("jury_opinion", models.BooleanField(default=False, verbose_name="avis du jury citoyen requis")),
+                ("text", models.TextField(verbose_name="texte de la clause")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "library_clause",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clauses.clause"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evolution_clauses",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Modification',
+            name="Modification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveIntegerField(verbose_name='numéro')),
-                ('status', models.CharField(choices=[('proposee', 'Proposée'), ('non_conforme', 'Enregistrée non conforme (ne peut être signée)'), ('signee', 'Signée'), ('importee', 'Importée des données')], default='proposee', max_length=20, verbose_name='état')),
-                ('ground', models.CharField(choices=[('clause', 'Clause de réexamen ou option (R. 2194-1)'), ('supplementaires', 'Prestations supplémentaires (R. 2194-2, R. 2194-3)'), ('imprevues', 'Circonstances imprévues (R. 2194-5)'), ('titulaire', 'Nouveau titulaire (R. 2194-6)'), ('non_substantielle', 'Modification non substantielle (R. 2194-7)'), ('faible_montant', 'Modification de faible montant (R. 2194-8, R. 2194-9)'), ('inconnu', 'Fondement inconnu (importée des données)')], max_length=30, verbose_name='fondement')),
-                ('description', models.TextField(verbose_name='objet de la modification')),
-                ('amount_delta', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='effet sur le montant HT')),
-                ('new_duration', models.PositiveIntegerField(blank=True, null=True, verbose_name='nouvelle durée (mois)')),
-                ('new_titulaire', models.CharField(blank=True, max_length=300, verbose_name='nouveau titulaire')),
-                ('dated', models.DateField(verbose_name='date de notification (prévue ou réelle)')),
-                ('substantial_answers', models.JSONField(blank=True, default=dict, verbose_name='questionnaire R. 2194-7')),
-                ('issues', models.JSONField(blank=True, default=list, verbose_name="alertes au moment de l'enregistrement")),
-                ('justification', models.TextField(blank=True, verbose_name='justification')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publiée dans les DECP le')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('clause', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='modifications', to='evolutions.evolutionclause')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rank", models.PositiveIntegerField(verbose_name="numéro")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposee", "Proposée"),
+                            ("non_conforme", "Enregistrée non conforme (ne peut être signée)"),
+                            ("signee", "Signée"),
+                            ("importee", "Importée des données"),
+                        ],
+                        default="proposee",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("clause", "Clause de réexamen ou option (R. 2194-1)"),
+                            ("supplementaires", "Prestations supplémentaires (R. 2194-2, R. 2194-3)"),
+                            ("imprevues", "Circonstances imprévues (R. 2194-5)"),
+                            ("titulaire", "Nouveau titulaire (R. 2194-6)"),
+                            ("non_substantielle", "Modification non substantielle (R. 2194-7)"),
+                            ("faible_montant", "Modification de faible montant (R. 2194-8, R. 2194-9)"),
+                            ("inconnu", "Fondement inconnu (importée des données)"),
+                        ],
+                        max_length=30,
+                        verbose_name="fondement",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="objet de la modification")),
+                (
+                    "amount_delta",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="effet sur le montant HT"
+                    ),
+                ),
+                (
+                    "new_duration",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="nouvelle durée (mois)"),
+                ),
+                ("new_titulaire", models.CharField(blank=True, max_length=300, verbose_name="nouveau titulaire")),
+                ("dated", models.DateField(verbose_name="date de notification (prévue ou réelle)")),
+                (
+                    "substantial_answers",
+                    models.JSONField(blank=True, default=dict, verbose_name="questionnaire R. 2194-7"),
+                ),
+                (
+                    "issues",
+                    models.JSONField(blank=True, default=list, verbose_name="alertes au moment de l'enregistrement"),
+                ),
+                ("justification", models.TextField(blank=True, verbose_name="justification")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="publiée dans les DECP le")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="modifications",
+                        to="evolutions.evolutionclause",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['register', 'rank'],
+                "ordering": ["register", "rank"],
             },
         ),
         migrations.CreateModel(
-            name='Opinion',
+            name="Opinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(choices=[('cao', "Commission d'appel d'offres (CGCT L. 1414-4)"), ('jury', 'Jury citoyen')], max_length=10, verbose_name='instance')),
-                ('verdict', models.CharField(choices=[('favorable', 'Favorable'), ('reserves', 'Favorable avec réserves'), ('defavorable', 'Défavorable')], max_length=20, verbose_name='avis')),
-                ('given_on', models.DateField(verbose_name='date de la séance')),
-                ('text', models.TextField(verbose_name='motifs')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('jury', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='strategie.jury')),
-                ('modification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='evolutions.modification')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[("cao", "Commission d'appel d'offres (CGCT L. 1414-4)"), ("jury", "Jury citoyen")],
+                        max_length=10,
+                        verbose_name="instance",
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("favorable", "Favorable"),
+                            ("reserves", "Favorable avec réserves"),
+                            ("defavorable", "Défavorable"),
+                        ],
+                        max_length=20,
+                        verbose_name="avis",
+                    ),
+                ),
+                ("given_on", models.DateField(verbose_name="date de la séance")),
+                ("text", models.TextField(verbose_name="motifs")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "jury",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="strategie.jury",
+                    ),
+                ),
+                (
+                    "modification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opinions",
+                        to="evolutions.modification",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['given_on', 'pk'],
+                "ordering": ["given_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Register',
+            name="Register",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contrat_uid', models.CharField(blank=True, max_length=200, verbose_name='identifiant dans les données')),
-                ('decp_id', models.CharField(max_length=16, verbose_name='identifiant DECP du marché')),
-                ('title', models.CharField(max_length=300, verbose_name='objet du marché')),
-                ('nature', models.CharField(choices=[('travaux', 'Travaux'), ('fournitures', 'Fournitures'), ('services', 'Services')], max_length=20, verbose_name='nature')),
-                ('initial_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montant initial HT')),
-                ('initial_duration', models.PositiveIntegerField(verbose_name='durée initiale (mois)')),
-                ('notified_on', models.DateField(verbose_name='date de notification')),
-                ('procedure', models.CharField(blank=True, max_length=120, verbose_name='procédure')),
-                ('awarded_by_cao', models.BooleanField(default=False, verbose_name="attribué par la commission d'appel d'offres")),
-                ('utility', models.BooleanField(default=False, verbose_name='passé par une entité adjudicatrice')),
-                ('titulaires', models.CharField(blank=True, max_length=300, verbose_name='titulaire(s)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registers', to='core.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "contrat_uid",
+                    models.CharField(blank=True, max_length=200, verbose_name="identifiant dans les données"),
+                ),
+                ("decp_id", models.CharField(max_length=16, verbose_name="identifiant DECP du marché")),
+                ("title", models.CharField(max_length=300, verbose_name="objet du marché")),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[("travaux", "Travaux"), ("fournitures", "Fournitures"), ("services", "Services")],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "initial_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="montant initial HT"),
+                ),
+                ("initial_duration", models.PositiveIntegerField(verbose_name="durée initiale (mois)")),
+                ("notified_on", models.DateField(verbose_name="date de notification")),
+                ("procedure", models.CharField(blank=True, max_length=120, verbose_name="procédure")),
+                (
+                    "awarded_by_cao",
+                    models.BooleanField(default=False, verbose_name="attribué par la commission d'appel d'offres"),
+                ),
+                ("utility", models.BooleanField(default=False, verbose_name="passé par une entité adjudicatrice")),
+                ("titulaires", models.CharField(blank=True, max_length=300, verbose_name="titulaire(s)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="registers", to="core.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='modification',
-            name='register',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modifications', to='evolutions.register'),
+            model_name="modification",
+            name="register",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="modifications", to="evolutions.register"
+            ),
         ),
         migrations.AddField(
-            model_name='evolutionclause',
-            name='register',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evolution_clauses', to='evolutions.register'),
+            model_name="evolutionclause",
+            name="register",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="evolution_clauses",
+                to="evolutions.register",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='register',
-            constraint=models.UniqueConstraint(condition=models.Q(('contrat_uid', ''), _negated=True), fields=('organisation', 'contrat_uid'), name='evolutions_register_unique_contract'),
+            model_name="register",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("contrat_uid", ""), _negated=True),
+                fields=("organisation", "contrat_uid"),
+                name="evolutions_register_unique_contract",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='modification',
-            constraint=models.UniqueConstraint(fields=('register', 'rank'), name='evolutions_modification_rank'),
+            model_name="modification",
+            constraint=models.UniqueConstraint(fields=("register", "rank"), name="evolutions_modification_rank"),
         ),
     ]
