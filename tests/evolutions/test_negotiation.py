@@ -22,7 +22,7 @@ def test_questions_go_to_every_bidder_identically_or_not_at_all(org_a, buyer):
         org_a, actor=buyer, title="Nettoyage", bidders=["A", "B"], questions=[("insertion", "Heures ?")]
     )
     first = negotiation.bidders.first()
-    with pytest.raises(ValidationError, match="R. 2161-17"):
+    with pytest.raises(ValidationError, match=r"R\. 2161-17"):
         service.do_send_questions(negotiation, actor=buyer, bidder_ids=[first.pk])
     assert not Dispatch.objects.exists()
     ids = list(negotiation.bidders.values_list("pk", flat=True))
