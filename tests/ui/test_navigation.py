@@ -22,6 +22,7 @@ def test_every_app_registers_its_entries_in_menu_order(org_a):
         "Recensement",
         "Guides",
         "Stratégie",
+        "Évolutions",
         "Annuaire",
         "Données",
         "Membres",
