@@ -17,3 +17,6 @@ class EvolutionsVerb(models.TextChoices):
     ALLEGATION_SAISIE = "evolutions.allegation_saisie", "allégation d'impact d'un soumissionnaire saisie"
     ENGAGEMENT_RETENU = "evolutions.engagement_retenu", "engagement retenu en clause d'exécution"
     ENGAGEMENT_MESURE = "evolutions.engagement_mesure", "réalisation d'un engagement mesurée"
+    SEANCE_OUVERTE = "evolutions.seance_ouverte", "séance du théâtre des négociations ouverte"
+    PROPOSITION_SEANCE = "evolutions.proposition_seance", "proposition mise sur la table en séance"
+    NOTE_SEANCE = "evolutions.note_seance", "note ajoutée au compte rendu de séance"

@@ -3,7 +3,7 @@
 from django import forms
 
 from pilote.evolutions.legal import SUBSTANTIAL_TESTS, Ground
-from pilote.evolutions.models import Body, Criterion, EvolutionClause, Register, Verdict
+from pilote.evolutions.models import Body, Criterion, EvolutionClause, Register, TheatreRoleKind, Verdict
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -135,3 +135,54 @@ class CommitmentForm(forms.Form):
 class AchievedForm(forms.Form):
     achieved = forms.DecimalField(label="Réalisé", decimal_places=2)
     measured_on = forms.DateField(label="Mesuré le", widget=DATE)
+
+
+class TheatreForm(forms.Form):
+    title = forms.CharField(label="Séance", max_length=200)
+    register = forms.ModelChoiceField(label="Contrat (registre)", queryset=None, required=False)
+    clause = forms.ModelChoiceField(label="Clause activée (facultatif)", queryset=None, required=False)
+    rehearsal = forms.BooleanField(label="Répétition avec des données fictives (formation)", required=False)
+    agenda = forms.CharField(label="Ordre du jour", widget=forms.Textarea(attrs={"rows": 3}))
+    roles = forms.CharField(
+        label="Rôles (un par ligne : rôle | joué par | consigne privée)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Rôles : " + ", ".join(f"{k.value} ({k.label})" for k in TheatreRoleKind),
+    )
+
+    def __init__(self, *args, registers, clauses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = registers
+        self.fields["clause"].queryset = clauses
+
+    def clean_roles(self):
+        out = []
+        for number, line in enumerate(self.cleaned_data["roles"].splitlines(), start=1):
+            if line.strip():
+                parts = [p.strip() for p in line.split("|", 2)]
+                if len(parts) != 3 or parts[0] not in TheatreRoleKind.values:
+                    raise forms.ValidationError(
+                        f"Ligne {number} : « rôle | joué par | consigne » avec un rôle de la liste."
+                    )
+                out.append(tuple(parts))
+        return out
+
+
+class TheatreProposalForm(QuestionnaireMixin, forms.Form):
+    role = forms.ModelChoiceField(label="Proposée par", queryset=None)
+    ground = forms.ChoiceField(label="Fondement", choices=[c for c in Ground.choices if c[0] != Ground.INCONNU])
+    amount_delta = forms.DecimalField(label="Effet sur le montant (€ HT)", decimal_places=2)
+    text = forms.CharField(label="Proposition", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = roles
+        self.add_questionnaire()
+
+
+class NoteForm(forms.Form):
+    role = forms.ModelChoiceField(label="Auteur", queryset=None, required=False)
+    text = forms.CharField(label="Note au compte rendu", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = roles

@@ -242,3 +242,63 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.indicator
+
+
+class TheatreRoleKind(models.TextChoices):
+    ACHETEUR = "acheteur", "Acheteur"
+    FOURNISSEUR = "fournisseur", "Fournisseur"
+    PRESCRIPTEUR = "prescripteur", "Prescripteur"
+    USAGER = "usager", "Usager"
+    JURY = "jury", "Membre du jury citoyen"
+    MEDIATEUR = "mediateur", "Médiateur"
+
+
+class TheatreSession(models.Model):
+    """A théâtre des négociations: a staged session around a clause activation or a negotiation. In rehearsal
+    mode the contract is fictitious (`rehearsal_contract`) and nothing touches a real register."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="theatre_sessions")
+    title = models.CharField("séance", max_length=200)
+    register = models.ForeignKey(Register, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    clause = models.ForeignKey(EvolutionClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rehearsal = models.BooleanField("répétition (données fictives)", default=False)
+    rehearsal_contract = models.JSONField("contrat fictif", default=dict, blank=True)
+    agenda = models.TextField("ordre du jour")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class TheatreRole(models.Model):
+    session = models.ForeignKey(TheatreSession, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("rôle", max_length=20, choices=TheatreRoleKind.choices)
+    player = models.CharField("joué par", max_length=200)
+    brief = models.TextField("consigne privée")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.player}"
+
+
+class TheatreEntry(models.Model):
+    """A line of the minutes: a proposal put on the table (with its check) or a note."""
+
+    session = models.ForeignKey(TheatreSession, on_delete=models.CASCADE, related_name="entries")
+    role = models.ForeignKey(TheatreRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField("texte")
+    ground = models.CharField("fondement", max_length=30, choices=Ground.choices, blank=True)
+    amount_delta = models.DecimalField("effet sur le montant HT", max_digits=14, decimal_places=2, null=True)
+    issues = models.JSONField("alertes", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:60]

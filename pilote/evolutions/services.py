@@ -133,9 +133,8 @@ def do_record_opinion(modification, *, actor, body, verdict, given_on, text, jur
 @transaction.atomic
 def do_sign_modification(modification, *, actor) -> Modification:
     """Sign a proposal: checked again against the register as it is now, with the opinions it needs recorded."""
-    modification = (
-        Modification.objects.select_for_update().select_related("register", "clause").get(pk=modification.pk)
-    )
+    Register.objects.select_for_update().get(pk=modification.register_id)  # one signature at a time per contract
+    modification = Modification.objects.select_related("register", "clause").get(pk=modification.pk)
     if modification.status != Status.PROPOSEE:
         raise ValidationError("Seule une modification proposée et conforme peut être signée.")
     register = modification.register
@@ -157,7 +156,9 @@ def do_sign_modification(modification, *, actor) -> Modification:
 @transaction.atomic
 def do_publish_modification(modification, *, actor, published_on: date) -> dict:
     """Record the publication of a signed modification in the DECP; its block must validate against the schema."""
-    modification = Modification.objects.select_for_update().select_related("register").get(pk=modification.pk)
+    modification = (
+        Modification.objects.select_for_update(of=("self",)).select_related("register").get(pk=modification.pk)
+    )
     if modification.status != Status.SIGNEE:
         raise ValidationError({"published_on": "Seule une modification signée se publie."})
     if published_on < modification.dated:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.evolutions import views, views_clauses, views_negotiation
+from pilote.evolutions import views, views_clauses, views_negotiation, views_theatre
 
 
 app_name = "evolutions"
@@ -9,6 +9,7 @@ R = "o/<slug:slug>/evolutions/"
 RG = R + "registres/<int:registre_id>/"
 M = R + "modifications/<int:modification_id>/"
 N = R + "negociations/<int:negociation_id>/"
+T = R + "theatre/<int:seance_theatre_id>/"
 urlpatterns = [
     path(R, views.home, name="home"),
     path(R + "registres/nouveau/", views.register_create, name="register_create"),
@@ -33,4 +34,9 @@ urlpatterns = [
     path(
         R + "engagements/<int:engagement_id>/mesure/", views_negotiation.commitment_measure, name="commitment_measure"
     ),
+    path(R + "theatre/nouvelle/", views_theatre.theatre_create, name="theatre_create"),
+    path(T, views_theatre.theatre_detail, name="theatre"),
+    path(T + "propositions/", views_theatre.theatre_propose, name="theatre_propose"),
+    path(T + "notes/", views_theatre.theatre_note, name="theatre_note"),
+    path(R + "theatre/roles/<int:role_theatre_id>/", views_theatre.theatre_role, name="theatre_role"),
 ]

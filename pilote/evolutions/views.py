@@ -14,7 +14,7 @@ from pilote.core.permissions import organisation_view
 from pilote.evolutions import decp, permissions as perms, rules, services
 from pilote.evolutions.forms import FromDataForm, OpinionForm, ProposalForm, PublishForm, RegisterForm
 from pilote.evolutions.legal import ARTICLES, SUBSTANTIAL_TESTS
-from pilote.evolutions.models import EvolutionClause, Modification, Negotiation, Register, Status
+from pilote.evolutions.models import EvolutionClause, Modification, Negotiation, Register, Status, TheatreSession
 from pilote.strategie.models import Jury
 from pilote.ui.forms import add_service_errors
 
@@ -47,6 +47,7 @@ def _home_page(request, status=200, **forms):
         "registers": Register.objects.filter(organisation=organisation),
         "clauses": EvolutionClause.objects.filter(organisation=organisation).select_related("register"),
         "negotiations": Negotiation.objects.filter(organisation=organisation),
+        "sessions": TheatreSession.objects.filter(organisation=organisation),
         "modified": data.modified_contracts(organisation.sirets, limit=50),
         "form": forms.get("form") or RegisterForm(),
         "data_form": forms.get("data_form") or FromDataForm(),

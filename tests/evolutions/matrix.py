@@ -56,7 +56,23 @@ def _commitment(organisation):
     return found
 
 
+def _theatre(organisation):
+    from pilote.evolutions import theatre
+    from pilote.evolutions.models import TheatreSession
+
+    session = TheatreSession.objects.filter(organisation=organisation).first()
+    if session is None:
+        session = theatre.do_open_session(
+            organisation, actor=_actor(organisation), title="Répétition", agenda="Activer la clause",
+            roles=[("mediateur", "Claire", "Tenir le temps"), ("fournisseur", "Paul", "Demander +10 %")],
+            rehearsal=True,
+        )  # fmt: skip
+    return session
+
+
 KWARG_PROVIDERS = {
+    "seance_theatre_id": lambda organisation: _theatre(organisation).pk,
+    "role_theatre_id": lambda organisation: _theatre(organisation).roles.first().pk,
     "negociation_id": lambda organisation: _negotiation(organisation).pk,
     "allegation_id": lambda organisation: _negotiation(organisation).bidders.first().claims.first().pk,
     "engagement_id": lambda organisation: _commitment(organisation).pk,
