@@ -2,7 +2,8 @@
 activation over the clause's cap is flagged and nothing is saved, a conforming activation needs the CAO opinion
 (CGCT L. 1414-4) before its signature, and the signed modification's DECP block validates against the official
 schema; a responsible negotiation sends the same questions to two bidders, records their claims with evidence and
-turns one commitment into a followed execution clause. (The théâtre des négociations is not built yet.)"""
+turns one commitment into a followed execution clause. Before the activation, a théâtre session puts the
+supplier's proposal on the table and flags it against the clause's cap."""
 
 import datetime as dt
 from decimal import Decimal
@@ -48,7 +49,31 @@ def test_evolutions_journey(page, login, screenshot):
     page.get_by_role("button", name="Vérifier et enregistrer la clause").click()
     expect(page.locator("body")).to_contain_text("Claire, précise et sans équivoque (R. 2194-1)")
 
-    # 2. Activating it above the clause's cap (8 % of 800 000 = 64 000 €) is flagged before anything is saved.
+    clause_url = page.url
+
+    # 2. A théâtre session around the clause: the supplier's proposal above the clause's cap is flagged at once.
+    page.goto(base + "theatre/nouvelle/")
+    form = page.locator("form#theatre")
+    form.locator("input[name=title]").fill("Activation de la clause des denrées")
+    form.locator("select[name=register]").select_option(str(register.pk))
+    form.locator("select[name=clause]").select_option(label="Révision sur l'indice des denrées")
+    form.locator("textarea[name=agenda]").fill("1. Constat de l'indice 2. Propositions 3. Relevé de décisions")
+    form.locator("textarea[name=roles]").fill(
+        "mediateur | Claire | Tenir le temps et le relevé\nfournisseur | Paul | Obtenir 70 000 € au titre de la clause"
+    )
+    form.get_by_role("button", name="Ouvrir la séance").click()
+    proposal = page.locator("form#proposition")
+    proposal.locator("select[name=role]").select_option(label="Fournisseur — Paul")
+    proposal.locator("select[name=ground]").select_option("clause")
+    proposal.locator("input[name=amount_delta]").fill("70000")
+    proposal.locator("textarea[name=text]").fill("Hausse de 70 000 € au titre de l'indice")
+    proposal.get_by_role("button", name="Vérifier la proposition").click()
+    expect(page.locator("#compte-rendu")).to_contain_text("dépassent son plafond")
+    expect(page.locator("#compte-rendu")).to_contain_text("Bloquant")
+    screenshot("evolutions-theatre")
+    page.goto(clause_url)
+
+    # 3. Activating it above the clause's cap (8 % of 800 000 = 64 000 €) is flagged before anything is saved.
     page.get_by_label("Constat qui déclenche la clause").fill("Indice +9 % sur douze mois")
     page.get_by_label("Effet sur le montant (€ HT)").fill("70000")
     page.get_by_label("Date de notification prévue").fill("2025-10-01")
@@ -57,7 +82,7 @@ def test_evolutions_journey(page, login, screenshot):
     expect(page.locator("form#activer")).to_contain_text("R. 2194-1")
     assert register.modifications.count() == 0
 
-    # 3. A conforming activation above 5 %: the CAO opinion is required before signature.
+    # 4. A conforming activation above 5 %: the CAO opinion is required before signature.
     page.get_by_label("Effet sur le montant (€ HT)").fill("60000")
     page.get_by_role("button", name="Activer").click()
     card = page.locator("#modification-1")
@@ -80,7 +105,7 @@ def test_evolutions_journey(page, login, screenshot):
     expect(page.locator("#compteurs")).to_contain_text("60 000")
     screenshot("evolutions-registre")
 
-    # 4. A responsible negotiation: the same questions to both bidders, claims with evidence, one commitment kept.
+    # 5. A responsible negotiation: the same questions to both bidders, claims with evidence, one commitment kept.
     page.goto(base + "negociations/nouvelle/")
     page.get_by_label("Consultation").fill("Nettoyage des lycées du Calvados")
     page.get_by_label("Soumissionnaires (un par ligne)").fill("Propre SA\nNet Coop")
