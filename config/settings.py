@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pilote.recensement",
     "pilote.annuaire",
     "pilote.strategie",
+    "pilote.evolutions",
     "pilote.territoire",
     "pilote.communs",
 ]

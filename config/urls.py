@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("pilote.strategie.urls")),
     path("", include("pilote.communs.urls")),
     path("", include("pilote.territoire.urls")),
+    path("", include("pilote.evolutions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ def test_every_app_registers_its_entries_in_menu_order(org_a):
         "Recensement",
         "Guides",
         "Stratégie",
+        "Évolutions",
         "Territoire",
         "Ressource-o-thèque",
         "Annuaire",

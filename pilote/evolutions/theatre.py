@@ -1,0 +1,80 @@
+"""The théâtre des négociations (`do_*`): a staged session with roles and private briefs, an agenda, proposals put
+on the table and each checked at once against the register's limits and the R. 2194-7 tests (nothing is signed
+here: a proposal becomes a modification only through the register), and minutes. A rehearsal uses a fictitious
+contract so that a training session never touches a real register."""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from pilote.core.services import record_event
+from pilote.evolutions import rules, services
+from pilote.evolutions.audit import EvolutionsVerb
+from pilote.evolutions.legal import Ground
+from pilote.evolutions.models import TheatreEntry, TheatreRole, TheatreRoleKind, TheatreSession
+
+
+REHEARSAL_CONTRACT = {"initial_amount": "500000", "nature": "services", "notified_on": "2025-01-15"}
+
+
+def fictitious_register(session):
+    data = session.rehearsal_contract
+    return SimpleNamespace(initial_amount=Decimal(data["initial_amount"]), nature=data["nature"],
+                           notified_on=dt.date.fromisoformat(data["notified_on"]), utility=False, awarded_by_cao=True)  # fmt: skip
+
+
+@transaction.atomic
+def do_open_session(organisation, *, actor, title, agenda, roles, register=None, clause=None, rehearsal=False):
+    """`roles`: (kind, player, brief) triples, a mediator among them."""
+    errors = {}
+    if not rehearsal and register is None:
+        errors["register"] = "Choisissez le contrat, ou cochez la répétition (données fictives)."
+    kinds = [kind for kind, _p, _b in roles]
+    if TheatreRoleKind.MEDIATEUR not in kinds:
+        errors["roles"] = "Une séance a un médiateur."
+    if any(kind not in TheatreRoleKind.values or not brief.strip() for kind, _p, brief in roles):
+        errors["roles"] = "Chaque rôle est un rôle de la liste, avec sa consigne."
+    if not agenda.strip():
+        errors["agenda"] = "Écrivez l'ordre du jour."
+    if errors:
+        raise ValidationError(errors)
+    session = TheatreSession.objects.create(
+        organisation=organisation, title=title, agenda=agenda, register=None if rehearsal else register,
+        clause=clause, rehearsal=rehearsal, rehearsal_contract=REHEARSAL_CONTRACT if rehearsal else {},
+    )  # fmt: skip
+    TheatreRole.objects.bulk_create(
+        [TheatreRole(session=session, kind=k, player=p.strip(), brief=b.strip()) for k, p, b in roles]
+    )
+    record_event(actor=actor, organisation=organisation, verb=EvolutionsVerb.SEANCE_OUVERTE, target=str(session))
+    return session
+
+
+@transaction.atomic
+def do_table_proposal(session, *, actor, role, ground, amount_delta, text, answers=None) -> TheatreEntry:
+    """Put a proposal on the table: checked against the limits of the contract (or of the fictitious one)."""
+    if ground == Ground.INCONNU or not text.strip():
+        raise ValidationError({"text": "Une proposition a un fondement et un texte."})
+    proposal = SimpleNamespace(ground=ground, amount_delta=amount_delta, substantial_answers=answers or {})
+    if session.rehearsal:
+        register, counted = fictitious_register(session), []
+    else:
+        register, counted = session.register, services.counted(session.register)
+    clause = session.clause if ground == Ground.CLAUSE else None
+    issues = rules.check(register, counted, proposal, session.organisation.kind, clause=clause)
+    entry = TheatreEntry.objects.create(session=session, role=role, text=text.strip(), ground=ground,
+                                        amount_delta=amount_delta, issues=[i.as_dict() for i in issues])  # fmt: skip
+    record_event(actor=actor, organisation=session.organisation, verb=EvolutionsVerb.PROPOSITION_SEANCE,
+                 target=str(session), payload={"alertes": len(issues)})  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def do_add_note(session, *, actor, role, text) -> TheatreEntry:
+    if not text.strip():
+        raise ValidationError({"text": "La note est vide."})
+    entry = TheatreEntry.objects.create(session=session, role=role, text=text.strip())
+    record_event(actor=actor, organisation=session.organisation, verb=EvolutionsVerb.NOTE_SEANCE, target=str(session))
+    return entry

@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from pilote.core.enums import Role
+from pilote.evolutions import theatre
+from pilote.evolutions.models import Modification, TheatreSession
+from tests.evolutions import helpers
+
+
+ROLES = [("mediateur", "Claire", "Tenir le temps"), ("fournisseur", "Paul", "Obtenir +60 000 € sans clause")]
+
+
+@pytest.fixture
+def buyer(members_a):
+    return members_a[Role.ACHETEUR]
+
+
+def test_a_session_checks_each_proposal_against_the_register_without_signing(org_a, buyer):
+    reg = helpers.register(org_a, buyer)  # commune, awarded by the CAO: 5 % opinion
+    with pytest.raises(ValidationError) as error:
+        theatre.do_open_session(org_a, actor=buyer, title="S", agenda="A", roles=ROLES[1:], register=reg)
+    assert "roles" in error.value.message_dict
+    session = theatre.do_open_session(org_a, actor=buyer, title="S", agenda="Activer", roles=ROLES, register=reg)
+    supplier = session.roles.get(kind="fournisseur")
+    flagged = theatre.do_table_proposal(session, actor=buyer, role=supplier, ground="supplementaires",
+                                        amount_delta=Decimal("450000"), text="Tout le lot B")  # fmt: skip
+    assert {i["code"] for i in flagged.issues} == {"cinquante", "cao"}
+    ok = theatre.do_table_proposal(session, actor=buyer, role=supplier, ground="faible_montant",
+                                   amount_delta=Decimal("20000"), text="Menuiseries")  # fmt: skip
+    assert ok.issues == []
+    assert not Modification.objects.exists()
+
+
+def test_rehearsal_uses_a_fictitious_contract(org_a, buyer):
+    session = theatre.do_open_session(org_a, actor=buyer, title="Formation", agenda="A", roles=ROLES, rehearsal=True)
+    assert session.register is None
+    entry = theatre.do_table_proposal(session, actor=buyer, role=None, ground="faible_montant",
+                                      amount_delta=Decimal("60000"), text="x")  # fmt: skip
+    assert entry.issues[0]["code"] == "faible_montant"  # 60 000 ≥ 10 % of the fictitious 500 000
+
+
+def test_theatre_pages(org_a, buyer):
+    client = Client()
+    client.force_login(buyer)
+    base = f"/o/{org_a.slug}/evolutions/theatre/"
+    roles = "mediateur | Claire | Tenir le temps\nfournisseur | Paul | Demander +10 %"
+    assert client.post(base + "nouvelle/", {"title": "S", "agenda": "A", "roles": roles}).status_code == 400
+    done = client.post(base + "nouvelle/", {"title": "S", "agenda": "A", "roles": roles, "rehearsal": "on"})
+    assert done.status_code == 302
+    session = TheatreSession.objects.get()
+    role = session.roles.get(kind="fournisseur")
+    page = client.post(f"{base}{session.pk}/propositions/", {"role": role.pk, "ground": "supplementaires",
+                                                              "amount_delta": "300000", "text": "Lot complet"},
+                       follow=True)  # fmt: skip
+    assert "R. 2194-3" in page.content.decode()
+    brief = client.get(f"{base}roles/{role.pk}/").content.decode()
+    assert "Demander +10 %" in brief
+    assert "Demander +10 %" not in client.get(f"{base}{session.pk}/").content.decode()  # private: not on screen
+    client.post(f"{base}{session.pk}/notes/", {"text": "Accord sur 20 000 €"})
+    assert "Accord sur 20 000 €" in client.get(f"{base}{session.pk}/").content.decode()
