@@ -67,8 +67,13 @@ def test_serve_starts_the_worker_with_its_housekeeping():
 
 
 @pytest.mark.django_db
-def test_the_task_worker_marks_interrupted_runs_and_purges_at_start(org_a, members_a, settings):
-    """`manage.py worker` (what serve runs, and the README's service): the real db_worker, in batch mode."""
+def test_the_task_worker_marks_interrupted_runs_and_purges_at_start(org_a, members_a, settings, monkeypatch):
+    """`manage.py worker` (what serve runs, and the README's service): housekeeping, then django-tasks' db_worker
+    with the options given (its loop itself is django-tasks'; it closes the test's database connection)."""
+    from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+    delegated = []
+    monkeypatch.setattr(DbWorkerCommand, "handle", lambda self, **options: delegated.append(options))
     settings.PILOTE_FILE_RETENTION_HOURS = 2
     run = stale_run(org_a, members_a[Role.APPUI])
     expired = old_temporary_file("ancien.xlsx")
@@ -76,6 +81,8 @@ def test_the_task_worker_marks_interrupted_runs_and_purges_at_start(org_a, membe
     recent.write_bytes(b"y")
     out = io.StringIO()
     call_command("worker", "--batch", "--no-startup-delay", "--queue-name", "*", stdout=out)
+    assert delegated[0]["queue_name"] == "*"
+    assert delegated[0]["batch"] is True
     run.refresh_from_db()
     assert run.status == ImportRun.Status.INTERRUPTED
     deadline = time.monotonic() + 10  # the daily job runs in its own thread
