@@ -3,8 +3,10 @@ start-up housekeeping (pilote.core.startup: e.g. import runs killed with a previ
 and running the daily housekeeping (e.g. `purge_files`) at its start and then every 24 hours, in a thread of its
 own: no cron needed. `manage.py serve` starts (and restarts) this command."""
 
+import os
 import threading
 
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from pilote.core import startup
@@ -39,6 +41,8 @@ class Command(DbWorkerCommand):
         return thread
 
     def handle(self, *args, **options):
+        if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            return super().handle(*args, **options)  # the reloader's parent only watches files: its child works
         self.start_housekeeping()
         try:
             return super().handle(*args, **options)
