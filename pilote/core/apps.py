@@ -27,5 +27,9 @@ class CoreConfig(AppConfig):
         from pilote.core.retention import register_temporary_area
 
         register_temporary_area("exports")  # background exports (pilote.core.export_jobs), deleted after retention
+        from pilote.core.retention import purge_job
+        from pilote.core.startup import register_daily
+
+        register_daily("fichiers temporaires", purge_job)  # run by `manage.py worker` daily: no cron needed
 
         register("Aide", "core:help", perms.ALL_ROLES, 10, area="outils")

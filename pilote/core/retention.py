@@ -1,9 +1,10 @@
 """Retention of temporary files in the private storage (pilote.core.uploads.private_storage).
 
 Areas whose files are temporary (a census file waiting for its confirmation, an export waiting for its
-download) are registered by the app that owns them in AppConfig.ready; `manage.py purge_files` (run it daily)
-and the app itself when it writes a new file delete those older than PILOTE_FILE_RETENTION_HOURS. Attachments
-of fiches and lessons are kept: they are never registered here."""
+download) are registered by the app that owns them in AppConfig.ready. Those older than
+PILOTE_FILE_RETENTION_HOURS are deleted by the task worker (`manage.py worker`, which `serve` runs) at its start
+and every 24 hours (pilote.core.startup, no cron needed), by `manage.py purge_files` on demand, and by the app
+itself when it writes a new file. Attachments of fiches and lessons are kept: they are never registered here."""
 
 import time
 
@@ -36,3 +37,9 @@ def purge_expired(area: str | None = None, *, now: float | None = None) -> int:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def purge_job() -> str:
+    """The daily housekeeping job (pilote.core.startup, run by `manage.py worker`): its French summary."""
+    removed = purge_expired()
+    return f"{removed} fichier(s) de plus de {retention_seconds() / 3600:g} h supprimé(s)" if removed else ""

@@ -14,6 +14,14 @@ def store_health() -> dict:
     return {"status": "ok", "generation": manifest.get("generation")}
 
 
+def interrupted_runs_job() -> str:
+    """Start-up housekeeping (pilote.core.startup): runs killed with a previous worker become « interrompu »."""
+    from pilote.decp.tasks import mark_interrupted_runs  # same app; the models are ready when jobs run
+
+    count = mark_interrupted_runs()
+    return f"{count} import(s) interrompu(s) par un arrêt du serveur, marqué(s) comme tels" if count else ""
+
+
 class DecpConfig(AppConfig):
     name = "pilote.decp"
     label = "decp"
@@ -23,6 +31,7 @@ class DecpConfig(AppConfig):
         from pilote.core.demos import register_demo
         from pilote.core.health import register_check
         from pilote.core.permissions import SUPPORT_ROLES
+        from pilote.core.startup import register_startup
         from pilote.decp.audit import DecpVerb
         from pilote.decp.services import prepare_demo
         from pilote.ui.navigation import register
@@ -31,3 +40,4 @@ class DecpConfig(AppConfig):
         register_verbs(DecpVerb)
         register_check("analytics", store_health)
         register_demo(prepare_demo)
+        register_startup("imports DECP", interrupted_runs_job)

@@ -116,3 +116,45 @@ def test_gzip_and_zip_inputs(tmp_path, data_dir):
     assert names == ["decp.json.gz", "paquet.zip:a/ci_raw_marches.json", "paquet.zip:b/decp_test_2019.json"]
     assert report["files"][0]["sha256"] == hashlib.sha256(gz.read_bytes()).hexdigest()
     assert run_import([zp], data_dir=data_dir)["statut"] == "deja_importe"
+
+
+def test_one_member_past_its_own_ratio_is_refused_by_name_in_a_roomy_archive(tmp_path):
+    """The archive's total is far from its cap (a large, barely compressible member first), but the next member
+    inflates 1000×: refused by its own cap through core's bounded decompression, its partial copy removed."""
+    import random
+
+    rng = random.Random(15)
+    archive = tmp_path / "lot.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.json", bytes(rng.getrandbits(8) for _ in range(512 * 1024)))
+        zf.writestr("b.json", b" " * (40 * 1024 * 1024))
+    work = tmp_path / "work"
+    with pytest.raises(sources.ImportFailed) as info:
+        sources.materialize(archive, work, tmp_path / "cache")
+    text = info.value.french()
+    assert "lot.zip:b.json" in text
+    assert "elle dépasse" in text
+    assert "l'archive entière" not in text
+    assert [p.stat().st_size for p in work.iterdir()] == [512 * 1024]  # a.json only, nothing of b.json kept
+
+
+def test_archive_total_is_counted_by_core_budget(tmp_path, monkeypatch):
+    """One mechanism: the DECP readers count through pilote.core.uploads.Budget (a budget that refuses
+    everything refuses the archive, with the import's French words)."""
+    from pilote.core import uploads
+
+    monkeypatch.setattr(sources, "MAX_TOTAL_UNCOMPRESSED", 10)
+    archive = tmp_path / "petit.json.gz"
+    archive.write_bytes(gzip.compress(b'{"marches": []}' * 10))
+    budgets = []
+    real = uploads.Budget
+
+    def spy(*args, **kwargs):
+        budgets.append(real(*args, **kwargs))
+        return budgets[-1]
+
+    monkeypatch.setattr(sources, "Budget", spy)
+    with pytest.raises(sources.ImportFailed, match="l'archive entière dépasse"):
+        sources.materialize(archive, tmp_path / "w", tmp_path / "c")
+    assert budgets
+    assert budgets[0].used > budgets[0].total_bytes == 10

@@ -4,8 +4,9 @@
   only from public addresses over https (UrlPolicy: every resolved address checked, the connection pinned to it,
   redirects checked at each hop, a size cap counted while streaming, a timeout, French errors only); the cached
   file is dropped when its run ends (pilote.decp.tasks), and anything older than the retention by `prune_cache`.
-- .gz and .zip are decompressed to a work directory with zip-bomb guards: an absolute size limit and a
-  compression-ratio limit, both checked while streaming (never trusting the sizes declared by the archive).
+- .gz and .zip are decompressed to a work directory through core's bounded decompression (pilote.core.uploads:
+  Budget, open_member, open_gzip, copy_bounded) with zip-bomb guards: an absolute size limit and a
+  compression-ratio limit, per member and for the whole archive, checked on the bytes really produced.
 Every materialised input keeps the sha256 *of the file as given* (that is what makes re-imports no-ops).
 """
 
@@ -24,13 +25,14 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pilote.core.uploads import Budget, UploadRefused, copy_bounded, open_gzip, open_member
 from pilote.decp.errors import ImportFailed
 
 
 MAX_UNCOMPRESSED = int(os.environ.get("PILOTE_DECP_MAX_UNCOMPRESSED", 8 * 1024**3))  # 8 GiB per member
 MAX_RATIO = 200  # DECP JSON compresses ~10-20×; 200× only happens with crafted archives
 # The whole archive, all members together (a bomb of many members each under the ratio): an absolute cap and a
-# ratio to the archive's size. (pilote.core.uploads gains a shared Budget in issue 15; this is decp's own check.)
+# ratio to the archive's size. Both counted by pilote.core.uploads' bounded decompression (Budget).
 MAX_TOTAL_UNCOMPRESSED = int(os.environ.get("PILOTE_DECP_MAX_UNCOMPRESSED_TOTAL", 8 * 1024**3))
 MAX_TOTAL_RATIO = 100
 CHUNK = 1024 * 1024
@@ -276,49 +278,45 @@ def prune_cache(cache_dir, *, max_age_s):
             path.unlink(missing_ok=True)
 
 
-class ArchiveBudget:
-    """What one archive may write once decompressed, all members together, counted on the bytes really
-    written (never the sizes the archive declares)."""
-
-    def __init__(self, name, archive_size, ratio=MAX_TOTAL_RATIO):
-        self.name = name
-        self.ratio = ratio
-        self.limit = min(MAX_TOTAL_UNCOMPRESSED, max(archive_size, 1) * ratio + 64 * 1024)
-        self.used = 0
-
-    def count(self, n, dst):
-        self.used += n
-        if self.used > self.limit:
-            Path(dst).unlink(missing_ok=True)
-            raise ImportFailed(
-                f"archive refusée : décompressée, l'archive entière dépasse {self.limit // 1024**2} Mo "
-                f"(taux de compression supérieur à {self.ratio} ou plus de "
-                f"{MAX_TOTAL_UNCOMPRESSED // 1024**2} Mo, bombe de décompression probable)",
-                fichier=self.name,
-                where=f"à l'octet décompressé {self.used}",
-            )
+def _cap(compressed_size, ratio, absolute):
+    return min(absolute, max(compressed_size, 1) * ratio + 64 * 1024)
 
 
-def _copy_guarded(src, dst, *, name, compressed_size, budget):
-    """Copy a decompressing stream to dst, refusing when size or ratio exceed the limits (zip bomb): the member's
-    own and the archive's total (`budget`)."""
-    written = 0
-    limit = min(MAX_UNCOMPRESSED, max(compressed_size, 1) * MAX_RATIO + 64 * 1024)
-    with open(dst, "wb") as out:
-        while block := src.read(CHUNK):
-            written += len(block)
-            budget.count(len(block), dst)
-            if written > limit:
-                out.close()
-                Path(dst).unlink(missing_ok=True)
-                raise ImportFailed(
-                    f"archive refusée : décompressée, elle dépasse {limit // 1024**2} Mo "
-                    f"(taux de compression supérieur à {MAX_RATIO}, bombe de décompression probable)",
-                    fichier=name,
-                    where=f"à l'octet décompressé {written}",
-                )
-            out.write(block)
-    return written
+def archive_budget(name, archive_size, ratio=MAX_TOTAL_RATIO):
+    """What one archive may write once decompressed, all members together: core's bounded decompression
+    (pilote.core.uploads.Budget, the one mechanism for every archive read on the server), capped here by an
+    absolute size and a ratio to the archive's size."""
+    return Budget(name, total_bytes=_cap(archive_size, ratio, MAX_TOTAL_UNCOMPRESSED))
+
+
+def _refused(name, archive_name, dst, archive, member, ratio):
+    """The French reason for a refusal of core's Budget, in the import's words (which cap, where)."""
+    Path(dst).unlink(missing_ok=True)
+    if archive.used > archive.total_bytes:
+        return ImportFailed(
+            f"archive refusée : décompressée, l'archive entière dépasse {archive.total_bytes // 1024**2} Mo "
+            f"(taux de compression supérieur à {ratio} ou plus de "
+            f"{MAX_TOTAL_UNCOMPRESSED // 1024**2} Mo, bombe de décompression probable)",
+            fichier=archive_name,
+            where=f"à l'octet décompressé {archive.used}",
+        )
+    return ImportFailed(
+        f"archive refusée : décompressée, elle dépasse {member.total_bytes // 1024**2} Mo "
+        f"(taux de compression supérieur à {MAX_RATIO}, bombe de décompression probable)",
+        fichier=name,
+        where=f"à l'octet décompressé {member.used}",
+    )
+
+
+def _extract(stream, dst, *, name, archive_name, compressed_size, archive, ratio=MAX_TOTAL_RATIO):
+    """Copy a stream already counted against the archive's budget to dst, within the member's own cap (size and
+    ratio to its compressed size), both counted on the bytes really produced, never on declared sizes."""
+    member = Budget(name, total_bytes=_cap(compressed_size, MAX_RATIO, MAX_UNCOMPRESSED))
+    try:
+        with stream, open(dst, "wb") as out:
+            return copy_bounded(stream, out, member, name)
+    except UploadRefused as exc:
+        raise _refused(name, archive_name, dst, archive, member, ratio) from exc
 
 
 def materialize(spec, work_dir, cache_dir):
@@ -344,9 +342,10 @@ def materialize(spec, work_dir, cache_dir):
         magic = fh.read(4)
     if magic[:2] == b"\x1f\x8b":
         out = work_dir / f"{digest[:12]}.plain"
+        archive = archive_budget(name, size, MAX_RATIO)
         try:
-            with gzip.open(path, "rb") as src:
-                _copy_guarded(src, out, name=name, compressed_size=size, budget=ArchiveBudget(name, size, MAX_RATIO))
+            stream = open_gzip(path, archive, name)
+            _extract(stream, out, name=name, archive_name=name, compressed_size=size, archive=archive, ratio=MAX_RATIO)
         except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # a full disk (OSError) is not an unreadable file
             raise ImportFailed(f"fichier gzip illisible ou tronqué ({exc})", fichier=name) from exc
         return [Input(out, name, digest, size)]
@@ -357,12 +356,19 @@ def materialize(spec, work_dir, cache_dir):
                 members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
                 if not members:
                     raise ImportFailed("archive zip vide", fichier=name)
-                budget = ArchiveBudget(name, size)
+                budget = archive_budget(name, size)
                 for index, member in enumerate(members):
                     out = work_dir / f"{digest[:12]}-{index}.plain"
                     member_name = f"{name}:{member.filename}"
-                    with archive.open(member) as src:
-                        _copy_guarded(src, out, name=member_name, compressed_size=member.compress_size, budget=budget)
+                    stream = open_member(archive, member, budget)
+                    _extract(
+                        stream,
+                        out,
+                        name=member_name,
+                        archive_name=name,
+                        compressed_size=member.compress_size,
+                        archive=budget,
+                    )
                     # A member's identity is the archive checksum plus its name: re-importing the archive is a no-op.
                     member_digest = hashlib.sha256(f"{digest}:{member.filename}".encode()).hexdigest()
                     inputs.append(Input(out, member_name, member_digest, member.compress_size))

@@ -1,5 +1,6 @@
 """`manage.py purge_files`: delete the temporary files (census files never confirmed, exports never
-downloaded) older than PILOTE_FILE_RETENTION_HOURS. Run it daily (cron or a systemd timer)."""
+downloaded) older than PILOTE_FILE_RETENTION_HOURS, on demand: the task worker (`manage.py worker`, run by
+`serve`) already does it at its start and every 24 hours."""
 
 from django.core.management.base import BaseCommand
 

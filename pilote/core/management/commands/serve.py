@@ -1,6 +1,11 @@
-"""`manage.py serve`: the web server (gunicorn) and the background task worker (django-tasks db_worker)
-together, in the foreground. A worker that dies (killed, out of memory, a crash) is restarted, with a growing
-pause if it keeps dying at once, and the web keeps serving; if the web server stops, everything stops."""
+"""`manage.py serve`: the web server (gunicorn) and the background task worker (`manage.py worker`: django-tasks'
+db_worker with Pilote's housekeeping) together, in the foreground. A worker that dies (killed, out of memory, a
+crash) is restarted, with a growing pause if it keeps dying at once, and the web keeps serving; if the web server
+stops, everything stops.
+
+At start, before serving, the start-up housekeeping runs (pilote.core.startup: e.g. import runs killed with the
+previous worker are marked « interrompu »); the worker runs it again at each (re)start, and runs the daily
+housekeeping (temporary files past their retention) at its start and every 24 hours."""
 
 import os
 import signal
@@ -11,6 +16,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from pilote.core import startup
 
 
 class Command(BaseCommand):
@@ -44,7 +51,7 @@ class Command(BaseCommand):
         ]
 
     def worker_command(self) -> list[str]:
-        return [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
+        return [sys.executable, "manage.py", "worker", "--queue-name", "*"]
 
     def _start(self, argv: list[str]) -> subprocess.Popen:
         return subprocess.Popen(argv, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603 — fixed argv
@@ -57,6 +64,8 @@ class Command(BaseCommand):
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+        for line in startup.run_startup():
+            self.stdout.write(line)
         web = self._start(self.web_command(bind, workers))
         self.worker = self._start(self.worker_command())
         self.worker_starts = 1
