@@ -157,6 +157,10 @@ def parse_lines(lines, *, tableau, first_pos, first_line, key_base, flattener, r
             try:
                 rec = loads(raw)
             except orjson.JSONDecodeError as exc:
+                if b"\n" in raw:
+                    # a record cut by `scan_records` (it spans lines): the exact reader reads the file again and
+                    # says what is wrong where, as it always did for this layout (or reads NaN, that orjson refuses)
+                    raise NotLineLayout(f"enregistrement {position} du tableau « {tableau} »") from exc
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError as uexc:
