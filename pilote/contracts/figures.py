@@ -179,8 +179,10 @@ def undated(filters: Filters, organisation=None) -> dict | None:
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
-    build = national.suppliers_sql if _national(filters) else queries.suppliers_sql
-    rows = fetch_rows(*build(filters, limit))
+    query = None
+    if _national(filters):
+        query = national.ranking_sql(filters, limit) or national.suppliers_sql(filters, limit)
+    rows = fetch_rows(*(query or queries.suppliers_sql(filters, limit)))
     if not rows:
         return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
     first = rows[0]
@@ -199,8 +201,10 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
 
 
 def concentration(filters: Filters) -> list[dict]:
-    build = national.concentration_sql if _national(filters) else queries.concentration_by_division_sql
-    rows = fetch_rows(*build(filters))
+    query = None
+    if _national(filters):
+        query = national.divisions_sql(filters) or national.concentration_sql(filters)
+    rows = fetch_rows(*(query or queries.concentration_by_division_sql(filters)))
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
         row["hhi_label"] = indicators.hhi_label(row["hhi"])

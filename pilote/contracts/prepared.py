@@ -25,7 +25,7 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
         (cube.CUBE_TABLE, cube.cube_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
         (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
         # what the national view still read from every contract (suppliers, growth, lists, median)
-        *((name, select, None) for name, select in national.tables(f"{{prepared}}.{table.COCKPIT_TABLE}")),
+        *((name, select, None) for name, select in national.tables("{prepared}.")),
     ]
 
 

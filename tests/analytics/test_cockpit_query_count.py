@@ -85,10 +85,18 @@ def test_prepared_national_tables_give_the_figures_of_the_contracts(prepared, qu
             assert duck.fetch_all(*queries.contracts_sql(filters, **args, source=table)) == duck.fetch_all(
                 *queries.contracts_sql(filters, **args)
             )
+    for limit in (10, 50):  # the default national view and the years: read from the ranking prepared by view
+        ranking = national.ranking_sql(filters, limit)
+        if ranking is not None:
+            assert duck.fetch_all(*ranking) == _approx(duck.fetch_all(*queries.suppliers_sql(filters, limit)))
+    divisions = national.divisions_sql(filters)
+    if divisions is not None:
+        assert duck.fetch_all(*divisions) == _approx(duck.fetch_all(*queries.concentration_by_division_sql(filters)))
     median = national.median_sql(filters)
     if median is not None:
         with_prepared = duck.fetch_one(*cube.overview_sql(filters, "commune", median))
         assert with_prepared["montant_median"] == duck.fetch_one(*cube.overview_sql(filters))["montant_median"]
     if query == {"perimetre": "national"}:  # the real files were read: not a comparison of empty sets
+        assert national.ranking_sql(filters) is not None
         assert len(to_check) > 0
         assert len(duck.fetch_all(*queries.contracts_sql(filters, "ue_sans_social", limit=5))) == 5
