@@ -152,6 +152,37 @@ def test_worker_pool_on_a_pretty_file(tmp_path, monkeypatch):
     assert_same_parts(fast, slow)
 
 
+def test_rejected_records_are_reported_as_by_the_sequential_reader(tmp_path):
+    records = [*TRICKY[:2], {"objet": "sans identifiant"}, {"id": "x", "acheteur": {"id": ""}}, *TRICKY[2:]]
+    path = tmp_path / "rejets.json"
+    path.write_text(json.dumps({"marches": {"marche": records}}, indent=2), encoding="utf-8")
+    assert spans_lines(path)  # read through the parallel path
+    fast, fast_result = read(path, tmp_path / "a")
+    slow, slow_result = read(path, tmp_path / "b", sequential=True)
+    assert_same_parts(fast, slow)
+    assert len(slow_result.rejects) >= 2
+    assert fast_result.rejects == slow_result.rejects
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bad_record_in_a_pretty_file_with_the_worker_pool(tmp_path, monkeypatch, workers):
+    """The worker that meets the bad record hands the file to the exact reader: same error, whatever ran beside."""
+    monkeypatch.setattr(ingest, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(json_ranges, "BATCH_BYTES", 100_000)  # several batches in flight
+    path = tmp_path / "mauvais.json"
+    path.write_bytes(_broken(REAL_2019[0].read_bytes()))
+    with pytest.raises(ImportFailed) as sequential:
+        list(iter_records_ijson(path, name="mauvais.json"))
+    reader = ingest.Reader(tmp_path / "parts", import_run="test", workers=workers)
+    (inp,) = materialize(path, tmp_path / "work", tmp_path / "cache")
+    try:
+        with pytest.raises(ImportFailed) as parallel:
+            reader.read(inp, file_no=0, source="test")
+    finally:
+        reader.close()
+    assert str(parallel.value) == str(sequential.value)
+
+
 def _broken(data):
     """A missing comma between two keys of a record in the middle of the file."""
     middle = data.index(b'"id"', len(data) // 2)
