@@ -69,22 +69,26 @@ def eligible(filters: Filters, sirene_table: str | None = None) -> bool:
     return sirene_table is None and cube_answers(filters)
 
 
-def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
-    """The overview aggregate (same columns as queries.overview_sql) from the cube; the median from the contracts."""
+def overview_sql(filters: Filters, buyer_kind: str = "commune", median=None) -> tuple[str, list]:
+    """The overview aggregate (same columns as queries.overview_sql) from the cube; the median from the contracts,
+    or from `median` ((SQL of a scalar subquery, its parameters): a prepared median, national.median_sql)."""
     where, params = to_where(filters, "c")
+    median_sql, median_params = median or (
+        f"(SELECT median(montant_sur) FROM {COCKPIT_TABLE} c WHERE {where})",  # noqa: S608 (fixed fragments)
+        params,
+    )
     kind = queries.ue_kind(buyer_kind)
     select = []
     for alias, expr, combine in queries.overview_parts():
         column = f"{alias}__{kind}" if _BY_KIND.search(expr) else alias
         if combine == "median":
-            median = f"(SELECT median(montant_sur) FROM {COCKPIT_TABLE} c WHERE {where})"  # noqa: S608 (fixed fragments)
-            select.append(f"{median} AS {alias}")
+            select.append(f"{median_sql} AS {alias}")
         elif combine == "avg":
             select.append(f"sum(somme_offres) / nullif(sum(n_offres_renseigne), 0) AS {alias}")
         else:
             select.append(f"{_merge(expr, column)} AS {alias}")
     sql = f"SELECT {', '.join(select)}\nFROM {CUBE_TABLE} c WHERE {where}"
-    return sql, [*params, *params]  # the median's subquery comes first in the text
+    return sql, [*median_params, *params]  # the median's subquery comes first in the text
 
 
 def _merge(expr: str, column: str) -> str:

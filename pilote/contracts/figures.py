@@ -11,7 +11,16 @@ import hashlib
 
 from django.core.cache import cache
 
-from pilote.contracts import companies, cube, db as duck, indicators, prepared, queries, table as cockpit_table
+from pilote.contracts import (
+    companies,
+    cube,
+    db as duck,
+    indicators,
+    national,
+    prepared,
+    queries,
+    table as cockpit_table,
+)
 from pilote.contracts.filters import Filters
 from pilote.contracts.sirene_files import cockpit_extract
 from pilote.decp import store
@@ -54,10 +63,20 @@ def ensure_cockpit_tables() -> None:
 
 
 def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | None = None) -> tuple[str, list]:
-    """The overview aggregate's SQL: from the monthly national aggregates when they answer the view exactly."""
+    """The overview aggregate's SQL: from the monthly national aggregates when they answer the view exactly (and
+    the prepared median, for a national view of every contract or of one year)."""
     if cube.eligible(filters, sirene_table):
-        return cube.overview_sql(filters, kind)
+        return cube.overview_sql(filters, kind, national.median_sql(filters) if _national(filters) else None)
     return queries.overview_sql(filters, kind, sirene_table)
+
+
+def _national(filters: Filters, sirene_table: str | None = None) -> bool:
+    """Whether the national tables prepared with the generation (`national`) answer this view: the cube's
+    condition, and a generation whose prepared file holds them (or computed in memory, as the cube)."""
+    if not national.answers(filters, sirene_table):
+        return False
+    ensure_cockpit_tables()
+    return duck.has_relation(national.SUPPLIERS)
 
 
 def reference_query(filters: Filters, kind: str = "commune") -> tuple[str, list]:
@@ -160,7 +179,10 @@ def undated(filters: Filters, organisation=None) -> dict | None:
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
-    rows = fetch_rows(*queries.suppliers_sql(filters, limit))
+    query = None
+    if _national(filters):
+        query = national.ranking_sql(filters, limit) or national.suppliers_sql(filters, limit)
+    rows = fetch_rows(*(query or queries.suppliers_sql(filters, limit)))
     if not rows:
         return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
     first = rows[0]
@@ -179,7 +201,10 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
 
 
 def concentration(filters: Filters) -> list[dict]:
-    rows = fetch_rows(*queries.concentration_by_division_sql(filters))
+    query = None
+    if _national(filters):
+        query = national.divisions_sql(filters) or national.concentration_sql(filters)
+    rows = fetch_rows(*(query or queries.concentration_by_division_sql(filters)))
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
         row["hhi_label"] = indicators.hhi_label(row["hhi"])
@@ -187,11 +212,13 @@ def concentration(filters: Filters) -> list[dict]:
 
 
 def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
-    evo = fetch_row(*queries.evolution_sql(filters))
+    prepared_national = _national(filters)
+    evo = fetch_row(*(national.evolution_sql if prepared_national else queries.evolution_sql)(filters))
+    source = national.TO_CHECK if prepared_national else cockpit_table.COCKPIT_TABLE
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
-        "a_verifier": with_details(fetch_rows(*queries.modifications_to_check_sql(filters, limit=limit))),
+        "a_verifier": with_details(fetch_rows(*queries.modifications_to_check_sql(filters, limit, source))),
     }
 
 
@@ -199,6 +226,7 @@ def contracts(
     filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0, with_total=True
 ) -> tuple[list, int | None]:
     extract = sirene(organisation)
+    subset = national.subset(drill) if _national(filters, extract and extract["table"]) else None
     sql, params = queries.contracts_sql(
         filters,
         drill,
@@ -207,6 +235,7 @@ def contracts(
         offset=offset,
         sirene_table=extract and extract["table"],
         with_total=with_total,
+        source=subset or cockpit_table.COCKPIT_TABLE,
     )
     rows = fetch_rows(sql, params, extract["tables"] if extract else ())
     total = (rows[0]["total"] if rows else 0) if with_total else None

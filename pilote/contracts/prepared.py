@@ -4,7 +4,7 @@ import before the generation is published), or computed in memory by `cockpit_ta
 no usable file. Apart from `table` (per contract) and `cube` (per month), which it assembles: neither needs the
 other to say what it holds."""
 
-from pilote.contracts import cube, db, table
+from pilote.contracts import cube, db, national, table
 
 
 def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
@@ -24,6 +24,8 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
         # read from the table just written into the same file (duck.write_database names it)
         (cube.CUBE_TABLE, cube.cube_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
         (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
+        # what the national view still read from every contract (suppliers, growth, lists, median)
+        *((name, select, None) for name, select in national.tables("{prepared}.")),
     ]
 
 
@@ -39,4 +41,5 @@ def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
         *table.materialise_sql(generation_dir / "contrats.parquet"),
         (cube.CUBE_TABLE, cube.cube_select()),
         (cube.FLAGS_TABLE, cube.flags_select()),
+        *national.tables(),
     ]

@@ -13,16 +13,19 @@ from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE,
 from pilote.reglementation import seuils
 
 
-def _base_cte(filters: Filters, buyer_kind: str, sirene_table: str | None = None) -> tuple[str, list]:
+def _base_cte(
+    filters: Filters, buyer_kind: str, sirene_table: str | None = None, source: str = COCKPIT_TABLE
+) -> tuple[str, list]:
     """`b`: the filtered contracts with the request-dependent columns; `sirene_table` is the in-memory table of
-    the organisation's SIRENE extract (companies.extract_table), joined on the filtered contracts only."""
+    the organisation's SIRENE extract (companies.extract_table), joined on the filtered contracts only; `source`
+    a table of the per-contract table's columns (it or a prepared subset, `national.SUBSETS`)."""
     where, params = to_where(filters, "c")
     kind = ue_kind(buyer_kind)
     # Only a trustworthy amount (no anomaly flag) is compared with the EU threshold (au_dessus_ue_*). The SME and
     # local flags of the table come from the data; an extract completes the data, so they are recomputed.
     recompute = f" REPLACE ({companies.flag_columns('x')})" if sirene_table else ""
     sql = (
-        f"WITH filtres AS (SELECT c.* FROM {COCKPIT_TABLE} c WHERE {where}),\n"  # noqa: S608
+        f"WITH filtres AS (SELECT c.* FROM {source} c WHERE {where}),\n"  # noqa: S608
         f"completes AS ({companies.enriched_select('filtres', sirene_table)}),\n"
         f"b AS (SELECT x.*{recompute}, x.au_dessus_ue_{kind} AND NOT x.soc AS ue_sans_social, "
         f"x.au_dessus_ue_{kind} AS au_dessus_ue, x.seuil_ue_{kind} AS seuil_ue FROM completes x)"
@@ -170,12 +173,19 @@ def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
     base, params = _base_cte(filters, "commune")
     # the names are read in the same scope (an organisation's contracts sit in a few row groups)
     where, where_params = to_where(filters, "c")
-    params = [*params, *where_params]
-    sql = f"""{base},
+    rows = f"""{base},
 s AS (
   SELECT titulaire_key, count(*) AS n, coalesce(sum(montant_sur), 0) AS montant
   FROM b WHERE titulaire_key IS NOT NULL GROUP BY titulaire_key
-),
+)"""  # noqa: S608 (fixed fragments)
+    return supplier_ranking_sql(rows, COCKPIT_TABLE, "rid", where, limit), [*params, *where_params]
+
+
+def supplier_ranking_sql(rows: str, names_table: str, order: str, where: str, limit: int) -> str:
+    """The ranking, totals and HHI over `rows` (SQL defining `s`: titulaire_key, n, montant per supplier), the
+    names read from `names_table` under `where` (its parameters come after those of `rows`): the name of the
+    supplier's first contract in the view that has one (the lowest `order`), the same whichever table is read."""
+    return f"""{rows},
 tot AS (SELECT sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires FROM s),
 h AS (
   SELECT sum(power(s.n / tot.n_total, 2)) AS hhi_nombre,
@@ -184,13 +194,12 @@ h AS (
 ),
 top AS (SELECT * FROM s ORDER BY montant DESC, n DESC, titulaire_key LIMIT {int(limit)}),
 noms AS (
-  SELECT titulaire_key, any_value(titulaire_id) AS titulaire_id, any_value(titulaire_nom) AS titulaire_nom
-  FROM {COCKPIT_TABLE} c WHERE ({where}) AND titulaire_key IN (SELECT titulaire_key FROM top) GROUP BY titulaire_key
+  SELECT titulaire_key, any_value(titulaire_id) AS titulaire_id, arg_min(titulaire_nom, {order}) AS titulaire_nom
+  FROM {names_table} c WHERE ({where}) AND titulaire_key IN (SELECT titulaire_key FROM top) GROUP BY titulaire_key
 )
 SELECT noms.titulaire_id, noms.titulaire_nom, top.n, top.montant, tot.n_total, tot.montant_total, tot.nb_titulaires,
        h.hhi_nombre, h.hhi_montant
 FROM top JOIN noms USING (titulaire_key), tot, h ORDER BY top.montant DESC, top.n DESC, top.titulaire_key"""  # noqa: S608
-    return sql, params
 
 
 def buyers_sql(filters: Filters, limit: int = 15) -> tuple[str, list]:
@@ -208,17 +217,22 @@ SELECT a.*, noms.acheteur_nom FROM a LEFT JOIN noms USING (acheteur_id) ORDER BY
 def concentration_by_division_sql(filters: Filters, limit: int = 30) -> tuple[str, list]:
     """HHI (by amount) of suppliers per CPV division, for the divisions with the most contracts."""
     base, params = _base_cte(filters, "commune")
-    sql = f"""{base},
+    rows = f"""{base},
 s AS (
   SELECT division, titulaire_key, count(*) AS n, coalesce(sum(montant_sur), 0) AS montant
   FROM b WHERE titulaire_key IS NOT NULL AND division IS NOT NULL GROUP BY 1, 2
-)
+)"""  # noqa: S608 (fixed fragments)
+    return concentration_tail(rows, limit), params
+
+
+def concentration_tail(rows: str, limit: int) -> str:
+    """HHI per division over `rows` (SQL defining `s`: division, titulaire_key, n, montant)."""
+    return f"""{rows}
 -- sum over suppliers of (amount / total)² = sum of squared amounts / squared total: one pass, no join
 SELECT division, sum(n) AS n, sum(montant) AS montant_total, count(*) AS nb_titulaires,
        sum(montant * montant) / nullif(sum(montant) * sum(montant), 0) AS hhi_montant,
        max(montant) / nullif(sum(montant), 0) AS part_premier
 FROM s GROUP BY division ORDER BY n DESC, division LIMIT {int(limit)}"""  # noqa: S608
-    return sql, params
 
 
 def evolution_sql(filters: Filters) -> tuple[str, list]:
@@ -273,11 +287,13 @@ def contracts_sql(
     offset: int = 0,
     sirene_table: str | None = None,
     with_total: bool = True,
+    source: str = COCKPIT_TABLE,
 ) -> tuple[str, list]:
     """The contracts behind a figure (a DRILLS key), most recent first, plus the matching total (NULL when
-    the caller has it already: counting reads every filtered contract once more)."""
+    the caller has it already: counting reads every filtered contract once more). `source`: a prepared table
+    holding every contract the drill may match (national.SUBSETS), else the per-contract table."""
     _label, condition = DRILLS[drill]
-    base, params = _base_cte(filters, buyer_kind, sirene_table)
+    base, params = _base_cte(filters, buyer_kind, sirene_table, source)
     total = f"(SELECT count(*) FROM b WHERE ({condition}))" if with_total else "NULL"  # noqa: S608 (DRILLS)
     sql = f"""{base}
 SELECT {", ".join(LIST_COLUMNS)}, montant_anomalie AS montant_exclu, montant_a_verifier, {total} AS total
@@ -304,9 +320,10 @@ def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, li
     return sql, rids
 
 
-def modifications_to_check_sql(filters: Filters, limit: int = 200) -> tuple[str, list]:
-    """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier")."""
-    base, params = _base_cte(filters, "commune")
+def modifications_to_check_sql(filters: Filters, limit: int = 200, source: str = COCKPIT_TABLE) -> tuple[str, list]:
+    """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier"); `source`
+    may be the prepared table of those contracts (national.TO_CHECK)."""
+    base, params = _base_cte(filters, "commune", source=source)
     sql = f"""{base}
 SELECT contrat_uid, rid, acheteur_id, code_cpv, date_notification, montant AS montant_initial, montant_final,
        (montant_final - montant) / montant AS hausse, seuil_modification AS seuil

@@ -1,8 +1,8 @@
 """Read one input file into cleaned Parquet *parts* in the run's staging directory.
 
 Each batch of records is flattened (readers.flatten), cleaned (the rules of pilote.decp.cleaning, through the
-cleaners below), given its identity columns (pilote.decp.identity) and written as one Parquet file per table under staging/parts/<table>/. Big line-layout JSON
-files are parsed by a pool of worker processes (2 cores: the parent reads lines, workers parse, clean and
+cleaners below), given its identity columns (pilote.decp.identity) and written as one Parquet file per table under staging/parts/<table>/. Big JSON
+files (one record per line or pretty-printed) are parsed by a pool of worker processes (2 cores: the parent cuts records, workers parse, clean and
 write), everything else in-process. Nothing is written to the store here: a failure only loses the staging dir.
 """
 
@@ -20,7 +20,8 @@ from pilote.decp.cleaning.records import split_rejected
 from pilote.decp.identity import with_identity_columns
 from pilote.decp.readers import detect_format
 from pilote.decp.readers.flatten import Flattener, RecordRejected
-from pilote.decp.readers.json_reader import NotLineLayout, iter_records_ijson, parse_lines, scan_lines
+from pilote.decp.readers.json_ranges import scan_batches
+from pilote.decp.readers.json_reader import NotLineLayout, iter_records_ijson, parse_lines
 from pilote.decp.readers.tabular import read_tabular
 from pilote.decp.readers.xml_reader import iter_records_xml
 from pilote.decp.schema import PROVENANCE
@@ -223,7 +224,7 @@ class Reader:
                 result.rejects.extend(rejects)
 
         try:
-            for tableau, first_pos, first_line, lines in scan_lines(inp.path, name=inp.name):
+            for tableau, first_pos, first_line, lines in scan_batches(inp.path, name=inp.name):
                 job = {
                     "lines": lines,
                     "tableau": tableau,
@@ -252,6 +253,9 @@ class Reader:
         finally:
             for future in pending:
                 future.cancel()
+            # a batch already running must not write its part after the caller discarded the file's parts
+            # (NotLineLayout: the exact reader then writes the same part names)
+            wait(pending)
 
     def _read_records(self, records, inp, file_no, consts, fmt, result, *, xml=False):
         size = max(inp.path.stat().st_size, 1)

@@ -157,6 +157,10 @@ def parse_lines(lines, *, tableau, first_pos, first_line, key_base, flattener, r
             try:
                 rec = loads(raw)
             except orjson.JSONDecodeError as exc:
+                if b"\n" in raw:
+                    # a record cut by `scan_records` (it spans lines): the exact reader reads the file again and
+                    # says what is wrong where, as it always did for this layout (or reads NaN, that orjson refuses)
+                    raise NotLineLayout(f"enregistrement {position} du tableau « {tableau} »") from exc
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError as uexc:
@@ -172,7 +176,9 @@ def parse_lines(lines, *, tableau, first_pos, first_line, key_base, flattener, r
             try:
                 add(rec, key=key_base + offset, position=position, tableau=tableau)
             except RecordRejected as exc:
-                rejects.append((name, tableau, position, str(exc), raw[:500].decode("utf-8", "replace")))
+                # a pretty-printed record's extract is written as the exact reader writes it (its dict)
+                extract = repr(rec)[:500] if b"\n" in raw else raw[:500].decode("utf-8", "replace")
+                rejects.append((name, tableau, position, str(exc), extract))
     finally:
         if gc_was_enabled:
             gc.enable()
