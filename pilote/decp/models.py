@@ -62,3 +62,22 @@ class ImportRun(models.Model):
     @property
     def finished(self):
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.INTERRUPTED}
+
+
+class UrlHost(models.Model):
+    """A host the server may download DECP files from, added by a data steward (the allow-list of issue 15).
+    While the list (these rows plus PILOTE_DECP_URL_HOSTS) is empty, any public https host is allowed."""
+
+    host = models.CharField("hôte", max_length=253, unique=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "hôte autorisé pour les imports par adresse"
+        verbose_name_plural = "hôtes autorisés pour les imports par adresse"
+        ordering = ["host"]
+
+    def __str__(self):
+        return self.host

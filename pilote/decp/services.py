@@ -2,14 +2,14 @@
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from pilote.core import uploads
 from pilote.core.models import User
 from pilote.core.services import record_event
 from pilote.decp.audit import DecpVerb
-from pilote.decp.models import ImportRun
+from pilote.decp.models import ImportRun, UrlHost
 from pilote.decp.tasks import run_import_task
 
 
@@ -64,3 +64,54 @@ def prepare_demo() -> list[str]:
     """Demo content: the demo support person is also a data steward, so that a national import can be tried."""
     updated = User.objects.filter(email=DEMO_STEWARD, is_data_steward=False).update(is_data_steward=True)
     return [f"gestionnaire des données nationales : {DEMO_STEWARD}"] if updated else []
+
+
+def _steward_only(actor):
+    if not getattr(actor, "is_data_steward", False):
+        raise PermissionDenied("Seuls les gestionnaires des données nationales tiennent la liste des hôtes autorisés.")
+
+
+def clean_host(text: str) -> str:
+    """A bare host name (« www.data.gouv.fr »), lower-cased and in its ASCII form; a French error otherwise."""
+    host = (text or "").strip().lower().rstrip(".")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_host = ""
+    labels = ascii_host.split(".")
+    if (
+        len(ascii_host) > 253
+        or len(labels) < 2
+        or not all(label and len(label) <= 63 and label.replace("-", "").isalnum() for label in labels)
+        or any(label.startswith("-") or label.endswith("-") for label in labels)
+    ):
+        raise ValidationError({"host": f"« {text} » n'est pas un nom d'hôte (exemple : www.data.gouv.fr)."})
+    return ascii_host
+
+
+@transaction.atomic
+def do_add_url_host(organisation, *, host: str, actor) -> UrlHost:
+    """Allow downloads from `host` (data stewards only); once the list holds one host, only listed hosts are
+    fetched."""
+    _steward_only(actor)
+    host = clean_host(host)
+    if UrlHost.objects.filter(host=host).exists():
+        raise ValidationError({"host": f"L'hôte {host} est déjà dans la liste."})
+    entry = UrlHost.objects.create(host=host, added_by=actor)
+    record_event(
+        actor=actor, organisation=organisation, verb=DecpVerb.HOTE_AJOUTE, target=host, payload={"hote": host}
+    )
+    return entry
+
+
+@transaction.atomic
+def do_remove_url_host(organisation, *, entry: UrlHost, actor) -> None:
+    _steward_only(actor)
+    record_event(
+        actor=actor,
+        organisation=organisation,
+        verb=DecpVerb.HOTE_RETIRE,
+        target=entry.host,
+        payload={"hote": entry.host},
+    )
+    entry.delete()

@@ -9,17 +9,19 @@ from pathlib import Path
 
 import polars as pl
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from pilote.core import tabular
 from pilote.core.permissions import organisation_view
 from pilote.decp import store
 from pilote.decp.cleaning import RULES
 from pilote.decp.forms import ImportForm
-from pilote.decp.models import ImportRun
+from pilote.decp.models import ImportRun, UrlHost
 from pilote.decp.permissions import CAN_IMPORT
-from pilote.decp.services import do_receive_import
+from pilote.decp.services import do_add_url_host, do_receive_import, do_remove_url_host
 from pilote.decp.tasks import mark_interrupted_runs
 
 
@@ -66,8 +68,38 @@ def imports(request):
         "steward": steward,
         "runs": [(run, shown_source(run)) for run in runs_of(request.organisation, request.user)[:50]],
         "manifest": store.current_manifest(),
+        "url_hosts": UrlHost.objects.all() if steward else (),
     }
     return render(request, "decp/imports.html", context)
+
+
+def _stewards_only(request):
+    if not request.user.is_data_steward:
+        raise PermissionDenied("Réservé aux gestionnaires des données nationales.")
+
+
+@organisation_view(*CAN_IMPORT)
+@require_POST
+def url_host_add(request):
+    """A data steward allows one more host for imports by address (the list is shared by the platform)."""
+    _stewards_only(request)
+    try:
+        entry = do_add_url_host(request.organisation, host=request.POST.get("host", ""), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Les imports par adresse peuvent désormais venir de {entry.host}.")
+    return redirect("decp:imports", slug=request.organisation.slug)
+
+
+@organisation_view(*CAN_IMPORT)
+@require_POST
+def url_host_remove(request, host_id):
+    _stewards_only(request)
+    entry = get_object_or_404(UrlHost, pk=host_id)
+    do_remove_url_host(request.organisation, entry=entry, actor=request.user)
+    messages.success(request, f"{entry.host} est retiré de la liste des hôtes autorisés.")
+    return redirect("decp:imports", slug=request.organisation.slug)
 
 
 @organisation_view(*CAN_IMPORT)

@@ -155,6 +155,7 @@ def test_command_exits_non_zero_with_french_message(tmp_path, data_dir, populate
     assert snapshot(data_dir) == populated
 
 
+@pytest.mark.django_db  # the download reads the stewards' allow-list of hosts
 def test_unreachable_url(data_dir, populated, settings):
     settings.PILOTE_DECP_URL_ALLOW_HTTP = settings.PILOTE_DECP_URL_ALLOW_PRIVATE = True  # loopback, for the test
     url = "http://127.0.0.1:9/decp.json"  # discard port: nothing listens

@@ -15,6 +15,10 @@ from pilote.decp.readers import sources
 from tests.decp.conftest import LOCAL
 
 
+# Downloads read the allow-list of hosts, which data stewards keep in the database (decp.models.UrlHost).
+pytestmark = pytest.mark.django_db
+
+
 GOOD = LOCAL / "decp-59920013600241-2024-07-09-01.json"
 
 

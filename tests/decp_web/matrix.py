@@ -12,3 +12,13 @@ def run_of(organisation):
 
 
 KWARG_PROVIDERS = {"run_id": run_of}
+
+
+def url_host(organisation):
+    """The hosts list is the platform's (no organisation): any row serves; non-stewards get 405 on GET anyway."""
+    from pilote.decp.models import UrlHost
+
+    return UrlHost.objects.get_or_create(host="www.data.gouv.fr")[0].pk
+
+
+KWARG_PROVIDERS["host_id"] = url_host

@@ -66,7 +66,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 @dataclass(frozen=True)
 class UrlPolicy:
     """What the server may download: https only, public addresses only, known hosts when an allow-list is set
-    (PILOTE_DECP_URL_HOSTS, set by the platform's data stewards), a size cap and a timeout."""
+    (PILOTE_DECP_URL_HOSTS, set by the operator, plus the hosts the platform's data stewards add on the data page:
+    decp.models.UrlHost), a size cap and a timeout."""
 
     allow_http: bool = False
     allow_private: bool = False  # development and tests only: loopback, private ranges, any port
@@ -78,10 +79,13 @@ class UrlPolicy:
     def from_settings(cls):
         from django.conf import settings
 
+        from pilote.decp.models import UrlHost
+
+        stewards_hosts = UrlHost.objects.values_list("host", flat=True)
         return cls(
             allow_http=settings.PILOTE_DECP_URL_ALLOW_HTTP,
             allow_private=settings.PILOTE_DECP_URL_ALLOW_PRIVATE,
-            hosts=tuple(h.lower() for h in settings.PILOTE_DECP_URL_HOSTS),
+            hosts=tuple(sorted({h.lower() for h in settings.PILOTE_DECP_URL_HOSTS} | set(stewards_hosts))),
             max_bytes=settings.PILOTE_DECP_MAX_DOWNLOAD_BYTES,
             timeout=settings.PILOTE_DECP_URL_TIMEOUT_S,
         )
