@@ -42,7 +42,7 @@ def test_verbose_names_are_lowercase_french():
         offenders += [
             f"{model.__name__}: {n}"
             for n in names
-            if n and n[0].isupper() and not n.isupper() and not n.startswith(("SIRET", "CPV", "DECP"))
+            if n and n[0].isupper() and not n.isupper() and not n.startswith(("SIRET", "SIREN", "RNA", "CPV", "DECP"))
         ]
     assert offenders == []
 

@@ -149,6 +149,11 @@ def csv_response(
     return _attachment(HttpResponse("".join(lines), content_type=CSV_CONTENT_TYPE), filename)
 
 
+def csv_text_response(filename: str, text: str) -> HttpResponse:
+    """A download of CSV text already written by csv_text (an open-data publication in its schema's columns)."""
+    return _attachment(HttpResponse(text, content_type=CSV_CONTENT_TYPE), filename)
+
+
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pilote.core.models import Organisation, User
 from pilote.strategie.models import Objective
-from pilote.territoire import fund, geo, map as territory_map, parsing, schemes_csv, services
+from pilote.territoire import fund, geo, map as territory_map, parsing, services
 from pilote.territoire.models import Actor, Call, SourceKind
 
 
@@ -74,8 +74,7 @@ def _real_schemes(region, actor) -> int:
     rows = [
         r for r in parsing.read_rows(_text("dispositifs-transition-ecologique.csv")) if len(r["description"]) <= 5000
     ]
-    services.do_import(region, actor=actor, layout="dispositifs", text=schemes_csv.csv_of(rows),
-                       filename="dispositifs-transition-ecologique.csv")  # fmt: skip
+    services.do_import_scheme_rows(region, actor=actor, rows=rows, filename="dispositifs-transition-ecologique.csv")
     return len(rows)
 
 

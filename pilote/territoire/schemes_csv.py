@@ -2,9 +2,7 @@
 `|`-joined, porteurs as a JSON array). The checks are the schema's own constraints (required, patterns, lengths,
 UUID, datetimes); the export is validated against the shipped schema.json in the tests. Pure functions."""
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import uuid
@@ -75,6 +73,12 @@ def _check(row: dict) -> list[str]:
 def parse_schemes(text: str) -> list[dict]:
     rows = read_rows(text)
     _require_columns(rows, REQUIRED, "dispositif-aide (schéma national v0.2.0)")
+    return parse_scheme_rows(rows)
+
+
+def parse_scheme_rows(rows: list[dict]) -> list[dict]:
+    """Schemes from rows already split into the schema's columns (a file's rows, or one scheme typed by hand):
+    every row checked, a French error naming each bad line, nothing returned unless all are valid."""
     errors, schemes, seen = [], [], set()
     for line, row in enumerate(rows, start=2):
         row = {c: row.get(c, "") for c in COLUMNS}
@@ -110,12 +114,3 @@ def scheme_row(scheme) -> list[str]:
         "|".join(scheme.geographie_exclusions), _iso(scheme.date_ouverture), _iso(scheme.date_cloture),
         _iso(scheme.date_mise_a_jour),
     ]  # fmt: skip
-
-
-def csv_of(rows: list[dict]) -> str:
-    """A dispositif-aide CSV of rows given as {column: text} (for one scheme entered by hand)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows({c: row.get(c, "") for c in COLUMNS} for row in rows)
-    return buffer.getvalue()

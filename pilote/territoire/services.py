@@ -99,6 +99,15 @@ def do_import(organisation, *, actor, layout: str, text: str, filename: str) -> 
     return summary
 
 
+@transaction.atomic
+def do_import_scheme_rows(organisation, *, actor, rows: list[dict], filename: str) -> str:
+    """Schemes already read from a dispositif-aide file (the demo leaves out a row the schema refuses)."""
+    summary = f"{_save_schemes(organisation, schemes_csv.parse_scheme_rows(rows))} dispositif(s) importé(s)"
+    record_event(actor=actor, organisation=organisation, verb=TerritoireVerb.IMPORT, target=filename,
+                 payload={"disposition": "dispositifs", "resultat": summary})  # fmt: skip
+    return summary
+
+
 def _save_schemes(organisation, rows: list[dict]) -> int:
     for row in rows:
         themes = guess_themes(row["titre"], row["description"])
@@ -152,7 +161,7 @@ def resolve_scheme(organisation, ref: str) -> str:
 def do_add_scheme(organisation, *, actor, row: dict) -> Scheme:
     """One scheme entered in the national schema's columns (strings, lists `|`-joined), with the same checks as
     the import."""
-    parsed = schemes_csv.parse_schemes(schemes_csv.csv_of([row]))[0]
+    parsed = schemes_csv.parse_scheme_rows([row])[0]
     _save_schemes(organisation, [parsed])
     record_event(actor=actor, organisation=organisation, verb=TerritoireVerb.IMPORT, target=parsed["titre"][:200],
                  payload={"disposition": "dispositif", "resultat": "1 dispositif saisi"})  # fmt: skip

@@ -4,10 +4,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from pilote.core import tabular
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
 from pilote.territoire import (
@@ -81,16 +82,12 @@ def merge(request):
 
 @organisation_view(*perms.CAN_VIEW)
 def export_schemes(request):
-    response = HttpResponse(exports.schemes_text(request.organisation), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="dispositifs-aide.csv"'
-    return response
+    return tabular.csv_text_response("dispositifs-aide.csv", exports.schemes_text(request.organisation))
 
 
 @organisation_view(*perms.CAN_VIEW)
 def export_scdl(request):
-    response = HttpResponse(exports.scdl_text(request.organisation), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="subventions-fil-scdl.csv"'
-    return response
+    return tabular.csv_text_response("subventions-fil-scdl.csv", exports.scdl_text(request.organisation))
 
 
 @organisation_view(*perms.CAN_VIEW)

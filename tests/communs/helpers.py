@@ -15,7 +15,7 @@ from tests.core.factories import MembershipFactory
 
 
 # The SCDL subventions 2.1.1 schema shipped with the shared data (see its SOURCES.md).
-SCDL_SCHEMA = Path("/work/shared/data/territoire/scdl-subventions/schema.json")
+SCDL_SCHEMA = Path(__file__).resolve().parents[3] / "shared/data/territoire/scdl-subventions/schema.json"
 
 
 def manager(organisation):

@@ -211,7 +211,41 @@ EXPORT_URLS = {
     "recensement:template",
     "recensement:example",
     "decp:import_rejects",  # tabular.csv_response; its rows come from the rejects table
+    "territoire:export_schemes",  # open-data publications (their schema's columns): walked below
+    "territoire:export_scdl",
+    "communs:scdl_export",
 }
+
+
+def _open_data_cells(content: bytes) -> list[list[str]]:
+    """An open-data CSV (its schema's columns, `;`, no BOM required): no cell may start a formula."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8").removeprefix("\ufeff")), delimiter=";"))
+    active = [cell for row in rows for cell in row if cell.startswith(FORMULA_START)]
+    assert active == [], f"cellules actives : {active}"
+    return rows
+
+
+def test_territory_and_commons_publications_carry_no_formula(client, org_a, members_a):
+    from pilote.communs import scdl
+    from pilote.territoire import services as territoire
+    from tests.communs import helpers
+
+    appui = members_a[Role.APPUI]
+    territoire.do_add_scheme(org_a, actor=appui, row={
+        "id": "3f2b8c1e-1111-4222-8333-944455556666", "titre": '=HYPERLINK("http://x.example";"aide")',
+        "description": "@SUM(1+1)", "eligibilite": "+associations", "types_aides": "financement",
+        "porteurs": '[{"nom": "=Région", "roles": []}]', "cibles": "associations",
+        "eligibilite_geographique": "REG-28", "date_mise_a_jour": "2026-12-01T00:00:00Z",
+    })  # fmt: skip
+    client.force_login(appui)
+    rows = _open_data_cells(client.get(f"/o/{org_a.slug}/territoire/dispositifs-aide.csv").content)
+    assert any("HYPERLINK" in cell for row in rows for cell in row)
+    _open_data_cells(client.get(f"/o/{org_a.slug}/territoire/subventions-scdl.csv").content)
+    manager = helpers.manager(org_a)
+    initiative = helpers.initiative(org_a, manager, name="=cmd|' /C calc'!A0", siret="73282932000074")
+    helpers.grant(initiative, manager, 50)
+    rows = _open_data_cells(scdl.export_csv(org_a, 2026).encode())
+    assert rows[0][0] == scdl.HEADER[0]
 
 
 def _names(resolver, prefix=""):
