@@ -126,7 +126,7 @@ def siret(i: int) -> str:
     """A valid SIRET: a valid SIREN (Luhn) then an establishment number, the whole valid too."""
     from stdnum import luhn
 
-    siren = "%08d" % (10**7 + i)
+    siren = f"{10**7 + i:08d}"
     siren += luhn.calc_check_digit(siren)
     base = siren + "0001"
     return base + luhn.calc_check_digit(base)
