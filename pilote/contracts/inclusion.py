@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass
 
 from django.core.exceptions import ValidationError
 
-from pilote.contracts.sirene import INLINE_BYTES, departement_from_postal, normalise_departement
+from pilote.contracts.sirene import departement_from_postal, normalise_departement
 from pilote.core import sandbox, uploads
 from pilote.core.validators import normalize_siret, siret_problem
 
@@ -25,7 +25,6 @@ MAX_ROWS = 100_000
 MAX_ERRORS_SHOWN = 5
 MEMORY_BYTES = 512 * 1024 * 1024  # the child's limits: a 10 MB list parses in well under 200 MB
 CPU_SECONDS = 30
-__all__ = ["INLINE_BYTES"]  # above it, the upload is imported by a background task (pilote.explorer.tasks)
 UPLOAD_RULES = uploads.UploadRules(extensions=(".csv", ".txt"), max_bytes=lambda: MAX_BYTES)
 
 # Kinds and the family each belongs to (what the page says).

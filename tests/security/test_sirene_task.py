@@ -5,6 +5,7 @@ stays, the staged upload is deleted, and no other organisation reaches the impor
 
 import random
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -146,3 +147,27 @@ def test_another_organisation_cannot_see_the_import_page(client, org_a, org_b, m
     client.force_login(members_a[Role.APPUI])
     response = client.get(f"/o/{org_a.slug}/explorer/imports/inclusion/{token}/", follow=True)
     assert "Cet import a expiré ou n'existe pas" in unescape(response.content.decode())
+
+
+def test_a_small_file_stays_in_the_request_and_enqueues_nothing(client, org_a, appui):
+    from django_tasks import default_task_backend
+
+    response = client.post(
+        f"/o/{org_a.slug}/explorer/sirene/", {"fichier": SimpleUploadedFile("petit.csv", b"siren;nom\n222222222;B\n")}
+    )
+    assert response["Location"] == f"/o/{org_a.slug}/explorer/sirene/"
+    assert default_task_backend.results == []
+    assert SireneName.objects.get().name == "B"
+    assert not (Path(private_storage("explorer").location)).exists()  # nothing staged
+
+
+def test_a_big_inclusion_list_with_a_bad_line_is_refused_naming_it(client, org_a, appui):
+    rows = [f"{siret(i)};ACI;Structure {i}\n" for i in range(6_000)]
+    rows[4321] = "12345;ACI;Faux\n"  # line 4323 of the file (after the header)
+    location, token = upload(
+        client, org_a, ("siret;type;nom\n" + "".join(rows)).encode(), name="liste.csv", page="structures-inclusives"
+    )
+    assert tasks.run_import(token) == "failed"
+    page = unescape(client.get(location, follow=True).content.decode())
+    assert "« liste.csv » : Rien n'a été importé : corrigez le fichier. Ligne 4323 :" in page
+    assert not InclusionList.objects.exists()
