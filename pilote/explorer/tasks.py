@@ -11,7 +11,8 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskException
 
 from pilote.core import retention, uploads
 from pilote.core.models import Organisation
@@ -56,13 +57,32 @@ def load_meta(token: str, *, kind: str, organisation) -> dict | None:
     return meta
 
 
-def outcome(token: str) -> dict | None:
-    """{"state": "done", "summary": …} or {"state": "failed", "message": …}; None while the task runs."""
+def enqueue(token: str) -> None:
+    """Enqueue the import of `token`, keeping the task's id beside it (see `outcome`)."""
+    result = import_staged_task.enqueue(token)
+    _storage().save_bytes(f"{token}.task", str(result.id).encode())
+
+
+def outcome(token: str, filename: str = "Le fichier") -> dict | None:
+    """{"state": "done", "summary": …} or {"state": "failed", "message": …}; None while the task runs. A task
+    that failed without writing its outcome (the worker could not even record it) is a failure, not a page
+    polling forever."""
     storage = _storage()
-    if not storage.exists(f"{token}.outcome.json"):
-        return None
-    with storage.open(f"{token}.outcome.json", "rb") as fh:
-        return json.loads(fh.read().decode("utf-8"))
+    if storage.exists(f"{token}.outcome.json"):
+        with storage.open(f"{token}.outcome.json", "rb") as fh:
+            return json.loads(fh.read().decode("utf-8"))
+    if _task_failed(token):
+        return {"state": "failed", "message": f"« {filename} » n'a pas pu être importé : rien n'a été modifié."}
+    return None
+
+
+def _task_failed(token: str) -> bool:
+    try:
+        with _storage().open(f"{token}.task", "rb") as fh:
+            result_id = fh.read().decode()
+        return import_staged_task.get_result(result_id).status == TaskResultStatus.FAILED
+    except (OSError, ValueError, TaskException):
+        return False
 
 
 def _save_outcome(token: str, **outcome_) -> None:

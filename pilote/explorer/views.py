@@ -296,7 +296,7 @@ def _upload(request, form, kind):
             token = import_tasks.stage(
                 data, kind=kind, organisation=request.organisation, user=request.user, filename=upload.name
             )
-            import_tasks.import_staged_task.enqueue(token)
+            import_tasks.enqueue(token)
             return redirect("explorer:import_status", slug=slug, kind=kind, token=token)
         service = do_import_sirene_extract if kind == "sirene" else do_import_inclusion_list
         imported = service(organisation=request.organisation, filename=upload.name, raw=data, actor=request.user)
@@ -360,7 +360,7 @@ def import_status(request, kind, token):
     if meta is None:
         messages.error(request, "Cet import a expiré ou n'existe pas : déposez à nouveau le fichier.")
         return back
-    result = import_tasks.outcome(token)
+    result = import_tasks.outcome(token, meta.get("filename") or "Le fichier")
     context = {"organisation": request.organisation, "kind": kind, "token": token}
     if result is None:
         template = "explorer/_import_pending.html" if request.htmx else "explorer/import_pending.html"

@@ -171,3 +171,19 @@ def test_a_big_inclusion_list_with_a_bad_line_is_refused_naming_it(client, org_a
     page = unescape(client.get(location, follow=True).content.decode())
     assert "« liste.csv » : Rien n'a été importé : corrigez le fichier. Ligne 4323 :" in page
     assert not InclusionList.objects.exists()
+
+
+def test_a_task_that_failed_without_its_outcome_ends_the_polling_with_a_french_message(client, org_a, appui, previous):
+    import dataclasses
+
+    from django_tasks import TaskResultStatus, default_task_backend
+
+    location, _token = upload(client, org_a, big_extract(5_000), name="coupe.csv")
+    assert client.get(location, headers={"HX-Request": "true"}).content.decode().count("every 1s") == 1
+    # The worker died in a way that left no outcome file, and django-tasks recorded the task as failed.
+    results = default_task_backend.results
+    results[0] = dataclasses.replace(results[0], status=TaskResultStatus.FAILED)
+    assert client.get(location, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    page = unescape(client.get(location, follow=True).content.decode())
+    assert "« coupe.csv » n'a pas pu être importé : rien n'a été modifié." in page
+    assert SireneName.objects.get().name == "ANCIEN"
