@@ -4,24 +4,27 @@ the purchase are named. The list is an organisation's import (a CSV such as the 
 an export of the marché de l'inclusion); nothing here writes: see explorer.services.do_import_inclusion_list.
 
 A row is refused with its line number when its SIRET is invalid (stdnum, core/validators) or its type unknown:
-the whole file is then refused, nothing half-imported.
+the whole file is then refused, nothing half-imported. The file is parsed in a child process under a memory
+and CPU limit (`read_inclusion_csv`, pilote.core.sandbox): this module is also the child's `__main__`, so it
+imports no model at its top.
 """
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from django.core.exceptions import ValidationError
 
-from pilote.contracts.models import InclusiveStructure
 from pilote.contracts.sirene import departement_from_postal, normalise_departement
-from pilote.core import uploads
+from pilote.core import sandbox, uploads
 from pilote.core.validators import normalize_siret, siret_problem
 
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_ERRORS_SHOWN = 5
+MEMORY_BYTES = 512 * 1024 * 1024  # the child's limits: a 10 MB list parses in well under 200 MB
+CPU_SECONDS = 30
 UPLOAD_RULES = uploads.UploadRules(extensions=(".csv", ".txt"), max_bytes=lambda: MAX_BYTES)
 
 # Kinds and the family each belongs to (what the page says).
@@ -123,6 +126,44 @@ def parse_inclusion_csv(raw: bytes) -> list[Row]:
         raise ValidationError(
             "Colonnes « siret » et « type » (ou « mesure ») attendues dans la première ligne du fichier."
         )
+    try:
+        found, errors = _rows(reader, at)
+    except csv.Error as error:  # a field past the csv module's limit, a quote never closed…
+        raise ValidationError(
+            f"Ligne {reader.line_num} : le fichier n'est pas un CSV lisible (champ trop long ou caractère "
+            "invalide) ; enregistrez la liste au format CSV."
+        ) from error
+    if errors:
+        more = len(errors) - MAX_ERRORS_SHOWN
+        shown = errors[:MAX_ERRORS_SHOWN] + ([f"… et {more} autre{'s' if more > 1 else ''} ligne{'s' if more > 1 else ''}."] if more > 0 else [])  # fmt: skip
+        raise ValidationError(["Rien n'a été importé : corrigez le fichier.", *shown])
+    if not found:
+        raise ValidationError("Aucune structure dans le fichier.")
+    return list(found.values())
+
+
+def read_inclusion_csv(raw: bytes) -> list[Row]:
+    """parse_inclusion_csv run in the limited child process; a child past its limits is a French ValidationError."""
+    try:
+        answer = sandbox.run_module(
+            "pilote.contracts.inclusion", raw, memory_bytes=MEMORY_BYTES, cpu_seconds=CPU_SECONDS
+        )
+    except sandbox.ChildFailed as failure:
+        if failure.refused:
+            raise ValidationError(str(failure).split("\n")) from None
+        raise ValidationError(f"Le fichier est refusé : {failure}.") from None
+    return [Row(siret, name, tuple(kinds), *rest) for siret, name, kinds, *rest in answer]
+
+
+def _in_child(raw: bytes) -> list:
+    try:
+        rows = parse_inclusion_csv(raw)
+    except ValidationError as error:
+        raise sandbox.Refused("\n".join(error.messages)) from None
+    return [astuple(r) for r in rows]
+
+
+def _rows(reader, at) -> tuple[dict[str, Row], list[str]]:
     found: dict[str, Row] = {}
     errors = []
     for number, row in enumerate(reader, start=2):
@@ -140,13 +181,7 @@ def parse_inclusion_csv(raw: bytes) -> list[Row]:
             parsed = Row(previous.siret, previous.name or parsed.name, kinds, previous.departement,
                          previous.postal_code, previous.naf or parsed.naf)  # fmt: skip
         found[parsed.siret] = parsed
-    if errors:
-        more = len(errors) - MAX_ERRORS_SHOWN
-        shown = errors[:MAX_ERRORS_SHOWN] + ([f"… et {more} autre{'s' if more > 1 else ''} ligne{'s' if more > 1 else ''}."] if more > 0 else [])  # fmt: skip
-        raise ValidationError(["Rien n'a été importé : corrigez le fichier.", *shown])
-    if not found:
-        raise ValidationError("Aucune structure dans le fichier.")
-    return list(found.values())
+    return found, errors
 
 
 def _row(row: list[str], at: dict) -> tuple[Row | None, str | None]:
@@ -185,6 +220,8 @@ def flag_inclusive(organisation, suppliers: list[dict], *, id_key="siret") -> li
         for s in suppliers:
             s.setdefault("inclusive", None)
         return suppliers
+    from pilote.contracts.models import InclusiveStructure  # here: this module is also the parsing child
+
     rows = InclusiveStructure.objects.filter(organisation=organisation, siren__in={x[:9] for x in sirets})
     by_siret = {r.siret: r for r in rows}
     by_siren = {r.siren: r for r in rows}
@@ -212,6 +249,8 @@ def structures_in_area(organisation, *, code_cpv=None, departements=()) -> dict:
     code (named, at most 10). {"count", "fitting": [{siret, name, family, departement}], "has_list"}."""
     if organisation is None:
         return {"has_list": False, "count": 0, "fitting": []}
+    from pilote.contracts.models import InclusiveStructure  # here: this module is also the parsing child
+
     rows = InclusiveStructure.objects.filter(organisation=organisation)
     has_list = rows.exists()
     if departements:
@@ -228,3 +267,7 @@ def structures_in_area(organisation, *, code_cpv=None, departements=()) -> dict:
         "fitting_count": len(fitting),
         "naf": prefixes,
     }
+
+
+if __name__ == "__main__":
+    sandbox.child_main(_in_child)

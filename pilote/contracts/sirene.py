@@ -5,21 +5,30 @@ The INSEE stock files differ: StockUniteLegale has `siren`, `denominationUniteLe
 (a category belongs to the company, so a SIREN row applies to every SIRET of that SIREN); StockEtablissement has
 `siret`, `codeCommuneEtablissement` and `codePostalEtablissement` (a place belongs to the establishment). Hand-made
 extracts may carry a plain `departement` column. Nothing here writes: see services.do_import_sirene_extract.
+
+The file is hostile input: `read_sirene_csv` parses it in a child process under a memory and CPU limit
+(pilote.core.sandbox, `python -m pilote.contracts.sirene`), so that no file can take a worker down.
 """
 
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 
-from pilote.core import uploads
+from pilote.core import sandbox, uploads
 
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 500_000
+# The child's limits: 500 000 rows (50 MB) parse in about 400 MB and a few seconds.
+MEMORY_BYTES = 1024 * 1024 * 1024
+CPU_SECONDS = 60
+# Files above this size are imported by a background task (pilote.explorer.tasks), the page polling its state;
+# smaller ones in the request. Both are parsed in the limited child (same rule as the census spreadsheets).
+INLINE_BYTES = 100 * 1024
 # The upload check (pilote.core.uploads): a CSV or text file of at most MAX_BYTES, without NUL bytes.
 UPLOAD_RULES = uploads.UploadRules(extensions=(".csv", ".txt"), max_bytes=lambda: MAX_BYTES)
 # Name columns, best first: SIRENE stock files (unités légales / établissements) and common hand-made extracts.
@@ -110,13 +119,24 @@ def _cell(row, indexes) -> str:
 def parse_sirene_csv(raw: bytes) -> tuple[dict[str, Entry], int]:
     """(SIRET or SIREN → Entry, number of lines ignored) from a CSV extract; ValidationError in French when the
     file is unusable (nothing is kept from it then)."""
+    return _parse(raw)
+
+
+def read_sirene_csv(raw: bytes) -> tuple[dict[str, Entry], int]:
+    """parse_sirene_csv run in the limited child process; a child past its limits is a French ValidationError."""
     try:
-        return _parse(raw)
-    except csv.Error as error:  # a field past the csv module's limit, a NUL byte, a quote never closed…
-        raise ValidationError(
-            "Le fichier n'est pas un CSV lisible (ligne trop longue ou caractère invalide) : exportez l'extrait "
-            "SIRENE au format CSV."
-        ) from error
+        answer = sandbox.run_module("pilote.contracts.sirene", raw, memory_bytes=MEMORY_BYTES, cpu_seconds=CPU_SECONDS)
+    except sandbox.ChildFailed as failure:
+        raise ValidationError(str(failure) if failure.refused else f"Le fichier est refusé : {failure}.") from None
+    return {key: Entry(*values) for key, *values in answer["entries"]}, answer["skipped"]
+
+
+def _in_child(raw: bytes) -> dict:
+    try:
+        entries, skipped = parse_sirene_csv(raw)
+    except ValidationError as error:
+        raise sandbox.Refused(" ".join(error.messages)) from None
+    return {"entries": [[key, *astuple(e)] for key, e in entries.items()], "skipped": skipped}
 
 
 def _parse(raw: bytes) -> tuple[dict[str, Entry], int]:
@@ -128,7 +148,10 @@ def _parse(raw: bytes) -> tuple[dict[str, Entry], int]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(content), dialect)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise _unreadable(reader.line_num) from error
     if not header:
         raise ValidationError("Le fichier est vide.")
     columns = [h.strip().lower() for h in header]
@@ -149,21 +172,31 @@ def _parse(raw: bytes) -> tuple[dict[str, Entry], int]:
             "« categorieEntreprise » (PME, ETI, GE) ou « codeCommuneEtablissement » (lieu)."
         )
     entries, skipped = {}, 0
-    for number, row in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            raise ValidationError(f"Le fichier dépasse {MAX_ROWS} lignes : importez un extrait plus petit.")
-        key = _key(row, siret_at, siren_at)
-        entry = _entry(row, name_at, person_at, category_at, commune_at, postal_at, departement_at)
-        if key is None or entry == NOTHING:
-            skipped += 1
-            continue
-        entries[key] = entry
+    try:
+        for number, row in enumerate(reader, start=2):
+            if number > MAX_ROWS + 1:
+                raise ValidationError(f"Le fichier dépasse {MAX_ROWS} lignes : importez un extrait plus petit.")
+            key = _key(row, siret_at, siren_at)
+            entry = _entry(row, name_at, person_at, category_at, commune_at, postal_at, departement_at)
+            if key is None or entry == NOTHING:
+                skipped += 1
+                continue
+            entries[key] = entry
+    except csv.Error as error:  # a field past the csv module's limit, a NUL byte, a quote never closed…
+        raise _unreadable(reader.line_num) from error
     if not entries:
         raise ValidationError(
             "Aucune ligne utilisable (SIRET de 14 chiffres ou SIREN de 9 chiffres, avec un nom, une catégorie "
             "ou un lieu) dans le fichier."
         )
     return entries, skipped
+
+
+def _unreadable(line: int) -> ValidationError:
+    return ValidationError(
+        f"Ligne {line} : le fichier n'est pas un CSV lisible (champ trop long ou caractère invalide) ; exportez "
+        "l'extrait SIRENE au format CSV."
+    )
 
 
 def _key(row, siret_at, siren_at) -> str | None:
@@ -188,3 +221,7 @@ def _entry(row, name_at, person_at, category_at, commune_at, postal_at, departem
         or ""
     )
     return Entry(name[:255], categorie if categorie in CATEGORIES else "", departement)
+
+
+if __name__ == "__main__":
+    sandbox.child_main(_in_child)

@@ -22,3 +22,6 @@ class ExplorerConfig(AppConfig):
         from pilote.explorer.home import register_search_sources
 
         register_search_sources()
+        from pilote.core.retention import register_temporary_area
+
+        register_temporary_area("explorer")  # staged SIRENE and inclusion uploads (pilote.explorer.tasks)

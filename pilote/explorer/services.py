@@ -5,9 +5,9 @@ from django.db import connection, transaction
 
 from pilote.contracts import sirene_files as extract_file
 from pilote.contracts.audit import ContractsVerb
-from pilote.contracts.inclusion import parse_inclusion_csv
+from pilote.contracts.inclusion import read_inclusion_csv
 from pilote.contracts.models import InclusionList, InclusiveStructure, SireneExtract, SireneName
-from pilote.contracts.sirene import MAX_BYTES, MAX_ROWS, parse_sirene_csv
+from pilote.contracts.sirene import MAX_BYTES, MAX_ROWS, parse_sirene_csv, read_sirene_csv
 from pilote.core.services import record_event
 
 
@@ -18,7 +18,7 @@ __all__ = ["MAX_BYTES", "MAX_ROWS", "do_import_inclusion_list", "do_import_siren
 def do_import_sirene_extract(*, organisation, filename: str, raw: bytes, actor) -> SireneExtract:
     """Replace the organisation's SIRENE rows (names, categories, départements) by those of the file. Nothing
     is saved if the file is unusable; the cockpit's Parquet copy is written once the rows are committed."""
-    entries, skipped = parse_sirene_csv(raw)
+    entries, skipped = read_sirene_csv(raw)  # in a child process with a memory and CPU limit
     extract = SireneExtract(
         organisation=organisation,
         filename=filename[:255],
@@ -71,7 +71,7 @@ def _insert_rows(extract, organisation, entries) -> None:
 def do_import_inclusion_list(*, organisation, filename: str, raw: bytes, actor) -> InclusionList:
     """Replace the organisation's list of inclusive structures by the file's. The file is read whole first: a bad
     line refuses it (ValidationError naming the lines) and nothing is saved."""
-    rows = parse_inclusion_csv(raw)
+    rows = read_inclusion_csv(raw)  # in a child process with a memory and CPU limit
     imported = InclusionList(organisation=organisation, filename=filename[:255], rows=len(rows), imported_by=actor)
     imported.full_clean()
     imported.save()

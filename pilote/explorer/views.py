@@ -8,6 +8,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -18,11 +19,11 @@ from pilote.contracts.models import InclusionList, SireneExtract
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
 from pilote.contracts.search.nature import text_nature
-from pilote.contracts.sirene import UPLOAD_RULES
+from pilote.contracts.sirene import INLINE_BYTES, UPLOAD_RULES
 from pilote.core import tabular, uploads
 from pilote.core.export_jobs import do_request_export, task_threshold
 from pilote.core.permissions import organisation_view
-from pilote.explorer import exports, profiles
+from pilote.explorer import exports, profiles, tasks as import_tasks
 from pilote.explorer.forms import InclusionForm, NeedForm, SearchForm, SireneForm
 from pilote.explorer.labels import directory_url
 from pilote.explorer.permissions import CAN_EXPLORE, CAN_IMPORT_SIRENE, can_import_sirene
@@ -260,25 +261,64 @@ def _sourcing(request, code, departement):
     }
 
 
+def _sirene_done(summary) -> str:
+    skipped = summary["skipped"]
+    return (
+        f"Extrait importé : {summary['rows']} établissements"
+        + (f", {skipped} lignes ignorées (SIRET ou nom manquant)" if skipped else "")
+        + f" ; {summary['with_categorie']} avec une catégorie d'entreprise, "
+        f"{summary['with_departement']} avec un département."
+    )
+
+
+def _inclusion_done(summary) -> str:
+    rows = summary["rows"]
+    return f"Liste importée : {rows} structure{'s' if rows > 1 else ''}."
+
+
+# Per kind: the upload rules, the largest file read, the upload page and the success message.
+_KINDS = {
+    "sirene": (UPLOAD_RULES, MAX_BYTES, "explorer:sirene", _sirene_done),
+    "inclusion": (inclusive.UPLOAD_RULES, inclusive.MAX_BYTES, "explorer:inclusion", _inclusion_done),
+}
+
+
+def _upload(request, form, kind):
+    """Check the upload then import it: a small file in the request, a big one by a background task (both parsed
+    in the limited child process). Returns a redirect, or None when the form got the refusal."""
+    rules, max_bytes, page, done = _KINDS[kind]
+    upload = form.cleaned_data["fichier"]
+    slug = request.organisation.slug
+    try:
+        uploads.check_upload(upload, rules)  # type and size before reading: the one upload check
+        data = upload.read(max_bytes + 1)
+        if len(data) > INLINE_BYTES:  # imported by a task; the next page polls its state
+            token = import_tasks.stage(
+                data, kind=kind, organisation=request.organisation, user=request.user, filename=upload.name
+            )
+            import_tasks.enqueue(token)
+            return redirect("explorer:import_status", slug=slug, kind=kind, token=token)
+        service = do_import_sirene_extract if kind == "sirene" else do_import_inclusion_list
+        imported = service(organisation=request.organisation, filename=upload.name, raw=data, actor=request.user)
+    except ValidationError as error:
+        form.add_error("fichier", error)
+        return None
+    if kind == "sirene":
+        summary = {f: getattr(imported, f) for f in ("rows", "skipped", "with_categorie", "with_departement")}
+    else:
+        summary = {"rows": imported.rows}
+    messages.success(request, done(summary))
+    return redirect(page, slug=slug)
+
+
 @organisation_view(*CAN_IMPORT_SIRENE)
 def sirene(request):
     organisation = request.organisation
     form = SireneForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["fichier"]
-        try:
-            extract = services_import(organisation, upload, request.user)
-        except ValidationError as error:
-            form.add_error("fichier", error)
-        else:
-            messages.success(
-                request,
-                f"Extrait importé : {extract.rows} établissements"
-                + (f", {extract.skipped} lignes ignorées (SIRET ou nom manquant)" if extract.skipped else "")
-                + f" ; {extract.with_categorie} avec une catégorie d'entreprise, "
-                f"{extract.with_departement} avec un département.",
-            )
-            return redirect("explorer:sirene", slug=request.organisation.slug)
+        response = _upload(request, form, "sirene")
+        if response is not None:
+            return response
     return render(
         request,
         "explorer/sirene.html",
@@ -291,36 +331,46 @@ def sirene(request):
     )
 
 
-def services_import(organisation, upload, actor):
-    uploads.check_upload(upload, UPLOAD_RULES)  # type and size before reading: the one upload check
-    return do_import_sirene_extract(
-        organisation=organisation, filename=upload.name, raw=upload.read(MAX_BYTES + 1), actor=actor
-    )
-
-
 @organisation_view(*CAN_IMPORT_SIRENE)
 def inclusion(request):
     """Import of the organisation's list of inclusive structures (SIAE, EA, ESAT), flagged in the guidance."""
     organisation = request.organisation
     form = InclusionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["fichier"]
-        try:
-            uploads.check_upload(upload, inclusive.UPLOAD_RULES)
-            imported = do_import_inclusion_list(
-                organisation=organisation,
-                filename=upload.name,
-                raw=upload.read(inclusive.MAX_BYTES + 1),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.add_error("fichier", error)
-        else:
-            messages.success(request, f"Liste importée : {imported.rows} structure{'s' if imported.rows > 1 else ''}.")
-            return redirect("explorer:inclusion", slug=organisation.slug)
+        response = _upload(request, form, "inclusion")
+        if response is not None:
+            return response
     current = InclusionList.objects.filter(organisation=organisation).first()
     return render(
         request,
         "explorer/inclusion.html",
         {"organisation": organisation, "form": form, "current": current},
     )
+
+
+@organisation_view(*CAN_IMPORT_SIRENE)
+def import_status(request, kind, token):
+    """The background import's state (polled by HTMX), then back to the upload page with its outcome. A token of
+    another organisation (or unknown, or expired) sends back to the upload page: nothing is said about it."""
+    if kind not in _KINDS:
+        raise Http404
+    _rules, _max, page, done = _KINDS[kind]
+    back = redirect(page, slug=request.organisation.slug)
+    meta = import_tasks.load_meta(token, kind=kind, organisation=request.organisation)
+    if meta is None:
+        messages.error(request, "Cet import a expiré ou n'existe pas : déposez à nouveau le fichier.")
+        return back
+    result = import_tasks.outcome(token, meta.get("filename") or "Le fichier")
+    context = {"organisation": request.organisation, "kind": kind, "token": token}
+    if result is None:
+        template = "explorer/_import_pending.html" if request.htmx else "explorer/import_pending.html"
+        return render(request, template, context | {"filename": meta.get("filename")})
+    if request.htmx:  # finished: the whole page is reloaded to show the outcome
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    if result["state"] == "done":
+        messages.success(request, done(result["summary"]))
+    else:
+        messages.error(request, result["message"])
+    return back
