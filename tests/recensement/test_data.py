@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from pilote.contracts.semantics import cpv_label
 from pilote.core.enums import Role
 from pilote.recensement import data, services
 from pilote.recensement.models import Need, NeedSource
@@ -91,7 +92,7 @@ def test_split_purchase_page_for_any_buyer(client, store, org_a, members_a):
     client.force_login(members_a[Role.ACHETEUR])
     page = client.get(f"/o/{org_a.slug}/recensement/fractionnement/", {"siret": BUYER}).content.decode()
     assert "2 cas à examiner" in page
-    assert "À examiner : CPV 5552…, 2025" in page
+    assert f"À examiner : CPV 5552 — {cpv_label('5552')}, 2025" in page
     assert "en vigueur depuis le 01/01/2020" in page
     assert "Examiné : les marchés notifiés en 2024, 2025, 2026" in page
     assert "ne contiennent que les contrats d'au moins 40" in page
