@@ -101,3 +101,43 @@ def test_pages_beyond_the_menu_pass_axe(ui_theme, page, login, axe_check, demo, 
         link = page.locator("a[href*='/explorer/contrats/']").first
         page.goto(page.base_url + link.get_attribute("href"))
         check_page(page, axe_check, f"{ui_theme} {role} contrat {width}px", width)
+
+
+@pytest.fixture
+def strict_page(browser, live_server, transactional_db):
+    """A page with the Content-Security-Policy enforced (no bypass_csp), as tests/e2e/test_csp.py does."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def test_dsfr_scripts_fonts_and_menu_work_under_the_strict_policy(strict_page, settings):
+    """DSFR's own JavaScript (the mobile menu) and its fonts load from Pilote's files, with no CSP violation."""
+    from pilote.core.enums import Role
+    from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    settings.UI_THEME = "dsfr"
+    page = strict_page
+    commune = OrganisationFactory(name="Commune A", slug="commune-a")
+    MembershipFactory(organisation=commune, user=UserFactory(email="agent@commune-a.fr"), role=Role.AGENT)
+    violations, requested = [], []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(page.base_url + "/connexion/")
+    page.get_by_label("Adresse e-mail").fill("agent@commune-a.fr")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-solide-42")
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(page.base_url + "/o/commune-a/")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    expect(nav).to_be_hidden()  # at 390 px the menu is DSFR's modal, opened by its script
+    page.get_by_role("button", name="Menu").click()
+    expect(nav).to_be_visible()
+    expect(page.get_by_role("button", name="Fermer")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert any("/vendor/dsfr/fonts/Marianne-" in url for url in requested)
+    assert any(url.endswith("dsfr.module.min.js") for url in requested)
+    assert all(url.startswith(page.base_url) or url.startswith("data:") for url in requested), requested
+    assert violations == [], "\n".join(violations)
