@@ -95,6 +95,15 @@ def test_pages_beyond_the_menu_pass_axe(ui_theme, page, login, axe_check, demo, 
     for url in PAGES[role]():
         page.goto(page.base_url + url)
         check_page(page, axe_check, f"{ui_theme} {role} {url} {width}px", width)
+    if role == "appui":
+        # the confirmation step of a visa (the first post checks everything and writes nothing)
+        fiche = Fiche.objects.filter(organisation__slug="region-normandie", status=Status.EN_INSTRUCTION).first()
+        page.goto(page.base_url + f"{ORG}fiches/{fiche.pk}/")
+        page.get_by_label("Commentaire ou motivation").fill("Visa sous réserve d'un critère environnemental.")
+        page.get_by_label("Justification des obligations non remplies").fill("Critère ajouté en réserve.")
+        page.get_by_role("button", name="Viser avec réserves").click()
+        expect(page.get_by_role("button", name="Confirmer : Viser avec réserves")).to_be_visible()
+        check_page(page, axe_check, f"{ui_theme} {role} confirmation du visa {width}px", width)
     if role == "acheteur":
         # a contract page, reached from the explorer's results
         page.goto(page.base_url + f"{ORG}explorer/?q=nettoyage")
