@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pilote.core.context_processors.pilote",
+                "pilote.ui.context_processors.theme",
             ],
             "builtins": ["pilote.ui.templatetags.ui"],
         },
@@ -205,7 +206,7 @@ PILOTE_BASE_URL = env.str("PILOTE_BASE_URL", default="http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
-UI_THEME = env.str("UI_THEME", default="neutre")
+UI_THEME = env.str("UI_THEME", default="neutre")  # "dsfr" only for State services (pilote/ui/themes.py)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -58,6 +58,17 @@ def load_reference_data():
     load_national_content(Segment, Clause, SegmentGuide)
 
 
+UI_THEMES = ["neutre", "dsfr"]  # pilote.ui.themes.THEMES: the browser tests that take `ui_theme` run on both
+
+
+@pytest.fixture(params=UI_THEMES)
+def ui_theme(request, settings):
+    """The live server renders with this UI_THEME (it runs in the test's process, so it reads the overridden
+    settings): a test asking for it runs once per theme."""
+    settings.UI_THEME = request.param
+    return request.param
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
     load_reference_data()

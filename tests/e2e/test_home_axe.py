@@ -1,5 +1,6 @@
 """Every role's home says what to do next, and axe-core finds no accessibility violation on the main pages of
-each role (home, every entry of the main menu, search results, notifications, help), at 1366 and 390 px.
+each role (home, every entry of the main menu, search results, notifications, help), at 1366 and 390 px, on
+both themes (neutral and DSFR, the `ui_theme` fixture).
 
 The demo content of every app is loaded (the Région Normandie's fiches, census campaign, directory, charter),
 with the real demo contract files so that the cockpit draws its charts."""
@@ -42,21 +43,21 @@ def main_pages(page) -> list[str]:
 
 @pytest.mark.parametrize("width", [1366, 390])
 @pytest.mark.parametrize("role", list(HOME_PANELS))
-def test_each_role_home_and_main_pages_pass_axe(page, login, axe_check, demo, role, width):
+def test_each_role_home_and_main_pages_pass_axe(ui_theme, page, login, axe_check, demo, role, width):
     page.set_viewport_size({"width": width, "height": 900})
     login(f"{role}@demo.pilote.test", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Région Normandie")
     for title in HOME_PANELS[role]:
         expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
-    axe_check(f"{role} accueil {width}px")
+    axe_check(f"{ui_theme} {role} accueil {width}px")
     for url in main_pages(page):
         page.goto(page.base_url + url)
         page.wait_for_load_state("networkidle")  # charts and htmx panels drawn before axe reads the page
-        axe_check(f"{role} {url} {width}px")
+        axe_check(f"{ui_theme} {role} {url} {width}px")
         # reflow: no horizontal scroll of the page itself at 390 px (WCAG 1.4.10)
         if width == 390:
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 1, f"{role} {url}: {overflow} px de défilement horizontal"
+            assert overflow <= 1, f"{ui_theme} {role} {url}: {overflow} px de défilement horizontal"
 
 
 def test_a_sent_back_fiche_shows_its_reason_on_the_agents_home(page, login, demo):

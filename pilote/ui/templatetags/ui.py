@@ -1,7 +1,7 @@
-"""Template components of the neutral theme. Templates outside ui/ use only these tags, never a design
-system's own tags, so that another theme (DSFR for State operators) can replace them in one place."""
+"""Template components. Templates outside ui/ use only these tags and the neutral classes, never a design
+system's own classes: the theme chosen by UI_THEME (pilote.ui.themes) renders each component in one place."""
 
-from django import template
+from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
 from django.forms import BoundField
 from django.utils.safestring import mark_safe
@@ -9,12 +9,13 @@ from django.utils.safestring import mark_safe
 from pilote.ui import formats, navigation
 from pilote.ui.labels import code_with_label
 from pilote.ui.markdown import render_markdown
+from pilote.ui.themes import Theme, current_theme
 
 
 register = template.Library()
 
 
-@register.inclusion_tag("ui/components/field.html")
+@register.simple_tag
 def ui_field(field: BoundField, hint: str = ""):
     """A labelled form field with its help text and errors linked by aria-describedby."""
     widget = field.field.widget
@@ -30,18 +31,33 @@ def ui_field(field: BoundField, hint: str = ""):
         attrs["aria-invalid"] = "true"
     if field.field.required:
         attrs["required"] = True
-    kind = "checkbox" if getattr(widget, "input_type", "") == "checkbox" else "field"
-    return {"field": field, "widget_html": field.as_widget(attrs=attrs), "hint": hint or field.help_text, "kind": kind}
+    input_type = getattr(widget, "input_type", "")
+    kind = "checkbox" if input_type == "checkbox" else "field"
+    theme = current_theme()
+    theme_class = _widget_class(theme, widget, input_type)
+    if theme_class:
+        attrs["class"] = f"{widget.attrs.get('class', '')} {theme_class}".strip()
+    context = {"field": field, "widget_html": field.as_widget(attrs=attrs), "hint": hint or field.help_text}
+    return theme.component("field").render({**context, "kind": kind})
 
 
-@register.inclusion_tag("ui/components/form_errors.html")
+def _widget_class(theme: Theme, widget, input_type: str) -> str:
+    """The theme's class for a text input, a select or a text area (none for check boxes and radio buttons)."""
+    if input_type in {"checkbox", "radio", "hidden", "file"}:
+        return ""
+    if isinstance(widget, forms.Select):
+        return theme.select_class
+    return theme.input_class
+
+
+@register.simple_tag
 def ui_form_errors(form):
-    return {"form": form}
+    return current_theme().component("form_errors").render({"form": form})
 
 
-@register.inclusion_tag("ui/components/badge.html")
+@register.simple_tag
 def ui_badge(text: str, tone: str = "neutre"):
-    return {"text": text, "tone": tone}
+    return current_theme().component("badge").render({"text": text, "tone": tone})
 
 
 @register.simple_tag
