@@ -4,59 +4,28 @@ A token is shown once, when it is created (`plt_` + 43 random characters); only 
 first characters to recognise it in the list. It acts as its owner (the API's own checks of organisation and
 role apply), only for reading (GET), until it is revoked; each token has its own quota
 (pilote.core.throttling.TokenQuota). Created and revoked from the account page (pilote.core.account), both
-through the services below, with an audit row."""
+through the services below, with an audit row. The model itself is in pilote.core.models (ApiToken).
+
+__all__ names the model too: callers import the token's whole story from here."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from pilote.core.audit import CoreVerb
+from pilote.core.models import ApiToken
+from pilote.core.services import record_event
 
 
 PREFIX = "plt_"
 MAX_ACTIVE_PER_USER = 10
 READ_METHODS = frozenset({"GET", "HEAD"})
 USED_EVERY = timedelta(minutes=1)
-
-
-class Scope(models.TextChoices):
-    LECTURE = "lecture", "Lecture seule"
-
-
-class ApiToken(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="personne"
-    )
-    name = models.CharField("nom", max_length=100)
-    scope = models.CharField("portée", max_length=20, choices=Scope.choices, default=Scope.LECTURE)
-    key_hash = models.CharField("empreinte SHA-256", max_length=64, unique=True)
-    hint = models.CharField("début du jeton", max_length=12)
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
-    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
-    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
-
-    class Meta:
-        app_label = "core"
-        verbose_name = "jeton d'API"
-        verbose_name_plural = "jetons d'API"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.name} ({self.hint}…)"
-
-    @property
-    def api_token_id(self) -> int:
-        """What the API's quota counts (pilote.core.throttling.TokenQuota)."""
-        return self.pk
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
+__all__ = ["MAX_ACTIVE_PER_USER", "ApiToken", "do_create_api_token", "do_revoke_api_token", "token_for"]
 
 
 def _digest(raw: str) -> str:
@@ -66,8 +35,6 @@ def _digest(raw: str) -> str:
 @transaction.atomic
 def do_create_api_token(user, *, name: str, actor) -> tuple[ApiToken, str]:
     """A new token for `user`; returns it with its secret, which is never readable again."""
-    from pilote.core.services import record_event  # services imports the models, which import this module
-
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Donnez un nom au jeton (l'outil ou le script qui l'utilise)."})
@@ -81,8 +48,6 @@ def do_create_api_token(user, *, name: str, actor) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def do_revoke_api_token(token: ApiToken, *, actor) -> None:
-    from pilote.core.services import record_event
-
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()

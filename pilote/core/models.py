@@ -339,4 +339,36 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-from pilote.core.api_tokens import ApiToken  # noqa: E402, F401 — personal API tokens, a model of this app
+# Personal API tokens (their services: pilote.core.api_tokens).
+class Scope(models.TextChoices):
+    LECTURE = "lecture", "Lecture seule"
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="personne"
+    )
+    name = models.CharField("nom", max_length=100)
+    scope = models.CharField("portée", max_length=20, choices=Scope.choices, default=Scope.LECTURE)
+    key_hash = models.CharField("empreinte SHA-256", max_length=64, unique=True)
+    hint = models.CharField("début du jeton", max_length=12)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def api_token_id(self) -> int:
+        """What the API's quota counts (pilote.core.throttling.TokenQuota)."""
+        return self.pk
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
