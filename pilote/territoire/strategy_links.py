@@ -5,6 +5,7 @@ another organisation's number is answered exactly like an unknown one."""
 
 from django.core.exceptions import ValidationError
 
+from pilote.strategie.links import LinkKind, register_link_kind
 from pilote.territoire.models import Decision, Grant
 
 
@@ -41,6 +42,4 @@ def resolve_grant(organisation, ref: str) -> str:
 
 
 def register() -> None:
-    from pilote.strategie.links import LinkKind, register_link_kind
-
     register_link_kind(LinkKind("subvention", "Subvention (territoire ou fonds)", resolve_grant))
