@@ -26,3 +26,5 @@ class StrategieVerb(models.TextChoices):
     JURY_TIRE = "strategie.jury_tire", "jury tiré au sort"
     MEMBRE_REMPLACE = "strategie.membre_remplace", "membre du jury remplacé"
     AVIS_PUBLIE = "strategie.avis_publie", "avis du jury publié"
+    LIEN_JURE = "strategie.lien_jure", "lien personnel de juré créé ou révoqué"
+    AVIS_JURE = "strategie.avis_jure", "avis individuel de juré enregistré"

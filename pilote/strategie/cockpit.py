@@ -29,14 +29,38 @@ def indicator_rows(strategy: Strategy) -> list[dict]:
     return out
 
 
+def _references(axes) -> dict[int, list[str]]:
+    """Each instrument's contract references (uid or the DECP id of a fiche), read once for the whole tree."""
+    return {
+        instrument.pk: list(dict.fromkeys(c for c in (links.contract_of(k) for k in instrument.links.all()) if c))
+        for axis in axes
+        for lever in axis.levers.all()
+        for instrument in lever.instruments.all()
+    }
+
+
+def _spending(rows, references: list[str], planned) -> dict | None:
+    """The instrument's spending from its linked contracts (None without data or without links)."""
+    if rows is None or not references:
+        return None
+    found = {r["contrat_uid"]: r for ref in references for r in figures.contracts_of_reference(rows, ref)}
+    return rules.spending(list(found.values()), planned) | {
+        "missing": sum(1 for ref in references if not figures.contracts_of_reference(rows, ref))
+    }
+
+
 def lever_rows(strategy: Strategy) -> tuple[list[dict], float | None]:
+    tree = list(strategy.axes.prefetch_related("levers__instruments__links"))
+    references = _references(tree)
+    wanted = [ref for refs in references.values() for ref in refs]
+    rows = figures.linked_contracts(strategy.organisation, wanted) if wanted else []
     axes, weighted = [], []
-    for axis in strategy.axes.prefetch_related("levers__instruments__links"):
+    for axis in tree:
         levers = []
         for lever in axis.levers.all():
             instruments = []
             for instrument in lever.instruments.all():
-                contracts = [c for c in (links.contract_of(link) for link in instrument.links.all()) if c]
+                contracts = references[instrument.pk]
                 instruments.append(
                     {
                         "instrument": instrument,
@@ -44,6 +68,8 @@ def lever_rows(strategy: Strategy) -> tuple[list[dict], float | None]:
                         "annual_amount": instrument.annual_amount,
                         "status": instrument.status,
                         "contract_found": bool(contracts),
+                        "spending": _spending(rows, contracts, instrument.total),
+                        "no_data": rows is None and bool(contracts),
                     }
                 )
             progress = rules.lever_progress(instruments)

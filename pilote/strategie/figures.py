@@ -2,7 +2,7 @@
 contract indicator for the organisation in a year, and the titulaires of its contracts (the jury's interest check).
 Pages show "données non importées" when no DECP data is there (db.StoreMissing)."""
 
-from pilote.contracts import db
+from pilote.contracts import db, strategy_reads
 from pilote.contracts.figures import overview, suppliers
 from pilote.contracts.filters import parse_filters
 
@@ -41,3 +41,16 @@ def titulaires(organisation) -> dict[str, str]:
     except db.StoreMissing:
         return {}
     return {str(r["titulaire_id"])[:9]: r["titulaire_nom"] or "" for r in rows if r.get("titulaire_id")}
+
+
+def linked_contracts(organisation, references: list[str]) -> list[dict] | None:
+    """The contracts of the data these references name (uids, or DECP ids of the organisation's buyers); None
+    when no data was imported."""
+    try:
+        return strategy_reads.linked_contracts(references, list(organisation.sirets or []))
+    except db.StoreMissing:
+        return None
+
+
+def contracts_of_reference(rows: list[dict], reference: str) -> list[dict]:
+    return [r for r in rows if reference in (r["contrat_uid"], r.get("id"))]

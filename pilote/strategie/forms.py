@@ -224,3 +224,8 @@ class OpinionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = versions
         self.fields["version"].label_from_instance = lambda v: f"{v.strategy} — version {v.number}"
+
+
+class JurorOpinionForm(forms.Form):
+    verdict = forms.ChoiceField(label="Votre avis", choices=Verdict.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(label="Vos motifs", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

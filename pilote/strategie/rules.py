@@ -153,3 +153,34 @@ def strategy_progress(levers: list[tuple[float, float | None]]) -> float | None:
     known = [(w, p) for w, p in levers if p is not None and w > 0]
     total = sum(w for w, _ in known)
     return sum(w * p for w, p in known) / total if total else None
+
+
+# --- spending from the contract data ------------------------------------------------------------------------
+
+
+def spending(contracts: list[dict], planned) -> dict:
+    """What an instrument's linked contracts say (rows of pilote.contracts.strategy_reads): their initial and
+    final amounts (final = the last amount a modification states, else the initial one), the share with a social
+    or environmental consideration, the average offers received, and the final spending against the planned cost
+    (`planned`: the instrument's cost over its years). Unknown parts are None, never 0."""
+    initial = [Decimal(str(c["montant"])) for c in contracts if c.get("montant") is not None]
+    finals = [
+        Decimal(str(c["montant_final"] if c.get("montant_final") is not None else c["montant"]))
+        for c in contracts
+        if c.get("montant_final") is not None or c.get("montant") is not None
+    ]
+    offers = [c["offres_recues"] for c in contracts if c.get("offres_recues")]
+    count = len(contracts)
+    final = sum(finals) if finals else None
+    planned = Decimal(str(planned)) if planned else None
+    return {
+        "count": count,
+        "initial": sum(initial) if initial else None,
+        "final": final,
+        "modified": any(c.get("montant_final") is not None for c in contracts),
+        "social_share": round(100 * sum(1 for c in contracts if c.get("soc")) / count, 1) if count else None,
+        "environmental_share": round(100 * sum(1 for c in contracts if c.get("env")) / count, 1) if count else None,
+        "average_offers": round(sum(offers) / len(offers), 1) if offers else None,
+        "planned": planned,
+        "consumed": round(float(final / planned) * 100, 1) if final is not None and planned else None,
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.strategie import views, views_jury, views_session
+from pilote.strategie import views, views_juror, views_jury, views_session
 
 
 app_name = "strategie"
@@ -40,6 +40,11 @@ urlpatterns = [
     path(J + "avis/", views_jury.opinion_add, name="opinion_add"),
     path(R + "volontaires/<int:volontaire_id>/effacer/", views_jury.volunteer_erase, name="volunteer_erase"),
     path(R + "membres-jury/<int:membre_jury_id>/remplacer/", views_jury.member_replace, name="member_replace"),
+    path(R + "membres-jury/<int:membre_jury_id>/lien/", views_juror.juror_link_issue, name="juror_link_issue"),
+    path(
+        R + "membres-jury/<int:membre_jury_id>/lien/revoquer/", views_juror.juror_link_revoke, name="juror_link_revoke"
+    ),
+    path("jure/<str:jeton>/", views_juror.juror_space_view, name="juror_space"),
     path("public/<slug:slug>/strategies/<int:strategie_id>/", views.public_strategy, name="public_strategy"),
     path(A + "rejoindre/", views_session.join, name="join"),
     path(A, views_session.play, name="play"),

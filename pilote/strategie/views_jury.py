@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view
-from pilote.strategie import juries, permissions as perms, sortition
+from pilote.strategie import juries, juror_space, permissions as perms, sortition
 from pilote.strategie.forms import JuryForm, OpinionForm, SeedForm, VolunteerForm
 from pilote.strategie.models import Jury, JuryMember, Strategy, StrategyVersion, Volunteer
 from pilote.ui.forms import add_service_errors
@@ -62,6 +62,7 @@ def _jury_page(request, jury, status=200, **forms):
         "probabilities": {int(k): v for k, v in jury.probabilities.items()},
         "verified": _verification(jury),
         "opinions": jury.opinions.select_related("version"),
+        "consolidation": juror_space.consolidation(jury),
         "volunteer_form": forms.get("volunteer_form") or VolunteerForm(categories=categories),
         "seed_form": forms.get("seed_form") or SeedForm(),
         "opinion_form": forms.get("opinion_form") or OpinionForm(versions=versions),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view, roles_in
-from pilote.strategie import pdf, permissions as perms, queries, services, sessions
+from pilote.strategie import pdf, permissions as perms, queries, services, sessions, throttles
 from pilote.strategie.forms import AdoptForm, InstrumentForm, JoinForm, ScenarioForm, SessionForm
 from pilote.strategie.models import ModellerSession, Objective, Participant, Scenario, ScenarioItem
 from pilote.ui.forms import add_service_errors
@@ -110,7 +110,10 @@ def _member(request, session) -> bool:
 
 
 def join(request, code):
-    """Anyone with the session's code joins it: members of the organisation as themselves, others as guests."""
+    """Anyone with the session's code joins it: members of the organisation as themselves, others as guests
+    (counted per address: a code cannot be guessed by trying)."""
+    if not throttles.guest_allowed(request, "rejoindre"):
+        return HttpResponse(throttles.TOO_MANY, status=429, content_type="text/plain; charset=utf-8")
     session = _by_code(code)
     if _participant(request, session):
         return redirect("strategie:play", code=code)

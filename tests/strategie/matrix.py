@@ -12,6 +12,8 @@ PUBLIC_VIEWS = {
     "strategie:round_close": "the session's mediator only (POST)",
     "strategie:decide": "the session's mediator only (POST)",
     "strategie:note_add": "participants of the session only (POST)",
+    "strategie:juror_space": "public-by-token: one jury member's personal link (hashed, revocable, expiring with "
+    "the term); only public documents and the juror's own opinion; a wrong/revoked/expired token is a 404",
 }
 
 
@@ -48,6 +50,7 @@ def _jury(organisation):
 
 
 KWARG_PROVIDERS = {
+    "jeton": lambda organisation: "jeton-inconnu",
     "objectif_id": lambda organisation: _strategy(organisation).objective_id,
     "strategie_id": lambda organisation: _strategy(organisation).pk,
     "instrument_strategie_id": lambda organisation: (

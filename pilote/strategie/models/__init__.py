@@ -1,6 +1,7 @@
 """Models of the strategy app: objectives and strategies (strategy.py), modeller sessions (session.py), citizen
-juries (jury.py)."""
+juries (jury.py) and the jurors' space (juror.py)."""
 
+from pilote.strategie.models.juror import JurorAccess, JurorOpinion
 from pilote.strategie.models.jury import Jury, JuryMember, Opinion, Quota, Verdict, Volunteer
 from pilote.strategie.models.session import (
     ModellerSession,
@@ -37,6 +38,8 @@ __all__ = [
     "Instrument",
     "InstrumentLink",
     "InstrumentStatus",
+    "JurorAccess",
+    "JurorOpinion",
     "Jury",
     "JuryMember",
     "Lever",
