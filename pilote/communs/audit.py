@@ -21,3 +21,4 @@ class CommunsVerb(models.TextChoices):
     PROPOSITION_OUVERTE = "communs.proposition_ouverte", "proposition soumise au comité de cogestion"
     VOTE = "communs.vote", "vote au comité de cogestion"
     PROPOSITION_CLOSE = "communs.proposition_close", "vote du comité de cogestion clos"
+    RESSOURCE_LIVREE = "communs.ressource_livree", "achat livré, mis au catalogue de la ressource-o-thèque"

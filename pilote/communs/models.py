@@ -124,6 +124,15 @@ class Resource(models.Model):
     contributed_by = models.ForeignKey(
         Initiative, on_delete=models.PROTECT, null=True, blank=True, related_name="lent_resources"
     )
+    # « Ajouter à la ressource-o-thèque après livraison »: a draft item pre-filled from a purchase to come (a fiche
+    # visa or a census need); it cannot be booked until a manager completes it (draft unticked).
+    draft = models.BooleanField("brouillon (achat pas encore livré)", default=False)
+    source_fiche = models.OneToOneField(
+        "fiches.Fiche", on_delete=models.SET_NULL, null=True, blank=True, related_name="commons_item"
+    )
+    source_need = models.OneToOneField(
+        "recensement.Need", on_delete=models.SET_NULL, null=True, blank=True, related_name="commons_item"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -68,6 +68,10 @@ def _check_slot(resource, starts_at, ends_at, statuses, exclude=None) -> None:
 
 
 def _check_in_service(resource) -> None:
+    if resource.draft:
+        raise ValidationError(
+            f"« {resource.name} » n'est pas encore livré (brouillon du catalogue) : réservation impossible."
+        )
     if not resource.in_service:
         raise ValidationError(
             f"« {resource.name} » est hors service (ticket de maintenance ouvert) : réservation impossible."
