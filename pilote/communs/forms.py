@@ -129,3 +129,11 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["resource"].queryset = Resource.objects.filter(organisation=organisation)
         self.fields["initiative"].queryset = Initiative.objects.filter(organisation=organisation)
+
+
+class DeliverForm(forms.ModelForm):
+    """What a draft item bought needs before it can be booked: where it is, its state, its rate and price."""
+
+    class Meta:
+        model = Resource
+        fields = ["location", "condition", "valuation_rate", "credit_price"]

@@ -56,13 +56,27 @@ def do_add_purchase_to_catalogue(organisation, *, fiche=None, need=None, actor) 
     return resource
 
 
+DELIVERY_FIELDS = ("location", "condition", "valuation_rate", "credit_price")
+
+
 @transaction.atomic
-def do_mark_delivered(resource: Resource, *, actor) -> Resource:
+def do_mark_delivered(resource: Resource, *, actor, **fields) -> Resource:
+    """The draft completed at delivery (DELIVERY_FIELDS) and put in the catalogue; a rate is required, since every
+    booking is valued in euros."""
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if not resource.draft:
         raise ValidationError(f"« {resource.name} » est déjà au catalogue.")
+    for name, value in fields.items():
+        if name not in DELIVERY_FIELDS:
+            raise ValidationError(f"Champ inattendu : {name}.")
+        setattr(resource, name, value)
+    if resource.valuation_rate is None:
+        raise ValidationError(
+            {"valuation_rate": "Indiquez le taux de valorisation (€ par jour) avant la mise au catalogue."}
+        )
     resource.draft = False
-    resource.save(update_fields=["draft"])
+    resource.full_clean()
+    resource.save(update_fields=["draft", *fields])
     record_event(
         actor=actor,
         organisation=resource.organisation,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.communs import permissions as perms, purchases
+from pilote.communs.forms import DeliverForm
 from pilote.communs.models import Resource
 from pilote.core.permissions import organisation_view
 from pilote.fiches.models import Fiche
@@ -58,8 +59,13 @@ def purchase_from_need(request, need_id):
 @require_POST
 def resource_deliver(request, ressource_id):
     resource = get_object_or_404(Resource, pk=ressource_id, organisation=request.organisation)
+    form = DeliverForm(request.POST)
     try:
-        purchases.do_mark_delivered(resource, actor=request.user)
+        if not form.is_valid():
+            raise ValidationError(
+                [f"{form.fields[name].label} : {' '.join(errs)}" for name, errs in form.errors.items()]
+            )
+        purchases.do_mark_delivered(resource, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

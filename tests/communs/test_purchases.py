@@ -113,3 +113,24 @@ def test_census_need_notice_links_to_the_action(client, org_a, members_a):
     item = Resource.objects.get(source_need=need)
     assert item.draft
     assert item.purchase_value_eur == Decimal("900")
+
+
+def test_delivery_completes_the_draft_and_needs_a_rate(client, org_a, members_a):
+    actor = members_a[Role.APPUI]
+    item = purchases.do_add_purchase_to_catalogue(org_a, fiche=make_fiche(org_a, **WASHER_FICHE), actor=actor)
+    url = reverse("communs:resource_deliver", args=[org_a.slug, item.pk])
+    client.force_login(actor)
+    refused = client.post(url, {"location": "Garage", "credit_price": 3}, follow=True).content.decode()
+    assert "Indiquez le taux de valorisation" in refused
+    item.refresh_from_db()
+    assert item.draft
+    assert item.location == ""
+    client.post(url, {"location": "Garage", "condition": "neuf", "valuation_rate": "25", "credit_price": 3})
+    item.refresh_from_db()
+    assert not item.draft
+    assert item.location == "Garage"
+    assert item.valuation_rate == Decimal("25")
+    assert (
+        "Livré : mettre au catalogue"
+        not in client.get(reverse("communs:resource", args=[org_a.slug, item.pk])).content.decode()
+    )
