@@ -17,3 +17,8 @@ class CommunsVerb(models.TextChoices):
     TICKET_OUVERT = "communs.ticket_ouvert", "ticket de maintenance ouvert"
     TICKET_CLOS = "communs.ticket_clos", "ticket de maintenance clos"
     RELANCE = "communs.relance", "relance de retour en retard"
+    REPRESENTANT_DESIGNE = "communs.representant_designe", "représentant d'initiative désigné"
+    PROPOSITION_OUVERTE = "communs.proposition_ouverte", "proposition soumise au comité de cogestion"
+    VOTE = "communs.vote", "vote au comité de cogestion"
+    PROPOSITION_CLOSE = "communs.proposition_close", "vote du comité de cogestion clos"
+    RESSOURCE_LIVREE = "communs.ressource_livree", "achat livré, mis au catalogue de la ressource-o-thèque"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from pilote.communs.models import Decision, Initiative, Resource
+from pilote.communs.models import Decision, Initiative, Proposal, Resource
 
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -99,3 +99,41 @@ class TicketForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label="Motif", max_length=200, required=False)
+
+
+class RepresentativeForm(forms.Form):
+    initiative = forms.ModelChoiceField(label="Initiative", queryset=Initiative.objects.none())
+    email = forms.EmailField(label="Courriel du représentant (membre de l'organisation)")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = Initiative.objects.filter(organisation=organisation)
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(label="Objet", choices=Proposal.Kind.choices)
+    resource = forms.ModelChoiceField(label="Ressource (prix)", queryset=Resource.objects.none(), required=False)
+    new_price = forms.IntegerField(label="Nouveau prix en crédits", min_value=0, required=False)
+    effective_from = forms.DateField(
+        label="Applicable à partir du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    initiative = forms.ModelChoiceField(
+        label="Initiative (attribution)", queryset=Initiative.objects.none(), required=False
+    )
+    amount = forms.IntegerField(label="Crédits proposés", min_value=1, required=False)
+    reasons = forms.CharField(label="Motifs", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = Resource.objects.filter(organisation=organisation)
+        self.fields["initiative"].queryset = Initiative.objects.filter(organisation=organisation)
+
+
+class DeliverForm(forms.ModelForm):
+    """What a draft item bought needs before it can be booked: where it is, its state, its rate and price."""
+
+    class Meta:
+        model = Resource
+        fields = ["location", "condition", "valuation_rate", "credit_price"]

@@ -124,6 +124,15 @@ class Resource(models.Model):
     contributed_by = models.ForeignKey(
         Initiative, on_delete=models.PROTECT, null=True, blank=True, related_name="lent_resources"
     )
+    # « Ajouter à la ressource-o-thèque après livraison »: a draft item pre-filled from a purchase to come (a fiche
+    # visa or a census need); it cannot be booked until a manager completes it (draft unticked).
+    draft = models.BooleanField("brouillon (achat pas encore livré)", default=False)
+    source_fiche = models.OneToOneField(
+        "fiches.Fiche", on_delete=models.SET_NULL, null=True, blank=True, related_name="commons_item"
+    )
+    source_need = models.OneToOneField(
+        "recensement.Need", on_delete=models.SET_NULL, null=True, blank=True, related_name="commons_item"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -302,3 +311,89 @@ class MaintenanceTicket(models.Model):
 
     def __str__(self):
         return f"{self.resource} : {self.description}"
+
+
+class Representative(models.Model):
+    """The member of the organisation who speaks and votes for an initiative on the co-management board (one per
+    initiative), designated by the support service."""
+
+    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="representative")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commons_represents")
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appointed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} ({self.initiative})"
+
+
+class Proposal(models.Model):
+    """A proposal put to the co-management board: a new credit price for a resource from a date, or an allocation
+    of credits to an initiative. Opened by the support service, closed with its outcome (rules.board_outcome)."""
+
+    class Kind(models.TextChoices):
+        PRIX = "prix", "Nouveau prix d'une ressource"
+        ALLOCATION = "allocation", "Attribution de crédits à une initiative"
+
+    class Outcome(models.TextChoices):
+        OUVERTE = "ouverte", "Vote ouvert"
+        ADOPTEE = "adoptee", "Adoptée"
+        REJETEE = "rejetee", "Rejetée"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="commons_proposals")
+    kind = models.CharField("objet", max_length=20, choices=Kind.choices)
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_price = models.PositiveIntegerField("nouveau prix en crédits", null=True, blank=True)
+    effective_from = models.DateField("applicable à partir du", null=True, blank=True)
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    amount = models.PositiveIntegerField("crédits proposés", null=True, blank=True)
+    reasons = models.TextField("motifs")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OUVERTE)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self):
+        if self.kind == self.Kind.PRIX:
+            return f"Prix de « {self.resource} » : {self.new_price} crédits"
+        return f"{self.amount} crédits pour « {self.initiative} »"
+
+
+class VoteChoice(models.TextChoices):
+    POUR = "pour", "Pour"
+    CONTRE = "contre", "Contre"
+    ABSTENTION = "abstention", "Abstention"
+
+
+class Vote(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField("vote", max_length=20, choices=VoteChoice.choices)
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "initiative"], name="communs_vote_one_per_initiative")
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} : {self.get_choice_display()}"
+
+
+class ResourcePrice(models.Model):
+    """A credit price voted by the board, applicable to bookings starting on or after `effective_from`."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="prices")
+    price = models.PositiveIntegerField("prix en crédits")
+    effective_from = models.DateField("applicable à partir du")
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="price")
+
+    class Meta:
+        ordering = ["effective_from", "pk"]
+
+    def __str__(self):
+        return f"{self.resource} : {self.price} crédits dès le {self.effective_from:%d/%m/%Y}"

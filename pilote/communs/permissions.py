@@ -11,3 +11,5 @@ CAN_REQUEST = frozenset(Role)
 CAN_MANAGE = frozenset({Role.ACHETEUR, Role.APPUI, Role.ADMIN})
 # Credits are granted by a recorded decision: the support service or administrators enter it.
 CAN_GRANT = frozenset({Role.APPUI, Role.ADMIN})
+# « Ajouter à la ressource-o-thèque après livraison » from a fiche or a need: the support service (or admins).
+CAN_ADD_PURCHASE = frozenset({Role.APPUI, Role.ADMIN})

@@ -67,3 +67,15 @@ def shared_purchases(items: list[dict]) -> dict:
         "bookings_per_item": round(sum(item["bookings"] for item in bought) / len(bought), 1) if bought else 0,
         "avoided_eur": avoided,
     }
+
+
+def board_outcome(pour: int, contre: int, abstention: int) -> bool:
+    """The co-management board's majority: a proposal is adopted when the « pour » outnumber the « contre »
+    (simple majority of the votes expressed; abstentions are not expressed votes); no vote, or a tie, rejects."""
+    return pour > contre
+
+
+def price_on(base_price: int, voted: list[tuple[dt.date, int]], day: dt.date) -> int:
+    """The credit price applicable on `day`: the latest voted price whose date has come, else the base price."""
+    applicable = [price for since, price in sorted(voted) if since <= day]
+    return applicable[-1] if applicable else base_price

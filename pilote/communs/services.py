@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from pilote.communs import ledger, rules
+from pilote.communs import board, ledger, rules
 from pilote.communs.audit import CommunsVerb
 from pilote.communs.models import (
     HOLDING,
@@ -68,6 +68,10 @@ def _check_slot(resource, starts_at, ends_at, statuses, exclude=None) -> None:
 
 
 def _check_in_service(resource) -> None:
+    if resource.draft:
+        raise ValidationError(
+            f"« {resource.name} » n'est pas encore livré (brouillon du catalogue) : réservation impossible."
+        )
     if not resource.in_service:
         raise ValidationError(
             f"« {resource.name} » est hors service (ticket de maintenance ouvert) : réservation impossible."
@@ -75,7 +79,8 @@ def _check_in_service(resource) -> None:
 
 
 def _cost(resource, starts_at, ends_at) -> int:
-    return rules.booking_units(resource.unit, starts_at, ends_at) * resource.credit_price
+    price = board.price_on(resource, timezone.localtime(starts_at).date())
+    return rules.booking_units(resource.unit, starts_at, ends_at) * price
 
 
 @transaction.atomic
@@ -133,7 +138,7 @@ def do_approve_booking(booking, *, actor) -> Booking:
         )
     _check_slot(resource, booking.starts_at, booking.ends_at, (BookingStatus.APPROUVEE, BookingStatus.SORTIE), booking)
     units = rules.booking_units(resource.unit, booking.starts_at, booking.ends_at)
-    booking.credit_cost = units * resource.credit_price
+    booking.credit_cost = _cost(resource, booking.starts_at, booking.ends_at)
     booking.value_eur = rules.value_eur(units, resource.valuation_rate)
     organisation = resource.organisation
     if booking.credit_cost:

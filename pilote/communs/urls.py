@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.communs import views, views_booking
+from pilote.communs import views, views_board, views_booking, views_purchase
 
 
 app_name = "communs"
@@ -18,6 +18,14 @@ urlpatterns = [
     path(I + "credits/", views.credit_grant, name="credit_grant"),
     path(I + "contributions/", views.contribution_add, name="contribution_add"),
     path(R + "ecritures/<int:ecriture_id>/contrepasser/", views.movement_reverse, name="movement_reverse"),
+    path(R + "cogestion/", views_board.board_home, name="board"),
+    path(R + "cogestion/representants/", views_board.representative_appoint, name="representative_appoint"),
+    path(R + "cogestion/propositions/", views_board.proposal_open, name="proposal_open"),
+    path(R + "cogestion/propositions/<int:proposition_id>/vote/", views_board.proposal_vote, name="proposal_vote"),
+    path(R + "cogestion/propositions/<int:proposition_id>/clore/", views_board.proposal_close, name="proposal_close"),
+    path(R + "depuis-fiche/<int:fiche_id>/", views_purchase.purchase_from_fiche, name="purchase_from_fiche"),
+    path(R + "depuis-besoin/<int:need_id>/", views_purchase.purchase_from_need, name="purchase_from_need"),
+    path(RE + "livre/", views_purchase.resource_deliver, name="resource_deliver"),
     path(RE, views_booking.resource_detail, name="resource"),
     path(RE + "reserver/", views_booking.booking_request, name="booking_request"),
     path(RE + "tickets/", views_booking.ticket_open, name="ticket_open"),

@@ -197,7 +197,7 @@ def public_catalogue(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not organisation.is_public:
         raise Http404
-    resources = Resource.objects.filter(organisation=organisation, is_public=True)
+    resources = Resource.objects.filter(organisation=organisation, is_public=True, draft=False)
     context = {
         "organisation": organisation,
         "resources": resources,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.communs import legal, permissions as perms, services
-from pilote.communs.forms import BookingForm, CheckoutForm, RefuseForm, ReturnForm, TicketForm
+from pilote.communs.forms import BookingForm, CheckoutForm, DeliverForm, RefuseForm, ReturnForm, TicketForm
 from pilote.communs.models import HOLDING, Booking, MaintenanceTicket, Resource
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors
@@ -37,6 +37,7 @@ def resource_detail(request, ressource_id, booking_form=None):
         "return_form": ReturnForm(),
         "refuse_form": RefuseForm(),
         "ticket_form": TicketForm(),
+        "deliver_form": DeliverForm(instance=resource),
         "can_request": bool(request.roles & perms.CAN_REQUEST),
         "can_manage": bool(request.roles & perms.CAN_MANAGE),
         "not_money": legal.NOT_MONEY,

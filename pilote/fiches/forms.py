@@ -72,7 +72,7 @@ class FicheForm(forms.ModelForm):
         self.fields["reconductions"].required = False
         self.checklist_names = []
         ticked = set(self.instance.sourcing_charte or [])
-        for checklist, items in checklists_for(organisation):
+        for checklist, items in checklists_for(organisation, fiche=self.instance):
             self.fields[checklist.field_name] = forms.MultipleChoiceField(
                 label=checklist.label,
                 required=False,

@@ -7,13 +7,16 @@ A contributor registers in its AppConfig.ready:
         key="charte", label="Charte de sourçage : points respectés", items=sourcing_checklist, order=10,
     ))
 
-`items(organisation)` returns the points for that organisation (an empty list hides the checklist). Each
+`items(organisation)` returns the points for that organisation (an empty list hides the checklist). A contributor
+that needs the fiche itself (e.g. its CPV code) registers with `with_fiche=True`: it is then called as
+`items(organisation, fiche)` and, if given, `label_for(organisation, fiche)` gives the legend (it may carry a link
+built with format_html); `fiche` is the fiche being edited, or None. Each
 checklist becomes a field `checklist_<key>` of the sourcing section of the form; the ticked points of every
 checklist are stored together, in order, in `Fiche.sourcing_charte`. Nothing guards `items`: a contributor that
 fails makes the form fail, so that a broken sibling shows in tests instead of an empty checklist."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pilote.core.models import Organisation
 
@@ -22,8 +25,10 @@ from pilote.core.models import Organisation
 class FicheChecklist:
     key: str  # unique, a Python identifier (it names the form field)
     label: str  # legend of the checklist, in French
-    items: Callable[[Organisation], Sequence[str]]
+    items: Callable[..., Sequence[str]]
     order: int = 0
+    with_fiche: bool = False
+    label_for: Callable | None = None
 
     @property
     def field_name(self) -> str:
@@ -46,11 +51,15 @@ def registered_checklists() -> list[FicheChecklist]:
     return sorted(_CHECKLISTS.values(), key=lambda checklist: (checklist.order, checklist.key))
 
 
-def checklists_for(organisation: Organisation) -> list[tuple[FicheChecklist, list[str]]]:
-    """Each registered checklist with its points for `organisation`, those without points left out."""
+def checklists_for(organisation: Organisation, fiche=None) -> list[tuple[FicheChecklist, list[str]]]:
+    """Each registered checklist with its points for `organisation` (and `fiche` for those registered
+    `with_fiche`), those without points left out."""
     result = []
     for checklist in registered_checklists():
-        items = [str(item) for item in checklist.items(organisation) if str(item).strip()]
+        points = checklist.items(organisation, fiche) if checklist.with_fiche else checklist.items(organisation)
+        items = [str(item) for item in points if str(item).strip()]
         if items:
+            if checklist.with_fiche and checklist.label_for is not None:
+                checklist = replace(checklist, label=checklist.label_for(organisation, fiche))
             result.append((checklist, items))
     return result

@@ -7,8 +7,8 @@ PUBLIC_VIEWS = {
 
 def _setup(organisation):
     """A room, an initiative with credits, an approved booking and a ticket of `organisation` (built once)."""
-    from pilote.communs import services
-    from pilote.communs.models import Booking, Initiative, MaintenanceTicket, Movement, Resource
+    from pilote.communs import board, services
+    from pilote.communs.models import Booking, Initiative, MaintenanceTicket, Movement, Proposal, Resource
     from tests.communs import helpers
 
     initiative = Initiative.objects.filter(organisation=organisation).first()
@@ -23,12 +23,16 @@ def _setup(organisation):
         )
         services.do_approve_booking(booking, actor=actor)
         services.do_open_ticket(helpers.tool(organisation, actor), description="roue voilée", actor=actor)
+        board.do_open_proposal(
+            organisation, kind="allocation", initiative=initiative, amount=10, reasons="démarrage", actor=actor
+        )
     return {
         "initiative": initiative,
         "resource": Resource.objects.filter(organisation=organisation).first(),
         "booking": Booking.objects.filter(resource__organisation=organisation).first(),
         "ticket": MaintenanceTicket.objects.filter(resource__organisation=organisation).first(),
         "movement": Movement.objects.filter(organisation=organisation).first(),
+        "proposal": Proposal.objects.filter(organisation=organisation).first(),
     }
 
 
@@ -38,5 +42,6 @@ KWARG_PROVIDERS = {
     "reservation_id": lambda organisation: _setup(organisation)["booking"].pk,
     "ticket_id": lambda organisation: _setup(organisation)["ticket"].pk,
     "ecriture_id": lambda organisation: _setup(organisation)["movement"].pk,
+    "proposition_id": lambda organisation: _setup(organisation)["proposal"].pk,
     "etape": lambda organisation: "approuver",
 }
