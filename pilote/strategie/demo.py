@@ -41,6 +41,18 @@ def _indicators(objective, actor):
         baseline_value=30,
         targets={2027: 50, 2030: 80},
     )
+    # A volume, not a share: shown whatever the number of contracts (a share on so few would be hidden).
+    services.do_add_indicator(
+        objective,
+        actor=actor,
+        label="Contrats de la Région publiés dans les données essentielles",
+        kind="contrat",
+        contract_code="nb_contrats",
+        unit="contrats",
+        baseline_year=2024,
+        baseline_value=1,
+        targets={2027: 10, 2030: 20},
+    )
     return egalim, environment
 
 

@@ -5,6 +5,7 @@ Pages show "données non importées" when no DECP data is there (db.StoreMissing
 from pilote.contracts import db, strategy_reads
 from pilote.contracts.figures import overview, suppliers
 from pilote.contracts.filters import parse_filters
+from pilote.contracts.indicators import MIN_BASE
 
 
 MAX_TITULAIRES = 5000
@@ -27,11 +28,12 @@ def contract_result(organisation, indicator, year: int) -> dict:
         return {"value": None, "base": 0, "note": "données des contrats non importées"}
     if valeur.valeur is None:
         return {"value": None, "base": valeur.base, "note": "aucun contrat renseigné"}
-    value = valeur.valeur * 100 if valeur.unite == "part" else valeur.valeur
-    note = f"sur {valeur.base} contrat(s)"
     if valeur.insuffisant:
-        note += " — échantillon insuffisant, à lire avec prudence"
-    return {"value": round(value, 1), "base": valeur.base, "note": note}
+        # The rule of every page (docs/indicateurs.md): no percentage on fewer contracts than the minimum base.
+        note = f"échantillon insuffisant : {valeur.base} contrat(s) renseigné(s), {MIN_BASE} au moins"
+        return {"value": None, "base": valeur.base, "note": note}
+    value = valeur.valeur * 100 if valeur.unite == "part" else valeur.valeur
+    return {"value": round(value, 1), "base": valeur.base, "note": f"sur {valeur.base} contrat(s)"}
 
 
 def titulaires(organisation) -> dict[str, str]:
