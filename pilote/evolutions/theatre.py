@@ -72,6 +72,25 @@ def do_table_proposal(session, *, actor, role, ground, amount_delta, text, answe
 
 
 @transaction.atomic
+def do_activate_in_session(session, *, actor, amount_delta, dated, description, answers=None) -> TheatreEntry:
+    """The mediator activates the session's clause: a proposed modification is created in the real register (through
+    the register's own checks, so a proposal over a limit is refused and nothing is saved) and the minutes record it."""
+    if session.rehearsal or session.register is None or session.clause is None:
+        raise ValidationError({"description": "Seule une séance sur un contrat réel, autour d'une clause, l'active."})
+    modification = services.do_activate_clause(session.clause, actor=actor, register=session.register,
+                                               amount_delta=amount_delta, dated=dated, description=description,
+                                               answers=answers)  # fmt: skip
+    mediator = session.roles.filter(kind=TheatreRoleKind.MEDIATEUR).first()
+    entry = TheatreEntry.objects.create(
+        session=session, role=mediator, ground=Ground.CLAUSE, amount_delta=amount_delta, issues=modification.issues,
+        text=f"Clause activée en séance : modification n° {modification.rank} proposée au registre — {description}",
+    )  # fmt: skip
+    record_event(actor=actor, organisation=session.organisation, verb=EvolutionsVerb.PROPOSITION_SEANCE,
+                 target=str(session), payload={"modification": modification.pk})  # fmt: skip
+    return entry
+
+
+@transaction.atomic
 def do_add_note(session, *, actor, role, text) -> TheatreEntry:
     if not text.strip():
         raise ValidationError({"text": "La note est vide."})

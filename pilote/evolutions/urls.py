@@ -38,5 +38,6 @@ urlpatterns = [
     path(T, views_theatre.theatre_detail, name="theatre"),
     path(T + "propositions/", views_theatre.theatre_propose, name="theatre_propose"),
     path(T + "notes/", views_theatre.theatre_note, name="theatre_note"),
+    path(T + "activer/", views_theatre.theatre_activate, name="theatre_activate"),
     path(R + "theatre/roles/<int:role_theatre_id>/", views_theatre.theatre_role, name="theatre_role"),
 ]

@@ -61,3 +61,38 @@ def test_theatre_pages(org_a, buyer):
     assert "Demander +10 %" not in client.get(f"{base}{session.pk}/").content.decode()  # private: not on screen
     client.post(f"{base}{session.pk}/notes/", {"text": "Accord sur 20 000 €"})
     assert "Accord sur 20 000 €" in client.get(f"{base}{session.pk}/").content.decode()
+
+
+def test_the_mediator_activates_the_clause_in_session(org_a, buyer):
+    from pilote.evolutions import services
+
+    reg = helpers.register(org_a, buyer)
+    clause = services.do_create_evolution_clause(org_a, actor=buyer, register=reg, **helpers.clause_fields())
+    session = theatre.do_open_session(org_a, actor=buyer, title="S", agenda="Activer", roles=ROLES, register=reg,
+                                      clause=clause)  # fmt: skip
+    client = Client()
+    client.force_login(buyer)
+    url = f"/o/{org_a.slug}/evolutions/theatre/{session.pk}/activer/"
+    over = {"activation-description": "Indice +9 %", "activation-amount_delta": "70000",
+            "activation-dated": "2025-10-01"}  # fmt: skip
+    refused = client.post(url, over)
+    assert refused.status_code == 400
+    assert "plafond" in refused.content.decode()
+    assert not Modification.objects.exists()
+    assert not session.entries.exists()
+    done = client.post(url, over | {"activation-amount_delta": "60000"})
+    assert done.status_code == 302
+    modification = Modification.objects.get()
+    assert (modification.ground, modification.clause, modification.amount_delta) == ("clause", clause, 60000)
+    entry = session.entries.get()
+    assert entry.role.kind == "mediateur"
+    assert "modification n° 1" in entry.text
+    assert any(i["code"] == "cao" for i in entry.issues)  # 60 000 > 5 % of 800 000 awarded by the CAO
+    page = client.get(f"/o/{org_a.slug}/evolutions/theatre/{session.pk}/").content.decode()
+    assert "L. 1414-4" in page
+
+
+def test_a_rehearsal_cannot_activate_a_real_clause(org_a, buyer):
+    session = theatre.do_open_session(org_a, actor=buyer, title="F", agenda="A", roles=ROLES, rehearsal=True)
+    with pytest.raises(ValidationError):
+        theatre.do_activate_in_session(session, actor=buyer, amount_delta=Decimal("1"), dated=None, description="x")
