@@ -4,12 +4,15 @@ here: a proposal becomes a modification only through the register), and minutes.
 contract so that a training session never touches a real register."""
 
 import datetime as dt
+import hashlib
+import secrets
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pilote.core.models import Membership
 from pilote.core.services import record_event
 from pilote.evolutions import rules, services
 from pilote.evolutions.audit import EvolutionsVerb
@@ -26,9 +29,42 @@ def fictitious_register(session):
                            notified_on=dt.date.fromisoformat(data["notified_on"]), utility=False, awarded_by_cao=True)  # fmt: skip
 
 
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _members_by_email(organisation) -> dict:
+    memberships = Membership.objects.filter(organisation=organisation).select_related("user")
+    return {m.user.email.lower(): m.user for m in memberships}
+
+
+def can_read_brief(role, user) -> bool:
+    return bool(role.member_id) and role.member_id == getattr(user, "pk", None)
+
+
+def guest_role(token: str):
+    return (
+        TheatreRole.objects.select_related("session").filter(token_hash=token_hash(token)).first() if token else None
+    )
+
+
+@transaction.atomic
+def do_issue_guest_link(role, *, actor) -> str:
+    """A new per-player token for a role no member holds; only its hash is kept (a new link replaces the old)."""
+    if role.member_id:
+        raise ValidationError("Ce rôle est tenu par un membre : il lit sa consigne connecté.")
+    token = secrets.token_urlsafe(32)
+    role.token_hash = token_hash(token)
+    role.save(update_fields=["token_hash"])
+    record_event(actor=actor, organisation=role.session.organisation, verb=EvolutionsVerb.LIEN_CONSIGNE,
+                 target=str(role.session), payload={"role": role.kind})  # fmt: skip
+    return token
+
+
 @transaction.atomic
 def do_open_session(organisation, *, actor, title, agenda, roles, register=None, clause=None, rehearsal=False):
-    """`roles`: (kind, player, brief) triples, a mediator among them."""
+    """`roles`: (kind, player, brief) triples, a mediator among them. A player typed as the e-mail of a member of
+    the organisation holds the role; any other player is a guest who gets a private link."""
     errors = {}
     if not rehearsal and register is None:
         errors["register"] = "Choisissez le contrat, ou cochez la répétition (données fictives)."
@@ -45,9 +81,11 @@ def do_open_session(organisation, *, actor, title, agenda, roles, register=None,
         organisation=organisation, title=title, agenda=agenda, register=None if rehearsal else register,
         clause=clause, rehearsal=rehearsal, rehearsal_contract=REHEARSAL_CONTRACT if rehearsal else {},
     )  # fmt: skip
-    TheatreRole.objects.bulk_create(
-        [TheatreRole(session=session, kind=k, player=p.strip(), brief=b.strip()) for k, p, b in roles]
-    )
+    members = _members_by_email(organisation)
+    TheatreRole.objects.bulk_create([
+        TheatreRole(session=session, kind=k, player=p.strip(), brief=b.strip(), member=members.get(p.strip().lower()))
+        for k, p, b in roles
+    ])  # fmt: skip
     record_event(actor=actor, organisation=organisation, verb=EvolutionsVerb.SEANCE_OUVERTE, target=str(session))
     return session
 

@@ -3,7 +3,10 @@ agenda, the proposals checked live and the minutes, and each role's private brie
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view
@@ -59,9 +62,40 @@ def theatre_detail(request, seance_theatre_id):
 
 
 @organisation_view(*perms.CAN_VIEW)
-def theatre_role(request, role_theatre_id):
+def theatre_my_brief(request, seance_theatre_id):
+    """The private briefs of the roles the signed-in member holds in this session, and no other: there is no
+    address for another player's brief (a guest reads theirs through a per-player link)."""
+    session = _session(request, seance_theatre_id)
+    held = session.roles.filter(member=request.user)
+    context = {"organisation": request.organisation, "session": session, "held": held}
+    return render(request, "evolutions/theatre_role.html", context)
+
+
+@never_cache
+def theatre_brief(request, token):
+    """A guest player's private brief, reached by the per-player link (the token is stored hashed)."""
+    role = theatre.guest_role(token)
+    if role is None:
+        raise Http404
+    response = render(
+        request, "evolutions/theatre_role.html", {"session": role.session, "held": [role], "guest": True}
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def theatre_role_link(request, role_theatre_id):
     role = get_object_or_404(TheatreRole, pk=role_theatre_id, session__organisation=request.organisation)
-    return render(request, "evolutions/theatre_role.html", {"organisation": request.organisation, "role": role})
+    try:
+        token = theatre.do_issue_guest_link(role, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        link = request.build_absolute_uri(reverse("evolutions:theatre_brief", kwargs={"token": token}))
+        messages.success(request, f"Lien privé pour {role.player} (affiché une seule fois, à lui remettre) : {link}")
+    return _to(request, role.session)
 
 
 @organisation_view(*perms.CAN_EDIT)
