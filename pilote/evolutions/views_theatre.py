@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view
-from pilote.evolutions import permissions as perms, theatre
+from pilote.evolutions import permissions as perms, strategy_impact, theatre
 from pilote.evolutions.forms import NoteForm, SessionActivateForm, TheatreForm, TheatreProposalForm
 from pilote.evolutions.models import EvolutionClause, Register, TheatreRole, TheatreSession
 from pilote.ui.forms import add_service_errors
@@ -40,13 +40,24 @@ def theatre_create(request):
     return render(request, "evolutions/theatre_form.html", {"form": form, "organisation": organisation}, status=status)
 
 
+def _with_impacts(session):
+    """Each proposal with its effect on the strategy the contract serves (none in a rehearsal)."""
+    entries = list(session.entries.select_related("role"))
+    uid = session.register.contrat_uid if session.register_id and not session.rehearsal else ""
+    for entry in entries:
+        entry.strategy_impacts = (
+            strategy_impact.impacts(session.organisation, uid, entry.amount_delta) if entry.ground else []
+        )
+    return entries
+
+
 def _page(request, session, status=200, proposal_form=None, note_form=None, activate_form=None):
     roles = session.roles.all()
     context = {
         "organisation": request.organisation,
         "session": session,
         "roles": roles,
-        "entries": session.entries.select_related("role"),
+        "entries": _with_impacts(session),
         "proposal_form": proposal_form or TheatreProposalForm(roles=roles),
         "note_form": note_form or NoteForm(roles=roles),
         "can_activate": bool(session.clause_id and session.register_id and not session.rehearsal),
