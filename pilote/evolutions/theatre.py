@@ -12,6 +12,8 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pilote.annuaire.models import Module
+from pilote.annuaire.training.services import do_create_module
 from pilote.core.models import Membership
 from pilote.core.services import record_event
 from pilote.evolutions import rules, services
@@ -126,6 +128,24 @@ def do_activate_in_session(session, *, actor, amount_delta, dated, description, 
     record_event(actor=actor, organisation=session.organisation, verb=EvolutionsVerb.PROPOSITION_SEANCE,
                  target=str(session), payload={"modification": modification.pk})  # fmt: skip
     return entry
+
+
+REHEARSAL_MODULE = "Répétition du théâtre des négociations (données fictives)"
+
+
+def do_list_rehearsal_in_catalogue(organisation, *, actor, is_demo=False):
+    """List the rehearsal in the organisation's training catalogue (pilote.annuaire), once: one module through the
+    catalogue's own service (its audit row included)."""
+    existing = Module.objects.filter(organisation=organisation, title=REHEARSAL_MODULE).first()
+    if existing:
+        return existing
+    return do_create_module(
+        organisation, actor=actor, title=REHEARSAL_MODULE, audience="acheteurs", duration_hours=Decimal("2"),
+        subject=("Séance du théâtre des négociations en mode répétition, sur un contrat fictif de 500 000 € HT : "
+                 "rôles et consignes privées, propositions vérifiées contre les limites des articles R. 2194-1 à "
+                 "R. 2194-9 du code de la commande publique, compte rendu. Rien ne touche un registre réel."),
+        is_demo=is_demo,
+    )  # fmt: skip
 
 
 @transaction.atomic
