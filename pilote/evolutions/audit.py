@@ -20,3 +20,4 @@ class EvolutionsVerb(models.TextChoices):
     SEANCE_OUVERTE = "evolutions.seance_ouverte", "séance du théâtre des négociations ouverte"
     PROPOSITION_SEANCE = "evolutions.proposition_seance", "proposition mise sur la table en séance"
     NOTE_SEANCE = "evolutions.note_seance", "note ajoutée au compte rendu de séance"
+    LIEN_CONSIGNE = "evolutions.lien_consigne", "lien de consigne privée remis à un joueur invité"

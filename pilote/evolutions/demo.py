@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from pilote.core.models import Organisation, User
-from pilote.evolutions import services
+from pilote.evolutions import services, theatre
 from pilote.evolutions.legal import Ground
 from pilote.evolutions.models import Register
 
@@ -59,4 +59,5 @@ def prepare_demo() -> list[str]:
         threshold=Decimal("5"), cap_share=Decimal("8"), proposer="le titulaire ou l'acheteur",
         decider="la direction des lycées", jury_opinion=False,
     )  # fmt: skip
+    theatre.do_list_rehearsal_in_catalogue(region, actor=buyer, is_demo=True)
     return ["registre des modifications d'un marché de travaux fictif de la Région Normandie"]

@@ -92,6 +92,17 @@ class ActivateForm(QuestionnaireMixin, forms.Form):
         self.add_questionnaire()
 
 
+class SessionActivateForm(ActivateForm):
+    """Activation from a théâtre session: the contract is the session's. Prefixed: the proposal form on the same
+    page has fields of the same names."""
+
+    prefix = "activation"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, registers=None, **kwargs)
+        del self.fields["register"]
+
+
 class NegotiationForm(forms.Form):
     title = forms.CharField(label="Consultation", max_length=200)
     bidders = forms.CharField(label="Soumissionnaires (un par ligne)", widget=forms.Textarea(attrs={"rows": 3}))

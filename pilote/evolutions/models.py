@@ -278,6 +278,11 @@ class TheatreRole(models.Model):
     kind = models.CharField("rôle", max_length=20, choices=TheatreRoleKind.choices)
     player = models.CharField("joué par", max_length=200)
     brief = models.TextField("consigne privée")
+    # The brief is read only by the one who holds the role: a member (matched on the e-mail typed as the player) or
+    # a guest carrying a per-player link whose token is stored hashed.
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name="membre qui tient le rôle")  # fmt: skip
+    token_hash = models.CharField("jeton invité (empreinte)", max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["pk"]

@@ -38,5 +38,8 @@ urlpatterns = [
     path(T, views_theatre.theatre_detail, name="theatre"),
     path(T + "propositions/", views_theatre.theatre_propose, name="theatre_propose"),
     path(T + "notes/", views_theatre.theatre_note, name="theatre_note"),
-    path(R + "theatre/roles/<int:role_theatre_id>/", views_theatre.theatre_role, name="theatre_role"),
+    path(T + "activer/", views_theatre.theatre_activate, name="theatre_activate"),
+    path(T + "ma-consigne/", views_theatre.theatre_my_brief, name="theatre_my_brief"),
+    path(R + "theatre/roles/<int:role_theatre_id>/lien/", views_theatre.theatre_role_link, name="theatre_role_link"),
+    path("evolutions/consigne/<str:token>/", views_theatre.theatre_brief, name="theatre_brief"),
 ]

@@ -2,8 +2,8 @@
 activation over the clause's cap is flagged and nothing is saved, a conforming activation needs the CAO opinion
 (CGCT L. 1414-4) before its signature, and the signed modification's DECP block validates against the official
 schema; a responsible negotiation sends the same questions to two bidders, records their claims with evidence and
-turns one commitment into a followed execution clause. Before the activation, a théâtre session puts the
-supplier's proposal on the table and flags it against the clause's cap."""
+turns one commitment into a followed execution clause. The conforming activation happens in a théâtre session,
+after the supplier's proposal put on the table was flagged against the clause's cap."""
 
 import datetime as dt
 from decimal import Decimal
@@ -49,9 +49,16 @@ def test_evolutions_journey(page, login, screenshot):
     page.get_by_role("button", name="Vérifier et enregistrer la clause").click()
     expect(page.locator("body")).to_contain_text("Claire, précise et sans équivoque (R. 2194-1)")
 
-    clause_url = page.url
+    # 2. Activating it above the clause's cap (8 % of 800 000 = 64 000 €) is flagged before anything is saved.
+    page.get_by_label("Constat qui déclenche la clause").fill("Indice +9 % sur douze mois")
+    page.get_by_label("Effet sur le montant (€ HT)").fill("70000")
+    page.get_by_label("Date de notification prévue").fill("2025-10-01")
+    page.get_by_role("button", name="Activer").click()
+    expect(page.locator("form#activer")).to_contain_text("dépassent son plafond")
+    expect(page.locator("form#activer")).to_contain_text("R. 2194-1")
+    assert register.modifications.count() == 0
 
-    # 2. A théâtre session around the clause: the supplier's proposal above the clause's cap is flagged at once.
+    # 3. A théâtre session around the clause: the supplier's proposal above the clause's cap is flagged at once.
     page.goto(base + "theatre/nouvelle/")
     form = page.locator("form#theatre")
     form.locator("input[name=title]").fill("Activation de la clause des denrées")
@@ -71,20 +78,18 @@ def test_evolutions_journey(page, login, screenshot):
     expect(page.locator("#compte-rendu")).to_contain_text("dépassent son plafond")
     expect(page.locator("#compte-rendu")).to_contain_text("Bloquant")
     screenshot("evolutions-theatre")
-    page.goto(clause_url)
 
-    # 3. Activating it above the clause's cap (8 % of 800 000 = 64 000 €) is flagged before anything is saved.
-    page.get_by_label("Constat qui déclenche la clause").fill("Indice +9 % sur douze mois")
-    page.get_by_label("Effet sur le montant (€ HT)").fill("70000")
-    page.get_by_label("Date de notification prévue").fill("2025-10-01")
-    page.get_by_role("button", name="Activer").click()
-    expect(page.locator("form#activer")).to_contain_text("dépassent son plafond")
-    expect(page.locator("form#activer")).to_contain_text("R. 2194-1")
-    assert register.modifications.count() == 0
-
-    # 4. A conforming activation above 5 %: the CAO opinion is required before signature.
-    page.get_by_label("Effet sur le montant (€ HT)").fill("60000")
-    page.get_by_role("button", name="Activer").click()
+    # 4. The mediator activates the clause in the session at a conforming amount above 5 %: the proposed
+    # modification is in the register and the CAO opinion is required before signature.
+    activation = page.locator("form#activer-seance")
+    activation.locator("textarea[name=activation-description]").fill("Indice +7,5 % sur douze mois")
+    activation.locator("input[name=activation-amount_delta]").fill("60000")
+    activation.locator("input[name=activation-dated]").fill("2025-10-01")
+    activation.get_by_role("button", name="Activer la clause au registre").click()
+    expect(page.locator("#compte-rendu")).to_contain_text("Clause activée en séance : modification n° 1")
+    expect(page.locator("#compte-rendu")).to_contain_text("L. 1414-4")
+    assert register.modifications.get().clause.title == "Révision sur l'indice des denrées"
+    page.goto(base + f"registres/{register.pk}/")
     card = page.locator("#modification-1")
     expect(card).to_contain_text("Avis requis")
     expect(card).to_contain_text("L. 1414-4")

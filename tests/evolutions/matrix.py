@@ -70,6 +70,8 @@ def _theatre(organisation):
     return session
 
 
+PUBLIC_VIEWS = {"evolutions:theatre_brief": "authenticated by the per-player token (stored hashed), 404 otherwise"}
+
 KWARG_PROVIDERS = {
     "seance_theatre_id": lambda organisation: _theatre(organisation).pk,
     "role_theatre_id": lambda organisation: _theatre(organisation).roles.first().pk,
