@@ -115,8 +115,7 @@ def call_detail(request, appel_id):
         decision = Decision.objects.filter(application=application).select_related("fiche").first()
         amount = application.requested
         rows.append({"application": application, "score": fund.weighted_score(application), "decision": decision,
-                     "matched": rules.matched(call.pool.matching_rule, [application.cofunding],
-                                           call.pool.cap_per_initiative),
+                     "matched": rules.grant_limit(call.pool, application.contributions()),
                      "routes": rules.labelled_routes(from_carrier=application.from_carrier, amount=amount,
                                             on=call.closes_on)})  # fmt: skip
     return render(request, "territoire/call.html", {
