@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.territoire import views, views_fund
+from pilote.territoire import views, views_entry, views_fund
 
 
 app_name = "territoire"
@@ -10,6 +10,8 @@ urlpatterns = [
     path(R, views.home, name="home"),
     path(R + "import/", views.import_file, name="import"),
     path(R + "fusion/", views.merge, name="merge"),
+    path(R + "acteurs/nouveau/", views_entry.actor_create, name="actor_create"),
+    path(R + "dispositifs/nouveau/", views_entry.scheme_create, name="scheme_create"),
     path(R + "dispositifs-aide.csv", views.export_schemes, name="export_schemes"),
     path(R + "subventions-scdl.csv", views.export_scdl, name="export_scdl"),
     path(R + "fil/", views.fund_home, name="fund"),

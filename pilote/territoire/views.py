@@ -12,6 +12,7 @@ from pilote.core import tabular
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
 from pilote.territoire import (
+    entry,
     exports,
     forms,
     fund,
@@ -40,6 +41,7 @@ def home(request):
     return render(request, "territoire/home.html", {
         "organisation": request.organisation,
         **data, "layouts": services.LAYOUTS, "can_edit": request.roles & perms.CAN_EDIT,
+        "actor_form": entry.ActorForm(), "scheme_form": entry.SchemeForm(),
         "actors": Actor.objects.filter(organisation=request.organisation, merged_into=None)
         .prefetch_related("sources")[:200],
     })  # fmt: skip
