@@ -202,6 +202,24 @@ def do_add_milestone(decision: Decision, *, actor, label: str, due_on, payment=D
     return milestone
 
 
+@transaction.atomic
+def do_follow_milestone(milestone: Milestone, *, actor, report: str, done: bool = False) -> Milestone:
+    """The carrier's report on a milestone, and the milestone marked done (which releases its payment): done
+    needs a report and is not undone."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    report = report.strip()
+    if milestone.done and not done:
+        raise ValidationError({"done": f"Le jalon « {milestone.label} » est déjà atteint : il le reste."})
+    if done and not report:
+        raise ValidationError({"report": f"Le jalon « {milestone.label} » ne peut être atteint sans compte rendu."})
+    milestone.report = report
+    milestone.done = done or milestone.done
+    _full_clean(milestone)
+    _audit(milestone.decision.application.call.organisation, actor, TerritoireVerb.JALON_SUIVI, milestone.label,
+           atteint=milestone.done)  # fmt: skip
+    return milestone
+
+
 def fund_grants(organisation) -> list[dict]:
     """The fund's subsidies, for the SCDL export (only the subsidy route: the others are contracts or prizes)."""
     decisions = Decision.objects.filter(

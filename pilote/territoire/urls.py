@@ -23,6 +23,7 @@ urlpatterns = [
     path(R + "fil/appels/<int:appel_id>/forums/", views_fund.forum_add, name="forum_add"),
     path(R + "fil/appels/<int:appel_id>/comite/", views_fund.member_add, name="member_add"),
     path(R + "fil/decisions/<int:decision_id>/jalons/", views_fund.milestone_add, name="milestone_add"),
+    path(R + "fil/jalons/<int:jalon_id>/", views_fund.milestone_follow, name="milestone_follow"),
     path(R + "fil/candidatures/<int:candidature_id>/notes/", views.score, name="score"),
     path(R + "fil/candidatures/<int:candidature_id>/decision/", views.decide, name="decide"),
     path("public/<slug:slug>/fil/", views.public_fund, name="public_fund"),

@@ -181,3 +181,39 @@ def test_matching_rule_does_not_limit_a_purchase_and_cofunders_must_add_up(org_a
     with pytest.raises(ValidationError) as refused:
         helpers.application(call, actor, one, cofunding=Decimal(5000), cofunders=[Decimal(1000)])
     assert "cofunders" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_milestone_report_and_done_flag(client, org_a, members_a):
+    from pilote.core.enums import Role
+
+    actor = members_a[Role.APPUI]
+    client.force_login(actor)
+    call = helpers.call(org_a, actor)
+    one, _two = helpers.carriers(org_a)
+    decision = fund.do_decide(helpers.application(call, actor, one), actor=actor, selected=True, reasons="Utile",
+                              amount=Decimal(10000), route="subvention")  # fmt: skip
+    milestone = fund.do_add_milestone(decision, actor=actor, label="Ouverture", due_on=dt.date(2027, 9, 1),
+                                      payment=Decimal(5000))  # fmt: skip
+    url = f"/o/{org_a.slug}/territoire/fil/jalons/{milestone.pk}/"
+    page = client.get(f"/o/{org_a.slug}/territoire/fil/appels/{call.pk}/").content.decode()
+    assert 'data-confirm="Marquer le jalon « Ouverture » comme atteint' in page
+    # done without a report, or without the confirmation: refused, nothing changed
+    page = client.post(url, {"atteint": "oui", "confirmation": "oui", "compte_rendu": " "}, follow=True)
+    assert "sans compte rendu" in page.content.decode()
+    client.post(url, {"atteint": "oui", "compte_rendu": "Local ouvert"})
+    milestone.refresh_from_db()
+    assert (milestone.done, milestone.report) == (False, "")
+    client.post(url, {"compte_rendu": "Travaux en cours"})
+    milestone.refresh_from_db()
+    assert (milestone.done, milestone.report) == (False, "Travaux en cours")
+    client.post(url, {"atteint": "oui", "confirmation": "oui", "compte_rendu": "Local ouvert le 1er septembre"})
+    milestone.refresh_from_db()
+    assert (milestone.done, milestone.report) == (True, "Local ouvert le 1er septembre")
+    # the report can still be completed; the milestone stays done
+    client.post(url, {"compte_rendu": "Local ouvert ; 40 visiteurs"})
+    milestone.refresh_from_db()
+    assert milestone.done
+    assert "40 visiteurs" in milestone.report
+    with pytest.raises(ValidationError):
+        fund.do_follow_milestone(milestone, actor=actor, report="x", done=False)
