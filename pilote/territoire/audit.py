@@ -15,3 +15,5 @@ class TerritoireVerb(models.TextChoices):
     NOTE = "territoire.note", "note du comité"
     DECISION = "territoire.decision", "décision sur une initiative"
     JALON = "territoire.jalon", "jalon de suivi"
+    ACTEUR_SAISI = "territoire.acteur_saisi", "acteur saisi à la main"
+    JALON_SUIVI = "territoire.jalon_suivi", "compte rendu ou atteinte d'un jalon"

@@ -98,7 +98,7 @@ def _fund(region, actor):
     )
     first = fund.do_submit_application(call, actor=actor, carrier=siae[0], title=f"Recyclerie de quartier {FICTION}",
                                        summary="Collecte, réparation et revente d'objets, avec des salariés en "
-                                       "insertion.", budget=Decimal(80000), cofunding=Decimal(20000),
+                                       "insertion.", budget=Decimal(80000), cofunding=Decimal(40000),
                                        requested=Decimal(40000), from_carrier=True)  # fmt: skip
     second = fund.do_submit_application(call, actor=actor, carrier=siae[1],
                                         title=f"Réparation des équipements des lycées {FICTION}",

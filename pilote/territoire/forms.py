@@ -1,5 +1,7 @@
 """Forms of the fund's pages (the services check the rules; the forms only parse)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.text import slugify
 
@@ -64,9 +66,26 @@ class ApplicationForm(forms.Form):
     summary = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}))
     budget = forms.DecimalField(label="Budget total (€)", min_value=0, max_digits=12, decimal_places=2)
     cofunding = forms.DecimalField(label="Cofinancements acquis (€)", min_value=0, max_digits=12, decimal_places=2)
+    cofunders = forms.CharField(label="Apports des cofinanceurs, un montant par ligne (facultatif)", required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     requested = forms.DecimalField(label="Montant demandé (€)", min_value=0, max_digits=12, decimal_places=2)
     from_carrier = forms.BooleanField(label="L'initiative a été conçue par le porteur (et non commandée)",
                                       required=False)  # fmt: skip
+
+    def clean_cofunders(self):
+        amounts = []
+        for number, line in enumerate(self.cleaned_data["cofunders"].splitlines(), start=1):
+            text = line.strip().replace("\u202f", "").replace(" ", "").replace("€", "").replace(",", ".")
+            if not text:
+                continue
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                raise forms.ValidationError(f"Ligne {number} : « {line.strip()} » n'est pas un montant.") from None
+            if not amount.is_finite() or amount <= 0:
+                raise forms.ValidationError(f"Ligne {number} : un apport doit être positif.")
+            amounts.append(amount)
+        return amounts
 
 
 class ForumForm(forms.Form):

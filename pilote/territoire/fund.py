@@ -88,6 +88,11 @@ def do_open_call(organisation, *, actor, pool: Pool, objectives=(), **fields) ->
 def do_submit_application(call: Call, *, actor, carrier, **fields) -> Application:
     if carrier.organisation_id != call.organisation_id:
         raise ValidationError({"carrier": "Le porteur doit être un acteur du territoire de l'organisation."})
+    cofunders = [Decimal(str(c)) for c in fields.get("cofunders") or []]
+    if cofunders and sum(cofunders) != fields.get("cofunding", Decimal(0)):
+        raise ValidationError({"cofunders": f"Les apports des cofinanceurs font {rules.euros(sum(cofunders))} : ils "
+                                            "doivent faire le total des cofinancements acquis."})  # fmt: skip
+    fields["cofunders"] = [str(c) for c in cofunders]
     if fields["requested"] > fields["budget"]:
         raise ValidationError({"requested": "Le montant demandé dépasse le budget de l'initiative."})
     application = _full_clean(Application(call=call, carrier=carrier, **fields))
@@ -159,6 +164,8 @@ def do_decide(application: Application, *, actor, selected: bool, reasons: str, 
     if selected:
         pool = Pool.objects.select_for_update().get(pk=call.pool_id)
         rules.check_grant(pool, amount, remaining(pool))
+        if route not in CONTRACT_ROUTES:  # a purchase pays the price of a need: no co-funding to match
+            rules.check_matching(pool, amount, application.contributions())
         decision.amount = amount
         decision.route = route
         decision.route_reasons = rules.check_route(route, from_carrier=application.from_carrier, amount=amount, on=on)
@@ -192,6 +199,24 @@ def do_add_milestone(decision: Decision, *, actor, label: str, due_on, payment=D
         )
     milestone = _full_clean(Milestone(decision=decision, label=label, due_on=due_on, payment=payment))
     _audit(decision.application.call.organisation, actor, TerritoireVerb.JALON, label)
+    return milestone
+
+
+@transaction.atomic
+def do_follow_milestone(milestone: Milestone, *, actor, report: str, done: bool = False) -> Milestone:
+    """The carrier's report on a milestone, and the milestone marked done (which releases its payment): done
+    needs a report and is not undone."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    report = report.strip()
+    if milestone.done and not done:
+        raise ValidationError({"done": f"Le jalon « {milestone.label} » est déjà atteint : il le reste."})
+    if done and not report:
+        raise ValidationError({"report": f"Le jalon « {milestone.label} » ne peut être atteint sans compte rendu."})
+    milestone.report = report
+    milestone.done = done or milestone.done
+    _full_clean(milestone)
+    _audit(milestone.decision.application.call.organisation, actor, TerritoireVerb.JALON_SUIVI, milestone.label,
+           atteint=milestone.done)  # fmt: skip
     return milestone
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from pilote.territoire import geo
 from pilote.territoire.identifiers import clean, company_problem, rna_problem
+from pilote.territoire.themes import from_inclusion
 
 
 MAX_ERRORS = 20
@@ -122,6 +123,9 @@ def parse_inclusion(text: str) -> list[dict]:
         if not row["nom"]:
             row_errors.append("nom manquant")
         commune = _commune(row_errors, row["code_insee"])
+        themes, unknown = from_inclusion(_list(row.get("thematiques", "")))
+        if unknown:
+            row_errors.append(f"thématique(s) « {', '.join(unknown)} » absente(s) du référentiel data·inclusion")
         if row_errors:
             errors.append(f"Ligne {line} : {' ; '.join(e.rstrip('.') for e in row_errors)}.")
             continue
@@ -133,7 +137,7 @@ def parse_inclusion(text: str) -> list[dict]:
                 "rna": rna,
                 "commune_code": commune,
                 "kinds": [row["typologie"]] if row["typologie"] else [],
-                "themes": _list(row.get("thematiques", "")),
+                "themes": themes,
                 "labels": _list(row.get("labels_nationaux", "")),
                 "line": line,
             }

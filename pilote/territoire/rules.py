@@ -40,6 +40,25 @@ def check_grant(pool, amount: Decimal, remaining: Decimal) -> None:
                                          "dépasse ce plafond."})  # fmt: skip
 
 
+def grant_limit(pool, contributions: list[Decimal]) -> Decimal:
+    """The most the pool's matching rule lets the fund grant: each co-funder's contribution counts up to the cap per
+    contributor (one large donor cannot pull the whole fund), then the rule, then the cap per initiative."""
+    counted = [min(c, pool.cap_per_contributor) for c in contributions if c > 0]
+    return max(min(matched(pool.matching_rule, counted, pool.cap_per_initiative), pool.cap_per_initiative), Decimal(0))
+
+
+def check_matching(pool, amount: Decimal, contributions: list[Decimal]) -> None:
+    """A grant above what the matching rule allows for the initiative's co-funding is refused, naming rule and caps."""
+    limit = grant_limit(pool, contributions)
+    if amount > limit:
+        raise ValidationError({"amount": f"La règle d'abondement « {pool.get_matching_rule_display()} » du fonds "
+                                         f"« {pool.name} » limite l'aide à {euros(limit)} pour cette initiative "
+                                         f"(cofinancements de {euros(sum(contributions, Decimal(0)))}, comptés au plus "
+                                         f"{euros(pool.cap_per_contributor)} par contributeur ; plafond de "
+                                         f"{euros(pool.cap_per_initiative)} par initiative) : {euros(amount)} "
+                                         "dépasse ce montant."})  # fmt: skip
+
+
 def check_contribution(pool, amount: Decimal) -> None:
     if amount <= 0:
         raise ValidationError({"amount": "Indiquez un apport positif."})

@@ -166,3 +166,15 @@ def do_add_scheme(organisation, *, actor, row: dict) -> Scheme:
     record_event(actor=actor, organisation=organisation, verb=TerritoireVerb.IMPORT, target=parsed["titre"][:200],
                  payload={"disposition": "dispositif", "resultat": "1 dispositif saisi"})  # fmt: skip
     return Scheme.objects.get(organisation=organisation, uid=parsed["uid"])
+
+
+@transaction.atomic
+def do_create_actor(organisation, *, actor, data: dict) -> Actor:
+    """An actor entered by hand (identifiers, commune, type and themes already checked by the form): recognised
+    among the existing actors by its SIRET, SIREN or RNA, or created; the "saisie manuelle" source is added."""
+    if not data.get("name", "").strip():
+        raise ValidationError({"name": "Indiquez le nom de l'acteur."})
+    created = upsert_actor(organisation, data, SourceKind.MANUEL, f"saisie de {actor}")
+    record_event(actor=actor, organisation=organisation, verb=TerritoireVerb.ACTEUR_SAISI, target=created.name[:200],
+                 payload={"acteur": created.pk})  # fmt: skip
+    return created

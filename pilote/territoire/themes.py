@@ -3,7 +3,10 @@ list in /work/shared/data/territoire/aides-territoires). Neither the national sc
 export carries a theme, so a scheme's themes are guessed from words of its title and description (a plain keyword
 table, shown as "thème déduit" and editable later); an actor's themes come from its import."""
 
+import csv
 import re
+from functools import cache
+from pathlib import Path
 
 from pilote.core.text import fold
 
@@ -53,3 +56,29 @@ def guess_themes(*texts: str) -> list[str]:
 
 def label(code: str) -> str:
     return THEMES.get(code, code)
+
+
+INCLUSION_MAPPING = Path(__file__).parent / "data" / "thematiques_inclusion_vers_carte.csv"
+
+
+@cache
+def inclusion_mapping() -> dict[str, list[str]]:
+    """data·inclusion theme category → the map's themes. A table of Pilote's own (data/SOURCES.md): every
+    data·inclusion theme is a service of social inclusion, so each category is at least "solidarites"."""
+    with open(INCLUSION_MAPPING, encoding="utf-8") as handle:
+        return {row["categorie_data_inclusion"]: row["themes_carte"].split("|") for row in csv.DictReader(handle)}
+
+
+def from_inclusion(values: list[str]) -> tuple[list[str], list[str]]:
+    """The map's themes of data·inclusion themes ("famille--garde-denfants" is read by its category "famille");
+    a value that is already one of the map's themes is kept. Returns (themes, values not understood)."""
+    themes, unknown = set(), []
+    for value in values:
+        code = value.strip().lower()
+        if code in THEMES:
+            themes.add(code)
+        elif code.split("--")[0] in inclusion_mapping():
+            themes.update(inclusion_mapping()[code.split("--")[0]])
+        else:
+            unknown.append(value)
+    return sorted(themes), unknown

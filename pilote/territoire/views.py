@@ -12,6 +12,7 @@ from pilote.core import tabular
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
 from pilote.territoire import (
+    entry,
     exports,
     forms,
     fund,
@@ -40,6 +41,7 @@ def home(request):
     return render(request, "territoire/home.html", {
         "organisation": request.organisation,
         **data, "layouts": services.LAYOUTS, "can_edit": request.roles & perms.CAN_EDIT,
+        "actor_form": entry.ActorForm(), "scheme_form": entry.SchemeForm(),
         "actors": Actor.objects.filter(organisation=request.organisation, merged_into=None)
         .prefetch_related("sources")[:200],
     })  # fmt: skip
@@ -115,8 +117,7 @@ def call_detail(request, appel_id):
         decision = Decision.objects.filter(application=application).select_related("fiche").first()
         amount = application.requested
         rows.append({"application": application, "score": fund.weighted_score(application), "decision": decision,
-                     "matched": rules.matched(call.pool.matching_rule, [application.cofunding],
-                                           call.pool.cap_per_initiative),
+                     "matched": rules.grant_limit(call.pool, application.contributions()),
                      "routes": rules.labelled_routes(from_carrier=application.from_carrier, amount=amount,
                                             on=call.closes_on)})  # fmt: skip
     return render(request, "territoire/call.html", {

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.permissions import organisation_view
 from pilote.strategie.models import Objective
 from pilote.territoire import forms, fund, permissions as perms
-from pilote.territoire.models import Actor, Call, Decision, Pool
+from pilote.territoire.models import Actor, Call, Decision, Milestone, Pool
 
 
 def _report(request, form=None, error: ValidationError | None = None):
@@ -153,3 +153,21 @@ def milestone_add(request, decision_id):
     except ValidationError as error:
         _report(request, error=error)
     return _to_call(request, decision.application.call)
+
+
+@organisation_view(*perms.CAN_EDIT)
+@require_POST
+def milestone_follow(request, jalon_id):
+    """Save a milestone's report; the "atteint" button (confirmed in the page) also marks it done."""
+    milestone = get_object_or_404(Milestone.objects.select_related("decision__application__call"), pk=jalon_id,
+                                  decision__application__call__organisation=request.organisation)  # fmt: skip
+    done = request.POST.get("atteint") == "oui"
+    try:
+        if done and request.POST.get("confirmation") != "oui":
+            raise ValidationError("Cochez la confirmation pour marquer le jalon comme atteint.")
+        fund.do_follow_milestone(milestone, actor=request.user, report=request.POST.get("compte_rendu", ""),
+                                 done=done or milestone.done)  # fmt: skip
+        messages.success(request, "Jalon atteint." if done else "Compte rendu du jalon enregistré.")
+    except ValidationError as error:
+        _report(request, error=error)
+    return _to_call(request, milestone.decision.application.call)

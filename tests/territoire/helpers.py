@@ -33,7 +33,9 @@ def carriers(organisation):
     return one, two
 
 
-def application(call, actor, carrier, *, from_carrier=True, requested=Decimal(30000)):
+def application(
+    call, actor, carrier, *, from_carrier=True, requested=Decimal(30000), cofunding=Decimal(10000), cofunders=()
+):
     return fund.do_submit_application(call, actor=actor, carrier=carrier, title=f"Initiative de {carrier.name}",
-                                      summary="Réemploi et ateliers", budget=Decimal(60000), cofunding=Decimal(10000),
-                                      requested=requested, from_carrier=from_carrier)  # fmt: skip
+                                      summary="Réemploi et ateliers", budget=Decimal(60000), cofunding=cofunding,
+                                      cofunders=list(cofunders), requested=requested, from_carrier=from_carrier)  # fmt: skip

@@ -37,7 +37,23 @@ def _decision(organisation):
     return decision
 
 
+def _milestone(organisation):
+    import datetime as dt
+
+    from pilote.core.enums import Role
+    from pilote.territoire import fund
+    from tests.core.factories import MembershipFactory
+
+    decision = _decision(organisation)
+    milestone = decision.milestones.first()
+    if milestone is None:
+        actor = MembershipFactory(organisation=organisation, role=Role.ACHETEUR).user
+        milestone = fund.do_add_milestone(decision, actor=actor, label="Ouverture", due_on=dt.date(2027, 9, 1))
+    return milestone
+
+
 KWARG_PROVIDERS = {
+    "jalon_id": lambda organisation: _milestone(organisation).pk,
     "fonds_id": lambda organisation: _call(organisation).pool_id,
     "decision_id": lambda organisation: _decision(organisation).pk,
     "appel_id": lambda organisation: _call(organisation).pk,

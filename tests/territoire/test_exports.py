@@ -55,7 +55,7 @@ def test_fund_subsidies_export_validates_against_scdl(org_a, members_a):
     BuyerEntity.objects.create(organisation=org_a, siret="20005340300057")
     call = helpers.call(org_a, actor)
     one, two = helpers.carriers(org_a)
-    fund.do_decide(helpers.application(call, actor, one), actor=actor, selected=True, reasons="Utile",
+    fund.do_decide(helpers.application(call, actor, one, cofunding=Decimal(30000)), actor=actor, selected=True, reasons="Utile",
                    amount=Decimal(30000), route="subvention", on=dt.date(2027, 5, 2))  # fmt: skip
     fund.do_decide(helpers.application(call, actor, two, from_carrier=False), actor=actor, selected=True,
                    reasons="Besoin", amount=Decimal(20000), route="achat_innovant", on=dt.date(2027, 5, 2))  # fmt: skip

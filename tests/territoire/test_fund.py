@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from pilote.fiches.models import Fiche
 from pilote.territoire import fund, rules
-from pilote.territoire.models import MatchingRule
+from pilote.territoire.models import Decision, MatchingRule
 from tests.territoire import helpers
 
 
@@ -46,8 +46,8 @@ def test_contribution_cap_and_pool_remaining(org_a, members_a):
         fund.do_add_contribution(call.pool, actor=actor, contributor="Mécène", amount=Decimal(60000))
     assert "plafonne l'apport" in str(refused.value)
     one, two = helpers.carriers(org_a)
-    first = helpers.application(call, actor, one)
-    second = helpers.application(call, actor, two)
+    first = helpers.application(call, actor, one, cofunding=Decimal(55000), cofunders=[Decimal(45000), Decimal(10000)])
+    second = helpers.application(call, actor, two, cofunding=Decimal(40000))
     fund.do_decide(first, actor=actor, selected=True, reasons="Utile", amount=Decimal(55000), route="subvention")
     assert fund.remaining(call.pool) == Decimal(35000)
     with pytest.raises(ValidationError) as refused:
@@ -55,7 +55,7 @@ def test_contribution_cap_and_pool_remaining(org_a, members_a):
     assert "n'a plus que" in str(refused.value)
     call2 = helpers.call(org_a, actor, cap=Decimal(10000))
     with pytest.raises(ValidationError) as refused:
-        fund.do_decide(helpers.application(call2, actor, one), actor=actor, selected=True, reasons="x",
+        fund.do_decide(helpers.application(call2, actor, one, cofunding=Decimal(20000)), actor=actor, selected=True, reasons="x",
                        amount=Decimal(20000), route="subvention")  # fmt: skip
     assert "plafonne l'aide" in str(refused.value)
 
@@ -117,3 +117,103 @@ def test_call_serves_strategy_objectives_and_schemes_are_a_strategy_link_kind(or
     assert kind.resolve(org_a, scheme.uid) == "Dispositif : Aide aux recycleries"
     with pytest.raises(ValidationError):
         kind.resolve(org_b, scheme.uid)
+
+
+def _pool(org, actor, rule, *, per_initiative=Decimal(20000), per_contributor=Decimal(5000)):
+    pool = fund.do_create_pool(org, actor=actor, name=f"Fonds {rule}", matching_rule=rule,
+                               cap_per_initiative=per_initiative, cap_per_contributor=per_contributor)  # fmt: skip
+    for contributor in ("Région", "Département", "Banque", "Fondation", "Métropole", "Mutuelle"):
+        fund.do_add_contribution(pool, actor=actor, contributor=contributor, amount=per_contributor)
+    return pool
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rule", "cofunders", "allowed"),
+    [
+        # one for one: 3 000 + 4 000 raised, matched euro for euro
+        (MatchingRule.UN_POUR_UN, ["3000", "4000"], Decimal(7000)),
+        # one for one, but each co-funder counts up to the 5 000 € cap per contributor: 5 000 + 1 000
+        (MatchingRule.UN_POUR_UN, ["9000", "1000"], Decimal(6000)),
+        # capped: 6 × 4 000 = 24 000 raised, the fund adds at most its 20 000 € cap per initiative
+        (MatchingRule.PLAFONNE, ["4000", "4000", "4000", "4000", "4000", "4000"], Decimal(20000)),
+        # quadratic: four gifts of 900 → (4 × 30)² − 3 600 = 10 800
+        (MatchingRule.QUADRATIQUE, ["900", "900", "900", "900"], Decimal(10800)),
+        # quadratic: one gift alone is not matched at all
+        (MatchingRule.QUADRATIQUE, ["3600"], Decimal(0)),
+    ],
+)
+def test_matching_rule_limits_the_grant(org_a, members_a, rule, cofunders, allowed):
+    actor = members_a[next(iter(members_a))]
+    pool = _pool(org_a, actor, rule)
+    call = helpers.call(org_a, actor)
+    call.pool = pool
+    call.save()
+    one, _two = helpers.carriers(org_a)
+    amounts = [Decimal(c) for c in cofunders]
+    application = helpers.application(call, actor, one, cofunding=sum(amounts), cofunders=amounts,
+                                      requested=Decimal(1000))  # fmt: skip
+    assert rules.grant_limit(pool, application.contributions()) == allowed
+    with pytest.raises(ValidationError) as refused:
+        fund.do_decide(
+            application, actor=actor, selected=True, reasons="Utile", amount=allowed + 1, route="subvention"
+        )
+    message = " ".join(refused.value.messages)
+    assert pool.get_matching_rule_display() in message
+    assert rules.euros(allowed) in message
+    assert rules.euros(pool.cap_per_initiative) in message
+    assert not Decision.objects.filter(application=application).exists()
+    if allowed:
+        decision = fund.do_decide(application, actor=actor, selected=True, reasons="Utile", amount=allowed,
+                                  route="subvention")  # fmt: skip
+        assert decision.amount == allowed
+
+
+@pytest.mark.django_db
+def test_matching_rule_does_not_limit_a_purchase_and_cofunders_must_add_up(org_a, members_a):
+    actor = members_a[next(iter(members_a))]
+    call = helpers.call(org_a, actor)
+    one, two = helpers.carriers(org_a)
+    purchase = helpers.application(call, actor, two, from_carrier=False, cofunding=Decimal(0))
+    decision = fund.do_decide(purchase, actor=actor, selected=True, reasons="Besoin de la Région",
+                              amount=Decimal(30000), route="achat_innovant")  # fmt: skip
+    assert decision.fiche_id
+    with pytest.raises(ValidationError) as refused:
+        helpers.application(call, actor, one, cofunding=Decimal(5000), cofunders=[Decimal(1000)])
+    assert "cofunders" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_milestone_report_and_done_flag(client, org_a, members_a):
+    from pilote.core.enums import Role
+
+    actor = members_a[Role.APPUI]
+    client.force_login(actor)
+    call = helpers.call(org_a, actor)
+    one, _two = helpers.carriers(org_a)
+    decision = fund.do_decide(helpers.application(call, actor, one), actor=actor, selected=True, reasons="Utile",
+                              amount=Decimal(10000), route="subvention")  # fmt: skip
+    milestone = fund.do_add_milestone(decision, actor=actor, label="Ouverture", due_on=dt.date(2027, 9, 1),
+                                      payment=Decimal(5000))  # fmt: skip
+    url = f"/o/{org_a.slug}/territoire/fil/jalons/{milestone.pk}/"
+    page = client.get(f"/o/{org_a.slug}/territoire/fil/appels/{call.pk}/").content.decode()
+    assert 'data-confirm="Marquer le jalon « Ouverture » comme atteint' in page
+    # done without a report, or without the confirmation: refused, nothing changed
+    page = client.post(url, {"atteint": "oui", "confirmation": "oui", "compte_rendu": " "}, follow=True)
+    assert "sans compte rendu" in page.content.decode()
+    client.post(url, {"atteint": "oui", "compte_rendu": "Local ouvert"})
+    milestone.refresh_from_db()
+    assert (milestone.done, milestone.report) == (False, "")
+    client.post(url, {"compte_rendu": "Travaux en cours"})
+    milestone.refresh_from_db()
+    assert (milestone.done, milestone.report) == (False, "Travaux en cours")
+    client.post(url, {"atteint": "oui", "confirmation": "oui", "compte_rendu": "Local ouvert le 1er septembre"})
+    milestone.refresh_from_db()
+    assert (milestone.done, milestone.report) == (True, "Local ouvert le 1er septembre")
+    # the report can still be completed; the milestone stays done
+    client.post(url, {"compte_rendu": "Local ouvert ; 40 visiteurs"})
+    milestone.refresh_from_db()
+    assert milestone.done
+    assert "40 visiteurs" in milestone.report
+    with pytest.raises(ValidationError):
+        fund.do_follow_milestone(milestone, actor=actor, report="x", done=False)

@@ -44,8 +44,12 @@ def test_call_page_conflict_decision_exports(client, org_a, members_a):
     page = client.post(url + "notes/", {"membre": member.pk, "utilite": 5, "faisabilite": 5}, follow=True)
     assert "conflit d&#x27;intérêts" in page.content.decode()
     assert not first.scores.exists()
-    client.post(url + "decision/", {"retenue": "oui", "montant": "30000", "voie": "subvention", "motifs": "Utile"})
-    assert Decision.objects.get(application=first).amount == Decimal(30000)
+    page = client.post(url + "decision/", {"retenue": "oui", "montant": "30000", "voie": "subvention", "motifs": "Utile"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "limite l&#x27;aide à 10\u202f000 €" in page
+    assert not Decision.objects.filter(application=first).exists()
+    client.post(url + "decision/", {"retenue": "oui", "montant": "10000", "voie": "subvention", "motifs": "Utile"})
+    assert Decision.objects.get(application=first).amount == Decimal(10000)
     page = client.get(f"/o/{org_a.slug}/territoire/fil/appels/{call.pk}/").content.decode()
     assert "loi 2000-321" in page
     assert "abondement selon la règle « un pour un, plafonné par initiative » : 10" in page
@@ -80,8 +84,10 @@ def test_fund_forms_from_pool_to_milestone(client, org_a, members_a):
     assert not call.applications.exists()
     client.post(url + "candidatures/", {"carrier_name": "Recyclerie", "carrier_id": "W141000001", "commune_code": "14118",
                                         "title": "Recyclerie", "summary": "Réemploi", "budget": "60000",
-                                        "cofunding": "10000", "requested": "30000", "from_carrier": "on"})  # fmt: skip
+                                        "cofunding": "30000", "cofunders": "20 000\n10000,00 €",
+                                        "requested": "30000", "from_carrier": "on"})  # fmt: skip
     application = call.applications.get()
+    assert application.contributions() == [Decimal(20000), Decimal(10000)]
     assert application.carrier.sources.filter(kind="fil").exists()
     client.post(url + "forums/", {"held_on": "2027-04-10", "place": "Caen", "agenda": "Pitchs", "minutes": "Public",
                                   "pitchs": [application.pk]})  # fmt: skip

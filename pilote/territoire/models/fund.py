@@ -81,6 +81,8 @@ class Application(models.Model):
     summary = models.TextField("description")
     budget = models.DecimalField("budget total (€)", max_digits=12, decimal_places=2)
     cofunding = models.DecimalField("cofinancements acquis (€)", max_digits=12, decimal_places=2, default=0)
+    # each co-funder's amount (strings of decimals): the quadratic rule and the cap per contributor need them
+    cofunders = models.JSONField("apports des cofinanceurs (€)", default=list, blank=True)
     requested = models.DecimalField("montant demandé (€)", max_digits=12, decimal_places=2)
     from_carrier = models.BooleanField("initiative conçue par le porteur", default=True)
     submitted_at = models.DateTimeField("déposée le", auto_now_add=True)
@@ -91,6 +93,14 @@ class Application(models.Model):
 
     def __str__(self):
         return self.title
+
+    def contributions(self):
+        """The co-funding one contribution per co-funder; the total alone when they were not detailed."""
+        from decimal import Decimal
+
+        if self.cofunders:
+            return [Decimal(str(c)) for c in self.cofunders]
+        return [self.cofunding] if self.cofunding else []
 
 
 class ForumSession(models.Model):
