@@ -37,7 +37,7 @@ def _apply(page, name, ident, title, *, from_carrier):
     page.get_by_label(re.compile(r"^Initiative\s*\*?$")).fill(title)
     page.get_by_label("Description").fill("Une initiative locale.")
     page.get_by_label("Budget total (€)").fill("60000")
-    page.get_by_label("Cofinancements acquis (€)").fill("10000")
+    page.get_by_label("Cofinancements acquis (€)").fill("30000")
     page.get_by_label("Montant demandé (€)").fill("30000")
     page.get_by_label("L'initiative a été conçue par le porteur (et non commandée)").set_checked(from_carrier)
     page.get_by_role("button", name="Déposer la candidature").click()
