@@ -46,7 +46,7 @@ def test_an_instrument_links_to_a_fund_decision(org_a, members_a):
     call = helpers.call(org_a, actor)
     one, _two = helpers.carriers(org_a)
     decision = fund.do_decide(helpers.application(call, actor, one), actor=actor, selected=True, reasons="Utile",
-                              amount=Decimal(30000), route="subvention")  # fmt: skip
+                              amount=Decimal(10000), route="subvention")  # fmt: skip
     instrument = _instrument(org_a, actor)
     link = strategy_services.do_link_instrument(instrument, actor=actor, kind="subvention", ref=f"fonds-{decision.pk}")
     assert "Initiative de Recyclerie du Bocage" in link.label
@@ -59,7 +59,7 @@ def test_another_organisations_grant_or_a_bad_number_is_refused(org_a, org_b, me
     call = helpers.call(org_b, actor)
     one, _two = helpers.carriers(org_b)
     their_decision = fund.do_decide(helpers.application(call, actor, one), actor=actor, selected=True,
-                                    reasons="Utile", amount=Decimal(30000), route="subvention")  # fmt: skip
+                                    reasons="Utile", amount=Decimal(10000), route="subvention")  # fmt: skip
     instrument = _instrument(org_a, actor)
     for ref, message in (
         (theirs.pk, "Aucune subvention"),
