@@ -14,11 +14,11 @@ from django.urls import NoReverseMatch, reverse
 
 from pilote.contracts import inclusion as inclusive, names
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.geo import departement_names
 from pilote.contracts.models import InclusionList, SireneExtract
 from pilote.contracts.search import guidance, query as queries
 from pilote.contracts.search.index import load
 from pilote.contracts.search.nature import text_nature
+from pilote.contracts.search.sourcing import sourcing
 from pilote.contracts.sirene import INLINE_BYTES, UPLOAD_RULES
 from pilote.core import tabular, uploads
 from pilote.core.export_jobs import do_request_export, task_threshold
@@ -237,26 +237,15 @@ def _similar(request, data, montant):
 
 
 def _sourcing(request, code, departement):
-    """Potential suppliers near the place of execution (the organisation's usual one when none is given), named
-    and flagged when they are inclusive structures, and the inclusive structures of the area."""
-    place_assumed = False
-    if not departement:
-        departement = guidance.home_departement(request.organisation.sirets)
-        place_assumed = departement is not None
-    suppliers = guidance.potential_suppliers(code_cpv=code, departement=departement)
-    names.fill_names(request.organisation, suppliers)
-    inclusive.flag_inclusive(request.organisation, suppliers)
+    """The suppliers (pilote.contracts.search.sourcing, the fiche's too) and the inclusive structures of the area."""
+    found = sourcing(request.organisation, code_cpv=code, departement=departement, limit=20)
     # inclusive structures are looked for in the région of the place: a structure of a neighbouring département
     # is a realistic bidder, and the lists are short
-    area = guidance.region_departements(departement)
+    area = guidance.region_departements(found["sourcing_departement"])
     return {
-        "suppliers": suppliers,
-        "sourcing_departement": departement,
-        "sourcing_departement_name": departement_names().get(departement or ""),
-        "place_assumed": place_assumed,
+        **found,
         "inclusive_area": inclusive.structures_in_area(request.organisation, code_cpv=code, departements=area),
         "inclusive_zone": "la région" if area else "toute la liste importée",
-        "inclusive_suppliers": sum(1 for s in suppliers if s.get("inclusive")),
         "can_import_inclusion": can_import_sirene(request.roles),
     }
 

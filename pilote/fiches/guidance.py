@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from pilote.clauses.panels import segment_panels
 from pilote.clauses.queries import guide_for, segment_for_cpv
-from pilote.contracts import inclusion, names
-from pilote.contracts.geo import departement_names
 from pilote.contracts.search import guidance as explorer
+from pilote.contracts.search.sourcing import sourcing
 from pilote.contracts.semantics import cpv_digits
 from pilote.core.models import BuyerEntity
 from pilote.fiches import obligations as fiche_obligations
@@ -148,24 +147,11 @@ SCOPE_LABELS = {
 
 
 def supplier_suggestions(organisation, *, code_cpv, departement=None, limit=10) -> dict:
-    """The suppliers « Préparer un achat » suggests, by the same contracts functions (one definition): recent
-    first, nearest first (département, région, France), named from the data or SIRENE, flagged when in the
-    organisation's inclusive-structure list. A fiche has no place of execution: the organisation's usual one
-    (where its contracts are executed) is assumed, and the page says so."""
-    place_assumed = False
-    if not departement:
-        departement = explorer.home_departement(organisation.sirets)
-        place_assumed = departement is not None
-    suppliers = explorer.potential_suppliers(code_cpv=code_cpv, departement=departement, limit=limit)
-    names.fill_names(organisation, suppliers)
-    inclusion.flag_inclusive(organisation, suppliers)
+    """The suppliers « Préparer un achat » suggests (pilote.contracts.search.sourcing: one definition). A fiche has
+    no place of execution: the organisation's usual one is assumed, and the page says so."""
     return {
-        "suppliers": suppliers,
+        **sourcing(organisation, code_cpv=code_cpv, departement=departement, limit=limit),
         "suppliers_checked": True,
-        "sourcing_departement": departement,
-        "sourcing_departement_name": departement_names().get(departement or "", ""),
-        "place_assumed": place_assumed,
-        "inclusive_suppliers": sum(1 for s in suppliers if s.get("inclusive")),
     }
 
 
