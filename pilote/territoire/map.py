@@ -84,7 +84,7 @@ def map_spec(rows: list[dict]) -> dict:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": "Montants reçus par commune (subventions et contrats), sur les contours des départements",
-        "width": 560, "height": 480,
+        "width": "container", "height": 420, "autosize": {"type": "fit", "contains": "padding"},  # reflows at 390 px
         "projection": {"type": "mercator"},
         "layer": [
             {"data": {"values": geo.outlines(), "format": {"type": "json", "property": "features"}},
