@@ -5,6 +5,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
@@ -64,3 +65,18 @@ class SecurityHeadersMiddleware:
         if signed_in or download:
             add_never_cache_headers(response)
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the path or the query string answers 400: no text column of PostgreSQL can hold it, so
+    any lookup with it would end in a server error (schemathesis found `?organisation=%00` on the API). Forms
+    already refuse it field by field; this covers every query parameter, API included, in one place."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = (value for _key, items in request.GET.lists() for value in items)
+        if "\x00" in request.path or any("\x00" in value for value in values):
+            return HttpResponseBadRequest("Requête refusée : elle contient un caractère nul.")
+        return self.get_response(request)

@@ -89,3 +89,13 @@ def test_attachment_is_served_with_the_checked_type_not_the_browsers(client, com
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/api/v1/indicateurs/objectifs?organisation=%00", "/api/v1/contrats?q=a%00b", "/connexion/?next=%00"]
+)
+def test_a_nul_character_in_a_query_answers_400_on_every_database(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère nul" in response.content.decode()
