@@ -87,19 +87,24 @@ def test_fiche_page_lists_attached_clauses_and_the_forms(client, org_a, fiche, c
     attach = reverse("evolutions:fiche_clause_attach", args=[org_a.slug, fiche.pk])
     client.force_login(buyer)
     page = client.get(detail).content.decode()
-    assert 'id="clauses-evolution"' in page and 'id="rattacher-clause"' in page
+    assert 'id="clauses-evolution"' in page
+    assert 'id="rattacher-clause"' in page
     response = client.post(attach, {"clause": clause.pk})
-    assert response.status_code == 302 and response["Location"] == detail
+    assert response.status_code == 302
+    assert response["Location"] == detail
     page = client.get(detail).content.decode()
     assert reverse("evolutions:clause", args=[org_a.slug, clause.pk]) in page
-    assert "Détacher" in page and "data-confirm=" in page
+    assert "Détacher" in page
+    assert "data-confirm=" in page
     # A bad id is refused with a French message, nothing saved.
     client.post(attach, {"clause": "abc"}, follow=True)
     assert FicheClause.objects.count() == 1
     # The author (agent) sees the list, without the forms; posting is forbidden for the role.
     client.force_login(members_a[Role.AGENT])
     page = client.get(detail).content.decode()
-    assert clause.title in page and 'id="rattacher-clause"' not in page and "Détacher" not in page
+    assert clause.title in page
+    assert 'id="rattacher-clause"' not in page
+    assert "Détacher" not in page
     assert client.post(attach, {"clause": clause.pk}).status_code == 403
 
 
