@@ -106,6 +106,11 @@ def test_fiche_page_lists_attached_clauses_and_the_forms(client, org_a, fiche, c
     assert 'id="rattacher-clause"' not in page
     assert "Détacher" not in page
     assert client.post(attach, {"clause": clause.pk}).status_code == 403
+    # The clause's page links back to the fiche, for those who may see the fiche.
+    clause_page = reverse("evolutions:clause", args=[org_a.slug, clause.pk])
+    assert detail in client.get(clause_page).content.decode()
+    client.force_login(members_a[Role.ELU])
+    assert detail in client.get(clause_page).content.decode()
 
 
 def test_detach_view_and_other_organisation(client, org_a, org_b, fiche, clause, buyer, members_b):
