@@ -158,6 +158,8 @@ class RepresentativeForm(forms.Form):
     email = forms.EmailField(label="Courriel du représentant (membre de l'organisation)")
 
     def __init__(self, *args, organisation, **kwargs):
+        # Its own ids: the proposal form on the same page has an « initiative » field too (one id, one label).
+        kwargs.setdefault("auto_id", "id_representant_%s")
         super().__init__(*args, **kwargs)
         self.fields["initiative"].queryset = Initiative.objects.filter(organisation=organisation)
 

@@ -47,7 +47,9 @@ def photo_add(request, ressource_id):
     form = PhotoForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
+            raise ValidationError(
+                [f"{form.fields[name].label} : {m}" for name, errors in form.errors.items() for m in errors]
+            )
         catalogue.do_add_photo(
             resource, upload=form.cleaned_data["photo"], alt_text=form.cleaned_data["alt_text"], actor=request.user
         )
