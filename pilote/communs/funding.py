@@ -126,15 +126,20 @@ def cash_grants(initiative: Initiative, actor: Actor, year: int) -> list[dict]:
     return sorted(rows, key=lambda row: (row["date"], row["reference"]))
 
 
+def _cents(amount) -> Decimal:
+    """Euros to the cent (SQLite's SUM may hand back « 9000 » where PostgreSQL gives « 9000.00 »)."""
+    return Decimal(amount).quantize(Decimal("0.01"))
+
+
 def year_support(initiative: Initiative, year: int) -> YearSupport:
     kind = services.in_kind_by_year(initiative).get(year, Decimal(0))
     actor = linked_actor(initiative)
     grants = cash_grants(initiative, actor, year) if actor else []
     return YearSupport(
         year=year,
-        kind_eur=kind,
-        cash_eur=sum((g["montant"] for g in grants if g["counted"]), Decimal(0)),
-        other_cash_eur=sum((g["montant"] for g in grants if not g["counted"]), Decimal(0)),
+        kind_eur=_cents(kind),
+        cash_eur=_cents(sum((g["montant"] for g in grants if g["counted"]), Decimal(0))),
+        other_cash_eur=_cents(sum((g["montant"] for g in grants if not g["counted"]), Decimal(0))),
         actor=actor,
         grants=grants,
     )
