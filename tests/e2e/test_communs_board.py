@@ -2,7 +2,7 @@
 representative for each initiative and puts two drafts to the vote (an allocation of credits, a new price for a
 room); each representative votes for its initiative; the support service closes the votes; the allocation is in
 the initiative's statement by the board's decision and the room's price is the voted one. The board page passes
-axe before and after."""
+axe before and after. A resource's card is edited and photographed."""
 
 import re
 
@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from pilote.communs.demo import prepare_demo as prepare_communs
 from pilote.core.demo import prepare_demo as prepare_core
+from tests.communs.photo_files import jpeg_bytes
 
 
 PASSWORD = "pilote-demo"
@@ -127,3 +128,54 @@ def test_board_votes_a_draft_allocation_and_a_draft_price(page, login, screensho
     page.get_by_role("link", name=ROOM).click()
     expect(page.locator("#prix-applicable")).to_have_text("5")
     expect(page.get_by_text("prix voté par le comité de cogestion ; prix de base 3")).to_be_visible()
+
+
+def test_resource_edited_and_photographed(page, login, screenshot, axe_check, settings):
+    """A buyer edits the washer's card and adds a photo with its text alternative; a file that is not an image
+    is refused in French; the photo is shown on the resource page and, the washer made public, on the public
+    catalogue of the Région."""
+    settings.PILOTE_DEMO = True
+    prepare_core()
+    prepare_communs()
+    page.on("dialog", lambda dialog: dialog.accept())
+    washer = "Nettoyeur haute pression 150 bars (démo)"
+    login("acheteur@demo.pilote.test", PASSWORD)
+    page.goto(page.base_url + HOME)
+    page.get_by_role("link", name=washer).click()
+    page.get_by_role("link", name="Modifier la fiche de la ressource").click()
+    expect(page.get_by_label(_label("Thème (EQUIP_THEME)"))).to_have_count(0)  # a room's field, not equipment's
+    page.get_by_label(_label("État")).fill("lance neuve, révisé")
+    page.get_by_label(_label("Visible sur la page publique")).check()
+    axe_check("ressource-o-thèque modifier une ressource")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    expect(page.get_by_text("Fiche de la ressource enregistrée.")).to_be_visible()
+    expect(page.get_by_text("lance neuve, révisé")).to_be_visible()
+
+    page.get_by_text("Ajouter une photo").click()
+    page.get_by_label(_label("Photo (JPEG ou PNG)")).set_input_files(
+        files=[{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"pas une image du tout"}]
+    )
+    page.get_by_label(_label("Texte alternatif (ce que montre la photo)")).fill("Une photo")
+    page.get_by_role("button", name="Ajouter la photo").click()
+    expect(page.get_by_text("« notes.jpg » ne correspond pas à son extension .jpg.")).to_be_visible()
+
+    page.get_by_text("Ajouter une photo").click()
+    page.get_by_label(_label("Photo (JPEG ou PNG)")).set_input_files(
+        files=[{"name": "nettoyeur.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(120, 90)}]
+    )
+    alt = "Nettoyeur haute pression jaune sur son chariot, lance repliée"
+    page.get_by_label(_label("Texte alternatif (ce que montre la photo)")).fill(alt)
+    page.get_by_role("button", name="Ajouter la photo").click()
+    expect(page.get_by_text("Photo ajoutée (métadonnées retirées).")).to_be_visible()
+    photo = page.get_by_role("img", name=alt)
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 90  # served, turned upright
+    screenshot("communs-photo")
+    axe_check("ressource-o-thèque ressource avec photo")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(page.base_url + "/public/region-normandie/ressourcotheque/")
+    public = page.get_by_role("img", name=alt)
+    expect(public).to_be_visible()
+    assert public.evaluate("img => img.complete && img.naturalWidth") == 90
+    axe_check("ressource-o-thèque page publique avec photo")
