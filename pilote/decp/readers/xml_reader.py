@@ -15,6 +15,15 @@ from pilote.decp.errors import ImportFailed
 
 
 RECORD_TAGS = {"marche": "marche", "contrat-concession": "contrat-concession"}
+# One set of parser options for the sequential reader and the workers of xml_ranges: same safety, same records.
+PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "remove_comments": True,
+}
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _UNSAFE = re.compile(rb"<!ENTITY|SYSTEM|PUBLIC|\[", re.IGNORECASE)
 
@@ -56,16 +65,7 @@ def iter_records_xml(path, *, name):
     """Yield (tableau, position, record dict) for every marche / contrat-concession element."""
     check_prolog(path, name)
     positions = {"marche": 0, "contrat-concession": 0}
-    context = etree.iterparse(
-        str(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-    )
+    context = etree.iterparse(str(path), events=("start", "end"), **PARSER_OPTIONS)
     depth = 0
     root_seen = False
     single = None
