@@ -45,20 +45,34 @@ def check_prolog(path, name):
 
 
 def _to_dict(element):
-    """Element → dict/str; repeated child tags become lists; empty leaves become None."""
-    children = list(element)
-    if not children:
+    """Element → dict/str; repeated child tags become lists; empty leaves become None.
+
+    Written for speed (it was two thirds of an XML import's CPU): the local name is cut from `{namespace}name`
+    by hand rather than through etree.QName, and a repeated tag becomes a list only when it repeats."""
+    if not len(element):
         text = element.text
         if text is None:
             return None
         text = text.strip()
         return text if text else None
     grouped = {}
-    for child in children:
-        if not isinstance(child.tag, str):
+    repeated = None
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is not str:
             continue  # comments, processing instructions
-        grouped.setdefault(etree.QName(child).localname, []).append(_to_dict(child))
-    return {tag: values[0] if len(values) == 1 else values for tag, values in grouped.items()}
+        if tag[0] == "{":
+            tag = tag[tag.index("}") + 1 :]
+        value = _to_dict(child)
+        if tag not in grouped:
+            grouped[tag] = value
+        elif repeated is not None and tag in repeated:
+            grouped[tag].append(value)
+        else:
+            grouped[tag] = [grouped[tag], value]
+            repeated = repeated or set()
+            repeated.add(tag)
+    return grouped
 
 
 def iter_records_xml(path, *, name):
