@@ -2,7 +2,7 @@
 
 Each batch of records is flattened (readers.flatten), cleaned (the rules of pilote.decp.cleaning, through the
 cleaners below), given its identity columns (pilote.decp.identity) and written as one Parquet file per table under staging/parts/<table>/. Big JSON
-files (one record per line or pretty-printed) are parsed by a pool of worker processes (2 cores: the parent cuts records, workers parse, clean and
+files (one record per line or pretty-printed) and XML files are parsed by a pool of worker processes (2 cores: the parent cuts records, workers parse, clean and
 write), everything else in-process. Nothing is written to the store here: a failure only loses the staging dir.
 """
 

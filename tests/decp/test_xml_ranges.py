@@ -180,3 +180,33 @@ def test_encoding_that_is_not_ascii_compatible_is_not_cut(tmp_path):
     path.write_bytes(b'<?xml version="1.0" encoding="EBCDIC-FR"?><marches/>')
     with pytest.raises(NotLineLayout, match="encodage"):
         cut(path)
+
+
+def _to_dict_reference(element):
+    """The conversion as first written (etree.QName, setdefault lists): the fast one must give the same values."""
+    children = list(element)
+    if not children:
+        text = element.text
+        return (text.strip() or None) if text is not None else None
+    grouped = {}
+    for child in children:
+        if isinstance(child.tag, str):
+            grouped.setdefault(etree.QName(child).localname, []).append(_to_dict_reference(child))
+    return {tag: values[0] if len(values) == 1 else values for tag, values in grouped.items()}
+
+
+TRICKY_XML = (
+    b"<r xmlns:n='urn:n'><a>1</a><a>2</a><b/><c> </c><d><!-- x --></d><e><?pi x?></e><n:f>t</n:f><f>u</f>"
+    b"<g><h>1</h><h><i>2</i></h><h/></g><k>t<!--c-->u</k><a>3</a></r>"
+)
+
+
+def test_record_conversion_equals_the_reference(synthetic):
+    from pilote.decp.readers.xml_reader import _to_dict
+
+    for data in (TRICKY_XML, synthetic, *(p.read_bytes() for p in EXAMPLES_XML)):
+        root = etree.fromstring(data)
+        for element in (root, *root):
+            expected = _to_dict_reference(element)
+            assert _to_dict(element) == expected
+            assert repr(_to_dict(element)) == repr(expected)  # same key order, same types

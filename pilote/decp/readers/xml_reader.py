@@ -5,6 +5,9 @@ points to an external DTD is refused before parsing (billion laughs, XXE). Recor
 dict shape as the JSON (repeated elements become lists) and go through the same Flattener with `xml=True`,
 which accepts XML's natural wrapper shapes without recording them as anomalies. `modificationActesSousTraitance`
 (XSD name) and `modificationActeSousTraitance` (JSON name) are both accepted by the Flattener.
+
+This is the exact, sequential reader. Big files are first cut into batches by `xml_ranges` and read on every core
+with the same options and the same `_to_dict`; whatever that module does not cut comes back here.
 """
 
 import re
