@@ -3,7 +3,8 @@
 The parent reads the file in blocks of BATCH_BYTES and cuts each block after the last record end tag it holds
 (`</marche>` or `</contrat-concession>`, found with bytes.rfind); it counts the end tags of each array in the
 batch (bytes.count). A batch is thus consecutive children of the root `<marches>` with the blanks, comments or
-other elements between them. The parent does nothing else per record: the workers parse, the parent only cuts.
+other elements between them. The parent does nothing else per record: the workers parse, the parent only cuts,
+and it sends byte ranges, not bytes (each worker reads its range of the plain file from the page cache).
 
 The worker parses its batch wrapped in the file's own bytes: the prolog and root start tag exactly as written
 (XML declaration and encoding, namespace declarations) + the batch + `</marches>`, with the sequential reader's
@@ -51,13 +52,16 @@ _ITER_TAGS = [f"{{*}}{name}" for name in RECORD_TAGS]
 
 
 class XmlBatch:
-    """Consecutive children of the root (records, and the blanks or comments between them) as one text, with what
-    the worker needs to parse it alone: the file's prolog and root start tag, the root's end tag, and the records
-    of each array the parent counted. `len()` is the record count and iterating gives the text, as the Reader
-    expects of a batch of lines."""
+    """Consecutive children of the root (records, and the blanks or comments between them): the byte range
+    [start, end) of the plain file, which the worker reads itself (the page cache still holds it; the parent keeps
+    no batch in flight), with what it needs to parse the range alone: the file's prolog and root start tag, the
+    root's end tag, and the records of each array the parent counted. `len()` is the record count, and iterating
+    gives one `range(start, end)` whose len is the batch's size in bytes, as the Reader counts its progress."""
 
-    def __init__(self, text, prefix, suffix, counts):
-        self.text = text
+    def __init__(self, path, start, end, prefix, suffix, counts):
+        self.path = str(path)
+        self.start = start
+        self.end = end
         self.prefix = prefix
         self.suffix = suffix
         self.counts = counts
@@ -66,7 +70,12 @@ class XmlBatch:
         return sum(self.counts.values())
 
     def __iter__(self):
-        return iter((self.text,))
+        return iter((range(self.start, self.end),))
+
+    def text(self):
+        with open(self.path, "rb") as fh:
+            fh.seek(self.start)
+            return fh.read(self.end - self.start)
 
 
 def scan_batches(path, *, name, batch_bytes=None):
@@ -79,28 +88,32 @@ def scan_batches(path, *, name, batch_bytes=None):
         suffix = b"</" + root + b">"
         _parse_or_fallback([prefix, suffix], "prologue")
         positions = dict.fromkeys(RECORD_TAGS.values(), 0)
-        buf, eof = head[len(prefix) :], False
+        buf, eof = bytearray(head[len(prefix) :]), False  # grown and cut in place: one batch in memory
+        offset = len(prefix)  # of buf[0] in the file
         while True:
             if len(buf) < batch_bytes and not eof:
-                block = fh.read(batch_bytes - len(buf))
-                eof = not block
-                buf += block  # one copy of a batch: `buf` only holds the end of the previous block
+                eof = not _read_into(fh, buf, batch_bytes - len(buf))
             cut = _cut(buf, batch_bytes)
             if cut < 0:  # no record end in the buffer: a record longer than a batch, or the end of the file
                 if eof:
                     break
                 if len(buf) >= MAX_SPAN:
                     raise NotLineLayout("enregistrement XML trop long pour être découpé")
-                block = fh.read(batch_bytes)
-                eof = not block
-                buf += block
+                eof = not _read_into(fh, buf, batch_bytes)
                 continue
-            text, buf = buf[:cut], buf[cut:]
-            counts = {tableau: text.count(close) for tableau, close in _CLOSES.items()}
-            yield None, dict(positions), 0, XmlBatch(text, prefix, suffix, counts)
+            counts = {tableau: buf.count(close, 0, cut) for tableau, close in _CLOSES.items()}
+            yield None, dict(positions), 0, XmlBatch(path, offset, offset + cut, prefix, suffix, counts)
+            del buf[:cut]
+            offset += cut
             for tableau, n in counts.items():
                 positions[tableau] += n
-        _check_end(prefix, buf)
+        _check_end(prefix, bytes(buf))
+
+
+def _read_into(fh, buf, size):
+    block = fh.read(size)
+    buf += block
+    return len(block)
 
 
 def _cut(buf, limit):
@@ -171,7 +184,7 @@ def parse_batch(lines, *, tableau, first_pos, first_line, key_base, flattener, r
     del tableau, first_line
     positions = dict(first_pos)
     count = 0
-    data = b"".join((lines.prefix, lines.text, lines.suffix))
+    data = b"".join((lines.prefix, lines.text(), lines.suffix))
     context = etree.iterparse(io.BytesIO(data), events=("end",), tag=_ITER_TAGS, **PARSER_OPTIONS)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # acyclic dicts and lists, as in parse_lines
