@@ -35,7 +35,7 @@ from pilote.decp.readers.json_reader import NotLineLayout
 from pilote.decp.readers.xml_reader import PARSER_OPTIONS, RECORD_TAGS, _to_dict, check_prolog
 
 
-BATCH_BYTES = 48 * 1024 * 1024  # ~30,000 records one per line, ~15,000 pretty-printed
+BATCH_BYTES = 32 * 1024 * 1024  # ~20,000 records one per line, ~17,000 pretty-printed (the sequential parts: 20,000)
 MAX_SPAN = 256 * 1024 * 1024  # no record end in this many bytes: the sequential reader streams the file
 PROLOG_MAX = 256 * 1024
 TAIL_MAX = 1024 * 1024
