@@ -2,7 +2,7 @@
 
 Each batch of records is flattened (readers.flatten), cleaned (the rules of pilote.decp.cleaning, through the
 cleaners below), given its identity columns (pilote.decp.identity) and written as one Parquet file per table under staging/parts/<table>/. Big JSON
-files (one record per line or pretty-printed) are parsed by a pool of worker processes (2 cores: the parent cuts records, workers parse, clean and
+files (one record per line or pretty-printed) and XML files are parsed by a pool of worker processes (2 cores: the parent cuts records, workers parse, clean and
 write), everything else in-process. Nothing is written to the store here: a failure only loses the staging dir.
 """
 
@@ -18,7 +18,7 @@ import polars as pl
 from pilote.decp import cleaning
 from pilote.decp.cleaning.records import split_rejected
 from pilote.decp.identity import with_identity_columns
-from pilote.decp.readers import detect_format
+from pilote.decp.readers import detect_format, xml_ranges
 from pilote.decp.readers.flatten import Flattener, RecordRejected
 from pilote.decp.readers.json_ranges import scan_batches
 from pilote.decp.readers.json_reader import NotLineLayout, iter_records_ijson, parse_lines
@@ -111,10 +111,10 @@ def _raw_schema(table):
 
 
 def lines_job(job):
-    """Worker entry point: parse, clean and write one batch of record lines."""
+    """Worker entry point: parse, clean and write one batch of record lines (or XML record texts)."""
     flattener = Flattener(**job["consts"], fmt=job["fmt"])
     rejects = []
-    parse_lines(
+    (xml_ranges.parse_batch if job.get("xml") else parse_lines)(
         job["lines"],
         tableau=job["tableau"],
         first_pos=job["first_pos"],
@@ -173,17 +173,17 @@ class Reader:
         result = FileResult()
         result.format = fmt
         consts = {"import_run": self.import_run, "source": source, "fichier": inp.name, "sha256": inp.sha256}
-        if fmt in ("decp-2022-json", "decp-2019-json"):
+        if fmt in ("decp-2022-json", "decp-2019-json", "decp-2022-xml"):
+            xml = fmt == "decp-2022-xml"  # XML: record texts cut by xml_ranges, else the sequential lxml reader
             try:
-                self._read_lines(inp, file_no, consts, fmt, result)
+                self._read_lines(inp, file_no, consts, fmt, result, xml=xml)
                 return result
             except NotLineLayout:
                 self._discard(file_no)
                 result = FileResult()
                 result.format = fmt
-            self._read_records(iter_records_ijson(inp.path, name=inp.name), inp, file_no, consts, fmt, result)
-        elif fmt == "decp-2022-xml":
-            self._read_records(iter_records_xml(inp.path, name=inp.name), inp, file_no, consts, fmt, result, xml=True)
+            records = (iter_records_xml if xml else iter_records_ijson)(inp.path, name=inp.name)
+            self._read_records(records, inp, file_no, consts, fmt, result, xml=xml)
         else:
             frames, rows = read_tabular(inp.path, fmt=fmt, name=inp.name, consts=_provenance(consts), file_no=file_no)
             n, codes, rejects = write_batch(
@@ -208,7 +208,7 @@ class Reader:
             for part in (self.out_dir / table).glob(f"{file_no:04d}-*.parquet"):
                 part.unlink()
 
-    def _read_lines(self, inp, file_no, consts, fmt, result):
+    def _read_lines(self, inp, file_no, consts, fmt, result, *, xml=False):
         size = inp.path.stat().st_size
         use_pool = size >= POOL_MIN_BYTES and self.workers > 1
         pending = set()
@@ -224,7 +224,8 @@ class Reader:
                 result.rejects.extend(rejects)
 
         try:
-            for tableau, first_pos, first_line, lines in scan_batches(inp.path, name=inp.name):
+            scan = xml_ranges.scan_batches if xml else scan_batches
+            for tableau, first_pos, first_line, lines in scan(inp.path, name=inp.name):
                 job = {
                     "lines": lines,
                     "tableau": tableau,
@@ -237,6 +238,7 @@ class Reader:
                     "batch": f"{file_no:04d}-{batch_no:06d}",
                     "today": self.today,
                     "cleaner": self.cleaner,
+                    "xml": xml,
                 }
                 result.read += len(lines)
                 batch_no += 1
