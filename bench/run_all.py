@@ -45,8 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 SYNTH = ROOT.parent / "shared" / "bench" / "decp_synth.py"
 DOC = bench_docs.DOC
-BEGIN, END = "<!-- DECP:BEGIN -->", "<!-- DECP:END -->"
-S_BEGIN, S_END = "<!-- SERVING:BEGIN -->", "<!-- SERVING:END -->"
 
 
 def generate(n, seed):
@@ -118,7 +116,6 @@ def machine():
             "load_avg_start": os.getloadavg()}  # fmt: skip
 
 
-C_BEGIN, C_END = "<!-- COCKPIT:BEGIN -->", "<!-- COCKPIT:END -->"
 COCKPIT_TARGETS = {("organisation", "froid"): 200, ("organisation", "préparée"): 200, ("nationale", "préparée"): 500,
                    ("nationale", "froid"): 500, ("liste (50, 2024, 1 offre)", "froid"): 200,
                    ("nationale 2025 marchés", "froid"): 500}  # fmt: skip
@@ -178,7 +175,7 @@ def write_cockpit_doc(res):
         f"{c['rss_mb']:,} MB.",
         "",
     ]
-    bench_docs.write_section(C_BEGIN, C_END, lines[:-1])
+    bench_docs.write_section(*markers("COCKPIT", res["n"]), lines[:-1])
 
 
 def import_env(store_dir: Path) -> dict:
@@ -267,12 +264,18 @@ def run_imports(args, res, corpus, truth):
     return store_dir, gen_dir
 
 
+def markers(name, n):
+    """The default size and the national scale each have their own section, so that one does not erase the other."""
+    name += "-NATIONAL" if n >= 1_600_000 else ""
+    return f"<!-- {name}:BEGIN -->", f"<!-- {name}:END -->"
+
+
 def write_docs(res):
-    bench_docs.write_section(BEGIN, END, bench_docs.import_lines(res))
+    bench_docs.write_section(*markers("DECP", res["n"]), bench_docs.import_lines(res))
     if "cockpit" in res:
         write_cockpit_doc(res)
     if "serving" in res:
-        bench_docs.write_section(S_BEGIN, S_END, bench_docs.serving_lines(res))
+        bench_docs.write_section(*markers("SERVING", res["n"]), bench_docs.serving_lines(res))
 
 
 def main():
