@@ -72,11 +72,12 @@ print("BENCH-JSON" + json.dumps({"email": user.email, "slug": organisation.slug,
 """
 
 
-def busiest_buyer(data_dir: Path) -> tuple[str, int]:
+def busiest_buyer(data_dir: Path) -> tuple[str, int, int]:
+    """(SIRET of the buyer with most contracts, its contracts, contracts in the store)."""
     gen = (data_dir / "decp" / "CURRENT").read_text().strip()
     contrats = pl.scan_parquet(data_dir / "decp" / "generations" / gen / "contrats.parquet")
-    top = contrats.group_by("acheteur_id").len().sort("len", descending=True).head(1).collect()
-    return top["acheteur_id"][0], int(top["len"][0])
+    counts = contrats.group_by("acheteur_id").len().sort("len", descending=True).collect()
+    return counts["acheteur_id"][0], int(counts["len"][0]), int(counts["len"].sum())
 
 
 class Client:
@@ -234,7 +235,7 @@ def serve(args, data_dir: Path, work: Path):
     elif (data_dir / "db.sqlite3").exists():  # the import bench's migrated database: migrate is then a no-op
         shutil.copy(data_dir / "db.sqlite3", work / "db.sqlite3")
     env = production_env(data_dir, database_url)
-    siret, volume = busiest_buyer(data_dir)
+    siret, volume, contracts = busiest_buyer(data_dir)
     manage(env, "migrate", "--noinput", "-v0")
     setup = env | {"BENCH_SIRET": siret, "BENCH_PASSWORD": PASSWORD}
     person = json.loads(manage(setup, "shell", "-c", SETUP_CODE).split("BENCH-JSON", 1)[1])
@@ -245,7 +246,7 @@ def serve(args, data_dir: Path, work: Path):
            "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "120"]  # fmt: skip
     log = open(work / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stderr=log)
-    res = {"organisation_siret": siret, "organisation_contracts": volume, "database": database_url.split(":")[0],
+    res = {"organisation_siret": siret, "organisation_contracts": volume, "store_contracts": contracts, "database": database_url.split(":")[0],
            "workers": args.workers, "threads": args.threads, "clients": args.clients}  # fmt: skip
     try:
         wait_ready(base, server)
