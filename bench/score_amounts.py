@@ -14,6 +14,7 @@ compares the retained contracts with the key:
 - "à vérifier": how many retained amounts carry a rule of kind "a_verifier", and how many of them are true.
 
 Usage: python bench/score_amounts.py [--n 50000] [--seed 42] [--corpus C.json --truth T.jsonl] [--json OUT]
+       python bench/score_amounts.py --truth T.jsonl --store DATA_DIR   (a store where the corpus is imported)
 """
 
 import argparse
@@ -165,19 +166,29 @@ def main():
     ap.add_argument("--corpus")
     ap.add_argument("--truth")
     ap.add_argument("--json")
+    ap.add_argument("--store", help="PILOTE_DATA_DIR where the corpus was already imported (no import)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="score-amounts-"))
-    if args.corpus:
-        corpus, truth = Path(args.corpus), Path(args.truth)
+    data_dir, report, seconds = Path(args.store) if args.store else work / "data", None, None
+    truth = Path(args.truth) if args.truth else None
+    if not args.store:
+        if args.corpus:
+            corpus = Path(args.corpus)
+        else:
+            corpus, truth = generate(args.n, args.seed, work)
+        report, seconds = import_corpus(corpus, data_dir)
     else:
-        corpus, truth = generate(args.n, args.seed, work)
-    report, seconds = import_corpus(corpus, work / "data")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
     from pilote.decp import store
 
-    contrats = pl.read_parquet(store.current_generation_dir(work / "data") / "contrats.parquet")
+    contrats = pl.read_parquet(store.current_generation_dir(data_dir) / "contrats.parquet")
     result = score(load_key(truth), contrats)
-    result["import_s"] = round(seconds, 1)
-    result["rapport"] = {k: report[k] for k in ("read", "stored", "duplicates", "rejected")}
+    if report is not None:
+        result["import_s"] = round(seconds, 1)
+        result["rapport"] = {k: report[k] for k in ("read", "stored", "duplicates", "rejected")}
     print(json.dumps(result, indent=1, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -9,9 +9,9 @@ filters, through the functions behind `GET /api/v1/indicateurs` (`figures.overvi
 concentration (`figures.suppliers`), on the store where the corpus was imported.
 
 The product leaves out of sums, medians and supplier shares the amounts it flags as unknowable (excessive,
-symbolic, sentinels, a ×1000 slip proven by another copy or a modification… : docs/indicateurs.md; atypical
-amounts are counted and said "à vérifier") and the amounts of marchés subséquents (counted in their
-accord-cadre's amount); the key sums every contract's clean value. So the key is also scored with those
+symbolic, sentinels, a ×1000 slip proven by another copy, a modification or the legal ceiling of the procédure
+adaptée… : docs/indicateurs.md; atypical amounts are counted and said "à vérifier") and the amounts of
+marchés subséquents (counted in their accord-cadre's amount); the key sums every contract's clean value. So the key is also scored with those
 contracts' amounts left out (the store's quality codes, joined on the key's (array, pos) = the copies'
 (tableau, position); the key's own `kind` for marchés subséquents): the remaining
 differences are then the product's errors or a difference of definition listed with them. Last, the contracts
@@ -23,9 +23,9 @@ clause counts) — ("connaissable"), each difference listed with how many of the
 places elsewhere.
 
 Last, the ×1000 / ÷1000 amounts that the product keeps because nothing in the data proves them wrong (no other
-copy, no modification: docs/qualite-donnees.md) are taken as the file writes them, where the key's record is the
-retained copy ("tel qu'écrit"): what is left is what the product reads wrong. The pairs still off are listed
-in the JSON output (`restes_tels_qu_ecrits`).
+copy, no modification, no legal ceiling: docs/qualite-donnees.md) are taken as the file writes them, where the
+key's record is the retained copy ("tel qu'écrit"): what is left is what the product reads wrong. The pairs
+still off are listed in the JSON output (`restes_tels_qu_ecrits`).
 
 A pair (indicator × scope) agrees when the two values differ by at most 0.5 point (shares, HHI as a share of
 10 000) or 1 % (counts, amounts, offers). Prints the share of pairs that agree and the largest differences.

@@ -8,6 +8,23 @@ from pilote.decp.importer import run_import
 from tests.core.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, not Django's default in-memory database.
+
+    With an in-memory database, pytest-django hands the test thread's one connection to the live server, whose
+    request threads then share it: two requests of one page at the same time (a page and its HTMX fragment)
+    interleave their transactions on that connection, corrupt its atomic-block state, and every later browser
+    test fails ("You can't execute queries until the end of the 'atomic' block"; CI run of stop 23). With a
+    file, each thread opens its own connection and SQLite's WAL and busy timeout serialise the writers, as in
+    production. Each xdist worker has its own base temporary directory, hence its own file."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / "test-db.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,6 +16,8 @@ class GuideForm(forms.ModelForm):
             "labels",
             "pitfalls",
             "sourcing_tips",
+            "sourcing_questions",
+            "impact_questions",
             "recommended_clauses",
             "common_criteria",
         ]
@@ -26,6 +28,8 @@ class GuideForm(forms.ModelForm):
             "labels": forms.Textarea(attrs={"rows": 2}),
             "pitfalls": forms.Textarea(attrs={"rows": 3}),
             "sourcing_tips": forms.Textarea(attrs={"rows": 3}),
+            "sourcing_questions": forms.Textarea(attrs={"rows": 4}),
+            "impact_questions": forms.Textarea(attrs={"rows": 5}),
             "recommended_clauses": forms.CheckboxSelectMultiple,
             "common_criteria": forms.CheckboxSelectMultiple,
         }

@@ -2,7 +2,10 @@
 version history, and the library of social / environmental clauses and award criteria."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from pilote.clauses.impact import IMPACT_HELP, ImpactCriterion, parse_impact_questions, validate_impact_questions
 
 
 class Segment(models.Model):
@@ -159,6 +162,15 @@ class SegmentGuide(models.Model):
     labels = models.TextField("labels et référentiels", blank=True)
     pitfalls = models.TextField("pièges à éviter", blank=True)
     sourcing_tips = models.TextField("conseils de sourçage", blank=True)
+    # Section « guide de sourcing et d'analyse des impacts » (responsible negotiation, pilote.clauses.impact).
+    sourcing_questions = models.TextField(
+        "questions de sourçage",
+        blank=True,
+        help_text="Une question par ligne, à poser aux opérateurs avant l'appel d'offres (CCP art. R. 2111-1).",
+    )
+    impact_questions = models.TextField(
+        "questions d'impact", blank=True, help_text=IMPACT_HELP, validators=[validate_impact_questions]
+    )
     recommended_clauses = models.ManyToManyField(
         Clause, verbose_name="clauses et critères recommandés", blank=True, related_name="recommended_in"
     )
@@ -189,6 +201,27 @@ class SegmentGuide(models.Model):
     @property
     def question_list(self) -> list[str]:
         return [q.strip() for q in self.questions.splitlines() if q.strip()]
+
+    @property
+    def sourcing_question_list(self) -> list[str]:
+        return [q.strip() for q in self.sourcing_questions.splitlines() if q.strip()]
+
+    @property
+    def impact_question_pairs(self) -> list[tuple[str, str]]:
+        """(criterion, question) pairs; lines that no longer parse (saved before a check) are left out."""
+        pairs = []
+        for line in self.impact_questions.splitlines():
+            try:
+                pairs += parse_impact_questions(line)
+            except ValidationError:
+                continue
+        return pairs
+
+    @property
+    def impact_question_rows(self) -> list[tuple[str, str]]:
+        """(criterion label, question) for display."""
+        labels = dict(ImpactCriterion.choices)
+        return [(labels[criterion], question) for criterion, question in self.impact_question_pairs]
 
 
 class GuideRevision(models.Model):

@@ -203,4 +203,10 @@ def load_national_content(segment_model, clause_model, guide_model) -> list[str]
         )
         guide.recommended_clauses.set([clauses[k] for k in data["clauses"]])
         created.append(f"guide national {code}")
+    # The impact section came later (migration 0006 fills it on existing databases); the historical model of the
+    # earlier data migration 0004 has no such field.
+    if any(field.name == "impact_questions" for field in guide_model._meta.get_fields()):
+        from pilote.clauses.national_impacts import fill_national_impacts
+
+        created += [f"section impacts {code}" for code in fill_national_impacts(segment_model, guide_model)]
     return created

@@ -9,7 +9,16 @@ from pilote.clauses.models import Clause, ClauseRevision, GuideRevision, Segment
 from pilote.core.services import record_event
 
 
-GUIDE_FIELDS = ("summary", "questions", "legal_references", "labels", "pitfalls", "sourcing_tips")
+GUIDE_FIELDS = (
+    "summary",
+    "questions",
+    "legal_references",
+    "labels",
+    "pitfalls",
+    "sourcing_tips",
+    "sourcing_questions",
+    "impact_questions",
+)
 CLAUSE_FIELDS = ("kind", "title", "text", "legal_basis", "is_active")
 
 

@@ -13,6 +13,7 @@ from pilote.clauses.panels import segment_panels
 from pilote.clauses.queries import clauses_for, guide_for, segments_for
 from pilote.clauses.services import GUIDE_FIELDS, do_copy_clause, do_save_clause, do_save_guide, do_save_segment
 from pilote.core.permissions import organisation_view
+from pilote.reglementation.articles import articles_in_force
 
 
 def _segment(request, segment_code):
@@ -53,6 +54,8 @@ def guide_detail(request, segment_code):
             "revisions": guide.revisions.select_related("actor")[:20] if guide else [],
             "panels": segment_panels(request.organisation, segment),
             "can_edit": bool(request.roles & perms.CAN_EDIT_GUIDES),
+            # Sourcing must not distort competition; negotiation treats every bidder alike.
+            "impact_articles": articles_in_force(["R2111-1", "R2161-17"]),
         },
     )
 

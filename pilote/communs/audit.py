@@ -22,3 +22,7 @@ class CommunsVerb(models.TextChoices):
     VOTE = "communs.vote", "vote au comité de cogestion"
     PROPOSITION_CLOSE = "communs.proposition_close", "vote du comité de cogestion clos"
     RESSOURCE_LIVREE = "communs.ressource_livree", "achat livré, mis au catalogue de la ressource-o-thèque"
+    RESSOURCE_MODIFIEE = "communs.ressource_modifiee", "fiche d'une ressource de la ressource-o-thèque modifiée"
+    PHOTO_AJOUTEE = "communs.photo_ajoutee", "photo ajoutée à une ressource"
+    PHOTO_SUPPRIMEE = "communs.photo_supprimee", "photo d'une ressource supprimée"
+    ACTEUR_LIE = "communs.acteur_lie", "initiative liée à un acteur du territoire"

@@ -2,7 +2,9 @@
 
 from django import forms
 
+from pilote.communs import catalogue, photos
 from pilote.communs.models import Decision, Initiative, Proposal, Resource
+from pilote.territoire.models import Actor
 
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -37,6 +39,56 @@ class ResourceForm(forms.ModelForm):
             "credit_price",
             "purchase_value_eur",
             "is_public",
+        ]
+
+
+class ResourceEditForm(forms.ModelForm):
+    """The card of a resource already in the catalogue: the fields of its kind (catalogue.editable_fields)."""
+
+    class Meta:
+        model = Resource
+        fields = sorted({name for kind in catalogue.KIND_FIELDS for name in catalogue.editable_fields(kind)})
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        keep = catalogue.editable_fields(instance.kind)
+        self.fields = {name: self.fields[name] for name in keep}
+
+    def _post_clean(self):
+        """The service validates the whole resource (full_clean) under its lock: not the form."""
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="Photo (JPEG ou PNG)",
+        help_text=f"{photos.MAX_BYTES // photos.uploads.MB} Mo au plus ; les métadonnées (position, appareil) sont "
+        "retirées.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    alt_text = forms.CharField(
+        label="Texte alternatif (ce que montre la photo)",
+        max_length=250,
+        help_text="Lu aux personnes qui ne voient pas la photo, par exemple « Nettoyeur sur son chariot, lance "
+        "repliée ».",
+    )
+
+
+class ActorLinkForm(forms.Form):
+    territory_actor = forms.ModelChoiceField(
+        label="Acteur du territoire",
+        queryset=Actor.objects.none(),
+        required=False,
+        empty_label="Aucun lien explicite (SIRET, SIREN ou RNA identiques)",
+    )
+
+    def __init__(self, *args, initiative, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["territory_actor"]
+        field.queryset = Actor.objects.filter(organisation_id=initiative.organisation_id, merged_into=None)
+        field.initial = initiative.actor_id
+        field.widget.choices = [("", field.empty_label)] + [
+            (a.pk, f"{a.name}{' · SIRET ' + a.siret if a.siret else ''}{' · RNA ' + a.rna if a.rna else ''}")
+            for a in candidates
         ]
 
 
@@ -106,6 +158,8 @@ class RepresentativeForm(forms.Form):
     email = forms.EmailField(label="Courriel du représentant (membre de l'organisation)")
 
     def __init__(self, *args, organisation, **kwargs):
+        # Its own ids: the proposal form on the same page has an « initiative » field too (one id, one label).
+        kwargs.setdefault("auto_id", "id_representant_%s")
         super().__init__(*args, **kwargs)
         self.fields["initiative"].queryset = Initiative.objects.filter(organisation=organisation)
 

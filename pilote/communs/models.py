@@ -16,7 +16,7 @@ class InitiativeKind(models.TextChoices):
 
 
 class Initiative(models.Model):
-    """A commons initiative the organisation supports. `actor_ref` is reserved for the territory's actor."""
+    """A commons initiative the organisation supports, possibly an actor of the territory (`actor`)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="commons_initiatives")
     name = models.CharField("nom", max_length=200)
@@ -34,8 +34,15 @@ class Initiative(models.Model):
         default=0,
         help_text="Solde négatif au-delà duquel une réservation est refusée.",
     )
-    actor_ref = models.CharField(  # noqa: DJ001 — null means "not linked yet", distinct from an empty reference
-        "référence d'acteur du territoire", max_length=64, blank=True, null=True
+    # The territory's actor this initiative is (explicit link); without it, the actor of the same SIRET, SIREN or
+    # RNA is found (funding.linked_actor): its cash grants count with the in-kind support towards the 23 k€ alert.
+    actor = models.ForeignKey(
+        "territoire.Actor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commons_initiatives",
+        verbose_name="acteur du territoire",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -397,3 +404,36 @@ class ResourcePrice(models.Model):
 
     def __str__(self):
         return f"{self.resource} : {self.price} crédits dès le {self.effective_from:%d/%m/%Y}"
+
+
+class ResourcePhoto(models.Model):
+    """A photo of a resource, re-encoded on upload (photos.py: metadata stripped), kept in the private storage area
+    « communs » and served by a view that checks who may see the resource. Its text alternative is required."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="photos")
+    storage_name = models.CharField(max_length=200, unique=True)
+    alt_text = models.CharField("texte alternatif", max_length=250)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+    # Shown at most 320 px wide (fits a 390 px phone screen), its height in proportion: the page keeps its layout
+    # while the image loads, without a style attribute (the CSP forbids them).
+    DISPLAY_WIDTH = 320
+
+    @property
+    def display_width(self) -> int:
+        return min(self.width, self.DISPLAY_WIDTH)
+
+    @property
+    def display_height(self) -> int:
+        return max(1, round(self.height * self.display_width / self.width)) if self.width else self.height

@@ -305,7 +305,6 @@ def in_kind_rows(organisation, year: int) -> list[dict]:
             "count": len(items),
             "first": min(timezone.localtime(b.starts_at).date() for b in items),
             "last": max(timezone.localtime(b.ends_at).date() for b in items),
-            "agreement_needed": rules.agreement_needed(Decimal(0), sum((b.value_eur for b in items), Decimal(0))),
         }
         for initiative, items in sorted(grouped.items(), key=lambda pair: pair[0].name)
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.communs import views, views_board, views_booking, views_purchase
+from pilote.communs import views, views_board, views_booking, views_catalogue, views_purchase
 
 
 app_name = "communs"
@@ -15,6 +15,7 @@ urlpatterns = [
     path(R + "balance/", views.trial_balance, name="trial_balance"),
     path(R + "scdl-subventions.csv", views.scdl_export, name="scdl_export"),
     path(I, views.initiative_detail, name="initiative"),
+    path(I + "acteur/", views.initiative_actor_link, name="initiative_actor_link"),
     path(I + "credits/", views.credit_grant, name="credit_grant"),
     path(I + "contributions/", views.contribution_add, name="contribution_add"),
     path(R + "ecritures/<int:ecriture_id>/contrepasser/", views.movement_reverse, name="movement_reverse"),
@@ -27,9 +28,16 @@ urlpatterns = [
     path(R + "depuis-besoin/<int:need_id>/", views_purchase.purchase_from_need, name="purchase_from_need"),
     path(RE + "livre/", views_purchase.resource_deliver, name="resource_deliver"),
     path(RE, views_booking.resource_detail, name="resource"),
+    path(RE + "modifier/", views_catalogue.resource_edit, name="resource_edit"),
+    path(RE + "photos/", views_catalogue.photo_add, name="photo_add"),
+    path(R + "photos/<int:photo_id>/", views_catalogue.photo_file, name="photo"),
+    path(R + "photos/<int:photo_id>/supprimer/", views_catalogue.photo_delete, name="photo_delete"),
     path(RE + "reserver/", views_booking.booking_request, name="booking_request"),
     path(RE + "tickets/", views_booking.ticket_open, name="ticket_open"),
     path(R + "reservations/<int:reservation_id>/<str:etape>/", views_booking.booking_update, name="booking_update"),
     path(R + "tickets/<int:ticket_id>/clore/", views_booking.ticket_close, name="ticket_close"),
     path("public/<slug:slug>/ressourcotheque/", views.public_catalogue, name="public_catalogue"),
+    path(
+        "public/<slug:slug>/ressourcotheque/photos/<int:photo_id>/", views_catalogue.public_photo, name="public_photo"
+    ),
 ]

@@ -9,8 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pilote.communs import ledger, legal, permissions as perms, rules, scdl, services
-from pilote.communs.forms import ContributionForm, GrantForm, InitiativeForm, ResourceForm, ReverseForm
+from pilote.communs import funding, ledger, legal, permissions as perms, rules, scdl, services
+from pilote.communs.forms import (
+    ActorLinkForm,
+    ContributionForm,
+    GrantForm,
+    InitiativeForm,
+    ResourceForm,
+    ReverseForm,
+)
 from pilote.communs.models import Initiative, Movement, Resource
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
@@ -90,10 +97,11 @@ def initiative_create(request):
 
 
 @organisation_view(*perms.CAN_VIEW)
-def initiative_detail(request, initiative_id, grant_form=None, contribution_form=None):
+def initiative_detail(request, initiative_id, grant_form=None, contribution_form=None, link_form=None):
     initiative = _initiative(request, initiative_id)
     in_kind = services.in_kind_by_year(initiative)
     year = _year(request)
+    support = funding.year_support(initiative, year)
     context = {
         "organisation": request.organisation,
         "initiative": initiative,
@@ -101,9 +109,10 @@ def initiative_detail(request, initiative_id, grant_form=None, contribution_form
         "balance": ledger.initiative_balance(initiative),
         "in_kind": sorted(in_kind.items()),
         "year": year,
-        "year_value": in_kind.get(year, 0),
-        "agreement_needed": rules.agreement_needed(0, in_kind.get(year, 0)),
+        "support": support,
         "threshold": rules.AGREEMENT_THRESHOLD_EUR,
+        "link_form": link_form
+        or ActorLinkForm(initiative=initiative, candidates=funding.candidate_actors(initiative)),
         "bookings": initiative.bookings.select_related("resource").order_by("-starts_at")[:50],
         "grant_form": grant_form or GrantForm(initial={"decided_on": timezone.localdate()}),
         "contribution_form": contribution_form or ContributionForm(),
@@ -128,6 +137,24 @@ def credit_grant(request, initiative_id):
             messages.success(request, f"{form.cleaned_data['amount']} crédits d'accès attribués.")
             return _to_initiative(request, initiative)
     return initiative_detail.__wrapped__(request, initiative_id, grant_form=form)
+
+
+@organisation_view(*perms.CAN_GRANT)
+@require_POST
+def initiative_actor_link(request, initiative_id):
+    initiative = _initiative(request, initiative_id)
+    form = ActorLinkForm(request.POST, initiative=initiative, candidates=funding.candidate_actors(initiative))
+    if form.is_valid():
+        try:
+            funding.do_link_territory_actor(
+                initiative, territory_actor=form.cleaned_data["territory_actor"], actor=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Lien avec l'acteur du territoire enregistré.")
+            return _to_initiative(request, initiative)
+    return initiative_detail.__wrapped__(request, initiative_id, link_form=form)
 
 
 @organisation_view(*perms.CAN_GRANT)
@@ -197,7 +224,9 @@ def public_catalogue(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not organisation.is_public:
         raise Http404
-    resources = Resource.objects.filter(organisation=organisation, is_public=True, draft=False)
+    resources = Resource.objects.filter(organisation=organisation, is_public=True, draft=False).prefetch_related(
+        "photos"
+    )
     context = {
         "organisation": organisation,
         "resources": resources,

@@ -8,8 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pilote.communs import legal, permissions as perms, services
-from pilote.communs.forms import BookingForm, CheckoutForm, DeliverForm, RefuseForm, ReturnForm, TicketForm
+from pilote.communs import board, legal, permissions as perms, services
+from pilote.communs.forms import (
+    BookingForm,
+    CheckoutForm,
+    DeliverForm,
+    PhotoForm,
+    RefuseForm,
+    ReturnForm,
+    TicketForm,
+)
 from pilote.communs.models import HOLDING, Booking, MaintenanceTicket, Resource
 from pilote.core.permissions import organisation_view
 from pilote.ui.forms import add_service_errors
@@ -38,6 +46,9 @@ def resource_detail(request, ressource_id, booking_form=None):
         "refuse_form": RefuseForm(),
         "ticket_form": TicketForm(),
         "deliver_form": DeliverForm(instance=resource),
+        "photos": resource.photos.all(),
+        "photo_form": PhotoForm(),
+        "price_today": board.price_on(resource, timezone.localdate()),
         "can_request": bool(request.roles & perms.CAN_REQUEST),
         "can_manage": bool(request.roles & perms.CAN_MANAGE),
         "not_money": legal.NOT_MONEY,

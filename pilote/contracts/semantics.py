@@ -1,7 +1,7 @@
 """What the contract data means, defined once: every page, export and API reads these definitions.
 
 - usable amount: an amount is left out of sums only when a cleaning rule about the amount alone flagged it
-  (`unusable_amount_codes`); a blank value ("NC") is simply unknown. The 6 codes are those of
+  (`unusable_amount_codes`); a blank value ("NC") is simply unknown. The 7 codes are those of
   docs/indicateurs.md; `tabulaire_etats_multiples` does not make an amount unusable (it is the amount of one of
   the contract's dated states) and `non_communique` blanks the value instead.
 - accords-cadres: a marché subséquent's amount is not summed (its accord-cadre's is), shown beside

@@ -203,6 +203,13 @@ def merge_spellings(copies):
     # the groups holding two spellings, found on 64-bit hashes (16 bytes a copy; a collision only adds a candidate)
     hashed = keyed.select(pl.struct(group).hash().alias("_h"), c("cle_id").hash().alias("_hid"))
     ambiguous = hashed.group_by("_h").agg(c("_hid").n_unique().alias("_n")).filter(c("_n") > 1).select("_h")
+    order = ["date_derniere_publication", "import_run", "record_key"]
+
+    def ranked(keep):
+        return [c(col).filter(keep) if col != "import_run" else c(col).cast(pl.String).filter(keep) for col in order]
+
+    latest = ranked(~c("montant_inutilisable") & c("cle_montant").is_not_null())
+    latest_t = ranked(c("cle_titulaire").is_not_null())
     variants = (
         keyed.with_columns(pl.struct(group).hash().alias("_h"))
         .join(ambiguous, on="_h", how="semi")
@@ -210,8 +217,18 @@ def merge_spellings(copies):
         .group_by([*group, "cle_id"])
         .agg(
             pl.len().alias("_n"),
-            c("cle_montant").filter(~c("montant_inutilisable")).drop_nulls().first().alias("_m"),
-            c("cle_titulaire").drop_nulls().first().alias("_t"),
+            # the latest copy's amount and titulaire: "first" in row order made the result depend on the order
+            # the copies were read in (an incremental import reads them in another order than a rebuild)
+            c("cle_montant")
+            .filter(~c("montant_inutilisable") & c("cle_montant").is_not_null())
+            .sort_by(latest, descending=[True, True, True], nulls_last=True)
+            .first()
+            .alias("_m"),
+            c("cle_titulaire")
+            .filter(c("cle_titulaire").is_not_null())
+            .sort_by(latest_t, descending=[True, True, True], nulls_last=True)
+            .first()
+            .alias("_t"),
         )
         .with_columns(c("cle_id").str.contains(LOT_SUFFIX).alias("_suffixe"))
         .sort([*group, "_n", "_suffixe", "cle_id"], descending=[False] * 5 + [True, False, False], nulls_last=True)
@@ -248,8 +265,10 @@ def assign_identity(copies):
             copies = copies.with_columns(pl.lit(None, dtype).alias(name))
     if "provenance" not in schema:
         copies = copies.with_columns(pl.lit("national").alias("provenance"))
-    # spellings first: their few rows are collected from the input scan, not from the repaired plan
-    copies = repair_buyer(merge_spellings(copies))
+    # The buyer repair first: spellings are compared with the repaired buyer, which is the buyer the `copies`
+    # table stores. Spellings first made identity drift at the next import (a repaired copy joined another
+    # spelling group when its stored copy was read back), so a rebuild did not give the store it rebuilt.
+    copies = merge_spellings(repair_buyer(copies))
     group = ["type_contrat", "cle_acheteur", "cle_id_contrat"]
     # A copy without a date takes its group's date when the group has exactly one: only the groups of undated
     # copies are grouped (windows over every copy cost hundreds of MB at national scale).
@@ -297,3 +316,35 @@ def assign_identity(copies):
     return order.with_columns(c("contrat_uid").is_first_distinct().alias("retenue")).drop(
         "_sans_date", "_organisation"
     )
+
+
+# What the identify step writes per copy (the `copies` table) besides the key columns.
+IDENTIFIED = ["provenance", "cle_id_contrat", "contrat_uid", "retenue"]
+
+
+def partition_key():
+    """The identity partition of a copy: the letter of its uid ("c" concession, "m" otherwise) and the
+    `spelling_key` of its id, hashed. Every rule above relates copies of one partition only (spellings are grouped
+    on the spelling key; the buyer repair on the exact id; undated copies on `cle_id_contrat`, a spelling of the
+    id; the uid is written from a spelling of the id and the letter), so identity can be recomputed for the
+    partitions a new file touches and kept as stored for the others (`assign_identity_touched`). A hash collision
+    only recomputes one more partition."""
+    c = pl.col
+    letter = pl.when(c("type_contrat").cast(pl.String) == "concession").then(pl.lit("c")).otherwise(pl.lit("m"))
+    return pl.struct(letter.alias("_t"), spelling_key(c("cle_id").cast(pl.String)).alias("_k")).hash()
+
+
+def assign_identity_touched(new, stored):
+    """`assign_identity` of the new copies and the stored ones, recomputing only the partitions the new copies
+    touch. `new`: lazy key columns (+ provenance) of this run's copies; `stored`: the lazy `copies` table of the
+    current generation (key columns + IDENTIFIED). Equal, row for row, to `assign_identity` over both (the copies
+    of an untouched partition keep the uid and retained flag they were given; tested against the full path)."""
+    columns = new.collect_schema().names()
+    touched = new.select(partition_key().alias("_p")).unique().collect()
+    # collected once: a lazy plan reading `stored` twice (touched and kept) cost as much as the full path
+    keyed = stored.with_columns(partition_key().alias("_p")).collect()
+    again = keyed.join(touched, on="_p", how="semi").select(columns)
+    fresh = assign_identity(pl.concat([new, again.lazy()], how="diagonal_relaxed")).collect()
+    kept = keyed.join(touched, on="_p", how="anti").select(fresh.columns)
+    del keyed
+    return pl.concat([fresh, kept], how="vertical_relaxed").lazy()

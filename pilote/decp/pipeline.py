@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pilote.decp import hooks, provenance, report, store
+from pilote.decp.errors import ImportFailed
 from pilote.decp.readers import normalize_format
 from pilote.decp.steps.identify import identify
 from pilote.decp.steps.materialise import materialise
 from pilote.decp.steps.prepare import prepare as prepare_generation
-from pilote.decp.steps.read_and_clean import ReadOptions, read_and_clean
+from pilote.decp.steps.read_and_clean import ReadOptions, ReadOutcome, read_and_clean
 from pilote.decp.steps.score_quality import score_quality
 from pilote.decp.steps.verify_and_publish import verify_and_publish
 from pilote.decp.steps.write_tables import write_tables
@@ -46,6 +47,7 @@ class Run:
     prepare: bool
     progress: object
     publisher: provenance.Publisher
+    full: bool = False  # identity over every copy of the store (`decp rebuild`), not only the touched partitions
     started: float = field(default_factory=time.monotonic)
     timings: report.Timings = field(default_factory=report.Timings)
 
@@ -97,6 +99,29 @@ def run_import(
     return result
 
 
+def run_rebuild(*, data_dir=None, progress=None, prepare=True, after_publish=False):
+    """`decp rebuild`: a new generation recomputed from every copy of the current one (identity over all copies,
+    quality, tables, preparations), published like an import. The incremental path must give the same store
+    (tests/decp/test_incremental.py). Returns the report; raises ImportFailed (store untouched)."""
+    data_dir = store.data_dir_or_default(data_dir)
+    with store.import_lock(data_dir):
+        _remove_leftovers(data_dir)
+        run = Run(new_run_id(), data_dir, ReadOptions(), prepare, progress or _silent, provenance.national())
+        run.full = True
+        manifest = store.current_manifest(data_dir)
+        if manifest is None:
+            raise ImportFailed("aucune génération DECP à reconstruire : importez d'abord des données")
+        try:
+            result = _publish_new_generation(run, ReadOutcome(), manifest, skipped=[])
+        finally:
+            shutil.rmtree(run.staging, ignore_errors=True)
+    if after_publish:
+        result["apres_publication"] = run.step("apres_publication", hooks.run_after_publish, result)
+    result["timings_s"] = run.timings.as_report()
+    run.progress(1.0, "Reconstruction terminée")
+    return result
+
+
 def _import(specs, run):
     """The table of contents, up to publication (under the store lock)."""
     manifest = store.current_manifest(run.data_dir)
@@ -112,6 +137,11 @@ def _import(specs, run):
     provenance.restrict_to_buyers(run.staging / "parts", outcome, run.publisher)
     if not outcome.files:
         return report.noop_report(run.run_id, manifest, skipped, round(time.monotonic() - run.started, 2))
+    return _publish_new_generation(run, outcome, manifest, skipped)
+
+
+def _publish_new_generation(run, outcome, manifest, skipped):
+    """identify → … → verify and publish, from the run's parts (none for a rebuild) and the current generation."""
     run.progress(0.8, "Dédoublonnage et écriture de la génération")
     out = store.new_generation_dir(run.run_id, run.data_dir)
     try:
@@ -138,7 +168,7 @@ def _build_generation(out, run, outcome):
     read, rejected = report.read_and_rejected(outcome.files, outcome.results)
     winners, counts = run.step(
         "identifier", identify, parts, old_dir, run.run_id, out, read=read, rejected=rejected,
-        provenance=run.publisher.provenance,
+        provenance=run.publisher.provenance, full=run.full,
     )  # fmt: skip
     qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
     win = winners.drop("autres_montants", strict=False).join(qual, on="contrat_uid")

@@ -17,3 +17,6 @@ class EvolutionsConfig(AppConfig):
         register_verbs(EvolutionsVerb)
         register_demo(prepare_demo)
         register("Évolutions", "evolutions:home", permissions.CAN_VIEW, 56)
+        from pilote.evolutions.panels import register_panels
+
+        register_panels()

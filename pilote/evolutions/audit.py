@@ -12,6 +12,8 @@ class EvolutionsVerb(models.TextChoices):
     AVIS_ENREGISTRE = "evolutions.avis_enregistre", "avis enregistré sur une modification"
     CLAUSE_CREEE = "evolutions.clause_creee", "clause d'évolution créée"
     CLAUSE_ACTIVEE = "evolutions.clause_activee", "clause d'évolution activée"
+    CLAUSE_RATTACHEE = "evolutions.clause_rattachee", "clause d'évolution rattachée à une fiche visa"
+    CLAUSE_DETACHEE = "evolutions.clause_detachee", "clause d'évolution détachée d'une fiche visa"
     NEGOCIATION_CREEE = "evolutions.negociation_creee", "négociation responsable ouverte"
     QUESTIONS_ENVOYEES = "evolutions.questions_envoyees", "questions d'impact envoyées à tous les soumissionnaires"
     ALLEGATION_SAISIE = "evolutions.allegation_saisie", "allégation d'impact d'un soumissionnaire saisie"

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from pilote.clauses.impact import parse_impact_questions
+from pilote.clauses.queries import segments_for
 from pilote.evolutions.legal import SUBSTANTIAL_TESTS, Ground
 from pilote.evolutions.models import Body, Criterion, EvolutionClause, Register, TheatreRoleKind, Verdict
 
@@ -105,27 +107,40 @@ class SessionActivateForm(ActivateForm):
 
 class NegotiationForm(forms.Form):
     title = forms.CharField(label="Consultation", max_length=200)
+    segment = forms.ModelChoiceField(
+        label="Segment d'achat", queryset=None, required=False,
+        help_text="Ses questions d'impact (guide du segment) servent de questionnaire de départ.",
+    )  # fmt: skip
     bidders = forms.CharField(label="Soumissionnaires (un par ligne)", widget=forms.Textarea(attrs={"rows": 3}))
     questions = forms.CharField(
         label="Questions d'impact (une par ligne : critère | question)",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Critères : " + ", ".join(f"{c.value} ({c.label})" for c in Criterion),
     )
 
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments_for(organisation)
+
     def clean_questions(self):
-        pairs = []
-        for number, line in enumerate(self.cleaned_data["questions"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            criterion, _sep, text = line.partition("|")
-            if criterion.strip() not in Criterion.values or not text.strip():
-                raise forms.ValidationError(f"Ligne {number} : « critère | question » avec un critère de la liste.")
-            pairs.append((criterion.strip(), text.strip()))
-        return pairs
+        # One format for the guide's impact questions and the negotiation's (pilote.clauses.impact).
+        return parse_impact_questions(self.cleaned_data["questions"])
 
     def fields_for_service(self) -> dict:
         data = self.cleaned_data
-        return {"title": data["title"], "bidders": data["bidders"].splitlines(), "questions": data["questions"]}
+        return {"title": data["title"], "bidders": data["bidders"].splitlines(), "questions": data["questions"],
+                "segment": data["segment"]}  # fmt: skip
+
+
+class StartingSegmentForm(forms.Form):
+    """GET form: reload the negotiation form with a segment's impact questions."""
+
+    segment = forms.ModelChoiceField(label="Segment d'achat", queryset=None, to_field_name="code")
+
+    def __init__(self, *args, organisation, **kwargs):
+        kwargs.setdefault("auto_id", "depart_%s")  # the page's other form has a segment field too
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments_for(organisation)
 
 
 class ClaimForm(forms.Form):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from pilote.clauses.impact import ImpactCriterion
 from pilote.evolutions.legal import Ground
 
 
@@ -153,11 +154,28 @@ class EvolutionClause(models.Model):
         return self.title
 
 
-class Criterion(models.TextChoices):
-    INSERTION = "insertion", "Heures d'insertion"
-    SIAE_ESS = "siae_ess", "Part sous-traitée à des SIAE ou à l'ESS (%)"
-    DISTANCE = "distance", "Distance d'approvisionnement (km)"
-    COUT_ENVIRONNEMENTAL = "cout_environnemental", "Coût environnemental (méthode citée)"
+class FicheClause(models.Model):
+    """An evolution clause attached to a fiche visa: the purchase whose contract will carry the review clause. It
+    lives here, not in pilote.fiches (a lower layer that cannot know evolution clauses); the fiche page shows it
+    through pilote.fiches.panels."""
+
+    fiche = models.ForeignKey("fiches.Fiche", on_delete=models.CASCADE, related_name="+", verbose_name="fiche visa")
+    clause = models.ForeignKey(
+        EvolutionClause, on_delete=models.PROTECT, related_name="fiche_links", verbose_name="clause d'évolution"
+    )
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    attached_at = models.DateTimeField("rattachée le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["attached_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["fiche", "clause"], name="evolutions_ficheclause_once")]
+
+    def __str__(self):
+        return f"{self.clause} → fiche {self.fiche_id}"
+
+
+# The impact criteria are defined below, in the clauses app, so that segment guides can hold impact questions.
+Criterion = ImpactCriterion
 
 
 class Negotiation(models.Model):

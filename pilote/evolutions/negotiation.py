@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilote.clauses import services as clause_services
+from pilote.clauses.impact import format_impact_questions
 from pilote.clauses.models import ClauseKind
+from pilote.clauses.queries import guide_for
 from pilote.core.services import record_event
 from pilote.evolutions.audit import EvolutionsVerb
 from pilote.evolutions.models import Bidder, Claim, Commitment, Criterion, Dispatch, ImpactQuestion, Negotiation
@@ -18,6 +20,18 @@ SOCIAL = {Criterion.INSERTION, Criterion.SIAE_ESS}
 
 def _event(actor, negotiation, verb, target, **payload):
     record_event(actor=actor, organisation=negotiation.organisation, verb=verb, target=str(target), payload=payload)
+
+
+def starting_questions(organisation, segment) -> list[tuple[str, str]]:
+    """The impact questions of the segment's guide (the organisation's own guide, else the national one): the
+    questionnaire a negotiation for a purchase of that segment starts from; the buyer may edit it before opening."""
+    guide = guide_for(organisation, segment)
+    return guide.impact_question_pairs if guide else []
+
+
+def starting_questionnaire(organisation, segment) -> str:
+    """starting_questions as the « critère | question » text of the negotiation form."""
+    return format_impact_questions(starting_questions(organisation, segment))
 
 
 @transaction.atomic
@@ -31,6 +45,8 @@ def do_create_negotiation(organisation, *, actor, title, bidders, questions, seg
         errors["bidders"] = "Indiquez au moins deux soumissionnaires, chacun une seule fois."
     if not questions or any(not text.strip() for _c, text in questions):
         errors["questions"] = "Écrivez au moins une question d'impact, chacune avec son texte."
+    if segment is not None and segment.organisation_id not in (None, organisation.pk):
+        errors["segment"] = "Ce segment appartient à une autre organisation."
     if errors:
         raise ValidationError(errors)
     negotiation = Negotiation.objects.create(organisation=organisation, title=title.strip(), segment=segment)

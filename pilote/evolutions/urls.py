@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.evolutions import views, views_clauses, views_negotiation, views_theatre
+from pilote.evolutions import views, views_clauses, views_fiches, views_negotiation, views_theatre
 
 
 app_name = "evolutions"
@@ -24,6 +24,12 @@ urlpatterns = [
     path(R + "clauses/nouvelle/", views_clauses.clause_create, name="clause_create"),
     path(R + "clauses/<int:clause_evolution_id>/", views_clauses.clause_detail, name="clause"),
     path(R + "clauses/<int:clause_evolution_id>/activer/", views_clauses.clause_activate, name="clause_activate"),
+    path(R + "fiches/<int:fiche_id>/clauses/", views_fiches.fiche_clause_attach, name="fiche_clause_attach"),
+    path(
+        R + "rattachements/<int:rattachement_id>/detacher/",
+        views_fiches.fiche_clause_detach,
+        name="fiche_clause_detach",
+    ),
     path(R + "negociations/nouvelle/", views_negotiation.negotiation_create, name="negotiation_create"),
     path(N, views_negotiation.negotiation_detail, name="negotiation"),
     path(N + "envoyer/", views_negotiation.questions_send, name="questions_send"),

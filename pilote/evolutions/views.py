@@ -13,7 +13,7 @@ from pilote.contracts import buyers, modifications as data
 from pilote.core.permissions import organisation_view
 from pilote.evolutions import decp, permissions as perms, rules, services
 from pilote.evolutions.forms import FromDataForm, OpinionForm, ProposalForm, PublishForm, RegisterForm
-from pilote.evolutions.legal import ARTICLES, SUBSTANTIAL_TESTS
+from pilote.evolutions.legal import MODIFICATION_ARTICLES, SUBSTANTIAL_TESTS, articles_in_force
 from pilote.evolutions.models import EvolutionClause, Modification, Negotiation, Register, Status, TheatreSession
 from pilote.strategie.models import Jury
 from pilote.ui.forms import add_service_errors
@@ -111,7 +111,7 @@ def _register_page(request, register, status=200, **forms):
         "counters": rules.counters(register, services.counted(register), kind),
         "cao_applies": rules.cao_applies(register, kind),
         "rows": _rows(register),
-        "articles": ARTICLES,
+        "articles": articles_in_force(MODIFICATION_ARTICLES),
         "tests": SUBSTANTIAL_TESTS,
         "proposal_form": forms.get("proposal_form") or ProposalForm(),
         "opinion_form": forms.get("opinion_form") or _opinion_form(request),

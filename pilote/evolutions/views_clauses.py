@@ -10,6 +10,8 @@ from pilote.core.permissions import organisation_view
 from pilote.evolutions import permissions as perms, services
 from pilote.evolutions.forms import ActivateForm, ClauseForm
 from pilote.evolutions.models import EvolutionClause, Register
+from pilote.fiches import permissions as fiche_perms
+from pilote.fiches.models import Fiche
 from pilote.ui.forms import add_service_errors
 
 
@@ -42,9 +44,17 @@ def _clause_page(request, clause, form=None, status=200):
         "clause": clause,
         "form": form or ActivateForm(registers=registers, initial={"register": clause.register_id}),
         "modifications": clause.modifications.select_related("register"),
+        "fiche_links": _fiche_links(request, clause),
         "can_edit": request.roles & perms.CAN_EDIT,
     }
     return render(request, "evolutions/clause.html", context, status=status)
+
+
+def _fiche_links(request, clause):
+    """The fiches visa the clause is attached to, among those the viewer may see (an agent sees only theirs)."""
+    visible = fiche_perms.visible_fiches(Fiche.objects.filter(organisation=request.organisation), request.user,
+                                         request.roles)  # fmt: skip
+    return clause.fiche_links.filter(fiche__in=visible).select_related("fiche")
 
 
 def _clause(request, clause_evolution_id):

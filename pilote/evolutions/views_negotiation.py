@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view
 from pilote.evolutions import negotiation as service, permissions as perms
-from pilote.evolutions.forms import AchievedForm, ClaimForm, CommitmentForm, NegotiationForm
+from pilote.evolutions.forms import AchievedForm, ClaimForm, CommitmentForm, NegotiationForm, StartingSegmentForm
+from pilote.evolutions.legal import NEGOTIATION_ARTICLES, articles_in_force
 from pilote.evolutions.models import Claim, Commitment, Negotiation
 from pilote.ui.forms import add_service_errors
 
@@ -21,9 +22,21 @@ def _to(request, negotiation):
     return redirect("evolutions:negotiation", slug=request.organisation.slug, negociation_id=negotiation.pk)
 
 
+def _starting_form(request):
+    """The negotiation form; on GET with ?segment=<code>, prefilled with that segment's impact questions."""
+    if request.method == "POST":
+        return NegotiationForm(request.POST, organisation=request.organisation), None
+    chooser = StartingSegmentForm(request.GET if "segment" in request.GET else None, organisation=request.organisation)
+    initial = {"title": request.GET.get("titre", "")[:200]}
+    if chooser.is_bound and chooser.is_valid():
+        segment = chooser.cleaned_data["segment"]
+        initial |= {"segment": segment, "questions": service.starting_questionnaire(request.organisation, segment)}
+    return NegotiationForm(initial=initial, organisation=request.organisation), chooser
+
+
 @organisation_view(*perms.CAN_EDIT)
 def negotiation_create(request):
-    form = NegotiationForm(request.POST or None)
+    form, chooser = _starting_form(request)
     if request.method == "POST" and form.is_valid():
         try:
             negotiation = service.do_create_negotiation(
@@ -34,8 +47,9 @@ def negotiation_create(request):
         else:
             return _to(request, negotiation)
     status = 400 if request.method == "POST" else 200
-    return render(request, "evolutions/negotiation_form.html", {"form": form, "organisation": request.organisation},
-                  status=status)  # fmt: skip
+    context = {"form": form, "chooser": chooser, "organisation": request.organisation,
+               "articles": articles_in_force(NEGOTIATION_ARTICLES)}  # fmt: skip
+    return render(request, "evolutions/negotiation_form.html", context, status=status)
 
 
 def _page(request, negotiation, status=200, claim_form=None):

@@ -134,7 +134,7 @@ class SimilarParams(Schema):
     objet: str = Field(..., max_length=1000, description="Objet du besoin, en mots")
     code_cpv: str = Field("", max_length=12)
     montant: float | None = Field(None, ge=0)
-    departement: str = Field("", max_length=3)
+    departement: str = Field("", max_length=3, pattern=r"^(|\d{2,3}|2[AB])$", description="Code du département")
     limite: int = Field(10, ge=1, le=50)
 
 

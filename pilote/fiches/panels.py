@@ -63,3 +63,41 @@ def checklists_for(organisation: Organisation, fiche=None) -> list[tuple[FicheCh
                 checklist = replace(checklist, label=checklist.label_for(organisation, fiche))
             result.append((checklist, items))
     return result
+
+
+# Panels that higher apps add to the fiche page (e.g. the evolution clauses attached to the fiche). A contributor
+# registers in its AppConfig.ready:
+#
+#     register_fiche_panel(FichePanel(key="evolutions.clauses", title="Clauses d'évolution",
+#                                     template="evolutions/panels/fiche_clauses.html", context=..., order=10))
+#
+# `context(fiche, user, roles)` returns the dict given to `template` as `panel` (with `fiche` and `organisation`);
+# it runs on every fiche page. As for checklists, nothing guards it: a failing contributor fails the page.
+
+
+@dataclass(frozen=True)
+class FichePanel:
+    key: str  # unique, "<app>.<what>"
+    title: str  # heading of the panel, in French
+    template: str
+    context: Callable
+    order: int = 0
+
+
+_FICHE_PANELS: dict[str, FichePanel] = {}
+
+
+def register_fiche_panel(panel: FichePanel) -> None:
+    """Add a panel to the fiche page. A key registered twice with another panel is a bug."""
+    if panel.key in _FICHE_PANELS and _FICHE_PANELS[panel.key] != panel:
+        raise ValueError(f"fiche panel {panel.key!r} is already registered")
+    _FICHE_PANELS[panel.key] = panel
+
+
+def fiche_panels(fiche, *, user, roles) -> list[dict]:
+    """The registered panels with their context for this fiche and viewer, in order."""
+    panels = sorted(_FICHE_PANELS.values(), key=lambda panel: (panel.order, panel.key))
+    return [
+        {"key": p.key, "title": p.title, "template": p.template, "context": p.context(fiche, user, roles)}
+        for p in panels
+    ]

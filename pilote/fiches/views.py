@@ -16,6 +16,7 @@ from pilote.core.permissions import organisation_view
 from pilote.fiches import completeness, guidance, matching, obligations, permissions as perms, stats, workflow
 from pilote.fiches.forms import AttachmentForm, CommentForm, DecisionForm, FicheForm, ReviewerForm
 from pilote.fiches.models import UNDER_REVIEW, Fiche, FicheAttachment, Status
+from pilote.fiches.panels import fiche_panels
 from pilote.fiches.services import (
     Incomplete,
     attachment_storage,
@@ -244,6 +245,7 @@ def fiche_detail(request, fiche_id):
             "guidance": computed,
             "recommended_ids": [c.pk for c in computed["recommended"] + computed["common_criteria"]],
             "max_upload_mb": max_attachment_bytes() // (1024 * 1024),
+            "panels": fiche_panels(fiche, user=request.user, roles=request.roles),
         },
     )
 

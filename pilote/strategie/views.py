@@ -23,7 +23,7 @@ from pilote.strategie.forms import (
     WeightForm,
 )
 from pilote.strategie.models import Indicator, Instrument, Jury, Lever, ModellerSession, Objective, Strategy
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _objective(request, objectif_id) -> Objective:
@@ -66,13 +66,12 @@ def home(request):
 @organisation_view(*perms.CAN_EDIT)
 def objective_create(request):
     form = ObjectiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objective = services.do_create_objective(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("strategie:objective", slug=request.organisation.slug, objectif_id=objective.pk)
+    if request.method == "POST":
+        created = submit(
+            form, lambda data: services.do_create_objective(request.organisation, actor=request.user, **data)
+        )
+        if created.ok:
+            return redirect("strategie:objective", slug=request.organisation.slug, objectif_id=created.result.pk)
     return render(request, "strategie/objective_form.html", {"form": form, "organisation": request.organisation})
 
 
@@ -101,14 +100,9 @@ def _objective_page(request, objective, indicator_form, session_form, status=200
 def indicator_add(request, objectif_id):
     objective = _objective(request, objectif_id)
     form = IndicatorForm(request.POST)
-    if form.is_valid():
-        try:
-            services.do_add_indicator(objective, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Indicateur ajouté.")
-            return redirect("strategie:objective", slug=request.organisation.slug, objectif_id=objective.pk)
+    if submit(form, lambda data: services.do_add_indicator(objective, actor=request.user, **data)).ok:
+        messages.success(request, "Indicateur ajouté.")
+        return redirect("strategie:objective", slug=request.organisation.slug, objectif_id=objective.pk)
     return _objective_page(request, objective, form, SessionForm(), status=400)
 
 
@@ -141,14 +135,11 @@ def _strategy_page(request, strategy, status=200, **forms):
 def instrument_add(request, strategie_id):
     strategy = _strategy(request, strategie_id)
     form = InstrumentForm(request.POST, indicators=strategy.objective.indicators.all())
-    if form.is_valid():
-        try:
-            services.do_add_instrument(strategy, actor=request.user, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Instrument ajouté : publiez une révision pour l'inscrire dans une version.")
-            return _to_strategy(request, strategy)
+    if submit(
+        form, lambda _data: services.do_add_instrument(strategy, actor=request.user, **form.service_fields())
+    ).ok:
+        messages.success(request, "Instrument ajouté : publiez une révision pour l'inscrire dans une version.")
+        return _to_strategy(request, strategy)
     return _strategy_page(request, strategy, status=400, instrument_form=form)
 
 
@@ -208,14 +199,10 @@ def instrument_link(request, instrument_strategie_id):
 def strategy_revise(request, strategie_id):
     strategy = _strategy(request, strategie_id)
     form = RationaleForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.do_revise_strategy(strategy, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Version {version.number} publiée.")
-            return _to_strategy(request, strategy)
+    version = submit(form, lambda data: services.do_revise_strategy(strategy, actor=request.user, **data))
+    if version.ok:
+        messages.success(request, f"Version {version.result.number} publiée.")
+        return _to_strategy(request, strategy)
     return _strategy_page(request, strategy, status=400, rationale_form=form)
 
 
@@ -233,13 +220,8 @@ def strategy_publish(request, strategie_id):
 def strategy_comment(request, strategie_id):
     strategy = _strategy(request, strategie_id)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.do_comment(strategy, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to_strategy(request, strategy)
+    if submit(form, lambda data: services.do_comment(strategy, actor=request.user, **data)).ok:
+        return _to_strategy(request, strategy)
     return _strategy_page(request, strategy, status=400, comment_form=form)
 
 
@@ -252,14 +234,9 @@ def result_add(request, indicateur_id):
         Strategy, pk=strategy_id if strategy_id.isdigit() else 0, objective=indicator.objective
     )
     form = ResultForm(request.POST)
-    if form.is_valid():
-        try:
-            services.do_record_result(indicator, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Résultat enregistré.")
-            return _to_strategy(request, strategy)
+    if submit(form, lambda data: services.do_record_result(indicator, actor=request.user, **data)).ok:
+        messages.success(request, "Résultat enregistré.")
+        return _to_strategy(request, strategy)
     return _strategy_page(request, strategy, status=400, result_form=form)
 
 

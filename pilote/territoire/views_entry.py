@@ -2,13 +2,12 @@
 error shown in French on the territory page."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from pilote.core.permissions import organisation_view
 from pilote.territoire import entry, permissions as perms, services
-from pilote.territoire.views_fund import _report
+from pilote.ui.forms import errors_as_messages, submit
 
 
 def _home(request):
@@ -19,14 +18,13 @@ def _home(request):
 @require_POST
 def actor_create(request):
     form = entry.ActorForm(request.POST)
-    try:
-        if form.is_valid():
-            created = services.do_create_actor(request.organisation, actor=request.user, data=form.actor_data())
-            messages.success(request, f"Acteur « {created.name} » enregistré (n° {created.pk}).")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    created = submit(
+        form, lambda _data: services.do_create_actor(request.organisation, actor=request.user, data=form.actor_data())
+    )
+    if created.ok:
+        messages.success(request, f"Acteur « {created.result.name} » enregistré (n° {created.result.pk}).")
+    else:
+        errors_as_messages(request, form)
     return _home(request)
 
 
@@ -34,12 +32,11 @@ def actor_create(request):
 @require_POST
 def scheme_create(request):
     form = entry.SchemeForm(request.POST)
-    try:
-        if form.is_valid():
-            scheme = services.do_add_scheme(request.organisation, actor=request.user, row=form.row())
-            messages.success(request, f"Dispositif « {scheme.titre} » enregistré.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    added = submit(
+        form, lambda _data: services.do_add_scheme(request.organisation, actor=request.user, row=form.row())
+    )
+    if added.ok:
+        messages.success(request, f"Dispositif « {added.result.titre} » enregistré.")
+    else:
+        errors_as_messages(request, form)
     return _home(request)

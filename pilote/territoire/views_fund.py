@@ -10,17 +10,7 @@ from pilote.core.permissions import organisation_view
 from pilote.strategie.models import Objective
 from pilote.territoire import forms, fund, permissions as perms
 from pilote.territoire.models import Actor, Call, Decision, Milestone, Pool
-
-
-def _report(request, form=None, error: ValidationError | None = None):
-    if form is not None:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for message in errors:
-                messages.error(request, f"{label} : {message}" if label else message)
-    if error is not None:
-        for message in error.messages:
-            messages.error(request, message)
+from pilote.ui.forms import submit_and_report
 
 
 def _to_fund(request):
@@ -35,14 +25,12 @@ def _to_call(request, call):
 @require_POST
 def pool_create(request):
     form = forms.PoolForm(request.POST)
-    try:
-        if form.is_valid():
-            fund.do_create_pool(request.organisation, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Fonds créé.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    submit_and_report(
+        request,
+        form,
+        lambda data: fund.do_create_pool(request.organisation, actor=request.user, **data),
+        "Fonds créé.",
+    )
     return _to_fund(request)
 
 
@@ -51,14 +39,9 @@ def pool_create(request):
 def contribution_add(request, fonds_id):
     pool = get_object_or_404(Pool, pk=fonds_id, organisation=request.organisation)
     form = forms.ContributionForm(request.POST)
-    try:
-        if form.is_valid():
-            fund.do_add_contribution(pool, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Apport enregistré.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    submit_and_report(
+        request, form, lambda data: fund.do_add_contribution(pool, actor=request.user, **data), "Apport enregistré."
+    )
     return _to_fund(request)
 
 
@@ -71,15 +54,13 @@ def objectives_of(organisation):
 def call_create(request, fonds_id):
     pool = get_object_or_404(Pool, pk=fonds_id, organisation=request.organisation)
     form = forms.CallForm(request.POST, objectives=objectives_of(request.organisation))
-    try:
-        if form.is_valid():
-            call = fund.do_open_call(request.organisation, actor=request.user, pool=pool, **form.cleaned_data)
-            messages.success(request, "Appel à initiatives ouvert.")
-            return _to_call(request, call)
-        _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
-    return _to_fund(request)
+    opened = submit_and_report(
+        request,
+        form,
+        lambda data: fund.do_open_call(request.organisation, actor=request.user, pool=pool, **data),
+        "Appel à initiatives ouvert.",
+    )
+    return _to_call(request, opened.result) if opened.ok else _to_fund(request)
 
 
 def _call(request, appel_id) -> Call:
@@ -91,14 +72,9 @@ def _call(request, appel_id) -> Call:
 def application_add(request, appel_id):
     call = _call(request, appel_id)
     form = forms.ApplicationForm(request.POST)
-    try:
-        if form.is_valid():
-            fund.do_apply(call, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Candidature déposée.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    submit_and_report(
+        request, form, lambda data: fund.do_apply(call, actor=request.user, **data), "Candidature déposée."
+    )
     return _to_call(request, call)
 
 
@@ -107,15 +83,12 @@ def application_add(request, appel_id):
 def forum_add(request, appel_id):
     call = _call(request, appel_id)
     form = forms.ForumForm(request.POST)
-    try:
-        if form.is_valid():
-            pitched = list(call.applications.filter(pk__in=request.POST.getlist("pitchs")).order_by("pk"))
-            fund.do_hold_forum(call, actor=request.user, applications=pitched, **form.cleaned_data)
-            messages.success(request, "Forum des initiatives locales enregistré.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+
+    def hold(data):
+        pitched = list(call.applications.filter(pk__in=request.POST.getlist("pitchs")).order_by("pk"))
+        return fund.do_hold_forum(call, actor=request.user, applications=pitched, **data)
+
+    submit_and_report(request, form, hold, "Forum des initiatives locales enregistré.")
     return _to_call(request, call)
 
 
@@ -128,14 +101,12 @@ def carriers_of(call):
 def member_add(request, appel_id):
     call = _call(request, appel_id)
     form = forms.MemberForm(request.POST, carriers=carriers_of(call))
-    try:
-        if form.is_valid():
-            fund.do_add_member(call, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Membre du comité ajouté, avec ses liens déclarés.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    submit_and_report(
+        request,
+        form,
+        lambda data: fund.do_add_member(call, actor=request.user, **data),
+        "Membre du comité ajouté, avec ses liens déclarés.",
+    )
     return _to_call(request, call)
 
 
@@ -144,14 +115,12 @@ def member_add(request, appel_id):
 def milestone_add(request, decision_id):
     decision = get_object_or_404(Decision, pk=decision_id, application__call__organisation=request.organisation)
     form = forms.MilestoneForm(request.POST)
-    try:
-        if form.is_valid():
-            fund.do_add_milestone(decision, actor=request.user, **form.cleaned_data)
-            messages.success(request, "Jalon ajouté à l'échéancier.")
-        else:
-            _report(request, form)
-    except ValidationError as error:
-        _report(request, error=error)
+    submit_and_report(
+        request,
+        form,
+        lambda data: fund.do_add_milestone(decision, actor=request.user, **data),
+        "Jalon ajouté à l'échéancier.",
+    )
     return _to_call(request, decision.application.call)
 
 
@@ -169,5 +138,6 @@ def milestone_follow(request, jalon_id):
                                  done=done or milestone.done)  # fmt: skip
         messages.success(request, "Jalon atteint." if done else "Compte rendu du jalon enregistré.")
     except ValidationError as error:
-        _report(request, error=error)
+        for message in error.messages:
+            messages.error(request, message)
     return _to_call(request, milestone.decision.application.call)

@@ -2,14 +2,25 @@
 
 PUBLIC_VIEWS = {
     "communs:public_catalogue": "public: only organisations that chose to publish, only resources marked public",
+    "communs:public_photo": "public: a photo of a resource on the public catalogue (published organisation, public "
+    "resource), 404 otherwise",
 }
 
 
 def _setup(organisation):
     """A room, an initiative with credits, an approved booking and a ticket of `organisation` (built once)."""
-    from pilote.communs import board, services
-    from pilote.communs.models import Booking, Initiative, MaintenanceTicket, Movement, Proposal, Resource
+    from pilote.communs import board, catalogue, services
+    from pilote.communs.models import (
+        Booking,
+        Initiative,
+        MaintenanceTicket,
+        Movement,
+        Proposal,
+        Resource,
+        ResourcePhoto,
+    )
     from tests.communs import helpers
+    from tests.communs.photo_files import jpeg_bytes, upload
 
     initiative = Initiative.objects.filter(organisation=organisation).first()
     if initiative is None:
@@ -22,7 +33,9 @@ def _setup(organisation):
             room, initiative, starts_at=start, ends_at=end, purpose="réunion", actor=actor
         )
         services.do_approve_booking(booking, actor=actor)
-        services.do_open_ticket(helpers.tool(organisation, actor), description="roue voilée", actor=actor)
+        tool = helpers.tool(organisation, actor)
+        services.do_open_ticket(tool, description="roue voilée", actor=actor)
+        catalogue.do_add_photo(tool, upload=upload("outil.jpg", jpeg_bytes()), alt_text="L'outil", actor=actor)
         board.do_open_proposal(
             organisation, kind="allocation", initiative=initiative, amount=10, reasons="démarrage", actor=actor
         )
@@ -33,6 +46,7 @@ def _setup(organisation):
         "ticket": MaintenanceTicket.objects.filter(resource__organisation=organisation).first(),
         "movement": Movement.objects.filter(organisation=organisation).first(),
         "proposal": Proposal.objects.filter(organisation=organisation).first(),
+        "photo": ResourcePhoto.objects.filter(resource__organisation=organisation).first(),
     }
 
 
@@ -44,4 +58,5 @@ KWARG_PROVIDERS = {
     "ecriture_id": lambda organisation: _setup(organisation)["movement"].pk,
     "proposition_id": lambda organisation: _setup(organisation)["proposal"].pk,
     "etape": lambda organisation: "approuver",
+    "photo_id": lambda organisation: _setup(organisation)["photo"].pk,
 }

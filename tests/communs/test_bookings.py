@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pilote.communs import ledger, services
+from pilote.communs import funding, ledger, services
 from pilote.communs.models import Booking, BookingStatus, Movement
 from tests.communs import helpers
 
@@ -142,7 +142,7 @@ def test_in_kind_per_year_and_agreement_threshold(org_a, actor, jardin):
     (row,) = services.in_kind_rows(org_a, 2026)
     assert row["total"] == Decimal("24000.00")
     assert row["count"] == 2
-    assert row["agreement_needed"]
+    assert funding.year_support(jardin, 2026).agreement_needed  # 24 000 € in kind alone
     assert services.in_kind_rows(org_a, 2025) == []
 
 

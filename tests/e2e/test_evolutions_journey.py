@@ -3,7 +3,8 @@ activation over the clause's cap is flagged and nothing is saved, a conforming a
 (CGCT L. 1414-4) before its signature, and the signed modification's DECP block validates against the official
 schema; a responsible negotiation sends the same questions to two bidders, records their claims with evidence and
 turns one commitment into a followed execution clause. The conforming activation happens in a théâtre session,
-after the supplier's proposal put on the table was flagged against the clause's cap."""
+after the supplier's proposal put on the table was flagged against the clause's cap. The clause is attached to the
+purchase's fiche visa from the fiche page."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,13 +14,16 @@ from playwright.sync_api import expect
 from pilote.core.demo import prepare_demo
 from pilote.core.models import Organisation, User
 from pilote.evolutions import services
+from tests.fiches.factories import make_fiche
 
 
 def _setup():
     prepare_demo()
     region = Organisation.objects.get(slug="region-normandie")
     buyer = User.objects.get(email="acheteur@demo.pilote.test")
-    return services.do_open_register(
+    agent = User.objects.get(email="agent@demo.pilote.test")
+    fiche = make_fiche(region, author=agent, objet="Restauration des lycées 2026 (fiche fictive)")
+    return fiche, services.do_open_register(
         region, actor=buyer, decp_id="2025RN0100", title="Restauration des lycées (contrat fictif)",
         nature="services", initial_amount=Decimal("800000"), initial_duration=36, notified_on=dt.date(2025, 1, 6),
         procedure="Appel d'offres ouvert", awarded_by_cao=True,
@@ -27,7 +31,7 @@ def _setup():
 
 
 def test_evolutions_journey(page, login, screenshot):
-    register = _setup()
+    fiche, register = _setup()
     base = f"{page.base_url}/o/region-normandie/evolutions/"
     page.on("dialog", lambda dialog: dialog.accept())
     login("acheteur@demo.pilote.test", "pilote-demo")
@@ -48,6 +52,16 @@ def test_evolutions_journey(page, login, screenshot):
     page.get_by_label("mesure du déclenchement").fill("Indice INSEE des prix des denrées, glissement sur 12 mois")
     page.get_by_role("button", name="Vérifier et enregistrer la clause").click()
     expect(page.locator("body")).to_contain_text("Claire, précise et sans équivoque (R. 2194-1)")
+
+    # 1b. The clause is attached to the purchase's fiche visa from the fiche page, which links back to it.
+    page.goto(f"{page.base_url}/o/region-normandie/fiches/{fiche.pk}/")
+    attach = page.locator("form#rattacher-clause")
+    attach.get_by_label("Clause d'évolution de l'organisation").select_option(
+        label="Révision sur l'indice des denrées"
+    )
+    attach.get_by_role("button", name="Rattacher la clause").click()
+    expect(page.locator("body")).to_contain_text("est rattachée à la fiche")
+    page.locator("#clauses-evolution").get_by_role("link", name="Révision sur l'indice des denrées").click()
 
     # 2. Activating it above the clause's cap (8 % of 800 000 = 64 000 €) is flagged before anything is saved.
     page.get_by_label("Constat qui déclenche la clause").fill("Indice +9 % sur douze mois")

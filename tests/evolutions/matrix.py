@@ -70,6 +70,16 @@ def _theatre(organisation):
     return session
 
 
+def _fiche_link(organisation):
+    from pilote.evolutions import fiche_clauses
+    from pilote.evolutions.models import FicheClause
+    from tests.fiches.matrix import matrix_fiche
+
+    fiche = matrix_fiche(organisation)
+    link = FicheClause.objects.filter(fiche=fiche).first()
+    return link or fiche_clauses.do_attach_evolution_clause(fiche, _clause(organisation), actor=_actor(organisation))
+
+
 PUBLIC_VIEWS = {"evolutions:theatre_brief": "authenticated by the per-player token (stored hashed), 404 otherwise"}
 
 KWARG_PROVIDERS = {
@@ -81,4 +91,5 @@ KWARG_PROVIDERS = {
     "registre_id": lambda organisation: _register(organisation).pk,
     "modification_id": lambda organisation: _register(organisation).modifications.first().pk,
     "clause_evolution_id": lambda organisation: _clause(organisation).pk,
+    "rattachement_id": lambda organisation: _fiche_link(organisation).pk,
 }

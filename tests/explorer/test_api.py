@@ -49,6 +49,21 @@ def test_similar(member, store):
     assert empty["message"]
 
 
+def test_similar_refuses_a_departement_that_is_no_code(member, store):
+    """schemathesis found ?departement=s answering 500 (a null region compared in the ranking)."""
+    refused = member.get("/api/v1/contrats/similaires", {"objet": "entretien voirie", "departement": "s"})
+    assert refused.status_code == 422
+    corse = member.get("/api/v1/contrats/similaires", {"objet": "entretien voirie", "departement": "2A"})
+    assert corse.status_code == 200
+
+
+def test_similar_takes_a_code_that_names_no_region(member, store):
+    """A well-formed code that names no région (999) scores the département only, without failing."""
+    answer = member.get("/api/v1/contrats/similaires", {"objet": "entretien voirie", "departement": "999"})
+    assert answer.status_code == 200
+    assert answer.json()["resultats"]
+
+
 def test_openapi_documents_both_endpoints(member):
     paths = member.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/contrats" in paths

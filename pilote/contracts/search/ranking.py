@@ -142,12 +142,13 @@ def rank(
         s_amount = s_amount.otherwise((1 - ratio).clip(0.0, 1.0))
     else:
         s_amount = pl.lit(0.0)
-    region = region_of(departement)
-    s_geo = (
-        pl.when(c("departement") == departement).then(1.0).when(c("region") == region).then(0.5).otherwise(0.0)
-        if departement
-        else pl.lit(0.0)
-    )
+    s_geo = pl.lit(0.0)
+    if departement:
+        s_geo = pl.when(c("departement") == departement).then(1.0)
+        region = region_of(departement)  # None for a code that is no département: no half score, no null compare
+        if region is not None:
+            s_geo = s_geo.when(c("region") == region).then(0.5)
+        s_geo = s_geo.otherwise(0.0)
     rows = rows.with_columns(
         s_cpv.alias("s_cpv"),
         s_amount.fill_null(0.0).alias("s_amount"),

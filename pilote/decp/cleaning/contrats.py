@@ -14,6 +14,7 @@ from pilote.decp.cleaning.dates import parse_date
 from pilote.decp.cleaning.enums import clean_enum, clean_enum_list, considerations_conflict, key_expr
 from pilote.decp.cleaning.frame import Group, add_code, apply_groups
 from pilote.decp.cleaning.identifiers import clean_code_lieu, clean_contract_id, clean_identifiant
+from pilote.decp.cleaning.legal_ceiling import CODE as MAPA_SLIP, mapa_thousand_slip_expr
 from pilote.decp.cleaning.numbers import clean_booleen, clean_entier, clean_montant, clean_taux
 from pilote.decp.cleaning.text import clean_text
 
@@ -138,6 +139,12 @@ def record_flags() -> list[tuple[str, pl.Expr]]:
             considerations_conflict(c("considerations_environnementales"), E.PAS_ENVIRONNEMENTALE).fill_null(False),
         ),
         ("origine_france_superieure", (c("origine_france") > c("origine_ue")).fill_null(False)),
+        (
+            MAPA_SLIP,
+            mapa_thousand_slip_expr(
+                c("montant"), c("procedure"), c("nature"), c("code_cpv"), c("date_notification"), c("type_contrat")
+            ),
+        ),
     ]
 
 

@@ -15,7 +15,13 @@ MIN_GROUP = 30  # below this many amounts, a median is not a reference
 THRESHOLD = 5.0  # |log10(montant) - median| > THRESHOLD × MAD; 5 flags ~1 % of the synthetic corpus, 4 flagged 3 %
 CODE = "montant_atypique"
 # Amount flags that already say the value is not the real amount: no need to add the statistical one.
-_ALREADY = ("montant_symbolique", "montant_sentinelle", "montant_excessif", "montant_faible")
+_ALREADY = (
+    "montant_symbolique",
+    "montant_sentinelle",
+    "montant_excessif",
+    "montant_faible",
+    "montant_erreur_mille_plafond",
+)
 
 
 def segment_expr(cpv: pl.Expr) -> pl.Expr:

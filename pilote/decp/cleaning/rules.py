@@ -294,6 +294,12 @@ _RULES = [
         "montant",
     ),
     Rule(
+        "montant_erreur_mille_plafond",
+        "Procédure adaptée à plus de 30 fois le seuil européen de sa nature, au-delà de ce que la loi permet à cette procédure (hors services sociaux et spécifiques), alors que le montant divisé par 1 000 y serait cohérent : erreur d'unité (×1000) prouvée par le plafond légal, pas le vrai montant.",
+        S,
+        "montant",
+    ),
+    Rule(
         "montant_atypique",
         "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier (compté dans les sommes).",
         V,

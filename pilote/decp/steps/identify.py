@@ -9,7 +9,7 @@ Dedup runs on key columns only (a few hundred bytes per copy): the wide contract
 import polars as pl
 
 from pilote.decp import report
-from pilote.decp.identity import KEY_COLUMNS, assign_identity
+from pilote.decp.identity import IDENTIFIED, KEY_COLUMNS, assign_identity, assign_identity_touched
 from pilote.decp.steps.staging import scan_parts
 
 
@@ -17,10 +17,25 @@ from pilote.decp.steps.staging import scan_parts
 CATEGORICAL = ["import_run", "source", "fichier", "fichier_sha256", "tableau", "format", "type_contrat", "provenance"]
 
 
-def identify(parts, old_dir, run_id, out, *, read, rejected, provenance="national"):
+def identify(parts, old_dir, run_id, out, *, read, rejected, provenance="national", full=False):
     """Writes `out/copies.parquet`; returns (winners, report counts). Winners: one row per retained copy with
-    import_run, record_key, contrat_uid, nb_copies. Raises ImportFailed when a record is unaccounted for."""
-    ident = assign_identity(_copies(parts, old_dir, provenance)).collect()
+    import_run, record_key, contrat_uid, nb_copies. Raises ImportFailed when a record is unaccounted for.
+
+    Identity is recomputed only for the partitions this run's copies touch (identity.assign_identity_touched);
+    `full` (`decp rebuild`) recomputes it over every copy of the store."""
+    stored = _stored(old_dir)
+    new = _new_copies(parts, provenance)
+    if (
+        full
+        or stored is None
+        or new is None
+        or not {*KEY_COLUMNS, *IDENTIFIED} <= set(stored.collect_schema().names())
+    ):
+        ident = assign_identity(_copies(parts, old_dir, provenance)).collect()
+    else:
+        cats = [pl.col(c).cast(pl.Categorical) for c in CATEGORICAL]
+        stored = stored.select(*KEY_COLUMNS, *IDENTIFIED).with_columns(cats)
+        ident = assign_identity_touched(new.with_columns(cats), stored).collect()
     counts = report.copy_counts(ident, run_id, read=read, rejected=rejected)
     ident.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL).write_parquet(
         out / "copies.parquet", compression="zstd", row_group_size=100_000
@@ -45,15 +60,24 @@ def _other_amounts(ident):
     )
 
 
+def _new_copies(parts, provenance):
+    new_c = scan_parts(parts, "contrats")
+    return None if new_c is None else new_c.select(KEY_COLUMNS).with_columns(pl.lit(provenance).alias("provenance"))
+
+
+def _stored(old_dir):
+    return None if old_dir is None else pl.scan_parquet(old_dir / "copies.parquet")
+
+
 def _copies(parts, old_dir, provenance="national"):
     """Key columns of every copy: this run's parts and the current generation's `copies` table; `provenance`
     (pilote.decp.provenance) is this run's for its copies, « national » for copies stored before the column."""
     frames = []
-    new_c = scan_parts(parts, "contrats")
+    new_c = _new_copies(parts, provenance)
     if new_c is not None:
-        frames.append(new_c.select(KEY_COLUMNS).with_columns(pl.lit(provenance).alias("provenance")))
+        frames.append(new_c)
     if old_dir is not None:
-        old = pl.scan_parquet(old_dir / "copies.parquet")
+        old = _stored(old_dir)
         if "montant_inutilisable" not in old.collect_schema():  # generations written before the column
             old = old.with_columns(pl.lit(False).alias("montant_inutilisable"))
         for name, dtype in (("cle_lot", pl.String), ("cle_montant", pl.Float64), ("cle_titulaire", pl.String)):

@@ -214,3 +214,17 @@ def test_memo_across_batches_gives_the_same_result(cleaned_real):
     later = clean_contrats(second, today=TODAY.replace(year=TODAY.year + 10))
     assert any(k.endswith(str(TODAY.replace(year=TODAY.year + 10))) for k in frame._MEMO)
     assert later.height == cold.height
+
+
+def test_no_real_record_is_a_slip_by_the_legal_ceiling(cleaned_real):
+    # the real MAPA above the EU thresholds are mislabelled large contracts (up to 8 times the highest threshold
+    # outside the specific services: electricity, 3.5 M€) or specific services at any amount (meals, 8.2 M€)
+    from pilote.decp.cleaning.legal_ceiling import CODE
+
+    flagged = sum(CODE in q for t in cleaned_real.values() for q in t["contrats"]["qualite"].to_list())
+    mapa_above = sum(
+        t["contrats"].filter((pl.col("procedure") == "Procédure adaptée") & (pl.col("montant") > 443_000)).height
+        for t in cleaned_real.values()
+    )
+    assert mapa_above > 20  # the files do hold MAPA above the thresholds
+    assert flagged == 0

@@ -2,6 +2,8 @@
 
 gestionnaires liste|ajouter|retirer [EMAIL]: the platform's data stewards (decision 0011).
 
+rebuild [--json] [--sans-preparations]: a new generation recomputed from every copy of the current one.
+
 import PATH_OR_URL... [--source NAME] [--format F] [--json] (a national import, the operator's): progress bar (tqdm, stderr), then a French summary
 (or one JSON object with --json). Exit status non-zero with a French message naming the file and position
 when an input cannot be imported; the store is then exactly as before.
@@ -34,6 +36,11 @@ class Command(BaseCommand):
             help="publier les données sans leurs préparations (cockpit, recherche) : elles se feront à la première "
             "utilisation",
         )
+        rebuild = sub.add_parser(
+            "rebuild", help="reconstruire la génération courante à partir de toutes ses copies (identité complète)"
+        )
+        rebuild.add_argument("--json", action="store_true", help="afficher le rapport en un objet JSON")
+        rebuild.add_argument("--sans-preparations", dest="skip_hooks", action="store_true")
         stewards = sub.add_parser(
             "gestionnaires", help="gestionnaires des données nationales (seuls à importer les sources nationales)"
         )
@@ -53,6 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         actions = {
             "import": self.do_import,
+            "rebuild": self.do_rebuild,
             "status": self.do_status,
             "export": self.do_export,
             "demo": self.do_demo,
@@ -72,6 +80,23 @@ class Command(BaseCommand):
         hooks = not skip_hooks
         report = self.run(inputs, source=source, fmt=fmt, workers=workers, prepare=hooks, after_publish=hooks)
         self.print_report(report, as_json=json)
+        for problem in report.get("apres_publication", []):
+            self.stderr.write(problem)
+
+    def do_rebuild(self, *, json=False, skip_hooks=False, **_):
+        """A full rebuild of the current generation (identity over every copy): what the incremental imports must
+        equal (decision 0021)."""
+        from json import dumps as to_json  # `json` is the option's name here
+
+        from pilote.decp.pipeline import run_rebuild
+
+        report = run_rebuild(prepare=not skip_hooks, after_publish=not skip_hooks)
+        if json:
+            self.stdout.write(to_json(report, ensure_ascii=False))
+        else:
+            self.stdout.write(
+                f"Génération reconstruite : {report['generation']} ({report['totals']['contrats']} contrats)"
+            )
         for problem in report.get("apres_publication", []):
             self.stderr.write(problem)
 

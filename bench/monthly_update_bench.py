@@ -1,0 +1,141 @@
+#!/usr/bin/env python
+"""Monthly update benchmark (issue 16, decision 0021): a monthly file of M records imported into a store of N.
+
+SYNTHETIC data only (shared/bench/decp_synth.py): N + M records are generated with one seed and split, so that
+the monthly file holds new contracts *and* republications of contracts already in the store (the generator's
+duplicates point anywhere in the file). The store is imported once (`decp import`, as shipped); then, each on its
+own copy of that store, the monthly file is imported
+  - as shipped (preparations and after-publish work included): what users run;
+  - with `--sans-preparations`: the data alone (the difference is the derived artefacts' share);
+and `decp rebuild --sans-preparations` runs on the result (the full path the incremental one must equal).
+Each command runs under /usr/bin/time -v (wall time, peak RSS of the command and its children). Disk of the
+store (`du`, hard-linked files counted once) before and after.
+
+    .venv/bin/python bench/monthly_update_bench.py --store 200000 --monthly 30000 [--workdir /tmp/monthly]
+
+Prints one JSON object (also written to <workdir>/monthly-<N>.json) and a Markdown table row.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO.parent / "shared" / "bench" / "decp_synth.py"
+
+
+def split(src, n_store, store_path, monthly_path):
+    """Cut a generated file (one record per line in the 2022 envelope) into the store's records and the monthly
+    file's, marchés and concessions in proportion; returns (records in the store, records in the monthly file)."""
+    marches, concessions, current = [], [], None
+    with open(src, encoding="utf-8") as fh:
+        for line in fh:
+            text = line.strip()
+            if text.startswith('{"marches"'):
+                current = marches
+            elif text.startswith('], "contrat-concession"'):
+                current = concessions
+            elif text and not text.startswith("]}}"):
+                current.append(text.rstrip(","))
+    share = n_store / (len(marches) + len(concessions))
+    km, kc = round(len(marches) * share), round(len(concessions) * share)
+    for path, m, c in ((store_path, marches[:km], concessions[:kc]), (monthly_path, marches[km:], concessions[kc:])):
+        with open(path, "w", encoding="utf-8") as out:
+            out.write('{"marches": {"marche": [\n' + ",\n".join(m) + '\n], "contrat-concession": [\n')
+            out.write(",\n".join(c) + "\n]}}\n")
+    return km + kc, len(marches) + len(concessions) - km - kc
+
+
+def timed(args, data_dir):
+    """Run `manage.py decp <args> --json` under /usr/bin/time -v; returns (report, wall s, peak RSS MB)."""
+    env = dict(os.environ, PILOTE_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
+    cmd = ["/usr/bin/time", "-v", sys.executable, str(REPO / "manage.py"), "decp", *args, "--json"]
+    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"échec de « decp {' '.join(args)} » :\n{done.stderr[-3000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr).group(1)
+    seconds = sum(float(x) * 60**i for i, x in enumerate(reversed(wall.split(":"))))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)) // 1024
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report, round(seconds, 1), rss
+
+
+def disk_mb(data_dir):
+    out = subprocess.run(["du", "-sm", str(Path(data_dir) / "decp")], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[0])
+
+
+def migrate(data_dir):
+    env = dict(os.environ, PILOTE_DATA_DIR=str(data_dir))
+    subprocess.run([sys.executable, str(REPO / "manage.py"), "migrate", "-v0"], env=env, cwd=REPO, check=True)
+
+
+def run(store_n, monthly_n, workdir, seed):
+    workdir.mkdir(parents=True, exist_ok=True)
+    every = workdir / f"all-{store_n}-{monthly_n}-{seed}.json"
+    store_file, monthly_file = workdir / f"store-{store_n}.json", workdir / f"monthly-{monthly_n}.json"
+    if not every.exists():
+        cmd = [sys.executable, str(GENERATOR), "--n", str(store_n + monthly_n), "--seed", str(seed)]
+        subprocess.run([*cmd, "--out", str(every), "--quiet"], check=True)
+    split(every, store_n, store_file, monthly_file)
+    base = workdir / f"store-{store_n}"
+    if not (base / "decp" / "CURRENT").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        migrate(base)
+        timed(["import", str(store_file)], base)
+    result = {"store_records": store_n, "monthly_records": monthly_n, "store_disk_mb": disk_mb(base)}
+    for name, extra in (("tel_que_livre", []), ("sans_preparations", ["--sans-preparations"])):
+        copy = workdir / f"run-{name}"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(base, copy, symlinks=True)
+        load = os.getloadavg()[0]
+        report, wall, rss = timed(["import", str(monthly_file), *extra], copy)
+        result[name] = {
+            "wall_s": wall,
+            "peak_rss_mb": rss,
+            "load_avg_1min_before": round(load, 2),
+            "disk_after_mb": disk_mb(copy),
+            "timings_s": report["timings_s"],
+            "stored": report["stored"],
+            "duplicates": report["duplicates"],
+            "replaced": report["replaced"],
+        }
+    report, wall, rss = timed(["rebuild", "--sans-preparations"], workdir / "run-sans_preparations")
+    result["rebuild_sans_preparations"] = {"wall_s": wall, "peak_rss_mb": rss, "timings_s": report["timings_s"]}
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=int, default=200_000)
+    parser.add_argument("--monthly", type=int, default=30_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "pilote-monthly-bench")
+    args = parser.parse_args()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result = run(args.store, args.monthly, args.workdir, args.seed)
+    result.update(
+        {"date": started, "machine": f"{platform.node()} {os.cpu_count()} cœurs", "python": platform.python_version()}
+    )
+    (args.workdir / f"monthly-{args.store}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    shipped, bare = result["tel_que_livre"], result["sans_preparations"]
+    print(
+        f"| {args.store:,} | {args.monthly:,} | {shipped['wall_s']} s / {shipped['peak_rss_mb']} MB | "
+        f"{bare['wall_s']} s / {bare['peak_rss_mb']} MB | {shipped['timings_s'].get('preparer', 0)} s | "
+        f"{result['store_disk_mb']} → {shipped['disk_after_mb']} MB | {shipped['load_avg_1min_before']} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
