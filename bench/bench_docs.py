@@ -187,7 +187,7 @@ def serving_lines(res: dict) -> list[str]:
         "national reference, contracts API with a personal token) while `manage.py decp import` of a new file "
         f"({imp['read']:,} records, another seed) runs into the same store, as shipped: **{imp['wall_s']:.1f} s, "
         f"peak {imp['peak_mb']:,.0f} MB** (steps {_steps(imp['timings_s'])}: reading / identity + tables / "
-        "preparations / after publication; the current code re-processes the whole store). A request counts "
+        "preparations / after publication). A request counts "
         "as during the import when its span overlaps it.",
         "",
         *rows,
