@@ -56,8 +56,9 @@ test-db: install-dev chromium pdf-libs
 
 test: lint test-db
 
+# `make bench` (200,000 records, ~10-15 min on 2 idle cores); national scale: make bench BENCH_ARGS="--n 1600000"
 bench: install-dev
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/staticfiles

@@ -1,13 +1,23 @@
-"""DECP benchmark (`make bench`): national-scale synthetic corpus → our import, against the bare-load floor.
+"""DECP benchmark (`make bench`): the national import as users run it, against the bare floor, and the app
+serving while it imports.
 
-Steps: generate the corpus with ../shared/bench/decp_synth.py (cached in bench/out/ by arguments); bare load
-(split the envelope to NDJSON, DuckDB read_ndjson → Parquet, no cleaning); our import (`manage.py decp import`,
-in a fresh PILOTE_DATA_DIR) with wall time and peak memory of the whole process tree (parent + workers,
-sampled from /proc); dedup precision/recall pairwise against the key's `group`; every record accounted for
-(stored copy or reject); cleaning score from bench/score_cleaning.py when present. Results go to the DECP
-section of docs/benchmarks.md (between markers) and to bench/out/decp-bench.json.
+Steps (every figure of one run measured in that run, on the same machine):
+1. Generate the corpus with ../shared/bench/decp_synth.py (cached in bench/out/ by arguments) and its
+   pretty-printed copy (the published layout, bench/floors.py).
+2. Floors: the bare streaming parse of each file (cut to NDJSON, DuckDB read_ndjson → Parquet, no cleaning).
+3. `manage.py decp import FILE --json` as shipped (preparations built inside the generation, after-publication
+   hooks), in a fresh PILOTE_DATA_DIR with a migrated database, for both files: wall time, peak memory of the
+   whole process tree and largest single process (bench/measure.py, from /proc), step timings from the report,
+   dedup precision/recall against the key's `group`, every record accounted for.
+4. Sub-measure: the import alone (`--sans-preparations`, one record per line), the measure of earlier rounds.
+5. Cleaning score (bench/score_cleaning.py, up to --cleaning-max records), cockpit server time on the store
+   (`manage.py cockpit_bench`), then bench/serving_bench.py: gunicorn in production serving the store while a
+   new file (--update-n records, another seed) is imported into it.
+Results go to docs/benchmarks.md (sections between markers, bench/bench_docs.py) and bench/out/decp-bench.json.
 
-Usage: python bench/run_all.py [--n 1600000] [--seed 7] [--skip-generate] [--no-docs]
+Usage: python bench/run_all.py [--n 200000] [--seed 7] [--update-n 30000] [--no-pretty] [--no-alone]
+       [--no-cockpit] [--no-serving] [--serving-database-url postgres://…] [--no-docs]
+   The default size runs in about 10-15 minutes on 2 idle cores; `--n 1600000` is the national scale.
 """
 
 import argparse
@@ -19,67 +29,22 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
-import duckdb
 import polars as pl
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_docs
+import floors
+import serving_bench
+from measure import run_measured
 
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 SYNTH = ROOT.parent / "shared" / "bench" / "decp_synth.py"
-DOC = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- DECP:BEGIN -->", "<!-- DECP:END -->"
-TARGET_WALL_S, TARGET_RSS_MB, TARGET_RATIO, TARGET_PR = 120, 1536, 5.0, 0.99
-
-
-def tree_rss_kb(pid):
-    """RSS of a process and all its descendants (kB), from /proc."""
-    children = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        ppid = int(re.search(r"PPid:\s+(\d+)", text).group(1))
-        rss = re.search(r"VmRSS:\s+(\d+)", text)
-        children.setdefault(ppid, []).append((int(status.parent.name), int(rss.group(1)) if rss else 0))
-    total, stack = 0, [pid]
-    own = Path(f"/proc/{pid}/status")
-    if own.exists():
-        m = re.search(r"VmRSS:\s+(\d+)", own.read_text())
-        total += int(m.group(1)) if m else 0
-    while stack:
-        for child, rss in children.get(stack.pop(), []):
-            total += rss
-            stack.append(child)
-    return total
-
-
-def run_measured(cmd, env=None):
-    """Run cmd; return (wall seconds, peak tree RSS MB, completed process)."""
-    started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    peak = [0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-            time.sleep(0.2)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    out, err = proc.communicate()
-    done.set()
-    thread.join()
-    wall = time.monotonic() - started
-    if proc.returncode:
-        sys.stderr.write(err.decode(errors="replace")[-4000:])
-        raise SystemExit(f"échec de {' '.join(map(str, cmd))}")
-    return wall, peak[0] / 1024, out.decode()
+DOC = bench_docs.DOC
 
 
 def generate(n, seed):
@@ -87,33 +52,14 @@ def generate(n, seed):
     if corpus.exists() and truth.exists():
         return corpus, truth
     OUT.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, SYNTH, "--n", str(n), "--seed", str(seed), "--jobs", "2", "--out", corpus, "--truth", truth]
+    # written under temporary names: an interrupted generation must not be taken for a cached corpus next time
+    tmp_corpus, tmp_truth = corpus.with_suffix(".json.part"), truth.with_suffix(".jsonl.part")
+    cmd = [sys.executable, SYNTH, "--n", str(n), "--seed", str(seed), "--jobs", "2", "--out", tmp_corpus,
+           "--truth", tmp_truth]  # fmt: skip
     subprocess.run(cmd, check=True)
+    tmp_truth.replace(truth)
+    tmp_corpus.replace(corpus)
     return corpus, truth
-
-
-def bare_load(corpus):
-    """The floor: envelope → NDJSON (stream), then DuckDB read_ndjson → Parquet."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    ndjson, parquet = OUT / "bare.ndjson", OUT / "bare.parquet"
-    started = time.monotonic()
-    with open(corpus, "rb") as src, open(ndjson, "wb") as dst:
-        for line in src:
-            line = line.strip()
-            if line.startswith(b"{") and line.endswith((b"}", b"},")):
-                dst.write(line.rstrip(b",") + b"\n")
-    split = time.monotonic() - started
-    con = duckdb.connect()
-    con.execute("SET threads TO 2")
-    con.execute(
-        "COPY (SELECT * FROM read_ndjson(?, maximum_object_size=16777216, sample_size=-1)) TO ? (FORMAT parquet)",
-        [str(ndjson), str(parquet)],
-    )
-    con.close()
-    wall = time.monotonic() - started
-    ndjson.unlink()
-    parquet.unlink()
-    return wall, split
 
 
 def dedup_scores(truth, gen_dir):
@@ -170,55 +116,6 @@ def machine():
             "load_avg_start": os.getloadavg()}  # fmt: skip
 
 
-def write_doc(res):
-    m, d, imp = res["machine"], res["dedup"], res["import"]
-    ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
-    clean = res.get("cleaning")
-    lines = [
-        BEGIN,
-        "## DECP import (issue 4)",
-        "",
-        f"Date: {res['date']} · command: `python bench/run_all.py --n {res['n']} --seed {res['seed']}` · machine: "
-        f"{m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']} · load average at start "
-        f"{m['load_avg_start'][0]:.1f}"
-        + (" (other work shared the machine: wall times are inflated)." if m["load_avg_start"][0] >= 1.5 else ".")
-        + " The explorer's search index, built after the import by a hook, is measured in its own section.",
-        "",
-        "| Measure | Result | Target |",
-        "|---|---|---|",
-        f"| Records (marchés + concessions) | {d['records_in_key']:,} | |",
-        f"| Bare load floor (split to NDJSON + DuckDB read_ndjson → Parquet) | {res['bare_s']:.1f} s | |",
-        f"| Our import, wall (`decp import`, every cleaning rule, dedup, store swap) | {imp['wall_s']:.1f} s | "
-        f"≤ {TARGET_WALL_S} s {ok(imp['wall_s'] <= TARGET_WALL_S)} |",
-        f"| — of which reading + cleaning / dedup + writing | {imp['timings'].get('lecture_nettoyage', 0):.1f} s / "
-        f"{imp['timings'].get('dedoublonnage_ecriture', 0):.1f} s | |",
-        f"| Ratio to the bare load | {imp['wall_s'] / res['bare_s']:.2f}× | ≤ {TARGET_RATIO}× "
-        f"{ok(imp['wall_s'] / res['bare_s'] <= TARGET_RATIO)} |",
-        f"| Peak memory (process tree: parent + workers) | {imp['peak_mb']:.0f} MB | ≤ {TARGET_RSS_MB} MB "
-        f"{ok(imp['peak_mb'] <= TARGET_RSS_MB)} |",
-        f"| Dedup precision / recall (pairwise vs key `group`) | {d['precision']:.4f} / {d['recall']:.4f} | "
-        f"≥ {TARGET_PR} {ok(min(d['precision'], d['recall']) >= TARGET_PR)} |",
-        f"| Contracts: ours / true groups | {d['contracts_ours']:,} / {d['groups_true']:,} | |",
-        f"| Records unaccounted for (neither stored copy nor reject) | {d['unaccounted']} | 0 {ok(d['unaccounted'] == 0)} |",
-        f"| Report identity read = stored + duplicates + rejected | {imp['read']:,} = {imp['stored']:,} + "
-        f"{imp['duplicates']:,} + {imp['rejected']:,} | holds {ok(imp['identity'])} |",
-    ]  # fmt: skip
-    if clean:
-        lines.append(
-            f"| Injected defects corrected or flagged (bench/score_cleaning.py, retained copies) | "
-            f"{clean['part']:.4f} | ≥ 0.99 {ok(clean['part'] >= 0.99)} |"
-        )
-    lines += ["", END]
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
-C_BEGIN, C_END = "<!-- COCKPIT:BEGIN -->", "<!-- COCKPIT:END -->"
 COCKPIT_TARGETS = {("organisation", "froid"): 200, ("organisation", "préparée"): 200, ("nationale", "préparée"): 500,
                    ("nationale", "froid"): 500, ("liste (50, 2024, 1 offre)", "froid"): 200,
                    ("nationale 2025 marchés", "froid"): 500}  # fmt: skip
@@ -232,6 +129,8 @@ def cockpit_bench(store_dir, runs=20):
     work.mkdir(parents=True)
     env = dict(os.environ, PILOTE_DATA_DIR=str(store_dir), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
                CACHE_URL=f"filecache://{work / 'cache'}")  # fmt: skip
+    if (store_dir / "db.sqlite3").exists():  # migrated before the import: migrate is then a no-op
+        shutil.copy(store_dir / "db.sqlite3", work / "db.sqlite3")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
     os.sync()  # the import just wrote ~0.5 GB: flush it before measuring, not during the measures
     out = work / "cockpit.json"
@@ -244,7 +143,6 @@ def write_cockpit_doc(res):
     m, c = res["machine"], res["cockpit"]
     ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
     lines = [
-        C_BEGIN,
         "## Cockpit (issue 5)",
         "",
         f"Date: {res['date']} · `make bench` (`manage.py cockpit_bench --store bench/out/store --runs {c['runs']}`) "
@@ -268,29 +166,68 @@ def write_cockpit_doc(res):
                      f"{verdict} |")  # fmt: skip
     lines += [
         "",
-        f"Preparation after import: prepared DuckDB file {c.get('prepare_s', '—')} s, views computed into the "
-        f"cache {c.get('warm_s', '—')} s. Peak memory of the measuring process (it also wrote the prepared file): "
+        (
+            f"Prepared DuckDB file written by the benchmark: {c['prepare_s']} s"
+            if "prepare_s" in c
+            else "Prepared DuckDB file built by the import itself (its preparations, see « DECP import »)"
+        )
+        + f"; views computed into the cache {c.get('warm_s', '—')} s. Peak memory of the measuring process: "
         f"{c['rss_mb']:,} MB.",
         "",
-        C_END,
     ]
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8")
-    if C_BEGIN in text:
-        text = re.sub(re.escape(C_BEGIN) + ".*?" + re.escape(C_END), section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    bench_docs.write_section(*markers("COCKPIT", res["n"]), lines[:-1])
 
 
-def main():
+def import_env(store_dir: Path) -> dict:
+    """A fresh store with a migrated database beside it (the after-publication hooks read the organisations)."""
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store_dir.mkdir(parents=True)
+    template = OUT / "migrated.sqlite3"  # migrated once per run, copied for each store
+    if not template.exists():
+        env = dict(os.environ, DATABASE_URL=f"sqlite:///{template}")
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    shutil.copy(template, store_dir / "db.sqlite3")
+    return dict(os.environ, PILOTE_DATA_DIR=str(store_dir), DATABASE_URL=f"sqlite:///{store_dir / 'db.sqlite3'}")
+
+
+def measured_import(path: Path, store_dir: Path, *extra) -> dict:
+    env = import_env(store_dir)
+    os.sync()  # the previous step's writes are flushed before, not during, the measure
+    run = run_measured([sys.executable, "manage.py", "decp", "import", str(path), "--json", *extra], env=env, cwd=ROOT)
+    report = json.loads(run["stdout"].strip().splitlines()[-1])
+    result = {k: v for k, v in run.items() if k != "stdout"} | {
+        "file_gb": path.stat().st_size / 1e9, "read": report["read"], "stored": report["stored"],
+        "duplicates": report["duplicates"], "rejected": report["rejected"], "timings": report.get("timings_s", {}),
+        "identity": report["read"] == report["stored"] + report["duplicates"] + report["rejected"],
+        "generation": report["generation"], "after_publish_problems": report.get("apres_publication", []),
+    }  # fmt: skip
+    print(f"import {path.name} {' '.join(extra)}: {run['wall_s']:.1f} s, peak {run['peak_mb']:.0f} MB "
+          f"(largest process {run['max_process_hwm_mb']:.0f} MB)", flush=True)  # fmt: skip
+    return result
+
+
+def pretty_copy(corpus: Path) -> Path:
+    pretty = corpus.with_name(corpus.stem + ".pretty.json")
+    if not pretty.exists():
+        count = floors.to_pretty(corpus, pretty)
+        print(f"pretty-printed copy: {count:,} records, {pretty.stat().st_size / 1e9:.2f} GB", flush=True)
+    return pretty
+
+
+def parse_args():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=1_600_000)
+    parser.add_argument("--n", type=int, default=200_000, help="records of the national file (1600000: national)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--corpus", type=Path, help="use this corpus (with --truth) instead of generating")
     parser.add_argument("--truth", type=Path)
-    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--update-n", type=int, default=30_000, help="records of the file imported while serving")
+    parser.add_argument("--no-pretty", action="store_true", help="skip the pretty-printed file")
+    parser.add_argument("--no-alone", action="store_true", help="skip the import without preparations")
     parser.add_argument("--no-cockpit", action="store_true", help="skip the cockpit server-time benchmark")
+    parser.add_argument("--no-serving", action="store_true", help="skip serving while importing")
+    parser.add_argument("--serving-database-url", default="", help="PostgreSQL for the serving bench (default SQLite)")
+    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--docs-only", action="store_true", help="rewrite the sections from bench/out/decp-bench.json")
     parser.add_argument(
         "--cleaning-max",
         type=int,
@@ -298,30 +235,60 @@ def main():
         help="score cleaning only up to this many records (bench/score_cleaning.py holds the corpus in memory: "
         "8 GB at 1.6 M records, measured)",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def run_imports(args, res, corpus, truth):
+    res["floor"] = floors.bare_load(corpus, OUT)
+    print(f"floor (one per line) {res['floor']['wall_s']:.1f} s", flush=True)
+    res["loads"] = {"start": os.getloadavg()[0]}
+    store_dir = OUT / "store"
+    res["shipped"] = measured_import(corpus, store_dir)
+    res["loads"]["after the import"] = os.getloadavg()[0]
+    gen_dir = store_dir / "decp" / "generations" / res["shipped"]["generation"]
+    res["shipped"]["dedup"] = res["dedup"] = dedup_scores(truth, gen_dir)
+    print(json.dumps(res["dedup"]), flush=True)
+    if not args.no_pretty:
+        pretty = pretty_copy(corpus)
+        res["floor_pretty"] = floors.bare_load_pretty(pretty, OUT)
+        print(f"floor (pretty) {res['floor_pretty']['wall_s']:.1f} s", flush=True)
+        other = OUT / "store-pretty"
+        res["pretty"] = measured_import(pretty, other)
+        res["loads"]["after the pretty import"] = os.getloadavg()[0]
+        res["pretty"]["dedup"] = dedup_scores(truth, other / "decp" / "generations" / res["pretty"]["generation"])
+        shutil.rmtree(other, ignore_errors=True)
+    if not args.no_alone:
+        other = OUT / "store-alone"
+        res["alone"] = measured_import(corpus, other, "--sans-preparations")
+        shutil.rmtree(other, ignore_errors=True)
+    return store_dir, gen_dir
+
+
+def markers(name, n):
+    """The default size and the national scale each have their own section, so that one does not erase the other."""
+    name += "-NATIONAL" if n >= 1_600_000 else ""
+    return f"<!-- {name}:BEGIN -->", f"<!-- {name}:END -->"
+
+
+def write_docs(res):
+    bench_docs.write_section(*markers("DECP", res["n"]), bench_docs.import_lines(res))
+    if "cockpit" in res:
+        write_cockpit_doc(res)
+    if "serving" in res:
+        bench_docs.write_section(*markers("SERVING", res["n"]), bench_docs.serving_lines(res))
+
+
+def main():
+    args = parse_args()
+    if args.docs_only:
+        write_docs(json.loads((OUT / "decp-bench.json").read_text()))
+        return
     res = {"date": datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "n": args.n,
            "seed": args.seed, "machine": machine()}  # fmt: skip
     corpus, truth = (args.corpus, args.truth) if args.corpus else generate(args.n, args.seed)
     print(f"corpus {corpus} ({corpus.stat().st_size / 1e9:.2f} GB)", flush=True)
-    res["bare_s"], res["bare_split_s"] = bare_load(corpus)
-    print(f"bare load {res['bare_s']:.1f} s", flush=True)
-    store_dir = OUT / "store"
-    shutil.rmtree(store_dir, ignore_errors=True)
-    env = dict(os.environ, PILOTE_DATA_DIR=str(store_dir))
-    wall, peak, out = run_measured(
-        [sys.executable, "manage.py", "decp", "import", str(corpus), "--json", "--sans-preparations"], env=env
-    )
-    report = json.loads(out.strip().splitlines()[-1])
-    res["import"] = {
-        "wall_s": wall, "peak_mb": peak, "read": report["read"], "stored": report["stored"],
-        "duplicates": report["duplicates"], "rejected": report["rejected"], "timings": report.get("timings_s", {}),
-        "identity": report["read"] == report["stored"] + report["duplicates"] + report["rejected"],
-        "flagged": report["flagged"],
-    }  # fmt: skip
-    print(f"import {wall:.1f} s, peak {peak:.0f} MB", flush=True)
-    gen_dir = store_dir / "decp" / "generations" / report["generation"]
-    res["dedup"] = dedup_scores(truth, gen_dir)
-    print(json.dumps(res["dedup"]), flush=True)
+    (OUT / "migrated.sqlite3").unlink(missing_ok=True)  # migrated again: the code may have new migrations
+    store_dir, gen_dir = run_imports(args, res, corpus, truth)
     try:
         if args.n <= args.cleaning_max:
             res["cleaning"] = cleaning_score(truth, gen_dir)
@@ -332,13 +299,16 @@ def main():
     res["machine"]["load_avg_end"] = os.getloadavg()
     if not args.no_cockpit:
         res["cockpit"] = cockpit_bench(store_dir)
+    if not args.no_serving:
+        update, _ = generate(args.update_n, args.seed + 1)
+        argv = ["--store", str(store_dir), "--update", str(update), "--json", str(OUT / "serving.json")]
+        if args.serving_database_url:
+            argv += ["--database-url", args.serving_database_url]
+        res["serving"] = serving_bench.main(argv)
     (OUT / "decp-bench.json").write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str))
     if not args.no_docs:
-        write_doc(res)
-        if "cockpit" in res:
-            write_cockpit_doc(res)
-    print(json.dumps({k: v for k, v in res.items() if k != "import"} | {"import": res["import"] | {"flagged": "…"}},
-                     indent=2, default=str))  # fmt: skip
+        write_docs(res)
+    print(f"Figures written to {OUT / 'decp-bench.json'}" + ("" if args.no_docs else f" and {DOC}"))
 
 
 if __name__ == "__main__":

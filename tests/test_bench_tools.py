@@ -1,0 +1,78 @@
+"""The measuring tools of `make bench` (bench/floors.py, bench/measure.py): the pretty-printed national file is the
+same data as the one-per-line corpus, laid out as `json.dump(indent=2)` writes it, and the memory of a command
+counts the processes it forks."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RECORDS = [
+    {"id": "2024A1", "acheteur": {"id": "21690123100011"}, "objet": "Cantine « école » — lot 1", "montant": 1.5},
+    {"id": "2024A2", "titulaires": [{"titulaire": {"id": "1", "typeIdentifiant": "SIRET"}}], "vide": []},
+]
+CONCESSIONS = [{"id": "C1", "autoriteConcedante": {"id": "2"}, "valeurGlobale": 10}]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """The synthetic generator's layout: the envelope, one record per line."""
+    lines = ['{"marches": {"marche": [']
+    lines += [json.dumps(r, ensure_ascii=False) + ("," if i < len(RECORDS) - 1 else "") for i, r in enumerate(RECORDS)]
+    lines += ['], "contrat-concession": [', json.dumps(CONCESSIONS[0]), "]}}"]
+    path = tmp_path / "corpus.json"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_pretty_copy_is_json_dump_indent_2_of_the_same_data(corpus, tmp_path):
+    floors = load("floors")
+    pretty = tmp_path / "pretty.json"
+    assert floors.to_pretty(corpus, pretty) == 3
+    data = {"marches": {"marche": RECORDS, "contrat-concession": CONCESSIONS}}
+    assert json.loads(corpus.read_text()) == data
+    assert pretty.read_text(encoding="utf-8") == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_floors_load_every_record_of_both_layouts(corpus, tmp_path):
+    floors = load("floors")
+    pretty = tmp_path / "pretty.json"
+    floors.to_pretty(corpus, pretty)
+    seen = []
+    original = floors._duckdb_to_parquet
+
+    def count(ndjson, parquet):  # the NDJSON handed to DuckDB holds every record, once, intact
+        seen.append([json.loads(line) for line in ndjson.read_text(encoding="utf-8").splitlines()])
+        original(ndjson, parquet)
+
+    floors._duckdb_to_parquet = count
+    assert floors.bare_load(corpus, tmp_path / "w1")["wall_s"] > 0
+    assert floors.bare_load_pretty(pretty, tmp_path / "w2")["wall_s"] > 0
+    assert seen[0] == seen[1] == [*RECORDS, *CONCESSIONS]
+
+
+def test_peak_memory_counts_the_forked_processes():
+    measure = load("measure")
+    # a child that forks a grandchild holding ~300 MB: the tree's peak and the largest process both see it
+    code = (
+        "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+        "'import time; b = bytearray(300 * 1024 * 1024); time.sleep(1.5)'], check=True); print('fini')"
+    )
+    run = measure.run_measured([sys.executable, "-c", code])
+    assert run["stdout"].strip() == "fini"
+    assert run["max_processes"] >= 2
+    assert run["max_process_hwm_mb"] >= 300
+    assert run["peak_mb"] >= 300
