@@ -4,23 +4,13 @@ from django import forms
 
 from pilote.clauses.models import Clause, Segment, SegmentGuide
 from pilote.clauses.queries import clauses_for, segments_for
+from pilote.clauses.services import GUIDE_FIELDS
 
 
 class GuideForm(forms.ModelForm):
     class Meta:
         model = SegmentGuide
-        fields = [
-            "summary",
-            "questions",
-            "legal_references",
-            "labels",
-            "pitfalls",
-            "sourcing_tips",
-            "sourcing_questions",
-            "impact_questions",
-            "recommended_clauses",
-            "common_criteria",
-        ]
+        fields = [*GUIDE_FIELDS, "recommended_clauses", "common_criteria"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "questions": forms.Textarea(attrs={"rows": 5}),

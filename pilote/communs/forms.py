@@ -14,31 +14,12 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
 class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
+        # the kind, the name and description, then every kind's own fields, then the rules of use (catalogue.py)
         fields = [
             "kind",
-            "name",
-            "description",
-            "theme",
-            "address",
-            "postal_code",
-            "commune",
-            "capacity",
-            "accessibility",
-            "opening_hours",
-            "share_class",
-            "condition",
-            "location",
-            "skill",
-            "hours_per_month",
-            "manager_approved",
-            "who_may_book",
-            "allowed_purpose",
-            "deposit_eur",
-            "training_required",
-            "valuation_rate",
-            "credit_price",
-            "purchase_value_eur",
-            "is_public",
+            *catalogue.COMMON_FIELDS[:2],
+            *dict.fromkeys(name for names in catalogue.KIND_FIELDS.values() for name in names),
+            *catalogue.COMMON_FIELDS[2:],
         ]
 
 
