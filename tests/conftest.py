@@ -28,6 +28,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PILOTE_BACKGROUND_NICE = 0  # an import run in the test process must not slow its later tests
     settings.PILOTE_DATA_DIR = tmp_path / "data"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # one in-memory cache per test process (the shared file cache of production would mix parallel test runs)

@@ -10,6 +10,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from pilote.core import startup
+from pilote.core.priority import lower_priority
 
 
 class Command(DbWorkerCommand):
@@ -43,6 +44,7 @@ class Command(DbWorkerCommand):
     def handle(self, *args, **options):
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             return super().handle(*args, **options)  # the reloader's parent only watches files: its child works
+        lower_priority()
         self.start_housekeeping()
         try:
             return super().handle(*args, **options)

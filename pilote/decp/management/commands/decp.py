@@ -14,6 +14,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pilote.core.priority import lower_priority
 from pilote.decp import store
 from pilote.decp.errors import ImportFailed
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             "demo": self.do_demo,
             "gestionnaires": self.do_stewards,
         }
+        if action in ("import", "rebuild"):
+            lower_priority()  # the web keeps the processor while the corpus is processed
         try:
             return actions[action](**options)
         except ImportFailed as exc:
