@@ -70,7 +70,11 @@ print("BENCH-JSON" + json.dumps(people))
 
 def base_env(data_dir: Path, database_url: str) -> dict:
     # a clean environment, as a service manager gives
-    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "PILOTE_BACKGROUND_NICE"}
+    }
     env.update(PILOTE_DATA_DIR=str(data_dir), DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings")
     return env
 
