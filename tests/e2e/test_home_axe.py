@@ -52,7 +52,10 @@ def test_each_role_home_and_main_pages_pass_axe(ui_theme, page, login, axe_check
     axe_check(f"{ui_theme} {role} accueil {width}px")
     for url in main_pages(page):
         page.goto(page.base_url + url)
-        page.wait_for_load_state("networkidle")  # charts and htmx panels drawn before axe reads the page
+        # charts and htmx panels drawn before axe reads the page; a longer wait than the default 15 s: this test
+        # walks about fifteen pages with charts and maps, and on a loaded machine (two suites, two browsers on two
+        # cores) the territory map's page once took longer to go quiet (fresh-clone run of this session)
+        page.wait_for_load_state("networkidle", timeout=45_000)
         axe_check(f"{ui_theme} {role} {url} {width}px")
         # reflow: no horizontal scroll of the page itself at 390 px (WCAG 1.4.10)
         if width == 390:
