@@ -23,6 +23,11 @@ HOME_PANELS = {
 }
 
 
+DRAWN = """() => [...document.querySelectorAll("[data-spec]")].every(
+    (el) => el.dataset.drawn === "1" || el.textContent.includes("Graphique indisponible")
+) && !document.querySelector(".htmx-request")"""
+
+
 @pytest.fixture
 def demo(settings, real_import):
     settings.PILOTE_DEMO = True
@@ -52,10 +57,11 @@ def test_each_role_home_and_main_pages_pass_axe(ui_theme, page, login, axe_check
     axe_check(f"{ui_theme} {role} accueil {width}px")
     for url in main_pages(page):
         page.goto(page.base_url + url)
-        # charts and htmx panels drawn before axe reads the page; a longer wait than the default 15 s: this test
-        # walks about fifteen pages with charts and maps, and on a loaded machine (two suites, two browsers on two
-        # cores) the territory map's page once took longer to go quiet (fresh-clone run of this session)
-        page.wait_for_load_state("networkidle", timeout=45_000)
+        page.wait_for_load_state("load")
+        # every chart drawn (or replaced by its message) and no htmx request in flight before axe reads the page.
+        # Not "networkidle": the territory page in the DSFR theme at 1366 px never went network-idle in two
+        # fresh-clone runs (45 s), while drawn and complete; left to investigate (docs: closing note of session 6)
+        page.wait_for_function(DRAWN, timeout=45_000)
         axe_check(f"{ui_theme} {role} {url} {width}px")
         # reflow: no horizontal scroll of the page itself at 390 px (WCAG 1.4.10)
         if width == 390:
