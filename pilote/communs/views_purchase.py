@@ -12,6 +12,7 @@ from pilote.communs.models import Resource
 from pilote.core.permissions import organisation_view
 from pilote.fiches.models import Fiche
 from pilote.recensement.models import Need
+from pilote.ui.forms import submit_and_report
 
 
 def _add(request, *, fiche=None, need=None, back=""):
@@ -60,14 +61,10 @@ def purchase_from_need(request, need_id):
 def resource_deliver(request, ressource_id):
     resource = get_object_or_404(Resource, pk=ressource_id, organisation=request.organisation)
     form = DeliverForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(
-                [f"{form.fields[name].label} : {' '.join(errs)}" for name, errs in form.errors.items()]
-            )
-        purchases.do_mark_delivered(resource, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"« {resource.name} » est livré : il peut être réservé.")
+    submit_and_report(
+        request,
+        form,
+        lambda data: purchases.do_mark_delivered(resource, actor=request.user, **data),
+        f"« {resource.name} » est livré : il peut être réservé.",
+    )
     return redirect("communs:resource", slug=request.organisation.slug, ressource_id=resource.pk)
