@@ -300,6 +300,12 @@ _RULES = [
         "montant",
     ),
     Rule(
+        "montant_inferieur_sous_traitance",
+        "Montant inférieur de plus de moitié à celui d'un acte de sous-traitance du même marché : impossible, le titulaire ne peut sous-traiter que « certaines parties » de son marché (code de la commande publique, art. L. 2193-3) ; pas le vrai montant (souvent saisi en milliers d'euros).",
+        S,
+        "montant",
+    ),
+    Rule(
         "montant_atypique",
         "Montant très éloigné de ceux des contrats comparables (même division CPV et même nature) : à vérifier (compté dans les sommes).",
         V,

@@ -86,3 +86,30 @@ def test_a_unit_slip_is_proven_by_another_copy_or_a_modification_and_the_atypica
     assert out["c"] == ["montant_erreur_mille"]  # a thousandth of a modification's new total (+11 %)
     assert out["d"] == ["montant_atypique"]  # a copy 1,125 times smaller is not the same amount: no proof
     assert out["e"] == ["montant_atypique"]  # 140 times a modification: no proof, still à vérifier
+
+
+def test_two_other_states_agreeing_at_a_thousandth_prove_the_slip_without_the_statistical_flag():
+    from pilote.decp.cleaning import flag_thousand_slips
+
+    contrats = pl.DataFrame(
+        {
+            "contrat_uid": ["a", "b", "c", "d"],
+            "montant": [250_000_000.0, 80_000_000.0, 300_000_000.0, 45.0],
+            "qualite": [[], [], [], []],  # none of them atypical among its peers
+        }
+    )
+    evidence = pl.DataFrame(
+        {
+            "contrat_uid": ["a", "a", "b", "b", "b", "c", "d", "d"],
+            "autre": [250_000.0, 280_000.0, 80_000.0, 88_000.0, 80_000_000.0, 300_000.0, 50_000.0, 52_000.0],
+            "preuve": [
+                "copie", "modification", "modification", "modification", "copie", "modification", "modification",
+                "modification",
+            ],
+        }
+    )  # fmt: skip
+    out = dict(flag_thousand_slips(contrats, evidence).select("contrat_uid", "qualite").iter_rows())
+    assert out["a"] == ["montant_erreur_mille"]  # a copy and a modification agree, 1000 times below
+    assert out["b"] == []  # two modifications at a thousandth, but a copy states the amount: no majority
+    assert out["c"] == []  # one other state only, and the amount is not unusual: one word against another
+    assert out["d"] == ["montant_erreur_mille"]  # a thousandth of both modifications' new totals
