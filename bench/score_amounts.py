@@ -10,7 +10,7 @@ compares the retained contracts with the key:
   exclusions against the unknowable amounts (and recall per kind of absurd value);
 - national totals per notification year: the sum of the usable amounts of the retained contracts against the
   sum of the key's true initial amounts (`clean.montant`, `valeurGlobale` for concessions) of one record per
-  contract (`dup == "original"`);
+  contract (`dup == "original"`); and the same sum without the amounts "à vérifier" (`ecart_sans_a_verifier_pct`);
 - "à vérifier": how many retained amounts carry a rule of kind "a_verifier", and how many of them are true;
 - the unit slips (×1000, ÷1000) left in sums, broken down by the evidence the store holds about their contract
   (other copies and what they state, modifications, actes de sous-traitance, procedure, statistical flag): which
@@ -219,7 +219,11 @@ def score(key, contrats):
         .sort("nature")
     )
     usable = c.filter(~pl.col("exclu"))
-    product = usable.group_by("annee").agg(pl.col("montant").sum().alias("pilote"))
+    # the sum without the amounts "à vérifier" too: where the truth lies when they are all right or all wrong
+    product = usable.group_by("annee").agg(
+        pl.col("montant").sum().alias("pilote"),
+        pl.col("montant").filter(~pl.col("a_verifier")).sum().alias("pilote_sans_a_verifier"),
+    )
     truth = (
         key.filter("original")
         .group_by(pl.col("annee_vraie").alias("annee"))
@@ -227,7 +231,10 @@ def score(key, contrats):
     )
     years = (
         truth.join(product, on="annee", how="left")
-        .with_columns(((pl.col("pilote") / pl.col("cle") - 1) * 100).round(2).alias("ecart_pct"))
+        .with_columns(
+            ((pl.col("pilote") / pl.col("cle") - 1) * 100).round(2).alias("ecart_pct"),
+            ((pl.col("pilote_sans_a_verifier") / pl.col("cle") - 1) * 100).round(2).alias("ecart_sans_a_verifier_pct"),
+        )
         .sort("annee")
     )
     to_review = c.filter("a_verifier")

@@ -80,14 +80,14 @@ def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.Da
     """`montant_erreur_mille` on the contracts whose amount is 1000× (or a thousandth of) what the other states
     of the same contract (other copies, modifications) state, when it is clear which side is wrong:
 
-    - two or more other states say so and none agrees with the amount (a copy at the same amount, a modification
-      within half of it): every other witness puts the contract 1000 times away, the amount is the odd one out;
+    - two or more other states say so and no modification agrees with the amount (a new total within half of
+      it): every independent witness puts the contract 1000 times away, the amount is the odd one out;
     - or one other state says so and the amount is the one the statistical rules find unusual
       (`montant_atypique`, `montant_faible`): the pair proves a unit slip, the comparison with peers says which
       side is wrong.
 
-    Copies count by the distinct amounts they state (a republication of the same record is not a second
-    witness). The review code is replaced (the amount is no longer "à vérifier" but known wrong).
+    Copies count by the distinct amounts they state, and a copy at the amount itself does not count for it: a
+    republication of the same record is not a second witness. The review code is replaced (the amount is no longer "à vérifier" but known wrong).
 
     contrats: contrat_uid, montant, qualite. evidence: contrat_uid, autre (amount), preuve ("copie" or
     "modification")."""
@@ -100,7 +100,9 @@ def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.Da
     high = pl.when(by_copy).then(pl.lit(COPY_BAND[1])).otherwise(pl.lit(MODIFICATION_BAND[1]))
     up, down = ratio / 1000, ratio * 1000
     thousand = ((up >= low) & (up <= high)) | ((down >= low) & (down <= high))
-    same = (ratio >= low) & (ratio <= high)
+    # a modification within half of the amount speaks for it; a copy at the same amount does not: it is the same
+    # record published again (a unit slip is made once, by one channel, and republished as is)
+    same = ~by_copy & (ratio >= low) & (ratio <= high)
     reviewed = c("qualite").list.eval(pl.element().is_in(_REVIEW)).list.any().fill_null(False)
     slips = (
         contrats.select("contrat_uid", "montant", reviewed.alias("_review"))

@@ -289,7 +289,7 @@ _RULES = [
     Rule("montant_excessif", "Montant supérieur à 10 milliards d'euros : erreur de saisie ou d'unité.", S, "montant"),
     Rule(
         "montant_erreur_mille",
-        "Montant atypique qui vaut 1 000 fois (ou un millième) celui d'une autre copie ou d'une modification du même contrat : erreur d'unité prouvée, pas le vrai montant.",
+        "Montant qui vaut 1 000 fois (ou un millième) celui des autres états du même contrat (une copie ou une modification quand le montant est atypique, au moins deux sinon) : erreur d'unité prouvée, pas le vrai montant.",
         S,
         "montant",
     ),

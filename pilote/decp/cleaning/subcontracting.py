@@ -39,7 +39,7 @@ def subcontract_exceeds(contrats: pl.DataFrame, modifications: pl.DataFrame, act
     if contrats.schema["montant"] != pl.Float64 or actes.schema["montant"] != pl.Float64:
         return contrats
     acts = actes.filter(c("montant").is_not_null()).group_by("record_key").agg(c("montant").max().alias("_acte"))
-    stated = contrats.select("record_key", c("montant").alias("_m"))
+    stated = contrats.select(c("record_key"), c("montant").alias("_m"))
     if needed <= set(modifications.columns) and modifications.schema["montant"] == pl.Float64:
         mods = modifications.group_by("record_key").agg(c("montant").max().alias("_mod"))
         stated = stated.join(mods, on="record_key", how="left")

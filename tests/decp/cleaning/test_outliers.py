@@ -100,16 +100,19 @@ def test_two_other_states_agreeing_at_a_thousandth_prove_the_slip_without_the_st
     )
     evidence = pl.DataFrame(
         {
-            "contrat_uid": ["a", "a", "b", "b", "b", "c", "d", "d"],
-            "autre": [250_000.0, 280_000.0, 80_000.0, 88_000.0, 80_000_000.0, 300_000.0, 50_000.0, 52_000.0],
+            "contrat_uid": ["a", "a", "b", "b", "b", "c", "d", "d", "d"],
+            "autre": [
+                250_000.0, 280_000.0, 80_000.0, 88_000.0, 85_000_000.0, 300_000.0, 50_000.0, 52_000.0, 45.0,
+            ],
             "preuve": [
-                "copie", "modification", "modification", "modification", "copie", "modification", "modification",
-                "modification",
+                "copie", "modification", "modification", "modification", "modification", "modification",
+                "modification", "modification", "copie",
             ],
         }
     )  # fmt: skip
     out = dict(flag_thousand_slips(contrats, evidence).select("contrat_uid", "qualite").iter_rows())
     assert out["a"] == ["montant_erreur_mille"]  # a copy and a modification agree, 1000 times below
-    assert out["b"] == []  # two modifications at a thousandth, but a copy states the amount: no majority
+    assert out["b"] == []  # two modifications at a thousandth, but a third one agrees with the amount
     assert out["c"] == []  # one other state only, and the amount is not unusual: one word against another
-    assert out["d"] == ["montant_erreur_mille"]  # a thousandth of both modifications' new totals
+    # 1000 times below both modifications' new totals; its copy at 45 € is the same record published again
+    assert out["d"] == ["montant_erreur_mille"]
