@@ -11,8 +11,9 @@ The comparison is with the largest amount the record states for the contract: it
 totals of its modifications (an act may follow a modification that raised the amount), and with every act and
 act modification. FACTOR leaves room for what is not an error: an act declared with VAT against a contract
 without (20 %), an accord-cadre whose written amount is an estimate that the orders outgrew. An act at more than
-twice the contract is none of those. The real files hold no act amount above its contract (checked by
-tests/decp/cleaning/test_subcontracting.py on the real 2022 files; the 2019 format has no acts at all).
+twice the contract is none of those. The real demo files cannot contradict it, nor confirm it: the 2019 format has
+no acts, and the acts of the 2022 Megalis file state no amount (tests/decp/cleaning/test_subcontracting.py
+checks that the rule touches none of them).
 """
 
 import polars as pl

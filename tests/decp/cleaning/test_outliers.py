@@ -116,3 +116,28 @@ def test_two_other_states_agreeing_at_a_thousandth_prove_the_slip_without_the_st
     assert out["c"] == []  # one other state only, and the amount is not unusual: one word against another
     # 1000 times below both modifications' new totals; its copy at 45 € is the same record published again
     assert out["d"] == ["montant_erreur_mille"]
+
+
+def test_no_real_contract_is_a_slip_by_its_own_modifications_alone():
+    # the real 2019 files: every record with its modifications' new totals as the other states (the copies of
+    # the real files never disagree by 1000: a full import of them flags no `montant_erreur_mille`)
+    from pilote.decp.cleaning import clean_contrats, clean_modifications, flag_thousand_slips
+    from tests.decp.cleaning.helpers import REAL, TODAY, read_raw
+
+    with_two = 0
+    for path in sorted((REAL / "decp-rama-2019").glob("*.json")):
+        raw = read_raw(path)
+        contrats = clean_contrats(raw["contrats"], today=TODAY).with_columns(
+            raw["contrats"]["record_key"].cast(pl.String).alias("contrat_uid"),
+            pl.lit([], pl.List(pl.String)).alias("qualite"),
+        )
+        mods = clean_modifications(raw["modifications"], today=TODAY).filter(pl.col("montant").is_not_null())
+        evidence = mods.select(
+            pl.col("record_key").cast(pl.String).alias("contrat_uid"),
+            pl.col("montant").alias("autre"),
+            pl.lit("modification").alias("preuve"),
+        )
+        with_two += evidence.group_by("contrat_uid").len().filter(pl.col("len") >= 2).height
+        out = flag_thousand_slips(contrats.select("contrat_uid", "montant", "qualite"), evidence)
+        assert not any("montant_erreur_mille" in q for q in out["qualite"].to_list()), path.name
+    assert with_two >= 4  # the files do hold contracts with two modifications or more
