@@ -25,6 +25,7 @@ CODE = "montant_inferieur_sous_traitance"
 FACTOR = 2.0
 # Amount codes that already say the value is not the true amount (0/1 €, placeholders…): nothing to add.
 _ALREADY = ("montant_symbolique", "montant_sentinelle", "montant_excessif", "montant_illisible")
+REVIEW = "montant_faible"
 
 
 def subcontract_exceeds(contrats: pl.DataFrame, modifications: pl.DataFrame, actes: pl.DataFrame) -> pl.DataFrame:
@@ -55,4 +56,8 @@ def subcontract_exceeds(contrats: pl.DataFrame, modifications: pl.DataFrame, act
     already = c("qualite").list.eval(pl.element().is_in(_ALREADY)).list.any().fill_null(False)
     marche = (c("type_contrat") == "marche").fill_null(True) if "type_contrat" in contrats.columns else pl.lit(True)
     hit = c("record_key").is_in(proven["record_key"].implode()) & ~already & marche
-    return add_code(contrats, hit, CODE)
+    out = add_code(contrats, hit, CODE)
+    # known wrong, no longer "à vérifier" (a small amount is what this proof finds)
+    return out.with_columns(
+        pl.when(hit).then(c("qualite").list.set_difference([REVIEW])).otherwise(c("qualite")).alias("qualite")
+    )

@@ -72,6 +72,7 @@ def test_the_cleaner_flags_the_record_and_the_amount_leaves_sums():
     raw["contrats"] = raw["contrats"].with_columns(pl.Series("record_key", [0, 1], dtype=pl.Int64))
     out = real_cleaner(raw, today=TODAY)["contrats"]
     assert [CODE in q for q in out["qualite"].to_list()] == [True, False]
+    assert "montant_faible" not in out["qualite"][0]  # known wrong, no longer said "à vérifier"
     assert CODE in amount_unknowable_codes()  # out of sums, and a clean copy of the contract wins over it
     assert "L. 2193-3" in RULES[CODE].label
 
