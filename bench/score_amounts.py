@@ -10,8 +10,11 @@ compares the retained contracts with the key:
   exclusions against the unknowable amounts (and recall per kind of absurd value);
 - national totals per notification year: the sum of the usable amounts of the retained contracts against the
   sum of the key's true initial amounts (`clean.montant`, `valeurGlobale` for concessions) of one record per
-  contract (`dup == "original"`);
-- "à vérifier": how many retained amounts carry a rule of kind "a_verifier", and how many of them are true.
+  contract (`dup == "original"`); and the same sum without the amounts "à vérifier" (`ecart_sans_a_verifier_pct`);
+- "à vérifier": how many retained amounts carry a rule of kind "a_verifier", and how many of them are true;
+- the unit slips (×1000, ÷1000) left in sums, broken down by the evidence the store holds about their contract
+  (other copies and what they state, modifications, actes de sous-traitance, procedure, statistical flag): which
+  honest proofs could still catch them (`restants`).
 
 Usage: python bench/score_amounts.py [--n 50000] [--seed 42] [--corpus C.json --truth T.jsonl] [--json OUT]
        python bench/score_amounts.py --truth T.jsonl --store DATA_DIR   (a store where the corpus is imported)
@@ -104,6 +107,91 @@ def absurd_kind(written):
     return "×1000 ou ÷1000"
 
 
+def _near(a, b, tol=0.005):
+    return ((a - b).abs() <= tol * b.abs()).fill_null(False)
+
+
+def slips_left(key, contrats, gen_dir):
+    """The ×1000 / ÷1000 slips of the key still in sums, by the evidence the store holds about their contract."""
+    from pilote.contracts.semantics import unusable_amount_codes
+
+    c = pl.col
+    unusable = list(unusable_amount_codes())
+    slips = (
+        contrats.select("tableau", "position", "contrat_uid", "montant", "procedure", "qualite")
+        .join(key.select("tableau", "position", "montant_vrai", "ecrit"), on=["tableau", "position"])
+        .filter(c("ecrit").is_not_null() & ~c("qualite").list.set_intersection(unusable).list.len().gt(0))
+        .filter(c("montant") > 1)
+        .with_columns(
+            pl.when(c("montant") > c("montant_vrai")).then(pl.lit("×1000")).otherwise(pl.lit("÷1000")).alias("sens")
+        )
+        .filter(
+            _near(c("montant") / c("montant_vrai"), pl.lit(1000.0), 0.01)
+            | _near(c("montant") * 1000, c("montant_vrai"), 0.01)
+        )
+    )
+    copies = (
+        pl.read_parquet(gen_dir / "copies.parquet", columns=["contrat_uid", "retenue", "cle_montant"])
+        .filter(~c("retenue"))
+        .join(slips.select("contrat_uid", "montant_vrai"), on="contrat_uid")
+        .group_by("contrat_uid")
+        .agg(
+            pl.len().alias("copies"),
+            _near(c("cle_montant"), c("montant_vrai")).sum().alias("copies_vraies"),
+        )
+    )
+    mods = (
+        pl.read_parquet(gen_dir / "modifications.parquet", columns=["contrat_uid", "montant"])
+        .join(slips.select("contrat_uid"), on="contrat_uid")
+        .group_by("contrat_uid")
+        .agg(pl.len().alias("modifications"), c("montant").is_not_null().sum().alias("modifications_montant"))
+    )
+    actes = (
+        pl.read_parquet(
+            gen_dir / "actes_sous_traitance.parquet", columns=["contrat_uid", "montant", "est_modification"]
+        )
+        .join(slips.select("contrat_uid"), on="contrat_uid")
+        .group_by("contrat_uid")
+        .agg(pl.len().alias("actes"), c("montant").max().alias("acte_max"))
+    )
+    d = (
+        slips.join(copies, on="contrat_uid", how="left")
+        .join(mods, on="contrat_uid", how="left")
+        .join(actes, on="contrat_uid", how="left")
+        .with_columns(
+            pl.col("copies", "copies_vraies", "modifications", "modifications_montant", "actes").fill_null(0)
+        )
+        .with_columns(
+            c("qualite").list.set_intersection(["montant_atypique", "montant_faible"]).list.len().gt(0).alias("stat"),
+            (c("acte_max") > c("montant")).fill_null(False).alias("acte_depasse"),
+        )
+    )
+
+    def count(frame, by):
+        return {str(k): n for k, n in frame.group_by(by).len().sort(by).iter_rows()}
+
+    out = {}
+    for sens, part in d.partition_by("sens", as_dict=True).items():
+        out[sens[0]] = {
+            "n": part.height,
+            "montant_ecrit": float(part["montant"].sum()),
+            "montant_vrai": float(part["montant_vrai"].sum()),
+            "drapeau_statistique": int(part["stat"].sum()),
+            "autres_copies": count(part.with_columns(c("copies").clip(0, 3)), "copies"),
+            "copies_au_vrai_montant": count(part.with_columns(c("copies_vraies").clip(0, 3)), "copies_vraies"),
+            "modifications_avec_montant": count(
+                part.with_columns(c("modifications_montant").clip(0, 3)), "modifications_montant"
+            ),
+            "actes_sous_traitance": count(part.with_columns(c("actes").clip(0, 3)), "actes"),
+            "acte_superieur_au_montant": int(part["acte_depasse"].sum()),
+            "par_procedure": count(part, "procedure"),
+            "sans_aucune_autre_trace": part.filter(
+                (c("copies_vraies") == 0) & (c("modifications_montant") == 0) & ~c("acte_depasse")
+            ).height,
+        }
+    return out
+
+
 def score(key, contrats):
     from pilote.contracts.semantics import unusable_amount_codes
     from pilote.decp.cleaning import RULES
@@ -131,7 +219,11 @@ def score(key, contrats):
         .sort("nature")
     )
     usable = c.filter(~pl.col("exclu"))
-    product = usable.group_by("annee").agg(pl.col("montant").sum().alias("pilote"))
+    # the sum without the amounts "à vérifier" too: where the truth lies when they are all right or all wrong
+    product = usable.group_by("annee").agg(
+        pl.col("montant").sum().alias("pilote"),
+        pl.col("montant").filter(~pl.col("a_verifier")).sum().alias("pilote_sans_a_verifier"),
+    )
     truth = (
         key.filter("original")
         .group_by(pl.col("annee_vraie").alias("annee"))
@@ -139,7 +231,10 @@ def score(key, contrats):
     )
     years = (
         truth.join(product, on="annee", how="left")
-        .with_columns(((pl.col("pilote") / pl.col("cle") - 1) * 100).round(2).alias("ecart_pct"))
+        .with_columns(
+            ((pl.col("pilote") / pl.col("cle") - 1) * 100).round(2).alias("ecart_pct"),
+            ((pl.col("pilote_sans_a_verifier") / pl.col("cle") - 1) * 100).round(2).alias("ecart_sans_a_verifier_pct"),
+        )
         .sort("annee")
     )
     to_review = c.filter("a_verifier")
@@ -185,7 +280,9 @@ def main():
     from pilote.decp import store
 
     contrats = pl.read_parquet(store.current_generation_dir(data_dir) / "contrats.parquet")
-    result = score(load_key(truth), contrats)
+    key = load_key(truth)
+    result = score(key, contrats)
+    result["restants"] = slips_left(key, contrats, store.current_generation_dir(data_dir))
     if report is not None:
         result["import_s"] = round(seconds, 1)
         result["rapport"] = {k: report[k] for k in ("read", "stored", "duplicates", "rejected")}

@@ -66,6 +66,10 @@ def real_cleaner(raw, *, today):
         out["modifications"] = cleaning.clean_modifications(raw["modifications"], today=today)
     if "actes_sous_traitance" in raw:
         out["actes_sous_traitance"] = cleaning.clean_actes(raw["actes_sous_traitance"], today=today)
+        # an act worth more than the whole contract proves the contract's amount too low (record-level, before
+        # identity: a clean copy of the same contract then wins over this one)
+        mods = out.get("modifications", pl.DataFrame())
+        out["contrats"] = cleaning.subcontract_exceeds(out["contrats"], mods, out["actes_sous_traitance"])
     return out
 
 

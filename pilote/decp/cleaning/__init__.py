@@ -9,6 +9,7 @@ from pilote.decp.cleaning.children import clean_actes, clean_modifications, clea
 from pilote.decp.cleaning.contrats import clean_contrats, flag_titulaires_absents
 from pilote.decp.cleaning.outliers import flag_amount_outliers, flag_thousand_slips
 from pilote.decp.cleaning.rules import READER_CODES, RULES, Rule, count_rules
+from pilote.decp.cleaning.subcontracting import subcontract_exceeds
 
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "flag_amount_outliers",
     "flag_thousand_slips",
     "flag_titulaires_absents",
+    "subcontract_exceeds",
 ]

@@ -5,8 +5,10 @@ art. R. 2123-1 1°; the "small lots" of 2° are even smaller). Two exceptions al
 and other specific services (R. 2123-1 3°, list of annex XIV of directive 2014/24/UE published by the avis
 relatif aux contrats de la commande publique) and the legal representation services (4°); research and
 development services mostly fall outside the code (L. 2512-5). A MAPA written at many times the highest threshold
-its nature ever had, for anything else, cannot be true as written; when the amount divided by 1,000 is within the
-threshold, the record is an amount typed in thousands of euros (a ×1000 slip), not a large contract.
+its nature ever had, for anything else, cannot be true as written; when the amount divided by 1,000 is what a MAPA
+can be (within the threshold, or above it by no more than the mislabels FACTOR allows: a large contract whose
+procedure was mislabelled, typed in thousands of euros), the record is an amount typed in thousands of euros (a
+×1000 slip), not a large contract.
 
 Why a large factor (FACTOR) rather than the threshold itself: buyers also mislabel the procedure of genuine
 large contracts. In the real 2019 files (11,076 MAPA) the largest MAPA outside the exceptions is 7.9 times the
@@ -81,8 +83,9 @@ def mapa_thousand_slip_expr(
 ) -> pl.Expr:
     """True where a MAPA's amount is at least FACTOR times the highest threshold of its nature at its date, its
     CPV code is not a service the law lets a MAPA buy at any amount, and the amount divided by 1,000 is within
-    that threshold (what the buyer meant). False when anything it needs is unknown, and for placeholders
-    (999 999 999, 123 456 789: `montant_sentinelle` says what they are, not a slip)."""
+    FACTOR times that threshold (what the buyer meant: a MAPA, or a mislabelled one as the first test allows).
+    False when anything it needs is unknown, and for placeholders (999 999 999, 123 456 789: `montant_sentinelle`
+    says what they are, not a slip)."""
     division = code_cpv.str.slice(0, 2)  # the cleaned code is 8 digits, or null when malformed
     ceiling = pl.when(division == "45").then(ceiling_expr(on, works=True)).otherwise(ceiling_expr(on, works=False))
     return (
@@ -92,6 +95,6 @@ def mapa_thousand_slip_expr(
         & code_cpv.is_not_null()
         & ~specific_service_expr(code_cpv)
         & (montant >= ceiling * FACTOR)
-        & (montant / 1000 <= ceiling)
+        & (montant / 1000 <= ceiling * FACTOR)
         & ~sentinel_expr(montant)
     ).fill_null(False)

@@ -21,6 +21,7 @@ _ALREADY = (
     "montant_excessif",
     "montant_faible",
     "montant_erreur_mille_plafond",
+    "montant_inferieur_sous_traitance",
 )
 
 
@@ -69,14 +70,24 @@ THOUSAND_CODE = "montant_erreur_mille"
 # modification proves a slip when the ratio is 1000 within that band.
 COPY_BAND = (1 / 1.005, 1.005)
 MODIFICATION_BAND = (1 / 1.5, 1.5)
+# Other states of the contract that must agree, all of them, at 1000 times (or a thousandth of) the amount for
+# the pair to say alone which side is wrong. With one other state only, it is one word against another.
+UNANIMOUS = 2
 _REVIEW = ("montant_atypique", "montant_faible")
 
 
 def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
-    """`montant_erreur_mille` on the contracts whose amount is 1000× (or a thousandth of) an amount stated by
-    another copy or a modification of the same contract *and* is the one the statistical rules find unusual
-    (`montant_atypique`, `montant_faible`): the pair proves a unit slip, the comparison with peers says which side
-    is wrong. Its review code is replaced (the amount is no longer "à vérifier" but known wrong).
+    """`montant_erreur_mille` on the contracts whose amount is 1000× (or a thousandth of) what the other states
+    of the same contract (other copies, modifications) state, when it is clear which side is wrong:
+
+    - two or more other states say so and no modification agrees with the amount (a new total within half of
+      it): every independent witness puts the contract 1000 times away, the amount is the odd one out;
+    - or one other state says so and the amount is the one the statistical rules find unusual
+      (`montant_atypique`, `montant_faible`): the pair proves a unit slip, the comparison with peers says which
+      side is wrong.
+
+    Copies count by the distinct amounts they state, and a copy at the amount itself does not count for it: a
+    republication of the same record is not a second witness. The review code is replaced (the amount is no longer "à vérifier" but known wrong).
 
     contrats: contrat_uid, montant, qualite. evidence: contrat_uid, autre (amount), preuve ("copie" or
     "modification")."""
@@ -88,13 +99,23 @@ def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.Da
     low = pl.when(by_copy).then(pl.lit(COPY_BAND[0])).otherwise(pl.lit(MODIFICATION_BAND[0]))
     high = pl.when(by_copy).then(pl.lit(COPY_BAND[1])).otherwise(pl.lit(MODIFICATION_BAND[1]))
     up, down = ratio / 1000, ratio * 1000
+    thousand = ((up >= low) & (up <= high)) | ((down >= low) & (down <= high))
+    # a modification within half of the amount speaks for it; a copy at the same amount does not: it is the same
+    # record published again (a unit slip is made once, by one channel, and republished as is)
+    same = ~by_copy & (ratio >= low) & (ratio <= high)
+    reviewed = c("qualite").list.eval(pl.element().is_in(_REVIEW)).list.any().fill_null(False)
     slips = (
-        contrats.select("contrat_uid", "montant", "qualite")
-        .filter(c("qualite").list.eval(pl.element().is_in(_REVIEW)).list.any().fill_null(False))
+        contrats.select("contrat_uid", "montant", reviewed.alias("_review"))
+        .filter(c("montant") > 1)
         .join(evidence.filter(c("autre") > 1), on="contrat_uid")
-        .filter(((up >= low) & (up <= high)) | ((down >= low) & (down <= high)))
+        .group_by("contrat_uid")
+        .agg(
+            thousand.sum().alias("_mille"),
+            same.sum().alias("_meme"),
+            c("_review").first(),
+        )
+        .filter(((c("_mille") >= UNANIMOUS) & (c("_meme") == 0)) | ((c("_mille") >= 1) & c("_review")))
         .select("contrat_uid")
-        .unique()
     )
     if slips.height == 0:
         return contrats

@@ -289,13 +289,19 @@ _RULES = [
     Rule("montant_excessif", "Montant supérieur à 10 milliards d'euros : erreur de saisie ou d'unité.", S, "montant"),
     Rule(
         "montant_erreur_mille",
-        "Montant atypique qui vaut 1 000 fois (ou un millième) celui d'une autre copie ou d'une modification du même contrat : erreur d'unité prouvée, pas le vrai montant.",
+        "Montant qui vaut 1 000 fois (ou un millième) celui des autres états du même contrat (une copie ou une modification quand le montant est atypique, au moins deux sinon) : erreur d'unité prouvée, pas le vrai montant.",
         S,
         "montant",
     ),
     Rule(
         "montant_erreur_mille_plafond",
         "Procédure adaptée à plus de 30 fois le seuil européen de sa nature, au-delà de ce que la loi permet à cette procédure (hors services sociaux et spécifiques), alors que le montant divisé par 1 000 y serait cohérent : erreur d'unité (×1000) prouvée par le plafond légal, pas le vrai montant.",
+        S,
+        "montant",
+    ),
+    Rule(
+        "montant_inferieur_sous_traitance",
+        "Montant inférieur de plus de moitié à celui d'un acte de sous-traitance du même marché : impossible, le titulaire ne peut sous-traiter que « certaines parties » de son marché (code de la commande publique, art. L. 2193-3) ; pas le vrai montant (souvent saisi en milliers d'euros).",
         S,
         "montant",
     ),

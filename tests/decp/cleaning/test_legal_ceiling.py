@@ -38,12 +38,13 @@ def test_a_mapa_far_above_the_legal_ceiling_is_a_thousand_slip_and_a_mislabel_is
             (100_000_000.0, MAPA, "Marché", "45233140", day, "marche"),  # works, 18 ×: spared
             (45_000_000.0, MAPA, "Marché de défense ou de sécurité", "35100000", day, "marche"),
             (45_000_000.0, MAPA, "Concession de service", "72000000", day, "concession"),
-            (5_000_000_000.0, MAPA, "Marché", "72000000", day, "marche"),  # ÷1000 still above: not a ×1000
+            # ÷1000 = 5 M€, above the threshold but what a mislabelled MAPA can be (11 ×): typed in thousands
+            (5_000_000_000.0, MAPA, "Marché", "72000000", day, "marche"),
             (45_000_000.0, MAPA, "Marché", None, day, "marche"),  # nature unknown
             (None, MAPA, "Marché", "72000000", day, "marche"),
             (999_999_999.0, MAPA, "Marché", "45233140", day, "marche"),  # a placeholder, not a slip
         ]
-    ) == [True, False, False, True, False, True, False, False, False, False, False]
+    ) == [True, False, False, True, False, True, False, True, False, False, False]
 
 
 def test_services_a_mapa_may_buy_at_any_amount_are_never_flagged():
