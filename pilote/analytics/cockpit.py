@@ -20,6 +20,7 @@ from pilote.contracts.figures import (
     fetch_rows,
     flags,
     overview,
+    peers_query,
     reference_query,
     suppliers,
     undated,
@@ -55,7 +56,7 @@ def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
         if not own_group:
             orgs = list(Organisation.objects.filter(kind=organisation.kind).prefetch_related("buyer_entities"))
         siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-        rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, kind))}
+        rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_org, kind))}
         own = rows.pop(organisation.pk, None)
         basis = (
             f"groupe de pairs « {organisation.peer_group} »"
@@ -65,7 +66,7 @@ def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
         return own, rows, {"base": basis, "nb_organisations": len(orgs), "nb_dans_donnees": None}
     siret_to_key = dict(national["sirets"])
     siret_to_key.update(dict.fromkeys(organisation.sirets, "organisation"))
-    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_key, kind))}
+    rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_key, kind))}
     own = rows.pop("organisation", None)
     counted = {key: row for key, row in rows.items() if (row.get("n") or 0) >= buyers.MIN_CONTRACTS}
     basis = (
@@ -130,9 +131,9 @@ SUPPORTED_COLUMNS = ("nb_contrats", "montant_total", "part_consideration_sociale
 
 def supported_lines(filters: Filters, organisation) -> list[dict]:
     """One line per organisation a shared support service supports, under the same filters: the same aggregate
-    as the peers' table (queries.peers_sql), each organisation's SIRETs grouped."""
+    as the peers' table (figures.peers_query), each organisation's SIRETs grouped."""
     siret_to_org = supported_sirets(organisation)
-    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, buyer_kind(organisation)))}
+    rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_org, buyer_kind(organisation)))}
     lines = []
     for supported in organisation.supported_organisations.order_by("name"):
         values = indicators.compute_all(rows.get(supported.pk, {}))

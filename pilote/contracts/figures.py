@@ -17,6 +17,7 @@ from pilote.contracts import (
     db as duck,
     indicators,
     national,
+    per_buyer,
     prepared,
     queries,
     table as cockpit_table,
@@ -67,6 +68,8 @@ def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | 
     the prepared median, for a national view of every contract or of one year)."""
     if cube.eligible(filters, sirene_table):
         return cube.overview_sql(filters, kind, national.median_sql(filters) if _national(filters) else None)
+    if _per_buyer(filters, sirene_table):
+        return per_buyer.overview_sql(filters, kind)
     return queries.overview_sql(filters, kind, sirene_table)
 
 
@@ -77,6 +80,24 @@ def _national(filters: Filters, sirene_table: str | None = None) -> bool:
         return False
     ensure_cockpit_tables()
     return duck.has_relation(national.SUPPLIERS)
+
+
+def _per_buyer(filters: Filters, sirene_table: str | None = None) -> bool:
+    """Whether the per-buyer tables prepared with the generation (`per_buyer`) answer this view: restricted to
+    buyers at the cube's grain, and a generation whose prepared file holds them (or computed in memory)."""
+    if not per_buyer.answers(filters, sirene_table):
+        return False
+    ensure_cockpit_tables()
+    return duck.has_relation(per_buyer.CUBE)
+
+
+def peers_query(filters: Filters, siret_to_org: dict, kind: str = "commune") -> tuple[str, list]:
+    """The overview aggregate per organisation of a SIRET → organisation map (the peers' table, a support
+    service's lines): from the per-buyer tables when they answer, else from the contracts (queries.peers_sql)."""
+    scope = filters.with_changes(perimetre="pairs", sirets=tuple(siret_to_org), acheteur="")
+    if siret_to_org and _per_buyer(scope):
+        return per_buyer.peers_sql(filters, siret_to_org, kind)
+    return queries.peers_sql(filters, siret_to_org, kind)
 
 
 def reference_query(filters: Filters, kind: str = "commune") -> tuple[str, list]:
@@ -156,6 +177,8 @@ def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, lis
     """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
     if cube.eligible(filters):
         sql, params = cube.breakdown_sql(filters, list(dimensions))
+    elif _per_buyer(filters):
+        sql, params = per_buyer.breakdown_sql(filters, list(dimensions))
     else:
         sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
     out = {name: [] for name in dimensions}
@@ -182,6 +205,8 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
     query = None
     if _national(filters):
         query = national.ranking_sql(filters, limit) or national.suppliers_sql(filters, limit)
+    elif _per_buyer(filters):
+        query = per_buyer.suppliers_sql(filters, limit)
     rows = fetch_rows(*(query or queries.suppliers_sql(filters, limit)))
     if not rows:
         return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
@@ -204,6 +229,8 @@ def concentration(filters: Filters) -> list[dict]:
     query = None
     if _national(filters):
         query = national.divisions_sql(filters) or national.concentration_sql(filters)
+    elif _per_buyer(filters):
+        query = per_buyer.concentration_sql(filters)
     rows = fetch_rows(*(query or queries.concentration_by_division_sql(filters)))
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
@@ -212,9 +239,15 @@ def concentration(filters: Filters) -> list[dict]:
 
 
 def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
-    prepared_national = _national(filters)
-    evo = fetch_row(*(national.evolution_sql if prepared_national else queries.evolution_sql)(filters))
-    source = national.TO_CHECK if prepared_national else cockpit_table.COCKPIT_TABLE
+    if _national(filters):
+        evolution_sql = national.evolution_sql
+    elif _per_buyer(filters):
+        evolution_sql = per_buyer.evolution_sql
+    else:
+        evolution_sql = queries.evolution_sql
+    evo = fetch_row(*evolution_sql(filters))
+    # a prepared view finds its contracts to check in the prepared table of those contracts (sorted by buyer)
+    source = cockpit_table.COCKPIT_TABLE if evolution_sql is queries.evolution_sql else national.TO_CHECK
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
@@ -226,14 +259,16 @@ def contracts(
     filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0, with_total=True
 ) -> tuple[list, int | None]:
     extract = sirene(organisation)
-    subset = national.subset(drill) if _national(filters, extract and extract["table"]) else None
+    sirene_table = extract and extract["table"]
+    prepared_view = _national(filters, sirene_table) or _per_buyer(filters, sirene_table)
+    subset = national.subset(drill) if prepared_view else None
     sql, params = queries.contracts_sql(
         filters,
         drill,
         buyer_kind=buyer_kind(organisation),
         limit=limit,
         offset=offset,
-        sirene_table=extract and extract["table"],
+        sirene_table=sirene_table,
         with_total=with_total,
         source=subset or cockpit_table.COCKPIT_TABLE,
     )
@@ -263,6 +298,8 @@ def with_details(rows: list[dict]) -> list[dict]:
 def flags(filters: Filters) -> list[dict]:
     if cube.eligible(filters):
         rows = fetch_rows(*cube.flags_sql(filters))
+    elif _per_buyer(filters):
+        rows = fetch_rows(*per_buyer.flags_sql(filters))
     else:
         rows = fetch_rows(*queries.flags_sql(filters))
     for row in rows:
