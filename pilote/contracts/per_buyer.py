@@ -90,4 +90,3 @@ def concentration_sql(filters: Filters, limit: int = 30) -> tuple[str, list]:
 
 def evolution_sql(filters: Filters) -> tuple[str, list]:
     return national.evolution_sql(filters, EVOLUTION)
-
