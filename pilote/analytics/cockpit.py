@@ -24,6 +24,7 @@ from pilote.contracts.figures import (
     reference_query,
     suppliers,
     undated,
+    undated_row,
 )
 from pilote.contracts.filters import Filters, Perimetre, own_peer_group, peer_organisations, supported_sirets
 from pilote.core.models import Organisation
@@ -203,7 +204,8 @@ def build(
     }
     if organisation is not None and with_peers and peers_national:
         side["reference"] = _POOL.submit(fetch_row, *reference_query(filters, buyer_kind(organisation)))
-    side["sans_date"] = _POOL.submit(undated, filters, organisation)
+    if filters.annee is not None:  # else the year breakdown of the page holds the undated contracts
+        side["sans_date"] = _POOL.submit(undated, filters, organisation)
     ov = overview(filters, organisation)
     side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
     # the page has their totals in the overview: no second count of the filtered contracts
@@ -217,16 +219,17 @@ def build(
         if with_peers:
             reference = side["reference"].result() if peers_national else None
             own["pairs"] = peers(filters, organisation, reference, with_national=peers_national)
+    breakdown_rows = side["breakdowns"].result()
     data = {
         "store": True,
         "overview": ov,
-        **{f"par_{name}": rows for name, rows in side["breakdowns"].result().items()},
+        **{f"par_{name}": rows for name, rows in breakdown_rows.items()},
         "titulaires": side["suppliers"].result(),
         "concentration": side["concentration"].result(),
         "evolution": side["evolution"].result(),
         "list_rows": list_rows,
         "qualite": side["flags"].result(),
-        "sans_date": side["sans_date"].result(),
+        "sans_date": side["sans_date"].result() if "sans_date" in side else undated_row(breakdown_rows["annee"]),
         "art35": art35,
         "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),

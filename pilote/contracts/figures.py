@@ -198,7 +198,13 @@ def undated(filters: Filters, organisation=None) -> dict | None:
     """The contracts of the view's scope without a notification date (the "date inconnue" line of the year
     breakdown, whatever the period filter: such contracts belong to no year, month or quarter), None if none."""
     rows = breakdown(filters.with_changes(annee=None, trimestre=None, mois=None), "annee", organisation)
-    return next((row for row in rows if row["valeur"] is None and row["n"]), None)
+    return undated_row(rows)
+
+
+def undated_row(year_rows: list[dict]) -> dict | None:
+    """The "date inconnue" line of a year breakdown, None if none (a view without a period filter has it in its
+    own year breakdown: no second query)."""
+    return next((row for row in year_rows if row["valeur"] is None and row["n"]), None)
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
