@@ -8,6 +8,8 @@ here writes anything.
 """
 
 import hashlib
+import threading
+from concurrent.futures import Future
 
 from django.core.cache import cache
 
@@ -41,12 +43,37 @@ def fetch_rows(sql, params, tables=()):
     generation = store.current_generation_dir()
     key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
     rows = cache.get(key)
-    if rows is None:
+    if rows is not None:
+        return rows
+    # One computation per key at a time in this process: a page asks some aggregates twice at once (an
+    # organisation's national view and its peers' national reference are the same query), and a cold
+    # national aggregate run twice side by side costs both of them on two cores.
+    with _IN_FLIGHT_LOCK:
+        running = _IN_FLIGHT.get(key)
+        if running is None:
+            running = _IN_FLIGHT[key] = Future()
+            owner = True
+        else:
+            owner = False
+    if not owner:
+        return [dict(row) for row in running.result()]  # callers add keys to their rows
+    try:
         ensure_cockpit_tables()
         duck.ensure_tables(tables)
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
+        running.set_result([dict(row) for row in rows])
+    except BaseException as error:
+        running.set_exception(error)
+        raise
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.pop(key, None)
     return rows
+
+
+_IN_FLIGHT: dict[str, Future] = {}
+_IN_FLIGHT_LOCK = threading.Lock()
 
 
 def fetch_row(sql, params):
