@@ -84,7 +84,7 @@ def overview_sql(
 ) -> tuple[str, list]:
     """The overview aggregate (same columns as queries.overview_sql) from the cube (or `table`, a cube by buyer);
     the median from the contracts, or from `median` ((SQL of a scalar subquery, its parameters): a prepared
-    median, national.median_sql or per_buyer.median_sql)."""
+    median, national.median_sql or per_buyer.MEDIAN)."""
     where, params = to_where(filters, "c")
     median_sql, median_params = median or (
         f"(SELECT median(montant_sur) FROM {COCKPIT_TABLE} c WHERE {where})",  # noqa: S608 (fixed fragments)

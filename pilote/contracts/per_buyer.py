@@ -44,31 +44,27 @@ def answers(filters: Filters, sirene_table: str | None = None) -> bool:
     return all(entry.cube_answers(filters) for entry in REGISTRY if not isinstance(entry, PerimetreFilter))
 
 
-def median_sql(filters: Filters) -> tuple[str, list]:
-    """The median usable amount of the view (a scalar subquery for cube.overview_sql) over the rows' amounts."""
-    where, params = to_where(filters, "c")
-    sql = f"(SELECT median(m) FROM (SELECT unnest(montants) AS m FROM {CUBE} c WHERE {where}))"  # noqa: S608
-    return sql, params
+# The median of the rows' amounts put together, in the same aggregate as the sums (the same median aggregate
+# over the same values as median(montant_sur) over the contracts: exact).
+MEDIAN = "list_aggregate(flatten(list(montants) FILTER (WHERE montants IS NOT NULL)), 'median')"
 
 
 def overview_sql(filters: Filters, buyer_kind: str = "commune") -> tuple[str, list]:
     """queries.overview_sql's row from the per-buyer cube."""
-    return cube.overview_sql(filters, buyer_kind, median_sql(filters), CUBE)
+    return cube.overview_sql(filters, buyer_kind, (MEDIAN, []), CUBE)
 
 
 def peers_sql(filters: Filters, siret_to_org: dict, buyer_kind: str = "commune") -> tuple[str, list]:
     """queries.peers_sql's rows (the overview aggregate per organisation of a SIRET → organisation map) from the
-    per-buyer cube; the median of each organisation over its rows' amounts."""
+    per-buyer cube, the median of each organisation over its rows' amounts."""
     if not siret_to_org:
         return "SELECT NULL AS org WHERE FALSE", []
     where, params = to_where(filters.with_changes(perimetre="pairs", sirets=tuple(siret_to_org), acheteur=""), "c")
     values = ", ".join("(?, ?)" for _ in siret_to_org)
     pairs = [value for siret, org in siret_to_org.items() for value in (siret, org)]
-    sql = f"""WITH p(siret, org) AS (VALUES {values}),
-r AS (SELECT p.org, c.* FROM {CUBE} c JOIN p ON c.acheteur_id = p.siret WHERE {where}),
-m AS (SELECT org, median(montant) AS montant_median FROM (SELECT org, unnest(montants) AS montant FROM r) GROUP BY org)
-SELECT r.org, {cube.merged_select(buyer_kind, "any_value(m.montant_median)")}
-FROM r LEFT JOIN m USING (org) GROUP BY r.org"""  # noqa: S608 (fixed fragments)
+    sql = f"""WITH p(siret, org) AS (VALUES {values})
+SELECT p.org, {cube.merged_select(buyer_kind, MEDIAN)}
+FROM {CUBE} c JOIN p ON c.acheteur_id = p.siret WHERE {where} GROUP BY p.org"""  # noqa: S608 (fixed fragments)
     return sql, [*pairs, *params]
 
 
