@@ -1,6 +1,6 @@
 """Per-buyer aggregates prepared once per store generation, so that an organisation's cockpit (a set of buyer
 SIRETs: the organisation, its peers, the organisations a support service supports, one buyer) is a handful of
-reads on small tables sorted by SIRET instead of aggregates over its contracts.
+indexed reads of a few rows (tables sorted and indexed by SIRET) instead of aggregates over its contracts.
 
 The monthly cube (`cube`), its quality codes and the national per-supplier and growth tables (`national`), with
 the buyer's SIRET added to their grain: the same SELECTs over the per-contract table, so the figures are the
