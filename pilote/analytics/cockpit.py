@@ -20,9 +20,11 @@ from pilote.contracts.figures import (
     fetch_rows,
     flags,
     overview,
+    peers_query,
     reference_query,
     suppliers,
     undated,
+    undated_row,
 )
 from pilote.contracts.filters import Filters, Perimetre, own_peer_group, peer_organisations, supported_sirets
 from pilote.core.models import Organisation
@@ -55,7 +57,7 @@ def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
         if not own_group:
             orgs = list(Organisation.objects.filter(kind=organisation.kind).prefetch_related("buyer_entities"))
         siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-        rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, kind))}
+        rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_org, kind))}
         own = rows.pop(organisation.pk, None)
         basis = (
             f"groupe de pairs « {organisation.peer_group} »"
@@ -65,7 +67,7 @@ def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
         return own, rows, {"base": basis, "nb_organisations": len(orgs), "nb_dans_donnees": None}
     siret_to_key = dict(national["sirets"])
     siret_to_key.update(dict.fromkeys(organisation.sirets, "organisation"))
-    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_key, kind))}
+    rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_key, kind))}
     own = rows.pop("organisation", None)
     counted = {key: row for key, row in rows.items() if (row.get("n") or 0) >= buyers.MIN_CONTRACTS}
     basis = (
@@ -130,9 +132,9 @@ SUPPORTED_COLUMNS = ("nb_contrats", "montant_total", "part_consideration_sociale
 
 def supported_lines(filters: Filters, organisation) -> list[dict]:
     """One line per organisation a shared support service supports, under the same filters: the same aggregate
-    as the peers' table (queries.peers_sql), each organisation's SIRETs grouped."""
+    as the peers' table (figures.peers_query), each organisation's SIRETs grouped."""
     siret_to_org = supported_sirets(organisation)
-    rows = {r["org"]: r for r in fetch_rows(*queries.peers_sql(filters, siret_to_org, buyer_kind(organisation)))}
+    rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_org, buyer_kind(organisation)))}
     lines = []
     for supported in organisation.supported_organisations.order_by("name"):
         values = indicators.compute_all(rows.get(supported.pk, {}))
@@ -202,7 +204,8 @@ def build(
     }
     if organisation is not None and with_peers and peers_national:
         side["reference"] = _POOL.submit(fetch_row, *reference_query(filters, buyer_kind(organisation)))
-    side["sans_date"] = _POOL.submit(undated, filters, organisation)
+    if filters.annee is not None:  # else the year breakdown of the page holds the undated contracts
+        side["sans_date"] = _POOL.submit(undated, filters, organisation)
     ov = overview(filters, organisation)
     side["evolution"] = _POOL.submit(evolution, filters, ov["values"]["nb_contrats"].total, limit=list_rows)
     # the page has their totals in the overview: no second count of the filtered contracts
@@ -216,16 +219,17 @@ def build(
         if with_peers:
             reference = side["reference"].result() if peers_national else None
             own["pairs"] = peers(filters, organisation, reference, with_national=peers_national)
+    breakdown_rows = side["breakdowns"].result()
     data = {
         "store": True,
         "overview": ov,
-        **{f"par_{name}": rows for name, rows in side["breakdowns"].result().items()},
+        **{f"par_{name}": rows for name, rows in breakdown_rows.items()},
         "titulaires": side["suppliers"].result(),
         "concentration": side["concentration"].result(),
         "evolution": side["evolution"].result(),
         "list_rows": list_rows,
         "qualite": side["flags"].result(),
-        "sans_date": side["sans_date"].result(),
+        "sans_date": side["sans_date"].result() if "sans_date" in side else undated_row(breakdown_rows["annee"]),
         "art35": art35,
         "ue_sans_social": ue_sans_social,
         "pnad": national_plan(ov["values"]),

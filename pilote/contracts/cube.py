@@ -18,6 +18,10 @@ from pilote.contracts.table import COCKPIT_TABLE
 CUBE_TABLE = "cockpit_mois"
 FLAGS_TABLE = "cockpit_mois_qualite"  # contracts per quality rule code, same grain
 KINDS = ("collectivites", "etat")
+# The per-buyer tables (`per_buyer`) add the buyer's SIRET to the grain, rows sorted by it: an organisation's rows
+# then sit in a few row groups, whose min/max let DuckDB skip the others.
+_BUYER_KEY = "acheteur_id, "
+_BUYER_ORDER = "\nORDER BY acheteur_id"
 # Figures that depend on the buyer's EU threshold are kept for both kinds of buyers.
 _BY_KIND = re.compile(r"\b(ue_sans_social|au_dessus_ue)\b")
 
@@ -37,13 +41,17 @@ def _columns() -> list[tuple[str, str, str]]:
     return out
 
 
-def cube_select(source: str = COCKPIT_TABLE) -> str:
-    """SELECT of the cube over the per-contract table `source` (a name written by the code)."""
+def cube_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False) -> str:
+    """SELECT of the cube over the per-contract table `source` (a name written by the code). `by_buyer`: one more
+    key, the buyer's SIRET (rows sorted by it, `per_buyer`), and the usable amounts of each row (a median is not
+    additive: the median of an organisation's contracts is that of its rows' amounts put together, exactly)."""
     aggregates = ",\n  ".join(f"{expr} AS {column}" for column, expr, _combine in _columns())
+    if by_buyer:
+        aggregates += ",\n  list(montant_sur) FILTER (WHERE montant_sur IS NOT NULL) AS montants"
     # Columns named as the contracts' ones, so that `filters.to_where` applies unchanged: the notification date
     # is the month's first day (periods are whole months) and `code_cpv` is the division (prefixes of ≤ 2 digits).
-    return f"""SELECT CAST(date_trunc('month', date_notification) AS DATE) AS date_notification, annee, nature,
-  procedure, division, division AS code_cpv,
+    return f"""SELECT {_BUYER_KEY if by_buyer else ""}CAST(date_trunc('month', date_notification) AS DATE) AS date_notification,
+  annee, nature, procedure, division, division AS code_cpv,
   {aggregates}
 FROM (
   SELECT c.*, FALSE AS categorie_extrait, FALSE AS departements_extrait,
@@ -51,16 +59,18 @@ FROM (
     c.au_dessus_ue_etat AND NOT c.soc AS ue_sans_social_etat
   FROM {source} c
 ) c
-GROUP BY ALL"""  # noqa: S608 (fixed fragments and a table name of the code)
+GROUP BY ALL{_BUYER_ORDER if by_buyer else ""}"""  # noqa: S608 (fixed fragments and a table name of the code)
 
 
-def flags_select(source: str = COCKPIT_TABLE) -> str:
+def flags_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False) -> str:
     """SELECT of the number of contracts per quality rule code, at the cube's grain (qualite is de-duplicated
-    per contract in the cockpit table, so each contract counts once per code)."""
-    return f"""SELECT CAST(date_trunc('month', date_notification) AS DATE) AS date_notification, nature, procedure,
+    per contract in the cockpit table, so each contract counts once per code); `by_buyer` as `cube_select`."""
+    key = _BUYER_KEY if by_buyer else ""
+    return f"""SELECT {key}CAST(date_trunc('month', date_notification) AS DATE) AS date_notification, nature, procedure,
   division AS code_cpv, code, count(*) AS n
-FROM (SELECT date_notification, nature, procedure, division, unnest(qualite) AS code FROM {source} WHERE qualite IS NOT NULL)
-GROUP BY ALL"""  # noqa: S608 (fixed fragments and a table name of the code)
+FROM (SELECT {key}date_notification, nature, procedure, division, unnest(qualite) AS code FROM {source}
+      WHERE qualite IS NOT NULL)
+GROUP BY ALL{_BUYER_ORDER if by_buyer else ""}"""  # noqa: S608 (fixed fragments and a table name of the code)
 
 
 def eligible(filters: Filters, sirene_table: str | None = None) -> bool:
@@ -69,14 +79,24 @@ def eligible(filters: Filters, sirene_table: str | None = None) -> bool:
     return sirene_table is None and cube_answers(filters)
 
 
-def overview_sql(filters: Filters, buyer_kind: str = "commune", median=None) -> tuple[str, list]:
-    """The overview aggregate (same columns as queries.overview_sql) from the cube; the median from the contracts,
-    or from `median` ((SQL of a scalar subquery, its parameters): a prepared median, national.median_sql)."""
+def overview_sql(
+    filters: Filters, buyer_kind: str = "commune", median=None, table: str = CUBE_TABLE
+) -> tuple[str, list]:
+    """The overview aggregate (same columns as queries.overview_sql) from the cube (or `table`, a cube by buyer);
+    the median from the contracts, or from `median` ((SQL of a scalar subquery, its parameters): a prepared
+    median, national.median_sql or per_buyer.MEDIAN)."""
     where, params = to_where(filters, "c")
     median_sql, median_params = median or (
         f"(SELECT median(montant_sur) FROM {COCKPIT_TABLE} c WHERE {where})",  # noqa: S608 (fixed fragments)
         params,
     )
+    sql = f"SELECT {merged_select(buyer_kind, median_sql)}\nFROM {table} c WHERE {where}"
+    return sql, [*median_params, *params]  # the median's subquery comes first in the text
+
+
+def merged_select(buyer_kind: str, median_sql: str) -> str:
+    """The SELECT list adding up cube rows into the overview aggregate's columns (queries.overview_parts), the
+    median given by `median_sql` (an expression: not additive)."""
     kind = queries.ue_kind(buyer_kind)
     select = []
     for alias, expr, combine in queries.overview_parts():
@@ -87,8 +107,7 @@ def overview_sql(filters: Filters, buyer_kind: str = "commune", median=None) -> 
             select.append(f"sum(somme_offres) / nullif(sum(n_offres_renseigne), 0) AS {alias}")
         else:
             select.append(f"{_merge(expr, column)} AS {alias}")
-    sql = f"SELECT {', '.join(select)}\nFROM {CUBE_TABLE} c WHERE {where}"
-    return sql, [*median_params, *params]  # the median's subquery comes first in the text
+    return ", ".join(select)
 
 
 def _merge(expr: str, column: str) -> str:
@@ -97,17 +116,17 @@ def _merge(expr: str, column: str) -> str:
     return f"coalesce(sum({column}), 0)" if expr.startswith("count(") else f"sum({column})"
 
 
-def breakdown_sql(filters: Filters, dimensions) -> tuple[str, list]:
-    """The breakdowns (same rows as queries.breakdown_sql) from the cube."""
+def breakdown_sql(filters: Filters, dimensions, table: str = CUBE_TABLE) -> tuple[str, list]:
+    """The breakdowns (same rows as queries.breakdown_sql) from the cube (or `table`, a cube by buyer)."""
     where, params = to_where(filters, "c")
     parts = {alias: expr for alias, expr, _combine in queries.overview_parts()}
     aggregates = ", ".join(f"{_merge(parts[alias], alias)} AS {alias}" for alias in queries.BREAKDOWN_PARTS)
-    source = f"WITH d AS (SELECT {{columns}}, * FROM {CUBE_TABLE} c WHERE {where})"  # noqa: S608 (fixed fragments)
+    source = f"WITH d AS (SELECT {{columns}}, * FROM {table} c WHERE {where})"  # noqa: S608 (fixed fragments)
     return queries.grouped_sql(source, dimensions, aggregates), params
 
 
-def flags_sql(filters: Filters) -> tuple[str, list]:
-    """Contracts per quality rule code (same rows as queries.flags_sql) from the cube."""
+def flags_sql(filters: Filters, table: str = FLAGS_TABLE) -> tuple[str, list]:
+    """Contracts per quality rule code (same rows as queries.flags_sql) from the cube (or `table`, by buyer)."""
     where, params = to_where(filters, "c")
-    sql = f"SELECT code, sum(n) AS n FROM {FLAGS_TABLE} c WHERE {where} GROUP BY code ORDER BY n DESC, code"  # noqa: S608
+    sql = f"SELECT code, sum(n) AS n FROM {table} c WHERE {where} GROUP BY code ORDER BY n DESC, code"  # noqa: S608
     return sql, params

@@ -34,7 +34,7 @@ class QueryInterrupted(RuntimeError):
 
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
-PREPARED_DB = "prepare-5.duckdb"
+PREPARED_DB = "prepare-6.duckdb"
 SLOW_QUERY_MS = 1000
 logger = logging.getLogger("pilote.contracts")
 sql_logger = logging.getLogger("pilote.contracts.sql")

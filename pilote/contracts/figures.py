@@ -8,6 +8,8 @@ here writes anything.
 """
 
 import hashlib
+import threading
+from concurrent.futures import Future
 
 from django.core.cache import cache
 
@@ -17,6 +19,7 @@ from pilote.contracts import (
     db as duck,
     indicators,
     national,
+    per_buyer,
     prepared,
     queries,
     table as cockpit_table,
@@ -40,12 +43,37 @@ def fetch_rows(sql, params, tables=()):
     generation = store.current_generation_dir()
     key = "cockpit:" + hashlib.sha256(f"{generation}\n{sql}\n{params!r}".encode()).hexdigest()
     rows = cache.get(key)
-    if rows is None:
+    if rows is not None:
+        return rows
+    # One computation per key at a time in this process: a page asks some aggregates twice at once (an
+    # organisation's national view and its peers' national reference are the same query), and a cold
+    # national aggregate run twice side by side costs both of them on two cores.
+    with _IN_FLIGHT_LOCK:
+        running = _IN_FLIGHT.get(key)
+        if running is None:
+            running = _IN_FLIGHT[key] = Future()
+            owner = True
+        else:
+            owner = False
+    if not owner:
+        return [dict(row) for row in running.result()]  # callers add keys to their rows
+    try:
         ensure_cockpit_tables()
         duck.ensure_tables(tables)
         rows = duck.fetch_all(sql, params)
         cache.set(key, rows, CACHE_SECONDS)
+        running.set_result([dict(row) for row in rows])
+    except BaseException as error:
+        running.set_exception(error)
+        raise
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.pop(key, None)
     return rows
+
+
+_IN_FLIGHT: dict[str, Future] = {}
+_IN_FLIGHT_LOCK = threading.Lock()
 
 
 def fetch_row(sql, params):
@@ -67,6 +95,8 @@ def overview_query(filters: Filters, kind: str = "commune", sirene_table: str | 
     the prepared median, for a national view of every contract or of one year)."""
     if cube.eligible(filters, sirene_table):
         return cube.overview_sql(filters, kind, national.median_sql(filters) if _national(filters) else None)
+    if _per_buyer(filters, sirene_table):
+        return per_buyer.overview_sql(filters, kind)
     return queries.overview_sql(filters, kind, sirene_table)
 
 
@@ -77,6 +107,24 @@ def _national(filters: Filters, sirene_table: str | None = None) -> bool:
         return False
     ensure_cockpit_tables()
     return duck.has_relation(national.SUPPLIERS)
+
+
+def _per_buyer(filters: Filters, sirene_table: str | None = None) -> bool:
+    """Whether the per-buyer tables prepared with the generation (`per_buyer`) answer this view: restricted to
+    buyers at the cube's grain, and a generation whose prepared file holds them (or computed in memory)."""
+    if not per_buyer.answers(filters, sirene_table):
+        return False
+    ensure_cockpit_tables()
+    return duck.has_relation(per_buyer.CUBE)
+
+
+def peers_query(filters: Filters, siret_to_org: dict, kind: str = "commune") -> tuple[str, list]:
+    """The overview aggregate per organisation of a SIRET → organisation map (the peers' table, a support
+    service's lines): from the per-buyer tables when they answer, else from the contracts (queries.peers_sql)."""
+    scope = filters.with_changes(perimetre="pairs", sirets=tuple(siret_to_org), acheteur="")
+    if siret_to_org and _per_buyer(scope):
+        return per_buyer.peers_sql(filters, siret_to_org, kind)
+    return queries.peers_sql(filters, siret_to_org, kind)
 
 
 def reference_query(filters: Filters, kind: str = "commune") -> tuple[str, list]:
@@ -156,6 +204,8 @@ def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, lis
     """Rows per value of each dimension (see queries.DIMENSIONS), with the shares computed."""
     if cube.eligible(filters):
         sql, params = cube.breakdown_sql(filters, list(dimensions))
+    elif _per_buyer(filters):
+        sql, params = per_buyer.breakdown_sql(filters, list(dimensions))
     else:
         sql, params = queries.breakdown_sql(filters, list(dimensions), buyer_kind(organisation))
     out = {name: [] for name in dimensions}
@@ -175,13 +225,21 @@ def undated(filters: Filters, organisation=None) -> dict | None:
     """The contracts of the view's scope without a notification date (the "date inconnue" line of the year
     breakdown, whatever the period filter: such contracts belong to no year, month or quarter), None if none."""
     rows = breakdown(filters.with_changes(annee=None, trimestre=None, mois=None), "annee", organisation)
-    return next((row for row in rows if row["valeur"] is None and row["n"]), None)
+    return undated_row(rows)
+
+
+def undated_row(year_rows: list[dict]) -> dict | None:
+    """The "date inconnue" line of a year breakdown, None if none (a view without a period filter has it in its
+    own year breakdown: no second query)."""
+    return next((row for row in year_rows if row["valeur"] is None and row["n"]), None)
 
 
 def suppliers(filters: Filters, limit: int = 10) -> dict:
     query = None
     if _national(filters):
         query = national.ranking_sql(filters, limit) or national.suppliers_sql(filters, limit)
+    elif _per_buyer(filters):
+        query = per_buyer.suppliers_sql(filters, limit)
     rows = fetch_rows(*(query or queries.suppliers_sql(filters, limit)))
     if not rows:
         return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
@@ -204,6 +262,8 @@ def concentration(filters: Filters) -> list[dict]:
     query = None
     if _national(filters):
         query = national.divisions_sql(filters) or national.concentration_sql(filters)
+    elif _per_buyer(filters):
+        query = per_buyer.concentration_sql(filters)
     rows = fetch_rows(*(query or queries.concentration_by_division_sql(filters)))
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
@@ -212,9 +272,15 @@ def concentration(filters: Filters) -> list[dict]:
 
 
 def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
-    prepared_national = _national(filters)
-    evo = fetch_row(*(national.evolution_sql if prepared_national else queries.evolution_sql)(filters))
-    source = national.TO_CHECK if prepared_national else cockpit_table.COCKPIT_TABLE
+    if _national(filters):
+        evolution_sql = national.evolution_sql
+    elif _per_buyer(filters):
+        evolution_sql = per_buyer.evolution_sql
+    else:
+        evolution_sql = queries.evolution_sql
+    evo = fetch_row(*evolution_sql(filters))
+    # a prepared view finds its contracts to check in the prepared table of those contracts (sorted by buyer)
+    source = cockpit_table.COCKPIT_TABLE if evolution_sql is queries.evolution_sql else national.TO_CHECK
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
@@ -226,14 +292,16 @@ def contracts(
     filters: Filters, drill: str = "tous", organisation=None, limit=50, offset=0, with_total=True
 ) -> tuple[list, int | None]:
     extract = sirene(organisation)
-    subset = national.subset(drill) if _national(filters, extract and extract["table"]) else None
+    sirene_table = extract and extract["table"]
+    prepared_view = _national(filters, sirene_table) or _per_buyer(filters, sirene_table)
+    subset = national.subset(drill) if prepared_view else None
     sql, params = queries.contracts_sql(
         filters,
         drill,
         buyer_kind=buyer_kind(organisation),
         limit=limit,
         offset=offset,
-        sirene_table=extract and extract["table"],
+        sirene_table=sirene_table,
         with_total=with_total,
         source=subset or cockpit_table.COCKPIT_TABLE,
     )
@@ -263,6 +331,8 @@ def with_details(rows: list[dict]) -> list[dict]:
 def flags(filters: Filters) -> list[dict]:
     if cube.eligible(filters):
         rows = fetch_rows(*cube.flags_sql(filters))
+    elif _per_buyer(filters):
+        rows = fetch_rows(*per_buyer.flags_sql(filters))
     else:
         rows = fetch_rows(*queries.flags_sql(filters))
     for row in rows:

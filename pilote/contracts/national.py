@@ -39,19 +39,8 @@ def tables(prefix: str = "") -> list[tuple[str, str]]:
     file's `{prepared}.` while it is written, nothing in memory)."""
     source = f"{prefix}{COCKPIT_TABLE}"
     return [
-        (
-            SUPPLIERS,
-            f"""SELECT {_GRAIN}, titulaire_key, count(*) AS n, coalesce(sum(montant_sur), 0) AS montant,
-  any_value(titulaire_id) AS titulaire_id, arg_min(titulaire_nom, rid) AS titulaire_nom,
-  min(rid) FILTER (WHERE titulaire_nom IS NOT NULL) AS rid_nom
-FROM {source} WHERE titulaire_key IS NOT NULL GROUP BY ALL""",  # noqa: S608 (fixed fragments)
-        ),
-        (
-            EVOLUTION,
-            f"""SELECT {_GRAIN}, count(*) AS n, sum(montant) AS montant_initial, sum(montant_final) AS montant_final,
-  count_if((montant_final - montant) / montant > seuil_modification) AS n_a_verifier
-FROM {source} WHERE {_GROWN} GROUP BY ALL""",  # noqa: S608 (fixed fragments)
-        ),
+        (SUPPLIERS, suppliers_select(source)),
+        (EVOLUTION, evolution_select(source)),
         (
             MEDIANS,
             f"""SELECT annee_n AS annee, grouping(annee_n) = 1 AS tout, median(montant_sur) AS montant_median
@@ -70,6 +59,24 @@ GROUP BY GROUPING SETS ((annee_n), ())""",  # noqa: S608 (fixed fragments)
             f"SELECT * FROM {source} WHERE (au_dessus_ue_collectivites OR au_dessus_ue_etat) AND NOT soc",  # noqa: S608
         ),
     ]
+
+
+def suppliers_select(source: str, *, by_buyer: bool = False) -> str:
+    """SUPPLIERS over the per-contract table `source`; `by_buyer`: the buyer's SIRET added to the grain, rows
+    sorted by it (`per_buyer`)."""
+    key, order = ("acheteur_id, ", "\nORDER BY acheteur_id") if by_buyer else ("", "")
+    return f"""SELECT {key}{_GRAIN}, titulaire_key, count(*) AS n, coalesce(sum(montant_sur), 0) AS montant,
+  any_value(titulaire_id) AS titulaire_id, arg_min(titulaire_nom, rid) AS titulaire_nom,
+  min(rid) FILTER (WHERE titulaire_nom IS NOT NULL) AS rid_nom
+FROM {source} WHERE titulaire_key IS NOT NULL GROUP BY ALL{order}"""  # noqa: S608 (fixed fragments)
+
+
+def evolution_select(source: str, *, by_buyer: bool = False) -> str:
+    """EVOLUTION over the per-contract table `source`; `by_buyer` as `suppliers_select`."""
+    key, order = ("acheteur_id, ", "\nORDER BY acheteur_id") if by_buyer else ("", "")
+    return f"""SELECT {key}{_GRAIN}, count(*) AS n, sum(montant) AS montant_initial, sum(montant_final) AS montant_final,
+  count_if((montant_final - montant) / montant > seuil_modification) AS n_a_verifier
+FROM {source} WHERE {_GROWN} GROUP BY ALL{order}"""  # noqa: S608 (fixed fragments)
 
 
 # every contract (tout) and each year, as MEDIANS: grouping sets over the per-supplier table
@@ -118,32 +125,33 @@ def answers(filters: Filters, sirene_table: str | None = None) -> bool:
     return cube.eligible(filters, sirene_table)
 
 
-def suppliers_sql(filters: Filters, limit: int = 10) -> tuple[str, list]:
-    """queries.suppliers_sql's rows, the suppliers' sums added up from SUPPLIERS."""
+def suppliers_sql(filters: Filters, limit: int = 10, table: str = SUPPLIERS) -> tuple[str, list]:
+    """queries.suppliers_sql's rows, the suppliers' sums added up from SUPPLIERS (or `table`, the same by buyer)."""
     where, params = to_where(filters, "c")
     rows = f"""WITH s AS (
-  SELECT titulaire_key, CAST(sum(n) AS BIGINT) AS n, sum(montant) AS montant FROM {SUPPLIERS} c WHERE {where}
+  SELECT titulaire_key, CAST(sum(n) AS BIGINT) AS n, sum(montant) AS montant FROM {table} c WHERE {where}
   GROUP BY titulaire_key
 )"""  # noqa: S608 (fixed fragments)
-    return queries.supplier_ranking_sql(rows, SUPPLIERS, "rid_nom", where, limit), [*params, *params]
+    return queries.supplier_ranking_sql(rows, table, "rid_nom", where, limit), [*params, *params]
 
 
-def concentration_sql(filters: Filters, limit: int = 30) -> tuple[str, list]:
-    """queries.concentration_by_division_sql's rows from SUPPLIERS."""
+def concentration_sql(filters: Filters, limit: int = 30, table: str = SUPPLIERS) -> tuple[str, list]:
+    """queries.concentration_by_division_sql's rows from SUPPLIERS (or `table`, the same by buyer)."""
     where, params = to_where(filters, "c")
     rows = f"""WITH s AS (
-  SELECT division, titulaire_key, CAST(sum(n) AS BIGINT) AS n, sum(montant) AS montant FROM {SUPPLIERS} c
+  SELECT division, titulaire_key, CAST(sum(n) AS BIGINT) AS n, sum(montant) AS montant FROM {table} c
   WHERE ({where}) AND division IS NOT NULL GROUP BY 1, 2
 )"""  # noqa: S608 (fixed fragments)
     return queries.concentration_tail(rows, limit), params
 
 
-def evolution_sql(filters: Filters) -> tuple[str, list]:
-    """queries.evolution_sql's row from EVOLUTION (count() of nothing is 0, count_if() and sum() of nothing NULL)."""
+def evolution_sql(filters: Filters, table: str = EVOLUTION) -> tuple[str, list]:
+    """queries.evolution_sql's row from EVOLUTION (or `table`, the same by buyer; count() of nothing is 0,
+    count_if() and sum() of nothing NULL)."""
     where, params = to_where(filters, "c")
     sql = f"""SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n_avec_montant_modifie, sum(montant_initial) AS montant_initial,
   sum(montant_final) AS montant_final, CAST(sum(n_a_verifier) AS BIGINT) AS n_a_verifier
-FROM {EVOLUTION} c WHERE {where}"""  # noqa: S608 (fixed fragments)
+FROM {table} c WHERE {where}"""  # noqa: S608 (fixed fragments)
     return sql, params
 
 

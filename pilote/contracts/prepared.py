@@ -4,7 +4,7 @@ import before the generation is published), or computed in memory by `cockpit_ta
 no usable file. Apart from `table` (per contract) and `cube` (per month), which it assembles: neither needs the
 other to say what it holds."""
 
-from pilote.contracts import cube, db, national, table
+from pilote.contracts import cube, db, national, per_buyer, table
 
 
 def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
@@ -26,6 +26,10 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
         (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
         # what the national view still read from every contract (suppliers, growth, lists, median)
         *((name, select, None) for name, select in national.tables("{prepared}.")),
+        # the same aggregates by buyer SIRET: an organisation's view reads a few rows of them (per_buyer), found
+        # through an index (rows sorted by SIRET only let DuckDB skip row groups of 122,880 rows: on 750 k
+        # contracts, one buyer's cube rows read in ~0.8 ms instead of ~3 ms)
+        *((name, select, "acheteur_id") for name, select in per_buyer.tables("{prepared}.")),
     ]
 
 
@@ -42,4 +46,5 @@ def cockpit_tables(generation_dir) -> list[tuple[str, str]]:
         (cube.CUBE_TABLE, cube.cube_select()),
         (cube.FLAGS_TABLE, cube.flags_select()),
         *national.tables(),
+        *per_buyer.tables(),
     ]

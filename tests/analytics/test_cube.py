@@ -64,7 +64,12 @@ def test_cockpit_reads_the_cube_only_for_the_views_it_answers(prepared, org_a):
     org_a.buyer_entities.create(siret="21690123100011")
     own, _ = parse_filters({}, org_a)
     assert not cube.eligible(own)
-    assert cockpit_table.COCKPIT_TABLE in figures.overview_query(own)[0]
+    # an organisation's view is answered by the per-buyer cube (tests/analytics/test_per_buyer.py), unless a
+    # filter is finer than its grain
+    assert "cockpit_acheteurs_mois" in figures.overview_query(own)[0]
+    finer, _ = parse_filters({"montant_min": "40000"}, org_a)
+    assert cockpit_table.COCKPIT_TABLE in figures.overview_query(finer)[0]
+    assert cockpit_table.COCKPIT_TABLE in figures.overview_query(own, sirene_table="sirene_contrats_1")[0]
     # an organisation's SIRENE extract completes the national contracts: read them, not the cube
     assert not cube.eligible(national, sirene_table="sirene_contrats_1")
 
