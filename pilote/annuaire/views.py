@@ -4,7 +4,6 @@ reserve/views.py). Thin: permission (organisation_view + permissions.py), form, 
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from pilote.annuaire.models import CharterVersion, LessonDocument, Person
 from pilote.annuaire.training import queries as training_queries
 from pilote.clauses.queries import segments_for
 from pilote.core.permissions import organisation_view
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _visible_person(request, person_id) -> Person:
@@ -50,12 +49,12 @@ def home(request):
 @organisation_view(*perms.CAN_MANAGE_DIRECTORY)
 def person_create(request):
     form = PersonForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.do_create_person(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        created = submit(
+            form, lambda data: services.do_create_person(request.organisation, actor=request.user, **data)
+        )
+        if created.ok:
+            person = created.result
             messages.success(request, f"{person} a été ajouté·e à l'annuaire.")
             return redirect("annuaire:person_detail", slug=request.organisation.slug, person_id=person.pk)
     return render(request, "annuaire/person_form.html", {"form": form, "title": "Ajouter une personne"})
@@ -81,14 +80,12 @@ def _edit_person(request, person):
     form = PersonForm(
         request.POST or None, instance=person, organisation=request.organisation, consent_by=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_person(person, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "La fiche de l'annuaire a été enregistrée.")
-            return redirect("annuaire:person_detail", slug=request.organisation.slug, person_id=person.pk)
+    if (
+        request.method == "POST"
+        and submit(form, lambda data: services.do_update_person(person, actor=request.user, **data)).ok
+    ):
+        messages.success(request, "La fiche de l'annuaire a été enregistrée.")
+        return redirect("annuaire:person_detail", slug=request.organisation.slug, person_id=person.pk)
     return render(request, "annuaire/person_form.html", {"form": form, "title": f"Modifier la fiche de {person}"})
 
 
@@ -152,8 +149,8 @@ def _lesson_form(request, instance=None):
     )
 
 
-def _lesson_data(form):
-    data = dict(form.cleaned_data)
+def _lesson_data(cleaned_data):
+    data = dict(cleaned_data)
     data["uploaded_files"] = data.pop("documents")
     return data
 
@@ -161,14 +158,14 @@ def _lesson_data(form):
 @organisation_view(*perms.CAN_WRITE_LESSON)
 def lesson_create(request):
     form = _lesson_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lesson = services.do_create_lesson(request.organisation, actor=request.user, **_lesson_data(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        created = submit(
+            form,
+            lambda data: services.do_create_lesson(request.organisation, actor=request.user, **_lesson_data(data)),
+        )
+        if created.ok:
             messages.success(request, "Le retour d'expérience a été enregistré.")
-            return redirect("annuaire:lesson_detail", slug=request.organisation.slug, lesson_id=lesson.pk)
+            return redirect("annuaire:lesson_detail", slug=request.organisation.slug, lesson_id=created.result.pk)
     return render(request, "annuaire/lesson_form.html", {"form": form, "title": "Nouveau retour d'expérience"})
 
 
@@ -193,14 +190,12 @@ def lesson_detail(request, lesson_id):
 def lesson_edit(request, lesson_id):
     lesson = get_object_or_404(request.organisation.lessons, pk=lesson_id)
     form = _lesson_form(request, instance=lesson)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_lesson(lesson, actor=request.user, **_lesson_data(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Le retour d'expérience a été modifié.")
-            return redirect("annuaire:lesson_detail", slug=request.organisation.slug, lesson_id=lesson.pk)
+    if (
+        request.method == "POST"
+        and submit(form, lambda data: services.do_update_lesson(lesson, actor=request.user, **_lesson_data(data))).ok
+    ):
+        messages.success(request, "Le retour d'expérience a été modifié.")
+        return redirect("annuaire:lesson_detail", slug=request.organisation.slug, lesson_id=lesson.pk)
     return render(request, "annuaire/lesson_form.html", {"form": form, "title": f"Modifier « {lesson} »"})
 
 
@@ -242,13 +237,10 @@ def charter_edit(request):
     current = queries.current_charter(request.organisation)
     initial = {"title": current.title, "text": current.text} if current else {}
     form = CharterForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.do_save_charter(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Version {version.number} de la charte enregistrée.")
+    if request.method == "POST":
+        saved = submit(form, lambda data: services.do_save_charter(request.organisation, actor=request.user, **data))
+        if saved.ok:
+            messages.success(request, f"Version {saved.result.number} de la charte enregistrée.")
             return redirect("annuaire:charter", slug=request.organisation.slug)
     return render(request, "annuaire/charter_form.html", {"form": form, "current": current})
 

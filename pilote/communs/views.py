@@ -22,7 +22,7 @@ from pilote.communs.models import Initiative, Movement, Resource
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
 from pilote.core.tabular import csv_response
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _initiative(request, initiative_id) -> Initiative:
@@ -62,13 +62,10 @@ def home(request):
 
 def _create(request, form_class, service, template, redirect_name, kwarg):
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = service(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect(redirect_name, slug=request.organisation.slug, **{kwarg: created.pk})
+    if request.method == "POST":
+        created = submit(form, lambda data: service(request.organisation, actor=request.user, **data))
+        if created.ok:
+            return redirect(redirect_name, slug=request.organisation.slug, **{kwarg: created.result.pk})
     return render(request, template, {"form": form, "organisation": request.organisation})
 
 
@@ -128,14 +125,9 @@ def initiative_detail(request, initiative_id, grant_form=None, contribution_form
 def credit_grant(request, initiative_id):
     initiative = _initiative(request, initiative_id)
     form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            ledger.do_grant_credits(initiative, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['amount']} crédits d'accès attribués.")
-            return _to_initiative(request, initiative)
+    if submit(form, lambda data: ledger.do_grant_credits(initiative, actor=request.user, **data)).ok:
+        messages.success(request, f"{form.cleaned_data['amount']} crédits d'accès attribués.")
+        return _to_initiative(request, initiative)
     return initiative_detail.__wrapped__(request, initiative_id, grant_form=form)
 
 
@@ -144,16 +136,14 @@ def credit_grant(request, initiative_id):
 def initiative_actor_link(request, initiative_id):
     initiative = _initiative(request, initiative_id)
     form = ActorLinkForm(request.POST, initiative=initiative, candidates=funding.candidate_actors(initiative))
-    if form.is_valid():
-        try:
-            funding.do_link_territory_actor(
-                initiative, territory_actor=form.cleaned_data["territory_actor"], actor=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Lien avec l'acteur du territoire enregistré.")
-            return _to_initiative(request, initiative)
+    if submit(
+        form,
+        lambda data: funding.do_link_territory_actor(
+            initiative, territory_actor=data["territory_actor"], actor=request.user
+        ),
+    ).ok:
+        messages.success(request, "Lien avec l'acteur du territoire enregistré.")
+        return _to_initiative(request, initiative)
     return initiative_detail.__wrapped__(request, initiative_id, link_form=form)
 
 
@@ -162,14 +152,9 @@ def initiative_actor_link(request, initiative_id):
 def contribution_add(request, initiative_id):
     initiative = _initiative(request, initiative_id)
     form = ContributionForm(request.POST)
-    if form.is_valid():
-        try:
-            ledger.do_record_contribution(initiative, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Contribution reconnue.")
-            return _to_initiative(request, initiative)
+    if submit(form, lambda data: ledger.do_record_contribution(initiative, actor=request.user, **data)).ok:
+        messages.success(request, "Contribution reconnue.")
+        return _to_initiative(request, initiative)
     return initiative_detail.__wrapped__(request, initiative_id, contribution_form=form)
 
 

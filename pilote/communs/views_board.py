@@ -11,7 +11,7 @@ from pilote.communs import board, ledger, legal, permissions as perms, rules
 from pilote.communs.forms import ProposalForm, RepresentativeForm
 from pilote.communs.models import Decision, Initiative, Proposal, Representative, VoteChoice
 from pilote.core.permissions import organisation_view
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _to_board(request):
@@ -50,16 +50,11 @@ def board_home(request, proposal_form=None, representative_form=None):
 @require_POST
 def representative_appoint(request):
     form = RepresentativeForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        try:
-            board.do_appoint_representative(
-                form.cleaned_data["initiative"], email=form.cleaned_data["email"], actor=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Représentant désigné.")
-            return _to_board(request)
+    if submit(
+        form, lambda data: board.do_appoint_representative(data["initiative"], email=data["email"], actor=request.user)
+    ).ok:
+        messages.success(request, "Représentant désigné.")
+        return _to_board(request)
     return board_home.__wrapped__(request, representative_form=form)
 
 
@@ -67,14 +62,9 @@ def representative_appoint(request):
 @require_POST
 def proposal_open(request):
     form = ProposalForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        try:
-            board.do_open_proposal(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Proposition soumise au vote du comité.")
-            return _to_board(request)
+    if submit(form, lambda data: board.do_open_proposal(request.organisation, actor=request.user, **data)).ok:
+        messages.success(request, "Proposition soumise au vote du comité.")
+        return _to_board(request)
     return board_home.__wrapped__(request, proposal_form=form)
 
 

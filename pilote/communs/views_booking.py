@@ -20,7 +20,7 @@ from pilote.communs.forms import (
 )
 from pilote.communs.models import HOLDING, Booking, MaintenanceTicket, Resource
 from pilote.core.permissions import organisation_view
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _resource(request, ressource_id) -> Resource:
@@ -62,14 +62,9 @@ def resource_detail(request, ressource_id, booking_form=None):
 def booking_request(request, ressource_id):
     resource = _resource(request, ressource_id)
     form = BookingForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        try:
-            services.do_request_booking(resource, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Demande de réservation enregistrée : elle attend l'accord du gestionnaire.")
-            return _to_resource(request, resource)
+    if submit(form, lambda data: services.do_request_booking(resource, actor=request.user, **data)).ok:
+        messages.success(request, "Demande de réservation enregistrée : elle attend l'accord du gestionnaire.")
+        return _to_resource(request, resource)
     return resource_detail.__wrapped__(request, ressource_id, booking_form=form)
 
 

@@ -13,7 +13,7 @@ from pilote.communs.forms import PhotoForm, ResourceEditForm
 from pilote.communs.models import Resource, ResourcePhoto
 from pilote.core.models import Organisation
 from pilote.core.permissions import organisation_view
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _resource(request, ressource_id) -> Resource:
@@ -28,14 +28,12 @@ def _to_resource(request, resource):
 def resource_edit(request, ressource_id):
     resource = _resource(request, ressource_id)
     form = ResourceEditForm(request.POST or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        try:
-            catalogue.do_update_resource(resource, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Fiche de la ressource enregistrée.")
-            return _to_resource(request, resource)
+    if (
+        request.method == "POST"
+        and submit(form, lambda data: catalogue.do_update_resource(resource, actor=request.user, **data)).ok
+    ):
+        messages.success(request, "Fiche de la ressource enregistrée.")
+        return _to_resource(request, resource)
     context = {"form": form, "organisation": request.organisation, "resource": resource}
     return render(request, "communs/resource_edit.html", context)
 

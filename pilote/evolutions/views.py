@@ -16,7 +16,7 @@ from pilote.evolutions.forms import FromDataForm, OpinionForm, ProposalForm, Pub
 from pilote.evolutions.legal import MODIFICATION_ARTICLES, SUBSTANTIAL_TESTS, articles_in_force
 from pilote.evolutions.models import EvolutionClause, Modification, Negotiation, Register, Status, TheatreSession
 from pilote.strategie.models import Jury
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _register(request, registre_id) -> Register:
@@ -60,13 +60,9 @@ def _home_page(request, status=200, **forms):
 @require_POST
 def register_create(request):
     form = RegisterForm(request.POST)
-    if form.is_valid():
-        try:
-            register = services.do_open_register(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to_register(request, register)
+    opened = submit(form, lambda data: services.do_open_register(request.organisation, actor=request.user, **data))
+    if opened.ok:
+        return _to_register(request, opened.result)
     return _home_page(request, status=400, form=form)
 
 
@@ -74,15 +70,11 @@ def register_create(request):
 @require_POST
 def register_from_data(request):
     form = FromDataForm(request.POST)
-    if form.is_valid():
-        try:
-            register = services.do_open_register_from_data(
-                request.organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to_register(request, register)
+    opened = submit(
+        form, lambda data: services.do_open_register_from_data(request.organisation, actor=request.user, **data)
+    )
+    if opened.ok:
+        return _to_register(request, opened.result)
     return _home_page(request, status=400, data_form=form)
 
 
@@ -135,18 +127,17 @@ def register_detail(request, registre_id):
 def modification_propose(request, registre_id):
     register = _register(request, registre_id)
     form = ProposalForm(request.POST)
-    if form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("r7_")}
+
+    def propose(data):
+        fields = {k: v for k, v in data.items() if not k.startswith("r7_")}
         fields["new_titulaire"] = fields["new_titulaire"] or ""
-        try:
-            services.do_propose_modification(
-                register, actor=request.user, substantial_answers=form.answers(), **fields
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Modification enregistrée.")
-            return _to_register(request, register)
+        return services.do_propose_modification(
+            register, actor=request.user, substantial_answers=form.answers(), **fields
+        )
+
+    if submit(form, propose).ok:
+        messages.success(request, "Modification enregistrée.")
+        return _to_register(request, register)
     return _register_page(request, register, status=400, proposal_form=form)
 
 
@@ -155,14 +146,9 @@ def modification_propose(request, registre_id):
 def opinion_add(request, modification_id):
     modification = _modification(request, modification_id)
     form = _opinion_form(request, request.POST)
-    if form.is_valid():
-        try:
-            services.do_record_opinion(modification, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Avis enregistré.")
-            return _to_register(request, modification.register)
+    if submit(form, lambda data: services.do_record_opinion(modification, actor=request.user, **data)).ok:
+        messages.success(request, "Avis enregistré.")
+        return _to_register(request, modification.register)
     return _register_page(request, modification.register, status=400, opinion_form=form)
 
 

@@ -2,7 +2,6 @@
 précise et sans équivoque"), read it, and activate it on a contract (a proposed modification in the register)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,7 +11,7 @@ from pilote.evolutions.forms import ActivateForm, ClauseForm
 from pilote.evolutions.models import EvolutionClause, Register
 from pilote.fiches import permissions as fiche_perms
 from pilote.fiches.models import Fiche
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _registers(request):
@@ -22,14 +21,13 @@ def _registers(request):
 @organisation_view(*perms.CAN_EDIT)
 def clause_create(request):
     form = ClauseForm(request.POST or None, registers=_registers(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            clause = services.do_create_evolution_clause(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        created = submit(
+            form, lambda data: services.do_create_evolution_clause(request.organisation, actor=request.user, **data)
+        )
+        if created.ok:
             messages.success(request, "Clause claire, précise et sans équivoque : enregistrée dans la bibliothèque.")
-            return redirect("evolutions:clause", slug=request.organisation.slug, clause_evolution_id=clause.pk)
+            return redirect("evolutions:clause", slug=request.organisation.slug, clause_evolution_id=created.result.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "evolutions/clause_form.html", {"form": form, "organisation": request.organisation},
                   status=status)  # fmt: skip
@@ -71,15 +69,14 @@ def clause_detail(request, clause_evolution_id):
 def clause_activate(request, clause_evolution_id):
     clause = _clause(request, clause_evolution_id)
     form = ActivateForm(request.POST, registers=_registers(request))
-    if form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("r7_")}
-        try:
-            modification = services.do_activate_clause(clause, actor=request.user, answers=form.answers(), **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Clause activée : modification n° {modification.rank} proposée au registre.")
-            return redirect(
-                "evolutions:register", slug=request.organisation.slug, registre_id=modification.register_id
-            )
+
+    def activate(data):
+        fields = {k: v for k, v in data.items() if not k.startswith("r7_")}
+        return services.do_activate_clause(clause, actor=request.user, answers=form.answers(), **fields)
+
+    activated = submit(form, activate)
+    if activated.ok:
+        modification = activated.result
+        messages.success(request, f"Clause activée : modification n° {modification.rank} proposée au registre.")
+        return redirect("evolutions:register", slug=request.organisation.slug, registre_id=modification.register_id)
     return _clause_page(request, clause, form=form, status=400)

@@ -11,7 +11,7 @@ from pilote.evolutions import negotiation as service, permissions as perms
 from pilote.evolutions.forms import AchievedForm, ClaimForm, CommitmentForm, NegotiationForm, StartingSegmentForm
 from pilote.evolutions.legal import NEGOTIATION_ARTICLES, articles_in_force
 from pilote.evolutions.models import Claim, Commitment, Negotiation
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _negotiation(request, negociation_id):
@@ -37,15 +37,15 @@ def _starting_form(request):
 @organisation_view(*perms.CAN_EDIT)
 def negotiation_create(request):
     form, chooser = _starting_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            negotiation = service.do_create_negotiation(
+    if request.method == "POST":
+        created = submit(
+            form,
+            lambda _data: service.do_create_negotiation(
                 request.organisation, actor=request.user, **form.fields_for_service()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to(request, negotiation)
+            ),
+        )
+        if created.ok:
+            return _to(request, created.result)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "chooser": chooser, "organisation": request.organisation,
                "articles": articles_in_force(NEGOTIATION_ARTICLES)}  # fmt: skip
@@ -94,13 +94,8 @@ def questions_send(request, negociation_id):
 def claim_add(request, negociation_id):
     negotiation = _negotiation(request, negociation_id)
     form = ClaimForm(request.POST, bidders=negotiation.bidders.all())
-    if form.is_valid():
-        try:
-            service.do_record_claim(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to(request, negotiation)
+    if submit(form, lambda data: service.do_record_claim(actor=request.user, **data)).ok:
+        return _to(request, negotiation)
     return _page(request, negotiation, status=400, claim_form=form)
 
 

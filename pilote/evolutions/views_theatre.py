@@ -13,7 +13,7 @@ from pilote.core.permissions import organisation_view
 from pilote.evolutions import permissions as perms, strategy_impact, theatre
 from pilote.evolutions.forms import NoteForm, SessionActivateForm, TheatreForm, TheatreProposalForm
 from pilote.evolutions.models import EvolutionClause, Register, TheatreRole, TheatreSession
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _session(request, seance_theatre_id):
@@ -24,18 +24,20 @@ def _to(request, session):
     return redirect("evolutions:theatre", slug=request.organisation.slug, seance_theatre_id=session.pk)
 
 
+def _fields(data):
+    """The form's data for the service, without the R7 answers (passed apart, as `answers`)."""
+    return {k: v for k, v in data.items() if not k.startswith("r7_")}
+
+
 @organisation_view(*perms.CAN_EDIT)
 def theatre_create(request):
     organisation = request.organisation
     form = TheatreForm(request.POST or None, registers=Register.objects.filter(organisation=organisation),
                        clauses=EvolutionClause.objects.filter(organisation=organisation))  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = theatre.do_open_session(organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to(request, session)
+    if request.method == "POST":
+        opened = submit(form, lambda data: theatre.do_open_session(organisation, actor=request.user, **data))
+        if opened.ok:
+            return _to(request, opened.result)
     status = 400 if request.method == "POST" else 200
     return render(request, "evolutions/theatre_form.html", {"form": form, "organisation": organisation}, status=status)
 
@@ -114,14 +116,11 @@ def theatre_role_link(request, role_theatre_id):
 def theatre_propose(request, seance_theatre_id):
     session = _session(request, seance_theatre_id)
     form = TheatreProposalForm(request.POST, roles=session.roles.all())
-    if form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("r7_")}
-        try:
-            theatre.do_table_proposal(session, actor=request.user, answers=form.answers(), **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to(request, session)
+    if submit(
+        form,
+        lambda data: theatre.do_table_proposal(session, actor=request.user, answers=form.answers(), **_fields(data)),
+    ).ok:
+        return _to(request, session)
     return _page(request, session, status=400, proposal_form=form)
 
 
@@ -130,13 +129,8 @@ def theatre_propose(request, seance_theatre_id):
 def theatre_note(request, seance_theatre_id):
     session = _session(request, seance_theatre_id)
     form = NoteForm(request.POST, roles=session.roles.all())
-    if form.is_valid():
-        try:
-            theatre.do_add_note(session, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _to(request, session)
+    if submit(form, lambda data: theatre.do_add_note(session, actor=request.user, **data)).ok:
+        return _to(request, session)
     return _page(request, session, status=400, note_form=form)
 
 
@@ -145,13 +139,12 @@ def theatre_note(request, seance_theatre_id):
 def theatre_activate(request, seance_theatre_id):
     session = _session(request, seance_theatre_id)
     form = SessionActivateForm(request.POST)
-    if form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("r7_")}
-        try:
-            theatre.do_activate_in_session(session, actor=request.user, answers=form.answers(), **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Clause activée : la modification proposée est au registre.")
-            return _to(request, session)
+    if submit(
+        form,
+        lambda data: theatre.do_activate_in_session(
+            session, actor=request.user, answers=form.answers(), **_fields(data)
+        ),
+    ).ok:
+        messages.success(request, "Clause activée : la modification proposée est au registre.")
+        return _to(request, session)
     return _page(request, session, status=400, activate_form=form)

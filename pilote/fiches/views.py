@@ -30,7 +30,7 @@ from pilote.fiches.services import (
     max_attachment_bytes,
     reviewer_choices,
 )
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 def _fiche(request, fiche_id) -> Fiche:
@@ -118,20 +118,11 @@ def _guidance_values(form) -> dict:
 
 def _edit(request, fiche=None):
     form = FicheForm(request.POST or None, instance=fiche, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if fiche is None:
-                fiche = do_create_fiche(request.organisation, actor=request.user, fields=form.service_fields())
-            else:
-                revision = form.cleaned_data.get("revision") or 0
-                do_update_fiche(
-                    fiche, actor=request.user, roles=request.roles, fields=form.service_fields(), revision=revision
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        saved = submit(form, lambda data: _save(request, fiche, form, data))
+        if saved.ok:
             messages.success(request, "La fiche est enregistrée.")
-            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=fiche.pk)
+            return redirect("fiches:detail", slug=request.organisation.slug, fiche_id=saved.result.pk)
     values = _guidance_values(form) if form.is_bound else _initial_values(fiche)
     return render(
         request,
@@ -143,6 +134,15 @@ def _edit(request, fiche=None):
             "guidance": guidance.compute(request.organisation, values),
         },
     )
+
+
+def _save(request, fiche, form, data) -> Fiche:
+    """Create the fiche, or update it at the revision the form was loaded at."""
+    if fiche is None:
+        return do_create_fiche(request.organisation, actor=request.user, fields=form.service_fields())
+    revision = data.get("revision") or 0
+    do_update_fiche(fiche, actor=request.user, roles=request.roles, fields=form.service_fields(), revision=revision)
+    return fiche
 
 
 def _initial_values(fiche):

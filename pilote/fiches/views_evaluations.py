@@ -1,7 +1,6 @@
 """Evaluation of contracts after award: from a fiche (prefilled) or from any contract of the organisation."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from pilote.core.permissions import organisation_view
@@ -9,6 +8,7 @@ from pilote.fiches import matching, permissions as perms, stats
 from pilote.fiches.forms import EvaluationForm
 from pilote.fiches.models import Evaluation, Fiche
 from pilote.fiches.services import do_save_evaluation
+from pilote.ui.forms import submit
 
 
 @organisation_view(*perms.CAN_VIEW_STATS)
@@ -44,12 +44,11 @@ def evaluation_create(request):
         contrat_id = form.cleaned_data.get("contrat_id")
         if contrat_id and matching.organisation_has_contract(request.organisation, contrat_id) is False:
             form.add_error("contrat_id", "Aucun marché publié par l'organisation ne porte cet identifiant.")
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_save_evaluation(request.organisation, actor=request.user, fiche=fiche, fields=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+    if request.method == "POST":
+        saved = submit(
+            form, lambda data: do_save_evaluation(request.organisation, actor=request.user, fiche=fiche, fields=data)
+        )
+        if saved.ok:
             messages.success(request, "L'évaluation est enregistrée.")
             return redirect("fiches:evaluations", slug=request.organisation.slug)
     return render(

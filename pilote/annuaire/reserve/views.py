@@ -11,7 +11,7 @@ from pilote.annuaire.reserve import queries as reserve_queries, services as rese
 from pilote.annuaire.reserve.forms import CloseForm, NoteForm, ReservistRequestForm
 from pilote.annuaire.reserve.models import RequestStatus
 from pilote.core.permissions import organisation_view
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 @organisation_view(*perms.CAN_VIEW)
@@ -30,14 +30,11 @@ def reserve_home(request):
 @organisation_view(*perms.CAN_MANAGE_RESERVE)
 def request_create(request):
     form = ReservistRequestForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            posted = reserve.do_post_request(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        posted = submit(form, lambda data: reserve.do_post_request(request.organisation, actor=request.user, **data))
+        if posted.ok:
             messages.success(request, "La demande est publiée : voici les réservistes qui y correspondent.")
-            return redirect("annuaire:request_detail", slug=request.organisation.slug, request_id=posted.pk)
+            return redirect("annuaire:request_detail", slug=request.organisation.slug, request_id=posted.result.pk)
     return render(request, "annuaire/simple_form.html", {"form": form, "title": "Demander un·e réserviste"})
 
 

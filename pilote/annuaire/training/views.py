@@ -13,7 +13,7 @@ from pilote.annuaire.training import services as training
 from pilote.annuaire.training.forms import EnrolOtherForm, ModuleForm, SessionForm
 from pilote.annuaire.training.models import EnrolmentStatus
 from pilote.core.permissions import organisation_view
-from pilote.ui.forms import add_service_errors
+from pilote.ui.forms import submit
 
 
 @organisation_view(*perms.CAN_VIEW)
@@ -36,12 +36,12 @@ def catalogue(request):
 @organisation_view(*perms.CAN_MANAGE_TRAINING)
 def module_create(request):
     form = ModuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            module = training.do_create_module(request.organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        created = submit(
+            form, lambda data: training.do_create_module(request.organisation, actor=request.user, **data)
+        )
+        if created.ok:
+            module = created.result
             messages.success(request, f"Le module « {module} » a été ajouté au catalogue.")
             return redirect("annuaire:module_detail", slug=request.organisation.slug, module_id=module.pk)
     return render(request, "annuaire/simple_form.html", {"form": form, "title": "Nouveau module de formation"})
@@ -51,14 +51,12 @@ def module_create(request):
 def module_edit(request, module_id):
     module = get_object_or_404(Module, organisation=request.organisation, pk=module_id)
     form = ModuleForm(request.POST or None, instance=module)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training.do_update_module(module, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Le module a été modifié.")
-            return redirect("annuaire:module_detail", slug=request.organisation.slug, module_id=module.pk)
+    if (
+        request.method == "POST"
+        and submit(form, lambda data: training.do_update_module(module, actor=request.user, **data)).ok
+    ):
+        messages.success(request, "Le module a été modifié.")
+        return redirect("annuaire:module_detail", slug=request.organisation.slug, module_id=module.pk)
     return render(request, "annuaire/simple_form.html", {"form": form, "title": f"Modifier « {module} »"})
 
 
@@ -70,14 +68,10 @@ def module_detail(request, module_id):
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("Seul le service d'appui ou un administrateur programme des sessions.")
-        if form.is_valid():
-            try:
-                session = training.do_create_session(module, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "La session a été programmée.")
-                return redirect("annuaire:session_detail", slug=request.organisation.slug, session_id=session.pk)
+        created = submit(form, lambda data: training.do_create_session(module, actor=request.user, **data))
+        if created.ok:
+            messages.success(request, "La session a été programmée.")
+            return redirect("annuaire:session_detail", slug=request.organisation.slug, session_id=created.result.pk)
     context = {"module": module, "sessions": module.sessions.all(), "form": form, "can_manage": can_manage}
     return render(request, "annuaire/module_detail.html", context)
 
