@@ -31,6 +31,7 @@ import pyarrow.ipc as ipc
 from pilote.contracts import semantics as sem
 from pilote.contracts.geo import with_geography
 from pilote.contracts.search import text
+from pilote.contracts.search.positional import PositionalReader
 from pilote.decp import store
 
 
@@ -40,6 +41,9 @@ TABLES = ("docs", "postings", "terms", "suppliers", "classes")
 FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
+# Rows gathered by positional reads rather than through the mapping (`Index.rows`): ~30 reads a row, so a page
+# of results or a ranking's shortlist, not an export.
+POSITIONAL_ROWS = 200
 # The amounts left out of price references and sums, and what counts as a consideration: semantics' definitions.
 AMOUNT_ANOMALIES = sem.unusable_amount_codes()
 NO_CONSIDERATION = sem.NO_CONSIDERATION
@@ -289,7 +293,9 @@ class Index:
     classes: pl.DataFrame  # (cpv_classe, doc) sorted
     maps: list = field(default_factory=list, repr=False)  # the mapped bytes of each file (pyarrow Buffer)
     mappings: list = field(default_factory=list, repr=False)  # the mmap objects, for `release`
+    reader: PositionalReader | None = field(default=None, repr=False)  # docs rows by pread (`rows`)
     released_at: float = 0.0
+    file_baseline: int = 0  # file-backed resident bytes of the process after the last release (`trim`)
 
     def release(self) -> None:
         """Unmap from this process the index pages it touched (MADV_DONTNEED on a read-only file mapping: the pages
@@ -299,6 +305,17 @@ class Index:
         for mapped in self.mappings:
             mapped.madvise(mmap.MADV_DONTNEED)
         self.released_at = time.monotonic()
+        self.file_baseline = _file_resident()
+
+    def trim(self) -> bool:
+        """`release` when the file pages this worker has mapped since the last release exceed MAPPED_BUDGET bytes
+        (read from /proc/self/statm, ~20 µs): pages a request maps stay mapped for the next requests, which then
+        find them without faulting, and the worker's RSS stays under its budget. Called when a request opens the
+        index (`load`) and when a search or a ranking ends. True when it released."""
+        if _file_resident() - self.file_baseline <= MAPPED_BUDGET:
+            return False
+        self.release()
+        return True
 
     @property
     def size(self) -> int:
@@ -345,10 +362,19 @@ class Index:
         return out
 
     def rows(self, docs: pl.Series) -> pl.DataFrame:
-        """Full rows of index.docs for these doc numbers, in that order (a gather, never a join on 1.6 M rows)."""
-        return self.docs[docs.cast(pl.UInt32)] if docs.len() else self.docs.head(0)
+        """Full rows of index.docs for these doc numbers, in that order (a gather, never a join on 1.6 M rows).
+        A page of results (≤ POSITIONAL_ROWS) is read with positional reads, which map no index page into the
+        worker (positional.py); more rows are gathered through the mapping."""
+        if not docs.len():
+            return self.docs.head(0)
+        if self.reader is not None and docs.len() <= POSITIONAL_ROWS:
+            return self.reader.rows(docs.cast(pl.Int64).to_list())
+        return self.docs[docs.cast(pl.UInt32)]
 
     def column(self, name: str, docs: pl.Series) -> pl.Series:
+        """One column at these doc numbers, in that order (by position for a few rows, as `rows`)."""
+        if self.reader is not None and 0 < docs.len() <= POSITIONAL_ROWS:
+            return self.reader.column(name, docs.cast(pl.Int64).to_list())
         return self.docs[name].gather(docs)
 
     def mask(self, key, expr: pl.Expr) -> pl.Series:
@@ -389,9 +415,18 @@ def _range(pairs: pl.DataFrame, key: str, low: str, high: str) -> pl.Series:
 
 
 _LOCK = threading.Lock()
-# Seconds between two `release` (at the start of a request that opens the index). 0: every request, which keeps a
-# worker's mapped index pages to those of its current request; measured cost within the noise (docs/benchmarks.md).
-RELEASE_EVERY = 0.0
+# Index pages (bytes) a worker may keep mapped between two releases (`Index.trim`). Releasing at every request
+# cost the re-mapping of every page a request reads (search p95 33.8 instead of 19.2 ms at 1.6 M); with the result
+# rows read by position, a request maps only its posting lists and sort column, so a budget is rarely reached.
+MAPPED_BUDGET = 128 * 2**20
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _file_resident() -> int:
+    """Resident file-backed bytes of this process (statm's "shared": library code and mapped index pages)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[2]) * _PAGE
+
 _LOADED: dict[str, Index] = {}
 
 
@@ -433,8 +468,7 @@ def load(data_dir=None) -> Index | None:
     key = f"{store.data_dir_or_default(data_dir)}:{generation}"
     index = _LOADED.get(key)
     if index is not None:
-        if time.monotonic() - index.released_at > RELEASE_EVERY:
-            index.release()
+        index.trim()
         return index
     with _LOCK:
         index = _LOADED.get(key)
@@ -445,12 +479,13 @@ def load(data_dir=None) -> Index | None:
                     "lancez « manage.py explorer_index » (les imports le construisent avant publication)."
                 )
             index = _read(generation_dir, generation)
+            index.file_baseline = _file_resident()
             _LOADED.clear()  # keep only the current generation open
             _LOADED[key] = index
     return index
 
 
-def _open(path: Path) -> tuple[pl.DataFrame, pa.Buffer]:
+def _open(path: Path) -> tuple[pl.DataFrame, tuple[pa.Buffer, mmap.mmap], pa.Table]:
     """A frame over the buffers of a mapped Arrow file (zero copy: polars imports the Arrow arrays in place) and
     the mapping itself (for `release`).
     MADV_RANDOM: a query reads a few rows here and there, so the kernel must not read ahead (nor map around) the
@@ -459,16 +494,20 @@ def _open(path: Path) -> tuple[pl.DataFrame, pa.Buffer]:
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     mapped.madvise(mmap.MADV_RANDOM)
     whole = pa.py_buffer(mapped)  # keeps the mapping alive as long as a frame uses its buffers
-    return pl.from_arrow(ipc.open_file(pa.BufferReader(whole)).read_all(), rechunk=False), (whole, mapped)
+    table = ipc.open_file(pa.BufferReader(whole)).read_all()
+    return pl.from_arrow(table, rechunk=False), (whole, mapped), table
 
 
 def _read(directory: Path, generation: str) -> Index:
     meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
     frames, maps, mappings = {}, [], []
     for table in TABLES:
-        frames[table], (whole, mapped) = _open(directory / f"explorer_{table}.arrow")
+        path = directory / f"explorer_{table}.arrow"
+        frames[table], (whole, mapped), arrow = _open(path)
         maps.append(whole)
         mappings.append(mapped)
+        if table == "docs":
+            reader = PositionalReader(path, arrow, whole.address, frames["docs"].schema)
     return Index(
         generation=generation,
         directory=directory,
@@ -481,4 +520,5 @@ def _read(directory: Path, generation: str) -> Index:
         classes=frames["classes"],
         maps=maps,
         mappings=mappings,
+        reader=reader,
     )
