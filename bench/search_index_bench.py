@@ -10,7 +10,7 @@ shared with every other worker through the page cache, reclaimable), index_mappe
 /proc/self/smaps), Pss its proportional share. The worker opens the index through `index.load()` before each
 search, as a view does, so `Index.release` runs (at most once a second).
 
-    .venv/bin/python bench/search_index_bench.py --rows 200000 400000 [--searches 300] [--repo PATH]
+    .venv/bin/python bench/search_index_bench.py --rows 200000 400000 [--searches 300] [--repo PATH] [--serve-only]
 
 --repo runs the same measurement with another checkout's code (e.g. /work/main before this change) on a copy of
 the generation, to compare formats on the same corpus and the same machine load.
@@ -50,6 +50,12 @@ def proc_memory() -> dict:
     return out
 
 
+def _rss_mb() -> int:
+    """VmRSS in MB from /proc/self/statm (cheap enough to read after every search)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return round(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+
+
 def _index_mapped_kb() -> int:
     """Resident KB of this process's mappings of index files (explorer_*): shared page-cache pages."""
     total, inside = 0, False
@@ -83,16 +89,13 @@ def child_build(data_dir: Path) -> dict:
     index.build_index(gen)
     seconds = time.perf_counter() - started
     files = {f.name: f.stat().st_size for f in gen.glob("explorer_*") if f.suffix in (".arrow", ".parquet")}
-    index_files = {k: v for k, v in files.items() if k.split(".")[0].split("_", 1)[1] in INDEX_TABLES}
+    index_files = {k: v for k, v in files.items() if k.endswith(".arrow")}
     return {
         "build_s": round(seconds, 1),
         "index_mb": round(sum(index_files.values()) / 1e6, 1),
         "files_mb": {k: round(v / 1e6, 1) for k, v in sorted(index_files.items())},
         "memory_mb": proc_memory(),
     }
-
-
-INDEX_TABLES = ("docs", "postings", "terms", "suppliers", "classes")
 
 
 def child_serve(data_dir: Path, searches: int) -> dict:
@@ -134,7 +137,7 @@ def child_serve(data_dir: Path, searches: int) -> dict:
     # RELEASE_EVERY = 0, at the start of every request), so a search maps again the pages it reads after a release
     # (latency cost) and the memory is what the worker keeps mapped within its budget.
     setattr(index, knob, shipped)
-    released, releases = [], 0
+    released, releases, rss_max = [], 0, 0
     for i, q in enumerate(words):
         filters, sort = plans[i % len(plans)]
         t = time.perf_counter()
@@ -143,6 +146,7 @@ def child_serve(data_dir: Path, searches: int) -> dict:
         queries.search(ix, q=q, filters=filters, sort=sort)
         released.append((time.perf_counter() - t) * 1000)
         releases += ix.released_at != before_release
+        rss_max = max(rss_max, _rss_mb())  # the worker's RSS between two requests, at its largest
     after_released = proc_memory()
     similar = []
     for o in objets[:50]:
@@ -167,6 +171,7 @@ def child_serve(data_dir: Path, searches: int) -> dict:
             "max": round(max(released), 1),
             "releases": releases,
         },
+        "rss_mb_max_between_searches": rss_max,
         "memory_mb_after_searches": after_released,
         "similar_ms": {"n": len(similar), "p50": pct(similar, 50), "p95": pct(similar, 95)},
         "memory_mb_after_similar": proc_memory(),
@@ -205,6 +210,7 @@ def main():
     parser.add_argument("--repo", default=str(REPO), help="checkout whose code is measured")
     parser.add_argument("--label", default="shared-index")
     parser.add_argument("--child", choices=["build", "serve"])
+    parser.add_argument("--serve-only", action="store_true", help="reuse the index already built in the corpus")
     parser.add_argument("--data-dir")
     args = parser.parse_args()
     if args.child:
@@ -226,7 +232,7 @@ def main():
     results = {"repo": args.repo, "load_at_start": os.getloadavg()}
     for rows in args.rows:
         data_dir = prepare_corpus(workdir, rows, args.label)
-        build = run_child("build", data_dir, Path(args.repo), args.searches)
+        build = {} if args.serve_only else run_child("build", data_dir, Path(args.repo), args.searches)
         serve = run_child("serve", data_dir, Path(args.repo), args.searches)
         results[str(rows)] = {"build": build, "serve": serve}
         print(json.dumps({rows: results[str(rows)]}), flush=True)

@@ -22,8 +22,9 @@ def test_every_table_is_read_in_place_from_its_mapped_file(ix):
     maps = dict(zip(index.TABLES, ix.maps, strict=True))
     assert _inside(ix.docs["doc"], _mapped_range(maps["docs"]))
     assert _inside(ix.docs["montant"], _mapped_range(maps["docs"]))
-    assert _inside(ix.docs["objet"], _mapped_range(maps["docs"]))  # strings too (views and bytes)
-    assert _inside(ix.docs["titulaire_ids"], _mapped_range(maps["docs"]))
+    assert _inside(ix.docs["objet"], _mapped_range(maps["docs_objet"]))  # strings too (views and bytes)
+    assert _inside(ix.docs["titulaire_ids"], _mapped_range(maps["docs_listes"]))
+    assert _inside(ix.docs["contrat_uid"], _mapped_range(maps["docs_noms"]))
     assert _inside(ix.postings["w"], _mapped_range(maps["postings"]))
     assert _inside(ix.suppliers["doc"], _mapped_range(maps["suppliers"]))
     # one chunk per column: gathering result rows never rechunks a column
@@ -80,7 +81,7 @@ def test_sorted_lookups_equal_a_scan_of_the_documents(ix):
 
 def test_a_build_in_small_batches_gives_the_same_index(store, monkeypatch, tmp_path):
     generation = decp_store.current_generation_dir(store)
-    reference = {t: pl.read_ipc(generation / f"explorer_{t}.arrow") for t in ("terms", "postings", "docs")}
+    reference = {t: pl.read_ipc(generation / f"explorer_{t}.arrow") for t in index.TABLES}
     monkeypatch.setattr(index, "TOKEN_BATCH", 5)  # 12 contracts: three batches
     index.build_index(generation)
     for table, frame in reference.items():
@@ -142,3 +143,12 @@ def test_a_page_of_rows_maps_no_index_page_into_the_worker(ix):
     assert _docs_mapped_kb(ix) == 0
     ix.docs[docs].to_dicts()  # the same rows through the mapping do map pages (the check can fail)
     assert _docs_mapped_kb(ix) > 0
+
+
+def test_the_contract_table_split_in_parts_is_the_table_collected_whole(ix):
+    """The build writes the table in column parts (bounded memory); side by side they are the whole table, same
+    rows in the same order, same columns in the same order."""
+    whole = index._docs_lazy(ix.directory).collect()
+    assert ix.docs.drop("doclen").equals(whole)
+    assert ix.docs.columns == [*whole.columns, "doclen"]
+    assert {c for cols in index.DOC_PARTS.values() for c in cols} < set(ix.docs.columns)

@@ -35,9 +35,9 @@ from pilote.contracts.search.positional import PositionalReader
 from pilote.decp import store
 
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
-TABLES = ("docs", "postings", "terms", "suppliers", "classes")
+TABLES = ("docs", "docs_objet", "docs_noms", "docs_listes", "postings", "terms", "suppliers", "classes")
 FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
@@ -71,7 +71,7 @@ DOC_COLUMNS = [
 ]
 
 
-def _docs_frame(generation_dir: Path) -> pl.DataFrame:
+def _docs_lazy(generation_dir: Path) -> pl.LazyFrame:
     # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
     contrats = (
         pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS)
@@ -102,9 +102,20 @@ def _docs_frame(generation_dir: Path) -> pl.DataFrame:
         )
         .drop("qualite", "lieu_execution_type_code")
         .sort("date_notification", "contrat_uid", descending=[True, False], nulls_last=True)
-        .collect()
+        .with_row_index("doc")
     )
-    return docs.with_row_index("doc")
+    return docs
+
+
+# The contract table is written as several files of a few columns each (one record batch per file, side by side
+# at load): the build holds one part at a time instead of the whole table (1.6 M contracts: the table collected
+# whole peaked at 1.6 GB before the posting lists were built beside it). "docs" holds every column no other part
+# names. `load` puts them back side by side in DOC order (zero copy).
+DOC_PARTS = {
+    "docs_objet": ["objet"],
+    "docs_noms": ["contrat_uid", "acheteur_id", "acheteur_nom", "lieu_execution_nom", "source", "procedure"],
+    "docs_listes": ["considerations_sociales", "considerations_environnementales", "titulaire_ids", "titulaire_noms"],
+}
 
 
 TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds one batch of words, not the corpus's
@@ -184,8 +195,6 @@ def build_index(generation_dir: Path) -> None:
     published, or by `manage.py explorer_index`). Overwrites previous explorer files there."""
     generation_dir = Path(generation_dir)
     started = time.monotonic()
-    docs = _docs_frame(generation_dir)
-    objets = docs["objet"]
     for table in CHILD_TABLES:
         # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
         source = generation_dir / f"{table}.parquet"
@@ -194,20 +203,34 @@ def build_index(generation_dir: Path) -> None:
             tmp = target.with_name(target.name + ".tmp")
             pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
             os.replace(tmp, target)
-    _write(_supplier_pairs(docs), generation_dir / "explorer_suppliers.arrow")
-    _write(_class_pairs(docs), generation_dir / "explorer_classes.arrow")
-    count = docs.height
-    terms, postings, doclen = _postings(objets)
-    _write(docs.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs.arrow")
-    del docs, objets
+    lazy = _docs_lazy(generation_dir)
+    # one part of the contract table in memory at a time (DOC_PARTS); the objects first, for the posting lists
+    objets = lazy.select("objet").collect()
+    count = objets.height
+    terms, postings, doclen = _postings(objets["objet"])
+    _write(objets, generation_dir / "explorer_docs_objet.arrow")
+    del objets
     _write(terms, generation_dir / "explorer_terms.arrow")
     _write(postings, generation_dir / "explorer_postings.arrow")
+    n_terms, n_postings = terms.height, postings.height
+    del terms, postings
+    named = {c for cols in DOC_PARTS.values() for c in cols}
+    main = lazy.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
+    _write(_class_pairs(main), generation_dir / "explorer_classes.arrow")
+    _write(main.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs.arrow")
+    del main
+    _write(lazy.select(DOC_PARTS["docs_noms"]).collect(), generation_dir / "explorer_docs_noms.arrow")
+    listes = lazy.select("doc", *DOC_PARTS["docs_listes"]).collect()
+    _write(_supplier_pairs(listes), generation_dir / "explorer_suppliers.arrow")
+    _write(listes.drop("doc"), generation_dir / "explorer_docs_listes.arrow")
+    del listes
     meta = {
         "version": INDEX_VERSION,
         "contrats": count,
-        "termes": terms.height,
-        "postings": postings.height,
+        "termes": n_terms,
+        "postings": n_postings,
         "longueur_moyenne": float(doclen.cast(pl.Float64).mean() or 0.0),
+        "colonnes": [*lazy.collect_schema().names(), "doclen"],  # the contract table's order across its parts
         "secondes": round(time.monotonic() - started, 3),
         "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".arrow")),
     }
@@ -427,6 +450,7 @@ def _file_resident() -> int:
     with open("/proc/self/statm", "rb") as statm:
         return int(statm.read().split()[2]) * _PAGE
 
+
 _LOADED: dict[str, Index] = {}
 
 
@@ -500,18 +524,21 @@ def _open(path: Path) -> tuple[pl.DataFrame, tuple[pa.Buffer, mmap.mmap], pa.Tab
 
 def _read(directory: Path, generation: str) -> Index:
     meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
-    frames, maps, mappings = {}, [], []
+    frames, maps, mappings, arrows = {}, [], [], []
     for table in TABLES:
         path = directory / f"explorer_{table}.arrow"
         frames[table], (whole, mapped), arrow = _open(path)
         maps.append(whole)
         mappings.append(mapped)
-        if table == "docs":
-            reader = PositionalReader(path, arrow, whole.address, frames["docs"].schema)
+        if table.startswith("docs"):
+            arrows.append((path, arrow, whole.address))
+    # the parts side by side (no copy: the frame holds the same mapped columns), in the table's column order
+    docs = pl.concat([frames[t] for t in TABLES if t.startswith("docs")], how="horizontal").select(meta["colonnes"])
+    reader = PositionalReader(arrows, docs.schema)
     return Index(
         generation=generation,
         directory=directory,
-        docs=frames["docs"],
+        docs=docs,
         postings=frames["postings"],
         terms=Terms(frames["terms"]),
         avgdl=meta["longueur_moyenne"],

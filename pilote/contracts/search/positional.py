@@ -87,25 +87,33 @@ class _Column:
 
 
 class PositionalReader:
-    """Rows of a mapped single-batch Arrow table by position, read with `pread` from the file (see module doc)."""
+    """Rows of mapped single-batch Arrow tables (the parts of one frame, side by side) by position, read with
+    `pread` from their files (see module doc)."""
 
-    def __init__(self, path, table: pa.Table, base: int, schema: pl.Schema):
-        self.path = str(path)
+    def __init__(self, parts: list[tuple], schema: pl.Schema):
+        """parts: (path, pyarrow table, address of the file's mapping) of each file holding some of the columns."""
         self.schema = schema
-        self.columns = {
-            name: _Column(column.chunk(0), base) for name, column in zip(table.column_names, table.columns, strict=True)
-        }
-        self.fd = os.open(self.path, os.O_RDONLY)
+        self.fds = [os.open(str(path), os.O_RDONLY) for path, _table, _base in parts]
+        found = {}
+        for fd, (_path, table, base) in zip(self.fds, parts, strict=True):
+            for name, column in zip(table.column_names, table.columns, strict=True):
+                found[name] = (_Column(column.chunk(0), base), fd)
+        self.columns = {name: found[name] for name in schema}
 
     def rows(self, positions: list[int]) -> pl.DataFrame:
-        """The rows at these positions, in that order, as a frame of the table's Polars schema."""
-        data = {name: [column.value(self.fd, i) for i in positions] for name, column in self.columns.items()}
+        """The rows at these positions, in that order, as a frame of the Polars schema."""
+        data = {name: [column.value(fd, i) for i in positions] for name, (column, fd) in self.columns.items()}
         return pl.DataFrame(data, schema=self.schema)
 
     def column(self, name: str, positions: list[int]) -> pl.Series:
         """One column's values at these positions, in that order."""
-        column = self.columns[name]
-        return pl.Series(name, [column.value(self.fd, i) for i in positions], dtype=self.schema[name])
+        column, fd = self.columns[name]
+        return pl.Series(name, [column.value(fd, i) for i in positions], dtype=self.schema[name])
 
     def close(self) -> None:
-        os.close(self.fd)
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+    def __del__(self):  # an index of a replaced generation, once no request holds it any more
+        self.close()

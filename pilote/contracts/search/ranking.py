@@ -122,7 +122,9 @@ def rank(
     cands = pl.concat(parts).group_by("doc").agg(pl.col("s_text").max())
     # Only the columns the score and the order read are gathered for the thousands of candidates (every column
     # would map ~2 MB of index per candidate and column into the worker); the full rows of the `limit` best only.
-    rows = index.docs.select(SCORED_COLUMNS)[cands["doc"].cast(pl.UInt32)].with_columns(cands["s_text"].alias("s_text"))
+    rows = index.docs.select(SCORED_COLUMNS)[cands["doc"].cast(pl.UInt32)].with_columns(
+        cands["s_text"].alias("s_text")
+    )
     if exclude:
         rows = rows.filter(~pl.col("contrat_uid").is_in(list(exclude)))
     c = pl.col
