@@ -3,13 +3,16 @@
 Built from `contrats.parquet` (+ `titulaires.parquet`, `modifications.parquet`) of a DECP store generation into
 files written next to them, so the store's atomic generation swap covers the index too
 (docs/decisions/0003-recherche-plein-texte.md, 0019-index-partage-entre-processus.md):
-    explorer_docs.arrow       one row per contract (doc = row number): the columns the explorer lists and ranks on
+    explorer_docs*.arrow      one row per contract (doc = row number): the columns the explorer lists and ranks on,
+                              in four column parts (DOC_PARTS: objects, names, lists, the rest) put side by side
     explorer_terms.arrow      term (sorted), df (number of contracts containing it), start (offset in postings)
     explorer_postings.arrow   (doc, w: BM25 impact) sorted by term then doc
     explorer_suppliers.arrow  (siret, doc) sorted; explorer_classes.arrow (cpv_classe, doc) sorted
     explorer_index.json       version, counts, average object length, build time and sizes (written last)
 Every .arrow file is uncompressed Arrow IPC in one record batch, opened memory-mapped and imported into Polars
-without a copy: the web workers share its pages through the page cache instead of each holding the corpus.
+without a copy: the web workers share its pages through the page cache instead of each holding the corpus. A page
+of result rows is read by position (positional.py), so a worker maps only what a query scans (posting lists, a
+sort column), and releases it past MAPPED_BUDGET (`Index.trim`).
 The import builds them inside each new generation before publishing it (a preparer registered by
 pilote.contracts); `manage.py explorer_index` builds them for a generation published by an older version. A web
 request never builds an index: `load` raises IndexMissing. Lookup = slicing the postings of each query term
@@ -105,6 +108,11 @@ def _docs_lazy(generation_dir: Path) -> pl.LazyFrame:
         .with_row_index("doc")
     )
     return docs
+
+
+def _docs_frame(generation_dir: Path) -> pl.DataFrame:
+    """The whole contract table in memory (bench/explorer_ranking_eval.py reads its held-out contracts from it)."""
+    return _docs_lazy(generation_dir).collect()
 
 
 # The contract table is written as several files of a few columns each (one record batch per file, side by side
