@@ -74,13 +74,16 @@ DOC_COLUMNS = [
 ]
 
 
-def _docs_lazy(generation_dir: Path) -> pl.LazyFrame:
+def _docs_lazy(generation_dir: Path, titulaires: bool = True) -> pl.LazyFrame:
+    """The contract table in doc order. titulaires=False leaves out the titulaire lists and their join, for a part
+    that does not hold them: a left join on keys grouped to one row per contract changes neither the rows nor their
+    order, and it is the build's heaviest step (every titulaire sorted and deduplicated)."""
     # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
     contrats = (
         pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS)
     )
     tit_path = generation_dir / "titulaires.parquet"
-    titulaires = (
+    grouped = (
         # every titulaire of the contract, the initial ones first, then those modifications added
         # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
         pl.scan_parquet(tit_path)
@@ -91,10 +94,11 @@ def _docs_lazy(generation_dir: Path) -> pl.LazyFrame:
     )
     final = sem.final_amount_polars(pl.scan_parquet(generation_dir / "modifications.parquet"))
     c = pl.col
+    docs = with_geography(contrats)
+    if titulaires:
+        docs = docs.join(grouped, on="contrat_uid", how="left")
     docs = (
-        with_geography(contrats)
-        .join(titulaires, on="contrat_uid", how="left")
-        .join(final, on="contrat_uid", how="left")
+        docs.join(final, on="contrat_uid", how="left")
         .with_columns(
             sem.social_polars().alias("social"),
             sem.declared_social_polars().alias("social_renseigne"),
@@ -225,9 +229,9 @@ def build_index(generation_dir: Path) -> None:
             tmp = target.with_name(target.name + ".tmp")
             pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
             os.replace(tmp, target)
-    lazy = _docs_lazy(generation_dir)
+    lazy, light = _docs_lazy(generation_dir), _docs_lazy(generation_dir, titulaires=False)
     # one part of the contract table in memory at a time (DOC_PARTS); the objects first, for the posting lists
-    objets = lazy.select("objet").collect()
+    objets = light.select("objet").collect()
     count = objets.height
     terms, postings, doclen = _postings(objets["objet"])
     _write(objets, generation_dir / "explorer_docs_objet.arrow")
@@ -237,11 +241,11 @@ def build_index(generation_dir: Path) -> None:
     n_terms, n_postings = terms.height, postings.height
     del terms, postings
     named = {c for cols in DOC_PARTS.values() for c in cols}
-    main = lazy.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
+    main = light.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
     _write(_class_pairs(main), generation_dir / "explorer_classes.arrow")
     _write(main.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs.arrow")
     del main
-    _write(lazy.select(DOC_PARTS["docs_noms"]).collect(), generation_dir / "explorer_docs_noms.arrow")
+    _write(light.select(DOC_PARTS["docs_noms"]).collect(), generation_dir / "explorer_docs_noms.arrow")
     listes = lazy.select("doc", *DOC_PARTS["docs_listes"]).collect()
     _write(_supplier_pairs(listes), generation_dir / "explorer_suppliers.arrow")
     _write(listes.drop("doc"), generation_dir / "explorer_docs_listes.arrow")
