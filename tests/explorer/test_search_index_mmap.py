@@ -5,7 +5,7 @@ gives the same index as a build in one batch."""
 import polars as pl
 import pytest
 
-from pilote.contracts.search import index, text
+from pilote.contracts.search import build, index, text
 from pilote.decp import store as decp_store
 
 
@@ -82,7 +82,7 @@ def test_sorted_lookups_equal_a_scan_of_the_documents(ix):
 def test_a_build_in_small_batches_gives_the_same_index(store, monkeypatch, tmp_path):
     generation = decp_store.current_generation_dir(store)
     reference = {t: pl.read_ipc(generation / f"explorer_{t}.arrow") for t in index.TABLES}
-    monkeypatch.setattr(index, "TOKEN_BATCH", 5)  # 12 contracts: three batches
+    monkeypatch.setattr(build, "TOKEN_BATCH", 5)  # 12 contracts: three batches
     index.build_index(generation)
     for table, frame in reference.items():
         assert pl.read_ipc(generation / f"explorer_{table}.arrow").equals(frame), table

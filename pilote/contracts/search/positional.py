@@ -7,7 +7,7 @@ amount; measured, docs/decisions/0019-index-partage-entre-processus.md). A `prea
 from the same page cache into private memory and maps nothing. It costs a system call per value, so it is for a
 page of results, not for thousands of rows (`Index.rows` chooses).
 
-Reads the layouts `index._write` produces (one record batch, offset 0): fixed-width numbers and dates, booleans,
+Reads the layouts `build._write` produces (one record batch, offset 0): fixed-width numbers and dates, booleans,
 string views and large lists of string views, each with its validity bitmap.
 """
 
