@@ -207,22 +207,26 @@ def build_index(generation_dir: Path) -> None:
             pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
             os.replace(tmp, target)
     lazy, light = _docs_lazy(generation_dir), _docs_lazy(generation_dir, titulaires=False)
-    # one part of the contract table in memory at a time (DOC_PARTS); the objects first, for the posting lists
-    objets = light.select("objet").collect()
-    count = objets.height
+    # One part of the contract table in memory at a time (DOC_PARTS). The table's joins and sort run for the
+    # derived columns ("docs") and the titulaire lists only; their src_row gives the doc order in which the
+    # columns taken as they are from contrats.parquet (objects, names) are gathered.
+    named = {c for cols in DOC_PARTS.values() for c in cols}
+    main = light.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
+    order, count = main["src_row"], main.height
+    _write(_class_pairs(main), generation_dir / "explorer_classes.arrow")
+    _write(main, generation_dir / "explorer_docs.arrow")
+    del main
+    objets = _in_doc_order(generation_dir, DOC_PARTS["docs_objet"], order)
     terms, postings, doclen = _postings(objets["objet"])
-    _write(objets, generation_dir / "explorer_docs_objet.arrow")
+    _write(objets.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs_objet.arrow")
     del objets
     _write(terms, generation_dir / "explorer_terms.arrow")
     _write(postings, generation_dir / "explorer_postings.arrow")
     n_terms, n_postings = terms.height, postings.height
     del terms, postings
-    named = {c for cols in DOC_PARTS.values() for c in cols}
-    main = light.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
-    _write(_class_pairs(main), generation_dir / "explorer_classes.arrow")
-    _write(main.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs.arrow")
-    del main
-    _write(light.select(DOC_PARTS["docs_noms"]).collect(), generation_dir / "explorer_docs_noms.arrow")
+    noms = _in_doc_order(generation_dir, DOC_PARTS["docs_noms"], order)
+    _write(noms, generation_dir / "explorer_docs_noms.arrow")
+    del noms
     listes = lazy.select("doc", *DOC_PARTS["docs_listes"]).collect()
     _write(_supplier_pairs(listes), generation_dir / "explorer_suppliers.arrow")
     _write(listes.drop("doc"), generation_dir / "explorer_docs_listes.arrow")
@@ -241,6 +245,12 @@ def build_index(generation_dir: Path) -> None:
     tmp = generation_dir / "explorer_index.json.tmp"
     tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(tmp, generation_dir / "explorer_index.json")
+
+
+def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series) -> pl.DataFrame:
+    """Columns of contrats.parquet that the table takes as they are, in doc order: read in the file's order and
+    gathered by each doc's src_row (no join, no sort)."""
+    return pl.scan_parquet(generation_dir / "contrats.parquet").select(columns).collect().gather(order)
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
