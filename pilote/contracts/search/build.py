@@ -249,8 +249,10 @@ def build_index(generation_dir: Path) -> None:
 
 def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series) -> pl.DataFrame:
     """Columns of contrats.parquet that the table takes as they are, in doc order: read in the file's order and
-    gathered by each doc's src_row (no join, no sort)."""
-    return pl.scan_parquet(generation_dir / "contrats.parquet").select(columns).collect().gather(order)
+    gathered by each doc's src_row (no join, no sort), one column at a time (the part plus one column in memory,
+    not the part twice)."""
+    path = generation_dir / "contrats.parquet"
+    return pl.DataFrame([pl.scan_parquet(path).select(c).collect().to_series().gather(order) for c in columns])
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
