@@ -10,7 +10,7 @@ shared with every other worker through the page cache, reclaimable), index_mappe
 /proc/self/smaps), Pss its proportional share. The worker opens the index through `index.load()` before each
 search, as a view does, so `Index.release` runs (at most once a second).
 
-    .venv/bin/python bench/search_index_bench.py --rows 200000 400000 [--searches 300] [--repo PATH]
+    .venv/bin/python bench/search_index_bench.py --rows 200000 400000 [--searches 300] [--repo PATH] [--serve-only]
 
 --repo runs the same measurement with another checkout's code (e.g. /work/main before this change) on a copy of
 the generation, to compare formats on the same corpus and the same machine load.
@@ -50,6 +50,12 @@ def proc_memory() -> dict:
     return out
 
 
+def _rss_mb() -> int:
+    """VmRSS in MB from /proc/self/statm (cheap enough to read after every search)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return round(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+
+
 def _index_mapped_kb() -> int:
     """Resident KB of this process's mappings of index files (explorer_*): shared page-cache pages."""
     total, inside = 0, False
@@ -83,16 +89,13 @@ def child_build(data_dir: Path) -> dict:
     index.build_index(gen)
     seconds = time.perf_counter() - started
     files = {f.name: f.stat().st_size for f in gen.glob("explorer_*") if f.suffix in (".arrow", ".parquet")}
-    index_files = {k: v for k, v in files.items() if k.split(".")[0].split("_", 1)[1] in INDEX_TABLES}
+    index_files = {k: v for k, v in files.items() if k.endswith(".arrow")}
     return {
         "build_s": round(seconds, 1),
         "index_mb": round(sum(index_files.values()) / 1e6, 1),
         "files_mb": {k: round(v / 1e6, 1) for k, v in sorted(index_files.items())},
         "memory_mb": proc_memory(),
     }
-
-
-INDEX_TABLES = ("docs", "postings", "terms", "suppliers", "classes")
 
 
 def child_serve(data_dir: Path, searches: int) -> dict:
@@ -104,7 +107,9 @@ def child_serve(data_dir: Path, searches: int) -> dict:
     from pilote.contracts.search import guidance, index, query as queries
 
     before = proc_memory()
-    shipped = index.RELEASE_EVERY
+    # The knob of the measured checkout: a mapped-page budget (this version) or a release period (before it).
+    knob = "MAPPED_BUDGET" if hasattr(index, "MAPPED_BUDGET") else "RELEASE_EVERY"
+    shipped = getattr(index, knob)
     started = time.perf_counter()
     ix = index.load(data_dir)
     opened = {"load_s": round(time.perf_counter() - started, 2), "memory_mb": proc_memory()}
@@ -119,7 +124,7 @@ def child_serve(data_dir: Path, searches: int) -> dict:
     year, _ = parse_filters({"perimetre": "national", "annee": "2019", "cpv": "45"})
     plans = [(national, "pertinence"), (year, "pertinence"), (national, "montant_desc")]
     # First without releasing the mapped pages (what RSS would show without `Index.release`), then as shipped.
-    index.RELEASE_EVERY = float("inf")
+    setattr(index, knob, float("inf"))
     times = []
     for i, q in enumerate(words):
         filters, sort = plans[i % len(plans)]
@@ -128,16 +133,20 @@ def child_serve(data_dir: Path, searches: int) -> dict:
         queries.search(ix, q=q, filters=filters, sort=sort)
         times.append((time.perf_counter() - t) * 1000)
     after_search = proc_memory()
-    # As shipped (index.RELEASE_EVERY = 0): the pages are released at the start of each request, so each search
-    # maps again the pages it reads (latency cost) and the memory is what one request keeps mapped.
-    index.RELEASE_EVERY = shipped
-    released = []
+    # As shipped: the pages are released when the worker's mapped index pages exceed MAPPED_BUDGET (before:
+    # RELEASE_EVERY = 0, at the start of every request), so a search maps again the pages it reads after a release
+    # (latency cost) and the memory is what the worker keeps mapped within its budget.
+    setattr(index, knob, shipped)
+    released, releases, rss_max = [], 0, 0
     for i, q in enumerate(words):
         filters, sort = plans[i % len(plans)]
         t = time.perf_counter()
+        before_release = ix.released_at
         ix = index.load(data_dir)
         queries.search(ix, q=q, filters=filters, sort=sort)
         released.append((time.perf_counter() - t) * 1000)
+        releases += ix.released_at != before_release
+        rss_max = max(rss_max, _rss_mb())  # the worker's RSS between two requests, at its largest
     after_released = proc_memory()
     similar = []
     for o in objets[:50]:
@@ -155,7 +164,14 @@ def child_serve(data_dir: Path, searches: int) -> dict:
             "max": round(max(times), 1),
         },
         "memory_mb_never_released": after_search,
-        "search_ms": {"n": len(released), "p50": pct(released, 50), "p95": pct(released, 95)},
+        "search_ms": {
+            "n": len(released),
+            "p50": pct(released, 50),
+            "p95": pct(released, 95),
+            "max": round(max(released), 1),
+            "releases": releases,
+        },
+        "rss_mb_max_between_searches": rss_max,
         "memory_mb_after_searches": after_released,
         "similar_ms": {"n": len(similar), "p50": pct(similar, 50), "p95": pct(similar, 95)},
         "memory_mb_after_similar": proc_memory(),
@@ -194,6 +210,7 @@ def main():
     parser.add_argument("--repo", default=str(REPO), help="checkout whose code is measured")
     parser.add_argument("--label", default="shared-index")
     parser.add_argument("--child", choices=["build", "serve"])
+    parser.add_argument("--serve-only", action="store_true", help="reuse the index already built in the corpus")
     parser.add_argument("--data-dir")
     args = parser.parse_args()
     if args.child:
@@ -215,7 +232,7 @@ def main():
     results = {"repo": args.repo, "load_at_start": os.getloadavg()}
     for rows in args.rows:
         data_dir = prepare_corpus(workdir, rows, args.label)
-        build = run_child("build", data_dir, Path(args.repo), args.searches)
+        build = {} if args.serve_only else run_child("build", data_dir, Path(args.repo), args.searches)
         serve = run_child("serve", data_dir, Path(args.repo), args.searches)
         results[str(rows)] = {"build": build, "serve": serve}
         print(json.dumps({rows: results[str(rows)]}), flush=True)

@@ -5,7 +5,7 @@ gives the same index as a build in one batch."""
 import polars as pl
 import pytest
 
-from pilote.contracts.search import index, text
+from pilote.contracts.search import build, index, text
 from pilote.decp import store as decp_store
 
 
@@ -22,8 +22,9 @@ def test_every_table_is_read_in_place_from_its_mapped_file(ix):
     maps = dict(zip(index.TABLES, ix.maps, strict=True))
     assert _inside(ix.docs["doc"], _mapped_range(maps["docs"]))
     assert _inside(ix.docs["montant"], _mapped_range(maps["docs"]))
-    assert _inside(ix.docs["objet"], _mapped_range(maps["docs"]))  # strings too (views and bytes)
-    assert _inside(ix.docs["titulaire_ids"], _mapped_range(maps["docs"]))
+    assert _inside(ix.docs["objet"], _mapped_range(maps["docs_objet"]))  # strings too (views and bytes)
+    assert _inside(ix.docs["titulaire_ids"], _mapped_range(maps["docs_listes"]))
+    assert _inside(ix.docs["contrat_uid"], _mapped_range(maps["docs_noms"]))
     assert _inside(ix.postings["w"], _mapped_range(maps["postings"]))
     assert _inside(ix.suppliers["doc"], _mapped_range(maps["suppliers"]))
     # one chunk per column: gathering result rows never rechunks a column
@@ -80,18 +81,74 @@ def test_sorted_lookups_equal_a_scan_of_the_documents(ix):
 
 def test_a_build_in_small_batches_gives_the_same_index(store, monkeypatch, tmp_path):
     generation = decp_store.current_generation_dir(store)
-    reference = {t: pl.read_ipc(generation / f"explorer_{t}.arrow") for t in ("terms", "postings", "docs")}
-    monkeypatch.setattr(index, "TOKEN_BATCH", 5)  # 12 contracts: three batches
+    reference = {t: pl.read_ipc(generation / f"explorer_{t}.arrow") for t in index.TABLES}
+    monkeypatch.setattr(build, "TOKEN_BATCH", 5)  # 12 contracts: three batches
     index.build_index(generation)
     for table, frame in reference.items():
         assert pl.read_ipc(generation / f"explorer_{table}.arrow").equals(frame), table
 
 
+def _docs_mapped_kb(ix) -> int:
+    """Resident KB of this process's mapping of this index's docs file (from /proc/self/smaps)."""
+    path = str(ix.directory / "explorer_docs.arrow")
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as smaps:
+        for line in smaps:
+            head = line.split(maxsplit=1)[0] if line.strip() else ""
+            if "-" in head and not head.endswith(":"):
+                inside = line.rstrip().endswith(path)
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total
+
+
 def test_release_drops_the_mapped_pages_and_the_index_keeps_answering(ix, monkeypatch):
     before = ix.match(text.query_terms("voirie"))["doc"].sort().to_list()
-    monkeypatch.setattr(index, "RELEASE_EVERY", 0.0)
+    monkeypatch.setattr(index, "MAPPED_BUDGET", -1)  # any mapped page is over budget
+    ix.docs["objet"].to_list()  # maps the docs pages
     released = ix.released_at
-    assert index.load() is ix  # the same opened index; a request start releases the pages it touched
+    assert index.load() is ix  # the same opened index; a request start releases the pages over budget
     assert ix.released_at > released
+    assert _docs_mapped_kb(ix) == 0
     assert ix.match(text.query_terms("voirie"))["doc"].sort().to_list() == before
     assert ix.rows(pl.Series([0], dtype=pl.UInt32))["doc"].to_list() == [0]
+
+
+def test_pages_within_the_budget_stay_mapped_for_the_next_requests(ix, monkeypatch):
+    monkeypatch.setattr(index, "MAPPED_BUDGET", 2**40)
+    ix.docs["objet"].to_list()
+    released = ix.released_at
+    assert index.load() is ix
+    assert ix.released_at == released  # nothing released: the next request finds the pages mapped
+    assert _docs_mapped_kb(ix) > 0
+
+
+def test_rows_read_by_position_equal_the_gather_through_the_mapping(ix):
+    every = pl.Series(list(reversed(range(ix.size))), dtype=pl.UInt32)
+    by_position = ix.rows(every)
+    assert by_position.schema == ix.docs.schema
+    assert by_position.equals(ix.docs[every])  # every column, nulls, lists, dates, booleans, long strings
+    assert by_position["objet"].str.len_bytes().max() > 12  # strings beyond the 12 bytes a view holds inline
+    assert by_position["titulaire_ids"].list.len().max() >= 1
+    assert by_position.null_count().sum_horizontal()[0] > 0  # the nulls are read from the validity bitmaps
+    for name in ("montant", "date_notification", "titulaire_noms", "cpv_classe"):
+        assert ix.column(name, every).equals(ix.docs[name].gather(every)), name
+
+
+def test_a_page_of_rows_maps_no_index_page_into_the_worker(ix):
+    """The displayed rows are read with pread: the worker's RSS does not take the folios they sit in."""
+    docs = pl.Series([ix.size - 1, 0], dtype=pl.UInt32)
+    ix.release()
+    ix.rows(docs).to_dicts()
+    assert _docs_mapped_kb(ix) == 0
+    ix.docs[docs].to_dicts()  # the same rows through the mapping do map pages (the check can fail)
+    assert _docs_mapped_kb(ix) > 0
+
+
+def test_the_contract_table_split_in_parts_is_the_table_collected_whole(ix):
+    """The build writes the table in column parts (bounded memory); side by side they are the whole table, same
+    rows in the same order, same columns in the same order."""
+    whole = index._docs_lazy(ix.directory).collect()
+    assert ix.docs.drop("doclen").equals(whole)
+    assert ix.docs.columns == [*whole.columns, "doclen"]
+    assert {c for cols in index.DOC_PARTS.values() for c in cols} < set(ix.docs.columns)

@@ -81,7 +81,7 @@ def suggest_cpv(text: str, limit: int = 5) -> list[dict]:
         hits = index.match(list(terms), require_all=False)
         if hits.height:
             best = hits.top_k(100, by="score")
-            codes = index.docs["code_cpv"].gather(best["doc"])
+            codes = index.column("code_cpv", best["doc"])
             votes = pl.DataFrame({"code": codes, "score": best["score"]}).drop_nulls().group_by("code").sum()
             total = float(votes["score"].sum() or 1.0)
             for code, vote in votes.iter_rows():

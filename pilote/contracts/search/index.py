@@ -3,13 +3,16 @@
 Built from `contrats.parquet` (+ `titulaires.parquet`, `modifications.parquet`) of a DECP store generation into
 files written next to them, so the store's atomic generation swap covers the index too
 (docs/decisions/0003-recherche-plein-texte.md, 0019-index-partage-entre-processus.md):
-    explorer_docs.arrow       one row per contract (doc = row number): the columns the explorer lists and ranks on
+    explorer_docs*.arrow      one row per contract (doc = row number): the columns the explorer lists and ranks on,
+                              in four column parts (DOC_PARTS: objects, names, lists, the rest) put side by side
     explorer_terms.arrow      term (sorted), df (number of contracts containing it), start (offset in postings)
     explorer_postings.arrow   (doc, w: BM25 impact) sorted by term then doc
     explorer_suppliers.arrow  (siret, doc) sorted; explorer_classes.arrow (cpv_classe, doc) sorted
     explorer_index.json       version, counts, average object length, build time and sizes (written last)
 Every .arrow file is uncompressed Arrow IPC in one record batch, opened memory-mapped and imported into Polars
-without a copy: the web workers share its pages through the page cache instead of each holding the corpus.
+without a copy: the web workers share its pages through the page cache instead of each holding the corpus. A page
+of result rows is read by position (positional.py), so a worker maps only what a query scans (posting lists, a
+sort column), and releases it past MAPPED_BUDGET (`Index.trim`).
 The import builds them inside each new generation before publishing it (a preparer registered by
 pilote.contracts); `manage.py explorer_index` builds them for a generation published by an older version. A web
 request never builds an index: `load` raises IndexMissing. Lookup = slicing the postings of each query term
@@ -28,216 +31,27 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from pilote.contracts import semantics as sem
-from pilote.contracts.geo import with_geography
-from pilote.contracts.search import text
+from pilote.contracts.search.build import (  # noqa: F401 (the build's names, for the callers of this module)
+    AMOUNT_ANOMALIES,
+    CHILD_TABLES,
+    DOC_PARTS,
+    FILES,
+    INDEX_VERSION,
+    K1,
+    NO_CONSIDERATION,
+    TABLES,
+    B,
+    _docs_frame,
+    _docs_lazy,
+    build_index,
+)
+from pilote.contracts.search.positional import PositionalReader
 from pilote.decp import store
 
 
-INDEX_VERSION = "8"
-CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
-TABLES = ("docs", "postings", "terms", "suppliers", "classes")
-FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
-# BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
-K1, B = 1.2, 0.75
-# The amounts left out of price references and sums, and what counts as a consideration: semantics' definitions.
-AMOUNT_ANOMALIES = sem.unusable_amount_codes()
-NO_CONSIDERATION = sem.NO_CONSIDERATION
-
-DOC_COLUMNS = [
-    "contrat_uid",
-    "source",
-    "type_contrat",
-    "objet",
-    "acheteur_id",
-    "acheteur_nom",
-    "nature",
-    "code_cpv",
-    "procedure",
-    "date_notification",
-    "montant",
-    "duree_mois",
-    "offres_recues",
-    "lieu_execution_code",
-    "lieu_execution_type_code",
-    "lieu_execution_nom",
-    "considerations_sociales",
-    "considerations_environnementales",
-    "qualite",
-]
-
-
-def _docs_frame(generation_dir: Path) -> pl.DataFrame:
-    # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
-    contrats = (
-        pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS)
-    )
-    tit_path = generation_dir / "titulaires.parquet"
-    titulaires = (
-        # every titulaire of the contract, the initial ones first, then those modifications added
-        # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
-        pl.scan_parquet(tit_path)
-        .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
-        .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
-        .group_by("contrat_uid", maintain_order=True)
-        .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
-    )
-    final = sem.final_amount_polars(pl.scan_parquet(generation_dir / "modifications.parquet"))
-    c = pl.col
-    docs = (
-        with_geography(contrats)
-        .join(titulaires, on="contrat_uid", how="left")
-        .join(final, on="contrat_uid", how="left")
-        .with_columns(
-            sem.social_polars().alias("social"),
-            sem.declared_social_polars().alias("social_renseigne"),
-            sem.environmental_polars().alias("environnemental"),
-            sem.declared_environmental_polars().alias("environnemental_renseigne"),
-            sem.amount_unusable_polars().alias("montant_anomalie"),
-            c("code_cpv").str.slice(0, 4).alias("cpv_classe"),
-        )
-        .drop("qualite", "lieu_execution_type_code")
-        .sort("date_notification", "contrat_uid", descending=[True, False], nulls_last=True)
-        .collect()
-    )
-    return docs.with_row_index("doc")
-
-
-TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds one batch of words, not the corpus's
-
-
-def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
-    """(terms, postings, doclen) from the objects in doc order. Tokenised by batches of TOKEN_BATCH contracts into
-    integer (term, doc, tf) triples (10 bytes each, no per-posting string), Python stemming each distinct word once."""
-    stems: dict[str, str | None] = {}  # word -> term (None: stop word)
-    ids: dict[str, int] = {}  # term -> provisional id, in order of first appearance
-    counts, lengths = [], []
-    for offset in range(0, max(objets.len(), 1), TOKEN_BATCH):
-        batch = objets.slice(offset, TOKEN_BATCH)
-        words = (
-            pl.DataFrame({"objet": batch})
-            .with_row_index("doc", offset=offset)
-            .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
-            .explode("w")
-            .drop_nulls("w")
-        )
-        for w in words["w"].unique().to_list():
-            if w not in stems:
-                stems[w] = t = text.term(w)
-                if t is not None and t not in ids:
-                    ids[t] = len(ids)
-        mapping = pl.DataFrame(
-            {"w": list(stems), "pid": [ids.get(t) if t else None for t in stems.values()]},
-            schema={"w": pl.String, "pid": pl.UInt32},
-        )
-        tokens = words.join(mapping, on="w", how="left").drop_nulls("pid")
-        counts.append(tokens.group_by("pid", "doc").agg(pl.len().cast(pl.UInt16).alias("tf")))
-        lengths.append(
-            tokens.group_by("doc")
-            .len()
-            .join(
-                pl.DataFrame({"doc": pl.int_range(offset, offset + batch.len(), dtype=pl.UInt32, eager=True)}),
-                on="doc",
-                how="right",
-            )
-            .sort("doc")["len"]
-            .fill_null(0)
-        )
-    counts = pl.concat(counts)
-    doclen = pl.concat(lengths).cast(pl.UInt16) if lengths else pl.Series("len", [], pl.UInt16)
-    # final term ids follow the sorted terms, so a term's postings are one contiguous slice found by binary search
-    vocab = pl.DataFrame({"term": list(ids), "pid": pl.Series(list(ids.values()), dtype=pl.UInt32)})
-    dfs = counts.group_by("pid").agg(pl.len().cast(pl.UInt32).alias("df"))
-    terms = (
-        vocab.join(dfs, on="pid")
-        .sort("term")
-        .with_row_index("term_id")
-        .with_columns((pl.col("df").cum_sum() - pl.col("df")).cast(pl.UInt64).alias("start"))
-    )
-    # BM25 impact of each (term, contract) pair, computed once here: a query then only sums them.
-    n = objets.len()
-    avgdl = float(doclen.cast(pl.Float64).mean() or 1.0) or 1.0
-    c = pl.col
-    idf = (1 + (n - c("df") + 0.5) / (c("df") + 0.5)).log()
-    dl = c("doclen").cast(pl.Float64)
-    tf = c("tf").cast(pl.Float64)
-    postings = (
-        counts.join(terms.select("pid", "term_id", "df"), on="pid")
-        .join(pl.DataFrame({"doc": pl.int_range(0, n, dtype=pl.UInt32, eager=True), "doclen": doclen}), on="doc")
-        .select(
-            "term_id",
-            c("doc").cast(pl.UInt32),
-            (idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))).cast(pl.Float32).alias("w"),
-        )
-        .sort("term_id", "doc")
-        .select("doc", "w")
-    )
-    return terms.select("term", "df", "start"), postings, doclen
-
-
-def build_index(generation_dir: Path) -> None:
-    """Build the explorer index of a store generation into that directory (called before the generation is
-    published, or by `manage.py explorer_index`). Overwrites previous explorer files there."""
-    generation_dir = Path(generation_dir)
-    started = time.monotonic()
-    docs = _docs_frame(generation_dir)
-    objets = docs["objet"]
-    for table in CHILD_TABLES:
-        # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
-        source = generation_dir / f"{table}.parquet"
-        if source.exists():
-            target = generation_dir / f"explorer_{table}.parquet"
-            tmp = target.with_name(target.name + ".tmp")
-            pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
-            os.replace(tmp, target)
-    _write(_supplier_pairs(docs), generation_dir / "explorer_suppliers.arrow")
-    _write(_class_pairs(docs), generation_dir / "explorer_classes.arrow")
-    count = docs.height
-    terms, postings, doclen = _postings(objets)
-    _write(docs.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs.arrow")
-    del docs, objets
-    _write(terms, generation_dir / "explorer_terms.arrow")
-    _write(postings, generation_dir / "explorer_postings.arrow")
-    meta = {
-        "version": INDEX_VERSION,
-        "contrats": count,
-        "termes": terms.height,
-        "postings": postings.height,
-        "longueur_moyenne": float(doclen.cast(pl.Float64).mean() or 0.0),
-        "secondes": round(time.monotonic() - started, 3),
-        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".arrow")),
-    }
-    # written last: its presence with the right version is what `_complete` checks
-    tmp = generation_dir / "explorer_index.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(tmp, generation_dir / "explorer_index.json")
-
-
-def _write(frame: pl.DataFrame, path: Path) -> None:
-    """An uncompressed Arrow IPC file of one record batch: readers map it and use its buffers in place (zero copy,
-    one contiguous chunk per column, pages shared between processes through the page cache)."""
-    # newest: strings as Arrow string views, the layout Polars uses, so importing them copies nothing
-    table = frame.rechunk().to_arrow(compat_level=pl.CompatLevel.newest())
-    tmp = path.with_name(path.name + ".tmp")
-    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table, max_chunksize=max(table.num_rows, 1))
-    os.replace(tmp, path)
-
-
-def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
-    """(siret, doc) of every titulaire of every contract, sorted: a supplier's contracts are a binary search."""
-    return (
-        docs.select("doc", pl.col("titulaire_ids").alias("siret"))
-        .explode("siret")
-        .drop_nulls("siret")
-        .unique()
-        .sort("siret", "doc")
-    )
-
-
-def _class_pairs(docs: pl.DataFrame) -> pl.DataFrame:
-    """(cpv_classe, doc) sorted: a CPV class's contracts, most recent first, are a binary search."""
-    return docs.select("cpv_classe", "doc").drop_nulls("cpv_classe").sort("cpv_classe", "doc")
+# Rows gathered by positional reads rather than through the mapping (`Index.rows`): ~30 reads a row, so a page
+# of results or a ranking's shortlist, not an export.
+POSITIONAL_ROWS = 200
 
 
 class Terms:
@@ -289,7 +103,9 @@ class Index:
     classes: pl.DataFrame  # (cpv_classe, doc) sorted
     maps: list = field(default_factory=list, repr=False)  # the mapped bytes of each file (pyarrow Buffer)
     mappings: list = field(default_factory=list, repr=False)  # the mmap objects, for `release`
+    reader: PositionalReader | None = field(default=None, repr=False)  # docs rows by pread (`rows`)
     released_at: float = 0.0
+    file_baseline: int = 0  # file-backed resident bytes of the process after the last release (`trim`)
 
     def release(self) -> None:
         """Unmap from this process the index pages it touched (MADV_DONTNEED on a read-only file mapping: the pages
@@ -299,6 +115,17 @@ class Index:
         for mapped in self.mappings:
             mapped.madvise(mmap.MADV_DONTNEED)
         self.released_at = time.monotonic()
+        self.file_baseline = _file_resident()
+
+    def trim(self) -> bool:
+        """`release` when the file pages this worker has mapped since the last release exceed MAPPED_BUDGET bytes
+        (read from /proc/self/statm, ~20 µs): pages a request maps stay mapped for the next requests, which then
+        find them without faulting, and the worker's RSS stays under its budget. Called when a request opens the
+        index (`load`) and when a search or a ranking ends. True when it released."""
+        if _file_resident() - self.file_baseline <= MAPPED_BUDGET:
+            return False
+        self.release()
+        return True
 
     @property
     def size(self) -> int:
@@ -345,10 +172,19 @@ class Index:
         return out
 
     def rows(self, docs: pl.Series) -> pl.DataFrame:
-        """Full rows of index.docs for these doc numbers, in that order (a gather, never a join on 1.6 M rows)."""
-        return self.docs[docs.cast(pl.UInt32)] if docs.len() else self.docs.head(0)
+        """Full rows of index.docs for these doc numbers, in that order (a gather, never a join on 1.6 M rows).
+        A page of results (≤ POSITIONAL_ROWS) is read with positional reads, which map no index page into the
+        worker (positional.py); more rows are gathered through the mapping."""
+        if not docs.len():
+            return self.docs.head(0)
+        if self.reader is not None and docs.len() <= POSITIONAL_ROWS:
+            return self.reader.rows(docs.cast(pl.Int64).to_list())
+        return self.docs[docs.cast(pl.UInt32)]
 
     def column(self, name: str, docs: pl.Series) -> pl.Series:
+        """One column at these doc numbers, in that order (by position for a few rows, as `rows`)."""
+        if self.reader is not None and 0 < docs.len() <= POSITIONAL_ROWS:
+            return self.reader.column(name, docs.cast(pl.Int64).to_list())
         return self.docs[name].gather(docs)
 
     def mask(self, key, expr: pl.Expr) -> pl.Series:
@@ -389,9 +225,19 @@ def _range(pairs: pl.DataFrame, key: str, low: str, high: str) -> pl.Series:
 
 
 _LOCK = threading.Lock()
-# Seconds between two `release` (at the start of a request that opens the index). 0: every request, which keeps a
-# worker's mapped index pages to those of its current request; measured cost within the noise (docs/benchmarks.md).
-RELEASE_EVERY = 0.0
+# Index pages (bytes) a worker may keep mapped between two releases (`Index.trim`). Releasing at every request
+# cost the re-mapping of every page a request reads (search p95 33.8 instead of 19.2 ms at 1.6 M); with the result
+# rows read by position, a request maps only its posting lists and sort column, so a budget is rarely reached.
+MAPPED_BUDGET = 128 * 2**20
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _file_resident() -> int:
+    """Resident file-backed bytes of this process (statm's "shared": library code and mapped index pages)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[2]) * _PAGE
+
+
 _LOADED: dict[str, Index] = {}
 
 
@@ -433,8 +279,7 @@ def load(data_dir=None) -> Index | None:
     key = f"{store.data_dir_or_default(data_dir)}:{generation}"
     index = _LOADED.get(key)
     if index is not None:
-        if time.monotonic() - index.released_at > RELEASE_EVERY:
-            index.release()
+        index.trim()
         return index
     with _LOCK:
         index = _LOADED.get(key)
@@ -445,12 +290,13 @@ def load(data_dir=None) -> Index | None:
                     "lancez « manage.py explorer_index » (les imports le construisent avant publication)."
                 )
             index = _read(generation_dir, generation)
+            index.file_baseline = _file_resident()
             _LOADED.clear()  # keep only the current generation open
             _LOADED[key] = index
     return index
 
 
-def _open(path: Path) -> tuple[pl.DataFrame, pa.Buffer]:
+def _open(path: Path) -> tuple[pl.DataFrame, tuple[pa.Buffer, mmap.mmap], pa.Table]:
     """A frame over the buffers of a mapped Arrow file (zero copy: polars imports the Arrow arrays in place) and
     the mapping itself (for `release`).
     MADV_RANDOM: a query reads a few rows here and there, so the kernel must not read ahead (nor map around) the
@@ -459,20 +305,27 @@ def _open(path: Path) -> tuple[pl.DataFrame, pa.Buffer]:
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     mapped.madvise(mmap.MADV_RANDOM)
     whole = pa.py_buffer(mapped)  # keeps the mapping alive as long as a frame uses its buffers
-    return pl.from_arrow(ipc.open_file(pa.BufferReader(whole)).read_all(), rechunk=False), (whole, mapped)
+    table = ipc.open_file(pa.BufferReader(whole)).read_all()
+    return pl.from_arrow(table, rechunk=False), (whole, mapped), table
 
 
 def _read(directory: Path, generation: str) -> Index:
     meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
-    frames, maps, mappings = {}, [], []
+    frames, maps, mappings, arrows = {}, [], [], []
     for table in TABLES:
-        frames[table], (whole, mapped) = _open(directory / f"explorer_{table}.arrow")
+        path = directory / f"explorer_{table}.arrow"
+        frames[table], (whole, mapped), arrow = _open(path)
         maps.append(whole)
         mappings.append(mapped)
+        if table.startswith("docs"):
+            arrows.append((path, arrow, whole.address))
+    # the parts side by side (no copy: the frame holds the same mapped columns), in the table's column order
+    docs = pl.concat([frames[t] for t in TABLES if t.startswith("docs")], how="horizontal").select(meta["colonnes"])
+    reader = PositionalReader(arrows, docs.schema)
     return Index(
         generation=generation,
         directory=directory,
-        docs=frames["docs"],
+        docs=docs,
         postings=frames["postings"],
         terms=Terms(frames["terms"]),
         avgdl=meta["longueur_moyenne"],
@@ -481,4 +334,5 @@ def _read(directory: Path, generation: str) -> Index:
         classes=frames["classes"],
         maps=maps,
         mappings=mappings,
+        reader=reader,
     )

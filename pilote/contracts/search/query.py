@@ -144,6 +144,7 @@ def search(
     result.page = page
     top = _top(index, frame, result.sort, page * per_page)
     result.rows = _rows(index, top.slice((page - 1) * per_page, per_page)).to_dicts()
+    index.trim()  # what this search mapped (posting lists, a sort column) is kept only within the budget
     if not result.total and not result.message:
         result.message = "Aucun contrat ne correspond à cette recherche."
     return result
@@ -152,4 +153,6 @@ def search(
 def export_rows(index: Index, *, q: str, filters: Filters | None, sort: str) -> tuple[pl.DataFrame, int]:
     """All matching contracts for a CSV export (at most MAX_EXPORT rows) and the full count."""
     frame, result = _frame(index, q, filters, sort)
-    return _rows(index, _top(index, frame, result.sort, MAX_EXPORT)), frame.height
+    rows = _rows(index, _top(index, frame, result.sort, MAX_EXPORT))
+    index.trim()
+    return rows, frame.height

@@ -33,6 +33,11 @@ MAX_QUERY_TERMS = 10
 # the vote of such a class when the class is inferred (measured: bench/explorer_ranking_eval.py).
 NATURE_PENALTY = 0.15
 NATURE_VOTE_FACTOR = 0.3
+# What scoring and ordering the candidates read (`rank`): the exclusion, the CPV, amount and geography signals,
+# the nature, the tie-breaks.
+SCORED_COLUMNS = [
+    "doc", "contrat_uid", "code_cpv", "montant", "montant_anomalie", "departement", "region", "date_notification",
+]  # fmt: skip
 
 
 def region_of(departement: str | None) -> str | None:
@@ -53,7 +58,7 @@ def infer_cpv_class(
     best = scored.top_k(top, by=["score", "doc"], reverse=[False, True]).sort(
         ["score", "doc"], descending=[True, False]
     )
-    classes = index.docs["cpv_classe"].gather(best["doc"]).to_list()
+    classes = index.column("cpv_classe", best["doc"]).to_list()
     votes = Counter()
     for cls, score in zip(classes, best["score"].to_list(), strict=True):
         if cls:
@@ -115,7 +120,11 @@ def rank(
             pl.lit(False).alias("other_nature"),
         )
     cands = pl.concat(parts).group_by("doc").agg(pl.col("s_text").max())
-    rows = index.rows(cands["doc"]).with_columns(cands["s_text"].alias("s_text"))
+    # Only the columns the score and the order read are gathered for the thousands of candidates (every column
+    # would map ~2 MB of index per candidate and column into the worker); the full rows of the `limit` best only.
+    rows = index.docs.select(SCORED_COLUMNS)[cands["doc"].cast(pl.UInt32)].with_columns(
+        cands["s_text"].alias("s_text")
+    )
     if exclude:
         rows = rows.filter(~pl.col("contrat_uid").is_in(list(exclude)))
     c = pl.col
@@ -168,9 +177,13 @@ def rank(
         .alias("score")
     )
     # the contract id last: equal scores and dates come in the same order on every run (the eval is reproducible)
-    return rows.sort(
+    best = rows.sort(
         ["score", "date_notification", "contrat_uid"], descending=[True, True, False], nulls_last=True
     ).head(limit)
+    scores = best.select("s_text", "s_cpv", "s_amount", "s_geo", "cpv_nature", "other_nature", "score")
+    ranked = index.rows(best["doc"]).hstack(scores)
+    index.trim()
+    return ranked
 
 
 # Lots of one consultation: same buyer, same object once the lot designation is cut, notified within LOT_DAYS.

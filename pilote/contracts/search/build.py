@@ -1,0 +1,282 @@
+"""Building the explorer's index files of a store generation (read side: index.py; decision 0019).
+
+The contract table is collected and written one column part at a time (DOC_PARTS), the posting lists from the
+objects alone, so the build holds one part of the corpus at a time rather than the whole table.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from pilote.contracts import semantics as sem
+from pilote.contracts.geo import with_geography
+from pilote.contracts.search import text
+
+
+INDEX_VERSION = "9"
+CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
+TABLES = ("docs", "docs_objet", "docs_noms", "docs_listes", "postings", "terms", "suppliers", "classes")
+FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
+# BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
+K1, B = 1.2, 0.75
+# The amounts left out of price references and sums, and what counts as a consideration: semantics' definitions.
+AMOUNT_ANOMALIES = sem.unusable_amount_codes()
+NO_CONSIDERATION = sem.NO_CONSIDERATION
+
+DOC_COLUMNS = [
+    "contrat_uid",
+    "source",
+    "type_contrat",
+    "objet",
+    "acheteur_id",
+    "acheteur_nom",
+    "nature",
+    "code_cpv",
+    "procedure",
+    "date_notification",
+    "montant",
+    "duree_mois",
+    "offres_recues",
+    "lieu_execution_code",
+    "lieu_execution_type_code",
+    "lieu_execution_nom",
+    "considerations_sociales",
+    "considerations_environnementales",
+    "qualite",
+]
+
+
+def _docs_lazy(generation_dir: Path, titulaires: bool = True) -> pl.LazyFrame:
+    """The contract table in doc order. titulaires=False leaves out the titulaire lists and their join, for a part
+    that does not hold them: a left join on keys grouped to one row per contract changes neither the rows nor their
+    order, and it is the build's heaviest step (every titulaire sorted and deduplicated)."""
+    # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
+    contrats = (
+        pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS)
+    )
+    tit_path = generation_dir / "titulaires.parquet"
+    grouped = (
+        # every titulaire of the contract, the initial ones first, then those modifications added
+        # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
+        pl.scan_parquet(tit_path)
+        .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
+        .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
+        .group_by("contrat_uid", maintain_order=True)
+        .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
+    )
+    final = sem.final_amount_polars(pl.scan_parquet(generation_dir / "modifications.parquet"))
+    c = pl.col
+    docs = with_geography(contrats)
+    if titulaires:
+        docs = docs.join(grouped, on="contrat_uid", how="left")
+    docs = (
+        docs.join(final, on="contrat_uid", how="left")
+        .with_columns(
+            sem.social_polars().alias("social"),
+            sem.declared_social_polars().alias("social_renseigne"),
+            sem.environmental_polars().alias("environnemental"),
+            sem.declared_environmental_polars().alias("environnemental_renseigne"),
+            sem.amount_unusable_polars().alias("montant_anomalie"),
+            c("code_cpv").str.slice(0, 4).alias("cpv_classe"),
+        )
+        .drop("qualite", "lieu_execution_type_code")
+        .sort("date_notification", "contrat_uid", descending=[True, False], nulls_last=True)
+        .with_row_index("doc")
+    )
+    return docs
+
+
+def _docs_frame(generation_dir: Path) -> pl.DataFrame:
+    """The whole contract table in memory (bench/explorer_ranking_eval.py reads its held-out contracts from it)."""
+    return _docs_lazy(generation_dir).collect()
+
+
+# The contract table is written as several files of a few columns each (one record batch per file, side by side
+# at load): the build holds one part at a time instead of the whole table (1.6 M contracts: the table collected
+# whole peaked at 1.6 GB before the posting lists were built beside it). "docs" holds every column no other part
+# names. `load` puts them back side by side in DOC order (zero copy).
+DOC_PARTS = {
+    "docs_objet": ["objet"],
+    "docs_noms": ["contrat_uid", "acheteur_id", "acheteur_nom", "lieu_execution_nom", "source", "procedure"],
+    "docs_listes": ["considerations_sociales", "considerations_environnementales", "titulaire_ids", "titulaire_noms"],
+}
+
+
+TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds one batch of words, not the corpus's
+
+
+def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+    """(terms, postings, doclen) from the objects in doc order. Tokenised by batches of TOKEN_BATCH contracts into
+    integer (term, doc, tf) triples (10 bytes each, no per-posting string), Python stemming each distinct word once."""
+    stems: dict[str, str | None] = {}  # word -> term (None: stop word)
+    ids: dict[str, int] = {}  # term -> provisional id, in order of first appearance
+    counts, lengths = [], []
+    for offset in range(0, max(objets.len(), 1), TOKEN_BATCH):
+        batch = objets.slice(offset, TOKEN_BATCH)
+        words = (
+            pl.DataFrame({"objet": batch})
+            .with_row_index("doc", offset=offset)
+            .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
+            .explode("w")
+            .drop_nulls("w")
+        )
+        for w in words["w"].unique().to_list():
+            if w not in stems:
+                stems[w] = t = text.term(w)
+                if t is not None and t not in ids:
+                    ids[t] = len(ids)
+        mapping = pl.DataFrame(
+            {"w": list(stems), "pid": [ids.get(t) if t else None for t in stems.values()]},
+            schema={"w": pl.String, "pid": pl.UInt32},
+        )
+        tokens = words.join(mapping, on="w", how="left").drop_nulls("pid")
+        counts.append(tokens.group_by("pid", "doc").agg(pl.len().cast(pl.UInt16).alias("tf")))
+        lengths.append(
+            tokens.group_by("doc")
+            .len()
+            .join(
+                pl.DataFrame({"doc": pl.int_range(offset, offset + batch.len(), dtype=pl.UInt32, eager=True)}),
+                on="doc",
+                how="right",
+            )
+            .sort("doc")["len"]
+            .fill_null(0)
+        )
+    counts = pl.concat(counts)
+    doclen = pl.concat(lengths).cast(pl.UInt16) if lengths else pl.Series("len", [], pl.UInt16)
+    # final term ids follow the sorted terms, so a term's postings are one contiguous slice found by binary search
+    vocab = pl.DataFrame({"term": list(ids), "pid": pl.Series(list(ids.values()), dtype=pl.UInt32)})
+    dfs = counts.group_by("pid").agg(pl.len().cast(pl.UInt32).alias("df"))
+    terms = (
+        vocab.join(dfs, on="pid")
+        .sort("term")
+        .with_row_index("term_id")
+        .with_columns((pl.col("df").cum_sum() - pl.col("df")).cast(pl.UInt64).alias("start"))
+    )
+    # BM25 impact of each (term, contract) pair, computed once here: a query then only sums them.
+    n = objets.len()
+    avgdl = float(doclen.cast(pl.Float64).mean() or 1.0) or 1.0
+    c = pl.col
+    idf = (1 + (n - c("df") + 0.5) / (c("df") + 0.5)).log()
+    dl = c("doclen").cast(pl.Float64)
+    tf = c("tf").cast(pl.Float64)
+    # each posting's term id, df and contract length gathered by position (provisional ids are dense: each was
+    # given to a word of the batch being read), not joined: two joins over the 13 M postings of 1.6 M contracts
+    # held several copies of them, the peak of the build
+    by_pid = terms.select("pid", "term_id", "df").sort("pid")
+    if by_pid.height and by_pid["pid"][-1] != by_pid.height - 1:
+        raise ValueError("provisional term ids are not dense")
+    scored = pl.DataFrame(
+        {
+            "term_id": by_pid["term_id"].gather(counts["pid"]),
+            "doc": counts["doc"],
+            "tf": counts["tf"],
+            "df": by_pid["df"].gather(counts["pid"]),
+            "doclen": doclen.gather(counts["doc"]),
+        }
+    )
+    del counts
+    postings = (
+        scored.select(
+            "term_id",
+            c("doc").cast(pl.UInt32),
+            (idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))).cast(pl.Float32).alias("w"),
+        )
+        .sort("term_id", "doc")
+        .select("doc", "w")
+    )
+    return terms.select("term", "df", "start"), postings, doclen
+
+
+def build_index(generation_dir: Path) -> None:
+    """Build the explorer index of a store generation into that directory (called before the generation is
+    published, or by `manage.py explorer_index`). Overwrites previous explorer files there."""
+    generation_dir = Path(generation_dir)
+    started = time.monotonic()
+    for table in CHILD_TABLES:
+        # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
+        source = generation_dir / f"{table}.parquet"
+        if source.exists():
+            target = generation_dir / f"explorer_{table}.parquet"
+            tmp = target.with_name(target.name + ".tmp")
+            pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
+            os.replace(tmp, target)
+    lazy, light = _docs_lazy(generation_dir), _docs_lazy(generation_dir, titulaires=False)
+    # One part of the contract table in memory at a time (DOC_PARTS). The table's joins and sort run for the
+    # derived columns ("docs") and the titulaire lists only; their src_row gives the doc order in which the
+    # columns taken as they are from contrats.parquet (objects, names) are gathered.
+    named = {c for cols in DOC_PARTS.values() for c in cols}
+    main = light.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
+    order, count = main["src_row"], main.height
+    _write(_class_pairs(main), generation_dir / "explorer_classes.arrow")
+    _write(main, generation_dir / "explorer_docs.arrow")
+    del main
+    objets = _in_doc_order(generation_dir, DOC_PARTS["docs_objet"], order)
+    terms, postings, doclen = _postings(objets["objet"])
+    _write(objets.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs_objet.arrow")
+    del objets
+    _write(terms, generation_dir / "explorer_terms.arrow")
+    _write(postings, generation_dir / "explorer_postings.arrow")
+    n_terms, n_postings = terms.height, postings.height
+    del terms, postings
+    noms = _in_doc_order(generation_dir, DOC_PARTS["docs_noms"], order)
+    _write(noms, generation_dir / "explorer_docs_noms.arrow")
+    del noms
+    listes = lazy.select("doc", *DOC_PARTS["docs_listes"]).collect()
+    _write(_supplier_pairs(listes), generation_dir / "explorer_suppliers.arrow")
+    _write(listes.drop("doc"), generation_dir / "explorer_docs_listes.arrow")
+    del listes
+    meta = {
+        "version": INDEX_VERSION,
+        "contrats": count,
+        "termes": n_terms,
+        "postings": n_postings,
+        "longueur_moyenne": float(doclen.cast(pl.Float64).mean() or 0.0),
+        "colonnes": [*lazy.collect_schema().names(), "doclen"],  # the contract table's order across its parts
+        "secondes": round(time.monotonic() - started, 3),
+        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".arrow")),
+    }
+    # written last: its presence with the right version is what `_complete` checks
+    tmp = generation_dir / "explorer_index.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp, generation_dir / "explorer_index.json")
+
+
+def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series) -> pl.DataFrame:
+    """Columns of contrats.parquet that the table takes as they are, in doc order: read in the file's order and
+    gathered by each doc's src_row (no join, no sort), one column at a time (the part plus one column in memory,
+    not the part twice)."""
+    path = generation_dir / "contrats.parquet"
+    return pl.DataFrame([pl.scan_parquet(path).select(c).collect().to_series().gather(order) for c in columns])
+
+
+def _write(frame: pl.DataFrame, path: Path) -> None:
+    """An uncompressed Arrow IPC file of one record batch: readers map it and use its buffers in place (zero copy,
+    one contiguous chunk per column, pages shared between processes through the page cache)."""
+    # newest: strings as Arrow string views, the layout Polars uses, so importing them copies nothing
+    table = frame.rechunk().to_arrow(compat_level=pl.CompatLevel.newest())
+    tmp = path.with_name(path.name + ".tmp")
+    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+    os.replace(tmp, path)
+
+
+def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
+    """(siret, doc) of every titulaire of every contract, sorted: a supplier's contracts are a binary search."""
+    return (
+        docs.select("doc", pl.col("titulaire_ids").alias("siret"))
+        .explode("siret")
+        .drop_nulls("siret")
+        .unique()
+        .sort("siret", "doc")
+    )
+
+
+def _class_pairs(docs: pl.DataFrame) -> pl.DataFrame:
+    """(cpv_classe, doc) sorted: a CPV class's contracts, most recent first, are a binary search."""
+    return docs.select("cpv_classe", "doc").drop_nulls("cpv_classe").sort("cpv_classe", "doc")
