@@ -9,6 +9,7 @@ grow with the number of rows (measured). Versions are computed per new chunk; th
 versions are carried over for the contracts it still holds.
 """
 
+import functools
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +18,7 @@ from multiprocessing import get_context
 import polars as pl
 
 from pilote.decp import store
+from pilote.decp.steps.table_sink import relaxed_schema, sink_frames
 from pilote.decp.versions import build_versions
 
 
@@ -84,6 +86,55 @@ def _slices(path, size=OLD_SLICE):
         yield pl.scan_parquet(path).slice(offset, size).collect()
 
 
+def _carried_table(old_dir, table):
+    """The previous generation's file of `table` when it holds rows keyed by copy, else None."""
+    path = None if old_dir is None else old_dir / f"{table}.parquet"
+    if path is None or not path.exists():
+        return None
+    if "record_key" not in pl.read_parquet_schema(path) or not pq_rows(path):
+        return None  # an empty table added no chunk, hence no column, to the former consolidation
+    return path
+
+
+def pq_rows(path):
+    return pl.scan_parquet(path).select(pl.len()).collect().item()
+
+
+def _carry_contrats(frame, win_old):
+    """A slice of the previous generation's contracts still retained, with their new identity, copy count and
+    quality (recomputed at each import)."""
+    frame = frame.drop("contrat_uid", "nb_copies", "qualite", strict=False)
+    return frame.join(win_old, on=["import_run", "record_key"], maintain_order="left")
+
+
+def _carry_child(frame, old_keys):
+    """A slice of a previous generation's child table (or versions): the rows of copies still retained."""
+    frame = frame.drop("contrat_uid", strict=False)
+    return frame.join(old_keys, on=["import_run", "record_key"], maintain_order="left")
+
+
+def _write_table(target, new_files, old_path, carry):
+    """One table of the generation: the new chunks, then the previous generation's rows carried over, encoded
+    once into `target` (pilote.decp.steps.table_sink)."""
+    schemas = [pl.read_parquet_schema(f) for f in new_files]
+    if old_path is not None:
+        schemas.append(carry(pl.DataFrame(schema=pl.read_parquet_schema(old_path))).schema)
+    if not schemas:
+        pl.DataFrame(schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}).write_parquet(
+            target
+        )
+        return
+
+    def frames():
+        for path in new_files:
+            yield pl.read_parquet(path)
+        if old_path is not None:
+            for frame in _slices(old_path):
+                yield carry(frame)
+
+    sink_frames(target, relaxed_schema(schemas), frames)
+
+
 def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
     """Chunks of one new batch part: its retained contracts (joined with `w`, their slice of the winners), their
     child rows and versions. Runs in a worker process when the import has a pool (parts are independent)."""
@@ -135,29 +186,13 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1):
         for job in jobs:
             new_part_chunks(*job)
     del jobs
-    if old_dir is not None:
-        old_keys = win_old.select("import_run", "record_key", "contrat_uid")
-        for n, frame in enumerate(_slices(old_dir / "contrats.parquet")):
-            frame = frame.drop("contrat_uid", "nb_copies", "qualite", strict=False)
-            _write(frame.join(win_old, on=["import_run", "record_key"]), chunk_dir, "contrats", f"o{n:06d}")
-        for table in (*CHILD_TABLES, "versions"):
-            path = old_dir / f"{table}.parquet"
-            if not path.exists():
-                continue
-            for n, frame in enumerate(_slices(path)):
-                if "record_key" not in frame.columns:
-                    continue
-                frame = frame.drop("contrat_uid", strict=False).join(old_keys, on=["import_run", "record_key"])
-                _write(frame, chunk_dir, table, f"o{n:06d}")
+    old_keys = win_old.select("import_run", "record_key", "contrat_uid")
     for table in ("contrats", *CHILD_TABLES, "versions"):
-        files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
-        target = out / f"{table}.parquet"
-        if files:
-            pl.concat([pl.scan_parquet(f) for f in files], how="diagonal_relaxed").sink_parquet(
-                target, compression="zstd", row_group_size=100_000
-            )
+        new_files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
+        old_path = _carried_table(old_dir, table)
+        if table == "contrats":
+            carry = functools.partial(_carry_contrats, win_old=win_old)
         else:
-            pl.DataFrame(
-                schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}
-            ).write_parquet(target)
+            carry = functools.partial(_carry_child, old_keys=old_keys)
+        _write_table(out / f"{table}.parquet", new_files, old_path, carry)
     shutil.rmtree(chunk_dir, ignore_errors=True)
