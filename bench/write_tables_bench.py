@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 CAPTURE = r"""
-import os, pickle, shutil, sys
+import json, os, shutil, sys
 from pathlib import Path
 import django
 django.setup()
@@ -48,7 +48,7 @@ def capture_args(out, parts, old_dir, run_id, win, results, workers=1):
     win.write_parquet(capture / "win.parquet")
     rejects = [list(r.rejects) for r in results]
     meta = {"old_dir": str(old_dir), "run_id": run_id, "workers": workers}
-    (capture / "meta.pickle").write_bytes(pickle.dumps((meta, rejects)))
+    (capture / "meta.json").write_text(json.dumps({"meta": meta, "rejects": rejects}), encoding="utf-8")
     raise Captured()
 
 pipeline.write_tables = capture_args
@@ -59,14 +59,15 @@ except Captured:
 """
 
 REPLAY = r"""
-import json, os, pickle, shutil, sys, time, types
+import json, os, shutil, sys, time, types
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import polars as pl
 from pilote.decp.steps.write_tables import write_tables
 
 capture, out = Path(sys.argv[2]), Path(sys.argv[3])
-meta, rejects = pickle.loads((capture / "meta.pickle").read_bytes())
+captured = json.loads((capture / "meta.json").read_text(encoding="utf-8"))
+meta, rejects = captured["meta"], [[tuple(r) for r in rs] for rs in captured["rejects"]]
 win = pl.read_parquet(capture / "win.parquet")
 results = [types.SimpleNamespace(rejects=r) for r in rejects]
 
@@ -104,14 +105,11 @@ def capture(args):
             [sys.executable, "-c", CAPTURE, str(args.capture), str(args.monthly)], env=env, cwd=REPO, check=True
         )
         # the replay reads the previous generation from the copy: keep it beside the capture
-        meta_path = args.capture / "meta.pickle"
-        import pickle
-
-        meta, rejects = pickle.loads(meta_path.read_bytes())
-        old = Path(meta["old_dir"])
-        shutil.copytree(old, args.capture / "old")
-        meta["old_dir"] = str(args.capture / "old")
-        meta_path.write_bytes(pickle.dumps((meta, rejects)))
+        meta_path = args.capture / "meta.json"
+        captured = json.loads(meta_path.read_text(encoding="utf-8"))
+        shutil.copytree(captured["meta"]["old_dir"], args.capture / "old")
+        captured["meta"]["old_dir"] = str(args.capture / "old")
+        meta_path.write_text(json.dumps(captured), encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
