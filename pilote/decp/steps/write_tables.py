@@ -19,7 +19,7 @@ proportional to the file need merge-on-read (decision 0021, point 4).
 import functools
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 
 import polars as pl
@@ -190,12 +190,19 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1):
             new_part_chunks(*job)
     del jobs
     old_keys = win_old.select("import_run", "record_key", "contrat_uid")
-    for table in ("contrats", *CHILD_TABLES, "versions"):
-        new_files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
-        old_path = _carried_table(old_dir, table)
-        if table == "contrats":
-            carry = functools.partial(_carry_contrats, win_old=win_old)
-        else:
-            carry = functools.partial(_carry_child, old_keys=old_keys)
-        _write_table(out / f"{table}.parquet", new_files, old_path, carry)
+
+    def write(tables):
+        for table in tables:
+            new_files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
+            if table == "contrats":
+                carry = functools.partial(_carry_contrats, win_old=win_old)
+            else:
+                carry = functools.partial(_carry_child, old_keys=old_keys)
+            _write_table(out / f"{table}.parquet", new_files, _carried_table(old_dir, table), carry)
+
+    # the contracts (most of the bytes) beside the other tables, two sinks at once: 1.40 s against 1.56 s for the
+    # step on a quiet 2-core machine (200 k store, 30 k file), two slices in memory instead of one (+40 MB)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(write, ["contrats"]), pool.submit(write, [*CHILD_TABLES, "versions"])]:
+            future.result()
     shutil.rmtree(chunk_dir, ignore_errors=True)
