@@ -165,11 +165,13 @@ def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tm
     report = run_import([_monthly(first, tmp_path)], data_dir=data_dir, prepare=False)
     assert report["replaced"] > 0  # the file touches stored contracts…
     assert report["stored"] > 0  # …and adds some
-    incremental = {t: _table(data_dir, t) for t in ("contrats", "copies", "versions", "titulaires")}
+    tables = ("contrats", "copies", "versions", "titulaires", "modifications", "actes_sous_traitance")
+    incremental = {t: _table(data_dir, t) for t in tables}
     call_command("decp", "rebuild", "--sans-preparations")
     rebuilt = {t: _table(data_dir, t) for t in incremental}
     for table, frame in incremental.items():
         assert frame.height == rebuilt[table].height, table
+        assert frame.schema == rebuilt[table].schema, table
         assert frame.equals(rebuilt[table]), table
     manifest = store.current_manifest(data_dir)
     assert len(manifest["inputs"]) == 2

@@ -2,26 +2,35 @@
 (1.5 GB budget for 1.6 M records). (`copies` was written by the identify step.)
 
 Lazy joins of whole tables made Polars hold a national table in memory (measured: ~3 GB at 1.6 M records), so
-tables are written in *chunks*: each new batch part (a few tens of thousands of records, with its aligned child
-parts) and each slice of the previous generation is joined with the winners of dedup and written as a chunk
-file; each table is then consolidated into one Parquet file by a streaming scan → sink, whose memory does not
-grow with the number of rows (measured). Versions are computed per new chunk; the previous generation's
-versions are carried over for the contracts it still holds.
+tables are built from *slices*: each new batch part (a few tens of thousands of records, with its aligned child
+parts) is joined with the winners of dedup and written as a chunk file (in worker processes for big imports);
+then each table is written in one pass (pilote.decp.steps.table_sink): its new chunks, then the previous
+generation read in slices of OLD_SLICE rows, each joined with the winners, encoded straight into the table's
+file. A stored row is decoded and encoded once per import (it was twice: chunk file, then consolidation).
+Versions are computed per new chunk; the previous generation's versions are carried over for the contracts it
+still holds.
+
+Copying the unchanged row groups of the previous generation without decoding them was measured and does not
+apply: a monthly file supersedes or re-counts stored contracts everywhere (200 k store, 30 k file: 4,991 of
+182,133 stored rows change, and every group of 1,000 rows holds one), so every row group is re-encoded. Writes
+proportional to the file need merge-on-read (decision 0021, point 4).
 """
 
+import functools
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 
 import polars as pl
 
 from pilote.decp import store
+from pilote.decp.steps.table_sink import relaxed_schema, sink_frames
 from pilote.decp.versions import build_versions
 
 
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance")
-OLD_SLICE = 100_000
+OLD_SLICE = 50_000
 REJETS_SCHEMA = {
     "import_run": pl.String,
     "fichier": pl.String,
@@ -84,6 +93,51 @@ def _slices(path, size=OLD_SLICE):
         yield pl.scan_parquet(path).slice(offset, size).collect()
 
 
+def _carried_table(old_dir, table):
+    """The previous generation's file of `table` when it holds rows keyed by copy, else None."""
+    path = None if old_dir is None else old_dir / f"{table}.parquet"
+    if path is None or not path.exists():
+        return None
+    # an empty table still gives its columns: a rebuild keeps an empty table's schema, as an import does (the
+    # former consolidation dropped it to three columns, so that `decp rebuild` and the import differed)
+    return path if "record_key" in pl.read_parquet_schema(path) else None
+
+
+def _carry_contrats(frame, win_old):
+    """A slice of the previous generation's contracts still retained, with their new identity, copy count and
+    quality (recomputed at each import)."""
+    frame = frame.drop("contrat_uid", "nb_copies", "qualite", strict=False)
+    return frame.join(win_old, on=["import_run", "record_key"], maintain_order="left")
+
+
+def _carry_child(frame, old_keys):
+    """A slice of a previous generation's child table (or versions): the rows of copies still retained."""
+    frame = frame.drop("contrat_uid", strict=False)
+    return frame.join(old_keys, on=["import_run", "record_key"], maintain_order="left")
+
+
+def _write_table(target, new_files, old_path, carry):
+    """One table of the generation: the new chunks, then the previous generation's rows carried over, encoded
+    once into `target` (pilote.decp.steps.table_sink)."""
+    schemas = [pl.read_parquet_schema(f) for f in new_files]
+    if old_path is not None:
+        schemas.append(carry(pl.DataFrame(schema=pl.read_parquet_schema(old_path))).schema)
+    if not schemas:
+        pl.DataFrame(schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}).write_parquet(
+            target
+        )
+        return
+
+    def frames():
+        for path in new_files:
+            yield pl.read_parquet(path)
+        if old_path is not None:
+            for frame in _slices(old_path):
+                yield carry(frame)
+
+    sink_frames(target, relaxed_schema(schemas), frames)
+
+
 def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
     """Chunks of one new batch part: its retained contracts (joined with `w`, their slice of the winners), their
     child rows and versions. Runs in a worker process when the import has a pool (parts are independent)."""
@@ -135,29 +189,20 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1):
         for job in jobs:
             new_part_chunks(*job)
     del jobs
-    if old_dir is not None:
-        old_keys = win_old.select("import_run", "record_key", "contrat_uid")
-        for n, frame in enumerate(_slices(old_dir / "contrats.parquet")):
-            frame = frame.drop("contrat_uid", "nb_copies", "qualite", strict=False)
-            _write(frame.join(win_old, on=["import_run", "record_key"]), chunk_dir, "contrats", f"o{n:06d}")
-        for table in (*CHILD_TABLES, "versions"):
-            path = old_dir / f"{table}.parquet"
-            if not path.exists():
-                continue
-            for n, frame in enumerate(_slices(path)):
-                if "record_key" not in frame.columns:
-                    continue
-                frame = frame.drop("contrat_uid", strict=False).join(old_keys, on=["import_run", "record_key"])
-                _write(frame, chunk_dir, table, f"o{n:06d}")
-    for table in ("contrats", *CHILD_TABLES, "versions"):
-        files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
-        target = out / f"{table}.parquet"
-        if files:
-            pl.concat([pl.scan_parquet(f) for f in files], how="diagonal_relaxed").sink_parquet(
-                target, compression="zstd", row_group_size=100_000
-            )
-        else:
-            pl.DataFrame(
-                schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}
-            ).write_parquet(target)
+    old_keys = win_old.select("import_run", "record_key", "contrat_uid")
+
+    def write(tables):
+        for table in tables:
+            new_files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
+            if table == "contrats":
+                carry = functools.partial(_carry_contrats, win_old=win_old)
+            else:
+                carry = functools.partial(_carry_child, old_keys=old_keys)
+            _write_table(out / f"{table}.parquet", new_files, _carried_table(old_dir, table), carry)
+
+    # the contracts (most of the bytes) beside the other tables, two sinks at once: 1.40 s against 1.56 s for the
+    # step on a quiet 2-core machine (200 k store, 30 k file), two slices in memory instead of one (+40 MB)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(write, ["contrats"]), pool.submit(write, [*CHILD_TABLES, "versions"])]:
+            future.result()
     shutil.rmtree(chunk_dir, ignore_errors=True)
