@@ -24,14 +24,14 @@ def _table(index: Index, name: str, uid: str) -> list[dict]:
 
 
 def _contract_row(index: Index, uid: str) -> dict | None:
-    doc = index.docs.filter(pl.col("contrat_uid") == uid)
+    doc = index.row_of(uid)
     path = store.table_path("contrats")
-    if doc.height == 0 or path is None or not path.exists():
+    if doc is None or path is None or not path.exists():
         return None
-    rows = pl.scan_parquet(path).slice(int(doc["src_row"][0]), 1).collect().to_dicts()
+    rows = pl.scan_parquet(path).slice(int(doc["src_row"]), 1).collect().to_dicts()
     if not rows or rows[0]["contrat_uid"] != uid:
         return None
-    return rows[0] | {"departement": doc["departement"][0]}
+    return rows[0] | {"departement": doc["departement"]}
 
 
 def contract(index: Index, uid: str) -> dict | None:

@@ -128,12 +128,11 @@ def contract(request, uid):
     similar = []
     if detail is not None:
         row = detail["row"]
-        doc = index.docs.filter(index.docs["contrat_uid"] == uid)
         similar = guidance.similar_contracts(
             objet=row.get("objet"),
             code_cpv=row.get("code_cpv"),
             montant=row.get("montant"),
-            departement=doc["departement"][0] if doc.height else None,
+            departement=row.get("departement"),  # the index's, joined to the row by records.contract
             exclude={uid},
         )
         names.fill_names(request.organisation, [s["acheteur"] for s in similar], name_key="nom")

@@ -88,9 +88,9 @@ def test_a_build_in_small_batches_gives_the_same_index(store, monkeypatch, tmp_p
         assert pl.read_ipc(generation / f"explorer_{table}.arrow").equals(frame), table
 
 
-def _docs_mapped_kb(ix) -> int:
-    """Resident KB of this process's mapping of this index's docs file (from /proc/self/smaps)."""
-    path = str(ix.directory / "explorer_docs.arrow")
+def _docs_mapped_kb(ix, part: str = "docs") -> int:
+    """Resident KB of this process's mapping of one of this index's files (from /proc/self/smaps)."""
+    path = str(ix.directory / f"explorer_{part}.arrow")
     total, inside = 0, False
     with open("/proc/self/smaps", encoding="utf-8", errors="replace") as smaps:
         for line in smaps:
@@ -143,6 +143,21 @@ def test_a_page_of_rows_maps_no_index_page_into_the_worker(ix):
     assert _docs_mapped_kb(ix) == 0
     ix.docs[docs].to_dicts()  # the same rows through the mapping do map pages (the check can fail)
     assert _docs_mapped_kb(ix) > 0
+
+
+def test_a_contract_is_found_by_its_uid_without_scanning_the_uids(ix):
+    """The contract page's lookup: a binary search in the sorted (uid, doc) file gives every contract's own row,
+    an unknown uid nothing, and it maps none of the contract table's pages (a filter on the uid column did)."""
+    uids = ix.docs["contrat_uid"].to_list()
+    for doc, uid in enumerate(uids):
+        assert ix.doc_of(uid) == doc
+    assert ix.doc_of("inconnu") is None
+    assert ix.row_of("inconnu") is None
+    ix.release()
+    assert ix.row_of(uids[-1])["contrat_uid"] == uids[-1]
+    assert _docs_mapped_kb(ix, "docs_noms") == 0
+    ix.docs.filter(pl.col("contrat_uid") == uids[-1])  # the former lookup maps the uid column (the check can fail)
+    assert _docs_mapped_kb(ix, "docs_noms") > 0
 
 
 def test_the_contract_table_split_in_parts_is_the_table_collected_whole(ix):

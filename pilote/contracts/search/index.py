@@ -101,6 +101,7 @@ class Index:
     meta: dict
     suppliers: pl.DataFrame  # (siret, doc) sorted
     classes: pl.DataFrame  # (cpv_classe, doc) sorted
+    uids: pl.DataFrame  # (contrat_uid, doc) sorted
     maps: list = field(default_factory=list, repr=False)  # the mapped bytes of each file (pyarrow Buffer)
     mappings: list = field(default_factory=list, repr=False)  # the mmap objects, for `release`
     reader: PositionalReader | None = field(default=None, repr=False)  # docs rows by pread (`rows`)
@@ -198,6 +199,16 @@ class Index:
                 mask = pl.repeat(bool(mask[0]), self.size, eager=True)
             cache[key] = mask
         return cache[key]
+
+    def doc_of(self, uid: str) -> int | None:
+        """The doc number of a contract, by binary search in the (uid, doc) file, or None when it is unknown."""
+        found = _range(self.uids, "contrat_uid", uid, uid)
+        return int(found[0]) if found.len() else None
+
+    def row_of(self, uid: str) -> dict | None:
+        """The index row of a contract (read by position: no index page mapped), or None when it is unknown."""
+        position = self.doc_of(uid)
+        return None if position is None else self.rows(pl.Series([position])).row(0, named=True)
 
     def supplier_docs(self, siret: str) -> pl.Series:
         """Doc numbers of the contracts a titulaire won: binary search in the (titulaire, doc) file sorted once."""
@@ -332,6 +343,7 @@ def _read(directory: Path, generation: str) -> Index:
         meta=meta,
         suppliers=frames["suppliers"],
         classes=frames["classes"],
+        uids=frames["uids"],
         maps=maps,
         mappings=mappings,
         reader=reader,
