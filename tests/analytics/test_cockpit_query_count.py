@@ -20,14 +20,6 @@ from tests.core.factories import OrganisationFactory
 MAX_NATIONAL_AGGREGATES = 4
 
 
-@pytest.fixture
-def prepared(real_import, settings):
-    settings.PILOTE_DATA_DIR = real_import
-    duck.database.reset()
-    cache.clear()
-    assert duck.has_relation(national.SUPPLIERS)  # written by the import's preparer, inside the generation
-
-
 def _filters(query):
     filters, form = parse_filters(query)
     assert form.is_valid(), form.errors

@@ -32,14 +32,6 @@ _ids = {"ids": lambda q: "-".join(f"{k}={v}" for k, v in q.items()) or "defaut"}
 
 
 @pytest.fixture
-def prepared(real_import, settings):
-    settings.PILOTE_DATA_DIR = real_import
-    duck.database.reset()
-    cache.clear()
-    assert duck.has_relation(per_buyer.CUBE)  # written by the import's preparer, inside the generation
-
-
-@pytest.fixture
 def busiest(prepared) -> list[str]:
     """The five buyer SIRETs with the most contracts of the real files."""
     rows = duck.fetch_all(
