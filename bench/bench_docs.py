@@ -75,7 +75,12 @@ def import_lines(res: dict) -> list[str]:
         "",
         f"Date: {res['date']} · command: `python bench/run_all.py --n {n} --seed {res['seed']}` (`make bench`) · "
         f"machine: {machine_line(m)} · load average (1 min): {loads}"
-        + ("." if quiet else " — **the machine was shared with other work: wall times are inflated**."),
+        + (
+            "."
+            if quiet
+            else " — **above 2 (the import's own workers count in it, and any other job): wall times "
+            "may include waiting for a core**."
+        ),
         "",
         f"**{n:,} synthetic records** (`../shared/bench/decp_synth.py --n {n} --seed {res['seed']}`, never shown "
         "as real). The pretty-printed file holds the same records in the same order, indented by two spaces, one "
@@ -173,8 +178,8 @@ def serving_lines(res: dict) -> list[str]:
         f"(1 min) before {load['avant'][0]:.1f}, highest during the import {load['pendant (max)'][0]:.1f}, after "
         f"{load['après'][0]:.1f}"
         + (
-            " — **the machine was shared with other work: latencies include waiting for "
-            "a core, and the targets (stated at load ≤ 2) cannot be judged from this run**."
+            " — **above 2 (the import, the server and its clients count in it, and any other job): latencies may "
+            "include waiting for a core; the cockpit targets are stated at load ≤ 2**."
             if busy
             else "."
         ),
