@@ -48,27 +48,20 @@ def _filters(query, sirets=None, **changes):
     return filters.with_changes(**changes)
 
 
+def _plain(value, leaf=lambda v: v):
+    """`value` with its dataclasses (indicators.Valeur) as dicts, tuples as lists, and `leaf` applied to the rest."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value), leaf)
+    if isinstance(value, dict):
+        return {k: _plain(v, leaf) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, leaf) for v in value]
+    return leaf(value)
+
+
 def _same(value):
-    """`value` with its floats compared to 1e-9 and its dataclasses (indicators.Valeur) as dicts."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _same(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {k: _same(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_same(v) for v in value]
-    if isinstance(value, float):
-        return pytest.approx(value, rel=1e-9)
-    return value
-
-
-def _plain(value):
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    """`value` as `_plain` gives it, its floats compared to 1e-9 (sums added up in another order)."""
+    return _plain(value, lambda v: pytest.approx(v, rel=1e-9) if isinstance(v, float) else v)
 
 
 @pytest.mark.parametrize("query", VIEWS, **_ids)
