@@ -44,31 +44,40 @@ def _unit(code: str) -> str:
     return "euros" if code.startswith("montant_") else "nombre"
 
 
-def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
-    """The aggregate of the organisation, those of its peers (by key) and how the peers were chosen:
-    its own peer group when it defined one, else the buyers of the national data of its type and population
-    band (by SIREN, those with at least `buyers.MIN_CONTRACTS` contracts in the view), else (a generation
-    imported before the buyer table existed) the organisations of the same kind."""
+def _peer_scope(filters: Filters, organisation, kind: str) -> dict:
+    """Who the organisation is compared with, and the query of their aggregates: its own peer group when it
+    defined one, else the buyers of the national data of its type and population band (by SIREN, those with at
+    least `buyers.MIN_CONTRACTS` contracts in the view), else (a generation imported before the buyer table
+    existed) the organisations of the same kind. Reads the relational database: on the request's thread."""
     # a group of one (the demo's "Régions" holds only the demo Région) would compare the organisation with itself
     own_group = own_peer_group(organisation)
-    orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
     national = None if own_group else buyers.national_peers(organisation)
     if national is None:
+        orgs = list(peer_organisations(organisation).prefetch_related("buyer_entities"))
         if not own_group:
             orgs = list(Organisation.objects.filter(kind=organisation.kind).prefetch_related("buyer_entities"))
-        siret_to_org = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
-        rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_org, kind))}
-        own = rows.pop(organisation.pk, None)
+        siret_to_key = {b.siret: o.pk for o in orgs for b in o.buyer_entities.all()}
         basis = (
             f"groupe de pairs « {organisation.peer_group} »"
             if own_group
             else f"organisations du même type ({organisation.get_kind_display()})"
         )
-        return own, rows, {"base": basis, "nb_organisations": len(orgs), "nb_dans_donnees": None}
-    siret_to_key = dict(national["sirets"])
-    siret_to_key.update(dict.fromkeys(organisation.sirets, "organisation"))
-    rows = {r["org"]: r for r in fetch_rows(*peers_query(filters, siret_to_key, kind))}
-    own = rows.pop("organisation", None)
+        own_key, summary = organisation.pk, {"base": basis, "nb_organisations": len(orgs), "nb_dans_donnees": None}
+    else:
+        siret_to_key = dict(national["sirets"])
+        siret_to_key.update(dict.fromkeys(organisation.sirets, "organisation"))
+        own_key, summary = "organisation", None
+    return {"query": peers_query(filters, siret_to_key, kind), "own_key": own_key, "summary": summary,
+            "national": national}  # fmt: skip
+
+
+def _peer_rows(scope: dict, fetched: list[dict]) -> tuple[dict, dict, dict]:
+    """The organisation's aggregate, its peers' (by key) and how they were chosen, from the scope's rows."""
+    rows = {r["org"]: r for r in fetched}
+    own = rows.pop(scope["own_key"], None)
+    national = scope["national"]
+    if national is None:
+        return own, rows, scope["summary"]
     counted = {key: row for key, row in rows.items() if (row.get("n") or 0) >= buyers.MIN_CONTRACTS}
     basis = (
         f"{national['libelle']} ({national['nb_acheteurs']} autres dans les données, {len(counted)} avec au moins "
@@ -82,14 +91,16 @@ def _peer_rows(filters: Filters, organisation, kind: str) -> tuple[dict, dict]:
     )
 
 
-def peers(filters: Filters, organisation, reference=None, *, with_national=True) -> dict:
+def peers(filters: Filters, organisation, reference=None, *, with_national=True, scope=None, fetched=None) -> dict:
     """The organisation against its peers (its own peer group when it defined one, else the buyers of the
     national data of its type and size, see `_peer_rows`) for every catalogue indicator: value, rank,
     percentile, the peers' median and the national reference (all buyers, same other filters).
     `reference`: the national reference aggregate when the caller already has it (computed beside the page);
-    with_national=False leaves the national column to a second request (`national_pending`)."""
+    with_national=False leaves the national column to a second request (`national_pending`). `scope` and
+    `fetched` (a future of its rows): the page started the peers' query beside its other sections."""
     kind = buyer_kind(organisation)
-    own, rows, basis = _peer_rows(filters, organisation, kind)
+    scope = scope or _peer_scope(filters, organisation, kind)
+    own, rows, basis = _peer_rows(scope, fetched.result() if fetched else fetch_rows(*scope["query"]))
     mine = indicators.compute_all(own) if own else {}
     per_peer = [indicators.compute_all(row) for row in rows.values()]
     if mine:
@@ -195,8 +206,13 @@ def build(
         return {"store": False}
     # The sections that only read DuckDB run beside the main thread (a cursor per thread; DuckDB releases the
     # GIL while it scans): an organisation's page is a dozen small queries, each mostly fixed overhead. Those
-    # that read the database (SIRENE extract, peers, targets) stay on the request's thread and connection.
-    side = {
+    # that read the database (SIRENE extract, targets, who the peers are) stay on the request's thread and
+    # connection; the peers' query, the page's largest, is started first.
+    peer_scope, side = None, {}
+    if organisation is not None and with_peers:
+        peer_scope = _peer_scope(filters, organisation, buyer_kind(organisation))
+        side["pairs"] = _POOL.submit(fetch_rows, *peer_scope["query"])
+    side |= {
         "breakdowns": _POOL.submit(breakdowns, filters, queries.DIMENSIONS, organisation),
         "suppliers": _POOL.submit(suppliers, filters),
         "concentration": _POOL.submit(concentration, filters),
@@ -218,7 +234,10 @@ def build(
         own["objectifs"] = targets(filters, organisation)
         if with_peers:
             reference = side["reference"].result() if peers_national else None
-            own["pairs"] = peers(filters, organisation, reference, with_national=peers_national)
+            own["pairs"] = peers(
+                filters, organisation, reference, with_national=peers_national, scope=peer_scope,
+                fetched=side["pairs"],
+            )  # fmt: skip
     breakdown_rows = side["breakdowns"].result()
     data = {
         "store": True,

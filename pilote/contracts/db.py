@@ -36,6 +36,10 @@ class QueryInterrupted(RuntimeError):
 # is ignored (the app computes in memory until the next import writes the file again).
 PREPARED_DB = "prepare-6.duckdb"
 SLOW_QUERY_MS = 1000
+# Rows per row group of the prepared tables (DuckDB's default: 122,880). The per-buyer tables are sorted by SIRET
+# and an organisation's view reads a few thousand rows of them: with smaller groups the min/max of each group
+# skips more, and a worker decodes and keeps fewer blocks (measured at 1.6 M: the peers' query 26 → 20 ms).
+PREPARED_ROW_GROUP = 16_384
 logger = logging.getLogger("pilote.contracts")
 sql_logger = logging.getLogger("pilote.contracts.sql")
 
@@ -43,6 +47,17 @@ sql_logger = logging.getLogger("pilote.contracts.sql")
 def _quoted(path) -> str:
     # Paths come from the store (never from a request); DuckDB cannot bind a view's or an attachment's file name.
     return str(path).replace("'", "''")
+
+
+def _connect(memory_limit: str):
+    """An in-memory DuckDB whose memory is bounded. DuckDB reads the attached prepared file into its own buffer
+    pool (it does not map it), so without a bound a web worker keeps every block it ever read (the default
+    limit is 80 % of the machine): measured at 1.6 M contracts, 203-274 MB of private memory after a few
+    thousand requests. Past the bound, blocks of read-only files are dropped and re-read from the page cache,
+    and large sorts or aggregates spill to a temporary directory of this process."""
+    spill = Path(settings.PILOTE_DATA_DIR) / "tmp" / "duckdb" / str(os.getpid())
+    spill.parent.mkdir(parents=True, exist_ok=True)  # DuckDB makes the last level only, when it spills
+    return duckdb.connect(":memory:", config={"memory_limit": memory_limit, "temp_directory": str(spill)})
 
 
 def _create_views(con, generation_dir: Path) -> set[str]:
@@ -139,7 +154,7 @@ class Database:
             # Rebuilt for a new generation, and once more when the prepared file appears after this process
             # opened the generation (a generation published by an older version, prepared afterwards).
             if self.key != key or (not self.prepared_seen and prepared.exists()):
-                con = duckdb.connect(":memory:")
+                con = _connect(settings.PILOTE_DUCKDB_MEMORY_LIMIT)
                 # Parquet footers are read once, not at every query (files of a generation never change).
                 con.execute("SET parquet_metadata_cache = true")
                 names = _create_views(con, gen_dir)
@@ -229,10 +244,10 @@ def write_database(generation_dir, tables) -> Path:
     path = generation_dir / PREPARED_DB
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(":memory:")
+    con = _connect(settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT)
     try:
         _create_views(con, generation_dir)
-        con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf")
+        con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf (ROW_GROUP_SIZE {PREPARED_ROW_GROUP})")
         for name, select, index in tables:
             if not name.isidentifier() or (index and not index.isidentifier()):
                 raise ValueError(f"nom invalide : {name!r} / {index!r}")

@@ -1,6 +1,7 @@
 """The read layer's database: each query timed into the log, a pathological one interrupted at the time limit."""
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,17 @@ def test_an_interrupted_query_answers_a_french_page_and_a_503(real_store, client
     api = client.get("/api/v1/indicateurs", {"perimetre": "national", "annee": "2018"})
     assert api.status_code == 503
     assert "temps maximal" in api.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_duckdb_memory_is_bounded_and_spills_into_the_data_directory(real_store, settings):
+    """Without a bound DuckDB keeps in each web worker every block of the prepared file it ever read (its default
+    limit is 80 % of the machine's memory)."""
+    settings.PILOTE_DUCKDB_MEMORY_LIMIT = "200MB"
+    db.database.reset()
+    try:
+        row = db.fetch_one("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t")
+    finally:
+        db.database.reset()
+    assert row["m"] == "190.7 MiB"  # DuckDB's spelling of 200 MB
+    assert row["t"].startswith(str(Path(settings.PILOTE_DATA_DIR) / "tmp" / "duckdb"))
