@@ -6,6 +6,9 @@ import sys
 
 
 def main():
+    from config.allocator import tune_for
+
+    tune_for(sys.argv)  # before Polars is loaded (config/allocator.py)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
