@@ -98,7 +98,7 @@ def main():
     import django
 
     django.setup()
-    from pilote.contracts.search import index as explorer_index
+    from pilote.contracts.search import build as index_build, index as explorer_index
     from pilote.contracts.search.nature import cpv_nature
     from pilote.contracts.search.ranking import group_lots, rank
     from pilote.decp import store
@@ -115,14 +115,14 @@ def main():
     train_dir = workdir / "train"
     train_dir.mkdir(parents=True, exist_ok=True)
     contrats.filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(train_dir / "contrats.parquet")
-    for table in ("titulaires", *explorer_index.CHILD_TABLES):
+    for table in ("titulaires", *index_build.CHILD_TABLES):
         if (gen / f"{table}.parquet").exists():
             pl.read_parquet(gen / f"{table}.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
                 train_dir / f"{table}.parquet"
             )
-    explorer_index.build_index(train_dir)
+    index_build.build_index(train_dir)
     ix = explorer_index._read(train_dir, "eval")
-    test = explorer_index._docs_frame(gen).filter(pl.col("contrat_uid").is_in(list(held)))
+    test = index_build._docs_frame(gen).filter(pl.col("contrat_uid").is_in(list(held)))
     class_freq = Counter(ix.docs["cpv_classe"].drop_nulls().to_list())
     n_index = ix.size
 

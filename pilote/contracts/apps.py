@@ -10,7 +10,7 @@ class ContractsConfig(AppConfig):
         from pilote.contracts.audit import ContractsVerb
         from pilote.contracts.buyers import write_buyers_file
         from pilote.contracts.prepared import write_prepared_file
-        from pilote.contracts.search.index import build_index
+        from pilote.contracts.search.build import build_index
         from pilote.core.audit import register_verbs
         from pilote.decp.hooks import register_preparer
 

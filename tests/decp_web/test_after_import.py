@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilote.contracts.prepared import write_prepared_file
-from pilote.contracts.search.index import build_index
+from pilote.contracts.search.build import build_index
 from pilote.core.enums import Role
 from pilote.decp import hooks, store
 from pilote.decp.models import ImportRun

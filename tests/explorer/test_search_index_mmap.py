@@ -85,7 +85,7 @@ def test_a_build_in_small_batches_gives_the_same_index(store, monkeypatch, tmp_p
     generation = decp_store.current_generation_dir(store)
     reference = {t: pl.read_ipc(generation / f"explorer_{t}.arrow") for t in index.TABLES}
     monkeypatch.setattr(build, "TOKEN_BATCH", 5)  # 12 contracts: three batches
-    index.build_index(generation)
+    build.build_index(generation)
     for table, frame in reference.items():
         assert pl.read_ipc(generation / f"explorer_{table}.arrow").equals(frame), table
 
@@ -165,10 +165,10 @@ def test_a_contract_is_found_by_its_uid_without_scanning_the_uids(ix):
 def test_the_contract_table_split_in_parts_is_the_table_collected_whole(ix):
     """The build writes the table in column parts (bounded memory); side by side they are the whole table, same
     rows in the same order, same columns in the same order."""
-    whole = index._docs_lazy(ix.directory).collect()
+    whole = build._docs_lazy(ix.directory).collect()
     assert ix.docs.drop("doclen").equals(whole)
     assert ix.docs.columns == [*whole.columns, "doclen"]
-    assert {c for cols in index.DOC_PARTS.values() for c in cols} < set(ix.docs.columns)
+    assert {c for cols in build.DOC_PARTS.values() for c in cols} < set(ix.docs.columns)
 
 
 def test_a_new_generation_unmaps_the_previous_index_from_the_worker(ix, store):

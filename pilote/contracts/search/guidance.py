@@ -12,7 +12,7 @@ from functools import lru_cache
 import polars as pl
 from django.utils import timezone
 
-from pilote.contracts import db, figures
+from pilote.contracts import db, figures, semantics as sem
 from pilote.contracts.filters import Filters, Perimetre
 from pilote.contracts.geo import departements
 from pilote.contracts.search import index as explorer_index, text as textmod
@@ -102,7 +102,7 @@ def _contract_dict(row: dict) -> dict:
     considerations = [
         c
         for c in (*(row.get("considerations_sociales") or []), *(row.get("considerations_environnementales") or []))
-        if c not in explorer_index.NO_CONSIDERATION  # "Pas de considération …" is the absence of one
+        if c not in sem.NO_CONSIDERATION  # "Pas de considération …" is the absence of one
     ]
     return {
         "contrat_uid": row["contrat_uid"],

@@ -31,20 +31,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from pilote.contracts.search.build import (  # noqa: F401 (the build's names, for the callers of this module)
-    AMOUNT_ANOMALIES,
-    CHILD_TABLES,
-    DOC_PARTS,
-    FILES,
-    INDEX_VERSION,
-    K1,
-    NO_CONSIDERATION,
-    TABLES,
-    B,
-    _docs_frame,
-    _docs_lazy,
-    build_index,
-)
+from pilote.contracts.search.build import FILES, INDEX_VERSION, TABLES, build_index
 from pilote.contracts.search.positional import PositionalReader
 from pilote.decp import store
 
