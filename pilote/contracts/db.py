@@ -52,8 +52,8 @@ def _quoted(path) -> str:
 def _connect(memory_limit: str):
     """An in-memory DuckDB whose memory is bounded. DuckDB reads the attached prepared file into its own buffer
     pool (it does not map it), so without a bound a web worker keeps every block it ever read (the default
-    limit is 80 % of the machine): measured at 1.6 M contracts, 203-274 MB of private memory after a few
-    thousand requests. Past the bound, blocks of read-only files are dropped and re-read from the page cache,
+    limit is 80 % of the machine): at 1.6 M contracts, ~120 MB after a few hundred pages of one organisation,
+    more with every other organisation's view, and the import's cockpit file took 1.83 GB. Past the bound, blocks of read-only files are dropped and re-read from the page cache,
     and large sorts or aggregates spill to a temporary directory of this process."""
     spill = Path(settings.PILOTE_DATA_DIR) / "tmp" / "duckdb" / str(os.getpid())
     spill.parent.mkdir(parents=True, exist_ok=True)  # DuckDB makes the last level only, when it spills
