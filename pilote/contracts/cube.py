@@ -18,10 +18,15 @@ from pilote.contracts.table import COCKPIT_TABLE
 CUBE_TABLE = "cockpit_mois"
 FLAGS_TABLE = "cockpit_mois_qualite"  # contracts per quality rule code, same grain
 KINDS = ("collectivites", "etat")
+
+
 # The per-buyer tables (`per_buyer`) add the buyer's SIRET to the grain, rows sorted by it: an organisation's rows
 # then sit in a few row groups, whose min/max let DuckDB skip the others.
-_BUYER_KEY = "acheteur_id, "
-_BUYER_ORDER = "\nORDER BY acheteur_id"
+def buyer_grain(by_buyer: bool) -> tuple[str, str]:
+    """(first key of the SELECT, ORDER BY) of a prepared aggregate, with the buyer's SIRET when `by_buyer`."""
+    return ("acheteur_id, ", "\nORDER BY acheteur_id") if by_buyer else ("", "")
+
+
 # Figures that depend on the buyer's EU threshold are kept for both kinds of buyers.
 _BY_KIND = re.compile(r"\b(ue_sans_social|au_dessus_ue)\b")
 
@@ -45,12 +50,13 @@ def cube_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False) -> str:
     """SELECT of the cube over the per-contract table `source` (a name written by the code). `by_buyer`: one more
     key, the buyer's SIRET (rows sorted by it, `per_buyer`), and the usable amounts of each row (a median is not
     additive: the median of an organisation's contracts is that of its rows' amounts put together, exactly)."""
+    key, order = buyer_grain(by_buyer)
     aggregates = ",\n  ".join(f"{expr} AS {column}" for column, expr, _combine in _columns())
     if by_buyer:
         aggregates += ",\n  list(montant_sur) FILTER (WHERE montant_sur IS NOT NULL) AS montants"
     # Columns named as the contracts' ones, so that `filters.to_where` applies unchanged: the notification date
     # is the month's first day (periods are whole months) and `code_cpv` is the division (prefixes of ≤ 2 digits).
-    return f"""SELECT {_BUYER_KEY if by_buyer else ""}CAST(date_trunc('month', date_notification) AS DATE) AS date_notification,
+    return f"""SELECT {key}CAST(date_trunc('month', date_notification) AS DATE) AS date_notification,
   annee, nature, procedure, division, division AS code_cpv,
   {aggregates}
 FROM (
@@ -59,18 +65,18 @@ FROM (
     c.au_dessus_ue_etat AND NOT c.soc AS ue_sans_social_etat
   FROM {source} c
 ) c
-GROUP BY ALL{_BUYER_ORDER if by_buyer else ""}"""  # noqa: S608 (fixed fragments and a table name of the code)
+GROUP BY ALL{order}"""  # noqa: S608 (fixed fragments and a table name of the code)
 
 
 def flags_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False) -> str:
     """SELECT of the number of contracts per quality rule code, at the cube's grain (qualite is de-duplicated
     per contract in the cockpit table, so each contract counts once per code); `by_buyer` as `cube_select`."""
-    key = _BUYER_KEY if by_buyer else ""
+    key, order = buyer_grain(by_buyer)
     return f"""SELECT {key}CAST(date_trunc('month', date_notification) AS DATE) AS date_notification, nature, procedure,
   division AS code_cpv, code, count(*) AS n
 FROM (SELECT {key}date_notification, nature, procedure, division, unnest(qualite) AS code FROM {source}
       WHERE qualite IS NOT NULL)
-GROUP BY ALL{_BUYER_ORDER if by_buyer else ""}"""  # noqa: S608 (fixed fragments and a table name of the code)
+GROUP BY ALL{order}"""  # noqa: S608 (fixed fragments and a table name of the code)
 
 
 def eligible(filters: Filters, sirene_table: str | None = None) -> bool:

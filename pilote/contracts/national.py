@@ -64,7 +64,7 @@ GROUP BY GROUPING SETS ((annee_n), ())""",  # noqa: S608 (fixed fragments)
 def suppliers_select(source: str, *, by_buyer: bool = False) -> str:
     """SUPPLIERS over the per-contract table `source`; `by_buyer`: the buyer's SIRET added to the grain, rows
     sorted by it (`per_buyer`)."""
-    key, order = ("acheteur_id, ", "\nORDER BY acheteur_id") if by_buyer else ("", "")
+    key, order = cube.buyer_grain(by_buyer)
     return f"""SELECT {key}{_GRAIN}, titulaire_key, count(*) AS n, coalesce(sum(montant_sur), 0) AS montant,
   any_value(titulaire_id) AS titulaire_id, arg_min(titulaire_nom, rid) AS titulaire_nom,
   min(rid) FILTER (WHERE titulaire_nom IS NOT NULL) AS rid_nom
@@ -73,7 +73,7 @@ FROM {source} WHERE titulaire_key IS NOT NULL GROUP BY ALL{order}"""  # noqa: S6
 
 def evolution_select(source: str, *, by_buyer: bool = False) -> str:
     """EVOLUTION over the per-contract table `source`; `by_buyer` as `suppliers_select`."""
-    key, order = ("acheteur_id, ", "\nORDER BY acheteur_id") if by_buyer else ("", "")
+    key, order = cube.buyer_grain(by_buyer)
     return f"""SELECT {key}{_GRAIN}, count(*) AS n, sum(montant) AS montant_initial, sum(montant_final) AS montant_final,
   count_if((montant_final - montant) / montant > seuil_modification) AS n_a_verifier
 FROM {source} WHERE {_GROWN} GROUP BY ALL{order}"""  # noqa: S608 (fixed fragments)
