@@ -3,7 +3,8 @@ generation published without them."""
 
 import json
 
-from pilote.contracts.search import build, guidance, index, text
+from pilote.contracts import semantics as sem
+from pilote.contracts.search import guidance, index, text
 from pilote.decp import store as decp_store
 
 
@@ -39,9 +40,9 @@ def test_no_store_means_no_index_and_empty_guidance(settings):
 
 
 def test_amount_anomaly_codes_come_from_the_cleaning_rules():
-    assert "montant_symbolique" in build.AMOUNT_ANOMALIES
-    assert "montant_atypique" not in build.AMOUNT_ANOMALIES  # "à vérifier": stays in sums
-    assert "montant_negatif" not in build.AMOUNT_ANOMALIES  # concerns the public subsidy, not the amount
+    assert "montant_symbolique" in sem.unusable_amount_codes()
+    assert "montant_atypique" not in sem.unusable_amount_codes()  # "à vérifier": stays in sums
+    assert "montant_negatif" not in sem.unusable_amount_codes()  # concerns the public subsidy, not the amount
 
 
 def test_contract_detail_without_the_sorted_copies(bare_store):

@@ -24,9 +24,6 @@ TABLES = ("docs", "docs_objet", "docs_noms", "docs_listes", "postings", "terms",
 FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
 # BM25 parameters (Robertson/Spärck Jones defaults; objects are short, so length normalisation matters little).
 K1, B = 1.2, 0.75
-# The amounts left out of price references and sums, and what counts as a consideration: semantics' definitions.
-AMOUNT_ANOMALIES = sem.unusable_amount_codes()
-NO_CONSIDERATION = sem.NO_CONSIDERATION
 
 DOC_COLUMNS = [
     "contrat_uid",
