@@ -46,18 +46,26 @@ def _columns() -> list[tuple[str, str, str]]:
     return out
 
 
-def cube_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False) -> str:
+# The grain's columns after the buyer: named as the contracts' ones, so that `filters.to_where` applies unchanged.
+# Per month, the notification date is the month's first day (periods are whole months) and `code_cpv` is the
+# division (prefixes of ≤ 2 digits); per year (`per_buyer.YEARS`), the year's first day and nothing else.
+_GRAIN = {
+    "month": """CAST(date_trunc('month', date_notification) AS DATE) AS date_notification,
+  annee, nature, procedure, division, division AS code_cpv""",
+    "year": "CAST(date_trunc('year', date_notification) AS DATE) AS date_notification, annee",
+}
+
+
+def cube_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False, grain: str = "month") -> str:
     """SELECT of the cube over the per-contract table `source` (a name written by the code). `by_buyer`: one more
     key, the buyer's SIRET (rows sorted by it, `per_buyer`), and the usable amounts of each row (a median is not
-    additive: the median of an organisation's contracts is that of its rows' amounts put together, exactly)."""
+    additive: the median of an organisation's contracts is that of its rows' amounts put together, exactly).
+    `grain`: "month" (month, nature, procedure, CPV division) or "year" (the year alone)."""
     key, order = buyer_grain(by_buyer)
     aggregates = ",\n  ".join(f"{expr} AS {column}" for column, expr, _combine in _columns())
     if by_buyer:
         aggregates += ",\n  list(montant_sur) FILTER (WHERE montant_sur IS NOT NULL) AS montants"
-    # Columns named as the contracts' ones, so that `filters.to_where` applies unchanged: the notification date
-    # is the month's first day (periods are whole months) and `code_cpv` is the division (prefixes of ≤ 2 digits).
-    return f"""SELECT {key}CAST(date_trunc('month', date_notification) AS DATE) AS date_notification,
-  annee, nature, procedure, division, division AS code_cpv,
+    return f"""SELECT {key}{_GRAIN[grain]},
   {aggregates}
 FROM (
   SELECT c.*, FALSE AS categorie_extrait, FALSE AS departements_extrait,

@@ -86,6 +86,10 @@ class Filter:
         """Whether the monthly national aggregates hold this filter's dimension at the asked precision."""
         return not self.active(f)
 
+    def year_answers(self, f) -> bool:
+        """Whether the yearly per-buyer aggregates (grain: buyer and year only) hold this filter exactly."""
+        return not self.active(f)
+
 
 class PerimetreFilter(Filter):
     keys = ("perimetre", "acheteur")
@@ -203,6 +207,9 @@ class PeriodFilter(Filter):
 
     def cube_answers(self, f):
         return True  # the cube is kept per month
+
+    def year_answers(self, f):
+        return not (f.trimestre or f.mois)  # a whole year, or every year
 
 
 def _prefixes_sql(p: str, prefixes) -> tuple[str, list]:

@@ -64,9 +64,12 @@ def test_cockpit_reads_the_cube_only_for_the_views_it_answers(prepared, org_a):
     org_a.buyer_entities.create(siret="21690123100011")
     own, _ = parse_filters({}, org_a)
     assert not cube.eligible(own)
-    # an organisation's view is answered by the per-buyer cube (tests/analytics/test_per_buyer.py), unless a
-    # filter is finer than its grain
-    assert "cockpit_acheteurs_mois" in figures.overview_query(own)[0]
+    # an organisation's view is answered by the per-buyer cubes (tests/analytics/test_per_buyer.py): per year
+    # for its default view and its whole years, per month for a finer period or a dimension of the cube, and
+    # by its contracts when a filter is finer than both grains
+    assert "cockpit_acheteurs_annees" in figures.overview_query(own)[0]
+    for query in ({"annee": "2019", "trimestre": "1"}, {"nature": "Marché"}):
+        assert "cockpit_acheteurs_mois" in figures.overview_query(parse_filters(query, org_a)[0])[0]
     finer, _ = parse_filters({"montant_min": "40000"}, org_a)
     assert cockpit_table.COCKPIT_TABLE in figures.overview_query(finer)[0]
     assert cockpit_table.COCKPIT_TABLE in figures.overview_query(own, sirene_table="sirene_contrats_1")[0]
@@ -86,3 +89,5 @@ def test_every_filter_of_the_registry_says_whether_the_cube_answers_it():
     plain.keys = ("nature",)
     assert not plain.cube_answers(Filters(nature="Marché"))
     assert plain.cube_answers(Filters())
+    assert not plain.year_answers(Filters(nature="Marché"))
+    assert plain.year_answers(Filters())

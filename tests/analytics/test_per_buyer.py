@@ -72,8 +72,11 @@ def test_per_buyer_tables_give_the_figures_of_the_contracts(busiest, query):
         _filters(query, ["00000000000000"]),  # a SIRET without contracts
         _filters(query, perimetre="acheteur", acheteur=busiest[1][:9]),  # a SIREN: every SIRET of the buyer
     ]
+    # an organisation's default view and its whole years add up the yearly rows; a finer filter the monthly ones
+    by_year = set(query) <= {"annee"}
     for filters in scopes:
         assert per_buyer.answers(filters)
+        assert (per_buyer.YEARS in per_buyer.overview_sql(filters)[0]) is by_year
         for kind in ("commune", "etat"):  # the EU threshold of local authorities, of the State
             direct = duck.fetch_one(*queries.overview_sql(filters, kind))
             prepared = duck.fetch_one(*per_buyer.overview_sql(filters, kind))
@@ -102,7 +105,9 @@ def test_per_buyer_tables_give_the_figures_of_the_contracts(busiest, query):
         direct = sorted(
             duck.fetch_all(*queries.peers_sql(_filters(query), siret_to_org, kind)), key=lambda r: r["org"]
         )
-        prepared = duck.fetch_all(*per_buyer.peers_sql(_filters(query), siret_to_org, kind))
+        sql, params = per_buyer.peers_sql(_filters(query), siret_to_org, kind)
+        assert (per_buyer.YEARS in sql) is by_year
+        prepared = duck.fetch_all(sql, params)
         assert sorted(prepared, key=lambda r: r["org"]) == _same(direct)
     if not query:  # the real files were read: not a comparison of empty sets
         overview = duck.fetch_one(*queries.overview_sql(scopes[1]))
