@@ -143,6 +143,7 @@ def _import(specs, run):
 def _publish_new_generation(run, outcome, manifest, skipped):
     """identify → … → verify and publish, from the run's parts (none for a rebuild) and the current generation."""
     run.progress(0.8, "Dédoublonnage et écriture de la génération")
+    store.prune_superseded(run.data_dir)
     out = store.new_generation_dir(run.run_id, run.data_dir)
     try:
         result, prepared = _build_generation(out, run, outcome)

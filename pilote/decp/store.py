@@ -95,6 +95,20 @@ def new_generation_dir(gen_id, data_dir=None):
     return path
 
 
+def prune_superseded(data_dir=None) -> list[str]:
+    """Remove every published generation but the current one; returns their names. Called under the import lock
+    when an import is about to write a new generation: the previous one, kept since the last publication as a
+    fallback for readers still on it (and for an operator), is then at least one import old, and a monthly import
+    holds two generations at its peak instead of three (decision 0002, amended)."""
+    current = current_generation_id(data_dir)
+    removed = []
+    for old in (decp_dir(data_dir) / "generations").glob("[!.]*"):
+        if old.name != current and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old.name)
+    return sorted(removed)
+
+
 def verify(tmp_dir, manifest):
     """Re-read what was written: every table of TABLES present, readable, with the row count the manifest states;
     `contrat_uid` unique."""

@@ -84,3 +84,25 @@ def test_leftovers_of_a_killed_import_are_removed(data_dir):
     run_import([GOOD], data_dir=data_dir)
     assert not stale.exists()
     assert not half.exists()
+
+
+def test_previous_generation_goes_before_a_new_one_is_written(data_dir, monkeypatch):
+    """Published generations: the current one and, until the next import writes, the previous one (a fallback
+    for readers still on it). An import that writes removes it first: two generations on disk at its peak, not
+    three; a file already imported (nothing to write) removes nothing."""
+    first = run_import([GOOD], data_dir=data_dir)["generation"]
+    second = run_import([LOCAL / "ci_raw_marches.json"], data_dir=data_dir)["generation"]
+    generations = data_dir / "decp" / "generations"
+    assert {p.name for p in generations.iterdir()} == {first, second}
+    run_import([GOOD], data_dir=data_dir)  # nothing new: no generation written, none removed
+    assert {p.name for p in generations.iterdir()} == {first, second}
+    seen = []
+    new_generation_dir = store.new_generation_dir
+    monkeypatch.setattr(
+        store,
+        "new_generation_dir",
+        lambda *args: seen.append({p.name for p in generations.iterdir()}) or new_generation_dir(*args),
+    )
+    third = run_import([LOCAL / "decp_test_2019.json"], data_dir=data_dir)["generation"]
+    assert seen == [{second}]
+    assert {p.name for p in generations.iterdir()} == {second, third}
