@@ -9,7 +9,8 @@ own copy of that store, the monthly file is imported
   - with `--sans-preparations`: the data alone (the difference is the derived artefacts' share);
 and `decp rebuild --sans-preparations` runs on the result (the full path the incremental one must equal).
 Each command runs under /usr/bin/time -v (wall time, peak RSS of the command and its children). Disk of the
-store (`du`, hard-linked files counted once) before and after.
+store (`du`, hard-linked files counted once) before and after, and at the import's peak (the store's size
+before plus the largest growth of the file system's used space while it ran).
 
     .venv/bin/python bench/monthly_update_bench.py --store 200000 --monthly 30000 [--workdir /tmp/monthly]
 
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -55,11 +57,38 @@ def split(src, n_store, store_path, monthly_path):
     return km + kc, len(marches) + len(concessions) - km - kc
 
 
-def timed(args, data_dir):
-    """Run `manage.py decp <args> --json` under /usr/bin/time -v; returns (report, wall s, peak RSS MB)."""
+class DiskPeak(threading.Thread):
+    """The largest growth of the used space of `path`'s file system while the command runs (sampled every
+    0.2 s; meaningful on a machine where nothing else writes), in MB: with the store's size before, the store's
+    size at the import's peak (the generations it holds while it writes the new one)."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.path, self.base, self.peak, self.done = path, shutil.disk_usage(path).used, 0, threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.2):
+            self.peak = max(self.peak, shutil.disk_usage(self.path).used - self.base)
+
+    def stop(self) -> int:
+        self.done.set()
+        self.join()
+        return round(self.peak / 2**20)
+
+
+def timed(args, data_dir, disk=None):
+    """Run `manage.py decp <args> --json` under /usr/bin/time -v; returns (report, wall s, peak RSS MB); `disk`
+    (a dict) receives the peak growth of the disk used while it ran (`DiskPeak`)."""
     env = dict(os.environ, PILOTE_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
     cmd = ["/usr/bin/time", "-v", sys.executable, str(REPO / "manage.py"), "decp", *args, "--json"]
-    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    sampler = DiskPeak(data_dir)
+    sampler.start()
+    try:
+        done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    finally:
+        grown = sampler.stop()
+    if disk is not None:
+        disk["growth_mb"] = grown
     if done.returncode != 0:
         raise SystemExit(f"échec de « decp {' '.join(args)} » :\n{done.stderr[-3000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr).group(1)
@@ -98,12 +127,13 @@ def run(store_n, monthly_n, workdir, seed):
         copy = workdir / f"run-{name}"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(base, copy, symlinks=True)
-        load = os.getloadavg()[0]
-        report, wall, rss = timed(["import", str(monthly_file), *extra], copy)
+        load, disk = os.getloadavg()[0], {}
+        report, wall, rss = timed(["import", str(monthly_file), *extra], copy, disk)
         result[name] = {
             "wall_s": wall,
             "peak_rss_mb": rss,
             "load_avg_1min_before": round(load, 2),
+            "disk_peak_mb": result["store_disk_mb"] + disk["growth_mb"],
             "disk_after_mb": disk_mb(copy),
             "timings_s": report["timings_s"],
             "stored": report["stored"],
@@ -133,7 +163,8 @@ def main():
     print(
         f"| {args.store:,} | {args.monthly:,} | {shipped['wall_s']} s / {shipped['peak_rss_mb']} MB | "
         f"{bare['wall_s']} s / {bare['peak_rss_mb']} MB | {shipped['timings_s'].get('preparer', 0)} s | "
-        f"{result['store_disk_mb']} → {shipped['disk_after_mb']} MB | {shipped['load_avg_1min_before']} |"
+        f"{result['store_disk_mb']} → {shipped['disk_peak_mb']} (pic) → {shipped['disk_after_mb']} MB | "
+        f"{shipped['load_avg_1min_before']} |"
     )
 
 
