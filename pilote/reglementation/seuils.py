@@ -42,6 +42,8 @@ def _s(code, label, amount, start, end, source):
 
 D = date
 _UE = "Règlements délégués de la Commission (seuils européens), avis publiés au JORF"
+_UE_2016 = "Règlements délégués (UE) 2015/2340, 2015/2341 et 2015/2342 (seuils 2016-2017)"
+_UE_2018 = "Règlements délégués (UE) 2017/2364, 2017/2365 et 2017/2366 (seuils 2018-2019)"
 _CCP = "Code de la commande publique, art. R. 2122-8 (décrets successifs)"
 
 SEUILS: tuple[Seuil, ...] = (
@@ -90,6 +92,22 @@ SEUILS: tuple[Seuil, ...] = (
     _s(
         "ue_etat",
         "Procédure formalisée — fournitures et services de l'État",
+        "135000",
+        D(2016, 1, 1),
+        D(2017, 12, 31),
+        _UE_2016,
+    ),
+    _s(
+        "ue_etat",
+        "Procédure formalisée — fournitures et services de l'État",
+        "144000",
+        D(2018, 1, 1),
+        D(2019, 12, 31),
+        _UE_2018,
+    ),
+    _s(
+        "ue_etat",
+        "Procédure formalisée — fournitures et services de l'État",
         "139000",
         D(2020, 1, 1),
         D(2021, 12, 31),
@@ -118,6 +136,22 @@ SEUILS: tuple[Seuil, ...] = (
         D(2026, 1, 1),
         D(2027, 12, 31),
         _UE,
+    ),
+    _s(
+        "ue_collectivites",
+        "Procédure formalisée — fournitures et services des collectivités",
+        "209000",
+        D(2016, 1, 1),
+        D(2017, 12, 31),
+        _UE_2016,
+    ),
+    _s(
+        "ue_collectivites",
+        "Procédure formalisée — fournitures et services des collectivités",
+        "221000",
+        D(2018, 1, 1),
+        D(2019, 12, 31),
+        _UE_2018,
     ),
     _s(
         "ue_collectivites",
@@ -154,6 +188,22 @@ SEUILS: tuple[Seuil, ...] = (
     _s(
         "ue_entites_adjudicatrices",
         "Procédure formalisée — entités adjudicatrices, défense et sécurité",
+        "418000",
+        D(2016, 1, 1),
+        D(2017, 12, 31),
+        _UE_2016,
+    ),
+    _s(
+        "ue_entites_adjudicatrices",
+        "Procédure formalisée — entités adjudicatrices, défense et sécurité",
+        "443000",
+        D(2018, 1, 1),
+        D(2019, 12, 31),
+        _UE_2018,
+    ),
+    _s(
+        "ue_entites_adjudicatrices",
+        "Procédure formalisée — entités adjudicatrices, défense et sécurité",
         "428000",
         D(2020, 1, 1),
         D(2021, 12, 31),
@@ -183,10 +233,34 @@ SEUILS: tuple[Seuil, ...] = (
         D(2027, 12, 31),
         _UE,
     ),
+    _s(
+        "ue_travaux",
+        "Procédure formalisée — travaux et concessions",
+        "5225000",
+        D(2016, 1, 1),
+        D(2017, 12, 31),
+        _UE_2016,
+    ),
+    _s(
+        "ue_travaux",
+        "Procédure formalisée — travaux et concessions",
+        "5548000",
+        D(2018, 1, 1),
+        D(2019, 12, 31),
+        _UE_2018,
+    ),
     _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5350000", D(2020, 1, 1), D(2021, 12, 31), _UE),
     _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5382000", D(2022, 1, 1), D(2023, 12, 31), _UE),
     _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5538000", D(2024, 1, 1), D(2025, 12, 31), _UE),
     _s("ue_travaux", "Procédure formalisée — travaux et concessions", "5404000", D(2026, 1, 1), D(2027, 12, 31), _UE),
+    _s(
+        "publication_decp",
+        "Publication des données essentielles",
+        "25000",
+        D(2018, 10, 1),
+        D(2019, 3, 31),
+        "Décret n° 2016-360, art. 107 (en vigueur le 01/10/2018) ; arrêté du 14 avril 2017",
+    ),
     _s(
         "publication_decp",
         "Publication des données essentielles",

@@ -24,6 +24,20 @@ def test_a_contract_is_judged_with_the_thresholds_of_its_date():
     assert seuils.procedure_threshold("services", date(2019, 6, 1)) == Decimal("25000")
 
 
+def test_eu_thresholds_before_2020_are_known():
+    """The DECP hold contracts from 2016: their EU thresholds (règlements délégués 2015/2340-2342, 2017/2364-2366)."""
+    assert seuils.eu_threshold("commune", "services", date(2016, 6, 1)) == Decimal("209000")
+    assert seuils.eu_threshold("etat", "fournitures", date(2017, 12, 31)) == Decimal("135000")
+    assert seuils.eu_threshold("commune", "services", date(2018, 1, 1)) == Decimal("221000")
+    assert seuils.eu_threshold("etat", "services", date(2019, 6, 1)) == Decimal("144000")
+    assert seuils.eu_threshold("commune", "services", date(2019, 6, 1), utility=True) == Decimal("443000")
+    assert seuils.eu_threshold("commune", "travaux", date(2019, 12, 31)) == Decimal("5548000")
+    assert seuils.eu_threshold("commune", "travaux", date(2016, 1, 1)) == Decimal("5225000")
+    assert seuils.value("publication_decp", date(2018, 10, 1)) == Decimal("25000")
+    with pytest.raises(seuils.UnknownThreshold):
+        seuils.value("publication_decp", date(2018, 9, 30))
+
+
 def test_each_code_has_no_overlapping_periods():
     by_code = {}
     for entry in seuils.SEUILS:
