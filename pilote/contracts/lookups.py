@@ -78,6 +78,22 @@ def split_candidates(siret: str) -> list[dict]:
     return db.fetch_all(sql, [siret, MAX_BUYER_CONTRACTS])
 
 
+def split_unexamined(siret: str) -> dict:
+    """A buyer's marchés that split-purchase detection cannot examine, by first reason (the conditions of
+    `split_candidates`, in its order): no notification date, no usable amount, no CPV class."""
+    unusable = sql_list(unusable_amount_codes())
+    sql = f"""
+        SELECT count(*) FILTER (WHERE date_notification IS NULL) AS sans_date,
+          count(*) FILTER (WHERE date_notification IS NOT NULL AND (coalesce(montant, 0) <= 0
+            OR list_has_any(coalesce(qualite, []), {unusable}))) AS sans_montant,
+          count(*) FILTER (WHERE date_notification IS NOT NULL AND montant > 0
+            AND NOT list_has_any(coalesce(qualite, []), {unusable})
+            AND (code_cpv IS NULL OR length(code_cpv) < 4)) AS sans_cpv
+        FROM contrats WHERE acheteur_id = ? AND type_contrat = 'marche'
+    """  # noqa: S608 (codes of the code)
+    return {k: int(v or 0) for k, v in db.fetch_one(sql, [siret]).items()}
+
+
 def count_contracts() -> int:
     return int(db.fetch_one("SELECT count(*) AS n FROM contrats")["n"])
 

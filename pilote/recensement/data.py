@@ -81,6 +81,18 @@ class SplitReview:
     cases: list[SplitCase] = field(default_factory=list)
     years: list[int] = field(default_factory=list)  # notification years of the buyer's contracts examined
     not_examined: dict[str, list[int]] = field(default_factory=dict)  # level → years with no threshold known
+    unexamined: dict[str, int] = field(default_factory=dict)  # marchés left out, by reason (lookups)
+    publication: list[tuple] = field(default_factory=list)  # (DECP publication threshold or None, its years)
+
+    @property
+    def unexamined_lines(self) -> list[str]:
+        reasons = {"sans_date": "sans date de notification", "sans_montant": "sans montant utilisable",
+                   "sans_cpv": "sans code CPV"}  # fmt: skip
+        return [
+            f"{n} marché{'s' if n > 1 else ''} {reasons[key]}"
+            for key, n in self.unexamined.items()
+            if n and key in reasons
+        ]
 
     @property
     def not_examined_lines(self) -> list[str]:
@@ -128,7 +140,23 @@ def split_review(siret: str, *, buyer_kind: str = "commune") -> SplitReview:
                 break  # the higher level found is the one worth examining
     review.cases.sort(key=lambda c: (-c.year, -c.total))
     review.not_examined = {level: sorted(years) for level, years in missing.items() if years}
+    review.unexamined = lookups.split_unexamined(siret)
+    review.publication = publication_thresholds(review.years)
     return review
+
+
+def publication_thresholds(years: list[int]) -> list[tuple]:
+    """(amount from which the DECP hold a contract, or None where Pilote knows none, the years it applies to)
+    for the years examined, judged on each year's last day (the threshold rose from 25 000 to 40 000 € HT on
+    1 January 2020): what the data cannot show, year by year."""
+    groups: dict = {}
+    for year in years:
+        try:
+            amount = seuils.value("publication_decp", dt.date(year, 12, 31))
+        except seuils.UnknownThreshold:
+            amount = None
+        groups.setdefault(amount, []).append(year)
+    return list(groups.items())
 
 
 def split_purchases(siret: str, *, buyer_kind: str = "commune") -> list[SplitCase]:

@@ -66,8 +66,10 @@ def test_split_purchases_judged_with_the_threshold_of_each_contract_date(store):
 
 
 def test_split_detection_examines_each_level_where_its_thresholds_are_known(settings):
-    """Before 2020 Pilote knows no EU threshold, but the no-procedure threshold (25 000 € in 2019) is known: the
-    2019 contracts are still examined at that level, and the years the EU level could not judge are said."""
+    """Each level is examined where its thresholds are known (EU thresholds from 2016, no-procedure threshold from
+    October 2015): the 2019 contracts at both levels; before, the years a level could not judge are said. The
+    buyer's marchés left out (no date, no usable amount, no CPV class) are counted, and the DECP publication
+    threshold is the one of each year (25 000 € HT before 2020)."""
     write_store(
         settings.PILOTE_DATA_DIR,
         [
@@ -75,17 +77,25 @@ def test_split_detection_examines_each_level_where_its_thresholds_are_known(sett
             contrat("f2", acheteur_id=BUYER, code_cpv="55520000", montant=20000.0, date_notification=D(2019, 9, 1)),
             contrat("g1", acheteur_id=BUYER, code_cpv="30192000", montant=10000.0, date_notification=D(2018, 1, 5)),
             contrat("g2", acheteur_id=BUYER, code_cpv="30197000", montant=9000.0, date_notification=D(2018, 4, 5)),
+            contrat("h1", acheteur_id=BUYER, code_cpv="30192000", montant=10000.0, date_notification=D(2015, 1, 5)),
+            contrat("h2", acheteur_id=BUYER, code_cpv="30197000", montant=9000.0, date_notification=D(2015, 4, 5)),
+            contrat("u1", acheteur_id=BUYER, code_cpv="30192000", montant=10000.0, date_notification=None),
+            contrat("u2", acheteur_id=BUYER, code_cpv="30192000", montant=10000.0, date_notification=None),
+            contrat("m1", acheteur_id=BUYER, code_cpv="30192000", montant=0.0, date_notification=D(2019, 4, 5)),
         ],
     )
     review = data.split_review(BUYER)
     assert [(c.year, c.classe, c.level, c.threshold) for c in review.cases] == [
         (2019, "5552", "dispense", Decimal("25000"))
     ]
-    assert review.years == [2018, 2019]
-    assert review.not_examined == {"ue": [2018, 2019]}
+    assert review.years == [2015, 2018, 2019]
+    assert review.not_examined == {"ue": [2015], "dispense": [2015]}
     assert review.not_examined_lines == [
-        "seuil de procédure formalisée : 2018, 2019 (seuil inconnu de Pilote à ces dates)"
+        "seuil de dispense de procédure : 2015 (seuil inconnu de Pilote à ces dates)",
+        "seuil de procédure formalisée : 2015 (seuil inconnu de Pilote à ces dates)",
     ]
+    assert review.unexamined_lines == ["2 marchés sans date de notification", "1 marché sans montant utilisable"]
+    assert review.publication == [(None, [2015]), (Decimal("25000"), [2018, 2019])]
 
 
 def test_split_purchase_page_for_any_buyer(client, store, org_a, members_a):
@@ -96,6 +106,7 @@ def test_split_purchase_page_for_any_buyer(client, store, org_a, members_a):
     assert "en vigueur depuis le 01/01/2020" in page
     assert "Examiné : les marchés notifiés en 2024, 2025, 2026" in page
     assert "ne contiennent que les contrats d'au moins 40" in page
+    assert "(2024, 2025, 2026)" in page  # the publication threshold of the years examined
     page = client.get(f"/o/{org_a.slug}/recensement/fractionnement/", {"siret": "123"}).content.decode()
     assert "cas à examiner" not in page
 
