@@ -33,11 +33,13 @@ def _base_cte(
     return sql, params
 
 
+# An amount flagged for review that the sums hold (a marché subséquent's is left out: its accord-cadre counts it).
+A_VERIFIER_COUNTED = "montant_a_verifier AND montant_sur IS NOT NULL"
 # Drill-down: a figure links to the list of the contracts behind it (name → condition over `b`).
 DRILLS = {
     "tous": ("Tous les contrats", "TRUE"),
     "montant_anomalie": ("Montant signalé comme anomalie (exclu des sommes)", "montant_anomalie"),
-    "montant_a_verifier": ("Montant inhabituel à vérifier (compté dans les sommes)", "montant_a_verifier"),
+    "montant_a_verifier": ("Montant inhabituel à vérifier (compté dans les sommes)", A_VERIFIER_COUNTED),
     "marche_subsequent": (
         "Marchés subséquents d'accords-cadres (montant compté dans l'accord-cadre)",
         "marche_subsequent",
@@ -84,9 +86,12 @@ def overview_parts() -> list[tuple[str, str, str]]:
     same = ("soc", "env", "soc_renseigne", "env_renseigne", "soc_clause", "soc_critere", "soc_reserve", "env_clause",
             "env_critere", "art35", "ue_sans_social", "publication_tardive", "montant_ok", "montant_anomalie",
             "apres_art35", "offre_unique", "sans_publicite", "procedure_adaptee", "groupement", "signalement", "pme",
-            "pme_renseigne", "locale", "locale_renseigne", "soc_contradictoire", "env_contradictoire", "montant_a_verifier",
+            "pme_renseigne", "locale", "locale_renseigne", "soc_contradictoire", "env_contradictoire",
             "signalement_hors_absence")  # fmt: skip
     flags = {name: name for name in same} | {
+        # the amounts flagged for review that the total holds, as `montant_a_verifier` below sums them: a marché
+        # subséquent's amount is left out of the sums (its accord-cadre counts it), so out of this count too
+        "montant_a_verifier": A_VERIFIER_COUNTED,
         "dates": "dates_renseignees",
         "innovant": "marche_innovant",
         "sous_traitance": "sous_traitance_declaree",

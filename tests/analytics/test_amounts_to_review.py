@@ -89,3 +89,24 @@ def test_cube_matches_the_contracts_with_a_review_rule(review_store):
     assert from_contracts["montant_a_verifier"] == pytest.approx(from_cube["montant_a_verifier"])
     rows = duck.fetch_all(*queries.breakdown_sql(filters, ["annee"]))
     assert duck.fetch_all(*cube.breakdown_sql(filters, ["annee"])) == rows
+
+
+def test_a_subsequent_amount_to_review_is_neither_summed_nor_counted(settings, review_rule, client, commune_a):
+    """A marché subséquent's amount is left out of the sums (its accord-cadre counts it): flagged for review, it
+    is not one of the « montants inhabituels, comptés dans la somme » either (the count said 4 where the amount
+    held 3 of them), nor in the list behind that count; the cube agrees."""
+    flagged = contrat("c9", acheteur_id=S1, objet="Achat inhabituel", montant=900000.0, qualite=[CODE],
+                      date_notification=D(2024, 7, 1))  # fmt: skip
+    subsequent = contrat("c10", acheteur_id=S1, objet="Commande subséquente", montant=420.0, qualite=[CODE],
+                         date_notification=D(2024, 8, 1), id_accord_cadre="AC-2023-01")  # fmt: skip
+    write_store(settings.PILOTE_DATA_DIR, [*CONTRATS, flagged, subsequent], TITULAIRES, MODIFICATIONS, gen_id="t-sub")
+    client.force_login(MembershipFactory(organisation=commune_a, role=Role.AGENT).user)
+    total = client.get("/o/commune-a/cockpit/").context["data"]["overview"]["values"]["montant_total"]
+    assert (total.a_verifier, total.n_a_verifier) == (pytest.approx(900000.0), 1)
+    listed = client.get("/o/commune-a/cockpit/contrats/?detail=montant_a_verifier").content.decode()
+    assert "Achat inhabituel" in listed
+    assert "Commande subséquente" not in listed
+    figures.ensure_cockpit_tables()
+    filters, _form = parse_filters({"perimetre": "national"})
+    assert duck.fetch_one(*cube.overview_sql(filters))["n_montant_a_verifier"] == 1
+    assert duck.fetch_one(*queries.overview_sql(filters))["n_montant_a_verifier"] == 1
