@@ -18,6 +18,7 @@ from pilote.analytics.forms import CommentForm, TargetForm
 from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.services import do_delete_target, do_save_comment, do_set_target
 from pilote.contracts import db as duck, figures, indicators, queries, semantics
+from pilote.contracts.buyers import MIN_CONTRACTS as MIN_PEER_CONTRACTS
 from pilote.contracts.filters import Perimetre, parse_filters
 from pilote.contracts.permissions import can_import_sirene
 from pilote.core import params as query_params
@@ -267,6 +268,7 @@ def _method_context(organisation, *, public: bool) -> dict:
         "pnad": indicators.PNAD_TARGETS,
         "delay_months": seuils.PUBLICATION_DELAY_MONTHS,
         "art35_date": seuils.CLIMAT_RESILIENCE_ART35,
+        "peer_min_contracts": MIN_PEER_CONTRACTS,
     }
 
 

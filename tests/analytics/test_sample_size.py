@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from pilote.analytics import charts
 from pilote.analytics.services import do_set_target
-from pilote.contracts import indicators
+from pilote.contracts import buyers, indicators
 from pilote.contracts.indicators import MIN_BASE, Valeur, wilson
 from pilote.core.enums import Role
 from tests.core.factories import MembershipFactory
@@ -183,6 +183,9 @@ def test_method_page_for_every_role(client, commune_a, role):
     assert f"Sous <strong>{MIN_BASE} contrats renseignés</strong>" in text
     assert "Date inconnue" in text
     assert "montant_symbolique" in text  # the rules come from the definitions themselves
+    # peers and SPASER targets are explained too, the peers' minimum read from its definition
+    assert f"au moins <strong>{buyers.MIN_CONTRACTS} contrats</strong> dans la vue" in text
+    assert "Objectifs du SPASER" in text
 
 
 def test_public_method_page_only_when_published(client, commune_a):
