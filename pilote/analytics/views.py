@@ -228,8 +228,14 @@ def report(request):
     params = request.GET.copy()
     if not params.get("annee"):
         params["annee"] = str(timezone.localdate().year - 1)
-    params["perimetre"] = Perimetre.ORGANISATION
+    # the organisation's own scope, as its cockpit's default (parse_filters): its SIRETs, or for a shared support
+    # service without SIRETs the organisations it supports together; never the peers' or the national scope
+    params.pop("perimetre", None)
+    params.pop("acheteur", None)
     filters, form = parse_filters(params, organisation)
+    if filters.annee is None:  # "abc", 1990: the form's French error, never a report over every year
+        context = {"organisation": organisation, "form": form}
+        return render(request, "analytics/report.html", context, status=400)
     data = cockpit.build(filters, organisation, with_peers=False, list_rows=50)
     comment = ReportComment.objects.filter(organisation=organisation, annee=filters.annee).first()
     context = {
