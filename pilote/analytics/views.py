@@ -75,6 +75,8 @@ def peers(request):
     filters, _form = parse_filters(request.GET, request.organisation)
     if not duck.has_store():
         return HttpResponse('<p id="comparaison-pairs">Aucune donnée DECP n\'a encore été importée.</p>')
+    if not cockpit.compares_with_peers(request.organisation):
+        return render(request, "analytics/_peers_absent.html", {"organisation": request.organisation})
     pairs = cockpit.peers(filters, request.organisation)
     return render(request, "analytics/_peers.html", {"pairs": pairs, "organisation": request.organisation})
 
