@@ -4,11 +4,13 @@ Each domain app exposes `router` in its `api.py`; they are mounted here under th
 organisation and role themselves (session auth for members; public endpoints serve only published data).
 Scripts authenticate with a personal API token (`Authorization: Bearer plt_…`, pilote.core.api_tokens), each
 with its own quota. Anonymous calls share one quota per address (django-ninja's throttling, pilote.core.throttling); going over it
-gives a 429 with a French message and a Retry-After header."""
+gives a 429 with a French message and a Retry-After header. Every error answers in French and names the
+parameter at fault (`api_error_text`, ninja's exception handlers): {"detail": "annee : …", "erreurs": [...]}."""
 
+from django.http import Http404
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
-from ninja.errors import Throttled
+from ninja.errors import AuthenticationError, AuthorizationError, Throttled, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from pilote.analytics.api import router as analytics_router
@@ -62,6 +64,75 @@ api = NinjaAPI(
     throttle=[AnonymousQuota(), TokenQuota()],
     docs=VendoredSwagger(),
 )
+
+
+# pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) in French; `ctx` fills
+# the bounds. An unknown type falls back to « valeur non valide » (never pydantic's English message).
+_VALIDATION_TEXT = {
+    "missing": "paramètre obligatoire absent",
+    "int_parsing": "saisissez un nombre entier",
+    "int_type": "saisissez un nombre entier",
+    "int_from_float": "saisissez un nombre entier",
+    "float_parsing": "saisissez un nombre",
+    "float_type": "saisissez un nombre",
+    "decimal_parsing": "saisissez un nombre",
+    "bool_parsing": "saisissez true ou false",
+    "date_parsing": "saisissez une date AAAA-MM-JJ",
+    "date_from_datetime_parsing": "saisissez une date AAAA-MM-JJ",
+    "greater_than": "doit être supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "string_too_short": "doit compter au moins {min_length} caractère(s)",
+    "string_too_long": "doit compter au plus {max_length} caractères",
+    "string_pattern_mismatch": "format non valide",
+    "string_type": "saisissez un texte",
+    "literal_error": "valeur non admise (valeurs possibles : {expected})",
+    "enum": "valeur non admise (valeurs possibles : {expected})",
+}
+
+
+def api_error_text(error: dict) -> tuple[str, str]:
+    """(field, French message) of one pydantic validation error; the field is the parameter's name."""
+    names = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+    field = names[-1] if len(names) > 1 else (names[0] if names else "requête")
+    template = _VALIDATION_TEXT.get(error.get("type", ""), "valeur non valide")
+    try:
+        message = template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        message = template.split(" (")[0].replace("{", "").replace("}", "")
+    return field, message
+
+
+def _error(request, status: int, errors: list[tuple[str, str]]):
+    detail = " ; ".join(f"{field} : {message}" for field, message in errors) + "."
+    return api.create_response(
+        request, {"detail": detail, "erreurs": [{"champ": f, "message": m} for f, m in errors]}, status=status
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc):
+    return _error(request, 422, [api_error_text(error) for error in exc.errors])
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Ressource introuvable."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "Authorization : connexion ou jeton d'API valide requis (jeton absent, invalide ou révoqué)."},
+        status=exc.status_code,
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "Accès refusé."}, status=exc.status_code)
 
 
 @api.exception_handler(QueryInterrupted)

@@ -7,7 +7,6 @@
 - `GET /api/v1/indicateurs/objectifs`: the organisation's SPASER targets (members only).
 """
 
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 from ninja.errors import HttpError
 
@@ -25,14 +24,19 @@ router = Router(tags=["indicateurs"])
 FiltresIn = schema("FiltresIn", organisation=str)
 
 
+NOT_FOUND = "organisation : organisation introuvable (ou dont le cockpit n'est pas publié)."
+
+
 def _organisation(request, slug, *, private=False):
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:  # the same answer as an unpublished organisation: its existence is not disclosed
+        raise HttpError(404, NOT_FOUND)
     member = bool(roles_in(request.user, organisation))
     if member or (organisation.is_public and not private):
         return organisation
     if not request.user.is_authenticated and private:
-        raise HttpError(401, "Connexion requise.")
-    raise HttpError(404, "Organisation introuvable.")
+        raise HttpError(401, "organisation : connexion requise pour les objectifs d'une organisation.")
+    raise HttpError(404, NOT_FOUND)
 
 
 @router.get("", summary="Indicateurs pour des filtres")

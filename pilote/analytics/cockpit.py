@@ -196,6 +196,13 @@ def national_plan(values: dict) -> list[dict]:
 PAGE_LIST_ROWS = 20
 
 
+def compares_with_peers(organisation) -> bool:
+    """Whether the organisation has a line of its own in a peers' table: it buys in its own name. A shared
+    support service has no SIRET: its figures consolidate organisations of different kinds and sizes, which no
+    peer resembles, and each of them is compared with its own peers in its own cockpit."""
+    return bool(organisation.sirets)
+
+
 def build(
     filters: Filters, organisation=None, *, with_peers=True, list_rows=PAGE_LIST_ROWS, peers_national=True
 ) -> dict:
@@ -209,6 +216,9 @@ def build(
     # that read the database (SIRENE extract, targets, who the peers are) stay on the request's thread and
     # connection; the peers' query, the page's largest, is started first.
     peer_scope, side = None, {}
+    own = {}
+    if organisation is not None and with_peers and not compares_with_peers(organisation):
+        with_peers, own["sans_pairs"] = False, True
     if organisation is not None and with_peers:
         peer_scope = _peer_scope(filters, organisation, buyer_kind(organisation))
         side["pairs"] = _POOL.submit(fetch_rows, *peer_scope["query"])
@@ -227,7 +237,6 @@ def build(
     # the page has their totals in the overview: no second count of the filtered contracts
     art35 = contracts(filters, "art35", organisation, limit=list_rows, with_total=False)[0]
     ue_sans_social = contracts(filters, "ue_sans_social", organisation, limit=list_rows, with_total=False)[0]
-    own = {}
     if organisation is not None and filters.perimetre == Perimetre.ACCOMPAGNEES:
         own["accompagnees"] = supported_lines(filters, organisation)
     if organisation is not None:

@@ -76,6 +76,8 @@ def peers(request):
     filters, _form = parse_filters(request.GET, request.organisation)
     if not duck.has_store():
         return HttpResponse('<p id="comparaison-pairs">Aucune donnée DECP n\'a encore été importée.</p>')
+    if not cockpit.compares_with_peers(request.organisation):
+        return render(request, "analytics/_peers_absent.html", {"organisation": request.organisation})
     pairs = cockpit.peers(filters, request.organisation)
     return render(request, "analytics/_peers.html", {"pairs": pairs, "organisation": request.organisation})
 
@@ -229,8 +231,14 @@ def report(request):
     params = request.GET.copy()
     if not params.get("annee"):
         params["annee"] = str(timezone.localdate().year - 1)
-    params["perimetre"] = Perimetre.ORGANISATION
+    # the organisation's own scope, as its cockpit's default (parse_filters): its SIRETs, or for a shared support
+    # service without SIRETs the organisations it supports together; never the peers' or the national scope
+    params.pop("perimetre", None)
+    params.pop("acheteur", None)
     filters, form = parse_filters(params, organisation)
+    if filters.annee is None:  # "abc", 1990: the form's French error, never a report over every year
+        context = {"organisation": organisation, "form": form}
+        return render(request, "analytics/report.html", context, status=400)
     data = cockpit.build(filters, organisation, with_peers=False, list_rows=50)
     comment = ReportComment.objects.filter(organisation=organisation, annee=filters.annee).first()
     context = {

@@ -74,3 +74,30 @@ def test_openapi_documents_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/indicateurs" in paths
     assert "/api/v1/indicateurs/objectifs" in paths
+
+
+def test_errors_are_french_and_name_the_field(client, fixture_store):
+    """The audit found pydantic's English (« Input should be a valid integer… ») and ninja's « Not Found »."""
+    invalid = client.get("/api/v1/indicateurs?annee=abc")
+    assert invalid.status_code == 422
+    assert invalid.json()["detail"] == "annee : saisissez un nombre entier."
+    assert invalid.json()["erreurs"] == [{"champ": "annee", "message": "saisissez un nombre entier"}]
+    unknown = client.get("/api/v1/indicateurs?organisation=nope")
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"].startswith("organisation : organisation introuvable")
+    bad_token = client.get("/api/v1/indicateurs", headers={"Authorization": "Bearer plt_faux"})
+    assert bad_token.status_code == 401
+    assert bad_token.json()["detail"].startswith("Authorization : ")
+
+
+def test_every_validation_error_type_reads_french():
+    from pilote.api import api_error_text
+
+    assert api_error_text({"loc": ("query", "par_page"), "type": "less_than_equal", "ctx": {"le": 100}}) == (
+        "par_page",
+        "doit être inférieur ou égal à 100",
+    )
+    assert api_error_text({"loc": ("query", "x"), "type": "jamais_vu", "msg": "Input should be"}) == (
+        "x",
+        "valeur non valide",
+    )

@@ -52,3 +52,37 @@ def test_the_page_shows_each_organisations_line(client, fixture_store, shared_se
     assert "Par organisation accompagnée" in page
     assert "Commune A" in page
     assert "Commune B" in page
+
+
+@pytest.mark.django_db
+def test_the_annual_report_gives_the_cockpits_consolidated_figures(client, fixture_store, shared_service):
+    """The audit found the report of a shared support service empty (« Contrats 0 »): it forced the
+    organisation's own SIRETs, which a support service does not have."""
+    member = MembershipFactory(organisation=shared_service, role=Role.APPUI).user
+    client.force_login(member)
+    url = f"/o/{shared_service.slug}/cockpit/"
+    cockpit_values = client.get(url + "?annee=2024").context["data"]["overview"]["values"]
+    report = client.get(url + "rapport/?annee=2024&perimetre=national")  # the report's scope is never chosen
+    assert report.context["filters"].perimetre == Perimetre.ACCOMPAGNEES
+    values = report.context["data"]["overview"]["values"]
+    assert values["nb_contrats"].valeur == cockpit_values["nb_contrats"].valeur > 0
+    assert values["montant_total"].valeur == pytest.approx(cockpit_values["montant_total"].valeur)
+    pdf = client.get(url + "rapport/?annee=2024&format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_shared_service_is_not_ranked_among_peers(client, fixture_store, shared_service, commune_a):
+    """The audit found its peers' table with « Contrats — » under the consolidated figures: a service without
+    SIRET has no line of its own; the page says why instead of an empty comparison."""
+    data = cockpit.build(parse_filters({}, shared_service)[0], shared_service)
+    assert "pairs" not in data
+    assert data["sans_pairs"]
+    assert "pairs" in cockpit.build(parse_filters({}, commune_a)[0], commune_a)  # an organisation still is
+    member = MembershipFactory(organisation=shared_service, role=Role.APPUI).user
+    client.force_login(member)
+    page = client.get(f"/o/{shared_service.slug}/cockpit/").content.decode()
+    assert "Pas de comparaison avec des pairs" in page
+    assert "Rang" not in page
+    reference = client.get(f"/o/{shared_service.slug}/cockpit/pairs/").content.decode()
+    assert "Pas de comparaison avec des pairs" in reference

@@ -170,6 +170,20 @@ def test_annual_report_html_and_pdf_with_comment(client, fixture_store, commune_
     assert pdf.content.startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("annee", ["abc", "1990"])
+def test_annual_report_refuses_an_invalid_year_in_french(client, fixture_store, commune_a, member, annee):
+    """The audit found « Rapport annuel … None » over every year's figures for ?annee=abc or 1990."""
+    client.force_login(member(Role.APPUI))
+    for suffix in ("", "&format=pdf"):
+        response = client.get(f"/o/commune-a/cockpit/rapport/?annee={annee}{suffix}")
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert "Année non valide" in page
+        assert "None" not in page
+        assert "Indicateurs clés" not in page
+
+
 def test_public_cockpit_only_when_published(client, fixture_store, commune_a):
     assert client.get("/public/commune-a/cockpit/").status_code == 404
     commune_a.is_public = True
