@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.utils import timezone
 
 from pilote.analytics.models import CEILING_INDICATORS, SpaserTarget
-from pilote.contracts import buyers, db as duck, indicators, queries
+from pilote.contracts import buyers, db as duck, indicators, lookups, queries
 from pilote.contracts.figures import (
     breakdowns,
     buyer_kind,
@@ -264,6 +264,7 @@ def build(
         "art35_date": seuils.CLIMAT_RESILIENCE_ART35,
         "min_base": indicators.MIN_BASE,
         "today": timezone.localdate(),
+        "synthetiques": lookups.synthetic_contracts(),
         **own,
     }
     return data

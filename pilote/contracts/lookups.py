@@ -8,6 +8,8 @@ import datetime as dt
 
 from pilote.contracts import db
 from pilote.contracts.semantics import sql_list, unusable_amount_codes
+from pilote.decp import store
+from pilote.decp.demo.synth import SYNTHETIC_SOURCE
 
 
 MAX_BUYER_CONTRACTS = 50_000
@@ -92,6 +94,20 @@ def split_unexamined(siret: str) -> dict:
         FROM contrats WHERE acheteur_id = ? AND type_contrat = 'marche'
     """  # noqa: S608 (codes of the code)
     return {k: int(v or 0) for k, v in db.fetch_one(sql, [siret]).items()}
+
+
+_SYNTHETIC: dict = {}  # generation directory → its synthetic contracts (a generation's files never change)
+
+
+def synthetic_contracts() -> dict | None:
+    """{"n": synthetic demo contracts, "total": contracts} of the current generation, None when it holds none:
+    they count in every figure of the buyers they are given to and in the national ones, which must say so."""
+    key = str(store.current_generation_dir())
+    if key not in _SYNTHETIC:
+        row = db.fetch_one("SELECT count_if(source = ?) AS n, count(*) AS total FROM contrats", [SYNTHETIC_SOURCE])
+        _SYNTHETIC[key] = {"n": int(row["n"] or 0), "total": int(row["total"] or 0)}
+    found = _SYNTHETIC[key]
+    return found if found["n"] else None
 
 
 def count_contracts() -> int:

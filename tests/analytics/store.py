@@ -14,6 +14,7 @@ CONTRAT_SCHEMA = {
     "contrat_uid": pl.String,
     "type_contrat": pl.String,
     "nb_modifications": pl.Int32,
+    "source": pl.String,  # the publisher of the retained copy, as the write step stores it
 }
 TITULAIRE_SCHEMA = {
     "contrat_uid": pl.String,

@@ -194,3 +194,18 @@ def test_public_method_page_only_when_published(client, commune_a):
     commune_a.save()
     assert "échantillon insuffisant" in client.get("/public/commune-a/cockpit/methode/").content.decode()
     assert "/public/commune-a/cockpit/methode/" in client.get("/public/commune-a/cockpit/").content.decode()
+
+
+def test_synthetic_demo_contracts_are_said_on_every_cockpit(settings, client, commune_a):
+    """A store holding synthetic demo contracts says how many on the cockpit (they count in the national figures
+    and in those of the buyers they are given to); a store without any says nothing."""
+    from tests.analytics.store import CONTRATS, MODIFICATIONS, TITULAIRES, contrat, write_store
+
+    client.force_login(MembershipFactory(organisation=commune_a, role=Role.ELU).user)
+    write_store(settings.PILOTE_DATA_DIR, CONTRATS, TITULAIRES, MODIFICATIONS, gen_id="sans-synth")
+    assert "data-synthetiques" not in client.get("/o/commune-a/cockpit/?perimetre=national").content.decode()
+    invented = contrat("syn1", acheteur_id="21590350100017", source="synthetique", montant=50000.0)
+    write_store(settings.PILOTE_DATA_DIR, [*CONTRATS, invented], TITULAIRES, MODIFICATIONS, gen_id="avec-synth")
+    page = client.get("/o/commune-a/cockpit/?perimetre=national").content.decode()
+    assert 'data-synthetiques="1"' in page
+    assert f"1 des {len(CONTRATS) + 1} contrats de l'entrepôt sont synthétiques" in page
