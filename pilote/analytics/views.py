@@ -19,7 +19,7 @@ from pilote.analytics.models import ReportComment, SpaserTarget
 from pilote.analytics.services import do_delete_target, do_save_comment, do_set_target
 from pilote.contracts import db as duck, figures, indicators, queries, semantics
 from pilote.contracts.buyers import MIN_CONTRACTS as MIN_PEER_CONTRACTS
-from pilote.contracts.filters import Perimetre, parse_filters
+from pilote.contracts.filters import parse_filters
 from pilote.contracts.permissions import can_import_sirene
 from pilote.core import params as query_params
 from pilote.core.export_jobs import do_request_export
@@ -87,7 +87,10 @@ def public_cockpit(request, slug):
     """Read-only cockpit of an organisation that chose to publish (no targets, comments nor peers)."""
     organisation = get_object_or_404(Organisation, slug=slug, is_public=True)
     params = request.GET.copy()
-    params["perimetre"] = Perimetre.ORGANISATION  # the public page shows the organisation's own contracts only
+    # the organisation's own contracts only, as its cockpit's default (parse_filters): its SIRETs, or for a shared
+    # support service without SIRETs the organisations it supports together (as its report); never another scope
+    params.pop("perimetre", None)
+    params.pop("acheteur", None)
     request.GET = params
     context = _context(request, organisation, public=True)
     template = "analytics/_cockpit_content.html" if request.headers.get("HX-Request") else "analytics/cockpit.html"

@@ -86,3 +86,17 @@ def test_a_shared_service_is_not_ranked_among_peers(client, fixture_store, share
     assert "Rang" not in page
     reference = client.get(f"/o/{shared_service.slug}/cockpit/pairs/").content.decode()
     assert "Pas de comparaison avec des pairs" in reference
+
+
+@pytest.mark.django_db
+def test_the_public_cockpit_of_a_shared_service_gives_its_consolidated_figures(client, fixture_store, shared_service):
+    """Published, a shared support service's cockpit shows the organisations it supports together (it forced the
+    organisation's own SIRETs: empty), and no URL parameter turns it into another scope."""
+    shared_service.is_public = True
+    shared_service.save()
+    expected = cockpit.build(parse_filters({}, shared_service)[0], shared_service, with_peers=False)
+    n = expected["overview"]["values"]["nb_contrats"].valeur
+    assert n > 0
+    for query in ("", "?perimetre=national", f"?perimetre=acheteur&acheteur={S1}"):
+        data = client.get(f"/public/{shared_service.slug}/cockpit/{query}").context["data"]
+        assert data["overview"]["values"]["nb_contrats"].valeur == n, query
