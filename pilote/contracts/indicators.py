@@ -36,8 +36,9 @@ def wilson(num: int, base: int, z: float = Z_95) -> tuple[float, float] | None:
 
 
 def insuffisant(base: int | None) -> bool:
-    """Whether a share computed over `base` contracts is below the minimum base (`MIN_BASE`)."""
-    return base is not None and 0 < base < MIN_BASE
+    """Whether a share computed over `base` contracts is below the minimum base (`MIN_BASE`); a share over no
+    contract at all (base 0 or unknown) is insufficient too."""
+    return (base or 0) < MIN_BASE
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ class Valeur:
     @property
     def insuffisant(self) -> bool:
         """A share over fewer than MIN_BASE contracts: shown as "échantillon insuffisant", never coloured nor
-        compared with a target."""
-        return self.unite == "part" and self.valeur is not None and insuffisant(self.renseignes)
+        compared with a target; a share over no contract (base 0) is insufficient too."""
+        return self.unite == "part" and insuffisant(self.renseignes)
 
     @property
     def affichable(self) -> float | None:
