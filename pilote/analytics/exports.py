@@ -46,11 +46,20 @@ BREAKDOWN_COLUMNS = [
     ("montant_a_verifier", "dont montants à vérifier (€ HT, comptés)"),
     ("n_montant_a_verifier", "Contrats au montant à vérifier"),
     ("part_soc", "Part avec considération sociale"),
+    ("n_soc", "Contrats avec considération sociale"),
     ("n_soc_renseigne", "Considérations sociales renseignées"),
+    ("part_soc_bas", "Part sociale : intervalle à 95 %, borne basse"),
+    ("part_soc_haut", "Part sociale : intervalle à 95 %, borne haute"),
     ("part_env", "Part avec considération environnementale"),
+    ("n_env", "Contrats avec considération environnementale"),
     ("n_env_renseigne", "Considérations environnementales renseignées"),
+    ("part_env_bas", "Part environnementale : intervalle à 95 %, borne basse"),
+    ("part_env_haut", "Part environnementale : intervalle à 95 %, borne haute"),
     ("taux_offre_unique", "Taux d'offre unique"),
+    ("n_offre_unique", "Contrats à offre unique"),
     ("n_offres_renseigne", "Offres reçues renseignées"),
+    ("taux_offre_unique_bas", "Offre unique : intervalle à 95 %, borne basse"),
+    ("taux_offre_unique_haut", "Offre unique : intervalle à 95 %, borne haute"),
     ("part_soc_insuffisant_texte", "Part sociale : échantillon insuffisant"),
     ("part_env_insuffisant_texte", "Part environnementale : échantillon insuffisant"),
     ("taux_offre_unique_insuffisant_texte", "Offre unique : échantillon insuffisant"),
@@ -124,7 +133,11 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
         for row in rows:
             if row["valeur"] is None:
                 row["valeur"] = "Date inconnue" if name == "annees" else "Non renseigné"
-            for key, _num, _base in figures.BREAKDOWN_SHARES:
+            for key, num, base in figures.BREAKDOWN_SHARES:
+                row[f"{key}_bas"], row[f"{key}_haut"] = indicators.part_ligne(row, num, base).intervalle or (
+                    None,
+                    None,
+                )
                 row[f"{key}_insuffisant_texte"] = _yes_no(row[f"{key}_insuffisant"])
         return BREAKDOWN_COLUMNS, rows, TABLES[name]
     if name == "titulaires":
@@ -169,9 +182,10 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
 # What each column holds, for the export helper's French formats (euros, percentages, whole numbers).
 AMOUNT_KEYS = {"montant", "montant_total", "montant_a_verifier", "a_verifier", "subsequents", "montant_initial",
                "montant_final"}  # fmt: skip
-SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil"}
+SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil", "part_soc_bas",
+              "part_soc_haut", "part_env_bas", "part_env_haut", "taux_offre_unique_bas", "taux_offre_unique_haut"}  # fmt: skip
 INTEGER_KEYS = {"n", "n_montant_anomalie", "n_montant_a_verifier", "n_soc_renseigne", "n_env_renseigne",
-                "n_offres_renseigne", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
+                "n_offres_renseigne", "n_soc", "n_env", "n_offre_unique", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
                 "exclus", "numerateur", "base"}  # fmt: skip
 UNIT_KINDS = {"part": "share", "euros": "amount", "nombre": "number", "indice": "number"}
 

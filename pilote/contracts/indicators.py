@@ -115,6 +115,12 @@ def _part(agg, num_key, den_key) -> Valeur:
     return Valeur(_share(num, den), den, _n(agg, "n"), "part", numerateur=num)
 
 
+def part_ligne(row, num_key: str, base_key: str) -> Valeur:
+    """A share of one row of a breakdown (a year, a procedure, a nature, a division) as a Valeur: its numerator,
+    base (the row's contracts whose field is filled), Wilson interval and insufficiency, as every headline."""
+    return _part(row, num_key, base_key)
+
+
 def _part_montant(agg, num_key, den_key) -> Valeur:
     num, den = float(agg.get(num_key) or 0), float(agg.get(den_key) or 0)
     return Valeur(
