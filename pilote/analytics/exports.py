@@ -145,10 +145,15 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("titulaire_id", "Identifiant"),
             ("titulaire_nom", "Nom"),
             ("n", "Contrats"),
-            ("montant", "Montant (€ HT)"),
+            ("montant", "Montant (€ HT, montant initial)"),
             ("part", "Part du montant"),
+            ("base", "Base de la part (contrats)"),
+            ("insuffisant_texte", f"Échantillon insuffisant (moins de {indicators.MIN_BASE} contrats)"),
         ]
-        return cols, figures.suppliers(filters, limit=100)["top"], TABLES[name]
+        rows = figures.suppliers(filters, limit=100)["top"]
+        for row in rows:
+            row["insuffisant_texte"] = _yes_no(row["insuffisant"])
+        return cols, rows, TABLES[name]
     if name == "concentration":
         cols = [
             ("division", "Division CPV"),
@@ -158,8 +163,13 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("hhi", "Indice HHI"),
             ("hhi_label", "Concentration"),
             ("part_premier", "Part du premier titulaire"),
+            ("base", "Base de la part (contrats)"),
+            ("insuffisant_texte", f"Échantillon insuffisant (moins de {indicators.MIN_BASE} contrats)"),
         ]
-        return cols, figures.concentration(filters), TABLES[name]
+        rows = figures.concentration(filters)
+        for row in rows:
+            row["insuffisant_texte"] = _yes_no(row["insuffisant"])
+        return cols, rows, TABLES[name]
     if name == "modifications":
         cols = [
             ("id", "Identifiant"),

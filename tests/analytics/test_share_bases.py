@@ -5,6 +5,7 @@ in number (docs/indicateurs.md, « Base et intervalle, échantillon insuffisant 
 import pytest
 from django.core.cache import cache
 
+from pilote.contracts import indicators
 from pilote.contracts.indicators import wilson
 from pilote.core.enums import Role
 from pilote.ui import formats
@@ -55,3 +56,43 @@ def test_breakdown_exports_have_numerator_and_interval_columns(client, fixture_s
     csv_text = client.get("/o/commune-a/cockpit/export/?tableau=procedures&format=csv").content.decode("utf-8-sig")
     assert "Part sociale : intervalle à 95 %, borne basse" in csv_text
     assert "Offre unique : intervalle à 95 %, borne haute" in csv_text
+
+
+def _squash(text):
+    return " ".join(text.split())
+
+
+def test_concentration_shares_follow_the_minimum_base(client, fixture_store, commune_a, appui, monkeypatch):
+    client.force_login(appui)
+    page = _squash(client.get("/o/commune-a/cockpit/").content.decode())
+    market = page.split('id="titre-concentration"')[1].split('id="titre-evolution"')[0]
+    assert "part des 5 premiers (en montant) : échantillon insuffisant" in market
+    assert "contrats au titulaire identifié, moins de 30 : part non affichée" in market
+    assert f"{NBSP}%" not in market.split("Concentration par division CPV")[0].split("part des 5 premiers")[1]
+    assert f"100,0{NBSP}%" not in market
+    assert "(sur 1 contrat)" in market  # each division of commune A has one contract
+    monkeypatch.setattr(indicators, "MIN_BASE", 1)
+    cache.clear()
+    page = _squash(client.get("/o/commune-a/cockpit/").content.decode())
+    market = page.split('id="titre-concentration"')[1].split('id="titre-evolution"')[0]
+    assert "part des 5 premiers (en montant) : 100,0" in market
+
+
+def test_concentration_exports_carry_base_and_flag(client, fixture_store, commune_a, appui):
+    client.force_login(appui)
+    rows = client.get("/o/commune-a/cockpit/export/?tableau=concentration&format=json").json()["lignes"]
+    assert rows
+    assert all(r["insuffisant_texte"] == "oui" and r["base"] == r["n"] for r in rows)
+    top = client.get("/o/commune-a/cockpit/export/?tableau=titulaires&format=json").json()["lignes"]
+    assert top
+    assert all(r["insuffisant_texte"] == "oui" and r["base"] >= 1 for r in top)
+
+
+def test_public_view_concentration_and_quality_bases(client, fixture_store, commune_a):
+    commune_a.is_public = True
+    commune_a.save()
+    page = _squash(client.get("/public/commune-a/cockpit/").content.decode())
+    assert "part des 5 premiers (en montant) : échantillon insuffisant" in page
+    hors_absence = page.split("data-signalement-hors-absence")[1].split("</p>")[0]
+    assert "contrat" in hors_absence
+    assert "renseigné" in hors_absence
