@@ -96,3 +96,13 @@ def test_public_view_concentration_and_quality_bases(client, fixture_store, comm
     hors_absence = page.split("data-signalement-hors-absence")[1].split("</p>")[0]
     assert "contrat" in hors_absence
     assert "renseigné" in hors_absence
+
+
+def test_peers_table_gives_the_base_of_each_share(client, fixture_store, commune_a, appui):
+    client.force_login(appui)
+    part = _squash(client.get("/o/commune-a/cockpit/pairs/").content.decode())
+    single = part.split("Offre unique</th>")[1].split("</tr>")[0]
+    # offers known for c1, c2 and c4 of commune A
+    assert "échantillon insuffisant" in single
+    assert "(sur 3 contrats renseignés)" in single
+    assert "(3 renseignés)" not in part
