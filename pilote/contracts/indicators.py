@@ -387,8 +387,8 @@ PNAD_TARGETS = {
 # whether a higher value is better — for peer ranking).
 CATALOGUE = [
     ("nb_contrats", "Contrats", "Volume", nb_contrats, "tous", True),
-    ("montant_total", "Montant total (HT)", "Volume", montant_total, "tous", True),
-    ("montant_median", "Montant médian (HT)", "Volume", montant_median, "tous", True),
+    ("montant_total", "Montant total initial (HT)", "Volume", montant_total, "tous", True),
+    ("montant_median", "Montant médian initial (HT)", "Volume", montant_median, "tous", True),
     ("part_consideration_sociale", "Avec considération sociale", "Achat responsable", part_consideration_sociale, "sociale", True),
     ("part_consideration_sociale_montant", "Avec considération sociale (en montant)", "Achat responsable", part_consideration_sociale_montant, "sociale", True),
     ("part_consideration_environnementale", "Avec considération environnementale", "Achat responsable", part_consideration_environnementale, "environnementale", True),

@@ -106,3 +106,17 @@ def test_peers_table_gives_the_base_of_each_share(client, fixture_store, commune
     assert "échantillon insuffisant" in single
     assert "(sur 3 contrats renseignés)" in single
     assert "(3 renseignés)" not in part
+
+
+def test_amounts_say_initial_and_contract_export_gives_the_final_amount(client, fixture_store, commune_a, appui):
+    client.force_login(appui)
+    lines = client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=json").json()["lignes"]
+    by_id = {line["id"]: line for line in lines}
+    assert by_id["c1"]["montant"] == 100000.0
+    assert by_id["c1"]["montant_final"] == 120000.0  # the last modification's amount (tests/analytics/store.py)
+    assert by_id["c2"]["montant_final"] is None  # no modification changed it
+    csv_text = client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=csv").content.decode("utf-8-sig")
+    assert "Montant initial (€ HT, à la notification);Montant final (€ HT, après modifications)" in csv_text
+    report = client.get("/o/commune-a/cockpit/rapport/?annee=2024").content.decode()
+    assert "Montant total initial (HT)" in report
+    assert "Montant initial (HT)</th>" in report
