@@ -120,3 +120,15 @@ def test_amounts_say_initial_and_contract_export_gives_the_final_amount(client, 
     report = client.get("/o/commune-a/cockpit/rapport/?annee=2024").content.decode()
     assert "Montant total initial (HT)" in report
     assert "Montant initial (HT)</th>" in report
+
+
+def test_counts_agree_in_number(client, fixture_store, commune_a, appui):
+    client.force_login(appui)
+    report = _squash(client.get("/o/commune-a/cockpit/rapport/?annee=2024").content.decode())
+    assert "contrat(s)" not in report
+    assert "notifié(s)" not in report
+    page = _squash(client.get("/o/commune-a/cockpit/").content.decode())
+    # c1 is the only contract whose modification states an amount
+    assert "(sur 1 contrat dont une modification donne un montant)" in page
+    assert " 1 contrats" not in page
+    assert "(1 renseignés)" not in page
