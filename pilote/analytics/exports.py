@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from pilote.contracts import figures, indicators, queries
 from pilote.contracts.filters import parse_filters
+from pilote.contracts.table import COCKPIT_TABLE
 from pilote.core import export_jobs, tabular
 
 
@@ -25,7 +26,8 @@ CONTRACT_COLUMNS = [
     ("procedure", "Procédure"),
     ("date_notification", "Date de notification"),
     ("date_publication_donnees", "Date de publication"),
-    ("montant", "Montant (€ HT)"),
+    ("montant", "Montant initial (€ HT, à la notification)"),
+    ("montant_final", "Montant final (€ HT, après modifications)"),
     ("montant_exclu", "Montant exclu (anomalie)"),
     ("montant_a_verifier", "Montant à vérifier (compté)"),
     ("offres_recues", "Offres reçues"),
@@ -46,11 +48,20 @@ BREAKDOWN_COLUMNS = [
     ("montant_a_verifier", "dont montants à vérifier (€ HT, comptés)"),
     ("n_montant_a_verifier", "Contrats au montant à vérifier"),
     ("part_soc", "Part avec considération sociale"),
+    ("n_soc", "Contrats avec considération sociale"),
     ("n_soc_renseigne", "Considérations sociales renseignées"),
+    ("part_soc_bas", "Part sociale : intervalle à 95 %, borne basse"),
+    ("part_soc_haut", "Part sociale : intervalle à 95 %, borne haute"),
     ("part_env", "Part avec considération environnementale"),
+    ("n_env", "Contrats avec considération environnementale"),
     ("n_env_renseigne", "Considérations environnementales renseignées"),
+    ("part_env_bas", "Part environnementale : intervalle à 95 %, borne basse"),
+    ("part_env_haut", "Part environnementale : intervalle à 95 %, borne haute"),
     ("taux_offre_unique", "Taux d'offre unique"),
+    ("n_offre_unique", "Contrats à offre unique"),
     ("n_offres_renseigne", "Offres reçues renseignées"),
+    ("taux_offre_unique_bas", "Offre unique : intervalle à 95 %, borne basse"),
+    ("taux_offre_unique_haut", "Offre unique : intervalle à 95 %, borne haute"),
     ("part_soc_insuffisant_texte", "Part sociale : échantillon insuffisant"),
     ("part_env_insuffisant_texte", "Part environnementale : échantillon insuffisant"),
     ("taux_offre_unique_insuffisant_texte", "Offre unique : échantillon insuffisant"),
@@ -74,7 +85,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     """(columns [(key, label)], rows, title) of one exportable table."""
     if name == "contrats":
         rows, _total = figures.contracts(filters, drill, organisation, limit=MAX_ROWS)
-        return CONTRACT_COLUMNS, rows, f"Contrats — {queries.DRILLS[drill][0]}"
+        return CONTRACT_COLUMNS, with_final_amounts(rows), f"Contrats — {queries.DRILLS[drill][0]}"
     if name == "indicateurs":
         values = figures.overview(filters, organisation)["values"]
         rows = []
@@ -124,7 +135,11 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
         for row in rows:
             if row["valeur"] is None:
                 row["valeur"] = "Date inconnue" if name == "annees" else "Non renseigné"
-            for key, _num, _base in figures.BREAKDOWN_SHARES:
+            for key, num, base in figures.BREAKDOWN_SHARES:
+                row[f"{key}_bas"], row[f"{key}_haut"] = indicators.part_ligne(row, num, base).intervalle or (
+                    None,
+                    None,
+                )
                 row[f"{key}_insuffisant_texte"] = _yes_no(row[f"{key}_insuffisant"])
         return BREAKDOWN_COLUMNS, rows, TABLES[name]
     if name == "titulaires":
@@ -132,10 +147,15 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("titulaire_id", "Identifiant"),
             ("titulaire_nom", "Nom"),
             ("n", "Contrats"),
-            ("montant", "Montant (€ HT)"),
+            ("montant", "Montant (€ HT, montant initial)"),
             ("part", "Part du montant"),
+            ("base", "Base de la part (contrats)"),
+            ("insuffisant_texte", f"Échantillon insuffisant (moins de {indicators.MIN_BASE} contrats)"),
         ]
-        return cols, figures.suppliers(filters, limit=100)["top"], TABLES[name]
+        rows = figures.suppliers(filters, limit=100)["top"]
+        for row in rows:
+            row["insuffisant_texte"] = _yes_no(row["insuffisant"])
+        return cols, rows, TABLES[name]
     if name == "concentration":
         cols = [
             ("division", "Division CPV"),
@@ -145,8 +165,13 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
             ("hhi", "Indice HHI"),
             ("hhi_label", "Concentration"),
             ("part_premier", "Part du premier titulaire"),
+            ("base", "Base de la part (contrats)"),
+            ("insuffisant_texte", f"Échantillon insuffisant (moins de {indicators.MIN_BASE} contrats)"),
         ]
-        return cols, figures.concentration(filters), TABLES[name]
+        rows = figures.concentration(filters)
+        for row in rows:
+            row["insuffisant_texte"] = _yes_no(row["insuffisant"])
+        return cols, rows, TABLES[name]
     if name == "modifications":
         cols = [
             ("id", "Identifiant"),
@@ -166,12 +191,32 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     raise KeyError(name)
 
 
+FINAL_CHUNK = 2000
+
+
+def with_final_amounts(rows: list[dict]) -> list[dict]:
+    """Adds each listed contract's final amount (after modifications), as the contracts API gives it: the
+    cockpit table's `montant_final`, built from the one definition (semantics.FINAL_AMOUNT_SQL, the last amount
+    a modification states; empty when no modification changed it)."""
+    finals = {}
+    rids = [row["rid"] for row in rows]
+    for start in range(0, len(rids), FINAL_CHUNK):
+        chunk = rids[start : start + FINAL_CHUNK]
+        placeholders = ", ".join("?" for _ in chunk)
+        sql = f"SELECT rid, montant_final FROM {COCKPIT_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
+        finals.update((r["rid"], r["montant_final"]) for r in figures.fetch_rows(sql, chunk))
+    for row in rows:
+        row["montant_final"] = finals.get(row["rid"])
+    return rows
+
+
 # What each column holds, for the export helper's French formats (euros, percentages, whole numbers).
 AMOUNT_KEYS = {"montant", "montant_total", "montant_a_verifier", "a_verifier", "subsequents", "montant_initial",
                "montant_final"}  # fmt: skip
-SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil"}
+SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil", "part_soc_bas",
+              "part_soc_haut", "part_env_bas", "part_env_haut", "taux_offre_unique_bas", "taux_offre_unique_haut"}  # fmt: skip
 INTEGER_KEYS = {"n", "n_montant_anomalie", "n_montant_a_verifier", "n_soc_renseigne", "n_env_renseigne",
-                "n_offres_renseigne", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
+                "n_offres_renseigne", "n_soc", "n_env", "n_offre_unique", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
                 "exclus", "numerateur", "base"}  # fmt: skip
 UNIT_KINDS = {"part": "share", "euros": "amount", "nombre": "number", "indice": "number"}
 

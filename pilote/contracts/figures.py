@@ -242,11 +242,17 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
         query = per_buyer.suppliers_sql(filters, limit)
     rows = fetch_rows(*(query or queries.suppliers_sql(filters, limit)))
     if not rows:
-        return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None}
+        return {"top": [], "hhi_montant": None, "hhi_nombre": None, "nb_titulaires": 0, "part_top5": None,
+                "base": 0, "insuffisant": True}  # fmt: skip
     first = rows[0]
     total = float(first["montant_total"] or 0)
+    # The amount shares' base: the contracts of the ranking (those with an identified titulaire); below the
+    # minimum base they are "échantillon insuffisant" like every share (the raw value stays for exports).
+    base = int(first.get("n_total") or 0)
     for row in rows:
         row["part"] = float(row["montant"]) / total if total else None
+        row["base"] = base
+        row["insuffisant"] = indicators.insuffisant(base)
     hhi_montant = 10000 * first["hhi_montant"] if first["hhi_montant"] is not None else None
     return {
         "top": rows,
@@ -255,6 +261,8 @@ def suppliers(filters: Filters, limit: int = 10) -> dict:
         "hhi_label": indicators.hhi_label(hhi_montant),
         "nb_titulaires": first["nb_titulaires"],
         "part_top5": indicators.part_premiers([float(r["montant"]) for r in rows], total, 5),
+        "base": base,
+        "insuffisant": indicators.insuffisant(base),
     }
 
 
@@ -268,6 +276,9 @@ def concentration(filters: Filters) -> list[dict]:
     for row in rows:
         row["hhi"] = 10000 * row["hhi_montant"] if row["hhi_montant"] is not None else None
         row["hhi_label"] = indicators.hhi_label(row["hhi"])
+        # the first titulaire's share of the division's amount: over the division's contracts, minimum base rule
+        row["base"] = int(row["n"] or 0)
+        row["insuffisant"] = indicators.insuffisant(row["base"])
     return rows
 
 

@@ -36,8 +36,9 @@ def wilson(num: int, base: int, z: float = Z_95) -> tuple[float, float] | None:
 
 
 def insuffisant(base: int | None) -> bool:
-    """Whether a share computed over `base` contracts is below the minimum base (`MIN_BASE`)."""
-    return base is not None and 0 < base < MIN_BASE
+    """Whether a share computed over `base` contracts is below the minimum base (`MIN_BASE`); a share over no
+    contract at all (base 0 or unknown) is insufficient too."""
+    return (base or 0) < MIN_BASE
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ class Valeur:
     @property
     def insuffisant(self) -> bool:
         """A share over fewer than MIN_BASE contracts: shown as "échantillon insuffisant", never coloured nor
-        compared with a target."""
-        return self.unite == "part" and self.valeur is not None and insuffisant(self.renseignes)
+        compared with a target; a share over no contract (base 0) is insufficient too."""
+        return self.unite == "part" and insuffisant(self.renseignes)
 
     @property
     def affichable(self) -> float | None:
@@ -112,6 +113,12 @@ def _share(num, den) -> float | None:
 def _part(agg, num_key, den_key) -> Valeur:
     num, den = _n(agg, num_key), _n(agg, den_key)
     return Valeur(_share(num, den), den, _n(agg, "n"), "part", numerateur=num)
+
+
+def part_ligne(row, num_key: str, base_key: str) -> Valeur:
+    """A share of one row of a breakdown (a year, a procedure, a nature, a division) as a Valeur: its numerator,
+    base (the row's contracts whose field is filled), Wilson interval and insufficiency, as every headline."""
+    return _part(row, num_key, base_key)
 
 
 def _part_montant(agg, num_key, den_key) -> Valeur:
@@ -380,8 +387,8 @@ PNAD_TARGETS = {
 # whether a higher value is better — for peer ranking).
 CATALOGUE = [
     ("nb_contrats", "Contrats", "Volume", nb_contrats, "tous", True),
-    ("montant_total", "Montant total (HT)", "Volume", montant_total, "tous", True),
-    ("montant_median", "Montant médian (HT)", "Volume", montant_median, "tous", True),
+    ("montant_total", "Montant total initial (HT)", "Volume", montant_total, "tous", True),
+    ("montant_median", "Montant médian initial (HT)", "Volume", montant_median, "tous", True),
     ("part_consideration_sociale", "Avec considération sociale", "Achat responsable", part_consideration_sociale, "sociale", True),
     ("part_consideration_sociale_montant", "Avec considération sociale (en montant)", "Achat responsable", part_consideration_sociale_montant, "sociale", True),
     ("part_consideration_environnementale", "Avec considération environnementale", "Achat responsable", part_consideration_environnementale, "environnementale", True),

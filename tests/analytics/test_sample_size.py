@@ -61,8 +61,11 @@ def test_valeur_is_insufficient_below_the_minimum_base():
     assert not Valeur(1000.0, 2, 2, "euros").insuffisant
     assert not Valeur(3, 3, 3, "nombre").insuffisant
     assert Valeur(0.5, 40, 40, "part").intervalle is None
-    # nothing known: "non disponible", not "insufficient"
-    assert not Valeur(None, 0, 4, "part", numerateur=0).insuffisant
+    # nothing known (base 0): insufficient too — no colour, no target progress, "oui" in exports
+    assert Valeur(None, 0, 4, "part", numerateur=0).insuffisant
+    assert Valeur(None, 0, 4, "part", numerateur=0).as_json()["insuffisant"] is True
+    assert indicators.insuffisant(0)
+    assert not indicators.insuffisant(MIN_BASE)
     data = small.as_json()
     assert data["base"] == 3
     assert data["insuffisant"] is True
@@ -149,6 +152,20 @@ def test_api_gives_base_interval_and_flag(client, fixture_store):
     assert single["valeur"] == pytest.approx(2 / 3)  # the raw value stays available, flagged
     assert ind["nb_contrats"]["insuffisant"] is False
     assert ind["nb_contrats"]["intervalle"] is None
+    # no contract with a known company category in the fixture: base 0, insufficient
+    assert ind["part_pme"]["base"] == 0
+    assert ind["part_pme"]["insuffisant"] is True
+
+
+def test_a_share_over_no_contract_is_insufficient_in_exports(client, fixture_store, commune_a, appui):
+    client.force_login(appui)
+    rows = client.get("/o/commune-a/cockpit/export/?tableau=indicateurs&format=json").json()["lignes"]
+    pme = next(r for r in rows if r["code"] == "part_pme")
+    assert pme["base"] == 0
+    assert pme["insuffisant"] == "oui"
+    years = client.get("/o/commune-a/cockpit/export/?tableau=annees&format=json").json()["lignes"]
+    assert any(r["n_offres_renseigne"] == 0 for r in years)
+    assert all(r["taux_offre_unique_insuffisant_texte"] == "oui" for r in years if r["n_offres_renseigne"] == 0)
 
 
 def test_chart_leaves_out_insufficient_years_and_says_why():

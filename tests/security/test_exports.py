@@ -116,7 +116,7 @@ def test_cockpit_exports_open_in_french_excel(client, hostile_store, elu):
     client.force_login(elu)
     rows = csv_cells(client.get("/o/commune-a/cockpit/export/?tableau=contrats&format=csv").content)
     lines = [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
-    amounts = {line["Montant (€ HT)"] for line in lines}
+    amounts = {line["Montant initial (€ HT, à la notification)"] for line in lines}
     assert {"1000,5", "3001,5", "6003"} <= amounts  # a comma as the decimal mark, never a point
     assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", line["Date de notification"]) for line in lines)
     assert {line["Montant exclu (anomalie)"] for line in lines} == {"non"}

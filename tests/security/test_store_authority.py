@@ -209,7 +209,7 @@ def test_contract_page_shows_both_versions(national, client, org_a, members_a, s
     assert "importé par Organisation A" in page
     assert "Autre version, importée par Organisation A" in page
     assert "montant 15\u202f000\u202f€" in page  # A's version, shown
-    assert "Montant HT</dt><dd>12\u202f000\u202f€" in page  # the retained (national) one
+    assert "Montant initial HT (à la notification)</dt><dd>12\u202f000\u202f€" in page  # the retained (national) one
 
 
 @pytest.mark.django_db

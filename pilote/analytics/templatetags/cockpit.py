@@ -2,6 +2,7 @@
 
 from django import template
 
+from pilote.contracts import figures, indicators
 from pilote.contracts.indicators import MIN_BASE
 from pilote.ui import formats
 
@@ -121,3 +122,11 @@ def liste(value):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def part_ligne(row, key):
+    """The share `key` of a breakdown row (figures.BREAKDOWN_SHARES: part_soc, part_env, taux_offre_unique) as a
+    Valeur, for the `valeur`, `base` and `intervalle` filters."""
+    num, base_key = next((n, b) for k, n, b in figures.BREAKDOWN_SHARES if k == key)
+    return indicators.part_ligne(row, num, base_key)
