@@ -9,7 +9,6 @@ from django.utils.text import slugify
 
 from pilote.contracts import figures, indicators, queries
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.table import COCKPIT_TABLE
 from pilote.core import export_jobs, tabular
 
 
@@ -85,7 +84,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
     """(columns [(key, label)], rows, title) of one exportable table."""
     if name == "contrats":
         rows, _total = figures.contracts(filters, drill, organisation, limit=MAX_ROWS)
-        return CONTRACT_COLUMNS, with_final_amounts(rows), f"Contrats — {queries.DRILLS[drill][0]}"
+        return CONTRACT_COLUMNS, rows, f"Contrats — {queries.DRILLS[drill][0]}"
     if name == "indicateurs":
         values = figures.overview(filters, organisation)["values"]
         rows = []
@@ -189,25 +188,6 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
         cols = [("code", "Code"), ("label", "Signification"), ("kind", "Type"), ("n", "Contrats")]
         return cols, figures.flags(filters), TABLES[name]
     raise KeyError(name)
-
-
-FINAL_CHUNK = 2000
-
-
-def with_final_amounts(rows: list[dict]) -> list[dict]:
-    """Adds each listed contract's final amount (after modifications), as the contracts API gives it: the
-    cockpit table's `montant_final`, built from the one definition (semantics.FINAL_AMOUNT_SQL, the last amount
-    a modification states; empty when no modification changed it)."""
-    finals = {}
-    rids = [row["rid"] for row in rows]
-    for start in range(0, len(rids), FINAL_CHUNK):
-        chunk = rids[start : start + FINAL_CHUNK]
-        placeholders = ", ".join("?" for _ in chunk)
-        sql = f"SELECT rid, montant_final FROM {COCKPIT_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
-        finals.update((r["rid"], r["montant_final"]) for r in figures.fetch_rows(sql, chunk))
-    for row in rows:
-        row["montant_final"] = finals.get(row["rid"])
-    return rows
 
 
 # What each column holds, for the export helper's French formats (euros, percentages, whole numbers).

@@ -275,6 +275,7 @@ LIST_COLUMNS = (
     "date_notification",
     "date_publication_donnees",
     "montant",
+    "montant_final",  # after modifications (semantics' final amount), NULL when none changed it
     "offres_recues",
     "nb_modifications",
     "qualite",
