@@ -130,6 +130,7 @@ def peers(filters: Filters, organisation, reference=None, *, with_national=True,
                 "percentile": percentile,
                 "mediane_pairs": known[len(known) // 2] if known else None,
                 "national": national[code].valeur if national else None,
+                "national_base": national[code].base if national else None,
                 "unite": _unit(code),
             }
         )

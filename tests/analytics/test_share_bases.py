@@ -2,6 +2,8 @@
 the report's trend table, the breakdown exports), amount shares follow the minimum-base rule, and counts agree
 in number (docs/indicateurs.md, « Base et intervalle, échantillon insuffisant »)."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -106,6 +108,9 @@ def test_peers_table_gives_the_base_of_each_share(client, fixture_store, commune
     assert "échantillon insuffisant" in single
     assert "(sur 3 contrats renseignés)" in single
     assert "(3 renseignés)" not in part
+    # the national reference with its own base (every buyer's contracts with the field)
+    national = single.rsplit('<td class="num">', 1)[1]
+    assert re.search(r"\(sur \d+ renseignés?\)", national), national
 
 
 def test_amounts_say_initial_and_contract_export_gives_the_final_amount(client, fixture_store, commune_a, appui):
