@@ -52,6 +52,9 @@ def test_the_page_shows_each_organisations_line(client, fixture_store, shared_se
     assert "Par organisation accompagnée" in page
     assert "Commune A" in page
     assert "Commune B" in page
+    lines = page.split("Par organisation accompagnée")[1].split("</table>")[0]
+    assert "renseignés)" not in lines  # each share with its base and interval, as everywhere (« n sur N »)
+    assert "renseigné" in lines
 
 
 @pytest.mark.django_db
