@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 
 from pilote.contracts import db as duck, national, per_buyer
+from pilote.core.enums import Role
 from tests.analytics.store import S1, S2, write_fixture_store
-from tests.core.factories import OrganisationFactory
+from tests.core.factories import MembershipFactory, OrganisationFactory
 
 
 @pytest.fixture
@@ -32,3 +33,9 @@ def prepared(real_import, settings):
     cache.clear()
     assert duck.has_relation(national.SUPPLIERS)
     assert duck.has_relation(per_buyer.CUBE)
+
+
+@pytest.fixture
+def appui(commune_a):
+    """A member of the support service (« appui ») of commune A."""
+    return MembershipFactory(organisation=commune_a, role=Role.APPUI).user

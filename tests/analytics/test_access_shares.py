@@ -54,11 +54,6 @@ def tabular_store(settings):
     return write_store(settings.PILOTE_DATA_DIR, TABULAR_CONTRATS, TABULAR_TITULAIRES, tabular=True)
 
 
-@pytest.fixture
-def appui(commune_a):
-    return MembershipFactory(organisation=commune_a, role=Role.APPUI).user
-
-
 def _import(organisation, actor, text, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return do_import_sirene_extract(

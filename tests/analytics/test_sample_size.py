@@ -26,11 +26,6 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def appui(commune_a):
-    return MembershipFactory(organisation=commune_a, role=Role.APPUI).user
-
-
 def test_wilson_interval_by_hand():
     # 2 out of 55: p = 0.0364; Wilson with z = 1.96 gives about 1.0 %-12.3 %
     low, high = wilson(2, 55)

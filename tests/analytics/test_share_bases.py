@@ -9,9 +9,7 @@ from django.core.cache import cache
 
 from pilote.contracts import indicators
 from pilote.contracts.indicators import wilson
-from pilote.core.enums import Role
 from pilote.ui import formats
-from tests.core.factories import MembershipFactory
 
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +19,6 @@ NBSP = "\u202f"
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-
-
-@pytest.fixture
-def appui(commune_a):
-    return MembershipFactory(organisation=commune_a, role=Role.APPUI).user
 
 
 def interval_text(num, base):
