@@ -134,11 +134,7 @@ def table(name: str, filters, organisation=None, drill: str = "tous") -> tuple[l
         for row in rows:
             if row["valeur"] is None:
                 row["valeur"] = "Date inconnue" if name == "annees" else "Non renseigné"
-            for key, num, base in figures.BREAKDOWN_SHARES:
-                row[f"{key}_bas"], row[f"{key}_haut"] = indicators.part_ligne(row, num, base).intervalle or (
-                    None,
-                    None,
-                )
+            for key, _num, _base in figures.BREAKDOWN_SHARES:
                 row[f"{key}_insuffisant_texte"] = _yes_no(row[f"{key}_insuffisant"])
         return BREAKDOWN_COLUMNS, rows, TABLES[name]
     if name == "titulaires":
@@ -196,8 +192,8 @@ AMOUNT_KEYS = {"montant", "montant_total", "montant_a_verifier", "a_verifier", "
 SHARE_KEYS = {"part", "part_soc", "part_env", "taux_offre_unique", "part_premier", "hausse", "seuil", "part_soc_bas",
               "part_soc_haut", "part_env_bas", "part_env_haut", "taux_offre_unique_bas", "taux_offre_unique_haut"}  # fmt: skip
 INTEGER_KEYS = {"n", "n_montant_anomalie", "n_montant_a_verifier", "n_soc_renseigne", "n_env_renseigne",
-                "n_offres_renseigne", "n_soc", "n_env", "n_offre_unique", "offres_recues", "nb_modifications", "nb_titulaires", "renseignes", "total",
-                "exclus", "numerateur", "base"}  # fmt: skip
+                "n_offres_renseigne", "n_soc", "n_env", "n_offre_unique", "offres_recues", "nb_modifications",
+                "nb_titulaires", "renseignes", "total", "exclus", "numerateur", "base"}  # fmt: skip
 UNIT_KINDS = {"part": "share", "euros": "amount", "nombre": "number", "indice": "number"}
 
 

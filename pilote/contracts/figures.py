@@ -211,8 +211,10 @@ def breakdowns(filters: Filters, dimensions, organisation=None) -> dict[str, lis
     out = {name: [] for name in dimensions}
     for row in fetch_rows(sql, params):
         for key, num, base in BREAKDOWN_SHARES:
-            row[key] = row[num] / row[base] if row[base] else None
-            row[f"{key}_insuffisant"] = indicators.insuffisant(row[base])
+            # each share of the row as the headlines' (indicators.part_ligne): value, insufficiency, Wilson bounds
+            share = indicators.part_ligne(row, num, base)
+            row[key], row[f"{key}_insuffisant"] = share.valeur, share.insuffisant
+            row[f"{key}_bas"], row[f"{key}_haut"] = share.intervalle or (None, None)
         out[row["dimension"]].append(row)
     return out
 
