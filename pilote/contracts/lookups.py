@@ -66,14 +66,24 @@ def notified_since(sirets: list[str], since: dt.date) -> list[dict]:
     return db.fetch_all(sql, [*sirets, since])
 
 
+def _split_conditions() -> list[tuple[str, str]]:
+    """(reason it fails, condition) of what split-purchase detection needs of a buyer's marché, in order: a
+    notification date, a usable amount, a CPV class (the unusable codes read at each call: rules are data)."""
+    unusable = sql_list(unusable_amount_codes())
+    return [
+        ("sans_date", "date_notification IS NOT NULL"),
+        ("sans_montant", f"montant > 0 AND NOT list_has_any(coalesce(qualite, []), {unusable})"),
+        ("sans_cpv", "code_cpv IS NOT NULL AND length(code_cpv) >= 4"),
+    ]
+
+
 def split_candidates(siret: str) -> list[dict]:
     """A buyer's dated marchés with a usable amount and a CPV class, oldest first (split-purchase detection)."""
+    conditions = " AND ".join(f"({condition})" for _reason, condition in _split_conditions())
     sql = f"""
         SELECT contrat_uid, id, objet, code_cpv, montant, date_notification, procedure, acheteur_nom
         FROM contrats
-        WHERE acheteur_id = ? AND type_contrat = 'marche' AND montant > 0 AND date_notification IS NOT NULL
-          AND code_cpv IS NOT NULL AND length(code_cpv) >= 4
-          AND NOT list_has_any(coalesce(qualite, []), {sql_list(unusable_amount_codes())})
+        WHERE acheteur_id = ? AND type_contrat = 'marche' AND {conditions}
         ORDER BY date_notification
         LIMIT ?
     """  # noqa: S608
@@ -81,18 +91,14 @@ def split_candidates(siret: str) -> list[dict]:
 
 
 def split_unexamined(siret: str) -> dict:
-    """A buyer's marchés that split-purchase detection cannot examine, by first reason (the conditions of
-    `split_candidates`, in its order): no notification date, no usable amount, no CPV class."""
-    unusable = sql_list(unusable_amount_codes())
-    sql = f"""
-        SELECT count(*) FILTER (WHERE date_notification IS NULL) AS sans_date,
-          count(*) FILTER (WHERE date_notification IS NOT NULL AND (coalesce(montant, 0) <= 0
-            OR list_has_any(coalesce(qualite, []), {unusable}))) AS sans_montant,
-          count(*) FILTER (WHERE date_notification IS NOT NULL AND montant > 0
-            AND NOT list_has_any(coalesce(qualite, []), {unusable})
-            AND (code_cpv IS NULL OR length(code_cpv) < 4)) AS sans_cpv
-        FROM contrats WHERE acheteur_id = ? AND type_contrat = 'marche'
-    """  # noqa: S608 (codes of the code)
+    """A buyer's marchés that split-purchase detection cannot examine (`split_candidates`' conditions), each
+    counted under the first condition it fails."""
+    counts, held = [], []
+    for reason, condition in _split_conditions():
+        before = " AND ".join(held) or "TRUE"
+        counts.append(f"count(*) FILTER (WHERE {before} AND NOT coalesce(({condition}), FALSE)) AS {reason}")
+        held.append(f"coalesce(({condition}), FALSE)")
+    sql = f"SELECT {', '.join(counts)} FROM contrats WHERE acheteur_id = ? AND type_contrat = 'marche'"  # noqa: S608
     return {k: int(v or 0) for k, v in db.fetch_one(sql, [siret]).items()}
 
 
