@@ -130,6 +130,14 @@ def test_board_votes_a_draft_allocation_and_a_draft_price(page, login, screensho
     expect(page.get_by_text("prix voté par le comité de cogestion ; prix de base 3")).to_be_visible()
 
 
+def _loaded_width(img):
+    # The photo is lazy-loaded: « visible » does not mean downloaded yet (CI read
+    # img.complete == false once). decode() waits for the bytes, or fails if the
+    # server refused them.
+    img.scroll_into_view_if_needed()
+    return img.evaluate("img => img.decode().then(() => img.naturalWidth)")
+
+
 def test_resource_edited_and_photographed(page, login, screenshot, axe_check, settings):
     """A buyer edits the washer's card and adds a photo with its text alternative; a file that is not an image
     is refused in French; the photo is shown on the resource page and, the washer made public, on the public
@@ -169,7 +177,7 @@ def test_resource_edited_and_photographed(page, login, screenshot, axe_check, se
     expect(page.get_by_text("Photo ajoutée (métadonnées retirées).")).to_be_visible()
     photo = page.get_by_role("img", name=alt)
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 90  # served, turned upright
+    assert _loaded_width(photo) == 90  # served, turned upright
     screenshot("communs-photo")
     axe_check("ressource-o-thèque ressource avec photo")
 
@@ -177,5 +185,5 @@ def test_resource_edited_and_photographed(page, login, screenshot, axe_check, se
     page.goto(page.base_url + "/public/region-normandie/ressourcotheque/")
     public = page.get_by_role("img", name=alt)
     expect(public).to_be_visible()
-    assert public.evaluate("img => img.complete && img.naturalWidth") == 90
+    assert _loaded_width(public) == 90
     axe_check("ressource-o-thèque page publique avec photo")
