@@ -34,7 +34,7 @@ class QueryInterrupted(RuntimeError):
 
 # The layout of the prepared tables is in the name: a file written by a version of Pilote whose tables differ
 # is ignored (the app computes in memory until the next import writes the file again).
-PREPARED_DB = "prepare-7.duckdb"
+PREPARED_DB = "prepare-8.duckdb"
 SLOW_QUERY_MS = 1000
 # Rows per row group of the prepared tables (DuckDB's default: 122,880). The per-buyer tables are sorted by SIRET
 # and an organisation's view reads a few thousand rows of them: with smaller groups the min/max of each group

@@ -15,9 +15,8 @@ def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
     fields of listed contracts come from an indexed table (150 contracts in ~20 ms, where reading them back
     from contrats.parquet by row number took ~1 s)."""
     (_name, select), *_ = table.materialise_sql(contrats_path)
-    details = (
-        f"SELECT file_row_number AS rid, {', '.join(table.DETAIL_COLUMNS)} FROM {table.parquet_source(contrats_path)}"  # noqa: S608
-    )
+    columns = ", ".join(f"c.{col}" for col in table.DETAIL_COLUMNS)
+    details = f"SELECT {table.rid_sql('c')} AS rid, {columns} FROM {table.parquet_source(contrats_path)} c"  # noqa: S608
     return [
         (table.COCKPIT_TABLE, f"{select}\nORDER BY q.acheteur_id, q.date_notification", None),
         (table.DETAILS_TABLE, details, "rid"),

@@ -9,7 +9,7 @@ many counts at a time, so that a page costs a handful of scans of the store, not
 from pilote.contracts import companies
 from pilote.contracts.filters import Filters, to_where
 from pilote.contracts.semantics import lit
-from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, parquet_source
+from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, parquet_source, rid_sql
 from pilote.reglementation import seuils
 
 
@@ -309,9 +309,9 @@ ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSE
 
 
 def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, list]:
-    """Text fields of some contracts: from the indexed details table prepared after the import, else read by
-    row number from the Parquet file (the reader skips the row groups that hold none of them, where a search
-    by contrat_uid would scan the whole column)."""
+    """Text fields of some contracts (by `rid`, table.rid_sql): from the indexed details table prepared after
+    the import, else from the Parquet file (the only case where every contrat_uid is read and hashed: a
+    generation without a prepared file, published by an older version, until the next import)."""
     rids = sorted(rids)
     if not rids:
         return "SELECT NULL AS rid WHERE FALSE", []
@@ -320,8 +320,8 @@ def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, li
         sql = f"SELECT rid, {', '.join(DETAIL_COLUMNS)} FROM {DETAILS_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
         return sql, rids
     sql = (
-        f"SELECT file_row_number AS rid, {', '.join(DETAIL_COLUMNS)} FROM {parquet_source(contrats_path)} "  # noqa: S608
-        f"WHERE file_row_number IN ({placeholders})"
+        f"SELECT * FROM (SELECT {rid_sql('c')} AS rid, {', '.join(DETAIL_COLUMNS)} FROM {parquet_source(contrats_path)} c) "  # noqa: S608
+        f"WHERE rid IN ({placeholders})"
     )
     return sql, rids
 

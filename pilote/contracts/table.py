@@ -45,7 +45,7 @@ def _derived() -> dict[str, str]:
     return cols | companies.flags("q")
 
 
-def materialise_sql(contrats_path) -> list[tuple[str, str]]:
+def materialise_sql(contrats_path, only: str | None = None) -> list[tuple[str, str]]:
     """(table, SELECT) of the cockpit's in-memory tables, built once per generation by `duck.ensure_tables`.
 
     Planning the flag expressions (list searches, dated thresholds) costs DuckDB tens of milliseconds per
@@ -67,13 +67,15 @@ def materialise_sql(contrats_path) -> list[tuple[str, str]]:
     # division spare the breakdowns a string conversion per contract; the trustworthy amount, the EU-threshold
     # comparisons and the data's SME and local flags take ~100 ms off the overview aggregate.
     derived = ",\n  ".join(f"{expr} AS {name}" for name, expr in _derived().items())
+    only_and = f" AND contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608 (a name of the code)
+    only_where = f"\nWHERE c.contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608
     return [
         (
             COCKPIT_TABLE,
-            f"""SELECT q.*, k.titulaire_key,
+            f"""SELECT q.*, {titulaire_key_sql("q.titulaire_id")} AS titulaire_key,
   {derived}
 FROM (
-SELECT {base}, c.file_row_number AS rid, t.f.id AS titulaire_id, t.f.nom AS titulaire_nom,
+SELECT {base}, {rid_sql("c")} AS rid, t.f.id AS titulaire_id, t.f.nom AS titulaire_nom,
   m.montant_final, CASE WHEN len(c.qualite) > 0 THEN list_distinct(c.qualite) END AS qualite,
   t.f.categorie AS titulaire_categorie, t.f.departement AS titulaire_departement,
   {acheteur_dep} AS acheteur_departement,
@@ -82,20 +84,14 @@ FROM {parquet_source(contrats_path)} c
 LEFT JOIN (
   SELECT contrat_uid, any_value({{'id': titulaire_id, 'nom': titulaire_nom, 'categorie': {tit["categorie"]},
     'departement': {tit["departement"]}}}) AS f
-  FROM titulaires WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL GROUP BY contrat_uid
+  FROM titulaires WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL{only_and}
+  GROUP BY contrat_uid
 ) t USING (contrat_uid)
 LEFT JOIN (
   SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications
-  WHERE montant IS NOT NULL GROUP BY contrat_uid
-) m USING (contrat_uid)
-) q
--- numbered over the distinct SIRETs (a window over every contract cost ~200 MB more); the numbers follow the
--- SIRETs' order, so ordering by the key is ordering by the SIRET
-LEFT JOIN (
-  SELECT id, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS titulaire_key FROM (
-    SELECT DISTINCT titulaire_id AS id FROM titulaires
-    WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL)
-) k ON k.id = q.titulaire_id""",  # noqa: S608 (fixed fragments only)
+  WHERE montant IS NOT NULL{only_and} GROUP BY contrat_uid
+) m USING (contrat_uid){only_where}
+) q""",  # noqa: S608 (fixed fragments only)
         ),
     ]
 
@@ -107,5 +103,27 @@ DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "con
 
 
 def parquet_source(contrats_path) -> str:
-    """The contracts' Parquet file with its row numbers (the path comes from the store, never a request)."""
-    return f"read_parquet({lit(str(contrats_path))}, file_row_number = true)"
+    """The contracts' Parquet file (the path comes from the store, never a request)."""
+    return f"read_parquet({lit(str(contrats_path))})"
+
+
+# Row identifiers that do not depend on the other contracts of the generation, so that the prepared file can be
+# updated for the contracts an import changed (`prepared_update`): a row number of contrats.parquet or a rank over
+# every SIRET shifted for every row whenever a file added contracts (decision 0021, session 9). DuckDB's hash()
+# may change with its version: the prepared file's signature holds that version (`prepared_update.signature`).
+_LOW_63 = 2**63 - 1
+
+
+def rid_sql(alias: str) -> str:
+    """The contract's row identifier: 63 bits of the hash of its contrat_uid (a BIGINT, as the row number it
+    replaces; two of 1.6 M contracts share one with a probability of ~1e-7)."""
+    return f"CAST(hash({alias}.contrat_uid) & {_LOW_63} AS BIGINT)"
+
+
+def titulaire_key_sql(expr: str) -> str:
+    """The supplier's integer key: a SIRET's 14 digits as a number, so that among SIRETs ordering by the key is
+    ordering by the SIRET (the rankings' tie-break, as with the former rank) and no two SIRETs share a key; any
+    other identifier, 62 bits of its hash above every SIRET (2**62 > 10**14)."""
+    return f"""(CASE WHEN {expr} IS NULL THEN NULL
+    WHEN regexp_full_match({expr}, '[0-9]{{14}}') THEN CAST({expr} AS BIGINT)
+    ELSE CAST(hash({expr}) & {2**62 - 1} AS BIGINT) | {2**62} END)"""

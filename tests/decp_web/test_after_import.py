@@ -32,7 +32,7 @@ def test_search_index_is_ready_when_the_import_finishes(client, org_a, members_a
     assert run.status == ImportRun.Status.SUCCEEDED
     generation = store.current_generation_dir()
     assert index._complete(generation)
-    assert (generation / "prepare-7.duckdb").exists()
+    assert (generation / "prepare-8.duckdb").exists()
 
 
 @pytest.mark.django_db
