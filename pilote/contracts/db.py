@@ -14,6 +14,7 @@ the OS page cache instead of holding its own copy in memory, and its indexes ser
 
 import logging
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -255,6 +256,68 @@ def write_database(generation_dir, tables) -> Path:
             con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
             if index:
                 con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
+        con.execute("DETACH neuf")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def engine_version() -> str:
+    """DuckDB's version: part of the prepared file's signature (its hash() makes the row identifiers)."""
+    return duckdb.__version__
+
+
+def read_prepared(path, sql: str, params=None) -> list[dict]:
+    """One parametrised query on a prepared file attached read-only as `prepare` (a published generation's,
+    which web processes read: never opened for writing). [] when DuckDB cannot read it."""
+    con = _connect(settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT)
+    try:
+        con.execute(f"ATTACH '{_quoted(path)}' AS prepare (READ_ONLY)")
+        cur = con.execute(sql, list(params or []))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    except duckdb.Error as error:
+        logger.warning("fichier prepare illisible", extra={"fichier": str(path), "erreur": str(error)})
+        return []
+    finally:
+        con.close()
+
+
+class UpdateRefused(RuntimeError):
+    """The updated copy failed its check: the caller writes the file whole instead."""
+
+
+def update_database(generation_dir, base_file, uids: dict, statements, check: str) -> Path:
+    """Write a generation's prepared-tables file as a COPY of `base_file` (the previous generation's, left
+    untouched: web processes have it attached) changed by `statements` (SQL of fixed fragments, `{prepared}.`
+    naming the copy, run in order over views of the new generation's Parquet files). `uids`: name → list of
+    contrat_uid, each a temporary table (`contrat_uid`) the statements read. `check`: a query of one boolean run
+    last; False raises UpdateRefused and leaves nothing. Renamed into place as `write_database`."""
+    generation_dir = Path(generation_dir)
+    path = generation_dir / PREPARED_DB
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    shutil.copyfile(base_file, tmp)
+    con = _connect(settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT)
+    try:
+        _create_views(con, generation_dir)
+        con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf (ROW_GROUP_SIZE {PREPARED_ROW_GROUP})")
+        for name, values in uids.items():
+            if not name.isidentifier():
+                raise ValueError(f"nom invalide : {name!r}")
+            con.execute(f"CREATE TEMP TABLE {name} AS SELECT unnest(CAST(? AS VARCHAR[])) AS contrat_uid", [values])
+        spent = []  # seconds per statement, logged: which table's groups cost what
+        for sql in statements:
+            started = time.perf_counter()
+            con.execute(sql.replace("{prepared}.", "neuf."))
+            spent.append((" ".join(sql.split()[:4]), round(time.perf_counter() - started, 3)))
+        logger.info("fichier prepare mis a jour", extra={"etapes": spent})
+        if not con.execute(check.replace("{prepared}.", "neuf.")).fetchone()[0]:
+            raise UpdateRefused("le fichier mis à jour ne correspond pas à la génération")
         con.execute("DETACH neuf")
     except BaseException:
         tmp.unlink(missing_ok=True)

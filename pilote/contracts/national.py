@@ -34,10 +34,11 @@ _GRAIN = """CAST(date_trunc('month', date_notification) AS DATE) AS date_notific
 _GROWN = "montant_ok AND montant > 0 AND montant_final IS NOT NULL"
 
 
-def tables(prefix: str = "") -> list[tuple[str, str]]:
+def tables(prefix: str = "", source: str | None = None) -> list[tuple[str, str]]:
     """(table, SELECT) of every table here, in order; `prefix` names where the tables read are (the prepared
-    file's `{prepared}.` while it is written, nothing in memory)."""
-    source = f"{prefix}{COCKPIT_TABLE}"
+    file's `{prepared}.` while it is written, nothing in memory); `source`: the per-contract rows read, by default
+    the whole per-contract table (some of its rows when the prepared file is updated, `prepared_update`)."""
+    source = source or f"{prefix}{COCKPIT_TABLE}"
     return [
         (SUPPLIERS, suppliers_select(source)),
         (EVOLUTION, evolution_select(source)),

@@ -29,9 +29,10 @@ SUPPLIERS = "cockpit_acheteurs_titulaires"
 EVOLUTION = "cockpit_acheteurs_evolution"
 
 
-def tables(prefix: str = "") -> list[tuple[str, str]]:
-    """(table, SELECT) of every per-buyer table, over the per-contract table (`prefix` as `national.tables`)."""
-    source = f"{prefix}{COCKPIT_TABLE}"
+def tables(prefix: str = "", source: str | None = None) -> list[tuple[str, str]]:
+    """(table, SELECT) of every per-buyer table, over the per-contract table (`prefix` and `source` as
+    `national.tables`)."""
+    source = source or f"{prefix}{COCKPIT_TABLE}"
     return [
         (CUBE, cube.cube_select(source, by_buyer=True)),
         (YEARS, cube.cube_select(source, by_buyer=True, grain="year")),

@@ -1,41 +1,86 @@
 """The tables prepared once per store generation for the cockpit, and how they are made: written into the
 generation's DuckDB file by the preparer `write_prepared_file` (registered by the contracts app, run by the
-import before the generation is published), or computed in memory by `cockpit_tables` for a generation that has
-no usable file. Apart from `table` (per contract) and `cube` (per month), which it assembles: neither needs the
+import before the generation is published) — whole, or as the previous generation's file updated for the
+contracts the import changed (`prepared_update`) — or computed in memory by `cockpit_tables` for a generation that
+has no usable file. Apart from `table` (per contract) and `cube` (per month), which it assembles: neither needs the
 other to say what it holds."""
 
-from pilote.contracts import cube, db, national, per_buyer, table
+from pilote.contracts import cube, db, national, per_buyer, prepared_update, table
+from pilote.decp import store
 
 
-def prepared_tables(contrats_path) -> list[tuple[str, str, str | None]]:
-    """(table, SELECT, indexed column) of the file written after each import (`duck.write_database`).
+PREPARED = "{prepared}."  # tables read from the file being written (duck.write_database names it)
+_COCKPIT = f"{PREPARED}{table.COCKPIT_TABLE}"
+
+
+def aggregates(source: str = _COCKPIT) -> list[tuple[str, str, str | None]]:
+    """(table, SELECT, indexed column) of every table computed from the per-contract rows `source` (the cockpit
+    table of the file, or some of its rows when the file is updated)."""
+    return [
+        (cube.CUBE_TABLE, cube.cube_select(source), None),
+        (cube.FLAGS_TABLE, cube.flags_select(source), None),
+        # what the national view still read from every contract (suppliers, growth, lists, median)
+        *((name, select, None) for name, select in national.tables(PREPARED, source)),
+        # the same aggregates by buyer SIRET: an organisation's view reads a few rows of them (per_buyer), found
+        # through an index (rows sorted by SIRET only let DuckDB skip whole row groups, db.PREPARED_ROW_GROUP:
+        # with DuckDB's default 122,880 rows on 750 k contracts, one buyer's cube rows read in ~0.8 ms, not ~3 ms)
+        *((name, select, "acheteur_id") for name, select in per_buyer.tables(source=source)),
+    ]
+
+
+def prepared_tables(contrats_path, only: str | None = None) -> list[tuple[str, str, str | None]]:
+    """(table, SELECT, indexed column) of the file written after each import (`duck.write_database`); `only`
+    restricts the per-contract tables to a relation of contrat_uids (`table.materialise_sql`).
 
     The per-contract table is sorted by buyer: an organisation's contracts then sit in a few row groups, whose
     min/max let DuckDB skip the others (measured on 1.44 M contracts: 7-20x faster for one buyer). The text
     fields of listed contracts come from an indexed table (150 contracts in ~20 ms, where reading them back
     from contrats.parquet by row number took ~1 s)."""
-    (_name, select), *_ = table.materialise_sql(contrats_path)
-    columns = ", ".join(f"c.{col}" for col in table.DETAIL_COLUMNS)
-    details = f"SELECT {table.rid_sql('c')} AS rid, {columns} FROM {table.parquet_source(contrats_path)} c"  # noqa: S608
+    (_name, select), *_ = table.materialise_sql(contrats_path, only)
     return [
         (table.COCKPIT_TABLE, f"{select}\nORDER BY q.acheteur_id, q.date_notification", None),
-        (table.DETAILS_TABLE, details, "rid"),
-        # read from the table just written into the same file (duck.write_database names it)
-        (cube.CUBE_TABLE, cube.cube_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
-        (cube.FLAGS_TABLE, cube.flags_select(f"{{prepared}}.{table.COCKPIT_TABLE}"), None),
-        # what the national view still read from every contract (suppliers, growth, lists, median)
-        *((name, select, None) for name, select in national.tables("{prepared}.")),
-        # the same aggregates by buyer SIRET: an organisation's view reads a few rows of them (per_buyer), found
-        # through an index (rows sorted by SIRET only let DuckDB skip whole row groups, db.PREPARED_ROW_GROUP:
-        # with DuckDB's default 122,880 rows on 750 k contracts, one buyer's cube rows read in ~0.8 ms, not ~3 ms)
-        *((name, select, "acheteur_id") for name, select in per_buyer.tables("{prepared}.")),
+        (table.DETAILS_TABLE, details_select(contrats_path, only), "rid"),
+        *aggregates(),
     ]
+
+
+def details_select(contrats_path, only: str | None = None) -> str:
+    """SELECT of the details table (text fields by `rid`); `only` as `table.materialise_sql`."""
+    where = f" WHERE c.contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608 (a name)
+    columns = ", ".join(f"c.{col}" for col in table.DETAIL_COLUMNS)
+    return f"SELECT {table.rid_sql('c')} AS rid, {columns} FROM {table.parquet_source(contrats_path)} c{where}"  # noqa: S608
 
 
 def write_prepared_file(generation_dir) -> None:
     """Preparer of each new generation (registered by the contracts app): the cockpit's tables written into the
-    generation's DuckDB file before it is published, which every web process attaches read-only."""
-    db.write_database(generation_dir, prepared_tables(generation_dir / "contrats.parquet"))
+    generation's DuckDB file before it is published, which every web process attaches read-only. Updated from
+    the previous generation's file when the import says which contracts changed (`prepared_update`), else whole."""
+    contrats = generation_dir / "contrats.parquet"
+    definitions = prepared_tables(contrats)
+    sig = prepared_update.signature(generation_dir, definitions)
+    plan = prepared_update.plan(store.changes(generation_dir), sig)
+    if plan is not None:
+        try:
+            _update(generation_dir, plan, definitions, sig)
+            return
+        except db.UpdateRefused:
+            prepared_update.logger.warning("mise a jour du cockpit refusee", extra={"generation": generation_dir.name})
+    meta = (prepared_update.META, prepared_update.meta_select(sig, 0), None)
+    db.write_database(generation_dir, [*definitions, meta])
+
+
+def _update(generation_dir, plan, definitions, sig) -> None:
+    """The previous file copied and updated for the plan's contracts (db.UpdateRefused when the copy does not
+    hold one row per contract of the generation)."""
+    contrats = generation_dir / "contrats.parquet"
+    fresh_rows = {name: select for name, select, _index in prepared_tables(contrats, only="fresh")[:2]}
+
+    def over(name: str, source: str) -> str:
+        return {n: select for n, select, _index in aggregates(source)}[name]
+
+    statements = prepared_update.statements(definitions, over, fresh_rows, sig, plan.appended)
+    uids = {"replaced": plan.replaced, "fresh": plan.fresh}
+    db.update_database(generation_dir, plan.base_file, uids, statements, prepared_update.check())
 
 
 def cockpit_tables(generation_dir) -> list[tuple[str, str]]:

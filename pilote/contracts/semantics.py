@@ -108,6 +108,12 @@ def _dated(code: str, date_expr: str) -> str:
     return f"(CASE {whens} END)"
 
 
+def thresholds_on(date_expr: str) -> str:
+    """Every dated threshold in force on `date_expr` (SQL), as a list: an undated contract's flags read those of
+    the day the prepared file is written (`prepared_update` compares them before keeping a file's rows)."""
+    return "[" + ", ".join(_dated(code, date_expr) for code in sorted({s.code for s in seuils.SEUILS})) + "]"
+
+
 def eu_threshold_expr(buyer_kind: str = "commune", alias: str = "c") -> str:
     """EU threshold of each contract on its notification date: works (CPV division 45) and concessions use
     the works threshold, other contracts that of the buyer's kind (State or local authorities)."""

@@ -1,0 +1,186 @@
+"""The cockpit's prepared file of a new generation written as the previous generation's, updated for the contracts
+an import changed (`store.changes`, decision 0021) instead of rebuilt whole (`prepared.write_prepared_file`).
+
+The previous file is copied (never opened for writing: web processes read it), then
+- per-contract tables (the cockpit table, its details, the lists' subsets): the rows of the changed contracts
+  deleted, those of the contracts to compute inserted, computed from the new generation's Parquet files
+  restricted to their uids (row identifiers hash contrat_uid and the supplier's id: `table.rid_sql`);
+- aggregates (the monthly cube, the per-supplier and growth sums, national and per buyer): only the GROUPS those
+  contracts fall in, before or after (a buyer × month × nature × procedure × division…), deleted and recomputed
+  from the updated per-contract table with the same SELECT as a whole write — exact sums, and exact lists of
+  amounts for the medians; a whole buyer's rows would be 51-87 % of the table (decision 0021, session 9);
+- global tables (medians, the national ranking and concentration): recomputed whole, from the updated tables.
+Inserted rows are sorted as a whole write sorts them (by buyer), appended after the previous rows: a file that
+accumulated more than MAX_APPENDED_SHARE of appended rows is written whole again, so that an organisation's rows
+stay in a few row groups. The file is written whole as well when there is nothing to start from (first import,
+`decp rebuild`), when the changes are a large share of the contracts (MAX_CHANGED_SHARE: the groups they touch
+are then most of the tables), and when the previous file was written by other definitions (`signature`: the code,
+the columns the Parquet files hold, DuckDB's version) or under other thresholds in force (undated contracts).
+The result equals a whole write of the same generation (tests/analytics/test_prepared_update.py).
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from pilote.contracts import cube, db, national, per_buyer, table
+from pilote.contracts.semantics import lit, thresholds_on
+
+
+logger = logging.getLogger("pilote.contracts")
+
+META = "cockpit_meta"  # cle → valeur: what decides whether the file can be updated
+# Changed + computed contracts over the previous file's contracts beyond which the file is written whole.
+MAX_CHANGED_SHARE = 0.25
+# Rows appended since the last whole write (over the contracts) beyond which it is written whole again.
+MAX_APPENDED_SHARE = 0.25
+
+# Grain of each aggregate: its key columns and their expression over the per-contract table (alias {c}).
+_MONTH = {
+    "date_notification": "CAST(date_trunc('month', {c}.date_notification) AS DATE)",
+    "nature": "{c}.nature",
+    "procedure": "{c}.procedure",
+    "code_cpv": "{c}.division",
+}
+_YEAR = {"date_notification": "CAST(date_trunc('year', {c}.date_notification) AS DATE)"}
+_BUYER = {"acheteur_id": "{c}.acheteur_id"}
+_SUPPLIER = {"titulaire_key": "{c}.titulaire_key"}
+GROUPED = {
+    cube.CUBE_TABLE: _MONTH,
+    cube.FLAGS_TABLE: _MONTH,
+    national.SUPPLIERS: _MONTH | _SUPPLIER,
+    national.EVOLUTION: _MONTH,
+    per_buyer.CUBE: _BUYER | _MONTH,
+    per_buyer.YEARS: _BUYER | _YEAR,
+    per_buyer.FLAGS: _BUYER | _MONTH,
+    per_buyer.SUPPLIERS: _BUYER | _MONTH | _SUPPLIER,
+    per_buyer.EVOLUTION: _BUYER | _MONTH,
+}
+# Tables of contracts' rows (SELECT * FROM the per-contract table WHERE …): updated as the per-contract table.
+PER_CONTRACT = (national.TO_CHECK, *national.SUBSETS.values())
+GLOBAL = (national.MEDIANS, national.RANKING, national.DIVISIONS)
+# The columns the grains read, kept for the contracts removed and added (`touched`).
+_KEYS = "acheteur_id, date_notification, nature, procedure, division, titulaire_key"
+P = "{prepared}."  # the file being written (db.update_database)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the update of a previous file needs: its path, the uids to remove and to compute, the appended rows
+    the new file will hold since its last whole write."""
+
+    base_file: object
+    replaced: list
+    fresh: list
+    appended: int
+
+
+def signature(generation_dir, definitions) -> str:
+    """What the tables of a file are made of: their SQL (the generation's path left out: the same code over
+    Parquet files with other columns gives other SQL), the file's layout name and DuckDB's version."""
+    text = "\n".join(f"{name}\n{select}\n{index}" for name, select, index in definitions)
+    text = text.replace(str(generation_dir), "<generation>")
+    return hashlib.sha256(f"{db.PREPARED_DB}\n{db.engine_version()}\n{text}".encode()).hexdigest()
+
+
+def meta_select(sig: str, appended: int) -> str:
+    """The META table: the signature, the thresholds in force today (what undated contracts were compared with)
+    and the rows appended since the last whole write."""
+    return f"""SELECT 'signature' AS cle, {lit(sig)} AS valeur
+UNION ALL SELECT 'seuils', CAST({thresholds_on("current_date")} AS VARCHAR)
+UNION ALL SELECT 'lignes_ajoutees', {lit(str(appended))}"""
+
+
+def plan(changes, sig: str) -> Plan | None:
+    """The update of the previous generation's file for `changes` (store.Changes or None), or None when the file
+    must be written whole (the reason logged)."""
+    if changes is None:
+        return None
+    base_file = changes.base_dir / db.PREPARED_DB
+    if not base_file.exists():
+        return _whole("pas de fichier précédent")
+    rows = db.read_prepared(
+        base_file,
+        f"""SELECT max(valeur) FILTER (cle = 'signature') AS signature,
+  bool_or(cle = 'seuils' AND valeur = CAST({thresholds_on("current_date")} AS VARCHAR)) AS memes_seuils,
+  CAST(max(valeur) FILTER (cle = 'lignes_ajoutees') AS BIGINT) AS ajoutees,
+  (SELECT count(*) FROM prepare.{table.COCKPIT_TABLE}) AS contrats
+FROM prepare.{META}""",  # noqa: S608 (constants of the code)
+    )
+    if not rows or rows[0]["signature"] != sig:
+        return _whole("fichier précédent d'une autre définition")
+    if not rows[0]["memes_seuils"]:
+        return _whole("seuils en vigueur changés")
+    fresh, replaced = changes.fresh().to_list(), sorted(set(changes.fresh().to_list()) | set(changes.gone().to_list()))
+    contracts = max(rows[0]["contrats"], 1)
+    if len(replaced) > MAX_CHANGED_SHARE * contracts:
+        return _whole(f"{len(replaced)} contrats changés sur {contracts}")
+    appended = rows[0]["ajoutees"] + len(fresh)
+    if appended > MAX_APPENDED_SHARE * contracts:
+        return _whole(f"{appended} lignes ajoutées depuis la dernière écriture complète")
+    return Plan(base_file, replaced, fresh, appended)
+
+
+def _whole(reason: str) -> None:
+    logger.info("fichier du cockpit ecrit en entier", extra={"raison": reason})
+
+
+def statements(definitions, over, fresh_rows: dict, sig: str, appended: int) -> list[str]:
+    """The SQL updating the copy (db.update_database: temporary tables `replaced` and `fresh` of uids), each
+    table of `definitions` (the whole write's, prepared.prepared_tables) updated by its kind. `over(name,
+    source)`: the SELECT of table `name` over the per-contract rows `source`; `fresh_rows`: the SELECTs of the
+    cockpit table's and the details' rows of the contracts to compute."""
+    cockpit = f"{P}{table.COCKPIT_TABLE}"
+    out = [
+        f"CREATE TEMP TABLE touched AS SELECT {_KEYS} FROM {cockpit} "  # noqa: S608
+        "WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",
+        f"DELETE FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",  # noqa: S608
+        f"DELETE FROM {P}{table.DETAILS_TABLE} WHERE rid IN (SELECT {table.rid_sql('r')} FROM replaced r)",  # noqa: S608
+        # sorted as the whole write sorts them: the appended rows of a buyer sit together
+        f"INSERT INTO {cockpit} BY NAME {fresh_rows[table.COCKPIT_TABLE]}",
+        f"INSERT INTO {P}{table.DETAILS_TABLE} BY NAME {fresh_rows[table.DETAILS_TABLE]}",
+        f"INSERT INTO touched SELECT {_KEYS} FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM fresh)",  # noqa: S608
+    ]
+    for name, select, _index in definitions:
+        if name in PER_CONTRACT:
+            out += _subset(name, over)
+        elif name in GROUPED:
+            out += _groups(name, GROUPED[name], over)
+        elif name in GLOBAL:
+            out.append(f"CREATE OR REPLACE TABLE {P}{name} AS {select}")
+        elif name not in (table.COCKPIT_TABLE, table.DETAILS_TABLE, META):
+            raise ValueError(f"table préparée sans mise à jour : {name}")
+    out.append(f"CREATE OR REPLACE TABLE {P}{META} AS {meta_select(sig, appended)}")
+    return out
+
+
+def _subset(name: str, over) -> list[str]:
+    """A table of contracts' rows: the changed ones deleted, the computed ones selected again from the updated
+    per-contract table."""
+    fresh = f"(SELECT * FROM {P}{table.COCKPIT_TABLE} WHERE contrat_uid IN (SELECT contrat_uid FROM fresh))"  # noqa: S608
+    return [
+        f"DELETE FROM {P}{name} WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",  # noqa: S608
+        f"INSERT INTO {P}{name} BY NAME {over(name, fresh)}",
+    ]
+
+
+def _groups(name: str, grain: dict, over) -> list[str]:
+    """An aggregate's groups that the changed contracts fall in (before or after the change) deleted, then
+    recomputed by the whole write's SELECT over the per-contract rows of those groups only."""
+    keys = ", ".join(f"{expr.format(c='t')} AS {col}" for col, expr in grain.items())
+    same = " AND ".join(f"d.{col} IS NOT DISTINCT FROM k.{col}" for col in grain)
+    on = " AND ".join(f"{expr.format(c='c')} IS NOT DISTINCT FROM k.{col}" for col, expr in grain.items())
+    rows = f"(SELECT c.* FROM {P}{table.COCKPIT_TABLE} c SEMI JOIN k ON {on})"  # noqa: S608
+    return [
+        f"CREATE OR REPLACE TEMP TABLE k AS SELECT DISTINCT {keys} FROM touched t",  # noqa: S608
+        f"DELETE FROM {P}{name} AS d USING k WHERE {same}",  # noqa: S608
+        f"INSERT INTO {P}{name} BY NAME {over(name, rows)}",
+    ]
+
+
+def check() -> str:
+    """The updated file holds one row per contract of the generation, in the cockpit table and the details
+    (a contract changed but absent from the changes would show here when it was added or removed)."""
+    n = "(SELECT count(*) FROM contrats)"
+    return f"""SELECT (SELECT count(*) FROM {P}{table.COCKPIT_TABLE}) = {n}
+  AND (SELECT count(*) FROM {P}{table.DETAILS_TABLE}) = {n}"""  # noqa: S608 (constants of the code)

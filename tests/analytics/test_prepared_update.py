@@ -1,0 +1,195 @@
+"""The cockpit's prepared file of an import that says which contracts it changed is the previous generation's file
+updated for them (pilote.contracts.prepared_update), and holds the same rows as the file written whole for the
+same generation, in every table; it is written whole when it cannot be updated."""
+
+import copy
+import json
+import shutil
+
+import polars as pl
+import pytest
+
+from pilote.contracts import db as duck, prepared, prepared_update
+from pilote.decp import store
+from pilote.decp.demo import synth
+from pilote.decp.pipeline import run_import
+
+
+def _with_modification(record, factor):
+    record["modifications"] = [
+        {
+            "modification": {
+                "id": "1",
+                "montant": round(float(record["montant"]) * factor, 2),
+                "dureeMois": 24,
+                "dateNotificationModification": "2025-01-15",
+                "datePublicationDonneesModification": "2025-01-20",
+            }
+        }
+    ]
+    return record
+
+
+def _write(path, records):
+    path.write_text(json.dumps({"marches": {"marche": records, "contrat-concession": []}}), encoding="utf-8")
+    return str(path)
+
+
+def _files(tmp_path):
+    """A stock (some contracts with a modification) and a monthly file adding contracts and republishing stored
+    ones: another amount, another spelling of the id, no date, a modification, a lot suffix (a new contract)."""
+    records = json.loads(synth.generate(1800, seed=5))["marches"]["marche"]
+    stock = [_with_modification(r, 1.4) if n % 7 == 0 else r for n, r in enumerate(records[:1500])]
+    monthly = records[1500:]
+    for n, record in enumerate(copy.deepcopy(stock[:150])):
+        if n % 5 == 0:
+            record["montant"] = float(record["montant"]) * 1.5
+        elif n % 5 == 1:
+            record["id"] = record["id"].lower()
+        elif n % 5 == 2:
+            record.pop("dateNotification")
+        elif n % 5 == 3:
+            _with_modification(record, 2.0)
+        else:
+            record["id"] += "-LOT01"
+        monthly.append(record)
+    return _write(tmp_path / "stock.json", stock), _write(tmp_path / "mensuel.json", monthly)
+
+
+def _meta(path) -> dict:
+    return {r["cle"]: r["valeur"] for r in duck.read_prepared(path, f"SELECT * FROM prepare.{prepared_update.META}")}
+
+
+def _normalised(rows):
+    """Rows in a fixed order, each as (exact part, floats): lists sorted (the amounts of a group are listed in
+    the order they were read), floats apart (sums added up in another order)."""
+    out = []
+    for row in rows:
+        exact = tuple(
+            (k, tuple(sorted(v, key=repr)) if isinstance(v, list) else v)
+            for k, v in sorted(row.items())
+            if not isinstance(v, float)
+        )
+        floats = tuple((k, v) for k, v in sorted(row.items()) if isinstance(v, float))
+        out.append((repr(exact), floats))
+    return sorted(out, key=lambda r: (r[0], [v for _k, v in r[1]]))
+
+
+def _tables(path) -> dict:
+    names = duck.read_prepared(path, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'prepare'")
+    tables = sorted(r["table_name"] for r in names if r["table_name"] != prepared_update.META)
+    return {name: _normalised(duck.read_prepared(path, f"SELECT * FROM prepare.{name}")) for name in tables}
+
+
+def _assert_same_tables(updated, whole):
+    a, b = _tables(updated), _tables(whole)
+    assert sorted(a) == sorted(b)
+    for name in a:
+        assert len(a[name]) == len(b[name]), name
+        for (exact_a, floats_a), (exact_b, floats_b) in zip(a[name], b[name], strict=True):
+            assert exact_a == exact_b, name
+            assert [k for k, _v in floats_a] == [k for k, _v in floats_b], name
+            assert [v for _k, v in floats_a] == pytest.approx([v for _k, v in floats_b], rel=1e-9, nan_ok=True), name
+
+
+def _whole_copy(generation_dir, tmp_path, monkeypatch):
+    """The file written whole for the same generation, in a copy of it (the generation's own file is kept)."""
+    other = tmp_path / "entier" / generation_dir.name
+    shutil.copytree(generation_dir, other)
+    with monkeypatch.context() as m:
+        m.setattr(store, "changes", lambda _dir: None)
+        prepared.write_prepared_file(other)
+    return other / duck.PREPARED_DB
+
+
+@pytest.fixture
+def imported(settings, tmp_path, monkeypatch):
+    """The stock imported (its file written whole), then the monthly file (its file updated): (base, new)."""
+    monkeypatch.setattr(prepared_update, "MAX_CHANGED_SHARE", 1.0)
+    monkeypatch.setattr(prepared_update, "MAX_APPENDED_SHARE", 1.0)
+    stock, monthly = _files(tmp_path)
+    run_import([stock], data_dir=settings.PILOTE_DATA_DIR)
+    base = store.current_generation_dir()
+    run_import([monthly], data_dir=settings.PILOTE_DATA_DIR)
+    return base, store.current_generation_dir()
+
+
+def test_an_import_updates_the_previous_file_into_the_whole_file(imported, tmp_path, monkeypatch):
+    base, new = imported
+    assert _meta(base / duck.PREPARED_DB)["lignes_ajoutees"] == "0"  # the stock's: written whole
+    changes = store.changes(new).frame
+    states = dict(changes.group_by("etat").len().iter_rows())
+    assert states["ajoute"] >= 300, states
+    assert states["modifie"] > 50, states
+    updated = new / duck.PREPARED_DB
+    assert int(_meta(updated)["lignes_ajoutees"]) == len(store.changes(new).fresh())  # updated, not rewritten
+    _assert_same_tables(updated, _whole_copy(new, tmp_path, monkeypatch))
+
+
+def test_removed_contracts_leave_the_file_and_their_groups(imported, tmp_path, monkeypatch):
+    """A generation without some contracts of the previous one (merged into another spelling, or withdrawn)."""
+    _base, new = imported
+    removed = pl.read_parquet(new / "contrats.parquet")["contrat_uid"].sort().gather_every(9).to_list()
+    following = new.parent / "suivante"
+    following.mkdir()
+    for table in ("contrats", "titulaires", "modifications", "actes_sous_traitance", "versions", "copies"):
+        frame = pl.read_parquet(new / f"{table}.parquet")
+        if "contrat_uid" in frame.columns:
+            frame = frame.filter(~pl.col("contrat_uid").is_in(removed))
+        frame.write_parquet(following / f"{table}.parquet")
+    pl.DataFrame({"contrat_uid": removed, "etat": store.REMOVED}).write_parquet(following / store.CHANGES)
+    (following / store.CHANGES_META).write_text(json.dumps({"base": new.name}), encoding="utf-8")
+    prepared.write_prepared_file(following)
+    assert int(_meta(following / duck.PREPARED_DB)["lignes_ajoutees"]) > 0  # updated (the previous file's count)
+    _assert_same_tables(following / duck.PREPARED_DB, _whole_copy(following, tmp_path, monkeypatch))
+
+
+def _rewritten(generation_dir) -> bool:
+    """Whether the generation's file was written whole (nothing appended since)."""
+    return _meta(generation_dir / duck.PREPARED_DB)["lignes_ajoutees"] == "0"
+
+
+def _prepare_again(generation_dir):
+    (generation_dir / duck.PREPARED_DB).unlink()
+    prepared.write_prepared_file(generation_dir)
+    return _rewritten(generation_dir)
+
+
+def test_the_file_is_written_whole_when_it_cannot_be_updated(imported, monkeypatch):
+    base, new = imported
+    assert not _prepare_again(new)  # the case the fallbacks below change
+    with monkeypatch.context() as m:
+        m.setattr(prepared_update, "MAX_CHANGED_SHARE", 0.05)  # the changes are a large share of the contracts
+        assert _prepare_again(new)
+    with monkeypatch.context() as m:
+        m.setattr(prepared_update, "MAX_APPENDED_SHARE", 0.05)  # the previous file appended too many rows
+        assert _prepare_again(new)
+    with monkeypatch.context() as m:
+        m.setattr(duck, "engine_version", lambda: "0.0.0")  # another DuckDB (its hash() makes the identifiers)
+        assert _prepare_again(new)
+    with monkeypatch.context() as m:  # other thresholds in force today than when the previous file was written
+        m.setattr(prepared_update, "thresholds_on", lambda day: f"[{day}]")
+        assert _prepare_again(new)
+    saved = base / "saved.duckdb"
+    (base / duck.PREPARED_DB).rename(saved)  # no previous file
+    assert _prepare_again(new)
+    saved.rename(base / duck.PREPARED_DB)
+    assert not _prepare_again(new)
+
+
+def test_changes_that_miss_a_contract_give_the_whole_file(imported, tmp_path, monkeypatch):
+    """The updated copy is checked against the generation (one row per contract): changes that forget an added
+    contract are refused, and the file is written whole."""
+    _base, new = imported
+    frame = pl.read_parquet(new / store.CHANGES)
+    added = frame.filter(pl.col("etat") == store.ADDED)["contrat_uid"][0]
+    frame.filter(pl.col("contrat_uid") != added).write_parquet(new / store.CHANGES)
+    assert _prepare_again(new)
+    assert not (new / f"{duck.PREPARED_DB}.tmp").exists()
+    _assert_same_tables(new / duck.PREPARED_DB, _whole_copy(new, tmp_path, monkeypatch))
+
+
+def test_every_prepared_table_has_a_way_to_be_updated(tmp_path):
+    names = {name for name, _select, _index in prepared.aggregates()}
+    kinds = set(prepared_update.GROUPED) | set(prepared_update.PER_CONTRACT) | set(prepared_update.GLOBAL)
+    assert names == kinds
