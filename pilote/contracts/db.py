@@ -296,7 +296,8 @@ def update_database(generation_dir, base_file, uids: dict, statements, check: st
     untouched: web processes have it attached) changed by `statements` (SQL of fixed fragments, `{prepared}.`
     naming the copy, run in order over views of the new generation's Parquet files). `uids`: name → list of
     contrat_uid, each a temporary table (`contrat_uid`) the statements read. `check`: a query of one boolean run
-    last; False raises UpdateRefused and leaves nothing. Renamed into place as `write_database`."""
+    last; False, or a DuckDB error, raises UpdateRefused and leaves nothing. Renamed into place as
+    `write_database`."""
     generation_dir = Path(generation_dir)
     path = generation_dir / PREPARED_DB
     tmp = path.with_name(path.name + ".tmp")
@@ -319,6 +320,9 @@ def update_database(generation_dir, base_file, uids: dict, statements, check: st
         if not con.execute(check.replace("{prepared}.", "neuf.")).fetchone()[0]:
             raise UpdateRefused("le fichier mis à jour ne correspond pas à la génération")
         con.execute("DETACH neuf")
+    except duckdb.Error as error:  # the update is an optimisation: the caller writes the file whole instead
+        tmp.unlink(missing_ok=True)
+        raise UpdateRefused(str(error)) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

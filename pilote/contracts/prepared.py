@@ -5,8 +5,13 @@ contracts the import changed (`prepared_update`) — or computed in memory by `c
 has no usable file. Apart from `table` (per contract) and `cube` (per month), which it assembles: neither needs the
 other to say what it holds."""
 
+import logging
+
 from pilote.contracts import cube, db, national, per_buyer, prepared_update, table
 from pilote.decp import store
+
+
+logger = logging.getLogger("pilote.contracts")
 
 
 PREPARED = "{prepared}."  # tables read from the file being written (duck.write_database names it)
@@ -63,8 +68,10 @@ def write_prepared_file(generation_dir) -> None:
         try:
             _update(generation_dir, plan, definitions, sig)
             return
-        except db.UpdateRefused:
-            prepared_update.logger.warning("mise a jour du cockpit refusee", extra={"generation": generation_dir.name})
+        except db.UpdateRefused as error:  # logged: an update that fails is a bug to look at, not a failed import
+            logger.warning(
+                "mise a jour du cockpit refusee", extra={"generation": generation_dir.name, "erreur": str(error)}
+            )
     meta = (prepared_update.META, prepared_update.meta_select(sig, 0), None)
     db.write_database(generation_dir, [*definitions, meta])
 

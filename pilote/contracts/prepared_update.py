@@ -111,7 +111,9 @@ FROM prepare.{META}""",  # noqa: S608 (constants of the code)
         return _whole("fichier précédent d'une autre définition")
     if not rows[0]["memes_seuils"]:
         return _whole("seuils en vigueur changés")
-    fresh, replaced = changes.fresh().to_list(), sorted(set(changes.fresh().to_list()) | set(changes.gone().to_list()))
+    # a contract to compute is replaced too, whatever the previous file held (an added one is not there)
+    fresh = changes.fresh().to_list()
+    replaced = sorted(set(fresh) | set(changes.gone().to_list()))
     contracts = max(rows[0]["contrats"], 1)
     if len(replaced) > MAX_CHANGED_SHARE * contracts:
         return _whole(f"{len(replaced)} contrats changés sur {contracts}")

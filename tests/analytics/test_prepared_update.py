@@ -170,6 +170,9 @@ def test_the_file_is_written_whole_when_it_cannot_be_updated(imported, monkeypat
     with monkeypatch.context() as m:  # other thresholds in force today than when the previous file was written
         m.setattr(prepared_update, "thresholds_on", lambda day: f"[{day}]")
         assert _prepare_again(new)
+    with monkeypatch.context() as m:  # the update fails (a bug): the import writes the file whole, it does not fail
+        m.setattr(prepared_update, "check", lambda: "SELECT no_such_column")
+        assert _prepare_again(new)
     saved = base / "saved.duckdb"
     (base / duck.PREPARED_DB).rename(saved)  # no previous file
     assert _prepare_again(new)
