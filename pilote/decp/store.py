@@ -14,7 +14,9 @@ next import succeeds; older ones are removed.
 
 import contextlib
 import fcntl
+import functools
 import json
+import operator
 import os
 import shutil
 from dataclasses import dataclass
@@ -96,38 +98,34 @@ class Changes:
         return self.frame.filter(pl.col("etat") != REMOVED)["contrat_uid"]
 
 
-def _change_rows(path) -> pl.LazyFrame:
+def _change_rows(path) -> pl.DataFrame:
     """contrat_uid and a hash of what can change a contract's rows between imports. A contract row (and its child
     rows, keyed by copy) is a function of its retained copy, immutable once read, and of what identity and
-    quality recompute at each import: the retained copy, the copy count and the quality codes."""
+    quality recompute at each import: the contract it belongs to, the retained copy, the copy count and the
+    quality codes. Codes in another order count as a change (extra work for a preparer, never a missed change):
+    sorting 1.4 M lists cost more than the rest of the comparison together."""
     c = pl.col
-    return pl.scan_parquet(path).select(
-        "contrat_uid",
-        pl.struct(
-            c("import_run").cast(pl.String),
-            c("record_key"),
-            c("nb_copies"),
-            c("qualite").list.sort().list.join("|"),
-        )
-        .hash(seed=0)
-        .alias("h"),
-    )
+    columns = ("contrat_uid", "import_run", "record_key", "nb_copies", "qualite")
+    h = functools.reduce(operator.xor, (c(name).hash(seed) for seed, name in enumerate(columns)))
+    return pl.scan_parquet(path).select("contrat_uid", h.alias("h")).collect()
 
 
 def compute_changes(new_dir, base_dir) -> pl.DataFrame:
     """contrat_uid, etat of every contract whose row differs between the two generations' `contrats` tables
-    (added, changed: another retained copy, copy count or quality codes; removed)."""
+    (added; changed: another retained copy, copy count or quality codes; removed). Rows are compared by their
+    hash first (an anti-join on integers, ~1 s for 2 × 1.4 M rows), then the few that differ by contract."""
     new, old = _change_rows(Path(new_dir) / "contrats.parquet"), _change_rows(Path(base_dir) / "contrats.parquet")
-    both = new.join(old, on="contrat_uid", how="full", coalesce=True, suffix="_old")
+    now = new.join(old, on="h", how="anti").drop("h")
+    before = old.join(new, on="h", how="anti").drop("h").with_columns(pl.lit(True).alias("avant"))
+    both = now.with_columns(pl.lit(True).alias("apres")).join(before, on="contrat_uid", how="full", coalesce=True)
     etat = (
-        pl.when(pl.col("h_old").is_null())
+        pl.when(pl.col("avant").is_null())
         .then(pl.lit(ADDED))
-        .when(pl.col("h").is_null())
+        .when(pl.col("apres").is_null())
         .then(pl.lit(REMOVED))
         .otherwise(pl.lit(CHANGED))
     )
-    differs = pl.col("h").is_null() | pl.col("h_old").is_null() | (pl.col("h") != pl.col("h_old"))
-    return both.filter(differs).select("contrat_uid", etat.alias("etat")).sort("contrat_uid").collect()
+    return both.select("contrat_uid", etat.alias("etat")).sort("contrat_uid")
 
 
 def write_changes(new_dir, base_dir) -> dict:
