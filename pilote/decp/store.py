@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -25,6 +26,11 @@ from pilote.decp.errors import ImportBusy, ImportFailed
 
 
 TABLES = ("contrats", "copies", "titulaires", "modifications", "actes_sous_traitance", "versions", "rejets")
+# What an import changed relative to the generation it was built on (decision 0021). PROVISIONAL in branch
+# inc-search: the interface the lead is landing on main, replaced by it at the merge.
+CHANGES = "changes.parquet"
+CHANGES_META = "changes.json"
+ADDED, CHANGED, REMOVED = "ajoute", "modifie", "retire"
 PIPELINE_VERSION = "1.0"
 SCHEMA_VERSION = "1"
 
@@ -70,6 +76,35 @@ def current_manifest(data_dir=None):
 def table_path(table, data_dir=None):
     path = current_generation_dir(data_dir)
     return None if path is None else path / f"{table}.parquet"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The contracts an import changed (`frame`: contrat_uid, etat) relative to `base_dir` (read-only)."""
+
+    base_dir: Path
+    frame: pl.DataFrame
+
+    def gone(self) -> pl.Series:
+        """Contracts whose rows in the base generation's artefacts are obsolete (changed or removed)."""
+        return self.frame.filter(pl.col("etat") != ADDED)["contrat_uid"]
+
+    def fresh(self) -> pl.Series:
+        """Contracts whose rows must be computed from the new generation (added or changed)."""
+        return self.frame.filter(pl.col("etat") != REMOVED)["contrat_uid"]
+
+
+def changes(generation_dir) -> Changes | None:
+    """The changes of `generation_dir` relative to its base generation, or None when a whole build is wanted."""
+    generation_dir = Path(generation_dir)
+    try:
+        meta = json.loads((generation_dir / CHANGES_META).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    base_dir = generation_dir.parent / str(meta.get("base", ""))
+    if not meta.get("base") or not (base_dir / "manifest.json").exists() or not (generation_dir / CHANGES).exists():
+        return None
+    return Changes(base_dir, pl.read_parquet(generation_dir / CHANGES))
 
 
 @contextlib.contextmanager
