@@ -180,6 +180,9 @@ def _build_generation(out, run, outcome):
     del win
     provenance.keep_publications(parts, old_dir, out, run.publisher)
     result = report.run_report(run.run_id, outcome.files, outcome.results, counts, added_codes=added, totals=totals)
+    if old_dir is not None and not run.full:
+        # what the preparers update instead of rebuilding (decision 0021); a rebuild asks for whole artefacts
+        result["changements"] = run.step("changements", store.write_changes, out, old_dir)
     run.progress(0.9, "Préparation de la nouvelle génération")
     prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)
     return result, prepared

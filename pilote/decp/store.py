@@ -26,8 +26,8 @@ from pilote.decp.errors import ImportBusy, ImportFailed
 
 
 TABLES = ("contrats", "copies", "titulaires", "modifications", "actes_sous_traitance", "versions", "rejets")
-# What an import changed relative to the generation it was built on (decision 0021). PROVISIONAL in branch
-# inc-search: the interface the lead is landing on main, replaced by it at the merge.
+# What an import changed, relative to the generation it was built on (decision 0021): one row per contract added,
+# changed or removed, so that preparers update their artefacts for those contracts instead of rebuilding them.
 CHANGES = "changes.parquet"
 CHANGES_META = "changes.json"
 ADDED, CHANGED, REMOVED = "ajoute", "modifie", "retire"
@@ -80,7 +80,9 @@ def table_path(table, data_dir=None):
 
 @dataclass(frozen=True)
 class Changes:
-    """The contracts an import changed (`frame`: contrat_uid, etat) relative to `base_dir` (read-only)."""
+    """The contracts an import changed (`frame`: contrat_uid, etat) relative to `base_dir`, the generation it was
+    built on — the published one while preparers run, whose files are complete and must be treated as read-only
+    (web workers read them; an artefact may share them by hard link, never modify them)."""
 
     base_dir: Path
     frame: pl.DataFrame
@@ -94,8 +96,55 @@ class Changes:
         return self.frame.filter(pl.col("etat") != REMOVED)["contrat_uid"]
 
 
+def _change_rows(path) -> pl.LazyFrame:
+    """contrat_uid and a hash of what can change a contract's rows between imports. A contract row (and its child
+    rows, keyed by copy) is a function of its retained copy, immutable once read, and of what identity and
+    quality recompute at each import: the retained copy, the copy count and the quality codes."""
+    c = pl.col
+    return pl.scan_parquet(path).select(
+        "contrat_uid",
+        pl.struct(
+            c("import_run").cast(pl.String),
+            c("record_key"),
+            c("nb_copies"),
+            c("qualite").list.sort().list.join("|"),
+        )
+        .hash(seed=0)
+        .alias("h"),
+    )
+
+
+def compute_changes(new_dir, base_dir) -> pl.DataFrame:
+    """contrat_uid, etat of every contract whose row differs between the two generations' `contrats` tables
+    (added, changed: another retained copy, copy count or quality codes; removed)."""
+    new, old = _change_rows(Path(new_dir) / "contrats.parquet"), _change_rows(Path(base_dir) / "contrats.parquet")
+    both = new.join(old, on="contrat_uid", how="full", coalesce=True, suffix="_old")
+    etat = (
+        pl.when(pl.col("h_old").is_null())
+        .then(pl.lit(ADDED))
+        .when(pl.col("h").is_null())
+        .then(pl.lit(REMOVED))
+        .otherwise(pl.lit(CHANGED))
+    )
+    differs = pl.col("h").is_null() | pl.col("h_old").is_null() | (pl.col("h") != pl.col("h_old"))
+    return both.filter(differs).select("contrat_uid", etat.alias("etat")).sort("contrat_uid").collect()
+
+
+def write_changes(new_dir, base_dir) -> dict:
+    """Write the changes of the unpublished generation `new_dir` relative to the published `base_dir`; returns
+    the counts per state. Only an import writes them: `decp rebuild` and a first import ask for whole builds."""
+    new_dir, base_dir = Path(new_dir), Path(base_dir)
+    frame = compute_changes(new_dir, base_dir)
+    frame.write_parquet(new_dir / CHANGES, compression="zstd")
+    counts = {etat: frame.filter(pl.col("etat") == etat).height for etat in (ADDED, CHANGED, REMOVED)}
+    meta = {"base": base_dir.name, **counts}
+    (new_dir / CHANGES_META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return counts
+
+
 def changes(generation_dir) -> Changes | None:
-    """The changes of `generation_dir` relative to its base generation, or None when a whole build is wanted."""
+    """The changes of `generation_dir` relative to its base generation, or None when a whole build is wanted: no
+    changes written (first import, `decp rebuild`, a store written before them) or the base generation is gone."""
     generation_dir = Path(generation_dir)
     try:
         meta = json.loads((generation_dir / CHANGES_META).read_text(encoding="utf-8"))

@@ -181,3 +181,86 @@ def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tm
 def test_rebuild_without_data_is_refused(data_dir, registry):
     with pytest.raises(ImportFailed, match="aucune génération DECP à reconstruire"):
         run_rebuild(data_dir=data_dir)
+
+
+def _rows_by_contract(generation_dir):
+    """Every row of every table keyed by contract, serialised and grouped by contrat_uid (what an artefact of the
+    generation can derive from)."""
+    per_uid = {}
+    for table in ("contrats", "titulaires", "modifications", "actes_sous_traitance", "versions"):
+        frame = pl.read_parquet(generation_dir / f"{table}.parquet")
+        for row in frame.iter_rows(named=True):
+            text = json.dumps({k: row[k] for k in sorted(row)}, default=str, sort_keys=True)
+            per_uid.setdefault(row["contrat_uid"], []).append(f"{table}:{text}")
+    return {uid: sorted(rows) for uid, rows in per_uid.items()}
+
+
+def test_an_import_lists_exactly_the_contracts_whose_rows_changed(data_dir, registry, tmp_path):
+    seen = {}
+    registry.register_preparer("témoin", lambda generation_dir: seen.update(changes=store.changes(generation_dir)))
+    first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
+    run_import([first], data_dir=data_dir)
+    assert seen["changes"] is None  # a first import: every artefact is built whole
+    base = store.current_generation_dir(data_dir)
+    report = run_import([_monthly(first, tmp_path)], data_dir=data_dir)
+    changes = seen["changes"]
+    assert changes.base_dir == base  # the published generation the import was built on
+    new = store.current_generation_dir(data_dir)
+    before, after = _rows_by_contract(base), _rows_by_contract(new)
+    truth = {
+        **dict.fromkeys(after.keys() - before.keys(), store.ADDED),
+        **dict.fromkeys(before.keys() - after.keys(), store.REMOVED),
+        **{uid: store.CHANGED for uid in after.keys() & before.keys() if after[uid] != before[uid]},
+    }
+    assert dict(changes.frame.iter_rows()) == truth
+    assert {store.ADDED, store.CHANGED} <= set(truth.values())  # the file adds and changes (removed: below)
+    assert set(changes.gone()) == {u for u, e in truth.items() if e != store.ADDED}
+    assert set(changes.fresh()) == {u for u, e in truth.items() if e != store.REMOVED}
+    assert report["changements"] == {
+        e: list(truth.values()).count(e) for e in (store.ADDED, store.CHANGED, store.REMOVED)
+    }
+    call_command("decp", "rebuild")
+    assert seen["changes"] is None  # a rebuild builds every artefact whole
+
+
+def _contrats(path, rows):
+    path.mkdir()
+    schema = {"contrat_uid": pl.String, "import_run": pl.String, "record_key": pl.Int64, "nb_copies": pl.Int32}
+    frame = pl.DataFrame([r[:4] for r in rows], schema=schema, orient="row")
+    frame = frame.with_columns(pl.Series("qualite", [r[4] for r in rows], dtype=pl.List(pl.String)), objet=pl.lit("x"))
+    frame.write_parquet(path / "contrats.parquet")
+    return path
+
+
+def test_changes_compare_the_retained_copy_the_copy_count_and_the_quality_codes(tmp_path):
+    base = _contrats(
+        tmp_path / "g1",
+        [
+            ("same", "r1", 1, 1, ["a", "b"]),
+            ("codes", "r1", 2, 1, []),
+            ("copy", "r1", 3, 1, None),
+            ("count", "r1", 4, 1, None),
+            ("merged", "r1", 5, 1, None),
+        ],
+    )
+    new = _contrats(
+        tmp_path / "g2",
+        [
+            ("same", "r1", 1, 1, ["b", "a"]),  # the same codes in another order: unchanged
+            ("codes", "r1", 2, 1, ["montant_atypique"]),
+            ("copy", "r2", 7, 2, None),
+            ("count", "r1", 4, 2, None),
+            ("new", "r2", 8, 1, None),
+        ],
+    )
+    store.write_changes(new, base)
+    assert json.loads((new / store.CHANGES_META).read_text()) == {"base": "g1", "ajoute": 1, "modifie": 3, "retire": 1}
+    (base / "manifest.json").write_text("{}")
+    changes = store.changes(new)
+    assert dict(changes.frame.iter_rows()) == {
+        "codes": "modifie", "copy": "modifie", "count": "modifie", "merged": "retire", "new": "ajoute"
+    }  # fmt: skip
+    assert sorted(changes.gone()) == ["codes", "copy", "count", "merged"]
+    assert sorted(changes.fresh()) == ["codes", "copy", "count", "new"]
+    (base / "manifest.json").unlink()  # the base generation is gone: the artefacts are built whole
+    assert store.changes(new) is None
