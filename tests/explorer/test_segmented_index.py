@@ -21,27 +21,9 @@ from pilote.decp.pipeline import run_import
 from tests.decp.test_incremental import _monthly
 
 
-def write_changes(new_dir: Path, base_dir: Path) -> pl.DataFrame:
-    """changes.parquet / changes.json as an import writes them: a contract is changed when any column of its
-    `contrats` row differs (a superset of what the import compares), added or removed by its uid."""
-
-    def rows(directory):
-        frame = pl.read_parquet(directory / "contrats.parquet")
-        return frame.select("contrat_uid", pl.struct(pl.all().exclude("contrat_uid")).hash(seed=0).alias("h"))
-
-    both = rows(new_dir).join(rows(base_dir), on="contrat_uid", how="full", coalesce=True, suffix="_old")
-    etat = (
-        pl.when(pl.col("h_old").is_null())
-        .then(pl.lit(store.ADDED))
-        .when(pl.col("h").is_null())
-        .then(pl.lit(store.REMOVED))
-        .otherwise(pl.lit(store.CHANGED))
-    )
-    differs = pl.col("h").is_null() | pl.col("h_old").is_null() | (pl.col("h") != pl.col("h_old"))
-    frame = both.filter(differs).select("contrat_uid", etat.alias("etat")).sort("contrat_uid")
-    frame.write_parquet(new_dir / store.CHANGES)
-    (new_dir / store.CHANGES_META).write_text(json.dumps({"base": base_dir.name}), encoding="utf-8")
-    return frame
+def _changes(generation: Path) -> pl.DataFrame:
+    """The changes the import listed for its preparers (store.write_changes)."""
+    return pl.read_parquet(generation / store.CHANGES)
 
 
 def _whole_copy(generation: Path, target: Path) -> Path:
@@ -80,22 +62,26 @@ def updated(tmp_path_factory):
             run_import([monthly], data_dir=data, prepare=False)
             generation = store.current_generation_dir(data)
             if month == 1:
-                _remove_contracts(generation, 12)
-            changes.append(write_changes(generation, generations[-1]))
+                _remove_contracts(generation, generations[-1], 12)
+            changes.append(_changes(generation))
             assert segments.update_index(generation) is None
             generations.append(generation)
     whole = _whole_copy(generations[-1], base / "whole")
     return {"data": data, "generations": generations, "changes": changes, "whole": whole, "stock": kept}
 
 
-def _remove_contracts(generation: Path, count: int) -> None:
-    """Take `count` contracts out of the generation's tables, as a merge of spellings does (the synthetic file
-    merges none): the index must drop what the generation no longer holds."""
-    uids = pl.read_parquet(generation / "contrats.parquet")["contrat_uid"].sort().gather_every(97).head(count)
+def _remove_contracts(generation: Path, base: Path, count: int) -> None:
+    """Take `count` stored contracts out of the generation's tables and list them as removed, as a merge of
+    spellings does (the synthetic file merges none): the index must drop what the generation no longer holds."""
+    stored = pl.read_parquet(base / "contrats.parquet")["contrat_uid"]
+    uids = stored.sort().gather_every(97).head(count)
     for path in generation.glob("*.parquet"):
         frame = pl.read_parquet(path)
-        if "contrat_uid" in frame.columns:
+        if "contrat_uid" in frame.columns and path.name != store.CHANGES:
             frame.filter(~pl.col("contrat_uid").is_in(uids.implode())).write_parquet(path)
+    listed = _changes(generation).filter(~pl.col("contrat_uid").is_in(uids.implode()))
+    removed = pl.DataFrame({"contrat_uid": uids, "etat": [store.REMOVED] * uids.len()})
+    pl.concat([listed, removed]).sort("contrat_uid").write_parquet(generation / store.CHANGES)
 
 
 def _second_monthly(base: Path) -> str:
@@ -308,7 +294,7 @@ def month(tmp_path, settings, monkeypatch):
     assert "segments" not in json.loads((base / "explorer_index.json").read_text())  # a first import: whole
     run_import([_monthly(first, tmp_path)], data_dir=data, prepare=False)
     generation = store.current_generation_dir(data)
-    write_changes(generation, base)
+    assert store.changes(generation).base_dir == base  # the import listed its changes
     return base, generation
 
 
@@ -322,6 +308,22 @@ def test_the_preparer_updates_the_index_when_the_import_says_what_changed(month,
     _base, generation = month
     segments.prepare_index(generation)
     assert _segmented(generation)
+
+
+def test_an_import_prepares_a_segmented_index(settings, tmp_path, monkeypatch):
+    """The whole way: the import lists its changes, runs the preparer before publishing, the web opens it."""
+    monkeypatch.setattr(hooks, "_PREPARERS", {"index de recherche": segments.prepare_index})
+    monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [])
+    monkeypatch.setattr(segments, "MAX_SHARE", 0.9)
+    first = synth.write(tmp_path / "stock.json", count=400, seed=5)
+    run_import([first], data_dir=settings.PILOTE_DATA_DIR)
+    run_import([_monthly(first, tmp_path)], data_dir=settings.PILOTE_DATA_DIR)
+    index._LOADED.clear()
+    loaded = index.load()
+    assert loaded.delta is not None
+    assert loaded.size == pl.read_parquet(loaded.directory / "contrats.parquet").height
+    assert query.search(loaded, q="travaux", sort="date_desc").total > 0
+    index._LOADED.clear()
 
 
 def test_the_merge_policy_builds_whole_past_its_share(month, monkeypatch):
