@@ -35,10 +35,14 @@ from pilote.decp import store
 
 MAX_SHARE = 0.2  # delta docs, or deleted main docs, at most this share of the main segment (else a whole build)
 MAIN_FILES = (
+    f"{build.MAIN}{build.LEXICON}.arrow",
     *(f"{build.MAIN}{t}.arrow" for t in build.TABLES),
     *(f"{build.MAIN}{t}.parquet" for t in build.CHILD_TABLES),
 )
-DELTA_FILES = (*(f"{build.DELTA}{t}.arrow" for t in build.TABLES), build.SEGMENT_FILE)
+DELTA_FILES = (
+    *(f"{build.DELTA}{t}.arrow" for t in (*build.TABLES, build.LEXICON)),
+    build.SEGMENT_FILE,
+)
 
 
 def prepare_index(generation_dir: Path) -> None:
@@ -80,7 +84,8 @@ def update_index(generation_dir: Path) -> str | None:
     main_terms = _read(base_dir / f"{build.MAIN}terms.arrow").select("term", "df")
     avgdl = segments.get("longueur_moyenne", meta["longueur_moyenne"])  # the main segment's
     statistics = build.Statistics(main_n, avgdl, main_terms)
-    counts = build.write_segment(generation_dir, build.DELTA, delta_uids, main_n, statistics)
+    lexicon = _lexicon(base_dir, segments)
+    counts = build.write_segment(generation_dir, build.DELTA, delta_uids, main_n, statistics, lexicon)
     _write_segment_file(generation_dir, main_n, deleted)
     new = {
         "version": build.INDEX_VERSION,
@@ -124,6 +129,20 @@ def _delta_uids(base_dir: Path, segments: dict, gone: pl.Series, fresh: pl.Serie
         kept = _read(base_dir / f"{build.DELTA}uids.arrow")["contrat_uid"]
         uids = pl.concat([uids, kept.filter(~kept.is_in(gone.implode()))])
     return uids.unique().sort()
+
+
+def _lexicon(base_dir: Path, segments: dict) -> tuple[dict, int]:
+    """The words the base's segments stemmed (main segment's first) and how many are the main segment's: the
+    delta stems only the others (build.write_segment). Empty for a base written before the lexicon."""
+    words = {}
+    for prefix in (build.MAIN, build.DELTA) if segments else (build.MAIN,):
+        path = base_dir / f"{prefix}{build.LEXICON}.arrow"
+        if path.exists():
+            frame = _read(path)
+            words.update(zip(frame["word"].to_list(), frame["term"].to_list(), strict=True))
+        if prefix == build.MAIN:
+            shared = len(words)
+    return words, shared
 
 
 def _link(base_dir: Path, generation_dir: Path) -> None:
