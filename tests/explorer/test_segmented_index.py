@@ -4,7 +4,10 @@ index built whole from the same generation; the merge policy, a missing or older
 whole."""
 
 import json
+import math
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +16,7 @@ from django.core.management import call_command
 
 from pilote.contracts import records
 from pilote.contracts.filters import parse_filters
-from pilote.contracts.search import build, guidance, index, query, segments
+from pilote.contracts.search import build, guidance, index, query, segments, text
 from pilote.contracts.search.ranking import rank
 from pilote.decp import hooks, store
 from pilote.decp.demo import synth
@@ -358,3 +361,28 @@ def test_decp_rebuild_builds_whole(month, monkeypatch):
     rebuilt = store.current_generation_dir()
     assert rebuilt != generation
     assert not _segmented(rebuilt)
+
+
+def test_the_delta_impacts_use_the_main_segments_statistics(pair):
+    """BM25 of a delta doc = idf over both segments' contracts and df (deleted ones counted until a merge, as in
+    Lucene) and the main segment's average length, the scale its impacts were computed on."""
+    segmented, _whole = pair
+    delta, meta = segmented.delta, segmented.meta["segments"]
+    n = meta["principal"] + meta["delta"]
+    checked = 0
+    for doc in range(delta.first, delta.first + meta["delta"], 7):
+        objet = segmented.docs["objet"][doc] or ""
+        words = re.findall(r"[^\W_]+", objet.lower())
+        tf = Counter(t for t in map(text.term, words) if t is not None)
+        dl = sum(tf.values())
+        for term, count in tf.items():
+            df = segmented.terms[term][1]
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            norm = count + build.K1 * (1 - build.B + build.B * dl / meta["longueur_moyenne"])
+            expected = idf * count * (build.K1 + 1) / norm
+            _id, own_df, start = delta.terms[term]
+            postings = delta.postings.slice(start, own_df)
+            found = postings.filter(pl.col("doc") == doc)["w"].item()
+            assert found == pytest.approx(expected, rel=1e-5), (doc, term)
+            checked += 1
+    assert checked > 100
