@@ -394,8 +394,11 @@ def _read(directory: Path, generation: str) -> Index:
             reader=delta_reader,
         )
         # both segments' rows one after the other (chunks, no copy), each with its row in this generation's
-        # contrats.parquet (the main segment's files hold their own generation's)
-        docs = pl.concat([docs, other["docs"]], how="vertical", rechunk=False).with_columns(segment["src_row"])
+        # contrats.parquet (the main segment's files hold their own generation's), cut at the same place as the
+        # other columns: a frame whose columns are chunked differently is copied whole by every `select`
+        first = delta.first
+        src_row = pl.concat([segment["src_row"].slice(0, first), segment["src_row"].slice(first)], rechunk=False)
+        docs = pl.concat([docs, other["docs"]], how="vertical", rechunk=False).with_columns(src_row)
         terms, reader = SegmentTerms(terms, delta.terms), SegmentedReader(reader, delta)
     return Index(
         generation=generation,
