@@ -102,11 +102,16 @@ class SegmentedReader:
 
     def rows(self, positions: list[int]) -> pl.DataFrame:
         main, new, back = self._split(positions)
-        frame = pl.concat([self.main.rows(main), self.delta.reader.rows(new)])[back]
+        if not new or not main:  # one segment (a contract page, most pages of results): no merge to do
+            frame = self.main.rows(main) if main else self.delta.reader.rows(new)
+        else:
+            frame = pl.concat([self.main.rows(main), self.delta.reader.rows(new)])[back]
         return frame.with_columns(self.delta.src_row.gather(positions).alias("src_row"))
 
     def column(self, name: str, positions: list[int]) -> pl.Series:
         if name == "src_row":
             return self.delta.src_row.gather(positions)
         main, new, back = self._split(positions)
+        if not new or not main:
+            return self.main.column(name, main) if main else self.delta.reader.column(name, new)
         return pl.concat([self.main.column(name, main), self.delta.reader.column(name, new)])[back]
