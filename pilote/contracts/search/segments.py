@@ -24,10 +24,14 @@ segment's average length and its df plus the delta's (like Lucene, deleted docs 
 
 import json
 import os
+import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
 
 from pilote.contracts.search import build
 from pilote.decp import store
@@ -55,6 +59,15 @@ def prepare_index(generation_dir: Path) -> None:
         build.build_index(generation_dir)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What an update writes: the main segment's size, the delta's contracts, the main docs deleted."""
+
+    main_n: int
+    delta_uids: pl.Series
+    deleted: pl.Series
+
+
 def update_index(generation_dir: Path) -> str | None:
     """Write a segmented index into generation_dir from its changes; None when done, else why a whole build is
     needed (nothing is left behind that a reader would take for an index: the metadata is written last)."""
@@ -66,40 +79,32 @@ def update_index(generation_dir: Path) -> str | None:
     meta = _meta(base_dir)
     if meta is None or meta.get("version") != build.INDEX_VERSION:
         return "index de la génération de base absent ou d'une autre version"
-    segments = meta.get("segments") or {}
-    main_n = segments.get("principal", meta["contrats"])
-    main_uids = _read(base_dir / f"{build.MAIN}uids.arrow")
-    gone = changes.gone()
-    delta_uids = _delta_uids(base_dir, segments, gone, changes.fresh())
-    # main docs no longer valid: deleted before, or changed / removed now, or given a new version in the delta
-    stale = pl.concat([gone, delta_uids]).unique()
-    deleted = main_uids.filter(pl.col("contrat_uid").is_in(stale.implode()))["doc"]
-    if segments:
-        alive = _read(base_dir / build.SEGMENT_FILE)["vivant"].head(main_n)
-        deleted = pl.concat([deleted, alive.not_().arg_true().cast(pl.UInt32).rename("doc")]).unique()
-    if max(delta_uids.len(), deleted.len()) > MAX_SHARE * main_n:
-        return f"fusion : {delta_uids.len()} contrats à ajouter, {deleted.len()} à retirer sur {main_n}"
+    plan = _plan(base_dir, meta, changes)
+    if max(plan.delta_uids.len(), plan.deleted.len()) > MAX_SHARE * plan.main_n:
+        return f"fusion : {plan.delta_uids.len()} contrats à ajouter, {plan.deleted.len()} à retirer sur {plan.main_n}"
     _link(base_dir, generation_dir)
-    build.write_child_copies(generation_dir, build.DELTA, delta_uids)
-    main_terms = _read(base_dir / f"{build.MAIN}terms.arrow").select("term", "df")
+    build.write_child_copies(generation_dir, build.DELTA, plan.delta_uids)
+    segments = meta.get("segments") or {}
+    main_terms = _read(base_dir / f"{build.MAIN}terms.arrow", ["term", "df"])
     avgdl = segments.get("longueur_moyenne", meta["longueur_moyenne"])  # the main segment's
-    statistics = build.Statistics(main_n, avgdl, main_terms)
+    statistics = build.Statistics(plan.main_n, avgdl, main_terms)
     lexicon = _lexicon(base_dir, segments)
-    counts = build.write_segment(generation_dir, build.DELTA, delta_uids, main_n, statistics, lexicon)
-    _write_segment_file(generation_dir, main_n, deleted)
+    counts = build.write_segment(generation_dir, build.DELTA, plan.delta_uids, plan.main_n, statistics, lexicon)
+    _write_segment_file(generation_dir, plan.main_n, plan.deleted)
+    main_postings = segments.get("postings_principal", meta["postings"])
     new = {
         "version": build.INDEX_VERSION,
-        "contrats": main_n - deleted.len() + counts["contrats"],
+        "contrats": plan.main_n - plan.deleted.len() + counts["contrats"],
         "termes": main_terms.height,
-        "postings": segments.get("postings_principal", meta["postings"]) + counts["postings"],
-        "longueur_moyenne": statistics.avgdl,
+        "postings": main_postings + counts["postings"],
+        "longueur_moyenne": avgdl,
         "colonnes": meta["colonnes"],
         "segments": {
-            "principal": main_n,
+            "principal": plan.main_n,
             "delta": counts["contrats"],
-            "supprimes": deleted.len(),
-            "postings_principal": segments.get("postings_principal", meta["postings"]),
-            "longueur_moyenne": statistics.avgdl,
+            "supprimes": plan.deleted.len(),
+            "postings_principal": main_postings,
+            "longueur_moyenne": avgdl,
             "base": base_dir.name,
         },
         "secondes": round(time.monotonic() - started, 3),
@@ -109,6 +114,22 @@ def update_index(generation_dir: Path) -> str | None:
     return None
 
 
+def _plan(base_dir: Path, meta: dict, changes: store.Changes) -> Plan:
+    """The delta's contracts and the main docs to delete, from the base's segments and the import's changes."""
+    segments = meta.get("segments") or {}
+    main_n = segments.get("principal", meta["contrats"])
+    gone = changes.gone()
+    delta_uids = _delta_uids(base_dir, segments, gone, changes.fresh())
+    # main docs no longer valid: deleted before, or changed / removed now, or given a new version in the delta
+    stale = pl.concat([gone, delta_uids]).unique()
+    main_uids = _read(base_dir / f"{build.MAIN}uids.arrow")
+    deleted = main_uids.filter(pl.col("contrat_uid").is_in(stale.implode()))["doc"]
+    if segments:
+        alive = _read(base_dir / build.SEGMENT_FILE, ["vivant"])["vivant"].head(main_n)
+        deleted = pl.concat([deleted, alive.not_().arg_true().cast(pl.UInt32).rename("doc")]).unique()
+    return Plan(main_n, delta_uids, deleted.sort())
+
+
 def _meta(directory: Path) -> dict | None:
     try:
         return json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
@@ -116,9 +137,11 @@ def _meta(directory: Path) -> dict | None:
         return None
 
 
-def _read(path: Path) -> pl.DataFrame:
-    """An index file of the base generation, memory-mapped (read-only: it is the served generation's)."""
-    return pl.read_ipc(path)  # uncompressed Arrow: polars maps it rather than reading it
+def _read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
+    """Columns of an index file, mapped read-only (pyarrow: Polars' read_ipc copies the whole file, and these are
+    the served generation's files; the contract table's parts are ~100 MB each at 1.6 M)."""
+    table = ipc.open_file(pa.memory_map(str(path))).read_all()
+    return pl.from_arrow(table.select(columns) if columns else table, rechunk=False)
 
 
 def _delta_uids(base_dir: Path, segments: dict, gone: pl.Series, fresh: pl.Series) -> pl.Series:
@@ -126,7 +149,7 @@ def _delta_uids(base_dir: Path, segments: dict, gone: pl.Series, fresh: pl.Serie
     did not change since (the delta is rebuilt whole from the new generation: it stays small by the policy)."""
     uids = fresh.rename("contrat_uid")
     if segments:
-        kept = _read(base_dir / f"{build.DELTA}uids.arrow")["contrat_uid"]
+        kept = _read(base_dir / f"{build.DELTA}uids.arrow", ["contrat_uid"])["contrat_uid"]
         uids = pl.concat([uids, kept.filter(~kept.is_in(gone.implode()))])
     return uids.unique().sort()
 
@@ -157,7 +180,7 @@ def _link(base_dir: Path, generation_dir: Path) -> None:
             os.link(source, target)
         except OSError:
             tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(source.read_bytes())
+            shutil.copyfile(source, tmp)
             os.replace(tmp, target)
 
 
@@ -187,8 +210,8 @@ def _write_segment_file(generation_dir: Path, main_n: int, deleted: pl.Series) -
 
 def _keys(generation_dir: Path, prefix: str) -> pl.DataFrame:
     """date_notification, contrat_uid, src_row of a segment's docs, in doc order."""
-    docs = _read(generation_dir / f"{prefix}docs.arrow").select("date_notification", "src_row")
-    return docs.with_columns(_read(generation_dir / f"{prefix}docs_noms.arrow")["contrat_uid"])
+    docs = _read(generation_dir / f"{prefix}docs.arrow", ["date_notification", "src_row"])
+    return docs.with_columns(_read(generation_dir / f"{prefix}docs_noms.arrow", ["contrat_uid"])["contrat_uid"])
 
 
 def _remove(directory: Path, names) -> None:
