@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -88,10 +89,52 @@ def _cases(index, rank):
     return out
 
 
+def _segmented(train_dir: Path, share: float) -> None:
+    """The index of train_dir as a monthly update makes it: an index built whole on a stock generation (train_dir
+    without `share` of its contracts, drawn at random), then updated for those contracts (added) and for as many
+    again as a fifth of them drawn from the stock (changed: re-indexed in the delta, deleted from the main)."""
+    from pilote.contracts.search import build as index_build, segments
+    from pilote.decp import store
+
+    gens = train_dir.parent / "generations"
+    shutil.rmtree(gens, ignore_errors=True)
+    stock, new = gens / "stock", gens / "mensuelle"
+    for directory in (stock, new):
+        directory.mkdir(parents=True)
+        (directory / "manifest.json").write_text("{}", encoding="utf-8")
+    uids = sorted(pl.read_parquet(train_dir / "contrats.parquet")["contrat_uid"].to_list())
+    rng = random.Random(7)
+    added = set(rng.sample(uids, int(len(uids) * share)))
+    changed = rng.sample(sorted(set(uids) - added), int(len(uids) * share / 5))
+    for path in train_dir.glob("*.parquet"):
+        shutil.copy(path, new / path.name)
+        frame = pl.read_parquet(path)
+        frame.filter(~pl.col("contrat_uid").is_in(list(added))).write_parquet(stock / path.name)
+    index_build.build_index(stock)
+    etat = [store.ADDED] * len(added) + [store.CHANGED] * len(changed)
+    pl.DataFrame({"contrat_uid": sorted(added) + changed, "etat": etat}).write_parquet(new / store.CHANGES)
+    (new / store.CHANGES_META).write_text(json.dumps({"base": "stock"}), encoding="utf-8")
+    segments.MAX_SHARE = 1.0  # the eval measures the approximation at the share asked for
+    reason = segments.update_index(new)
+    if reason is not None:
+        raise SystemExit(reason)
+    for path in new.glob("explorer_*"):
+        os.replace(path, train_dir / path.name)
+    # the segment file's src_row and the shared files are valid in train_dir too: same contrats.parquet
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "explorer-eval"))
     parser.add_argument("--share", type=float, default=0.1)
+    parser.add_argument(
+        "--segmente",
+        type=float,
+        default=0.0,
+        help="share of the indexed contracts that reach the index as a monthly update (a delta segment over an "
+        "index built whole on the others, plus a fifth of that share listed as changed): the segmented index's "
+        "approximated statistics against the whole build's",
+    )
     args = parser.parse_args()
     workdir = Path(args.workdir)
     os.environ["PILOTE_DATA_DIR"] = str(workdir / "data")
@@ -120,10 +163,14 @@ def main():
             pl.read_parquet(gen / f"{table}.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
                 train_dir / f"{table}.parquet"
             )
-    index_build.build_index(train_dir)
+    if args.segmente:
+        _segmented(train_dir, args.segmente)
+    else:
+        index_build.build_index(train_dir)
     ix = explorer_index._read(train_dir, "eval")
+    print(json.dumps({"segments": ix.meta.get("segments")}), file=sys.stderr)
     test = index_build._docs_frame(gen).filter(pl.col("contrat_uid").is_in(list(held)))
-    class_freq = Counter(ix.docs["cpv_classe"].drop_nulls().to_list())
+    class_freq = Counter(ix.filter(pl.lit(True))["cpv_classe"].drop_nulls().to_list())  # deleted docs left out
     n_index = ix.size
 
     variants = {

@@ -10,7 +10,7 @@ class ContractsConfig(AppConfig):
         from pilote.contracts.audit import ContractsVerb
         from pilote.contracts.buyers import write_buyers_file
         from pilote.contracts.prepared import write_prepared_file
-        from pilote.contracts.search.build import build_index
+        from pilote.contracts.search.segments import prepare_index
         from pilote.core.audit import register_verbs
         from pilote.decp.hooks import register_preparer
 
@@ -21,5 +21,5 @@ class ContractsConfig(AppConfig):
         register_code_labels("cpv", cpv_label)  # CPV codes and divisions read with their label on every page
         # built inside each new generation before it is published (docs/decisions/0005-pipeline.md)
         register_preparer("tables du cockpit", write_prepared_file)
-        register_preparer("index de recherche", build_index)
+        register_preparer("index de recherche", prepare_index)
         register_preparer("catégories des acheteurs (pairs nationaux)", write_buyers_file)

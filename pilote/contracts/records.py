@@ -15,7 +15,7 @@ from pilote.decp.cleaning.rules import RULES
 def _table(index: Index, name: str, uid: str) -> list[dict]:
     """Rows of a child table for one contract: from the index's sorted copy (one row group read), else by
     scanning the generation's table."""
-    path = index.directory / f"explorer_{name}.parquet"
+    path = index.child_table(name, uid)
     if not path.exists():
         path = store.table_path(name)
     if path is None or not path.exists():

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilote.contracts.prepared import write_prepared_file
-from pilote.contracts.search.build import build_index
+from pilote.contracts.search.segments import prepare_index
 from pilote.core.enums import Role
 from pilote.decp import hooks, store
 from pilote.decp.models import ImportRun
@@ -19,7 +19,7 @@ def import_file(client, org, capture):
 
 
 def test_the_read_layer_registers_its_preparations():
-    assert hooks._PREPARERS["index de recherche"] is build_index
+    assert hooks._PREPARERS["index de recherche"] is prepare_index
     assert hooks._PREPARERS["tables du cockpit"] is write_prepared_file
 
 

@@ -228,6 +228,28 @@ def imported_store(tmp_path_factory):
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def segmented_imported_store(tmp_path_factory):
+    """The same contracts reaching the store in two imports, the second of R1, R5 and every third record: its
+    search index is a segment of them beside the first import's (pilote.contracts.search.segments)."""
+    from pilote.contracts.search import segments
+
+    base = tmp_path_factory.mktemp("explorer-store-segmente")
+    later = [r for n, r in enumerate(RECORDS) if r[0] in ("R1", "R5") or n % 3 == 2]
+    sources = []
+    for name, records in (("stock", [r for r in RECORDS if r not in later]), ("mois", later)):
+        (base / name).mkdir()
+        source = base / name / "decp-test-explorer.json"
+        source.write_text(json.dumps({"marches": {"marche": [marche(r) for r in records]}}), encoding="utf-8")
+        sources.append(source)
+    data_dir = base / "data"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segments, "MAX_SHARE", 1.0)  # a dozen contracts: the delta is most of them
+        for source in sources:
+            run_import([str(source)], data_dir=data_dir)
+    return data_dir
+
+
 @pytest.fixture
 def bare_store(settings, tmp_path):
     """The same contracts imported into this test's data directory without the preparations (as a generation

@@ -1,15 +1,32 @@
 """Explorer pages as a member sees them: search, export, contract, buyer, supplier, préparer un achat, SIRENE."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
 from pilote.contracts.models import SireneName
+from pilote.contracts.search import index as explorer_index
 from pilote.core.enums import Role
 from pilote.core.models import AuditEvent
 from tests.explorer.conftest import BUYER_ROUEN, SUPPLIER_REPAS, SUPPLIER_ROUTES, uid_of
 
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["entier", "segmente"])
+def store(request, settings, imported_store, segmented_imported_store):
+    """Every page against an index built whole and against a segmented one (the second import's contracts in a
+    delta segment): the same answers."""
+    source = imported_store if request.param == "entier" else segmented_imported_store
+    shutil.copytree(source / "decp", Path(settings.PILOTE_DATA_DIR) / "decp")
+    explorer_index._LOADED.clear()
+    if request.param == "segmente":
+        assert explorer_index.load().delta is not None
+    yield settings.PILOTE_DATA_DIR
+    explorer_index._LOADED.clear()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ objects alone, so the build holds one part of the corpus at a time rather than t
 import json
 import os
 import time
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +20,7 @@ from pilote.contracts.geo import with_geography
 from pilote.contracts.search import text
 
 
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"  # 11: segmented indexes (a delta segment and deletions over a main one, segments.py)
 CHILD_TABLES = ("titulaires", "modifications", "actes_sous_traitance", "copies")
 TABLES = ("docs", "docs_objet", "docs_noms", "docs_listes", "postings", "terms", "suppliers", "classes", "uids")
 FILES = (*(f"explorer_{t}.arrow" for t in TABLES), "explorer_index.json")
@@ -48,25 +50,29 @@ DOC_COLUMNS = [
 ]
 
 
-def _docs_lazy(generation_dir: Path, titulaires: bool = True) -> pl.LazyFrame:
+def _docs_lazy(
+    generation_dir: Path, titulaires: bool = True, uids: pl.Series | None = None, first_doc: int = 0
+) -> pl.LazyFrame:
     """The contract table in doc order. titulaires=False leaves out the titulaire lists and their join, for a part
     that does not hold them: a left join on keys grouped to one row per contract changes neither the rows nor their
-    order, and it is the build's heaviest step (every titulaire sorted and deduplicated)."""
+    order, and it is the build's heaviest step (every titulaire sorted and deduplicated).
+    uids: only these contracts (a delta segment, segments.py), numbered from first_doc."""
     # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
-    contrats = (
-        pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS)
+    contrats = _only(
+        pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS),
+        uids,
     )
     tit_path = generation_dir / "titulaires.parquet"
     grouped = (
         # every titulaire of the contract, the initial ones first, then those modifications added
         # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
-        pl.scan_parquet(tit_path)
+        _only(pl.scan_parquet(tit_path), uids)
         .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
         .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
         .group_by("contrat_uid", maintain_order=True)
         .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
     )
-    final = sem.final_amount_polars(pl.scan_parquet(generation_dir / "modifications.parquet"))
+    final = sem.final_amount_polars(_only(pl.scan_parquet(generation_dir / "modifications.parquet"), uids))
     c = pl.col
     docs = with_geography(contrats)
     if titulaires:
@@ -83,9 +89,14 @@ def _docs_lazy(generation_dir: Path, titulaires: bool = True) -> pl.LazyFrame:
         )
         .drop("qualite", "lieu_execution_type_code")
         .sort("date_notification", "contrat_uid", descending=[True, False], nulls_last=True)
-        .with_row_index("doc")
+        .with_row_index("doc", offset=first_doc)
     )
     return docs
+
+
+def _only(frame: pl.LazyFrame, uids: pl.Series | None) -> pl.LazyFrame:
+    """The rows of these contracts (all when uids is None), filtered before any join or sort."""
+    return frame if uids is None else frame.filter(pl.col("contrat_uid").is_in(uids.implode()))
 
 
 def _docs_frame(generation_dir: Path) -> pl.DataFrame:
@@ -107,10 +118,24 @@ DOC_PARTS = {
 TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds one batch of words, not the corpus's
 
 
-def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+@dataclass(frozen=True)
+class Statistics:
+    """The collection statistics a delta segment's BM25 impacts are computed with (segments.py): the main
+    segment's contract count and average length, and its df per term, to which the delta's own are added."""
+
+    contracts: int
+    avgdl: float
+    df: pl.DataFrame  # term, df
+
+
+def _postings(
+    objets: pl.Series, first_doc: int = 0, base: Statistics | None = None, stems: dict | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
     """(terms, postings, doclen) from the objects in doc order. Tokenised by batches of TOKEN_BATCH contracts into
-    integer (term, doc, tf) triples (10 bytes each, no per-posting string), Python stemming each distinct word once."""
-    stems: dict[str, str | None] = {}  # word -> term (None: stop word)
+    integer (term, doc, tf) triples (10 bytes each, no per-posting string), Python stemming each distinct word once.
+    Docs are numbered from first_doc; `base`: the statistics of the segment this one is added to (else its own).
+    stems: word -> term (None: a stop word) of the words already stemmed, completed in place (the lexicon)."""
+    stems = {} if stems is None else stems
     ids: dict[str, int] = {}  # term -> provisional id, in order of first appearance
     counts, lengths = [], []
     for offset in range(0, max(objets.len(), 1), TOKEN_BATCH):
@@ -124,9 +149,10 @@ def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]
         )
         for w in words["w"].unique().to_list():
             if w not in stems:
-                stems[w] = t = text.term(w)
-                if t is not None and t not in ids:
-                    ids[t] = len(ids)
+                stems[w] = text.term(w)
+            t = stems[w]
+            if t is not None and t not in ids:
+                ids[t] = len(ids)
         mapping = pl.DataFrame(
             {"w": list(stems), "pid": [ids.get(t) if t else None for t in stems.values()]},
             schema={"w": pl.String, "pid": pl.UInt32},
@@ -159,13 +185,21 @@ def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]
     n = objets.len()
     avgdl = float(doclen.cast(pl.Float64).mean() or 1.0) or 1.0
     c = pl.col
+    # a delta segment's impacts on the main segment's scale: its average length, its df and count plus the
+    # delta's (Lucene's approximation between merges: the main segment's impacts are not recomputed)
+    idf_df = c("df")
+    if base is not None:
+        n, avgdl = n + base.contracts, base.avgdl or avgdl
+        terms = terms.join(base.df.rename({"df": "base_df"}), on="term", how="left", maintain_order="left")
+        idf_df = c("df") + c("base_df").fill_null(0)
+    terms = terms.with_columns(idf_df.alias("idf_df"))
     idf = (1 + (n - c("df") + 0.5) / (c("df") + 0.5)).log()
     dl = c("doclen").cast(pl.Float64)
     tf = c("tf").cast(pl.Float64)
     # each posting's term id, df and contract length gathered by position (provisional ids are dense: each was
     # given to a word of the batch being read), not joined: two joins over the 13 M postings of 1.6 M contracts
     # held several copies of them, the peak of the build
-    by_pid = terms.select("pid", "term_id", "df").sort("pid")
+    by_pid = terms.select("pid", "term_id", "idf_df").sort("pid")
     if by_pid.height and by_pid["pid"][-1] != by_pid.height - 1:
         raise ValueError("provisional term ids are not dense")
     scored = pl.DataFrame(
@@ -173,7 +207,7 @@ def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]
             "term_id": by_pid["term_id"].gather(counts["pid"]),
             "doc": counts["doc"],
             "tf": counts["tf"],
-            "df": by_pid["df"].gather(counts["pid"]),
+            "df": by_pid["idf_df"].gather(counts["pid"]),
             "doclen": doclen.gather(counts["doc"]),
         }
     )
@@ -181,7 +215,7 @@ def _postings(objets: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]
     postings = (
         scored.select(
             "term_id",
-            c("doc").cast(pl.UInt32),
+            (c("doc") + first_doc).cast(pl.UInt32),
             (idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))).cast(pl.Float32).alias("w"),
         )
         .sort("term_id", "doc")
@@ -195,51 +229,97 @@ def build_index(generation_dir: Path) -> None:
     published, or by `manage.py explorer_index`). Overwrites previous explorer files there."""
     generation_dir = Path(generation_dir)
     started = time.monotonic()
+    write_child_copies(generation_dir)
+    counts = write_segment(generation_dir, MAIN)
+    meta = {
+        "version": INDEX_VERSION,
+        **counts,
+        "secondes": round(time.monotonic() - started, 3),
+        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".arrow")),
+    }
+    write_meta(generation_dir, meta)
+
+
+MAIN, DELTA = "explorer_", "explorer_delta_"  # file name prefixes of the main and the delta segment (segments.py)
+SEGMENT_FILE = "explorer_segment.arrow"  # a segmented index's date order, rows and deletion mask (segments.py)
+LEXICON = "words"  # explorer_words.arrow: word -> term of the words a segment stemmed (read by updates only;
+# valid while text.term is unchanged, which already needs a new INDEX_VERSION for the terms)
+LEXICON_SCHEMA = {"word": pl.String, "term": pl.String}
+
+
+def write_child_copies(generation_dir: Path, prefix: str = MAIN, uids: pl.Series | None = None) -> None:
+    """Copies of the child tables sorted by contract with small row groups: the contract page reads one group,
+    not 1.8 M rows (uids: only these contracts' rows, for a delta segment)."""
     for table in CHILD_TABLES:
-        # Copies sorted by contract with small row groups: the contract page reads one group, not 1.8 M rows.
         source = generation_dir / f"{table}.parquet"
         if source.exists():
-            target = generation_dir / f"explorer_{table}.parquet"
+            target = generation_dir / f"{prefix}{table}.parquet"
             tmp = target.with_name(target.name + ".tmp")
-            pl.scan_parquet(source).sort("contrat_uid").sink_parquet(tmp, compression="zstd", row_group_size=8192)
+            _only(pl.scan_parquet(source), uids).sort("contrat_uid").sink_parquet(
+                tmp, compression="zstd", row_group_size=8192
+            )
             os.replace(tmp, target)
-    lazy, light = _docs_lazy(generation_dir), _docs_lazy(generation_dir, titulaires=False)
+
+
+def write_segment(
+    generation_dir: Path,
+    prefix: str,
+    uids: pl.Series | None = None,
+    first_doc: int = 0,
+    base: Statistics | None = None,
+    lexicon: tuple[dict, int] | None = None,
+) -> dict:
+    """Write the index files of one segment (every contract, or those of `uids` numbered from first_doc: a delta
+    segment whose BM25 impacts use the `base` statistics); returns its counts for the metadata.
+    lexicon: (word -> term of the words stemmed by the segments it is added to, how many of them the main
+    segment's lexicon file holds): stemming is the update's costliest step (Python, ~0.2 ms a word); a segment
+    stems only the words the lexicon lacks and writes those after the main segment's in its own file."""
+    write = partial(_write, compact=uids is not None)  # a delta's rows are a few of the columns read
+    lazy = _docs_lazy(generation_dir, uids=uids, first_doc=first_doc)
+    light = _docs_lazy(generation_dir, titulaires=False, uids=uids, first_doc=first_doc)
     # One part of the contract table in memory at a time (DOC_PARTS). The table's joins and sort run for the
     # derived columns ("docs") and the titulaire lists only; their src_row gives the doc order in which the
     # columns taken as they are from contrats.parquet (objects, names) are gathered.
     named = {c for cols in DOC_PARTS.values() for c in cols}
     main = light.select([c for c in lazy.collect_schema().names() if c not in named]).collect()
     order, count = main["src_row"], main.height
-    _write(_class_pairs(main), generation_dir / "explorer_classes.arrow")
-    _write(main, generation_dir / "explorer_docs.arrow")
+    write(_class_pairs(main), generation_dir / f"{prefix}classes.arrow")
+    write(main, generation_dir / f"{prefix}docs.arrow")
     del main
     objets = _in_doc_order(generation_dir, DOC_PARTS["docs_objet"], order)
-    terms, postings, doclen = _postings(objets["objet"])
-    _write(objets.with_columns(doclen.alias("doclen")), generation_dir / "explorer_docs_objet.arrow")
+    stems, shared = lexicon or ({}, 0)
+    terms, postings, doclen = _postings(objets["objet"], first_doc, base, stems)
+    words = list(stems.items())[shared:]
+    write(
+        pl.DataFrame({"word": [w for w, _t in words], "term": [t for _w, t in words]}, schema=LEXICON_SCHEMA),
+        generation_dir / f"{prefix}{LEXICON}.arrow",
+    )
+    del stems, words
+    write(objets.with_columns(doclen.alias("doclen")), generation_dir / f"{prefix}docs_objet.arrow")
     del objets
-    _write(terms, generation_dir / "explorer_terms.arrow")
-    _write(postings, generation_dir / "explorer_postings.arrow")
+    write(terms, generation_dir / f"{prefix}terms.arrow")
+    write(postings, generation_dir / f"{prefix}postings.arrow")
     n_terms, n_postings = terms.height, postings.height
     del terms, postings
     noms = _in_doc_order(generation_dir, DOC_PARTS["docs_noms"], order)
-    _write(noms, generation_dir / "explorer_docs_noms.arrow")
-    _write(_uid_pairs(noms), generation_dir / "explorer_uids.arrow")
+    write(noms, generation_dir / f"{prefix}docs_noms.arrow")
+    write(_uid_pairs(noms, first_doc), generation_dir / f"{prefix}uids.arrow")
     del noms
     listes = lazy.select("doc", *DOC_PARTS["docs_listes"]).collect()
-    _write(_supplier_pairs(listes), generation_dir / "explorer_suppliers.arrow")
-    _write(listes.drop("doc"), generation_dir / "explorer_docs_listes.arrow")
+    write(_supplier_pairs(listes), generation_dir / f"{prefix}suppliers.arrow")
+    write(listes.drop("doc"), generation_dir / f"{prefix}docs_listes.arrow")
     del listes
-    meta = {
-        "version": INDEX_VERSION,
+    return {
         "contrats": count,
         "termes": n_terms,
         "postings": n_postings,
         "longueur_moyenne": float(doclen.cast(pl.Float64).mean() or 0.0),
         "colonnes": [*lazy.collect_schema().names(), "doclen"],  # the contract table's order across its parts
-        "secondes": round(time.monotonic() - started, 3),
-        "octets": sum((generation_dir / f).stat().st_size for f in FILES if f.endswith(".arrow")),
     }
-    # written last: its presence with the right version is what `_complete` checks
+
+
+def write_meta(generation_dir: Path, meta: dict) -> None:
+    """Written last: its presence with the right version is what `index._complete` checks."""
     tmp = generation_dir / "explorer_index.json.tmp"
     tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(tmp, generation_dir / "explorer_index.json")
@@ -253,15 +333,30 @@ def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series) ->
     return pl.DataFrame([pl.scan_parquet(path).select(c).collect().to_series().gather(order) for c in columns])
 
 
-def _write(frame: pl.DataFrame, path: Path) -> None:
+def _write(frame: pl.DataFrame, path: Path, compact: bool = False) -> None:
     """An uncompressed Arrow IPC file of one record batch: readers map it and use its buffers in place (zero copy,
-    one contiguous chunk per column, pages shared between processes through the page cache)."""
+    one contiguous chunk per column, pages shared between processes through the page cache).
+    compact: strings copied into buffers of their own (see `_compacted`)."""
     # newest: strings as Arrow string views, the layout Polars uses, so importing them copies nothing
     table = frame.rechunk().to_arrow(compat_level=pl.CompatLevel.newest())
+    if compact:
+        table = pa.table([_compacted(c.combine_chunks()) for c in table.columns], names=table.column_names)
     tmp = path.with_name(path.name + ".tmp")
     with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=max(table.num_rows, 1))
     os.replace(tmp, path)
+
+
+def _compacted(array: pa.Array) -> pa.Array:
+    """The strings of a column (or of a list column) in buffers holding only them. A few rows taken from a
+    column read whole (a delta segment's) are views into the whole column's buffers, and the IPC writer writes
+    every buffer a view points to: 95 MB of lists for the 30 k contracts of a delta at 1.6 M, 4 MB compacted."""
+    kind = array.type
+    if pa.types.is_string_view(kind):
+        return array.cast(pa.large_string()).cast(kind)
+    if pa.types.is_large_list(kind) and pa.types.is_string_view(kind.value_type):
+        return array.cast(pa.large_list(pa.large_string())).cast(kind)
+    return array
 
 
 def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
@@ -275,10 +370,12 @@ def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _uid_pairs(noms: pl.DataFrame) -> pl.DataFrame:
+def _uid_pairs(noms: pl.DataFrame, first_doc: int = 0) -> pl.DataFrame:
     """(contrat_uid, doc) sorted by uid: the contract page finds its doc by a binary search instead of comparing
     every uid of the corpus (a scan that mapped ~85 MB of the index into the worker at 1.6 M contracts)."""
-    return noms.select("contrat_uid", pl.int_range(pl.len(), dtype=pl.UInt32).alias("doc")).sort("contrat_uid")
+    return noms.select(
+        "contrat_uid", pl.int_range(first_doc, first_doc + pl.len(), dtype=pl.UInt32).alias("doc")
+    ).sort("contrat_uid")
 
 
 def _class_pairs(docs: pl.DataFrame) -> pl.DataFrame:

@@ -280,7 +280,7 @@ def home_departement(sirets) -> str | None:
     sirets = [s for s in sirets or () if s]
     if index is None or not sirets:
         return None
-    places = index.docs.filter(pl.col("acheteur_id").is_in(sirets))["departement"].drop_nulls()
+    places = index.filter(pl.col("acheteur_id").is_in(sirets))["departement"].drop_nulls()
     if places.len() == 0:
         return None
     counts = places.value_counts(sort=True)
@@ -313,7 +313,7 @@ def _names_from_other_contracts(index, suppliers: list[dict], name_key: str = "n
         if supplier[name_key] or not siret:
             continue
         # two columns of its most recent contracts only: a large supplier holds thousands
-        docs = index.supplier_docs(siret).sort(descending=False).head(MAX_NAME_LOOKUP)
+        docs = index.supplier_docs(siret).head(MAX_NAME_LOOKUP)  # most recent first
         ids, noms = index.column("titulaire_ids", docs).to_list(), index.column("titulaire_noms", docs).to_list()
         for name in (n for row_ids, row_noms in zip(ids, noms, strict=True)
                      for i, n in zip(row_ids or [], row_noms or [], strict=False) if i == siret):  # fmt: skip

@@ -31,8 +31,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from pilote.contracts.search.build import FILES, INDEX_VERSION, TABLES, build_index
+from pilote.contracts.search.build import DELTA, FILES, INDEX_VERSION, MAIN, SEGMENT_FILE, TABLES, build_index
 from pilote.contracts.search.positional import PositionalReader
+from pilote.contracts.search.segmented import Delta, SegmentedReader, SegmentTerms
 from pilote.decp import store
 
 
@@ -47,12 +48,21 @@ class Terms:
 
     def __init__(self, frame: pl.DataFrame):
         self._term, self._df, self._start = frame["term"], frame["df"], frame["start"]
+        # a query looks each of its terms up several times (known, rarest first, postings), a segmented index
+        # in two vocabularies, and a binary search over a string column costs ~0.1-0.4 ms through Polars
+        self._found: dict[str, int | None] = {}
 
     def _position(self, term) -> int | None:
         if not isinstance(term, str) or not self._term.len():
             return None
+        if term in self._found:
+            return self._found[term]
         i = int(self._term.search_sorted(term, "left"))
-        return i if i < self._term.len() and self._term[i] == term else None
+        found = i if i < self._term.len() and self._term[i] == term else None
+        if len(self._found) > 10_000:  # bounded: the words of the last queries
+            self._found.clear()
+        self._found[term] = found
+        return found
 
     def __contains__(self, term) -> bool:
         return self._position(term) is not None
@@ -91,7 +101,8 @@ class Index:
     uids: pl.DataFrame  # (contrat_uid, doc) sorted
     maps: list = field(default_factory=list, repr=False)  # the mapped bytes of each file (pyarrow Buffer)
     mappings: list = field(default_factory=list, repr=False)  # the mmap objects, for `release`
-    reader: PositionalReader | None = field(default=None, repr=False)  # docs rows by pread (`rows`)
+    reader: PositionalReader | SegmentedReader | None = field(default=None, repr=False)  # rows by pread (`rows`)
+    delta: Delta | None = field(default=None, repr=False)  # a segmented index's delta segment (segmented.py)
     released_at: float = 0.0
     file_baseline: int = 0  # file-backed resident bytes of the process after the last release (`trim`)
 
@@ -117,7 +128,33 @@ class Index:
 
     @property
     def size(self) -> int:
-        return self.docs.height
+        """Contracts in the index (a segmented index's deleted docs left out)."""
+        return self.docs.height if self.delta is None else self.delta.live
+
+    def live_docs(self) -> pl.Series:
+        """Every contract's doc number (a segmented index's deleted docs left out)."""
+        docs = self.docs["doc"]
+        return docs if self.delta is None else docs.filter(self.delta.vivant)
+
+    def recency(self, docs: pl.Series) -> pl.Series:
+        """A sort key of these docs, most recent first: the doc number itself in an index built whole (docs are
+        stored newest first), the rank a whole build would give it in a segmented one."""
+        return docs if self.delta is None else self.delta.rang.gather(docs).rename(docs.name)
+
+    def filter(self, condition: pl.Expr) -> pl.DataFrame:
+        """The contracts (rows of docs) meeting a condition, deleted docs left out."""
+        return self.docs.filter(condition) if self.delta is None else self.docs.filter(condition, self.delta.vivant)
+
+    def child_table(self, name: str, uid: str) -> Path:
+        """The sorted copy of a child table holding this contract's rows (the delta's when it was updated)."""
+        held = self.delta is not None and self.delta.holds(uid, _range)
+        return self.directory / f"explorer_{'delta_' if held else ''}{name}.parquet"
+
+    def _postings(self, term: str) -> pl.DataFrame:
+        if self.delta is not None:
+            return self.delta.postings_of(term, self.terms.main, self.postings)
+        _term_id, df, start = self.terms[term]
+        return self.postings.slice(start, df).select("doc", "w")
 
     def known(self, query_terms: list[str]) -> list[str]:
         return [t for t in query_terms if t in self.terms]
@@ -137,8 +174,8 @@ class Index:
         frequent = self.size * 0.05
         parts, allowed = [], None
         for position, t in enumerate(found):
-            _term_id, df, start = self.terms[t]
-            part = self.postings.slice(start, df).select("doc", "w")
+            df = self.terms[t][1]
+            part = self._postings(t)
             restrict = require_all or (df > frequent and position > 0 and allowed is not None)
             if restrict and allowed is not None:
                 part = part.filter(pl.col("doc").is_in(allowed.implode()))
@@ -182,13 +219,15 @@ class Index:
             if len(cache) > 32:
                 cache.clear()
             mask = self.docs.select(expr.alias("m"))["m"]
-            if mask.len() != self.size:  # a constant condition comes back as one value
-                mask = pl.repeat(bool(mask[0]), self.size, eager=True)
-            cache[key] = mask
+            if mask.len() != self.docs.height:  # a constant condition comes back as one value
+                mask = pl.repeat(bool(mask[0]), self.docs.height, eager=True)
+            cache[key] = mask if self.delta is None else mask & self.delta.vivant
         return cache[key]
 
     def doc_of(self, uid: str) -> int | None:
         """The doc number of a contract, by binary search in the (uid, doc) file, or None when it is unknown."""
+        if self.delta is not None:
+            return self.delta.doc_of(uid, self.uids, _range)
         found = _range(self.uids, "contrat_uid", uid, uid)
         return int(found[0]) if found.len() else None
 
@@ -198,19 +237,29 @@ class Index:
         return None if position is None else self.rows(pl.Series([position])).row(0, named=True)
 
     def supplier_docs(self, siret: str) -> pl.Series:
-        """Doc numbers of the contracts a titulaire won: binary search in the (titulaire, doc) file sorted once."""
+        """Doc numbers of the contracts a titulaire won, most recent first: binary search in the (titulaire, doc)
+        file sorted once."""
+        if self.delta is not None:
+            return self.delta.pairs(self.suppliers, "suppliers", "siret", siret, siret, _range)
         return _range(self.suppliers, "siret", siret, siret)
 
     def prefix_docs(self, prefix: str) -> pl.Series:
         """Doc numbers of the contracts whose CPV starts with `prefix`, most recent first (via the class lists)."""
         low = prefix[:4]
         # every class starting with the prefix sorts between the prefix and the prefix followed by the last char
-        found = _range(self.classes, "cpv_classe", low, low + "\U0010ffff" if len(low) < 4 else low)
-        return found.sort()
+        high = low + "\U0010ffff" if len(low) < 4 else low
+        if self.delta is not None:
+            return self.delta.pairs(self.classes, "classes", "cpv_classe", low, high, _range)
+        return _range(self.classes, "cpv_classe", low, high).sort()
 
     def class_docs(self, cls: str, limit: int | None = None) -> pl.Series:
         """Doc numbers of the contracts of a CPV class, most recent first (docs are sorted by date)."""
-        found = _range(self.classes, "cpv_classe", cls, cls) if cls else self.classes["doc"].head(0)
+        if not cls:
+            found = self.classes["doc"].head(0)
+        elif self.delta is not None:
+            found = self.delta.pairs(self.classes, "classes", "cpv_classe", cls, cls, _range)
+        else:
+            found = _range(self.classes, "cpv_classe", cls, cls)
         return found.head(limit) if limit else found
 
 
@@ -244,9 +293,11 @@ def _complete(directory: Path) -> bool:
     if not all((directory / f).exists() for f in FILES):
         return False
     try:
-        return json.loads(meta.read_text(encoding="utf-8")).get("version") == INDEX_VERSION
+        found = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    delta = [f"{DELTA}{t}.arrow" for t in TABLES] + [SEGMENT_FILE] if found.get("segments") else []
+    return found.get("version") == INDEX_VERSION and all((directory / f).exists() for f in delta)
 
 
 class IndexMissing(RuntimeError):
@@ -312,11 +363,11 @@ def _open(path: Path) -> tuple[pl.DataFrame, tuple[pa.Buffer, mmap.mmap], pa.Tab
     return pl.from_arrow(table, rechunk=False), (whole, mapped), table
 
 
-def _read(directory: Path, generation: str) -> Index:
-    meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
-    frames, maps, mappings, arrows = {}, [], [], []
+def _segment(directory: Path, prefix: str, meta: dict, maps: list, mappings: list) -> tuple[dict, PositionalReader]:
+    """The frames of one segment's files (mapped) with its docs parts side by side, and its positional reader."""
+    frames, arrows = {}, []
     for table in TABLES:
-        path = directory / f"explorer_{table}.arrow"
+        path = directory / f"{prefix}{table}.arrow"
         frames[table], (whole, mapped), arrow = _open(path)
         maps.append(whole)
         mappings.append(mapped)
@@ -324,13 +375,46 @@ def _read(directory: Path, generation: str) -> Index:
             arrows.append((path, arrow, whole.address))
     # the parts side by side (no copy: the frame holds the same mapped columns), in the table's column order
     docs = pl.concat([frames[t] for t in TABLES if t.startswith("docs")], how="horizontal").select(meta["colonnes"])
-    reader = PositionalReader(arrows, docs.schema)
+    frames["docs"] = docs
+    return frames, PositionalReader(arrows, docs.schema)
+
+
+def _read(directory: Path, generation: str) -> Index:
+    meta = json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
+    maps, mappings = [], []
+    frames, reader = _segment(directory, MAIN, meta, maps, mappings)
+    docs, terms, delta = frames["docs"], Terms(frames["terms"]), None
+    if meta.get("segments"):
+        other, delta_reader = _segment(directory, DELTA, meta, maps, mappings)
+        segment, (whole, mapped), _arrow = _open(directory / SEGMENT_FILE)
+        maps.append(whole)
+        mappings.append(mapped)
+        delta = Delta(
+            first=meta["segments"]["principal"],
+            postings=other["postings"],
+            terms=Terms(other["terms"]),
+            suppliers=other["suppliers"],
+            classes=other["classes"],
+            uids=other["uids"],
+            rang=segment["rang"],
+            src_row=segment["src_row"],
+            vivant=segment["vivant"],
+            live=meta["contrats"],
+            reader=delta_reader,
+        )
+        # both segments' rows one after the other (chunks, no copy), each with its row in this generation's
+        # contrats.parquet (the main segment's files hold their own generation's), cut at the same place as the
+        # other columns: a frame whose columns are chunked differently is copied whole by every `select`
+        first = delta.first
+        src_row = pl.concat([segment["src_row"].slice(0, first), segment["src_row"].slice(first)], rechunk=False)
+        docs = pl.concat([docs, other["docs"]], how="vertical", rechunk=False).with_columns(src_row)
+        terms, reader = SegmentTerms(terms, delta.terms), SegmentedReader(reader, delta)
     return Index(
         generation=generation,
         directory=directory,
         docs=docs,
         postings=frames["postings"],
-        terms=Terms(frames["terms"]),
+        terms=terms,
         avgdl=meta["longueur_moyenne"],
         meta=meta,
         suppliers=frames["suppliers"],
@@ -339,4 +423,5 @@ def _read(directory: Path, generation: str) -> Index:
         maps=maps,
         mappings=mappings,
         reader=reader,
+        delta=delta,
     )

@@ -65,7 +65,9 @@ def _frame(index: Index, q: str, filters: Filters | None, sort: str) -> tuple[pl
         return empty, result
     if not terms:
         result.mode = "aucun"
-        hits = index.docs.select("doc", pl.lit(0.0).alias("score"), pl.lit(0, pl.UInt32).alias("hits"))
+        hits = pl.DataFrame({"doc": index.live_docs()}).with_columns(
+            pl.lit(0.0).alias("score"), pl.lit(0, pl.UInt32).alias("hits")
+        )
         if sort == "pertinence":
             sort = "date_desc"
     else:
@@ -91,24 +93,26 @@ def _with_sort(result: SearchResult, sort: str) -> SearchResult:
 
 
 def _top(index: Index, frame: pl.DataFrame, sort: str, k: int) -> pl.DataFrame:
-    """The first k results in order, without sorting every match (top-k; docs are stored newest first, so the
-    doc number is the date order and breaks ties toward the most recent contract)."""
+    """The first k results in order, without sorting every match (top-k; `_rang` is the date order — the doc
+    number itself in an index built whole, whose docs are stored newest first — and breaks ties toward the most
+    recent contract)."""
     if k <= 0 or frame.height == 0:
         return frame.head(0)
     c = pl.col
+    frame = frame.with_columns(index.recency(frame["doc"]).alias("_rang"))
     if sort == "date_desc":
-        return frame.bottom_k(k, by="doc").sort("doc")
+        return frame.bottom_k(k, by="_rang").sort("_rang")
     if sort in ("date_asc", "montant_desc", "montant_asc"):
         column = "date_notification" if sort == "date_asc" else "montant"
         keyed = frame.with_columns(index.column(column, frame["doc"]).alias("_key"))
         if sort == "montant_desc":
             keyed = keyed.with_columns(c("_key").fill_null(float("-inf")))
-            return keyed.top_k(k, by=["_key", "doc"], reverse=[False, True]).sort(
-                ["_key", "doc"], descending=[True, False]
+            return keyed.top_k(k, by=["_key", "_rang"], reverse=[False, True]).sort(
+                ["_key", "_rang"], descending=[True, False]
             )
         keyed = keyed.with_columns(c("_key").is_null().alias("_null"))
-        return keyed.bottom_k(k, by=["_null", "_key", "doc"]).sort(["_null", "_key", "doc"], nulls_last=True)
-    by = ["hits", "score", "doc"] if sort == "pertinence_un" else ["score", "doc"]
+        return keyed.bottom_k(k, by=["_null", "_key", "_rang"]).sort(["_null", "_key", "_rang"], nulls_last=True)
+    by = ["hits", "score", "_rang"] if sort == "pertinence_un" else ["score", "_rang"]
     reverse = [False] * (len(by) - 1) + [True]
     return frame.top_k(k, by=by, reverse=reverse).sort(by, descending=[not r for r in reverse])
 

@@ -54,9 +54,9 @@ def infer_cpv_class(
     another nature than the one the need's words say votes at NATURE_VOTE_FACTOR of its weight."""
     if text_hits.height == 0:
         return None, 0.0
-    scored = text_hits.with_columns(pl.col("score").round(9))
-    best = scored.top_k(top, by=["score", "doc"], reverse=[False, True]).sort(
-        ["score", "doc"], descending=[True, False]
+    scored = text_hits.with_columns(pl.col("score").round(9), index.recency(text_hits["doc"]).alias("_rang"))
+    best = scored.top_k(top, by=["score", "_rang"], reverse=[False, True]).sort(
+        ["score", "_rang"], descending=[True, False]
     )
     classes = index.column("cpv_classe", best["doc"]).to_list()
     votes = Counter()
@@ -104,9 +104,9 @@ def rank(
         cpv_weight = W_CPV / 2
     parts = []
     if text_hits is not None and text_hits.height:
-        # rounded, the doc number breaking ties: the same candidates on every run
-        top = text_hits.with_columns(pl.col("score").round(9))
-        top = top.top_k(MAX_TEXT_CANDIDATES, by=["score", "doc"], reverse=[False, True])
+        # rounded, the date order breaking ties: the same candidates on every run
+        top = text_hits.with_columns(pl.col("score").round(9), index.recency(text_hits["doc"]).alias("_rang"))
+        top = top.top_k(MAX_TEXT_CANDIDATES, by=["score", "_rang"], reverse=[False, True])
         best = top["score"].max() or 1.0
         parts.append(top.select("doc", (pl.col("score") / best).alias("s_text")))
     if code is not None:

@@ -1,0 +1,221 @@
+"""The explorer index updated for the contracts an import changed instead of rebuilt (issue 16; decision 0019,
+amendment "index segmenté").
+
+Lucene-style segments. The new generation holds:
+    explorer_*.arrow, explorer_{child}.parquet   the MAIN segment: the base generation's files, by hard link
+                                                 (zero bytes; never written in place: they are the served
+                                                 generation's files too)
+    explorer_delta_*.arrow, explorer_delta_{child}.parquet
+                                                 the DELTA segment: the contracts added or changed since the main
+                                                 segment was built, rebuilt whole at each update (docs numbered
+                                                 after the main segment's)
+    explorer_segment.arrow                       per doc of both segments: `rang` (the doc's place in the date
+                                                 order a whole build would give it), `src_row` (its row in this
+                                                 generation's contrats.parquet), `vivant` (false: a main doc
+                                                 changed or removed since, the deletion mask)
+Readers see main + delta minus the deleted docs (index.py). Merge policy: a whole build when there are no changes
+(first import, `decp rebuild`), when the base index is missing or of another version, or when the delta or the
+deletions would exceed MAX_SHARE of the main segment (the approximated statistics and the dead postings then
+cost more than a rebuild saves).
+
+Statistics: the main segment keeps the BM25 impacts of its build; the delta's are computed with the main
+segment's average length and its df plus the delta's (like Lucene, deleted docs still count until a merge).
+"""
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from pilote.contracts.search import build
+from pilote.decp import store
+
+
+MAX_SHARE = 0.2  # delta docs, or deleted main docs, at most this share of the main segment (else a whole build)
+MAIN_FILES = (
+    f"{build.MAIN}{build.LEXICON}.arrow",
+    *(f"{build.MAIN}{t}.arrow" for t in build.TABLES),
+    *(f"{build.MAIN}{t}.parquet" for t in build.CHILD_TABLES),
+)
+DELTA_FILES = (
+    *(f"{build.DELTA}{t}.arrow" for t in (*build.TABLES, build.LEXICON)),
+    build.SEGMENT_FILE,
+)
+
+
+def prepare_index(generation_dir: Path) -> None:
+    """The preparer: the index updated from the base generation's when the import says what changed, else (or
+    when the merge policy says so) built whole."""
+    generation_dir = Path(generation_dir)
+    _remove(generation_dir, DELTA_FILES)  # a previous attempt's delta must not survive a whole build
+    if update_index(generation_dir) is not None:
+        _remove(generation_dir, DELTA_FILES)
+        build.build_index(generation_dir)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an update writes: the main segment's size, the delta's contracts, the main docs deleted."""
+
+    main_n: int
+    delta_uids: pl.Series
+    deleted: pl.Series
+
+
+def update_index(generation_dir: Path) -> str | None:
+    """Write a segmented index into generation_dir from its changes; None when done, else why a whole build is
+    needed (nothing is left behind that a reader would take for an index: the metadata is written last)."""
+    started = time.monotonic()
+    changes = store.changes(generation_dir)
+    if changes is None:
+        return "pas de changements (premier import ou reconstruction)"
+    base_dir = Path(changes.base_dir)
+    meta = _meta(base_dir)
+    if meta is None or meta.get("version") != build.INDEX_VERSION:
+        return "index de la génération de base absent ou d'une autre version"
+    plan = _plan(base_dir, meta, changes)
+    if max(plan.delta_uids.len(), plan.deleted.len()) > MAX_SHARE * plan.main_n:
+        return f"fusion : {plan.delta_uids.len()} contrats à ajouter, {plan.deleted.len()} à retirer sur {plan.main_n}"
+    _link(base_dir, generation_dir)
+    build.write_child_copies(generation_dir, build.DELTA, plan.delta_uids)
+    segments = meta.get("segments") or {}
+    main_terms = _read(base_dir / f"{build.MAIN}terms.arrow", ["term", "df"])
+    avgdl = segments.get("longueur_moyenne", meta["longueur_moyenne"])  # the main segment's
+    statistics = build.Statistics(plan.main_n, avgdl, main_terms)
+    lexicon = _lexicon(base_dir, segments)
+    counts = build.write_segment(generation_dir, build.DELTA, plan.delta_uids, plan.main_n, statistics, lexicon)
+    _write_segment_file(generation_dir, plan.main_n, plan.deleted)
+    main_postings = segments.get("postings_principal", meta["postings"])
+    new = {
+        "version": build.INDEX_VERSION,
+        "contrats": plan.main_n - plan.deleted.len() + counts["contrats"],
+        "termes": main_terms.height,
+        "postings": main_postings + counts["postings"],
+        "longueur_moyenne": avgdl,
+        "colonnes": meta["colonnes"],
+        "segments": {
+            "principal": plan.main_n,
+            "delta": counts["contrats"],
+            "supprimes": plan.deleted.len(),
+            "postings_principal": main_postings,
+            "longueur_moyenne": avgdl,
+            "base": base_dir.name,
+        },
+        "secondes": round(time.monotonic() - started, 3),
+        "octets": sum((generation_dir / f).stat().st_size for f in DELTA_FILES),
+    }
+    build.write_meta(generation_dir, new)
+    return None
+
+
+def _plan(base_dir: Path, meta: dict, changes: store.Changes) -> Plan:
+    """The delta's contracts and the main docs to delete, from the base's segments and the import's changes."""
+    segments = meta.get("segments") or {}
+    main_n = segments.get("principal", meta["contrats"])
+    gone = changes.gone()
+    delta_uids = _delta_uids(base_dir, segments, gone, changes.fresh())
+    # main docs no longer valid: deleted before, or changed / removed now, or given a new version in the delta
+    stale = pl.concat([gone, delta_uids]).unique()
+    main_uids = _read(base_dir / f"{build.MAIN}uids.arrow")
+    deleted = main_uids.filter(pl.col("contrat_uid").is_in(stale.implode()))["doc"]
+    if segments:
+        alive = _read(base_dir / build.SEGMENT_FILE, ["vivant"])["vivant"].head(main_n)
+        deleted = pl.concat([deleted, alive.not_().arg_true().cast(pl.UInt32).rename("doc")]).unique()
+    return Plan(main_n, delta_uids, deleted.sort())
+
+
+def _meta(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / "explorer_index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
+    """Columns of an index file, mapped read-only (pyarrow: Polars' read_ipc copies the whole file, and these are
+    the served generation's files; the contract table's parts are ~100 MB each at 1.6 M)."""
+    table = ipc.open_file(pa.memory_map(str(path))).read_all()
+    return pl.from_arrow(table.select(columns) if columns else table, rechunk=False)
+
+
+def _delta_uids(base_dir: Path, segments: dict, gone: pl.Series, fresh: pl.Series) -> pl.Series:
+    """The contracts of the new delta segment: those added or changed now, and those of the base's delta that
+    did not change since (the delta is rebuilt whole from the new generation: it stays small by the policy)."""
+    uids = fresh.rename("contrat_uid")
+    if segments:
+        kept = _read(base_dir / f"{build.DELTA}uids.arrow", ["contrat_uid"])["contrat_uid"]
+        uids = pl.concat([uids, kept.filter(~kept.is_in(gone.implode()))])
+    return uids.unique().sort()
+
+
+def _lexicon(base_dir: Path, segments: dict) -> tuple[dict, int]:
+    """The words the base's segments stemmed (main segment's first) and how many are the main segment's: the
+    delta stems only the others (build.write_segment). Empty for a base written before the lexicon."""
+    words = {}
+    for prefix in (build.MAIN, build.DELTA) if segments else (build.MAIN,):
+        path = base_dir / f"{prefix}{build.LEXICON}.arrow"
+        if path.exists():
+            frame = _read(path)
+            words.update(zip(frame["word"].to_list(), frame["term"].to_list(), strict=True))
+        if prefix == build.MAIN:
+            shared = len(words)
+    return words, shared
+
+
+def _link(base_dir: Path, generation_dir: Path) -> None:
+    """The main segment's files shared with the base generation by hard link (a copy where the file system
+    cannot link). A file already there is unlinked first, never written: it may be another generation's too."""
+    for name in MAIN_FILES:
+        source, target = base_dir / name, generation_dir / name
+        if not source.exists():
+            continue
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+
+
+def _write_segment_file(generation_dir: Path, main_n: int, deleted: pl.Series) -> None:
+    """rang, src_row and vivant for every doc of both segments (the module doc says why)."""
+    main_keys = _keys(generation_dir, build.MAIN)
+    delta_keys = _keys(generation_dir, build.DELTA)
+    keys = pl.concat([main_keys, delta_keys])
+    # the whole build's doc order: most recent first, then by uid (build._docs_lazy)
+    order = keys.select(
+        pl.arg_sort_by("date_notification", "contrat_uid", descending=[True, False], nulls_last=True)
+    ).to_series()
+    rang = order.arg_sort().cast(pl.UInt32)  # the inverse permutation: each doc's place in that order
+    alive = pl.repeat(True, keys.height, eager=True).scatter(deleted, False)
+    # src_row of the main docs in this generation's contrats.parquet (it is rewritten at each import)
+    rows = pl.scan_parquet(generation_dir / "contrats.parquet").select("contrat_uid").with_row_index("src_row")
+    main_rows = (
+        main_keys.select("contrat_uid")
+        .join(rows.collect(), on="contrat_uid", how="left", maintain_order="left")["src_row"]
+        .cast(pl.UInt32)
+    )
+    src = pl.concat([main_rows, delta_keys["src_row"].cast(pl.UInt32)])
+    frame = pl.DataFrame([rang.rename("rang"), src.rename("src_row"), alive.rename("vivant")])
+    frame = frame.with_columns(pl.when(pl.col("vivant")).then(pl.col("src_row")).alias("src_row"))
+    build._write(frame, generation_dir / build.SEGMENT_FILE)
+
+
+def _keys(generation_dir: Path, prefix: str) -> pl.DataFrame:
+    """date_notification, contrat_uid, src_row of a segment's docs, in doc order."""
+    docs = _read(generation_dir / f"{prefix}docs.arrow", ["date_notification", "src_row"])
+    return docs.with_columns(_read(generation_dir / f"{prefix}docs_noms.arrow", ["contrat_uid"])["contrat_uid"])
+
+
+def _remove(directory: Path, names) -> None:
+    for name in names:
+        (directory / name).unlink(missing_ok=True)
+    for table in build.CHILD_TABLES:
+        (directory / f"{build.DELTA}{table}.parquet").unlink(missing_ok=True)
