@@ -23,3 +23,8 @@ class ContractsConfig(AppConfig):
         register_preparer("tables du cockpit", write_prepared_file)
         register_preparer("index de recherche", prepare_index)
         register_preparer("catégories des acheteurs (pairs nationaux)", write_buyers_file)
+        # after an upgrade that changed an artefact's layout, the worker (not a request) writes it once
+        from pilote.contracts.upgrade import build_missing_artefacts_job
+        from pilote.core.startup import register_startup
+
+        register_startup("préparations DECP", build_missing_artefacts_job)

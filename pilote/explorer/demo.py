@@ -9,7 +9,7 @@ def prepare_demo() -> list[str]:
     generation = store.current_generation_dir()
     if generation is None:
         return []
-    if index._complete(generation):
+    if index.is_complete(generation):
         return []
     index.ensure_built()
     loaded = index.load()

@@ -24,7 +24,7 @@ def test_a_generation_without_its_index_gets_it_built_in_place_by_the_command_he
     loaded = index.load()
     assert loaded.size == 12
     assert loaded.directory == generation
-    assert index._complete(generation)
+    assert index.is_complete(generation)
     assert not list(generation.glob("*.tmp"))  # every file written under a temporary name, then renamed
     assert not (bare_store / "explorer").exists()  # no side cache any more
     assert loaded.match(text.query_terms("voirie")).height == 2
@@ -66,7 +66,7 @@ def test_command_builds_the_index(bare_store):
     out = StringIO()
     call_command("explorer_index", stdout=out)
     assert "12 contrats" in out.getvalue()
-    assert index._complete(decp_store.current_generation_dir(bare_store))
+    assert index.is_complete(decp_store.current_generation_dir(bare_store))
 
 
 def test_command_without_store(settings):

@@ -119,7 +119,7 @@ def test_the_update_is_segmented_and_shares_the_main_segment_by_hard_link(update
     for name in segments.MAIN_FILES:
         assert (last / name).stat().st_ino == (first / name).stat().st_ino, name
         assert (last / name).stat().st_nlink == 2, name  # the stock generation is gone: its files live on
-    assert index._complete(last)
+    assert index.is_complete(last)
     counts = updated["changes"][0]["etat"].value_counts()
     assert set(counts["etat"]) == {store.ADDED, store.CHANGED, store.REMOVED}  # the battery covers every state
 
@@ -307,7 +307,7 @@ def month(tmp_path, settings, monkeypatch):
 
 
 def _segmented(generation: Path) -> bool:
-    assert index._complete(generation)
+    assert index.is_complete(generation)
     return "segments" in json.loads((generation / "explorer_index.json").read_text())
 
 

@@ -319,7 +319,7 @@ def write_segment(
 
 
 def write_meta(generation_dir: Path, meta: dict) -> None:
-    """Written last: its presence with the right version is what `index._complete` checks."""
+    """Written last: its presence with the right version is what `index.is_complete` checks."""
     tmp = generation_dir / "explorer_index.json.tmp"
     tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(tmp, generation_dir / "explorer_index.json")

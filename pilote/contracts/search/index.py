@@ -288,7 +288,8 @@ def _file_resident() -> int:
 _LOADED: dict[str, Index] = {}
 
 
-def _complete(directory: Path) -> bool:
+def is_complete(directory: Path) -> bool:
+    """Whether `directory` holds a whole index of this version (segmented or not)."""
     meta = directory / "explorer_index.json"
     if not all((directory / f).exists() for f in FILES):
         return False
@@ -313,7 +314,7 @@ def ensure_built(data_dir=None) -> Path | None:
     generation_dir = store.current_generation_dir(data_dir)
     if generation_dir is None:
         return None
-    if not _complete(generation_dir):
+    if not is_complete(generation_dir):
         build_index(generation_dir)
     return generation_dir
 
@@ -333,7 +334,7 @@ def load(data_dir=None) -> Index | None:
     with _LOCK:
         index = _LOADED.get(key)
         if index is None:
-            if not _complete(generation_dir):
+            if not is_complete(generation_dir):
                 raise IndexMissing(
                     f"L'index de recherche de la génération {generation} est absent ou d'une version antérieure : "
                     "lancez « manage.py explorer_index » (les imports le construisent avant publication)."
