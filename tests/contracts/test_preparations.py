@@ -17,7 +17,7 @@ def test_a_failed_search_index_leaves_the_previous_generation_served(settings, m
     data_dir = settings.PILOTE_DATA_DIR
     run_import([str(DATA_DIR / "e-marchespublics.json.gz")], data_dir=data_dir)
     first = store.current_generation_dir(data_dir)
-    assert index._complete(first)
+    assert index.is_complete(first)
     assert (first / db.PREPARED_DB).exists()
     db.database.reset()
     before = figures.overview(Filters())["values"]["nb_contrats"].valeur

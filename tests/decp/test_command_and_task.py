@@ -62,7 +62,7 @@ def test_demo_is_idempotent_and_labels_synthetic(capsys, data_dir):
 
     generation = store.current_generation_dir(data_dir)
     assert (generation / duck.PREPARED_DB).exists()
-    assert index._complete(generation)
+    assert index.is_complete(generation)
     capsys.readouterr()
     call_command("decp", "demo", "--synthetiques", "300")
     assert store.current_manifest(data_dir)["generation"] == first["generation"]

@@ -31,7 +31,7 @@ def test_search_index_is_ready_when_the_import_finishes(client, org_a, members_a
     run = import_file(client, org_a, django_capture_on_commit_callbacks)
     assert run.status == ImportRun.Status.SUCCEEDED
     generation = store.current_generation_dir()
-    assert index._complete(generation)
+    assert index.is_complete(generation)
     assert (generation / "prepare-8.duckdb").exists()
 
 
