@@ -12,6 +12,7 @@ DuckDB file of the generation, attached read-only with a view per table: every w
 the OS page cache instead of holding its own copy in memory, and its indexes serve point lookups.
 """
 
+import contextlib
 import logging
 import os
 import shutil
@@ -236,26 +237,21 @@ def has_relation(name: str) -> bool:
     return database.has_relation(name)
 
 
-def write_database(generation_dir, tables) -> Path:
-    """Write a generation's prepared-tables file: `tables` is a list of (name, SELECT, indexed column or None)
-    built from fixed fragments of the code, written in order, over views of that generation's own Parquet
-    files (it may not be published yet: the import prepares it before the swap). Written under a temporary name
-    then renamed (a reader sees the whole file or none)."""
-    generation_dir = Path(generation_dir)
+@contextlib.contextmanager
+def _writing_prepared(generation_dir: Path, base_file=None):
+    """A connection with the generation's Parquet views and its prepared file being written attached as `neuf`
+    (under a temporary name; a copy of `base_file` when given). Renamed into place when the block ends, removed
+    when it fails: a reader sees the whole file or none."""
     path = generation_dir / PREPARED_DB
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
+    if base_file is not None:
+        shutil.copyfile(base_file, tmp)
     con = _connect(settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT)
     try:
         _create_views(con, generation_dir)
         con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf (ROW_GROUP_SIZE {PREPARED_ROW_GROUP})")
-        for name, select, index in tables:
-            if not name.isidentifier() or (index and not index.isidentifier()):
-                raise ValueError(f"nom invalide : {name!r} / {index!r}")
-            # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
-            con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
-            if index:
-                con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
+        yield con
         con.execute("DETACH neuf")
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -263,7 +259,23 @@ def write_database(generation_dir, tables) -> Path:
     finally:
         con.close()
     os.replace(tmp, path)
-    return path
+
+
+def write_database(generation_dir, tables) -> Path:
+    """Write a generation's prepared-tables file: `tables` is a list of (name, SELECT, indexed column or None)
+    built from fixed fragments of the code, written in order, over views of that generation's own Parquet
+    files (it may not be published yet: the import prepares it before the swap). Written under a temporary name
+    then renamed (a reader sees the whole file or none)."""
+    generation_dir = Path(generation_dir)
+    with _writing_prepared(generation_dir) as con:
+        for name, select, index in tables:
+            if not name.isidentifier() or (index and not index.isidentifier()):
+                raise ValueError(f"nom invalide : {name!r} / {index!r}")
+            # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
+            con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
+            if index:
+                con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
+    return generation_dir / PREPARED_DB
 
 
 def engine_version() -> str:
@@ -299,34 +311,22 @@ def update_database(generation_dir, base_file, uids: dict, statements, check: st
     last; False, or a DuckDB error, raises UpdateRefused and leaves nothing. Renamed into place as
     `write_database`."""
     generation_dir = Path(generation_dir)
-    path = generation_dir / PREPARED_DB
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    shutil.copyfile(base_file, tmp)
-    con = _connect(settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT)
     try:
-        _create_views(con, generation_dir)
-        con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf (ROW_GROUP_SIZE {PREPARED_ROW_GROUP})")
-        for name, values in uids.items():
-            if not name.isidentifier():
-                raise ValueError(f"nom invalide : {name!r}")
-            con.execute(f"CREATE TEMP TABLE {name} AS SELECT unnest(CAST(? AS VARCHAR[])) AS contrat_uid", [values])
-        spent = []  # seconds per statement, logged: which table's groups cost what
-        for sql in statements:
-            started = time.perf_counter()
-            con.execute(sql.replace("{prepared}.", "neuf."))
-            spent.append((" ".join(sql.split()[:4]), round(time.perf_counter() - started, 3)))
-        logger.info("fichier prepare mis a jour", extra={"etapes": spent})
-        if not con.execute(check.replace("{prepared}.", "neuf.")).fetchone()[0]:
-            raise UpdateRefused("le fichier mis à jour ne correspond pas à la génération")
-        con.execute("DETACH neuf")
+        with _writing_prepared(generation_dir, base_file) as con:
+            for name, values in uids.items():
+                if not name.isidentifier():
+                    raise ValueError(f"nom invalide : {name!r}")
+                con.execute(
+                    f"CREATE TEMP TABLE {name} AS SELECT unnest(CAST(? AS VARCHAR[])) AS contrat_uid", [values]
+                )
+            spent = []  # seconds per statement, logged: which table's groups cost what
+            for sql in statements:
+                started = time.perf_counter()
+                con.execute(sql.replace("{prepared}.", "neuf."))
+                spent.append((" ".join(sql.split()[:4]), round(time.perf_counter() - started, 3)))
+            logger.info("fichier prepare mis a jour", extra={"etapes": spent})
+            if not con.execute(check.replace("{prepared}.", "neuf.")).fetchone()[0]:
+                raise UpdateRefused("le fichier mis à jour ne correspond pas à la génération")
     except duckdb.Error as error:  # the update is an optimisation: the caller writes the file whole instead
-        tmp.unlink(missing_ok=True)
         raise UpdateRefused(str(error)) from error
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        con.close()
-    os.replace(tmp, path)
-    return path
+    return generation_dir / PREPARED_DB
