@@ -33,7 +33,7 @@ import pyarrow.ipc as ipc
 
 from pilote.contracts.search.build import DELTA, FILES, INDEX_VERSION, MAIN, SEGMENT_FILE, TABLES, build_index
 from pilote.contracts.search.positional import PositionalReader
-from pilote.contracts.search.segmented import Delta, SegmentedReader, SegmentTerms
+from pilote.contracts.search.segmented import Delta, SegmentedReader, SegmentTerms, TermLookup
 from pilote.decp import store
 
 
@@ -42,7 +42,7 @@ from pilote.decp import store
 POSITIONAL_ROWS = 200
 
 
-class Terms:
+class Terms(TermLookup):
     """term -> (term_id, df, start) over the mapped, sorted terms file (binary search; no dict of the vocabulary
     in each process). Supports `in`, `[]`, `.get` and `len` like the dict it replaces."""
 
@@ -72,12 +72,6 @@ class Terms:
         if i is None:
             raise KeyError(term)
         return i, int(self._df[i]), int(self._start[i])
-
-    def get(self, term, default=None):
-        try:
-            return self[term]
-        except KeyError:
-            return default
 
     def __len__(self) -> int:
         return self._term.len()

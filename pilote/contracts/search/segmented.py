@@ -9,7 +9,18 @@ import polars as pl
 from pilote.contracts.search.positional import PositionalReader
 
 
-class SegmentTerms:
+class TermLookup:
+    """`get` over `[term]` (which raises KeyError for an unknown term): the part of a dict's interface that the
+    vocabularies of index.Terms and SegmentTerms share."""
+
+    def get(self, term, default=None):
+        try:
+            return self[term]
+        except KeyError:
+            return default
+
+
+class SegmentTerms(TermLookup):
     """The vocabulary of both segments with the interface of index.Terms: `[term]` gives (-1, df, -1), df the
     sum of both segments' (a deleted main doc still counts until a merge, as in Lucene)."""
 
@@ -24,12 +35,6 @@ class SegmentTerms:
         if not found:
             raise KeyError(term)
         return -1, sum(df for _id, df, _start in found), -1
-
-    def get(self, term, default=None):
-        try:
-            return self[term]
-        except KeyError:
-            return default
 
     def __len__(self) -> int:
         return len(self.main) + len(self.delta)  # an upper bound: a term of both segments counts twice
