@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pilote.decp import store
+from pilote.decp import store, tables
 
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -128,10 +128,10 @@ def classify(siren: str | None, name: str | None = None) -> dict:
     return {"categorie": kind, "tranche": band, "categorie_juridique": code, "categorie_juridique_libelle": label}
 
 
-def buyers_frame(contrats_path) -> pl.DataFrame:
+def buyers_frame(generation_dir) -> pl.DataFrame:
     """One row per buyer SIRET of a generation's contracts: SIRET, SIREN, a name, contracts, type and band."""
     per_siret = (
-        pl.scan_parquet(contrats_path)
+        tables.scan(generation_dir, "contrats")
         .filter(pl.col("acheteur_id").is_not_null())
         .group_by("acheteur_id")
         .agg(pl.len().alias("n_contrats"), pl.col("acheteur_nom").drop_nulls().first().alias("nom"))
@@ -168,7 +168,7 @@ def write_buyers_file(generation_dir) -> None:
     generation_dir = Path(generation_dir)
     path = generation_dir / BUYERS_FILE
     tmp = path.with_name(path.name + ".tmp")
-    buyers_frame(generation_dir / "contrats.parquet").write_parquet(tmp)
+    buyers_frame(generation_dir).write_parquet(tmp)
     tmp.replace(path)
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import duckdb
 from django.conf import settings
 
-from pilote.decp import store
+from pilote.contracts import sources
+from pilote.decp import store, tables
 
 
 class StoreMissing(LookupError):
@@ -65,9 +66,8 @@ def _connect(memory_limit: str):
 def _create_views(con, generation_dir: Path) -> set[str]:
     names = set()
     for table in store.TABLES:
-        path = generation_dir / f"{table}.parquet"
-        if path.exists():
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{_quoted(path)}')")  # noqa: S608
+        if tables.main_path(generation_dir, table).exists():
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {sources.source_sql(generation_dir, table)}")  # noqa: S608
             names.add(table)
     return names
 

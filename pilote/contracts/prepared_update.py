@@ -23,7 +23,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from pilote.contracts import cube, db, national, per_buyer, table
+from pilote.contracts import cube, db, national, per_buyer, sources, table
 from pilote.contracts.semantics import lit, thresholds_on
 
 
@@ -76,9 +76,11 @@ class Plan:
 
 
 def signature(generation_dir, definitions) -> str:
-    """What the tables of a file are made of: their SQL (the generation's path left out: the same code over
-    Parquet files with other columns gives other SQL), the file's layout name and DuckDB's version."""
+    """What the tables of a file are made of: their SQL (the generation's path and its tables' files left out:
+    the same code over Parquet files with other columns gives other SQL, a delta part does not), the file's layout
+    name and DuckDB's version."""
     text = "\n".join(f"{name}\n{select}\n{index}" for name, select, index in definitions)
+    text = text.replace(sources.source_sql(generation_dir, "contrats"), "<contrats>")
     text = text.replace(str(generation_dir), "<generation>")
     return hashlib.sha256(f"{db.PREPARED_DB}\n{db.engine_version()}\n{text}".encode()).hexdigest()
 

@@ -8,7 +8,7 @@ import polars as pl
 from pilote.contracts import semantics
 from pilote.contracts.search.index import Index
 from pilote.core.models import Organisation
-from pilote.decp import provenance, store
+from pilote.decp import provenance, store, tables
 from pilote.decp.cleaning.rules import RULES
 
 
@@ -16,22 +16,25 @@ def _table(index: Index, name: str, uid: str) -> list[dict]:
     """Rows of a child table for one contract: from the index's sorted copy (one row group read), else by
     scanning the generation's table."""
     path = index.child_table(name, uid)
-    if not path.exists():
-        path = store.table_path(name)
-    if path is None or not path.exists():
-        return []
-    return pl.scan_parquet(path).filter(pl.col("contrat_uid") == uid).collect().to_dicts()
+    if path.exists():
+        rows = pl.scan_parquet(path)
+    else:
+        generation_dir = store.current_generation_dir()
+        if generation_dir is None or not tables.parts(generation_dir, name).exists():
+            return []
+        rows = tables.scan(generation_dir, name)
+    return rows.filter(pl.col("contrat_uid") == uid).collect().to_dicts()
 
 
 def _contract_row(index: Index, uid: str) -> dict | None:
     doc = index.row_of(uid)
-    path = store.table_path("contrats")
-    if doc is None or path is None or not path.exists():
+    generation_dir = store.current_generation_dir()
+    if doc is None or generation_dir is None or not tables.parts(generation_dir, "contrats").exists():
         return None
-    rows = pl.scan_parquet(path).slice(int(doc["src_row"]), 1).collect().to_dicts()
-    if not rows or rows[0]["contrat_uid"] != uid:
+    row = tables.read_row(generation_dir, "contrats", int(doc["src_row"]))
+    if row is None or row["contrat_uid"] != uid:
         return None
-    return rows[0] | {"departement": doc["departement"]}
+    return row | {"departement": doc["departement"]}
 
 
 def contract(index: Index, uid: str) -> dict | None:

@@ -7,8 +7,7 @@ DuckDB file (`prepared.prepared_tables`, sorted by buyer) or computed in memory 
 (`prepared.cockpit_tables`). Only constants of the code are written into this SQL (`lit`), never a request's value.
 """
 
-from pilote.contracts import companies, semantics as sem
-from pilote.contracts.semantics import lit
+from pilote.contracts import companies, semantics as sem, sources
 
 
 # Columns of the contracts kept in the cockpit table (what filters, aggregates and drill-downs read).
@@ -103,8 +102,8 @@ DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "con
 
 
 def parquet_source(contrats_path) -> str:
-    """The contracts' Parquet file (the path comes from the store, never a request)."""
-    return f"read_parquet({lit(str(contrats_path))})"
+    """The contracts' rows (main part, mask and delta: pilote.contracts.sources)."""
+    return sources.contracts_source(contrats_path)
 
 
 # Row identifiers that do not depend on the other contracts of the generation, so that the prepared file can be

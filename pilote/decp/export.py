@@ -4,7 +4,7 @@ import datetime
 
 import polars as pl
 
-from pilote.decp import store
+from pilote.decp import store, tables
 from pilote.decp.errors import ImportFailed
 
 
@@ -13,10 +13,10 @@ EXPORT_FORMATS = ("parquet", "csv", "xlsx")
 
 
 def contrats_query(*, data_dir=None, acheteur=None, annee=None, cpv=None):
-    path = store.table_path("contrats", data_dir)
-    if path is None:
+    generation_dir = store.current_generation_dir(data_dir)
+    if generation_dir is None:
         raise ImportFailed("aucune donnée DECP importée : lancez d'abord « decp import »")
-    frame = pl.scan_parquet(path)
+    frame = tables.scan(generation_dir, "contrats")
     if acheteur:
         frame = frame.filter(pl.col("acheteur_id") == acheteur.replace(" ", ""))
     if annee:

@@ -174,15 +174,20 @@ def _build_generation(out, run, outcome):
     qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
     win = winners.drop("autres_montants", strict=False).join(qual, on="contrat_uid")
     del winners, qual  # the joined frame is all write_tables needs
+    changes = None
+    if old_dir is not None and not run.full:
+        # what the import changes (decision 0021): the tables are written, and the preparers update their
+        # artefacts, for those contracts only; a rebuild asks for whole artefacts
+        changes = run.step("changements", store.compute_changes_from, win, old_dir)
     totals = run.step(
-        "ecrire_tables", write_tables, out, parts, old_dir, run.run_id, win, outcome.results, workers=outcome.workers
-    )
+        "ecrire_tables", write_tables, out, parts, old_dir, run.run_id, win, outcome.results, workers=outcome.workers,
+        changes=changes,
+    )  # fmt: skip
     del win
     provenance.keep_publications(parts, old_dir, out, run.publisher)
     result = report.run_report(run.run_id, outcome.files, outcome.results, counts, added_codes=added, totals=totals)
-    if old_dir is not None and not run.full:
-        # what the preparers update instead of rebuilding (decision 0021); a rebuild asks for whole artefacts
-        result["changements"] = run.step("changements", store.write_changes, out, old_dir)
+    if changes is not None:
+        result["changements"] = store.write_changes(out, old_dir, changes)
     run.progress(0.9, "Préparation de la nouvelle génération")
     prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)
     return result, prepared

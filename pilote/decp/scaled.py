@@ -4,7 +4,7 @@ realistic volume). Used by `manage.py cockpit_bench`; synthetic by construction,
 
 import polars as pl
 
-from pilote.decp import store as decp_store
+from pilote.decp import store as decp_store, tables
 
 
 def write_scaled_generation(source, target, copies: int, keep_every: int) -> tuple[int, str]:
@@ -12,11 +12,11 @@ def write_scaled_generation(source, target, copies: int, keep_every: int) -> tup
     contracts and the busiest buyer SIRET of the source."""
     gen_id = f"banc-{copies}"
     out = decp_store.decp_dir(target) / "generations" / gen_id
-    contrats = pl.read_parquet(source / "contrats.parquet")
+    contrats = tables.scan(source, "contrats").collect()
     buyer = contrats.group_by("acheteur_id").len().sort("len", descending=True).drop_nulls()["acheteur_id"][0]
     if not (out / "manifest.json").exists():
         out.mkdir(parents=True, exist_ok=True)
-        frames = {t: pl.read_parquet(source / f"{t}.parquet") for t in decp_store.TABLES}
+        frames = {t: tables.scan(source, t).collect() for t in decp_store.TABLES}
         scaled = {t: [] for t in decp_store.TABLES}
         for i in range(copies):
             suffix = pl.lit(f"#{i}")

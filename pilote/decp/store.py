@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pilote.decp import tables
 from pilote.decp.errors import ImportBusy, ImportFailed
 
 
@@ -76,8 +77,9 @@ def current_manifest(data_dir=None):
 
 
 def table_path(table, data_dir=None):
+    """The main file of `table` in the current generation, or None (its rows: pilote.decp.tables)."""
     path = current_generation_dir(data_dir)
-    return None if path is None else path / f"{table}.parquet"
+    return None if path is None else tables.main_path(path, table)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Changes:
         return self.frame.filter(pl.col("etat") != REMOVED)["contrat_uid"]
 
 
-def _change_rows(path) -> pl.DataFrame:
+def _change_rows(rows: pl.LazyFrame) -> pl.DataFrame:
     """contrat_uid and a hash of what can change a contract's rows between imports. A contract row (and its child
     rows, keyed by copy) is a function of its retained copy, immutable once read, and of what identity and
     quality recompute at each import: the contract it belongs to, the retained copy, the copy count and the
@@ -107,14 +109,21 @@ def _change_rows(path) -> pl.DataFrame:
     c = pl.col
     columns = ("contrat_uid", "import_run", "record_key", "nb_copies", "qualite")
     h = functools.reduce(operator.xor, (c(name).hash(seed) for seed, name in enumerate(columns)))
-    return pl.scan_parquet(path).select("contrat_uid", h.alias("h")).collect()
+    return rows.select("contrat_uid", h.alias("h")).collect()
 
 
 def compute_changes(new_dir, base_dir) -> pl.DataFrame:
     """contrat_uid, etat of every contract whose row differs between the two generations' `contrats` tables
-    (added; changed: another retained copy, copy count or quality codes; removed). Rows are compared by their
-    hash first (an anti-join on integers, ~1 s for 2 × 1.4 M rows), then the few that differ by contract."""
-    new, old = _change_rows(Path(new_dir) / "contrats.parquet"), _change_rows(Path(base_dir) / "contrats.parquet")
+    (added; changed: another retained copy, copy count or quality codes; removed)."""
+    return compute_changes_from(tables.scan(new_dir, "contrats"), base_dir)
+
+
+def compute_changes_from(new_rows, base_dir) -> pl.DataFrame:
+    """compute_changes for a generation whose `contrats` rows will be `new_rows` (a frame with the compared
+    columns: the winners of dedup joined with their quality, before the tables are written, so that they are
+    written for the changed contracts only). Rows are compared by their hash first (an anti-join on integers,
+    ~1 s for 2 × 1.4 M rows), then the few that differ by contract."""
+    new, old = _change_rows(new_rows.lazy()), _change_rows(tables.scan(base_dir, "contrats"))
     now = new.join(old, on="h", how="anti").drop("h")
     before = old.join(new, on="h", how="anti").drop("h").with_columns(pl.lit(True).alias("avant"))
     both = now.with_columns(pl.lit(True).alias("apres")).join(before, on="contrat_uid", how="full", coalesce=True)
@@ -128,11 +137,12 @@ def compute_changes(new_dir, base_dir) -> pl.DataFrame:
     return both.select("contrat_uid", etat.alias("etat")).sort("contrat_uid")
 
 
-def write_changes(new_dir, base_dir) -> dict:
-    """Write the changes of the unpublished generation `new_dir` relative to the published `base_dir`; returns
-    the counts per state. Only an import writes them: `decp rebuild` and a first import ask for whole builds."""
+def write_changes(new_dir, base_dir, frame=None) -> dict:
+    """Write the changes of the unpublished generation `new_dir` relative to the published `base_dir` (`frame`:
+    computed already); returns the counts per state. Only an import writes them: `decp rebuild` and a first
+    import ask for whole builds."""
     new_dir, base_dir = Path(new_dir), Path(base_dir)
-    frame = compute_changes(new_dir, base_dir)
+    frame = compute_changes(new_dir, base_dir) if frame is None else frame
     frame.write_parquet(new_dir / CHANGES, compression="zstd")
     counts = {etat: frame.filter(pl.col("etat") == etat).height for etat in (ADDED, CHANGED, REMOVED)}
     meta = {"base": base_dir.name, **counts}
@@ -198,14 +208,13 @@ def verify(tmp_dir, manifest):
     if missing:
         raise ImportFailed(f"vérification de la génération : table {', '.join(missing)} absente du manifeste")
     for table, expected in manifest["counts"].items():
-        path = Path(tmp_dir) / f"{table}.parquet"
-        if not path.exists():
+        if not tables.main_path(tmp_dir, table).exists():
             raise ImportFailed(f"vérification de la génération : table {table} absente")
-        rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+        rows = tables.row_count(tmp_dir, table)
         if rows != expected:
             raise ImportFailed(f"vérification de la génération : {table} a {rows} lignes, {expected} attendues")
     uids = (
-        pl.scan_parquet(Path(tmp_dir) / "contrats.parquet")
+        tables.scan(tmp_dir, "contrats")
         .select(pl.len().alias("n"), pl.col("contrat_uid").n_unique().alias("u"))
         .collect()
     )

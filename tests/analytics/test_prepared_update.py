@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 
 from pilote.contracts import db as duck, prepared, prepared_update
-from pilote.decp import store
+from pilote.decp import store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import
+from pilote.decp.steps import delta_tables
 
 
 def _with_modification(record, factor):
@@ -104,14 +105,19 @@ def _whole_copy(generation_dir, tmp_path, monkeypatch):
 
 @pytest.fixture
 def imported(settings, tmp_path, monkeypatch):
-    """The stock imported (its file written whole), then the monthly file (its file updated): (base, new)."""
+    """The stock imported (its file written whole), then the monthly file (its file updated): (base, new). The
+    monthly file's tables are written merge-on-read (a main part shared, a delta, a mask: forced, the file is
+    large for the stock), so the file is prepared from parts."""
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 1.0)
     monkeypatch.setattr(prepared_update, "MAX_CHANGED_SHARE", 1.0)
     monkeypatch.setattr(prepared_update, "MAX_APPENDED_SHARE", 1.0)
     stock, monthly = _files(tmp_path)
     run_import([stock], data_dir=settings.PILOTE_DATA_DIR)
     base = store.current_generation_dir()
     run_import([monthly], data_dir=settings.PILOTE_DATA_DIR)
-    return base, store.current_generation_dir()
+    new = store.current_generation_dir()
+    assert tables.parts(new, "contrats").delta is not None
+    return base, new
 
 
 def test_an_import_updates_the_previous_file_into_the_whole_file(imported, tmp_path, monkeypatch):
@@ -129,11 +135,11 @@ def test_an_import_updates_the_previous_file_into_the_whole_file(imported, tmp_p
 def test_removed_contracts_leave_the_file_and_their_groups(imported, tmp_path, monkeypatch):
     """A generation without some contracts of the previous one (merged into another spelling, or withdrawn)."""
     _base, new = imported
-    removed = pl.read_parquet(new / "contrats.parquet")["contrat_uid"].sort().gather_every(9).to_list()
+    removed = tables.scan(new, "contrats").collect()["contrat_uid"].sort().gather_every(9).to_list()
     following = new.parent / "suivante"
     following.mkdir()
     for table in ("contrats", "titulaires", "modifications", "actes_sous_traitance", "versions", "copies"):
-        frame = pl.read_parquet(new / f"{table}.parquet")
+        frame = tables.scan(new, table).collect()
         if "contrat_uid" in frame.columns:
             frame = frame.filter(~pl.col("contrat_uid").is_in(removed))
         frame.write_parquet(following / f"{table}.parquet")

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 
-from pilote.decp import store
+from pilote.decp import store, tables
 from pilote.decp.demo import real_files
 from pilote.decp.demo.synth import SYNTHETIC_SOURCE, generate
 from pilote.decp.models import ImportRun
@@ -49,7 +49,7 @@ def test_import_with_forced_format(capsys, tmp_path):
 def test_demo_is_idempotent_and_labels_synthetic(capsys, data_dir):
     call_command("decp", "demo", "--synthetiques", "300", "--json")
     first = store.current_manifest(data_dir)
-    contrats = pl.read_parquet(store.current_generation_dir(data_dir) / "contrats.parquet")
+    contrats = tables.scan(store.current_generation_dir(data_dir), "contrats").collect()
     synthetic = contrats.filter(pl.col("source") == SYNTHETIC_SOURCE)
     assert synthetic.height == 300
     assert synthetic["id"].str.starts_with("SYN").all()

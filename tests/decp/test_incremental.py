@@ -4,16 +4,18 @@ and the store it gives equals a full rebuild (`decp rebuild`)."""
 import datetime
 import json
 import random
+import shutil
 
 import polars as pl
 import pytest
 from django.core.management import call_command
 
-from pilote.decp import hooks, store
+from pilote.decp import hooks, store, tables
 from pilote.decp.demo import synth
 from pilote.decp.errors import ImportFailed
 from pilote.decp.identity import IDENTIFIED, KEY_COLUMNS, assign_identity, assign_identity_touched
 from pilote.decp.pipeline import run_import, run_rebuild
+from pilote.decp.steps import delta_tables
 
 
 D = datetime.date
@@ -129,11 +131,11 @@ def registry(monkeypatch):
     return hooks
 
 
-def _monthly(first, tmp_path):
+def _monthly(first, tmp_path, seed=7):
     """A second file: republications of some contracts of the first (later publication, an amount changed, an id
     re-spelled with a lot suffix or in lower case, an undated copy), and contracts of its own."""
     records = json.loads(first.read_bytes())["marches"]["marche"]
-    rng = random.Random(7)
+    rng = random.Random(seed)
     out = []
     for n, rec in enumerate(rng.sample(records, 150)):
         rec = dict(rec, datePublicationDonnees="2026-11-20")
@@ -146,27 +148,39 @@ def _monthly(first, tmp_path):
         elif n % 5 == 4:
             rec["montant"] = float(rec["montant"]) * 1.5
         out.append(rec)
-    fresh = json.loads(synth.generate(200, seed=99))["marches"]["marche"]
-    path = tmp_path / "mensuel.json"
+    fresh = json.loads(synth.generate(200, seed=92 + seed))["marches"]["marche"]
+    path = tmp_path / f"mensuel-{seed}.json"
     path.write_text(json.dumps({"marches": {"marche": out + fresh, "contrat-concession": []}}), encoding="utf-8")
     return path
 
 
 def _table(data_dir, table):
-    frame = pl.read_parquet(store.current_generation_dir(data_dir) / f"{table}.parquet")
+    frame = tables.scan(store.current_generation_dir(data_dir), table).collect()
     frame = frame.select(sorted(frame.columns))  # content modulo row and column order
     scalar = [c for c, t in frame.schema.items() if not isinstance(t, pl.List | pl.Struct)]
     return frame.sort(scalar, nulls_last=True)
 
 
-def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tmp_path):
+@pytest.mark.parametrize("merge_on_read", [True, False], ids=["parts", "whole"])
+def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tmp_path, monkeypatch, merge_on_read):
+    """Written merge-on-read (main parts shared, a delta and a mask: forced here, the file is a third of the
+    stock) or whole (the delta would pass its share of the main part), the store equals a rebuild."""
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 1.0 if merge_on_read else 0.01)
     first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
     run_import([first], data_dir=data_dir, prepare=False)
+    base = store.current_generation_dir(data_dir)
     report = run_import([_monthly(first, tmp_path)], data_dir=data_dir, prepare=False)
     assert report["replaced"] > 0  # the file touches stored contracts…
     assert report["stored"] > 0  # …and adds some
-    tables = ("contrats", "copies", "versions", "titulaires", "modifications", "actes_sous_traitance")
-    incremental = {t: _table(data_dir, t) for t in tables}
+    new = store.current_generation_dir(data_dir)
+    for table in tables.CONTRACT_TABLES:
+        parts = tables.parts(new, table)
+        shared = parts.main.stat().st_ino == tables.main_path(base, table).stat().st_ino
+        assert shared is merge_on_read, table
+        assert (parts.delta is not None) is merge_on_read, table
+    assert ((new / tables.MASK).exists()) is merge_on_read
+    names = ("contrats", "copies", "versions", "titulaires", "modifications", "actes_sous_traitance")
+    incremental = {t: _table(data_dir, t) for t in names}
     call_command("decp", "rebuild", "--sans-preparations")
     rebuilt = {t: _table(data_dir, t) for t in incremental}
     for table, frame in incremental.items():
@@ -176,6 +190,47 @@ def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tm
     manifest = store.current_manifest(data_dir)
     assert len(manifest["inputs"]) == 2
     assert manifest["previous"] is not None
+
+
+def _tables(data_dir):
+    names = ("contrats", "copies", "versions", "titulaires", "modifications", "actes_sous_traitance")
+    return {t: _table(data_dir, t) for t in names}
+
+
+def _assert_same(one, other):
+    for table, frame in one.items():
+        assert frame.schema == other[table].schema, table
+        assert frame.equals(other[table]), table
+
+
+def test_two_monthly_files_on_parts_then_a_compaction_give_the_rebuilt_store(
+    data_dir, registry, tmp_path, monkeypatch
+):
+    """A delta written on a delta (the second file changes contracts of the first's delta and of the main part),
+    then a third file past MAX_SHARE: a whole write read from parts (a new main part, no delta, no mask). Each
+    store equals a rebuild of its copies."""
+    first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
+    run_import([first], data_dir=data_dir, prepare=False)
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 1.0)
+    run_import([_monthly(first, tmp_path, seed=7)], data_dir=data_dir, prepare=False)
+    second = run_import([_monthly(first, tmp_path, seed=8)], data_dir=data_dir, prepare=False)
+    assert second["changements"]["modifie"] > 0
+    gen = store.current_generation_dir(data_dir)
+    assert tables.parts(gen, "contrats").delta is not None
+    assert tables.masked_uids(gen).len() > second["changements"]["modifie"]  # the first file's mask is kept
+    on_parts = _tables(data_dir)
+    copy = tmp_path / "copie"
+    shutil.copytree(data_dir, copy)
+    run_rebuild(data_dir=copy, prepare=False)
+    _assert_same(on_parts, _tables(copy))
+
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 0.01)
+    run_import([_monthly(first, tmp_path, seed=9)], data_dir=data_dir, prepare=False)
+    compacted = store.current_generation_dir(data_dir)
+    assert tables.parts(compacted, "contrats") == tables.Parts(tables.main_path(compacted, "contrats"))
+    whole = _tables(data_dir)
+    run_rebuild(data_dir=data_dir, prepare=False)
+    _assert_same(whole, _tables(data_dir))
 
 
 def test_rebuild_without_data_is_refused(data_dir, registry):
@@ -188,14 +243,16 @@ def _rows_by_contract(generation_dir):
     generation can derive from)."""
     per_uid = {}
     for table in ("contrats", "titulaires", "modifications", "actes_sous_traitance", "versions"):
-        frame = pl.read_parquet(generation_dir / f"{table}.parquet")
+        frame = tables.scan(generation_dir, table).collect()
         for row in frame.iter_rows(named=True):
             text = json.dumps({k: row[k] for k in sorted(row)}, default=str, sort_keys=True)
             per_uid.setdefault(row["contrat_uid"], []).append(f"{table}:{text}")
     return {uid: sorted(rows) for uid, rows in per_uid.items()}
 
 
-def test_an_import_lists_exactly_the_contracts_whose_rows_changed(data_dir, registry, tmp_path):
+@pytest.mark.parametrize("share", [1.0, 0.01], ids=["parts", "whole"])
+def test_an_import_lists_exactly_the_contracts_whose_rows_changed(data_dir, registry, tmp_path, monkeypatch, share):
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", share)
     seen = {}
     registry.register_preparer("témoin", lambda generation_dir: seen.update(changes=store.changes(generation_dir)))
     first = synth.write(tmp_path / "stock.json", count=1500, seed=5)

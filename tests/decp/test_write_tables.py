@@ -6,10 +6,10 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pilote.decp import hooks, pipeline, store
+from pilote.decp import hooks, pipeline, store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import
-from pilote.decp.steps import table_sink, write_tables
+from pilote.decp.steps import delta_tables, table_sink, write_tables
 from pilote.decp.versions import build_versions
 from tests.decp.test_incremental import _monthly
 
@@ -75,7 +75,7 @@ def _expected(parts, old_dir, run_id, win):
     old_keys = win_old.select(*KEYS, "contrat_uid")
     expected = {}
     for table, frames in new.items():
-        old = pl.read_parquet(old_dir / f"{table}.parquet")
+        old = tables.scan(old_dir, table).collect()
         if table == "contrats":
             old = old.drop("contrat_uid", "nb_copies", "qualite").join(win_old, on=KEYS)
         else:
@@ -89,16 +89,20 @@ def _sorted(frame):
     return frame.sort(scalar, nulls_last=True)
 
 
-def test_monthly_write_equals_the_tables_recomputed_in_memory(data_dir, registry, tmp_path, monkeypatch):
+@pytest.mark.parametrize("share", [0.01, 1.0], ids=["whole", "parts"])
+def test_monthly_write_equals_the_tables_recomputed_in_memory(data_dir, registry, tmp_path, monkeypatch, share):
+    """Written whole (the previous generation read in slices) or merge-on-read (a delta part and a mask on the
+    previous main parts), the tables hold the rows recomputed in memory."""
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", share)
     first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
     run_import([first], data_dir=data_dir, prepare=False)
     monkeypatch.setattr(write_tables, "OLD_SLICE", 97)  # many slices of the previous generation, the last partial
     monkeypatch.setattr(table_sink, "ROW_GROUP_SIZE", 211)
     expected, real = {}, pipeline.write_tables
 
-    def checked(out, parts, old_dir, run_id, win, results, workers=1):
+    def checked(out, parts, old_dir, run_id, win, results, workers=1, changes=None):
         expected.update(_expected(parts, old_dir, run_id, win))
-        return real(out, parts, old_dir, run_id, win, results, workers=workers)
+        return real(out, parts, old_dir, run_id, win, results, workers=workers, changes=changes)
 
     monkeypatch.setattr(pipeline, "write_tables", checked)
     report = run_import([_monthly(first, tmp_path)], data_dir=data_dir, prepare=False)
@@ -107,10 +111,12 @@ def test_monthly_write_equals_the_tables_recomputed_in_memory(data_dir, registry
     generation = store.current_generation_dir(data_dir)
     assert set(expected) == {"contrats", "titulaires", "modifications", "actes_sous_traitance", "versions"}
     for table, frame in expected.items():
-        written = pl.read_parquet(generation / f"{table}.parquet")
+        written = tables.scan(generation, table).collect()
         assert written.columns == frame.columns, table
         assert written.schema == frame.schema, table
         assert written.height == frame.height, table
         assert _sorted(written).equals(_sorted(frame)), table
     assert min(expected[t].height for t in ("contrats", "titulaires", "versions")) > 0
-    assert pq.ParquetFile(generation / "contrats.parquet").num_row_groups > 1  # the sink's row group size is used
+    written = tables.parts(generation, "contrats").files[-1]  # the whole file, or the delta part
+    assert (written.name == "contrats.delta.parquet") is (share == 1.0)
+    assert pq.ParquetFile(written).num_row_groups > 1  # the sink's row group size is used

@@ -18,9 +18,10 @@ from pilote.contracts import records
 from pilote.contracts.filters import parse_filters
 from pilote.contracts.search import build, guidance, index, query, segments, text
 from pilote.contracts.search.ranking import rank
-from pilote.decp import hooks, store
+from pilote.decp import hooks, store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import
+from pilote.decp.steps import delta_tables
 from tests.decp.test_incremental import _monthly
 
 
@@ -53,6 +54,7 @@ def updated(tmp_path_factory):
         patch.setattr(hooks, "_PREPARERS", {})
         patch.setattr(hooks, "_AFTER_PUBLISH", [])
         patch.setattr(segments, "MAX_SHARE", 0.5)  # two months of a small stock: a quarter of it in the delta
+        patch.setattr(delta_tables, "MAX_SHARE", 1.0)  # the tables too: the index is built from parts
         first = synth.write(base / "stock.json", count=1500, seed=5)
         run_import([first], data_dir=data, prepare=False)
         stock = store.current_generation_dir(data)
@@ -76,12 +78,19 @@ def updated(tmp_path_factory):
 def _remove_contracts(generation: Path, base: Path, count: int) -> None:
     """Take `count` stored contracts out of the generation's tables and list them as removed, as a merge of
     spellings does (the synthetic file merges none): the index must drop what the generation no longer holds."""
-    stored = pl.read_parquet(base / "contrats.parquet")["contrat_uid"]
+    stored = tables.scan(base, "contrats").collect()["contrat_uid"]
     uids = stored.sort().gather_every(97).head(count)
+    shared = {tables.main_path(generation, t).name for t in tables.CONTRACT_TABLES}
+    assert tables.parts(generation, "contrats").delta is not None  # the main parts are the previous generation's
     for path in generation.glob("*.parquet"):
+        if path.name in (store.CHANGES, tables.MASK, *shared):
+            continue  # a main part shared with the previous generation: masked below, never written
         frame = pl.read_parquet(path)
-        if "contrat_uid" in frame.columns and path.name != store.CHANGES:
+        if "contrat_uid" in frame.columns:
+            path.unlink()
             frame.filter(~pl.col("contrat_uid").is_in(uids.implode())).write_parquet(path)
+    masked = pl.concat([tables.masked_uids(generation), uids]).unique()
+    pl.DataFrame({"contrat_uid": masked}).write_parquet(generation / tables.MASK)
     listed = _changes(generation).filter(~pl.col("contrat_uid").is_in(uids.implode()))
     removed = pl.DataFrame({"contrat_uid": uids, "etat": [store.REMOVED] * uids.len()})
     pl.concat([listed, removed]).sort("contrat_uid").write_parquet(generation / store.CHANGES)
@@ -89,7 +98,7 @@ def _remove_contracts(generation: Path, base: Path, count: int) -> None:
 
 def _second_monthly(base: Path) -> str:
     """A second month: contracts of its own and republications of the first month's (changing delta docs)."""
-    records = json.loads((base / "m1" / "mensuel.json").read_bytes())["marches"]["marche"]
+    records = json.loads((base / "m1" / "mensuel-7.json").read_bytes())["marches"]["marche"]
     changed = [dict(r, datePublicationDonnees="2026-12-20", montant=float(r["montant"]) * 2) for r in records[150:200]]
     fresh = json.loads(synth.generate(120, seed=123))["marches"]["marche"]
     path = base / "m2" / "mensuel.json"

@@ -18,6 +18,7 @@ import pyarrow.ipc as ipc
 from pilote.contracts import semantics as sem
 from pilote.contracts.geo import with_geography
 from pilote.contracts.search import text
+from pilote.decp import tables
 
 
 INDEX_VERSION = "11"  # 11: segmented indexes (a delta segment and deletions over a main one, segments.py)
@@ -57,22 +58,21 @@ def _docs_lazy(
     that does not hold them: a left join on keys grouped to one row per contract changes neither the rows nor their
     order, and it is the build's heaviest step (every titulaire sorted and deduplicated).
     uids: only these contracts (a delta segment, segments.py), numbered from first_doc."""
-    # src_row: position in contrats.parquet, so the contract page reads one row instead of scanning them all.
+    # src_row: position in the contracts' files (pilote.decp.tables), so the contract page reads one row instead
+    # of scanning them all.
     contrats = _only(
-        pl.scan_parquet(generation_dir / "contrats.parquet").with_row_index("src_row").select("src_row", *DOC_COLUMNS),
-        uids,
+        tables.scan(generation_dir, "contrats", row_index="src_row").select("src_row", *DOC_COLUMNS), uids
     )
-    tit_path = generation_dir / "titulaires.parquet"
     grouped = (
         # every titulaire of the contract, the initial ones first, then those modifications added
         # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
-        _only(pl.scan_parquet(tit_path), uids)
+        _only(tables.scan(generation_dir, "titulaires"), uids)
         .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
         .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
         .group_by("contrat_uid", maintain_order=True)
         .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
     )
-    final = sem.final_amount_polars(_only(pl.scan_parquet(generation_dir / "modifications.parquet"), uids))
+    final = sem.final_amount_polars(_only(tables.scan(generation_dir, "modifications"), uids))
     c = pl.col
     docs = with_geography(contrats)
     if titulaires:
@@ -251,11 +251,10 @@ def write_child_copies(generation_dir: Path, prefix: str = MAIN, uids: pl.Series
     """Copies of the child tables sorted by contract with small row groups: the contract page reads one group,
     not 1.8 M rows (uids: only these contracts' rows, for a delta segment)."""
     for table in CHILD_TABLES:
-        source = generation_dir / f"{table}.parquet"
-        if source.exists():
+        if tables.parts(generation_dir, table).exists():
             target = generation_dir / f"{prefix}{table}.parquet"
             tmp = target.with_name(target.name + ".tmp")
-            _only(pl.scan_parquet(source), uids).sort("contrat_uid").sink_parquet(
+            _only(tables.scan(generation_dir, table), uids).sort("contrat_uid").sink_parquet(
                 tmp, compression="zstd", row_group_size=8192
             )
             os.replace(tmp, target)
@@ -326,11 +325,11 @@ def write_meta(generation_dir: Path, meta: dict) -> None:
 
 
 def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series) -> pl.DataFrame:
-    """Columns of contrats.parquet that the table takes as they are, in doc order: read in the file's order and
+    """Columns of the contracts that the table takes as they are, in doc order: read in the files' order and
     gathered by each doc's src_row (no join, no sort), one column at a time (the part plus one column in memory,
     not the part twice)."""
-    path = generation_dir / "contrats.parquet"
-    return pl.DataFrame([pl.scan_parquet(path).select(c).collect().to_series().gather(order) for c in columns])
+    rows = tables.scan_files(generation_dir, "contrats")
+    return pl.DataFrame([rows.select(c).collect().to_series().gather(order) for c in columns])
 
 
 def _write(frame: pl.DataFrame, path: Path, compact: bool = False) -> None:

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from pilote.contracts.search import build
-from pilote.decp import store
+from pilote.decp import store, tables
 
 
 MAX_SHARE = 0.2  # delta docs, or deleted main docs, at most this share of the main segment (else a whole build)
@@ -195,8 +195,8 @@ def _write_segment_file(generation_dir: Path, main_n: int, deleted: pl.Series) -
     ).to_series()
     rang = order.arg_sort().cast(pl.UInt32)  # the inverse permutation: each doc's place in that order
     alive = pl.repeat(True, keys.height, eager=True).scatter(deleted, False)
-    # src_row of the main docs in this generation's contrats.parquet (it is rewritten at each import)
-    rows = pl.scan_parquet(generation_dir / "contrats.parquet").select("contrat_uid").with_row_index("src_row")
+    # src_row of the main docs in this generation's contract files (another delta part at each import)
+    rows = tables.scan(generation_dir, "contrats", row_index="src_row").select("src_row", "contrat_uid")
     main_rows = (
         main_keys.select("contrat_uid")
         .join(rows.collect(), on="contrat_uid", how="left", maintain_order="left")["src_row"]

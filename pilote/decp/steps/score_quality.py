@@ -5,6 +5,7 @@ that another copy or a modification of the same contract proves (`montant_erreur
 
 import polars as pl
 
+from pilote.decp import tables
 from pilote.decp.cleaning import flag_amount_outliers, flag_thousand_slips
 from pilote.decp.steps.staging import scan_parts
 
@@ -43,7 +44,7 @@ def _retained(parts, old_dir, winners, run_id):
         )
     if old_dir is not None:
         pieces.append(
-            pl.scan_parquet(old_dir / "contrats.parquet")
+            tables.scan(old_dir, "contrats")
             .select("import_run", "record_key", *_COLUMNS, pl.col("_qualite_base").alias("qualite"))
             .join(keys, on=["import_run", "record_key"])
         )
@@ -66,8 +67,8 @@ def _evidence(parts, old_dir, winners, run_id):
     new_m = scan_parts(parts, "modifications")
     if new_m is not None:
         mods.append(new_m.select("record_key", "montant").with_columns(pl.lit(run_id).alias("import_run")))
-    if old_dir is not None and (old_dir / "modifications.parquet").exists():
-        mods.append(pl.scan_parquet(old_dir / "modifications.parquet").select("import_run", "record_key", "montant"))
+    if old_dir is not None and tables.parts(old_dir, "modifications").exists():
+        mods.append(tables.scan(old_dir, "modifications").select("import_run", "record_key", "montant"))
     if mods:
         amounts = pl.concat(mods, how="diagonal_relaxed").filter(c("montant").is_not_null())
         frames.append(

@@ -24,7 +24,8 @@ from multiprocessing import get_context
 
 import polars as pl
 
-from pilote.decp import store
+from pilote.decp import store, tables
+from pilote.decp.steps import delta_tables
 from pilote.decp.steps.table_sink import relaxed_schema, sink_frames
 from pilote.decp.versions import build_versions
 
@@ -42,12 +43,14 @@ REJETS_SCHEMA = {
 }
 
 
-def write_tables(out, parts, old_dir, run_id, win, results, workers=1):
+def write_tables(out, parts, old_dir, run_id, win, results, workers=1, changes=None):
     """Every table of the new generation but `copies`; returns the row count of each table of the generation
-    (read back from the files written, so the manifest states what is on disk)."""
-    write_contract_tables(out, parts, old_dir, run_id, win, workers=workers)
+    (read back from the files written, so the manifest states what is on disk). `changes` (what the import changes
+    relative to `old_dir`, store.compute_changes_from): the contract tables are then written merge-on-read when
+    they may be (pilote.decp.steps.delta_tables), else whole."""
+    write_contract_tables(out, parts, old_dir, run_id, win, workers=workers, changes=changes)
     write_rejets(out, old_dir, run_id, results)
-    return {t: pl.scan_parquet(out / f"{t}.parquet").select(pl.len()).collect().item() for t in store.TABLES}
+    return {t: tables.row_count(out, t) for t in store.TABLES}
 
 
 def write_rejets(out, old_dir, run_id, results):
@@ -87,20 +90,14 @@ def _write(frame, chunk_dir, table, name):
     frame.write_parquet(folder / f"{name}.parquet", compression="zstd")
 
 
-def _slices(path, size=OLD_SLICE):
-    total = pl.scan_parquet(path).select(pl.len()).collect().item()
-    for offset in range(0, total, size):
-        yield pl.scan_parquet(path).slice(offset, size).collect()
-
-
 def _carried_table(old_dir, table):
-    """The previous generation's file of `table` when it holds rows keyed by copy, else None."""
-    path = None if old_dir is None else old_dir / f"{table}.parquet"
+    """The previous generation's directory when its `table` holds rows keyed by copy, else None."""
+    path = None if old_dir is None else tables.main_path(old_dir, table)
     if path is None or not path.exists():
         return None
     # an empty table still gives its columns: a rebuild keeps an empty table's schema, as an import does (the
     # former consolidation dropped it to three columns, so that `decp rebuild` and the import differed)
-    return path if "record_key" in pl.read_parquet_schema(path) else None
+    return old_dir if "record_key" in pl.read_parquet_schema(path) else None
 
 
 COPY_KEY = ["import_run", "record_key"]
@@ -114,12 +111,13 @@ def _carry(frame, winners):
     return frame.join(winners, on=COPY_KEY, maintain_order="left")
 
 
-def _write_table(target, new_files, old_path, carry):
-    """One table of the generation: the new chunks, then the previous generation's rows carried over, encoded
-    once into `target` (pilote.decp.steps.table_sink)."""
+def _write_table(target, new_files, old_dir, carry):
+    """One table of the generation: the new chunks, then the previous generation's rows carried over (`old_dir`:
+    None for none), encoded once into `target` (pilote.decp.steps.table_sink)."""
+    table = target.name.removesuffix(".parquet")
     schemas = [pl.read_parquet_schema(f) for f in new_files]
-    if old_path is not None:
-        schemas.append(carry(pl.DataFrame(schema=pl.read_parquet_schema(old_path))).schema)
+    if old_dir is not None:
+        schemas.append(carry(pl.DataFrame(schema=tables.schema(old_dir, table))).schema)
     if not schemas:
         pl.DataFrame(schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}).write_parquet(
             target
@@ -129,8 +127,8 @@ def _write_table(target, new_files, old_path, carry):
     def frames():
         for path in new_files:
             yield pl.read_parquet(path)
-        if old_path is not None:
-            for frame in _slices(old_path):
+        if old_dir is not None:
+            for frame in tables.slices(old_dir, table, OLD_SLICE):
                 yield carry(frame)
 
     sink_frames(target, relaxed_schema(schemas), frames)
@@ -162,8 +160,9 @@ def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
         _write(versions, chunk_dir, "versions", name)
 
 
-def write_contract_tables(out, parts, old_dir, run_id, win, workers=1):
-    """Write contrats, child tables and versions of the new generation into `out`.
+def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=None):
+    """Write contrats, child tables and versions of the new generation into `out`: merge-on-read when `changes` is
+    given and delta_tables allows it, else whole.
 
     `win`: one row per retained copy with import_run, record_key, contrat_uid, nb_copies, qualite (final).
     `workers` > 1: the new parts are joined and written by that many worker processes (big imports only: the
@@ -187,6 +186,10 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1):
         for job in jobs:
             new_part_chunks(*job)
     del jobs
+    mergeable = changes is not None and delta_tables.fits(old_dir, changes)
+    if mergeable and delta_tables.write_delta_tables(out, chunk_dir, old_dir, run_id, win, changes):
+        shutil.rmtree(chunk_dir, ignore_errors=True)
+        return
     old_keys = win_old.select("import_run", "record_key", "contrat_uid")
 
     def write(tables):
