@@ -39,13 +39,17 @@ def segment_expr(cpv: pl.Expr) -> pl.Expr:
     )
 
 
-def _robust(x: pl.Expr, keys: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    """(|deviation| / MAD, group size) of x within groups."""
-    med = x.median().over(keys)
-    mad = (x - med).abs().median().over(keys)
-    n = x.count().over(keys)
-    dev = pl.when(mad > 0).then((x - med).abs() / mad)
-    return dev, n
+def _robust(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """|deviation| / MAD (`dev`) and group size (`n`) of `x` within groups of `keys`, one row per row of `frame`
+    in its order. Group statistics are aggregated once and joined back (null keys form a group, as `over` does):
+    median and MAD as window expressions over 1.44 M contracts took 1.8 s, aggregates and joins 0.6 s."""
+    c = pl.col
+    join = {"on": keys, "how": "left", "maintain_order": "left", "nulls_equal": True}
+    med = frame.group_by(keys).agg(c("x").median().alias("med"), c("x").count().alias("n"))
+    rows = frame.select("x", *keys).join(med, **join)
+    mad = rows.group_by(keys).agg((c("x") - c("med")).abs().median().alias("mad"))
+    rows = rows.join(mad, **join)
+    return rows.select(pl.when(c("mad") > 0).then((c("x") - c("med")).abs() / c("mad")).alias("dev"), "n")
 
 
 def flag_amount_outliers(
@@ -54,11 +58,20 @@ def flag_amount_outliers(
     """Add `montant_atypique` to `qualite` of contracts whose amount is far from their peers'."""
     c = pl.col
     usable = (c("montant") > 1).fill_null(False)
-    x = pl.when(usable).then(c("montant").log10())
-    division = c("code_cpv").str.slice(0, 2)
-    dev1, n1 = _robust(x, [division, c("nature")])
-    dev2, n2 = _robust(x, [segment_expr(c("code_cpv")), c("type_contrat")])
-    dev = pl.when(n1 >= min_group).then(dev1).when(n2 >= min_group).then(dev2)
+    frame = contrats.select(
+        pl.when(usable).then(c("montant").log10()).alias("x"),
+        c("code_cpv").str.slice(0, 2).alias("division"),
+        c("nature"),
+        segment_expr(c("code_cpv")).alias("segment"),
+        c("type_contrat"),
+    )
+    by_division, by_segment = _robust(frame, ["division", "nature"]), _robust(frame, ["segment", "type_contrat"])
+    dev = (
+        pl.when(by_division["n"] >= min_group)
+        .then(by_division["dev"])
+        .when(by_segment["n"] >= min_group)
+        .then(by_segment["dev"])
+    )
     already = c("qualite").list.eval(pl.element().is_in(_ALREADY)).list.any()
     outlier = usable & (dev > threshold).fill_null(False) & ~already
     return add_code(contrats, outlier, CODE)
