@@ -144,14 +144,14 @@ def main():
     from pilote.contracts.search import build as index_build, index as explorer_index
     from pilote.contracts.search.nature import cpv_nature
     from pilote.contracts.search.ranking import group_lots, rank
-    from pilote.decp import store
+    from pilote.decp import store, tables
     from pilote.decp.importer import run_import
 
     data_dir = workdir / "data"
     if store.current_generation_dir(data_dir) is None:
         run_import(sorted(str(p) for p in REAL.glob("*.json")), data_dir=data_dir)
     gen = store.current_generation_dir(data_dir)
-    contrats = pl.read_parquet(gen / "contrats.parquet")
+    contrats = tables.scan(gen, "contrats").collect()
     with_cpv = contrats.filter(pl.col("code_cpv").is_not_null() & pl.col("objet").is_not_null())
     uids = sorted(with_cpv["contrat_uid"].to_list())
     held = set(random.Random(2026).sample(uids, int(len(uids) * args.share)))
@@ -159,8 +159,8 @@ def main():
     train_dir.mkdir(parents=True, exist_ok=True)
     contrats.filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(train_dir / "contrats.parquet")
     for table in ("titulaires", *index_build.CHILD_TABLES):
-        if (gen / f"{table}.parquet").exists():
-            pl.read_parquet(gen / f"{table}.parquet").filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
+        if tables.parts(gen, table).exists():
+            tables.scan(gen, table).collect().filter(~pl.col("contrat_uid").is_in(list(held))).write_parquet(
                 train_dir / f"{table}.parquet"
             )
     if args.segmente:

@@ -64,8 +64,11 @@ def generate(n, seed):
 
 def dedup_scores(truth, gen_dir):
     """Pairwise precision / recall of our contracts against the key's duplicate groups; accounting."""
+    sys.path.insert(0, str(ROOT))
+    from pilote.decp import tables  # the generation's tables, merge-on-read
+
     key = pl.scan_ndjson(truth, schema={"array": pl.String, "pos": pl.Int64, "group": pl.Int64}).collect()
-    copies = pl.read_parquet(gen_dir / "copies.parquet", columns=["tableau", "position", "contrat_uid", "retenue"])
+    copies = tables.scan(gen_dir, "copies").select("tableau", "position", "contrat_uid", "retenue").collect()
     rejets = pl.read_parquet(gen_dir / "rejets.parquet", columns=["tableau", "position"])
     joined = key.join(copies, left_on=["array", "pos"], right_on=["tableau", "position"], how="left")
     missing = joined.filter(pl.col("contrat_uid").is_null())
@@ -95,11 +98,14 @@ def cleaning_score(truth, gen_dir):
     if not path.exists():
         return None
     sys.path.insert(0, str(path.parent))
+    sys.path.insert(0, str(ROOT))
     import score_cleaning
 
-    contrats = pl.read_parquet(gen_dir / "contrats.parquet")
-    titulaires = pl.read_parquet(gen_dir / "titulaires.parquet")
-    modifications = pl.read_parquet(gen_dir / "modifications.parquet")
+    from pilote.decp import tables
+
+    contrats = tables.scan(gen_dir, "contrats").collect()
+    titulaires = tables.scan(gen_dir, "titulaires").collect()
+    modifications = tables.scan(gen_dir, "modifications").collect()
     # Only retained copies are in the store: defects injected on duplicates are counted as "introuvables".
     result = score_cleaning.score(truth, contrats, titulaires, modifications, quiet=True)
     return {k: result[k] for k in ("part", "injectes", "traites", "introuvables", "non_evalues") if k in result}

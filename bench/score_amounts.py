@@ -114,6 +114,7 @@ def _near(a, b, tol=0.005):
 def slips_left(key, contrats, gen_dir):
     """The ×1000 / ÷1000 slips of the key still in sums, by the evidence the store holds about their contract."""
     from pilote.contracts.semantics import unusable_amount_codes
+    from pilote.decp import tables
 
     c = pl.col
     unusable = list(unusable_amount_codes())
@@ -131,7 +132,9 @@ def slips_left(key, contrats, gen_dir):
         )
     )
     copies = (
-        pl.read_parquet(gen_dir / "copies.parquet", columns=["contrat_uid", "retenue", "cle_montant"])
+        tables.scan(gen_dir, "copies")
+        .select("contrat_uid", "retenue", "cle_montant")
+        .collect()
         .filter(~c("retenue"))
         .join(slips.select("contrat_uid", "montant_vrai"), on="contrat_uid")
         .group_by("contrat_uid")
@@ -141,15 +144,17 @@ def slips_left(key, contrats, gen_dir):
         )
     )
     mods = (
-        pl.read_parquet(gen_dir / "modifications.parquet", columns=["contrat_uid", "montant"])
+        tables.scan(gen_dir, "modifications")
+        .select("contrat_uid", "montant")
+        .collect()
         .join(slips.select("contrat_uid"), on="contrat_uid")
         .group_by("contrat_uid")
         .agg(pl.len().alias("modifications"), c("montant").is_not_null().sum().alias("modifications_montant"))
     )
     actes = (
-        pl.read_parquet(
-            gen_dir / "actes_sous_traitance.parquet", columns=["contrat_uid", "montant", "est_modification"]
-        )
+        tables.scan(gen_dir, "actes_sous_traitance")
+        .select("contrat_uid", "montant", "est_modification")
+        .collect()
         .join(slips.select("contrat_uid"), on="contrat_uid")
         .group_by("contrat_uid")
         .agg(pl.len().alias("actes"), c("montant").max().alias("acte_max"))
@@ -277,9 +282,9 @@ def main():
         import django
 
         django.setup()
-    from pilote.decp import store
+    from pilote.decp import store, tables
 
-    contrats = pl.read_parquet(store.current_generation_dir(data_dir) / "contrats.parquet")
+    contrats = tables.scan(store.current_generation_dir(data_dir), "contrats").collect()
     key = load_key(truth)
     result = score(key, contrats)
     result["restants"] = slips_left(key, contrats, store.current_generation_dir(data_dir))

@@ -115,17 +115,17 @@ def store_contracts() -> dict[tuple[str, int], dict]:
     import polars as pl
 
     from pilote.contracts.semantics import unusable_amount_codes
-    from pilote.decp import store
+    from pilote.decp import store, tables
 
     generation = Path(store.current_generation_dir())
     codes = list(unusable_amount_codes())
-    contrats = pl.scan_parquet(generation / "contrats.parquet").select(
+    contrats = tables.scan(generation, "contrats").select(
         "contrat_uid",
         "acheteur_id",
         pl.col("date_notification").dt.year().alias("annee"),
         pl.col("qualite").list.eval(pl.element().is_in(codes)).list.any().fill_null(False).alias("exclu"),
     )
-    copies = pl.scan_parquet(generation / "copies.parquet").select("tableau", "position", "contrat_uid", "retenue")
+    copies = tables.scan(generation, "copies").select("tableau", "position", "contrat_uid", "retenue")
     rows = copies.join(contrats, on="contrat_uid", how="left").collect()
     return {(r["tableau"], r["position"]): r for r in rows.iter_rows(named=True)}
 

@@ -7,12 +7,13 @@ A table keyed by contract (CONTRACT_TABLES) is one or two Parquet files in a gen
                             main part was written, rewritten by each import (a monthly file: tens of thousands)
     masque.parquet          (optional, one per generation) contrat_uid of the contracts whose main rows are
                             superseded — changed (their rows are in the delta) or removed
+    copies.masque.parquet   the same for `copies`: the contracts of the identity partitions the import recomputed
 The table is the main rows whose contract is not masked, then the delta rows; the two parts have the same schema
 (the writer falls back to a whole write otherwise). A row's *position* (`src_row` of the search index, the
 contract page's one-row read) counts over the two files as written, masked rows included, so the positions of
 main rows never move while the main part is shared.
 
-`copies` and `rejets` are written whole at each import (identity and the rejects are not keyed by contract).
+`copies` (MERGED_TABLES) is written the same way by the identify step; `rejets` is written whole (appended).
 Polars readers use `scan`; DuckDB readers build their relation from `parts` (pilote.contracts.db).
 """
 
@@ -23,7 +24,11 @@ import polars as pl
 
 
 CONTRACT_TABLES = ("contrats", "titulaires", "modifications", "actes_sous_traitance", "versions")
+# `copies` (one row per copy, written by the identify step) is merge-on-read too, with a mask of its own: the
+# contracts of the identity partitions the import recomputed, whose copies are all in its delta
+MERGED_TABLES = (*CONTRACT_TABLES, "copies")
 MASK = "masque.parquet"
+COPIES_MASK = "copies.masque.parquet"
 DELTA_SUFFIX = ".delta.parquet"
 
 
@@ -53,19 +58,23 @@ def delta_path(generation_dir, table) -> Path:
     return Path(generation_dir) / f"{table}{DELTA_SUFFIX}"
 
 
+def mask_path(generation_dir, table="contrats") -> Path:
+    return Path(generation_dir) / (COPIES_MASK if table == "copies" else MASK)
+
+
 def parts(generation_dir, table) -> Parts:
     """The files of `table` in `generation_dir` (a published generation, or one being written once its tables are)."""
     generation_dir = Path(generation_dir)
     main = main_path(generation_dir, table)
-    if table not in CONTRACT_TABLES:
+    if table not in MERGED_TABLES:
         return Parts(main)
-    delta, mask = delta_path(generation_dir, table), generation_dir / MASK
+    delta, mask = delta_path(generation_dir, table), mask_path(generation_dir, table)
     return Parts(main, delta if delta.exists() else None, mask if mask.exists() else None)
 
 
-def masked_uids(generation_dir) -> pl.Series:
-    """contrat_uid of the main rows the generation supersedes (empty without a mask)."""
-    path = Path(generation_dir) / MASK
+def masked_uids(generation_dir, table="contrats") -> pl.Series:
+    """contrat_uid of the main rows of `table` the generation supersedes (empty without a mask)."""
+    path = mask_path(generation_dir, table)
     if not path.exists():
         return pl.Series("contrat_uid", [], dtype=pl.String)
     return pl.read_parquet(path)["contrat_uid"]
@@ -84,7 +93,7 @@ def scan(generation_dir, table, *, row_index: str | None = None) -> pl.LazyFrame
     frame = pl.scan_parquet(p.files).with_row_index(position)
     if p.mask is not None:
         main_rows = pl.scan_parquet(p.main).select(pl.len()).collect().item()
-        masked = masked_uids(generation_dir).implode()
+        masked = masked_uids(generation_dir, table).implode()
         frame = frame.filter((pl.col(position) >= main_rows) | ~pl.col("contrat_uid").is_in(masked))
     return frame if row_index is not None else frame.drop(position)
 
@@ -99,7 +108,7 @@ def slices(generation_dir, table, size: int):
     """The rows of `table` (as `scan` orders them) in frames of at most `size` rows, read part by part (a slice of
     a filtered scan would re-read the table from its start)."""
     p = parts(generation_dir, table)
-    masked = masked_uids(generation_dir).implode() if p.mask is not None else None
+    masked = masked_uids(generation_dir, table).implode() if p.mask is not None else None
     for n, path in enumerate(p.files):
         total = pl.scan_parquet(path).select(pl.len()).collect().item()
         for offset in range(0, total, size):

@@ -108,7 +108,7 @@ def imported(settings, tmp_path, monkeypatch):
     """The stock imported (its file written whole), then the monthly file (its file updated): (base, new). The
     monthly file's tables are written merge-on-read (a main part shared, a delta, a mask: forced, the file is
     large for the stock), so the file is prepared from parts."""
-    monkeypatch.setattr(delta_tables, "MAX_SHARE", 1.0)
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 10.0)
     monkeypatch.setattr(prepared_update, "MAX_CHANGED_SHARE", 1.0)
     monkeypatch.setattr(prepared_update, "MAX_APPENDED_SHARE", 1.0)
     stock, monthly = _files(tmp_path)

@@ -165,7 +165,7 @@ def _table(data_dir, table):
 def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tmp_path, monkeypatch, merge_on_read):
     """Written merge-on-read (main parts shared, a delta and a mask: forced here, the file is a third of the
     stock) or whole (the delta would pass its share of the main part), the store equals a rebuild."""
-    monkeypatch.setattr(delta_tables, "MAX_SHARE", 1.0 if merge_on_read else 0.01)
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 10.0 if merge_on_read else 0.01)
     first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
     run_import([first], data_dir=data_dir, prepare=False)
     base = store.current_generation_dir(data_dir)
@@ -173,12 +173,13 @@ def test_monthly_import_then_rebuild_gives_the_same_store(data_dir, registry, tm
     assert report["replaced"] > 0  # the file touches stored contracts…
     assert report["stored"] > 0  # …and adds some
     new = store.current_generation_dir(data_dir)
-    for table in tables.CONTRACT_TABLES:
+    for table in tables.MERGED_TABLES:
         parts = tables.parts(new, table)
         shared = parts.main.stat().st_ino == tables.main_path(base, table).stat().st_ino
         assert shared is merge_on_read, table
         assert (parts.delta is not None) is merge_on_read, table
-    assert ((new / tables.MASK).exists()) is merge_on_read
+    assert tables.mask_path(new).exists() is merge_on_read
+    assert tables.mask_path(new, "copies").exists() is merge_on_read
     names = ("contrats", "copies", "versions", "titulaires", "modifications", "actes_sous_traitance")
     incremental = {t: _table(data_dir, t) for t in names}
     call_command("decp", "rebuild", "--sans-preparations")
@@ -211,7 +212,7 @@ def test_two_monthly_files_on_parts_then_a_compaction_give_the_rebuilt_store(
     store equals a rebuild of its copies."""
     first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
     run_import([first], data_dir=data_dir, prepare=False)
-    monkeypatch.setattr(delta_tables, "MAX_SHARE", 1.0)
+    monkeypatch.setattr(delta_tables, "MAX_SHARE", 10.0)
     run_import([_monthly(first, tmp_path, seed=7)], data_dir=data_dir, prepare=False)
     second = run_import([_monthly(first, tmp_path, seed=8)], data_dir=data_dir, prepare=False)
     assert second["changements"]["modifie"] > 0
@@ -250,7 +251,7 @@ def _rows_by_contract(generation_dir):
     return {uid: sorted(rows) for uid, rows in per_uid.items()}
 
 
-@pytest.mark.parametrize("share", [1.0, 0.01], ids=["parts", "whole"])
+@pytest.mark.parametrize("share", [10.0, 0.01], ids=["parts", "whole"])
 def test_an_import_lists_exactly_the_contracts_whose_rows_changed(data_dir, registry, tmp_path, monkeypatch, share):
     monkeypatch.setattr(delta_tables, "MAX_SHARE", share)
     seen = {}

@@ -29,7 +29,7 @@ def stores(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(hooks, "_PREPARERS", {})
         patch.setattr(hooks, "_AFTER_PUBLISH", [])
-        patch.setattr(delta_tables, "MAX_SHARE", 1.0)
+        patch.setattr(delta_tables, "MAX_SHARE", 10.0)
         first = synth.write(base / "stock.json", count=1200, seed=3)
         run_import([first], data_dir=data, prepare=False)
         run_import([_monthly(first, base, seed=7)], data_dir=data, prepare=False)
@@ -39,12 +39,13 @@ def stores(tmp_path_factory):
         shutil.copytree(data, copy)
         run_rebuild(data_dir=copy, prepare=False)
     whole = store.current_generation_dir(copy)
-    assert tables.parts(parts, "contrats").delta is not None
-    assert tables.parts(whole, "contrats") == tables.Parts(tables.main_path(whole, "contrats"))
+    for table in tables.MERGED_TABLES:
+        assert tables.parts(parts, table).delta is not None, table
+        assert tables.parts(whole, table) == tables.Parts(tables.main_path(whole, table)), table
     return parts, whole
 
 
-@pytest.mark.parametrize("table", tables.CONTRACT_TABLES)
+@pytest.mark.parametrize("table", tables.MERGED_TABLES)
 def test_scans_slices_and_duckdb_views_give_the_rows_of_a_whole_write(stores, table, settings):
     parts, whole = stores
     expected = _sorted(tables.scan(whole, table).collect())

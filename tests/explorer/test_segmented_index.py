@@ -54,7 +54,7 @@ def updated(tmp_path_factory):
         patch.setattr(hooks, "_PREPARERS", {})
         patch.setattr(hooks, "_AFTER_PUBLISH", [])
         patch.setattr(segments, "MAX_SHARE", 0.5)  # two months of a small stock: a quarter of it in the delta
-        patch.setattr(delta_tables, "MAX_SHARE", 1.0)  # the tables too: the index is built from parts
+        patch.setattr(delta_tables, "MAX_SHARE", 10.0)  # the tables too: the index is built from parts
         first = synth.write(base / "stock.json", count=1500, seed=5)
         run_import([first], data_dir=data, prepare=False)
         stock = store.current_generation_dir(data)

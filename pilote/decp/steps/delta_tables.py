@@ -43,7 +43,7 @@ def fits(old_dir, changes: pl.DataFrame) -> bool:
     return max(delta_rows + fresh, masked) <= MAX_SHARE * main_rows
 
 
-def _link(source, target):
+def link(source, target):
     """`target` is `source` by hard link (zero bytes; the main parts are never modified), or a copy across
     file systems."""
     try:
@@ -70,10 +70,10 @@ def write_delta_tables(out, chunk_dir, old_dir, run_id, win, changes: pl.DataFra
             return False
         plans[table] = plan
     for table, (target_schema, frames) in plans.items():
-        _link(tables.main_path(old_dir, table), tables.main_path(out, table))
+        link(tables.main_path(old_dir, table), tables.main_path(out, table))
         sink_frames(tables.delta_path(out, table), target_schema, frames)
     mask = pl.concat([tables.masked_uids(old_dir), gone]).unique().sort()
-    pl.DataFrame({"contrat_uid": mask}).write_parquet(out / tables.MASK, compression="zstd")
+    pl.DataFrame({"contrat_uid": mask}).write_parquet(tables.mask_path(out), compression="zstd")
     return True
 
 

@@ -8,8 +8,9 @@ Dedup runs on key columns only (a few hundred bytes per copy): the wide contract
 
 import polars as pl
 
-from pilote.decp import report
-from pilote.decp.identity import IDENTIFIED, KEY_COLUMNS, assign_identity, assign_identity_touched
+from pilote.decp import report, tables
+from pilote.decp.identity import IDENTIFIED, KEY_COLUMNS, assign_identity, partition_key
+from pilote.decp.steps import copies_table
 from pilote.decp.steps.staging import scan_parts
 
 
@@ -18,11 +19,12 @@ CATEGORICAL = ["import_run", "source", "fichier", "fichier_sha256", "tableau", "
 
 
 def identify(parts, old_dir, run_id, out, *, read, rejected, provenance="national", full=False):
-    """Writes `out/copies.parquet`; returns (winners, report counts). Winners: one row per retained copy with
-    import_run, record_key, contrat_uid, nb_copies. Raises ImportFailed when a record is unaccounted for.
+    """Writes the `copies` table of `out`; returns (winners, report counts). Winners: one row per retained copy
+    with import_run, record_key, contrat_uid, nb_copies, autres_montants. Raises ImportFailed when a record is
+    unaccounted for.
 
-    Identity is recomputed only for the partitions this run's copies touch (identity.assign_identity_touched);
-    `full` (`decp rebuild`) recomputes it over every copy of the store."""
+    Identity is recomputed only for the partitions this run's copies touch (`_identify_touched`); `full`
+    (`decp rebuild`) recomputes it over every copy of the store and writes `copies` whole."""
     stored = _stored(old_dir)
     new = _new_copies(parts, provenance)
     if (
@@ -32,32 +34,80 @@ def identify(parts, old_dir, run_id, out, *, read, rejected, provenance="nationa
         or not {*KEY_COLUMNS, *IDENTIFIED} <= set(stored.collect_schema().names())
     ):
         ident = assign_identity(_copies(parts, old_dir, provenance)).collect()
-    else:
-        cats = [pl.col(c).cast(pl.Categorical) for c in CATEGORICAL]
-        stored = stored.select(*KEY_COLUMNS, *IDENTIFIED).with_columns(cats)
-        ident = assign_identity_touched(new.with_columns(cats), stored).collect()
-    counts = report.copy_counts(ident, run_id, read=read, rejected=rejected)
-    ident.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL).write_parquet(
-        out / "copies.parquet", compression="zstd", row_group_size=100_000
+        counts = report.copy_counts(ident, run_id, read=read, rejected=rejected)
+        _write_whole(ident, out)
+        return _winners(ident), counts
+    return _identify_touched(new, old_dir, run_id, out, read=read, rejected=rejected)
+
+
+def _identify_touched(new, old_dir, run_id, out, *, read, rejected):
+    """Identity of the new copies and of the stored copies of the partitions they touch
+    (identity.assign_identity_touched: equal to the full path); the other contracts keep their copies, retained
+    copy and copy count as stored. A contract's copies all lie in one partition, so the stored copies to recompute
+    are those of the contracts (`again`) that a touched partition holds: `copies` is written merge-on-read with
+    those contracts masked (copies_table), and the winners of the others are the previous `contrats` rows."""
+    cats = [pl.col(c).cast(pl.Categorical) for c in CATEGORICAL]
+    touched = new.select(partition_key().alias("_p")).unique().collect()
+    stored = tables.scan(old_dir, "copies")
+    again = (
+        stored.select("contrat_uid", "cle_id", "type_contrat")
+        .filter(partition_key().is_in(touched["_p"].implode()))
+        .select("contrat_uid")
+        .unique()
+        .collect()["contrat_uid"]
     )
+    recomputed = stored.filter(pl.col("contrat_uid").is_in(again.implode())).select(*KEY_COLUMNS, *IDENTIFIED)
+    fresh = assign_identity(
+        pl.concat(
+            [new.with_columns(cats), recomputed.with_columns(cats).select(new.collect_schema().names())],
+            how="diagonal_relaxed",
+        )
+    ).collect()
+    counts = report.copy_counts(fresh, run_id, read=read, rejected=rejected)
+    fresh = fresh.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL)
+    copies_table.write(out, old_dir, fresh, again)
+    kept = pl.col("contrat_uid").is_in(again.implode()).not_()
+    winners = pl.concat(
+        [
+            _winners(fresh),
+            tables.scan(old_dir, "contrats")
+            .filter(kept)
+            .select("import_run", "record_key", "contrat_uid", "nb_copies")
+            .join(_other_amounts(stored.filter(kept)).lazy(), on="contrat_uid", how="left")
+            .collect(),
+        ],
+        how="vertical_relaxed",
+    )
+    return winners, counts
+
+
+def _write_whole(ident, out):
+    ident.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL).write_parquet(
+        tables.main_path(out, "copies"), compression="zstd", row_group_size=100_000
+    )
+
+
+def _winners(ident):
+    """One row per retained copy of `ident` (import_run, record_key, contrat_uid, nb_copies, autres_montants)."""
     nb_copies = ident.group_by("contrat_uid").agg(pl.len().cast(pl.Int32).alias("nb_copies"))
     winners = (
         ident.filter("retenue")
         .select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid")
         .join(nb_copies, on="contrat_uid")
     )
-    return winners.join(_other_amounts(ident), on="contrat_uid", how="left"), counts
+    return winners.join(_other_amounts(ident), on="contrat_uid", how="left")
 
 
 def _other_amounts(ident):
     """The usable amounts the other copies of a contract state (`autres_montants`): evidence for the unit-slip
-    rule of the quality step (cleaning.flag_thousand_slips)."""
+    rule of the quality step (cleaning.flag_thousand_slips). `ident`: a frame or a lazy frame of copies."""
     c = pl.col
-    return (
+    amounts = (
         ident.filter(~c("retenue") & c("cle_montant").is_not_null() & ~c("montant_inutilisable").fill_null(False))
         .group_by("contrat_uid")
         .agg(c("cle_montant").unique().alias("autres_montants"))
     )
+    return amounts.collect() if isinstance(amounts, pl.LazyFrame) else amounts
 
 
 def _new_copies(parts, provenance):
@@ -66,7 +116,7 @@ def _new_copies(parts, provenance):
 
 
 def _stored(old_dir):
-    return None if old_dir is None else pl.scan_parquet(old_dir / "copies.parquet")
+    return None if old_dir is None else tables.scan(old_dir, "copies")
 
 
 def _copies(parts, old_dir, provenance="national"):
