@@ -56,13 +56,13 @@ def _identify_touched(new, old_dir, run_id, out, *, read, rejected):
         .unique()
         .collect()["contrat_uid"]
     )
-    recomputed = stored.filter(pl.col("contrat_uid").is_in(again.implode())).select(*KEY_COLUMNS, *IDENTIFIED)
-    fresh = assign_identity(
-        pl.concat(
-            [new.with_columns(cats), recomputed.with_columns(cats).select(new.collect_schema().names())],
-            how="diagonal_relaxed",
-        )
-    ).collect()
+    recomputed = stored.filter(pl.col("contrat_uid").is_in(again.implode())).select(new.collect_schema().names())
+    # both inputs collected first (tens of thousands of copies): assign_identity's plan reads its input in several
+    # branches, and each would scan the stored copies again (measured: 1.8 s of the step at 1.6 M)
+    both = pl.concat(
+        [new.with_columns(cats).collect(), recomputed.with_columns(cats).collect()], how="diagonal_relaxed"
+    )
+    fresh = assign_identity(both.lazy()).collect()
     counts = report.copy_counts(fresh, run_id, read=read, rejected=rejected)
     fresh = fresh.with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL)
     copies_table.write(out, old_dir, fresh, again)
