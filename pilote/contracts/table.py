@@ -7,6 +7,8 @@ DuckDB file (`prepared.prepared_tables`, sorted by buyer) or computed in memory 
 (`prepared.cockpit_tables`). Only constants of the code are written into this SQL (`lit`), never a request's value.
 """
 
+from pathlib import Path
+
 from pilote.contracts import companies, semantics as sem, sources
 
 
@@ -44,8 +46,9 @@ def _derived() -> dict[str, str]:
     return cols | companies.flags("q")
 
 
-def materialise_sql(contrats_path, only: str | None = None) -> list[tuple[str, str]]:
+def materialise_sql(contrats_path, only: str | None = None, recent: bool = False) -> list[tuple[str, str]]:
     """(table, SELECT) of the cockpit's in-memory tables, built once per generation by `duck.ensure_tables`.
+    `recent`: the rows of `only` are all in the generation's delta parts (pilote.decp.tables): read those alone.
 
     Planning the flag expressions (list searches, dated thresholds) costs DuckDB tens of milliseconds per
     query; computing them once leaves each request with plain aggregates over narrow boolean columns.
@@ -66,6 +69,7 @@ def materialise_sql(contrats_path, only: str | None = None) -> list[tuple[str, s
     # division spare the breakdowns a string conversion per contract; the trustworthy amount, the EU-threshold
     # comparisons and the data's SME and local flags take ~100 ms off the overview aggregate.
     derived = ",\n  ".join(f"{expr} AS {name}" for name, expr in _derived().items())
+    generation_dir = Path(contrats_path).parent
     only_and = f" AND contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608 (a name of the code)
     only_where = f"\nWHERE c.contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608
     return [
@@ -79,15 +83,17 @@ SELECT {base}, {rid_sql("c")} AS rid, t.f.id AS titulaire_id, t.f.nom AS titulai
   t.f.categorie AS titulaire_categorie, t.f.departement AS titulaire_departement,
   {acheteur_dep} AS acheteur_departement,
   {flags}
-FROM {parquet_source(contrats_path)} c
+FROM {sources.recent_source(generation_dir, "contrats") if recent else parquet_source(contrats_path)} c
 LEFT JOIN (
   SELECT contrat_uid, any_value({{'id': titulaire_id, 'nom': titulaire_nom, 'categorie': {tit["categorie"]},
     'departement': {tit["departement"]}}}) AS f
-  FROM titulaires WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL{only_and}
+  FROM {sources.recent_source(generation_dir, "titulaires") if recent else "titulaires"}
+  WHERE modification_id IS NULL AND rang = 0 AND titulaire_id IS NOT NULL{only_and}
   GROUP BY contrat_uid
 ) t USING (contrat_uid)
 LEFT JOIN (
-  SELECT contrat_uid, arg_max(montant, rang) AS montant_final FROM modifications
+  SELECT contrat_uid, arg_max(montant, rang) AS montant_final
+  FROM {sources.recent_source(generation_dir, "modifications") if recent else "modifications"}
   WHERE montant IS NOT NULL{only_and} GROUP BY contrat_uid
 ) m USING (contrat_uid){only_where}
 ) q""",  # noqa: S608 (fixed fragments only)
