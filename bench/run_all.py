@@ -13,10 +13,12 @@ Steps (every figure of one run measured in that run, on the same machine):
 5. Cleaning score (bench/score_cleaning.py, up to --cleaning-max records), cockpit server time on the store
    (`manage.py cockpit_bench`), then bench/serving_bench.py: gunicorn in production serving the store while a
    new file (--update-n records, another seed) is imported into it.
+6. The monthly update (bench/monthly_update_bench.py): a store of --n records and a 30 k-record file cut from
+   one corpus, the file imported as shipped and without preparations, then `decp rebuild`.
 Results go to docs/benchmarks.md (sections between markers, bench/bench_docs.py) and bench/out/decp-bench.json.
 
 Usage: python bench/run_all.py [--n 200000] [--seed 7] [--update-n 30000] [--no-pretty] [--no-alone]
-       [--no-cockpit] [--no-serving] [--serving-database-url postgres://…] [--no-docs]
+       [--no-cockpit] [--no-serving] [--no-monthly] [--serving-database-url postgres://…] [--no-docs]
    The default size runs in about 10-15 minutes on 2 idle cores; `--n 1600000` is the national scale.
 """
 
@@ -37,6 +39,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_docs
 import floors
+import monthly_update_bench
 import serving_bench
 from measure import run_measured
 
@@ -231,6 +234,7 @@ def parse_args():
     parser.add_argument("--no-alone", action="store_true", help="skip the import without preparations")
     parser.add_argument("--no-cockpit", action="store_true", help="skip the cockpit server-time benchmark")
     parser.add_argument("--no-serving", action="store_true", help="skip serving while importing")
+    parser.add_argument("--no-monthly", action="store_true", help="skip the monthly update into the store")
     parser.add_argument("--serving-database-url", default="", help="PostgreSQL for the serving bench (default SQLite)")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--docs-only", action="store_true", help="rewrite the sections from bench/out/decp-bench.json")
@@ -282,6 +286,8 @@ def write_docs(res):
         write_cockpit_doc(res)
     if "serving" in res:
         bench_docs.write_section(*markers("SERVING", res["n"]), bench_docs.serving_lines(res))
+    if "monthly" in res:
+        bench_docs.write_section(*markers("MONTHLY", res["n"]), bench_docs.monthly_lines(res))
 
 
 def main():
@@ -311,6 +317,10 @@ def main():
         if args.serving_database_url:
             argv += ["--database-url", args.serving_database_url]
         res["serving"] = serving_bench.main(argv)
+    if not args.no_monthly:
+        # a store of n records and a 30 k monthly file cut from one generated corpus (its own, so that the file
+        # republishes stored contracts), imported as shipped and without preparations
+        res["monthly"] = monthly_update_bench.run(args.n, 30_000, OUT / "monthly", args.seed)
     (OUT / "decp-bench.json").write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str))
     if not args.no_docs:
         write_docs(res)
