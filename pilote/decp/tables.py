@@ -50,6 +50,11 @@ class Parts:
         return self.main.exists()
 
 
+def file_rows(path) -> int:
+    """Rows of one Parquet file (its footer only)."""
+    return pl.scan_parquet(path).select(pl.len()).collect().item()
+
+
 def main_path(generation_dir, table) -> Path:
     return Path(generation_dir) / f"{table}.parquet"
 
@@ -92,7 +97,7 @@ def scan(generation_dir, table, *, row_index: str | None = None) -> pl.LazyFrame
     position = row_index or "_position"
     frame = pl.scan_parquet(p.files).with_row_index(position)
     if p.mask is not None:
-        main_rows = pl.scan_parquet(p.main).select(pl.len()).collect().item()
+        main_rows = file_rows(p.main)
         masked = masked_uids(generation_dir, table).implode()
         frame = frame.filter((pl.col(position) >= main_rows) | ~pl.col("contrat_uid").is_in(masked))
     return frame if row_index is not None else frame.drop(position)
@@ -110,7 +115,7 @@ def slices(generation_dir, table, size: int):
     p = parts(generation_dir, table)
     masked = masked_uids(generation_dir, table).implode() if p.mask is not None else None
     for n, path in enumerate(p.files):
-        total = pl.scan_parquet(path).select(pl.len()).collect().item()
+        total = file_rows(path)
         for offset in range(0, total, size):
             frame = pl.scan_parquet(path).slice(offset, size)
             if n == 0 and masked is not None:

@@ -21,20 +21,17 @@ ROW_GROUP_SIZE = 100_000
 def write(out, old_dir, fresh: pl.DataFrame, again: pl.Series) -> None:
     """Write the `copies` table of `out` from the previous generation's (`old_dir`) and the recomputed copies."""
     schema = tables.schema(old_dir, "copies")
-    old = tables.parts(old_dir, "copies")
-    main_rows = pl.scan_parquet(old.main).select(pl.len()).collect().item()
-    delta_rows = 0 if old.delta is None else pl.scan_parquet(old.delta).select(pl.len()).collect().item()
-    masked = pl.concat([tables.masked_uids(old_dir, "copies"), again]).unique().sort()
-    small = max(delta_rows + fresh.height, masked.len()) <= delta_tables.MAX_SHARE * main_rows
+    small = delta_tables.within_share(old_dir, "copies", fresh.height, again.len())
     if small and relaxed_schema([schema, fresh.schema]) == schema:
-        _write_parts(out, old, fresh, again, masked, schema)
+        _write_parts(out, old_dir, fresh, again, schema)
     else:
         kept = tables.scan(old_dir, "copies").filter(~pl.col("contrat_uid").is_in(again.implode())).collect()
         whole = pl.concat([conform(kept, schema), fresh], how="diagonal_relaxed")
         whole.write_parquet(tables.main_path(out, "copies"), compression="zstd", row_group_size=ROW_GROUP_SIZE)
 
 
-def _write_parts(out, old, fresh, again, masked, schema):
+def _write_parts(out, old_dir, fresh, again, schema):
+    old = tables.parts(old_dir, "copies")
     delta_tables.link(old.main, tables.main_path(out, "copies"))
     frames = [conform(fresh, schema)]
     if old.delta is not None:
@@ -43,4 +40,4 @@ def _write_parts(out, old, fresh, again, masked, schema):
     pl.concat(frames).write_parquet(
         tables.delta_path(out, "copies"), compression="zstd", row_group_size=ROW_GROUP_SIZE
     )
-    pl.DataFrame({"contrat_uid": masked}).write_parquet(tables.mask_path(out, "copies"), compression="zstd")
+    delta_tables.write_mask(out, old_dir, "copies", again)

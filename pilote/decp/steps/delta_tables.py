@@ -19,13 +19,14 @@ import shutil
 import polars as pl
 
 from pilote.decp import store, tables
+from pilote.decp.steps.carry import COPY_KEY, carry
+from pilote.decp.steps.staging import part_files
 from pilote.decp.steps.table_sink import conform, relaxed_schema, sink_frames
 
 
 # Past this share of the main part, the delta (rows) or the mask (contracts) trigger a whole write: readers pay for
 # the mask's anti-join and the delta's extra file, and the store for rows kept twice (the search index uses 20 %).
 MAX_SHARE = 0.20
-COPY_KEY = ["import_run", "record_key"]
 
 
 def fits(old_dir, changes: pl.DataFrame) -> bool:
@@ -35,12 +36,23 @@ def fits(old_dir, changes: pl.DataFrame) -> bool:
         main = tables.main_path(old_dir, table)
         if not main.exists() or "record_key" not in pl.read_parquet_schema(main):
             return False
-    main_rows = pl.scan_parquet(tables.main_path(old_dir, "contrats")).select(pl.len()).collect().item()
-    delta = tables.parts(old_dir, "contrats").delta
-    delta_rows = 0 if delta is None else pl.scan_parquet(delta).select(pl.len()).collect().item()
     fresh = changes.filter(pl.col("etat") != store.REMOVED).height
-    masked = tables.masked_uids(old_dir).len() + changes.filter(pl.col("etat") != store.ADDED).height
-    return max(delta_rows + fresh, masked) <= MAX_SHARE * main_rows
+    return within_share(old_dir, "contrats", fresh, changes.filter(pl.col("etat") != store.ADDED).height)
+
+
+def within_share(old_dir, table, fresh_rows: int, superseded: int) -> bool:
+    """Whether `table`'s delta and mask, once `fresh_rows` rows are added to the delta and `superseded` contracts
+    to the mask, stay within MAX_SHARE of its main part (upper bounds: rows the delta drops are not subtracted)."""
+    old = tables.parts(old_dir, table)
+    delta_rows = 0 if old.delta is None else tables.file_rows(old.delta)
+    masked = tables.masked_uids(old_dir, table).len() + superseded
+    return max(delta_rows + fresh_rows, masked) <= MAX_SHARE * tables.file_rows(old.main)
+
+
+def write_mask(out, old_dir, table, superseded: pl.Series) -> None:
+    """`table`'s mask in `out`: the previous generation's ∪ `superseded` (contrat_uid)."""
+    mask = pl.concat([tables.masked_uids(old_dir, table), superseded]).unique().sort()
+    pl.DataFrame({"contrat_uid": mask}).write_parquet(tables.mask_path(out, table), compression="zstd")
 
 
 def link(source, target):
@@ -72,14 +84,13 @@ def write_delta_tables(out, chunk_dir, old_dir, run_id, win, changes: pl.DataFra
     for table, (target_schema, frames) in plans.items():
         link(tables.main_path(old_dir, table), tables.main_path(out, table))
         sink_frames(tables.delta_path(out, table), target_schema, frames)
-    mask = pl.concat([tables.masked_uids(old_dir), gone]).unique().sort()
-    pl.DataFrame({"contrat_uid": mask}).write_parquet(tables.mask_path(out), compression="zstd")
+    write_mask(out, old_dir, "contrats", gone)
     return True
 
 
 def _plan(table, chunk_dir, old_dir, kept_old, gone):
     """(schema, frames) of `table`'s delta, or None when its schema would differ from the main part's."""
-    new_files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
+    new_files = part_files(chunk_dir, table)
     main_schema = tables.schema(old_dir, table)
     winners = kept_old if table == "contrats" else kept_old.select(*COPY_KEY, "contrat_uid")
     carried = _carried(old_dir, table, winners)
@@ -111,5 +122,4 @@ def _carried(old_dir, table, winners) -> pl.DataFrame:
         .join(keys.lazy(), on=COPY_KEY, how="semi", maintain_order="left")
         .collect()
     )
-    frame = frame.drop([c for c in winners.columns if c not in COPY_KEY], strict=False)
-    return frame.join(winners, on=COPY_KEY, maintain_order="left")
+    return carry(frame, winners)

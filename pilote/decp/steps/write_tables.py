@@ -26,6 +26,8 @@ import polars as pl
 
 from pilote.decp import store, tables
 from pilote.decp.steps import delta_tables
+from pilote.decp.steps.carry import carry
+from pilote.decp.steps.staging import part_files
 from pilote.decp.steps.table_sink import relaxed_schema, sink_frames
 from pilote.decp.versions import build_versions
 
@@ -100,24 +102,14 @@ def _carried_table(old_dir, table):
     return old_dir if "record_key" in pl.read_parquet_schema(path) else None
 
 
-COPY_KEY = ["import_run", "record_key"]
-
-
-def _carry(frame, winners):
-    """A slice of a previous generation's table: the rows of copies still retained, with what `winners` says of
-    them now (the contracts: identity, copy count and quality recomputed at each import; a child table or the
-    versions: the identity), in the slice's order."""
-    frame = frame.drop([c for c in winners.columns if c not in COPY_KEY], strict=False)
-    return frame.join(winners, on=COPY_KEY, maintain_order="left")
-
-
-def _write_table(target, new_files, old_dir, carry):
+def _write_table(out, table, new_files, old_dir, carried):
     """One table of the generation: the new chunks, then the previous generation's rows carried over (`old_dir`:
-    None for none), encoded once into `target` (pilote.decp.steps.table_sink)."""
-    table = target.name.removesuffix(".parquet")
+    None for none; `carried`: a slice of them → the rows kept), encoded once into `out`'s file of `table`
+    (pilote.decp.steps.table_sink)."""
+    target = tables.main_path(out, table)
     schemas = [pl.read_parquet_schema(f) for f in new_files]
     if old_dir is not None:
-        schemas.append(carry(pl.DataFrame(schema=tables.schema(old_dir, table))).schema)
+        schemas.append(carried(pl.DataFrame(schema=tables.schema(old_dir, table))).schema)
     if not schemas:
         pl.DataFrame(schema={"import_run": pl.String, "record_key": pl.Int64, "contrat_uid": pl.String}).write_parquet(
             target
@@ -129,7 +121,7 @@ def _write_table(target, new_files, old_dir, carry):
             yield pl.read_parquet(path)
         if old_dir is not None:
             for frame in tables.slices(old_dir, table, OLD_SLICE):
-                yield carry(frame)
+                yield carried(frame)
 
     sink_frames(target, relaxed_schema(schemas), frames)
 
@@ -192,11 +184,11 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=N
         return
     old_keys = win_old.select("import_run", "record_key", "contrat_uid")
 
-    def write(tables):
-        for table in tables:
-            new_files = sorted((chunk_dir / table).glob("*.parquet")) if (chunk_dir / table).exists() else []
-            carry = functools.partial(_carry, winners=win_old if table == "contrats" else old_keys)
-            _write_table(out / f"{table}.parquet", new_files, _carried_table(old_dir, table), carry)
+    def write(names):
+        for table in names:
+            new_files = part_files(chunk_dir, table)
+            carried = functools.partial(carry, winners=win_old if table == "contrats" else old_keys)
+            _write_table(out, table, new_files, _carried_table(old_dir, table), carried)
 
     # the contracts (most of the bytes) beside the other tables, two sinks at once: 1.40 s against 1.56 s for the
     # step on a quiet 2-core machine (200 k store, 30 k file), two slices in memory instead of one (+40 MB)
