@@ -6,9 +6,8 @@ has no usable file. Apart from `table` (per contract) and `cube` (per month), wh
 other to say what it holds."""
 
 import logging
-from pathlib import Path
 
-from pilote.contracts import cube, db, national, per_buyer, prepared_update, sources, table
+from pilote.contracts import cube, db, national, per_buyer, prepared_update, table
 from pilote.decp import store
 
 
@@ -55,11 +54,7 @@ def details_select(contrats_path, only: str | None = None, recent: bool = False)
     """SELECT of the details table (text fields by `rid`); `only` and `recent` as `table.materialise_sql`."""
     where = f" WHERE c.contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608 (a name)
     columns = ", ".join(f"c.{col}" for col in table.DETAIL_COLUMNS)
-    source = (
-        sources.recent_source(Path(contrats_path).parent, "contrats")
-        if recent
-        else table.parquet_source(contrats_path)
-    )
+    source = table.parquet_source(contrats_path, recent)
     return f"SELECT {table.rid_sql('c')} AS rid, {columns} FROM {source} c{where}"  # noqa: S608
 
 

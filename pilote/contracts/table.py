@@ -83,7 +83,7 @@ SELECT {base}, {rid_sql("c")} AS rid, t.f.id AS titulaire_id, t.f.nom AS titulai
   t.f.categorie AS titulaire_categorie, t.f.departement AS titulaire_departement,
   {acheteur_dep} AS acheteur_departement,
   {flags}
-FROM {sources.recent_source(generation_dir, "contrats") if recent else parquet_source(contrats_path)} c
+FROM {parquet_source(contrats_path, recent)} c
 LEFT JOIN (
   SELECT contrat_uid, any_value({{'id': titulaire_id, 'nom': titulaire_nom, 'categorie': {tit["categorie"]},
     'departement': {tit["departement"]}}}) AS f
@@ -107,8 +107,11 @@ DETAILS_TABLE = "cockpit_details"
 DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 
 
-def parquet_source(contrats_path) -> str:
-    """The contracts' rows (main part, mask and delta: pilote.contracts.sources)."""
+def parquet_source(contrats_path, recent: bool = False) -> str:
+    """The contracts' rows (main part, mask and delta: pilote.contracts.sources); `recent`: the delta part alone
+    when there is one (`materialise_sql`)."""
+    if recent:
+        return sources.recent_source(Path(contrats_path).parent, "contrats")
     return sources.contracts_source(contrats_path)
 
 
