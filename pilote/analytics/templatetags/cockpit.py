@@ -1,6 +1,7 @@
 """French number formatting for the cockpit's figures (shares, euros, counts, coverage)."""
 
 from django import template
+from django.utils.html import format_html
 
 from pilote.contracts import figures, indicators
 from pilote.contracts.indicators import MIN_BASE
@@ -130,3 +131,14 @@ def part_ligne(row, key):
     Valeur, for the `valeur`, `base` and `intervalle` filters."""
     num, base_key = next((n, b) for k, n, b in figures.BREAKDOWN_SHARES if k == key)
     return indicators.part_ligne(row, num, base_key)
+
+
+@register.simple_tag
+def part_cell(row, key):
+    """One share cell of a breakdown table: « 12,3 % (2 contrats sur 55 renseignés ; intervalle à 95 % : …) ».
+    A tag rather than an included template: an organisation's cockpit renders ~210 of them, and the include cost
+    ~70 µs each (15 of the page's ~45 ms of rendering, measured at 1.6 M)."""
+    v = part_ligne(row, key)
+    bounds = intervalle(v)
+    detail = f"{base(v)} ; intervalle à 95 % : {bounds}" if bounds else base(v)
+    return format_html('{} <span class="muted">({})</span>', valeur(v), detail)
