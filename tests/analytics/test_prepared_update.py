@@ -150,6 +150,22 @@ def test_removed_contracts_leave_the_file_and_their_groups(imported, tmp_path, m
     _assert_same_tables(following / duck.PREPARED_DB, _whole_copy(following, tmp_path, monkeypatch))
 
 
+def test_an_update_is_bounded_below_a_whole_write(imported, settings, monkeypatch):
+    """An update reads the changed contracts' groups: DuckDB is bounded to PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT there
+    (with the whole write's bound it kept what it read until the import passed 1 GB at 1.6 M)."""
+    _base, new = imported
+    settings.PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT, settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT = "300MB", "700MB"
+    limits, connect = [], duck._connect
+    monkeypatch.setattr(duck, "_connect", lambda limit: limits.append(limit) or connect(limit))
+    assert not _prepare_again(new)  # updated from the previous generation's file
+    assert "300MB" in limits
+    limits.clear()
+    monkeypatch.setattr(store, "changes", lambda _dir: None)
+    assert _prepare_again(new)  # whole
+    assert "700MB" in limits
+    assert "300MB" not in limits
+
+
 def _rewritten(generation_dir) -> bool:
     """Whether the generation's file was written whole (nothing appended since)."""
     return _meta(generation_dir / duck.PREPARED_DB)["lignes_ajoutees"] == "0"
