@@ -69,12 +69,9 @@ print("BENCH-JSON" + json.dumps(people))
 
 
 def base_env(data_dir: Path, database_url: str) -> dict:
-    # a clean environment, as a service manager gives
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "PILOTE_BACKGROUND_NICE"}
-    }
+    # a clean environment, as a service manager gives, with the operator's bounds (to compare settings)
+    kept = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "PILOTE_BACKGROUND_NICE"}
+    env = {k: v for k, v in os.environ.items() if k in kept or k.startswith("PILOTE_DUCKDB_")}
     env.update(PILOTE_DATA_DIR=str(data_dir), DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings")
     return env
 
