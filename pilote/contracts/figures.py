@@ -297,7 +297,7 @@ def evolution(filters: Filters, total: int, limit: int = 50) -> dict:
     return {
         "hausse": indicators.hausse_par_modifications(evo, total),
         "n_a_verifier": int(evo.get("n_a_verifier") or 0),
-        "a_verifier": with_details(fetch_rows(*queries.modifications_to_check_sql(filters, limit, source))),
+        "a_verifier": fetch_rows(*queries.modifications_to_check_sql(filters, limit, source)),
     }
 
 
@@ -320,25 +320,7 @@ def contracts(
     )
     rows = fetch_rows(sql, params, extract["tables"] if extract else ())
     total = (rows[0]["total"] if rows else 0) if with_total else None
-    return with_details(rows), total
-
-
-DETAILS_CHUNK = 2000
-
-
-def with_details(rows: list[dict]) -> list[dict]:
-    """Adds the text fields (id, objet, buyer name, considerations) of listed contracts."""
-    details = {}
-    rids = [r["rid"] for r in rows]
-    path = store.table_path("contrats")
-    prepared = bool(rids) and duck.has_relation(cockpit_table.DETAILS_TABLE)
-    for start in range(0, len(rids), DETAILS_CHUNK):
-        chunk = rids[start : start + DETAILS_CHUNK]
-        for detail in fetch_rows(*queries.details_sql(chunk, path, prepared=prepared)):
-            details[detail["rid"]] = detail
-    for row in rows:
-        row.update(details.get(row["rid"], {}))
-    return rows
+    return rows, total
 
 
 def flags(filters: Filters) -> list[dict]:

@@ -39,23 +39,13 @@ def prepared_tables(contrats_path, only: str | None = None, recent: bool = False
     (`table.materialise_sql`).
 
     The per-contract table is sorted by buyer: an organisation's contracts then sit in a few row groups, whose
-    min/max let DuckDB skip the others (measured on 1.44 M contracts: 7-20x faster for one buyer). The text
-    fields of listed contracts come from an indexed table (150 contracts in ~20 ms, where reading them back
-    from contrats.parquet by row number took ~1 s)."""
+    min/max let DuckDB skip the others (measured on 1.44 M contracts: 7-20x faster for one buyer). It holds the
+    text fields lists show (`table.DETAIL_COLUMNS`), read with the listed rows."""
     (_name, select), *_ = table.materialise_sql(contrats_path, only, recent)
     return [
         (table.COCKPIT_TABLE, f"{select}\nORDER BY q.acheteur_id, q.date_notification", None),
-        (table.DETAILS_TABLE, details_select(contrats_path, only, recent), "rid"),
         *aggregates(),
     ]
-
-
-def details_select(contrats_path, only: str | None = None, recent: bool = False) -> str:
-    """SELECT of the details table (text fields by `rid`); `only` and `recent` as `table.materialise_sql`."""
-    where = f" WHERE c.contrat_uid IN (SELECT contrat_uid FROM {only})" if only else ""  # noqa: S608 (a name)
-    columns = ", ".join(f"c.{col}" for col in table.DETAIL_COLUMNS)
-    source = table.parquet_source(contrats_path, recent)
-    return f"SELECT {table.rid_sql('c')} AS rid, {columns} FROM {source} c{where}"  # noqa: S608
 
 
 def write_prepared_file(generation_dir) -> None:
@@ -83,7 +73,7 @@ def _update(generation_dir, plan, definitions, sig) -> None:
     hold one row per contract of the generation)."""
     contrats = generation_dir / "contrats.parquet"
     # the fresh contracts' rows are all in the delta parts when the tables were written merge-on-read
-    fresh_rows = {name: select for name, select, _index in prepared_tables(contrats, only="fresh", recent=True)[:2]}
+    (_name, fresh_rows, _index), *_ = prepared_tables(contrats, only="fresh", recent=True)
 
     def over(name: str, source: str) -> str:
         return {n: select for n, select, _index in aggregates(source)}[name]

@@ -2,7 +2,7 @@
 an import changed (`store.changes`, decision 0021) instead of rebuilt whole (`prepared.write_prepared_file`).
 
 The previous file is copied (never opened for writing: web processes read it), then
-- per-contract tables (the cockpit table, its details, the lists' subsets): the rows of the changed contracts
+- per-contract tables (the cockpit table and the lists' subsets): the rows of the changed contracts
   deleted, those of the contracts to compute inserted, computed from the new generation's Parquet files
   restricted to their uids (row identifiers hash contrat_uid and the supplier's id: `table.rid_sql`);
 - aggregates (the monthly cube, the per-supplier and growth sums, national and per buyer): only the GROUPS those
@@ -129,20 +129,18 @@ def _whole(reason: str) -> None:
     logger.info("fichier du cockpit ecrit en entier", extra={"raison": reason})
 
 
-def statements(definitions, over, fresh_rows: dict, sig: str, appended: int) -> list[str]:
+def statements(definitions, over, fresh_rows: str, sig: str, appended: int) -> list[str]:
     """The SQL updating the copy (db.update_database: temporary tables `replaced` and `fresh` of uids), each
     table of `definitions` (the whole write's, prepared.prepared_tables) updated by its kind. `over(name,
-    source)`: the SELECT of table `name` over the per-contract rows `source`; `fresh_rows`: the SELECTs of the
-    cockpit table's and the details' rows of the contracts to compute."""
+    source)`: the SELECT of table `name` over the per-contract rows `source`; `fresh_rows`: the SELECT of the
+    cockpit table's rows of the contracts to compute."""
     cockpit = f"{P}{table.COCKPIT_TABLE}"
     out = [
         f"CREATE TEMP TABLE touched AS SELECT {_KEYS} FROM {cockpit} "  # noqa: S608
         "WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",
         f"DELETE FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",  # noqa: S608
-        f"DELETE FROM {P}{table.DETAILS_TABLE} WHERE rid IN (SELECT {table.rid_sql('r')} FROM replaced r)",  # noqa: S608
         # sorted as the whole write sorts them: the appended rows of a buyer sit together
-        f"INSERT INTO {cockpit} BY NAME {fresh_rows[table.COCKPIT_TABLE]}",
-        f"INSERT INTO {P}{table.DETAILS_TABLE} BY NAME {fresh_rows[table.DETAILS_TABLE]}",
+        f"INSERT INTO {cockpit} BY NAME {fresh_rows}",
         f"INSERT INTO touched SELECT {_KEYS} FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM fresh)",  # noqa: S608
     ]
     for name, select, _index in definitions:
@@ -152,7 +150,7 @@ def statements(definitions, over, fresh_rows: dict, sig: str, appended: int) -> 
             out += _groups(name, GROUPED[name], over)
         elif name in GLOBAL:
             out.append(f"CREATE OR REPLACE TABLE {P}{name} AS {select}")
-        elif name not in (table.COCKPIT_TABLE, table.DETAILS_TABLE, META):
+        elif name not in (table.COCKPIT_TABLE, META):
             raise ValueError(f"table préparée sans mise à jour : {name}")
     out.append(f"CREATE OR REPLACE TABLE {P}{META} AS {meta_select(sig, appended)}")
     return out
@@ -183,8 +181,6 @@ def _groups(name: str, grain: dict, over) -> list[str]:
 
 
 def check() -> str:
-    """The updated file holds one row per contract of the generation, in the cockpit table and the details
-    (a contract changed but absent from the changes would show here when it was added or removed)."""
-    n = "(SELECT count(*) FROM contrats)"
-    return f"""SELECT (SELECT count(*) FROM {P}{table.COCKPIT_TABLE}) = {n}
-  AND (SELECT count(*) FROM {P}{table.DETAILS_TABLE}) = {n}"""  # noqa: S608 (constants of the code)
+    """The updated file holds one row per contract of the generation in the cockpit table (a contract changed
+    but absent from the changes would show here when it was added or removed)."""
+    return f"SELECT (SELECT count(*) FROM {P}{table.COCKPIT_TABLE}) = (SELECT count(*) FROM contrats)"  # noqa: S608

@@ -9,7 +9,7 @@ many counts at a time, so that a page costs a handful of scans of the store, not
 from pilote.contracts import companies
 from pilote.contracts.filters import Filters, to_where
 from pilote.contracts.semantics import lit
-from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS, DETAILS_TABLE, parquet_source, rid_sql
+from pilote.contracts.table import COCKPIT_TABLE, DETAIL_COLUMNS
 from pilote.reglementation import seuils
 
 
@@ -264,7 +264,7 @@ SELECT code, count(*) AS n FROM (
     return sql, params
 
 
-# Columns of a contract list read from the cockpit table, then from the full table (`details_sql`).
+# Columns of a contract list, all read from the cockpit table (or a prepared subset of its rows).
 LIST_COLUMNS = (
     "contrat_uid",
     "rid",
@@ -281,6 +281,7 @@ LIST_COLUMNS = (
     "qualite",
     "titulaire_id",
     *companies.COLUMNS,
+    *DETAIL_COLUMNS,
 )
 
 
@@ -308,31 +309,13 @@ ORDER BY date_notification DESC NULLS LAST, contrat_uid LIMIT {int(limit)} OFFSE
     return sql, params
 
 
-def details_sql(rids, contrats_path, *, prepared: bool = False) -> tuple[str, list]:
-    """Text fields of some contracts (by `rid`, table.rid_sql): from the indexed details table prepared after
-    the import, else from the Parquet file (the only case where every contrat_uid is read and hashed: a
-    generation without a prepared file, published by an older version, until the next import)."""
-    rids = sorted(rids)
-    if not rids:
-        return "SELECT NULL AS rid WHERE FALSE", []
-    placeholders = ", ".join("?" * len(rids))
-    if prepared:
-        sql = f"SELECT rid, {', '.join(DETAIL_COLUMNS)} FROM {DETAILS_TABLE} WHERE rid IN ({placeholders})"  # noqa: S608
-        return sql, rids
-    sql = (
-        f"SELECT * FROM (SELECT {rid_sql('c')} AS rid, {', '.join(DETAIL_COLUMNS)} FROM {parquet_source(contrats_path)} c) "  # noqa: S608
-        f"WHERE rid IN ({placeholders})"
-    )
-    return sql, rids
-
-
 def modifications_to_check_sql(filters: Filters, limit: int = 200, source: str = COCKPIT_TABLE) -> tuple[str, list]:
     """Contracts whose amount grew through modifications beyond the de minimis share ("à vérifier"); `source`
     may be the prepared table of those contracts (national.TO_CHECK)."""
     base, params = _base_cte(filters, "commune", source=source)
     sql = f"""{base}
 SELECT contrat_uid, rid, acheteur_id, code_cpv, date_notification, montant AS montant_initial, montant_final,
-       (montant_final - montant) / montant AS hausse, seuil_modification AS seuil
+       (montant_final - montant) / montant AS hausse, seuil_modification AS seuil, {", ".join(DETAIL_COLUMNS)}
 FROM b
 WHERE montant_ok AND montant > 0 AND montant_final IS NOT NULL AND (montant_final - montant) / montant > seuil_modification
 ORDER BY hausse DESC, contrat_uid LIMIT {int(limit)}"""  # noqa: S608

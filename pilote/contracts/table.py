@@ -29,6 +29,10 @@ BASE_COLUMNS = (
     "attribution_avance",
     "nb_modifications",
 )
+# The text fields a contract list shows, kept in the same rows: a list reads them with its contracts, with no
+# second lookup by row identifier (an indexed details table did that until session 13: its index stayed pinned
+# in each web worker's DuckDB pool, ~35-47 MB at 1.6 M, and three lookups cost a cold organisation page ~20 ms).
+DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 COCKPIT_TABLE = "cockpit_contrats"
 
 
@@ -58,7 +62,7 @@ def materialise_sql(contrats_path, only: str | None = None, recent: bool = False
         f"coalesce({expr}, FALSE) AS {name}" if not name.startswith("seuil") else f"{expr} AS {name}"
         for name, expr in sem.contract_flags().items()
     )
-    base = ", ".join(f"c.{col}" for col in BASE_COLUMNS)
+    base = ", ".join(f"c.{col}" for col in (*BASE_COLUMNS, *DETAIL_COLUMNS))
     tit = companies.titulaire_fields(companies.parquet_columns(contrats_path.parent / "titulaires.parquet"))
     acheteur_dep = companies.acheteur_departement(companies.parquet_columns(contrats_path))
     # The supplier of a contract is its first initial titulaire (rang 0): a groupement counts for its
@@ -99,12 +103,6 @@ LEFT JOIN (
 ) q""",  # noqa: S608 (fixed fragments only)
         ),
     ]
-
-
-DETAILS_TABLE = "cockpit_details"
-
-
-DETAIL_COLUMNS = ("id", "acheteur_nom", "objet", "considerations_sociales", "considerations_environnementales")
 
 
 def parquet_source(contrats_path, recent: bool = False) -> str:

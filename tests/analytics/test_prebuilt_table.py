@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from pilote.analytics import cockpit
-from pilote.contracts import db as duck, figures, table as cockpit_table
+from pilote.contracts import db as duck, figures, prepared_update, table as cockpit_table
 from pilote.contracts.filters import parse_filters
 from pilote.contracts.prepared import write_prepared_file
 from pilote.decp import hooks, store
@@ -49,7 +49,7 @@ def test_prebuilt_table_gives_the_same_figures(settings, monkeypatch):
     fresh_process(monkeypatch)
     assert duck.has_relation(cockpit_table.COCKPIT_TABLE)  # attached from the prepared file, not computed
     assert served_figures() == computed
-    assert duck.has_relation(cockpit_table.DETAILS_TABLE)
+    assert duck.has_relation(prepared_update.META)
     assert computed["nb_contrats"][0] == 5
 
 
@@ -87,7 +87,7 @@ def test_an_unreadable_prepared_file_falls_back_to_computing(settings, monkeypat
     (store.current_generation_dir() / duck.PREPARED_DB).write_bytes(b"pas une base DuckDB" * 100)
     fresh_process(monkeypatch)
     assert served_figures() == computed
-    assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
+    assert not duck.has_relation(prepared_update.META)
 
 
 @pytest.mark.django_db
@@ -97,10 +97,10 @@ def test_a_process_that_opened_the_generation_early_attaches_the_file_when_it_ap
     run_import([str(SAMPLE)], data_dir=settings.PILOTE_DATA_DIR, prepare=False)
     fresh_process(monkeypatch)
     computed = served_figures()
-    assert not duck.has_relation(cockpit_table.DETAILS_TABLE)
+    assert not duck.has_relation(prepared_update.META)
     early = duck.database.snapshot()
     write_prepared_file(store.current_generation_dir())  # another process (the worker) writes the file
     duck.database.restore(early)  # this web process still holds its connection from before
     cache.clear()
     assert served_figures() == computed
-    assert duck.has_relation(cockpit_table.DETAILS_TABLE)
+    assert duck.has_relation(prepared_update.META)

@@ -150,7 +150,7 @@ class Command(BaseCommand):
     def _detail(self, org_filters, nat_filters, organisation):
         """Cold time of each part of the page (cumulated per cockpit function, query cache emptied)."""
         parts = ["overview", "breakdowns", "suppliers", "concentration", "evolution", "flags", "contracts",
-                 "targets", "peers", "with_details"]  # fmt: skip
+                 "targets", "peers"]  # fmt: skip
         spent = {}
         # each part is called from the page (cockpit) or from another figure (figures): wrapped in both
         modules = (cockpit, figures)
