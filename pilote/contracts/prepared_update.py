@@ -62,6 +62,7 @@ GLOBAL = (national.MEDIANS, national.RANKING, national.DIVISIONS)
 # The columns the grains read, kept for the contracts removed and added (`touched`).
 _KEYS = "acheteur_id, date_notification, nature, procedure, division, titulaire_key"
 P = "{prepared}."  # the file being written (db.update_database)
+FRESH_ROWS = "fresh_rows"  # temporary table: the per-contract rows of the contracts to compute
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,12 @@ def statements(definitions, over, fresh_rows: str, sig: str, appended: int) -> l
         f"CREATE TEMP TABLE touched AS SELECT {_KEYS} FROM {cockpit} "  # noqa: S608
         "WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",
         f"DELETE FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",  # noqa: S608
-        # sorted as the whole write sorts them: the appended rows of a buyer sit together
-        f"INSERT INTO {cockpit} BY NAME {fresh_rows}",
-        f"INSERT INTO touched SELECT {_KEYS} FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM fresh)",  # noqa: S608
+        # computed once and kept: the subsets and the groups read them without a scan of the whole table for
+        # their uids (~0.6 s of a monthly file's update at 1.6 M); sorted as the whole write sorts them, so that
+        # the appended rows of a buyer sit together
+        f"CREATE TEMP TABLE {FRESH_ROWS} AS {fresh_rows}",
+        f"INSERT INTO {cockpit} BY NAME SELECT * FROM {FRESH_ROWS}",  # noqa: S608
+        f"INSERT INTO touched SELECT {_KEYS} FROM {FRESH_ROWS}",  # noqa: S608
     ]
     for name, select, _index in definitions:
         if name in PER_CONTRACT:
@@ -157,12 +161,10 @@ def statements(definitions, over, fresh_rows: str, sig: str, appended: int) -> l
 
 
 def _subset(name: str, over) -> list[str]:
-    """A table of contracts' rows: the changed ones deleted, the computed ones selected again from the updated
-    per-contract table."""
-    fresh = f"(SELECT * FROM {P}{table.COCKPIT_TABLE} WHERE contrat_uid IN (SELECT contrat_uid FROM fresh))"  # noqa: S608
+    """A table of contracts' rows: the changed ones deleted, the computed ones selected from their fresh rows."""
     return [
         f"DELETE FROM {P}{name} WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",  # noqa: S608
-        f"INSERT INTO {P}{name} BY NAME {over(name, fresh)}",
+        f"INSERT INTO {P}{name} BY NAME {over(name, FRESH_ROWS)}",
     ]
 
 
