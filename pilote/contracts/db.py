@@ -148,6 +148,11 @@ class Database:
         self.key, self.con, self.names, self.prepared_seen = snapshot
 
     def cursor(self):
+        # A cursor is a thread-safe handle on the shared database.
+        return self._current().cursor()
+
+    def _current(self):
+        """The current generation's database, opened (or re-opened) when needed."""
         gen_dir = store.current_generation_dir()
         if gen_dir is None:
             raise StoreMissing("Aucune donnée DECP n'a encore été importée.")
@@ -165,8 +170,7 @@ class Database:
                     names |= _attach_prepared(con, prepared)
                 # The previous database is not closed: a request may still hold a cursor on it.
                 self.key, self.con, self.names, self.prepared_seen = key, con, names, seen
-            # A cursor is a thread-safe handle on the shared database.
-            return self.con.cursor()
+            return self.con
 
     def fetch_all(self, sql: str, params=None, *, time_limit_s: float | None = None) -> list[dict]:
         """Run one parametrised query; rows as dicts. Interrupted past the time limit (QueryInterrupted)."""
@@ -209,7 +213,7 @@ class Database:
 
     def has_relation(self, name: str) -> bool:
         """Whether a table or view of that name exists in the current generation's database."""
-        self.cursor().close()  # opens (or re-opens) the current generation
+        self._current()  # no cursor: a page asks this a dozen times
         return name in self.names
 
 
