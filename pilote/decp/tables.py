@@ -103,6 +103,34 @@ def scan(generation_dir, table, *, row_index: str | None = None) -> pl.LazyFrame
     return frame if row_index is not None else frame.drop(position)
 
 
+def in_delta(generation_dir, uids: pl.Series) -> bool:
+    """Whether every contract of `uids` has its rows in the delta parts: written or rewritten since the tables'
+    last whole write, which one decision per import takes for every contract table (steps/delta_tables.fits). A
+    reader restricted to those contracts may then read the delta parts alone (`scan_delta`)."""
+    delta = parts(generation_dir, "contrats").delta
+    if delta is None or uids.is_empty():
+        return False
+    found = (
+        pl.scan_parquet(delta)
+        .select("contrat_uid")
+        .filter(pl.col("contrat_uid").is_in(uids.implode()))
+        .select(pl.col("contrat_uid").n_unique())
+        .collect()
+        .item()
+    )
+    return found == uids.n_unique()
+
+
+def scan_delta(generation_dir, table, *, row_index: str | None = None) -> pl.LazyFrame | None:
+    """The delta part's rows of `table` (never masked), None without one; `row_index` counts positions over the
+    two files, as `scan` does."""
+    p = parts(generation_dir, table)
+    if p.delta is None:
+        return None
+    frame = pl.scan_parquet(p.delta)
+    return frame if row_index is None else frame.with_row_index(row_index, offset=file_rows(p.main))
+
+
 def scan_files(generation_dir, table) -> pl.LazyFrame:
     """Every row of the two files as written, masked rows included: for reads by position (`row_index` of
     `scan`), never for counting or aggregating."""

@@ -133,6 +133,18 @@ def test_the_update_is_segmented_and_shares_the_main_segment_by_hard_link(update
     assert set(counts["etat"]) == {store.ADDED, store.CHANGED, store.REMOVED}  # the battery covers every state
 
 
+def test_an_update_reads_the_delta_parts_when_they_hold_every_contract_of_the_delta_segment(updated):
+    """The tables' deltas hold every contract the two months added or changed (written merge-on-read): the update
+    reads them alone (build._rows); a contract outside them sends it back to the whole tables."""
+    generation = updated["generations"][-1]
+    fresh = pl.concat(updated["changes"]).filter(pl.col("etat") != store.REMOVED)["contrat_uid"].unique()
+    assert tables.in_delta(generation, fresh)
+    kept = tables.scan(updated["stock"], "contrats").collect()["contrat_uid"]
+    untouched = kept.filter(~kept.is_in(fresh.implode())).head(1)
+    assert not tables.in_delta(generation, pl.concat([fresh, untouched]))
+    assert not tables.in_delta(updated["stock"], fresh)  # no delta part at all
+
+
 def test_same_contracts_as_a_whole_build(pair):
     segmented, whole = pair
     assert segmented.size == whole.size

@@ -83,13 +83,16 @@ def update_index(generation_dir: Path) -> str | None:
     if max(plan.delta_uids.len(), plan.deleted.len()) > MAX_SHARE * plan.main_n:
         return f"fusion : {plan.delta_uids.len()} contrats à ajouter, {plan.deleted.len()} à retirer sur {plan.main_n}"
     _link(base_dir, generation_dir)
-    build.write_child_copies(generation_dir, build.DELTA, plan.delta_uids)
+    recent = tables.in_delta(generation_dir, plan.delta_uids)
+    build.write_child_copies(generation_dir, build.DELTA, plan.delta_uids, recent)
     segments = meta.get("segments") or {}
     main_terms = _read(base_dir / f"{build.MAIN}terms.arrow", ["term", "df"])
     avgdl = segments.get("longueur_moyenne", meta["longueur_moyenne"])  # the main segment's
     statistics = build.Statistics(plan.main_n, avgdl, main_terms)
     lexicon = _lexicon(base_dir, segments)
-    counts = build.write_segment(generation_dir, build.DELTA, plan.delta_uids, plan.main_n, statistics, lexicon)
+    counts = build.write_segment(
+        generation_dir, build.DELTA, plan.delta_uids, plan.main_n, statistics, lexicon, recent
+    )
     _write_segment_file(generation_dir, plan.main_n, plan.deleted)
     main_postings = segments.get("postings_principal", meta["postings"])
     new = {
