@@ -350,8 +350,8 @@ def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series, re
     delta = tables.parts(generation_dir, "contrats").delta if recent else None
     if delta is not None:
         rows, order = pl.scan_parquet(delta), order - tables.file_rows(tables.main_path(generation_dir, "contrats"))
-        return pl.DataFrame([rows.select(c).collect().to_series().gather(order) for c in columns])
-    rows = tables.scan_files(generation_dir, "contrats")
+    else:
+        rows = tables.scan_files(generation_dir, "contrats")
     return pl.DataFrame([rows.select(c).collect().to_series().gather(order) for c in columns])
 
 
