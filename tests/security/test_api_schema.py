@@ -8,12 +8,21 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from hypothesis.internal.reflection import get_pretty_function_description
+from schemathesis.generation.jsonschema import strategy as jsonschema_strategy
 
 from pilote.core.api_tokens import do_create_api_token
 from tests.core.factories import MembershipFactory, OrganisationFactory
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+# Hypothesis names the lambdas of schemathesis' strategies by parsing their module's source, once per process. In
+# the full PostgreSQL run (session 13, twice, same worker order) that parse, deep inside a generated request,
+# raised CPython 3.11's « SystemError: AST constructor recursion depth mismatch » (python/cpython#106905: the error
+# path of the AST conversion loses its depth count) and the test failed as flaky; alone it passes. Parsed here, at
+# import, with a shallow stack: the later lookups find it in Hypothesis' cache.
+get_pretty_function_description(jsonschema_strategy._TYPE_CHECKS["null"])
 
 
 @pytest.fixture(autouse=True)
