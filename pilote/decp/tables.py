@@ -122,10 +122,11 @@ def in_delta(generation_dir, uids: pl.Series) -> bool:
 
 
 def scan_delta(generation_dir, table, *, row_index: str | None = None) -> pl.LazyFrame | None:
-    """The delta part's rows of `table` (never masked), None without one; `row_index` counts positions over the
-    two files, as `scan` does."""
+    """The delta part's rows of `table` (never masked): every row of the contracts written since the last whole
+    write. None without one, and for `copies`, whose delta holds the new copies only (a changed contract's earlier
+    copies stay in its main part). `row_index` counts positions over the two files, as `scan` does."""
     p = parts(generation_dir, table)
-    if p.delta is None:
+    if p.delta is None or table not in CONTRACT_TABLES:
         return None
     frame = pl.scan_parquet(p.delta)
     return frame if row_index is None else frame.with_row_index(row_index, offset=file_rows(p.main))

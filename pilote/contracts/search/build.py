@@ -106,10 +106,8 @@ def _rows(
 ) -> pl.LazyFrame:
     """The rows of `table` for `uids` (all when None). `recent`: they are all in the delta parts
     (tables.in_delta), read alone instead of filtering every row of the table (a monthly file's update at 1.6 M
-    filtered 1.4 M contracts and their child rows for 30 k). Not for `copies`: its delta holds the new copies
-    only, a changed contract's earlier copies stay in its main part."""
-    delta = recent and table in tables.CONTRACT_TABLES
-    frame = tables.scan_delta(generation_dir, table, row_index=row_index) if delta else None
+    filtered 1.4 M contracts and their child rows for 30 k); the whole table when it has no such part."""
+    frame = tables.scan_delta(generation_dir, table, row_index=row_index) if recent else None
     if frame is None:
         frame = tables.scan(generation_dir, table, row_index=row_index)
     return _only(frame, uids)
