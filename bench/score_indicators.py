@@ -24,7 +24,8 @@ places elsewhere.
 
 Last, the ×1000 / ÷1000 amounts that the product keeps because nothing in the data proves them wrong (no other
 copy, no modification, no legal ceiling: docs/qualite-donnees.md) are taken as the file writes them, where the
-key's record is the retained copy ("tel qu'écrit"): what is left is what the product reads wrong. The pairs
+copy the store retains for the contract writes them so — the key's record or an exact duplicate repeating the
+slip ("tel qu'écrit"): what is left is what the product reads wrong. The pairs
 still off are listed in the JSON output (`restes_tels_qu_ecrits`).
 
 A pair (indicator × scope) agrees when the two values differ by at most 0.5 point (shares, HHI as a share of
@@ -111,7 +112,8 @@ def read_key(path) -> list[dict]:
 
 def store_contracts() -> dict[tuple[str, int], dict]:
     """(array, pos) of every record of the store → its contract there: contrat_uid, buyer, year, and whether a
-    quality code makes its amount unusable in sums (the product's rule: semantics.unusable_amount_codes)."""
+    quality code makes its amount unusable in sums (the product's rule: semantics.unusable_amount_codes).
+    Exits with a message when the store holds more than the corpus' file."""
     import polars as pl
 
     from pilote.contracts.semantics import unusable_amount_codes
@@ -125,16 +127,32 @@ def store_contracts() -> dict[tuple[str, int], dict]:
         pl.col("date_notification").dt.year().alias("annee"),
         pl.col("qualite").list.eval(pl.element().is_in(codes)).list.any().fill_null(False).alias("exclu"),
     )
-    copies = tables.scan(generation, "copies").select("tableau", "position", "contrat_uid", "retenue")
-    rows = copies.join(contrats, on="contrat_uid", how="left").collect()
+    copies = tables.scan(generation, "copies").select("fichier", "tableau", "position", "contrat_uid", "retenue")
+    files = copies.select(pl.col("fichier").unique()).collect()["fichier"].to_list()
+    if len(files) != 1:
+        # the key's (array, pos) would match several files' copies, and the served figures would count the other
+        # files' contracts too: the comparison would be meaningless (session 13 read such a store)
+        raise SystemExit(
+            f"l'entrepôt {generation} contient les copies de {len(files)} fichiers ({', '.join(sorted(files))}) : "
+            "importez le corpus seul dans un entrepôt vierge avant de le noter"
+        )
+    # the amount the contract's retained copy writes (an exact duplicate may be retained and repeat a slip)
+    retained = tables.scan(generation, "copies").filter("retenue").select("contrat_uid", "cle_montant")
+    rows = (
+        copies.drop("fichier")
+        .join(contrats, on="contrat_uid", how="left")
+        .join(retained.rename({"cle_montant": "montant_retenu"}), on="contrat_uid", how="left")
+        .collect()
+    )
     return {(r["tableau"], r["position"]): r for r in rows.iter_rows(named=True)}
 
 
 def _unprovable_slip(r, stored) -> bool:
-    """The key's record is the retained copy, its amount is written ×1000 or ÷1000 and the product keeps it."""
+    """The file writes the key's amount ×1000 or ÷1000 in the copy the store retains for this contract (the key's
+    record or an exact duplicate repeating the slip), and the product keeps that amount in sums."""
     found = stored.get((r["tableau"], r["position"]))
     written, true = r["montant_ecrit"], r["montant"]
-    if not (found and found["retenue"] and written and true):
+    if not (found and not found["exclu"] and written and true and found["montant_retenu"] == written):
         return False
     return 999 <= written / true <= 1001 or 999 <= true / written <= 1001
 
