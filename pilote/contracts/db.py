@@ -15,7 +15,6 @@ the OS page cache instead of holding its own copy in memory, and its indexes ser
 import contextlib
 import logging
 import os
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -257,7 +256,7 @@ def _writing_prepared(generation_dir: Path, base_file=None):
     tmp.unlink(missing_ok=True)
     limit = settings.PILOTE_DUCKDB_BUILD_MEMORY_LIMIT
     if base_file is not None:
-        shutil.copyfile(base_file, tmp)
+        store.clone_file(base_file, tmp)
         limit = settings.PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT
     con = _connect(limit)
     try:

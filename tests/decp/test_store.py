@@ -106,3 +106,24 @@ def test_previous_generation_goes_before_a_new_one_is_written(data_dir, monkeypa
     third = run_import([LOCAL / "decp_test_2019.json"], data_dir=data_dir)["generation"]
     assert seen == [{second}]
     assert {p.name for p in generations.iterdir()} == {second, third}
+
+
+def test_clone_file_copies_the_bytes_and_falls_back_where_the_system_call_is_refused(tmp_path, monkeypatch):
+    """clone_file shares blocks where the file system can (XFS, Btrfs); here it must at least copy exactly, and
+    copy as well when copy_file_range is refused or stops short (a file system that cannot)."""
+    source = tmp_path / "prepare.duckdb"
+    payload = bytes(range(256)) * 40_000  # 10 MB: several calls of copy_file_range may be needed
+    source.write_bytes(payload)
+    store.clone_file(source, tmp_path / "clone")
+    assert (tmp_path / "clone").read_bytes() == payload
+
+    def refused(*args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(store.os, "copy_file_range", refused)
+    store.clone_file(source, tmp_path / "refused")
+    assert (tmp_path / "refused").read_bytes() == payload
+    monkeypatch.setattr(store.os, "copy_file_range", lambda *args: 0)
+    (tmp_path / "short").write_bytes(b"an older, longer content " * 1_000_000)
+    store.clone_file(source, tmp_path / "short")
+    assert (tmp_path / "short").read_bytes() == payload
