@@ -278,14 +278,18 @@ def write_database(generation_dir, tables) -> Path:
     files (it may not be published yet: the import prepares it before the swap). Written under a temporary name
     then renamed (a reader sees the whole file or none)."""
     generation_dir = Path(generation_dir)
+    spent = []  # seconds per table, logged: which table a whole write spends its time on
     with _writing_prepared(generation_dir) as con:
         for name, select, index in tables:
             if not name.isidentifier() or (index and not index.isidentifier()):
                 raise ValueError(f"nom invalide : {name!r} / {index!r}")
+            started = time.perf_counter()
             # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
             con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
             if index:
                 con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
+            spent.append((name, round(time.perf_counter() - started, 3)))
+    logger.info("fichier prepare ecrit", extra={"tables": spent})
     return generation_dir / PREPARED_DB
 
 
