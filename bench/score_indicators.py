@@ -17,7 +17,7 @@ contracts' amounts left out (the store's quality codes, joined on the key's (arr
 differences are then the product's errors or a difference of definition listed with them. Last, the contracts
 whose buyer SIRET or date the file gets wrong beyond repair (the key's defects with fix "flag": a SIRET with a
 wrong check digit, a date in 2924) are placed by the store where the file puts them (flagged): the key is also
-scored without them, and with the values that such defects make unknowable (offers "0" or "NC", absurd
+scored without those the store places outside the scope (one it reads right, a date written 23/07/2026, stays), and with the values that such defects make unknowable (offers "0" or "NC", absurd
 amounts, "NC" considerations) left unknown — contradictory considerations read by the product's rule (a declared
 clause counts) — ("connaissable"), each difference listed with how many of the scope's contracts the store
 places elsewhere.
@@ -157,6 +157,16 @@ def _unprovable_slip(r, stored) -> bool:
     return 999 <= written / true <= 1001 or 999 <= true / written <= 1001
 
 
+def _placed_in(r, stored, params) -> bool:
+    """The store places the key's record in the scope: its contract has the scope's year (and buyer). A buyer or
+    date the key calls wrong beyond repair may still be read right (a date written 23/07/2026): the contract then
+    stays in the knowable key."""
+    found = stored.get((r["tableau"], r["position"]))
+    if found is None or found["annee"] != params["annee"]:
+        return False
+    return params["perimetre"] != "acheteur" or found["acheteur_id"] == params["acheteur"]
+
+
 def explain(rows: list[dict], stored: dict, params: dict) -> str:
     """Why the key's contracts of a scope and the store's may differ: contracts the store puts in another scope
     (buyer or year read differently), merged with another contract of the key, or missing."""
@@ -273,7 +283,7 @@ def score(truth_path, n_buyers: int = 20) -> dict:
         known = [
             r | dict.fromkeys(r["champs_inconnaissables"], None) | r["selon_la_regle"]
             for r in kept
-            if not r["inconnaissable"]
+            if not r["inconnaissable"] or _placed_in(r, stored, params)
         ]
         expected_known = key_indicators(known)
         # ... and with the amounts the file writes wrong that the product keeps (nothing in the data proves them
@@ -284,7 +294,7 @@ def score(truth_path, n_buyers: int = 20) -> dict:
             | r["selon_la_regle"]
             | ({"montant": r["montant_ecrit"]} if _unprovable_slip(r, stored) else {})
             for r in kept
-            if not r["inconnaissable"]
+            if not r["inconnaissable"] or _placed_in(r, stored, params)
         ]
         expected_written = key_indicators(written)
         served = served_indicators(params)

@@ -5,6 +5,7 @@ import json
 import orjson
 import polars as pl
 import pytest
+from django.core.management import call_command
 
 from pilote.decp import store
 from pilote.decp.importer import run_import
@@ -228,3 +229,35 @@ def test_a_record_that_is_not_one_object_line_is_counted_and_rejected(data_dir, 
     check_identity(report)
     assert report["read"] == 2
     assert report["stored"] + report["rejected"] == 2
+
+
+@pytest.mark.parametrize("later", ["same_day", "published_later"])
+def test_a_retained_copy_with_a_mistyped_buyer_siret_states_the_buyer_identity_attached_it_to(
+    data_dir, tmp_path, later
+):
+    """Two channels publish one contract; one mistypes the buyer's SIRET (check digit). Identity makes them one
+    contract of the valid buyer; whichever copy is retained (the later position on the same day, or the later
+    publication), the contract's row states that buyer and keeps the file's SIRET as its raw value. A rebuild and
+    a second import of the same contract give the same row."""
+    good = marche(1)
+    typo = marche(1, acheteur={"id": "21350238800018"})
+    if later == "published_later":
+        typo["datePublicationDonnees"] = "2024-04-02"
+    run_import([write_2022(tmp_path / "deux-canaux.json", [good, typo])], data_dir=data_dir)
+    contrats = table(data_dir, "contrats")
+    assert contrats.height == 1
+    row = contrats.row(0, named=True)
+    assert row["contrat_uid"] == "m|21350238800019|2024-0001|2024-03-01"
+    assert row["cle_acheteur"] == "21350238800018"  # the retained copy is the mistyped one…
+    assert row["acheteur_id"] == "21350238800019"  # …and the contract is its buyer's
+    assert row["acheteur_id_brut"] == "21350238800018"
+    assert "siret_invalide" in row["qualite"]
+    call_command("decp", "rebuild", "--sans-preparations")
+    assert table(data_dir, "contrats").select("acheteur_id", "acheteur_id_brut").row(0) == (
+        "21350238800019",
+        "21350238800018",
+    )
+    again = marche(1, acheteur={"id": "21350238800018"}, datePublicationDonnees="2024-05-01", montant=60001)
+    run_import([write_2022(tmp_path / "republie.json", [again])], data_dir=data_dir)
+    row = table(data_dir, "contrats").row(0, named=True)
+    assert (row["acheteur_id"], row["acheteur_id_brut"], row["montant"]) == ("21350238800019", "21350238800018", 60001)

@@ -25,6 +25,7 @@ from multiprocessing import get_context
 import polars as pl
 
 from pilote.decp import store, tables
+from pilote.decp.identity import attach_to_identified_buyer
 from pilote.decp.steps import delta_tables
 from pilote.decp.steps.carry import carry
 from pilote.decp.steps.staging import part_files
@@ -129,7 +130,7 @@ def _write_table(out, table, new_files, old_dir, carried):
 def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
     """Chunks of one new batch part: its retained contracts (joined with `w`, their slice of the winners), their
     child rows and versions. Runs in a worker process when the import has a pool (parts are independent)."""
-    contrats = (
+    contrats = attach_to_identified_buyer(
         pl.read_parquet(part)
         .rename({"qualite": "_qualite_base"})
         .join(w, on="record_key")
