@@ -251,7 +251,7 @@ def test_a_retained_copy_with_a_mistyped_buyer_siret_states_the_buyer_identity_a
     assert row["cle_acheteur"] == "21350238800018"  # the retained copy is the mistyped one…
     assert row["acheteur_id"] == "21350238800019"  # …and the contract is its buyer's
     assert row["acheteur_id_brut"] == "21350238800018"
-    assert "siret_invalide" in row["qualite"]
+    assert {"siret_invalide", "acheteur_rattache"} <= set(row["qualite"])
     call_command("decp", "rebuild", "--sans-preparations")
     assert table(data_dir, "contrats").select("acheteur_id", "acheteur_id_brut").row(0) == (
         "21350238800019",
@@ -261,3 +261,4 @@ def test_a_retained_copy_with_a_mistyped_buyer_siret_states_the_buyer_identity_a
     run_import([write_2022(tmp_path / "republie.json", [again])], data_dir=data_dir)
     row = table(data_dir, "contrats").row(0, named=True)
     assert (row["acheteur_id"], row["acheteur_id_brut"], row["montant"]) == ("21350238800019", "21350238800018", 60001)
+    assert row["qualite"].count("acheteur_rattache") == 1

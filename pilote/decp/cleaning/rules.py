@@ -109,6 +109,12 @@ _RULES = [
         _ID_COLS,
     ),
     Rule(
+        "acheteur_rattache",
+        "SIRET de l'acheteur erroné dans la copie retenue (clé de contrôle) : le contrat est rattaché au seul acheteur au SIRET valide qui publie le même contrat (même identifiant, même date), le SIRET du fichier restant la valeur brute.",
+        C,
+        "acheteur_id",
+    ),
+    Rule(
         "siret_invalide",
         "Le SIREN est valide mais le SIRET complet ne respecte pas la clé de contrôle (numéro d'établissement erroné).",
         S,
