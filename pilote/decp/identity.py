@@ -190,20 +190,21 @@ def attach_to_identified_buyer(contrats: pl.DataFrame) -> pl.DataFrame:
     """A contract row states the buyer identity gave its contract. When the retained copy's buyer SIRET fails its
     check digit and `repair_buyer` attached the copy to the one valid buyer of the same (type, id, date), the row
     takes that buyer, with the code `acheteur_rattache`; the file's SIRET is kept in `acheteur_id_brut` (when
-    cleaning kept nothing there) and its `siret_invalide` / `siren_invalide` code stays. Before, such a contract sat under the invalid SIRET, outside its
-    buyer's cockpit: 365 of the 1.44 M contracts of the 1.6 M synthetic corpus (session 14).
+    cleaning kept nothing there) and its `siret_invalide` / `siren_invalide` code stays. Before, such a contract
+    sat under the invalid SIRET, outside its buyer's cockpit: 365 of the 1.44 M contracts of the 1.6 M synthetic
+    corpus (session 14).
 
-    The record's own key (`cle_acheteur` of the row) never changes, so the rule gives the same row whenever it runs
-    (a row attached before is left as is): each path that writes a contract row applies it (new rows, carried
-    rows). Other tables, without the buyer, pass through."""
+    The record's own key (`cle_acheteur` of the row) never changes, and a stored copy keeps the buyer it was
+    attached to (the `copies` table stores the repaired buyer), so the rule gives the same row whenever it runs (a
+    row attached before is left as is): each path that writes a contract row applies it (new rows, carried rows).
+    Other tables, without the buyer, pass through."""
     if not {"contrat_uid", "cle_acheteur", "acheteur_id", "acheteur_id_brut", "qualite"} <= set(contrats.columns):
         return contrats
     c = pl.col
     identified = c("contrat_uid").str.extract(_UID_BUYER, 1)
     # only repair_buyer sets a copy's buyer apart from its record's key, and only to a 14-digit valid SIRET
-    attached = (identified != c("cle_acheteur")).fill_null(False) & identified.str.contains(r"^\d{14}$").fill_null(
-        False
-    )
+    differs = (identified != c("cle_acheteur")).fill_null(False)
+    attached = differs & identified.str.contains(r"^\d{14}$").fill_null(False)
     codes = pl.coalesce(c("qualite"), pl.lit([], dtype=pl.List(pl.String)))
     return contrats.with_columns(
         pl.when(attached & c("acheteur_id_brut").is_null())

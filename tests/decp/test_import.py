@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 
-from pilote.decp import store
+from pilote.decp import store, tables
 from pilote.decp.importer import run_import
 from tests.decp.conftest import EXAMPLES, LOCAL, REAL_2019, TABULAR_2024, snapshot
 
@@ -259,6 +259,6 @@ def test_a_retained_copy_with_a_mistyped_buyer_siret_states_the_buyer_identity_a
     )
     again = marche(1, acheteur={"id": "21350238800018"}, datePublicationDonnees="2024-05-01", montant=60001)
     run_import([write_2022(tmp_path / "republie.json", [again])], data_dir=data_dir)
-    row = table(data_dir, "contrats").row(0, named=True)
+    row = tables.scan(store.current_generation_dir(data_dir), "contrats").collect().row(0, named=True)
     assert (row["acheteur_id"], row["acheteur_id_brut"], row["montant"]) == ("21350238800019", "21350238800018", 60001)
     assert row["qualite"].count("acheteur_rattache") == 1
