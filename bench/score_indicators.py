@@ -58,12 +58,14 @@ SHARES = {"part_consideration_sociale", "part_consideration_environnementale", "
 
 def read_key(path) -> list[dict]:
     """The reference state of each contract of the key: buyer, year, amount, offers, considerations, changes,
-    first supplier (concessions: authority, signature date, global value, first concessionnaire)."""
-    contracts = []
+    first supplier (concessions: authority, signature date, global value, first concessionnaire), and where the
+    file holds its other copies (`autres_copies`: (array, pos) of its duplicates)."""
+    contracts, duplicates = [], defaultdict(list)
     with open(path, encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
             if record["dup"] != "original":
+                duplicates[record["group"]].append((record["array"], record["pos"]))
                 continue
             clean = record["clean"]
             date = clean.get("dateNotification") or clean.get("dateSignature")
@@ -105,8 +107,11 @@ def read_key(path) -> list[dict]:
                     "env": clean.get("env"),
                     "modifie": (clean.get("n_modifications") or 0) > 0,
                     "titulaire": suppliers[0].split(":", 1)[-1] if suppliers else None,
+                    "groupe": record["group"],
                 }
             )
+    for contract in contracts:
+        contract["autres_copies"] = duplicates.get(contract["groupe"], [])
     return contracts
 
 
@@ -158,10 +163,13 @@ def _unprovable_slip(r, stored) -> bool:
 
 
 def _placed_in(r, stored, params) -> bool:
-    """The store places the key's record in the scope: its contract has the scope's year (and buyer). A buyer or
-    date the key calls wrong beyond repair may still be read right (a date written 23/07/2026): the contract then
-    stays in the knowable key."""
+    """The store places the key's contract in the scope: the contract of its record — or, when the record itself
+    was rejected, of one of its other copies — has the scope's year (and buyer). A buyer or date the key calls
+    wrong beyond repair may still be read right (a date written 23/07/2026), or come right from another copy (the
+    original rejected for a year 2926, a republication dated): the contract then stays in the knowable key."""
     found = stored.get((r["tableau"], r["position"]))
+    if found is None:
+        found = next((stored[k] for k in r["autres_copies"] if k in stored), None)
     if found is None or found["annee"] != params["annee"]:
         return False
     return params["perimetre"] != "acheteur" or found["acheteur_id"] == params["acheteur"]
