@@ -11,8 +11,9 @@ Steps (every figure of one run measured in that run, on the same machine):
    dedup precision/recall against the key's `group`, every record accounted for.
 4. Sub-measure: the import alone (`--sans-preparations`, one record per line), the measure of earlier rounds.
 5. Cleaning score (bench/score_cleaning.py, up to --cleaning-max records), cockpit server time on the store
-   (`manage.py cockpit_bench`), then bench/serving_bench.py: gunicorn in production serving the store while a
-   new file (--update-n records, another seed) is imported into it.
+   (`manage.py cockpit_bench`), then bench/serving_bench.py: gunicorn in production serving a hard-linked copy
+   of the store while a new file (--update-n records, another seed) is imported into it (the store itself keeps
+   the corpus alone, for bench/score_indicators.py).
 6. The monthly update (bench/monthly_update_bench.py): a store of --n records and a 30 k-record file cut from
    one corpus, the file imported as shipped and without preparations, then `decp rebuild`.
 Results go to docs/benchmarks.md (sections between markers, bench/bench_docs.py) and bench/out/decp-bench.json.
@@ -63,6 +64,20 @@ def generate(n, seed):
     tmp_truth.replace(truth)
     tmp_corpus.replace(corpus)
     return corpus, truth
+
+
+def linked_copy(store_dir, target):
+    """A copy of a store whose files are hard links (imports only add files and remove directories: the store's
+    own files are never written), but for the SQLite databases, copied, and the lock file, left out."""
+    shutil.rmtree(target, ignore_errors=True)
+
+    def link_or_copy(source, destination):
+        if str(source).endswith(".sqlite3"):
+            return shutil.copy2(source, destination)
+        return os.link(source, destination)
+
+    shutil.copytree(store_dir, target, copy_function=link_or_copy, ignore=shutil.ignore_patterns(".lock"))
+    return target
 
 
 def dedup_scores(truth, gen_dir):
@@ -313,10 +328,15 @@ def main():
         res["cockpit"] = cockpit_bench(store_dir)
     if not args.no_serving:
         update, _ = generate(args.update_n, args.seed + 1)
-        argv = ["--store", str(store_dir), "--update", str(update), "--json", str(OUT / "serving.json")]
+        # on a copy: the store keeps the corpus alone, which bench/score_indicators.py requires afterwards
+        serving_store = linked_copy(store_dir, OUT / "store-serving")
+        argv = ["--store", str(serving_store), "--update", str(update), "--json", str(OUT / "serving.json")]
         if args.serving_database_url:
             argv += ["--database-url", args.serving_database_url]
-        res["serving"] = serving_bench.main(argv)
+        try:
+            res["serving"] = serving_bench.main(argv)
+        finally:
+            shutil.rmtree(serving_store, ignore_errors=True)
     if not args.no_monthly:
         # a store of n records and a 30 k monthly file cut from one generated corpus (its own, so that the file
         # republishes stored contracts), imported as shipped and without preparations
