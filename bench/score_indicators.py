@@ -17,8 +17,9 @@ contracts' amounts left out (the store's quality codes, joined on the key's (arr
 differences are then the product's errors or a difference of definition listed with them. Last, the contracts
 whose buyer SIRET or date the file gets wrong beyond repair (the key's defects with fix "flag": a SIRET with a
 wrong check digit, a date in 2924) are placed by the store where the file puts them (flagged): the key is also
-scored without those the store places outside the scope (one it reads right, a date written 23/07/2026, stays), and with the values that such defects make unknowable (offers "0" or "NC", absurd
-amounts, "NC" considerations) left unknown — contradictory considerations read by the product's rule (a declared
+scored without those the store places outside the scope (one it reads right, a date written 23/07/2026, stays),
+and with the values that such defects make unknowable (offers "0" or "NC", absurd amounts, "NC" considerations)
+left unknown — contradictory considerations read by the product's rule (a declared
 clause counts) — ("connaissable"), each difference listed with how many of the scope's contracts the store
 places elsewhere.
 
@@ -132,7 +133,9 @@ def store_contracts() -> dict[tuple[str, int], dict]:
         pl.col("date_notification").dt.year().alias("annee"),
         pl.col("qualite").list.eval(pl.element().is_in(codes)).list.any().fill_null(False).alias("exclu"),
     )
-    copies = tables.scan(generation, "copies").select("fichier", "tableau", "position", "contrat_uid", "retenue")
+    copies = tables.scan(generation, "copies").select(
+        "fichier", "tableau", "position", "contrat_uid", "retenue", "cle_montant"
+    )
     files = copies.select(pl.col("fichier").unique()).collect()["fichier"].to_list()
     if len(files) != 1:
         # the key's (array, pos) would match several files' copies, and the served figures would count the other
@@ -142,11 +145,11 @@ def store_contracts() -> dict[tuple[str, int], dict]:
             "importez le corpus seul dans un entrepôt vierge avant de le noter"
         )
     # the amount the contract's retained copy writes (an exact duplicate may be retained and repeat a slip)
-    retained = tables.scan(generation, "copies").filter("retenue").select("contrat_uid", "cle_montant")
+    retained = copies.filter("retenue").select("contrat_uid", pl.col("cle_montant").alias("montant_retenu"))
     rows = (
-        copies.drop("fichier")
+        copies.drop("fichier", "cle_montant")
         .join(contrats, on="contrat_uid", how="left")
-        .join(retained.rename({"cle_montant": "montant_retenu"}), on="contrat_uid", how="left")
+        .join(retained, on="contrat_uid", how="left")
         .collect()
     )
     return {(r["tableau"], r["position"]): r for r in rows.iter_rows(named=True)}
@@ -170,7 +173,12 @@ def _placed_in(r, stored, params) -> bool:
     found = stored.get((r["tableau"], r["position"]))
     if found is None:
         found = next((stored[k] for k in r["autres_copies"] if k in stored), None)
-    if found is None or found["annee"] != params["annee"]:
+    return found is not None and _in_scope(found, params)
+
+
+def _in_scope(found, params) -> bool:
+    """The store's contract `found` has the scope's year (and buyer)."""
+    if found["annee"] != params["annee"]:
         return False
     return params["perimetre"] != "acheteur" or found["acheteur_id"] == params["acheteur"]
 
@@ -186,9 +194,7 @@ def explain(rows: list[dict], stored: dict, params: dict) -> str:
             missing += 1
             continue
         uids[found["contrat_uid"]] += 1
-        if found["annee"] != params["annee"] or (
-            params["perimetre"] == "acheteur" and found["acheteur_id"] != params["acheteur"]
-        ):
+        if not _in_scope(found, params):
             outside += 1
     merged = sum(n - 1 for n in uids.values() if n > 1)
     return f"{outside} hors du périmètre dans l'entrepôt, {merged} fusionnés, {missing} absents"
@@ -288,11 +294,8 @@ def score(truth_path, n_buyers: int = 20) -> dict:
         expected_rule = key_indicators(kept)
         # ... and without the contracts whose buyer or date the file gets wrong beyond repair (flagged defects)
         # and with the values the file gets wrong beyond repair (offers "0" or "NC", absurd amounts…) unknown
-        known = [
-            r | dict.fromkeys(r["champs_inconnaissables"], None) | r["selon_la_regle"]
-            for r in kept
-            if not r["inconnaissable"] or _placed_in(r, stored, params)
-        ]
+        knowable = [r for r in kept if not r["inconnaissable"] or _placed_in(r, stored, params)]
+        known = [r | dict.fromkeys(r["champs_inconnaissables"], None) | r["selon_la_regle"] for r in knowable]
         expected_known = key_indicators(known)
         # ... and with the amounts the file writes wrong that the product keeps (nothing in the data proves them
         # wrong: a ×1000 slip without another copy or a modification): what the product can read at best
@@ -301,8 +304,7 @@ def score(truth_path, n_buyers: int = 20) -> dict:
             | dict.fromkeys(r["champs_inconnaissables"] - {"montant"}, None)
             | r["selon_la_regle"]
             | ({"montant": r["montant_ecrit"]} if _unprovable_slip(r, stored) else {})
-            for r in kept
-            if not r["inconnaissable"] or _placed_in(r, stored, params)
+            for r in knowable
         ]
         expected_written = key_indicators(written)
         served = served_indicators(params)
