@@ -373,9 +373,9 @@ def partition_key():
     return pl.struct(letter.alias("_t"), spelling_key(c("cle_id").cast(pl.String)).alias("_k")).hash()
 
 
-def touched_identity(new, stored) -> tuple[pl.DataFrame, pl.Series]:
+def touched_identity(new, stored) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
     """(`assign_identity` of the new copies and of the stored copies the new copies' partitions hold, contrat_uid of
-    those stored copies). `new`: lazy key columns (+ provenance) of this run's copies; `stored`: the lazy `copies`
+    those stored copies, import_run and record_key of those that were retained). `new`: lazy key columns (+ provenance) of this run's copies; `stored`: the lazy `copies`
     table of the current generation (key columns + IDENTIFIED). A contract's copies all lie in one partition, so
     the stored copies to recompute are those of the contracts a touched partition holds; every other copy keeps
     the uid and retained flag it was given. Only the touched partitions' copies are read whole (tens of
@@ -390,15 +390,16 @@ def touched_identity(new, stored) -> tuple[pl.DataFrame, pl.Series]:
         .unique()
         .collect()["contrat_uid"]
     )
-    recomputed = stored.filter(pl.col("contrat_uid").is_in(again.implode())).select(columns).collect()
-    fresh = assign_identity(pl.concat([new.collect(), recomputed], how="diagonal_relaxed").lazy()).collect()
-    return fresh, again
+    recomputed = stored.filter(pl.col("contrat_uid").is_in(again.implode())).select(*columns, "retenue").collect()
+    retained = recomputed.filter("retenue").select(pl.col("import_run").cast(pl.String), "record_key")
+    fresh = assign_identity(pl.concat([new.collect(), recomputed.drop("retenue")], how="diagonal_relaxed").lazy())
+    return fresh.collect(), again, retained
 
 
 def assign_identity_touched(new, stored):
     """`assign_identity` of the new copies and the stored ones, recomputing only the partitions the new copies
     touch (`touched_identity`). Equal, row for row, to `assign_identity` over both (tested against the full path);
     the identify step writes the recomputed copies only (steps/copies_table.py)."""
-    fresh, again = touched_identity(new, stored)
+    fresh, again, _retained = touched_identity(new, stored)
     kept = stored.filter(~pl.col("contrat_uid").is_in(again.implode())).collect().select(fresh.columns)
     return pl.concat([fresh, kept], how="vertical_relaxed").lazy()

@@ -101,6 +101,8 @@ def run_report(run_id, files, results, counts, *, added_codes, totals):
         "flagged": flagged(results, added_codes),
         "duplicates_by_source": counts["duplicates_by_source"],
         "replaced": counts["replaced"],
+        # contracts identity holds whose retained copy has no stored row (steps/identify.rowless)
+        "contrats_sans_ligne": counts.get("sans_ligne", []),
         "files": files,
         "totals": totals,
     }

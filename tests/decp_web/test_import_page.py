@@ -117,3 +117,22 @@ def test_runs_of_another_organisation_are_not_visible(client, org_a, org_b, memb
     client.force_login(members_a[Role.APPUI])
     assert client.get(f"/o/{org_a.slug}/donnees/imports/{run.pk}/").status_code == 404
     assert "secret.json" not in client.get(f"/o/{org_a.slug}/donnees/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_report_page_names_the_contracts_left_without_a_row(client, org_a, members_a):
+    """A contract identity split off a duplicate has no stored row (steps/identify.rowless): the run's page says
+    how many and which, escaped like any text of a file."""
+    report = {"statut": "ok", "read": 1, "stored": 0, "duplicates": 1, "rejected": 0, "generation": "g",
+              "contrats_sans_ligne": ["m|21350238800019|2024-0001|?", "m|1|<b>x</b>|?"]}  # fmt: skip
+    run = ImportRun.objects.create(
+        source="b.json", actor=members_a[Role.APPUI], organisation=org_a, status=ImportRun.Status.SUCCEEDED,
+        report=report,
+    )  # fmt: skip
+    client.force_login(members_a[Role.APPUI])
+    page = client.get(f"/o/{org_a.slug}/donnees/imports/{run.pk}/").content.decode()
+    assert "2 contrats" in page
+    assert "sans ligne enregistrée" in page
+    assert "m|21350238800019|2024-0001|?" in page
+    assert "<b>x</b>" not in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page

@@ -126,6 +126,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
         self.stdout.write(summary_fr(report))
+        if report.get("contrats_sans_ligne"):
+            uids = report["contrats_sans_ligne"]
+            self.stderr.write(
+                f"Attention : {len(uids)} contrat(s) sans ligne enregistrée (une copie non retenue séparée d'un "
+                f"contrat stocké ; l'entrepôt ne garde que les copies retenues) : {', '.join(uids[:20])}"
+            )
         for skipped in report.get("skipped", []):
             self.stdout.write(f"  déjà importé : {skipped['fichier']}")
         for f in report.get("files", []):
