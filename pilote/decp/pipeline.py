@@ -23,7 +23,7 @@ from pilote.decp.steps.identify import identify
 from pilote.decp.steps.materialise import materialise
 from pilote.decp.steps.prepare import prepare as prepare_generation
 from pilote.decp.steps.read_and_clean import ReadOptions, ReadOutcome, read_and_clean
-from pilote.decp.steps.score_quality import score_quality
+from pilote.decp.steps.score_quality import WINNER, score_quality
 from pilote.decp.steps.verify_and_publish import verify_and_publish
 from pilote.decp.steps.write_tables import write_tables
 
@@ -172,7 +172,8 @@ def _build_generation(out, run, outcome):
         provenance=run.publisher.provenance, full=run.full,
     )  # fmt: skip
     qual, added = run.step("noter_qualite", score_quality, parts, old_dir, winners, run.run_id)
-    win = winners.drop("autres_montants", strict=False).join(qual, on="contrat_uid")
+    # joined on the winner's position (an integer); a winner without a row (identify.rowless) has no quality row
+    win = winners.drop("autres_montants", strict=False).with_row_index(WINNER).join(qual, on=WINNER).drop(WINNER)
     del winners, qual  # the joined frame is all write_tables needs
     changes = None
     if old_dir is not None and not run.full:

@@ -89,7 +89,7 @@ UNANIMOUS = 2
 _REVIEW = ("montant_atypique", "montant_faible")
 
 
-def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.DataFrame:
+def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame, key: str = "contrat_uid") -> pl.DataFrame:
     """`montant_erreur_mille` on the contracts whose amount is 1000× (or a thousandth of) what the other states
     of the same contract (other copies, modifications) state, when it is clear which side is wrong:
 
@@ -103,9 +103,10 @@ def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.Da
     republication of the same record is not a second witness. The review code is replaced (the amount is no longer "à vérifier" but known wrong).
 
     contrats: contrat_uid, montant, qualite. evidence: contrat_uid, autre (amount), preuve ("copie" or
-    "modification")."""
+    "modification"). `key`: the column both use to name a contract instead of contrat_uid (the quality step uses
+    the winner's position, an integer: the uid strings of 1.47 M contracts cost ~60 MB a copy)."""
     c = pl.col
-    if evidence.height == 0 or "contrat_uid" not in contrats.columns:
+    if evidence.height == 0 or key not in contrats.columns:
         return contrats
     ratio = c("montant") / c("autre")
     by_copy = c("preuve") == "copie"
@@ -118,21 +119,21 @@ def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame) -> pl.Da
     same = ~by_copy & (ratio >= low) & (ratio <= high)
     reviewed = c("qualite").list.eval(pl.element().is_in(_REVIEW)).list.any().fill_null(False)
     slips = (
-        contrats.select("contrat_uid", "montant", reviewed.alias("_review"))
+        contrats.select(key, "montant", reviewed.alias("_review"))
         .filter(c("montant") > 1)
-        .join(evidence.filter(c("autre") > 1), on="contrat_uid")
-        .group_by("contrat_uid")
+        .join(evidence.filter(c("autre") > 1), on=key)
+        .group_by(key)
         .agg(
             thousand.sum().alias("_mille"),
             same.sum().alias("_meme"),
             c("_review").first(),
         )
         .filter(((c("_mille") >= UNANIMOUS) & (c("_meme") == 0)) | ((c("_mille") >= 1) & c("_review")))
-        .select("contrat_uid")
+        .select(key)
     )
     if slips.height == 0:
         return contrats
-    hit = c("contrat_uid").is_in(slips["contrat_uid"].implode())
+    hit = c(key).is_in(slips[key].implode())
     out = add_code(contrats, hit, THOUSAND_CODE)
     return out.with_columns(
         pl.when(hit).then(c("qualite").list.set_difference(list(_REVIEW))).otherwise(c("qualite")).alias("qualite")
