@@ -62,12 +62,14 @@ def copy_counts(ident, run_id, *, read, rejected):
     check_balance(read, rejected, new_copies.height)
     old_uids = ident.filter(~is_new).select("contrat_uid").unique()
     # the first copy read of a contract the store did not hold is "stored"; every other copy is a duplicate
+    # the first copy of each contract in reading order (a window numbering every copy per contract took 1.1 s of
+    # the 1.6 M import; the first-distinct mask over the sorted copies is the same test)
     first_new = (
         new_copies.sort("record_key")
-        .with_columns(pl.int_range(pl.len()).over("contrat_uid").alias("_rang"))
+        .with_columns(pl.col("contrat_uid").is_first_distinct().alias("_premiere"))
         .join(old_uids.with_columns(pl.lit(True).alias("_existait")), on="contrat_uid", how="left")
     )
-    is_stored = (pl.col("_rang") == 0) & pl.col("_existait").is_null()
+    is_stored = pl.col("_premiere") & pl.col("_existait").is_null()
     by_source = first_new.filter(~is_stored).group_by("source").len().sort("source")
     stored = first_new.filter(is_stored).height
     return {
