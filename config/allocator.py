@@ -9,12 +9,12 @@ loaded: hence here, called by manage.py before Django. Polars itself writes its 
 it is imported, so a parent process that loaded Polars (a bench, `manage.py serve`) passes them on: our setting
 is appended, and jemalloc takes the last value of an option. `PILOTE_IMPORT_MALLOC_CONF` replaces it (empty: none).
 
-A small file (`decp import` of local uncompressed files under SMALL_IMPORT_BYTES: a monthly file) keeps freed pages
-for 20 ms instead: its passes over a national store free and reallocate the same few hundred MB step after step,
-and faulting them back in each time cost ~20 % of the update. Measured on the 30 k-record monthly file into the
-1.6 M store (session 15, quick runs on 2 cores): immediate return 16.3 s / 873 MiB peak; 10-50 ms 12.8-13.7 s /
-966-1,010 MiB; 200 ms with jemalloc's background thread 14.3 s / 1,103 MiB. A national file keeps the immediate
-return: with 50 ms its 1.6 M import took 111 s instead of 132 s but peaked at 1,549 MiB (bound: 1.5 GB).
+Returning them at once (`dirty_decay_ms:0`) made every step fault its pages back in: ~20 % of the time. Since the
+identity step stopped hashing every uid twice (session 15), a 20 ms delay fits the bound: measured on 2 cores,
+1.63 M records pretty-printed, immediate return 132.8 s / 1,341 MiB peak, 20 ms 111.3 s / 1,228 MiB (with the
+C heap trimmed after the read: pilote.decp.pipeline); the 30 k monthly file into the 1.6 M store, 16.3 s /
+873 MiB → 12.8-14.9 s / 964-1,010 MiB. 50 ms (before the heap trim) peaked at 1,415 MiB on the national file,
+200 ms with jemalloc's background thread at 1,103 MiB on the monthly one.
 """
 
 import os
@@ -22,41 +22,14 @@ import os
 
 # The commands that run imports: `decp` (import, rebuild) and the background task worker (imports from the page).
 IMPORTING_COMMANDS = frozenset({"decp", "worker"})
-RETURN_FREED_PAGES = "dirty_decay_ms:0,muzzy_decay_ms:0"
-SHORT_REUSE = "dirty_decay_ms:20,muzzy_decay_ms:0"
-SMALL_IMPORT_BYTES = 128 * 2**20
-# options of `decp import` followed by a value (pilote/decp/management/commands/decp.py); an unknown one only
-# makes a file count as big, which is the safe side
-_VALUED = frozenset({"--source", "--format", "--workers"})
-_COMPRESSED = (".gz", ".zip", ".xz", ".bz2", ".zst")
+RETURN_FREED_PAGES = "dirty_decay_ms:20,muzzy_decay_ms:0"
 
 
 def tune_for(argv: list[str], environ=os.environ) -> None:
-    """Set Polars' allocator to return freed pages at once when `argv` runs an importing command."""
+    """Set Polars' allocator to return freed pages within 20 ms when `argv` runs an importing command."""
     if len(argv) < 2 or argv[1] not in IMPORTING_COMMANDS:
         return
-    ours = environ.get("PILOTE_IMPORT_MALLOC_CONF", SHORT_REUSE if small_import(argv) else RETURN_FREED_PAGES)
+    ours = environ.get("PILOTE_IMPORT_MALLOC_CONF", RETURN_FREED_PAGES)
     if ours:
         current = environ.get("_RJEM_MALLOC_CONF")
         environ["_RJEM_MALLOC_CONF"] = f"{current},{ours}" if current else ours
-
-
-def small_import(argv: list[str]) -> bool:
-    """Whether `argv` is `decp import` of local uncompressed files totalling less than SMALL_IMPORT_BYTES (an
-    address, a compressed file or anything unreadable counts as big)."""
-    if argv[1:3] != ["decp", "import"]:
-        return False
-    inputs, value_next = [], False
-    for arg in argv[3:]:
-        if value_next:
-            value_next = False
-        elif arg.startswith("-"):
-            value_next = arg in _VALUED
-        else:
-            inputs.append(arg)
-    total = 0
-    for name in inputs:
-        if name.lower().endswith(_COMPRESSED) or not os.path.isfile(name):
-            return False
-        total += os.path.getsize(name)
-    return bool(inputs) and total < SMALL_IMPORT_BYTES

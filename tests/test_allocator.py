@@ -2,9 +2,7 @@
 
 from pathlib import Path
 
-import pytest
-
-from config.allocator import RETURN_FREED_PAGES, SHORT_REUSE, SMALL_IMPORT_BYTES, small_import, tune_for
+from config.allocator import RETURN_FREED_PAGES, tune_for
 
 
 def test_an_import_command_returns_freed_pages():
@@ -37,27 +35,3 @@ def test_other_commands_are_left_alone_and_an_operator_may_replace_or_drop_it():
 def test_manage_py_sets_it_before_django_is_loaded():
     source = (Path(__file__).resolve().parents[1] / "manage.py").read_text()
     assert source.index("tune_for(sys.argv)") < source.index("from django")
-
-
-@pytest.fixture
-def files(tmp_path):
-    small, big, packed = tmp_path / "mensuel.json", tmp_path / "national.json", tmp_path / "mensuel.json.gz"
-    small.write_bytes(b"{}")
-    packed.write_bytes(b"{}")
-    with open(big, "wb") as fh:  # sparse: its size without its bytes
-        fh.truncate(SMALL_IMPORT_BYTES)
-    return str(small), str(big), str(packed)
-
-
-def test_a_small_local_file_keeps_freed_pages_briefly_a_big_or_unknown_one_returns_them(files):
-    small, big, packed = files
-    environ = {}
-    tune_for(["manage.py", "decp", "import", small, "--source", "x.json", "--json"], environ)
-    assert environ == {"_RJEM_MALLOC_CONF": SHORT_REUSE}
-    assert small_import(["manage.py", "decp", "import", "--format=json", small, small])
-    for inputs in ([big], [small, big], [packed], ["https://example.org/decp.json"], [small, "absent.json"], []):
-        assert not small_import(["manage.py", "decp", "import", *inputs]), inputs
-    assert not small_import(["manage.py", "decp", "rebuild"])
-    assert not small_import(["manage.py", "worker"])
-    # the value of --source is not an input, whatever it names
-    assert small_import(["manage.py", "decp", "import", "--source", big, small])
