@@ -375,8 +375,9 @@ def partition_key():
 
 def touched_identity(new, stored) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
     """(`assign_identity` of the new copies and of the stored copies the new copies' partitions hold, contrat_uid of
-    those stored copies, import_run and record_key of those that were retained). `new`: lazy key columns (+ provenance) of this run's copies; `stored`: the lazy `copies`
-    table of the current generation (key columns + IDENTIFIED). A contract's copies all lie in one partition, so
+    those stored copies, import_run and record_key of those that were retained). `new`: lazy key columns (+
+    provenance) of this run's copies; `stored`: the lazy `copies` table of the current generation (key columns +
+    IDENTIFIED). A contract's copies all lie in one partition, so
     the stored copies to recompute are those of the contracts a touched partition holds; every other copy keeps
     the uid and retained flag it was given. Only the touched partitions' copies are read whole (tens of
     thousands for a monthly file): both inputs are collected before `assign_identity`, whose plan reads its input

@@ -201,9 +201,9 @@ def _build_generation(out, run, outcome):
 def _return_freed_heap():
     """Give the C heap's free pages back to the system after the read. The reader's Python objects (record lines
     cut in this process and sent to the workers) are freed by then, but glibc keeps their pages: at 1.63 M
-    pretty-printed records, ~200 MB that the identity step's peak came on top of (sampled every 0.5 s with a 20 ms
-    allocator decay: 1,397 → 1,177 MiB; the whole command's peak with it, 1,228 MiB; session 15). Polars' own allocator is tuned apart (config/allocator.py). Elsewhere than glibc,
-    nothing to do."""
+    pretty-printed records, ~200 MB that the identity step's peak came on top of (sampled every 0.5 s with a
+    20 ms allocator decay: 1,397 → 1,177 MiB; the whole command's peak with it, 1,228 MiB; session 15).
+    Polars' own allocator is tuned apart (config/allocator.py). Elsewhere than glibc, nothing to do."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
