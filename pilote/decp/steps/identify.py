@@ -111,23 +111,20 @@ def _write_whole(ident, out):
 
 
 def _winners(ident):
-    """One row per retained copy of `ident` (import_run, record_key, contrat_uid, nb_copies, autres_montants)."""
-    retained = ident.filter("retenue")
-    uids = ident["contrat_uid"]
-    if uids.is_sorted():
-        # assign_identity sorts the copies by contract, the retained one first: a contract's copies are the rows
-        # from its retained one to the next contract's (no hash of 1.6 M uids: its peak set the national import's)
-        starts = ident.select(pl.arg_where("retenue"))["retenue"]
-        counts = starts.append(pl.Series([ident.height], dtype=starts.dtype)).diff().slice(1)
-        nb_copies = counts.cast(pl.Int32).alias("nb_copies")
-        winners = retained.select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid").with_columns(
-            nb_copies
-        )
-    else:
-        nb_copies = ident.group_by("contrat_uid").agg(pl.len().cast(pl.Int32).alias("nb_copies"))
-        winners = retained.select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid").join(
-            nb_copies, on="contrat_uid"
-        )
+    """One row per retained copy of `ident` (import_run, record_key, contrat_uid, nb_copies, autres_montants).
+
+    assign_identity sorts the copies by contract, the retained one first, so a contract's copies are the rows from
+    its retained one to the next contract's: counted by run-length, without hashing 1.6 M uids (that hash set the
+    national import's peak). Another order is sorted so first."""
+    if not ident["contrat_uid"].is_sorted():
+        ident = ident.sort(["contrat_uid", "retenue"], descending=[False, True])
+    starts = ident.select(pl.arg_where("retenue"))["retenue"]
+    nb_copies = starts.append(pl.Series([ident.height], dtype=starts.dtype)).diff().slice(1).cast(pl.Int32)
+    winners = (
+        ident.filter("retenue")
+        .select(pl.col("import_run").cast(pl.String), "record_key", "contrat_uid")
+        .with_columns(nb_copies.alias("nb_copies"))
+    )
     return winners.join(_other_amounts(ident), on="contrat_uid", how="left")
 
 

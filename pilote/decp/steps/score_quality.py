@@ -22,16 +22,15 @@ def score_quality(parts, old_dir, winners, run_id):
     run's retained contracts)."""
     keys = winners.lazy().select("import_run", "record_key").with_row_index(WINNER)
     narrow = _retained(parts, old_dir, keys, run_id)
-    new = (narrow["import_run"] == run_id).alias("_nouveau")
-    base = narrow.select(WINNER, "qualite").filter(new)
+    new = narrow["import_run"] == run_id
+    base = narrow["qualite"].filter(new)
     if narrow.schema["montant"].is_numeric():  # the "identity" cleaner of pipeline tests leaves strings
         evidence = _evidence(parts, old_dir, winners, keys, run_id)
         narrow = flag_thousand_slips(flag_amount_outliers(narrow), evidence, key=WINNER)
     qual = narrow.select(WINNER, "qualite")
+    # the flags keep the rows' order: this run's rows, before and after, line up
     added = (
-        qual.filter(new)
-        .join(base.rename({"qualite": "_base"}), on=WINNER)
-        .select(pl.col("qualite").list.set_difference(pl.col("_base")).alias("q"))
+        pl.DataFrame({"q": qual["qualite"].filter(new).list.set_difference(base)})
         .explode("q")
         .drop_nulls()
         .group_by("q")
