@@ -11,6 +11,7 @@
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pilote.decp.errors import ImportFailed
@@ -46,18 +47,33 @@ def preparer_names() -> list[str]:
     return list(_PREPARERS)
 
 
-def run_preparers(generation_dir) -> None:
+def run_preparers(generation_dir, workers: int = 1) -> None:
     """Run every preparer on the unpublished generation; raises PreparationFailed on the first failure. Each
-    one's duration is logged: which artefact an import spends its preparation on."""
+    one's duration is logged: which artefact an import spends its preparation on.
+
+    `workers` > 1: that many run side by side, in threads (each writes its own files, and their engines, DuckDB
+    and Polars, release the interpreter); the first failure in registration order is raised once all ended."""
     generation_dir = Path(generation_dir)
-    for name, function in list(_PREPARERS.items()):
-        started = time.monotonic()
-        try:
-            function(generation_dir)
-            logger.info("preparation", extra={"preparateur": name, "duree_s": round(time.monotonic() - started, 2)})
-        except Exception as error:  # any failure of another app's preparer fails the run, with its name
-            logger.exception("preparation en echec", extra={"preparateur": name})
-            raise PreparationFailed(name, error) from error
+    preparers = list(_PREPARERS.items())
+    if workers <= 1:
+        for name, function in preparers:
+            _prepare(name, function, generation_dir)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="preparation") as pool:
+        futures = [pool.submit(_prepare, name, function, generation_dir) for name, function in preparers]
+    for future in futures:
+        if future.exception() is not None:
+            raise future.exception()
+
+
+def _prepare(name, function, generation_dir) -> None:
+    started = time.monotonic()
+    try:
+        function(generation_dir)
+    except Exception as error:  # any failure of another app's preparer fails the run, with its name
+        logger.exception("preparation en echec", extra={"preparateur": name})
+        raise PreparationFailed(name, error) from error
+    logger.info("preparation", extra={"preparateur": name, "duree_s": round(time.monotonic() - started, 2)})
 
 
 def run_after_publish(report: dict) -> list[str]:

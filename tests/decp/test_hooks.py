@@ -1,9 +1,12 @@
 """Registration of preparers and after-publish functions (pilote.decp.hooks), and their failure reporting."""
 
+import threading
+
 import pytest
 
-from pilote.decp import hooks
+from pilote.decp import hooks, store
 from pilote.decp.errors import ImportFailed
+from pilote.decp.steps import prepare as prepare_step
 
 
 @pytest.fixture
@@ -57,3 +60,36 @@ def test_after_publish_failures_are_returned_and_the_others_still_run(registry):
     assert calls == ["suivant"]
     assert registry.run_after_publish({"statut": "deja_importe"}) == []
     assert calls == ["suivant"]
+
+
+def test_preparers_run_side_by_side_and_the_first_failure_is_raised_once_all_ended(registry, tmp_path):
+    both = threading.Barrier(2, timeout=10)  # the first two wait for each other: one after the other times out
+    ended = []
+
+    def preparer(name, *, waits, fails):
+        def run(generation_dir):
+            if waits:
+                both.wait()
+            ended.append(name)
+            if fails:
+                raise ValueError(f"{name} en panne")
+
+        return run
+
+    registry.register_preparer("cockpit", preparer("cockpit", waits=True, fails=False))
+    registry.register_preparer("recherche", preparer("recherche", waits=True, fails=True))
+    registry.register_preparer("catégories", preparer("catégories", waits=False, fails=True))
+    with pytest.raises(hooks.PreparationFailed) as failure:
+        registry.run_preparers(tmp_path, workers=2)
+    assert sorted(ended) == ["catégories", "cockpit", "recherche"]  # every one ran to its end
+    assert failure.value.preparer == "recherche"  # the first failure in registration order
+
+
+def test_an_import_on_a_published_generation_prepares_side_by_side(registry, tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(hooks, "run_preparers", lambda d, workers=1: seen.append(workers))
+    monkeypatch.setattr(store, "changes", lambda d: None)
+    prepare_step.prepare(tmp_path)
+    monkeypatch.setattr(store, "changes", lambda d: object())
+    prepare_step.prepare(tmp_path)
+    assert seen == [1, prepare_step.SIDE_BY_SIDE]
