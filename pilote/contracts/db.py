@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -320,28 +321,38 @@ class UpdateRefused(RuntimeError):
 
 def update_database(generation_dir, base_file, uids: dict, statements, check: str) -> Path:
     """Write a generation's prepared-tables file as a COPY of `base_file` (the previous generation's, left
-    untouched: web processes have it attached) changed by `statements` (SQL of fixed fragments, `{prepared}.`
-    naming the copy, run in order over views of the new generation's Parquet files). `uids`: name → list of
-    contrat_uid, each a temporary table (`contrat_uid`) the statements read. `check`: a query of one boolean run
-    last; False, or a DuckDB error, raises UpdateRefused and leaves nothing. Renamed into place as
-    `write_database`."""
+    untouched: web processes have it attached) changed by `statements` (prepared_update.Statements: SQL of
+    fixed fragments, `{prepared}.` naming the copy, over views of the new generation's Parquet files; its chains
+    run side by side, each on a cursor of its own). `uids`: name → list of contrat_uid, each a work table
+    (`contrat_uid`) the statements read. `check`: a query of one boolean run last; False, or a DuckDB error,
+    raises UpdateRefused and leaves nothing. Renamed into place as `write_database`."""
     generation_dir = Path(generation_dir)
     try:
         with _writing_prepared(generation_dir, base_file) as con:
             for name, values in uids.items():
                 if not name.isidentifier():
                     raise ValueError(f"nom invalide : {name!r}")
-                con.execute(
-                    f"CREATE TEMP TABLE {name} AS SELECT unnest(CAST(? AS VARCHAR[])) AS contrat_uid", [values]
-                )
-            spent = []  # seconds per statement, logged: which table's groups cost what
-            for sql in statements:
-                started = time.perf_counter()
-                con.execute(sql.replace("{prepared}.", "neuf."))
-                spent.append((" ".join(sql.split()[:4]), round(time.perf_counter() - started, 3)))
+                # a table of the in-memory database, not a temporary one: every cursor of the chains reads it
+                con.execute(f"CREATE TABLE {name} AS SELECT unnest(CAST(? AS VARCHAR[])) AS contrat_uid", [values])
+            spent = _run(con, statements.before)
+            with ThreadPoolExecutor(max_workers=max(len(statements.chains), 1)) as pool:
+                chains = [pool.submit(_run, con.cursor(), chain) for chain in statements.chains]
+            for chain in chains:
+                spent += chain.result()  # a chain's DuckDB error is raised here
+            spent += _run(con, statements.after)
             logger.info("fichier prepare mis a jour", extra={"etapes": spent})
             if not con.execute(check.replace("{prepared}.", "neuf.")).fetchone()[0]:
                 raise UpdateRefused("le fichier mis à jour ne correspond pas à la génération")
     except duckdb.Error as error:  # the update is an optimisation: the caller writes the file whole instead
         raise UpdateRefused(str(error)) from error
     return generation_dir / PREPARED_DB
+
+
+def _run(con, sqls) -> list:
+    """Run statements in order on `con`; returns (their first words, seconds) each: which table costs what."""
+    spent = []
+    for sql in sqls:
+        started = time.perf_counter()
+        con.execute(sql.replace("{prepared}.", "neuf."))
+        spent.append((" ".join(sql.split()[:4]), round(time.perf_counter() - started, 3)))
+    return spent

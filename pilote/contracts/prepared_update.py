@@ -58,11 +58,12 @@ GROUPED = {
 }
 # Tables of contracts' rows (SELECT * FROM the per-contract table WHERE …): updated as the per-contract table.
 PER_CONTRACT = (national.TO_CHECK, *national.SUBSETS.values())
+BY_BUYER = {name for name, _select in per_buyer.tables()}  # the chain of the per-buyer tables (`statements`)
 GLOBAL = (national.MEDIANS, national.RANKING, national.DIVISIONS)
 # The columns the grains read, kept for the contracts removed and added (`touched`).
 _KEYS = "acheteur_id, date_notification, nature, procedure, division, titulaire_key"
 P = "{prepared}."  # the file being written (db.update_database)
-FRESH_ROWS = "fresh_rows"  # temporary table: the per-contract rows of the contracts to compute
+FRESH_ROWS = "fresh_rows"  # work table: the per-contract rows of the contracts to compute
 
 
 @dataclass(frozen=True)
@@ -130,34 +131,50 @@ def _whole(reason: str) -> None:
     logger.info("fichier du cockpit ecrit en entier", extra={"raison": reason})
 
 
-def statements(definitions, over, fresh_rows: str, sig: str, appended: int) -> list[str]:
-    """The SQL updating the copy (db.update_database: temporary tables `replaced` and `fresh` of uids), each
-    table of `definitions` (the whole write's, prepared.prepared_tables) updated by its kind. `over(name,
-    source)`: the SELECT of table `name` over the per-contract rows `source`; `fresh_rows`: the SELECT of the
-    cockpit table's rows of the contracts to compute."""
+@dataclass(frozen=True)
+class Statements:
+    """The SQL of an update (db.update_database): `before` in order, then the `chains` side by side (each in
+    order, on a connection of its own: they write different tables), then `after`."""
+
+    before: list
+    chains: list
+    after: list
+
+
+def statements(definitions, over, fresh_rows: str, sig: str, appended: int) -> Statements:
+    """The SQL updating the copy (db.update_database: tables `replaced` and `fresh` of uids), each table of
+    `definitions` (the whole write's, prepared.prepared_tables) updated by its kind. `over(name, source)`: the
+    SELECT of table `name` over the per-contract rows `source`; `fresh_rows`: the SELECT of the cockpit table's
+    rows of the contracts to compute.
+
+    The per-buyer tables and the national ones are two chains, run side by side: they only read the updated
+    per-contract table and write their own tables, and one after the other left a core idle (many statements of
+    a few tenths of a second each; session 16)."""
     cockpit = f"{P}{table.COCKPIT_TABLE}"
-    out = [
-        f"CREATE TEMP TABLE touched AS SELECT {_KEYS} FROM {cockpit} "  # noqa: S608
+    before = [
+        f"CREATE TABLE touched AS SELECT {_KEYS} FROM {cockpit} "  # noqa: S608
         "WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",
         f"DELETE FROM {cockpit} WHERE contrat_uid IN (SELECT contrat_uid FROM replaced)",  # noqa: S608
         # computed once and kept: the subsets and the groups read them without a scan of the whole table for
         # their uids (~0.6 s of a monthly file's update at 1.6 M); sorted as the whole write sorts them, so that
         # the appended rows of a buyer sit together
-        f"CREATE TEMP TABLE {FRESH_ROWS} AS {fresh_rows}",
+        f"CREATE TABLE {FRESH_ROWS} AS {fresh_rows}",
         f"INSERT INTO {cockpit} BY NAME SELECT * FROM {FRESH_ROWS}",  # noqa: S608
         f"INSERT INTO touched SELECT {_KEYS} FROM {FRESH_ROWS}",  # noqa: S608
     ]
+    national, buyers = [], []
     for name, select, _index in definitions:
+        chain = buyers if name in BY_BUYER else national
         if name in PER_CONTRACT:
-            out += _subset(name, over)
+            chain += _subset(name, over)
         elif name in GROUPED:
-            out += _groups(name, GROUPED[name], over)
+            chain += _groups(name, GROUPED[name], over)
         elif name in GLOBAL:
-            out.append(f"CREATE OR REPLACE TABLE {P}{name} AS {select}")
+            chain.append(f"CREATE OR REPLACE TABLE {P}{name} AS {select}")
         elif name not in (table.COCKPIT_TABLE, META):
             raise ValueError(f"table préparée sans mise à jour : {name}")
-    out.append(f"CREATE OR REPLACE TABLE {P}{META} AS {meta_select(sig, appended)}")
-    return out
+    after = [f"CREATE OR REPLACE TABLE {P}{META} AS {meta_select(sig, appended)}"]
+    return Statements(before, [national, buyers], after)
 
 
 def _subset(name: str, over) -> list[str]:
@@ -170,14 +187,16 @@ def _subset(name: str, over) -> list[str]:
 
 def _groups(name: str, grain: dict, over) -> list[str]:
     """An aggregate's groups that the changed contracts fall in (before or after the change) deleted, then
-    recomputed by the whole write's SELECT over the per-contract rows of those groups only."""
+    recomputed by the whole write's SELECT over the per-contract rows of those groups only (their keys in a
+    table of this aggregate's own: the chains run side by side)."""
+    k = f"k_{name}"
     keys = ", ".join(f"{expr.format(c='t')} AS {col}" for col, expr in grain.items())
-    same = " AND ".join(f"d.{col} IS NOT DISTINCT FROM k.{col}" for col in grain)
-    on = " AND ".join(f"{expr.format(c='c')} IS NOT DISTINCT FROM k.{col}" for col, expr in grain.items())
-    rows = f"(SELECT c.* FROM {P}{table.COCKPIT_TABLE} c SEMI JOIN k ON {on})"  # noqa: S608
+    same = " AND ".join(f"d.{col} IS NOT DISTINCT FROM {k}.{col}" for col in grain)
+    on = " AND ".join(f"{expr.format(c='c')} IS NOT DISTINCT FROM {k}.{col}" for col, expr in grain.items())
+    rows = f"(SELECT c.* FROM {P}{table.COCKPIT_TABLE} c SEMI JOIN {k} ON {on})"  # noqa: S608
     return [
-        f"CREATE OR REPLACE TEMP TABLE k AS SELECT DISTINCT {keys} FROM touched t",  # noqa: S608
-        f"DELETE FROM {P}{name} AS d USING k WHERE {same}",  # noqa: S608
+        f"CREATE TABLE {k} AS SELECT DISTINCT {keys} FROM touched t",  # noqa: S608
+        f"DELETE FROM {P}{name} AS d USING {k} WHERE {same}",  # noqa: S608
         f"INSERT INTO {P}{name} BY NAME {over(name, rows)}",
     ]
 
