@@ -195,7 +195,7 @@ def summarise(rows: list[dict]) -> list[dict]:
 
 # The import's steps in the order they run (pilote.decp.pipeline); their durations come from its report.
 STEPS = ["materialiser", "lire_nettoyer", "identifier", "noter_qualite", "ecrire_tables", "changements", "preparer",
-         "verifier_publier", "apres_publication"]  # fmt: skip
+         "verifier", "publier", "apres_publication"]  # fmt: skip
 
 
 def step_windows(import_start, import_end, timings):

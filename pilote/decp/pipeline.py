@@ -1,6 +1,6 @@
 """The DECP import as a table of contents of named, timed steps (docs/decp-pipeline.md, decision 0005):
 
-    materialise → read_and_clean → identify → score_quality → write_tables → prepare → verify_and_publish
+    materialise → read_and_clean → identify → score_quality → write_tables → prepare (beside it: verify) → publish
     (then, outside the store lock, the after-publish functions other apps registered)
 
 Each step is one function of pilote.decp.steps; its duration goes to the report's `timings_s` under its French
@@ -16,6 +16,7 @@ import gc
 import secrets
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +26,9 @@ from pilote.decp.readers import normalize_format
 from pilote.decp.steps.identify import identify
 from pilote.decp.steps.materialise import materialise
 from pilote.decp.steps.prepare import prepare as prepare_generation
+from pilote.decp.steps.publish import publish
 from pilote.decp.steps.read_and_clean import ReadOptions, ReadOutcome, read_and_clean
 from pilote.decp.steps.score_quality import WINNER, score_quality
-from pilote.decp.steps.verify_and_publish import verify_and_publish
 from pilote.decp.steps.write_tables import write_tables
 
 
@@ -154,7 +155,7 @@ def _publish_new_generation(run, outcome, manifest, skipped):
         result["duration_s"] = round(time.monotonic() - run.started, 2)
         run.progress(0.95, "Vérification et publication")
         run.step(
-            "verifier_publier", verify_and_publish, out, result, manifest=manifest, prepared=prepared,
+            "publier", publish, out, result, manifest=manifest, prepared=prepared,
             data_dir=run.data_dir,
         )  # fmt: skip
     except BaseException:
@@ -194,7 +195,13 @@ def _build_generation(out, run, outcome):
     if changes is not None:
         result["changements"] = store.write_changes(out, old_dir, changes)
     run.progress(0.9, "Préparation de la nouvelle génération")
-    prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)
+    # the tables are re-read and checked (store.verify: every table present and readable, its row count, unique
+    # contract ids) while the preparers write their own files: the check then costs a monthly file nothing
+    # (0.5 s at 1.6 M when it came after them); its failure fails the run like a failed preparation
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verification") as pool:
+        checked = pool.submit(store.verify, out, {"counts": totals})
+        prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)
+        run.step("verifier", checked.result)
     return result, prepared
 
 

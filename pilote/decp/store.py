@@ -252,10 +252,10 @@ def _fsync_dir(path):
 
 
 def publish(tmp_dir, manifest, data_dir=None):
-    """Write the manifest, verify, move into place and swap CURRENT atomically; prune old generations."""
+    """Write the manifest, move into place and swap CURRENT atomically; prune old generations. The caller has
+    verified the tables against the manifest's counts (`verify`: the import does it while its preparers run)."""
     tmp_dir = Path(tmp_dir)
     (tmp_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    verify(tmp_dir, manifest)
     base = decp_dir(data_dir)
     final = base / "generations" / manifest["generation"]
     os.rename(tmp_dir, final)

@@ -1,6 +1,7 @@
 """The import as named, timed steps; preparations inside the unpublished generation; after-publish reporting."""
 
 import json
+import threading
 
 import polars as pl
 import pytest
@@ -16,7 +17,7 @@ from tests.decp.conftest import LOCAL, snapshot
 
 GOOD = LOCAL / "decp-59920013600241-2024-07-09-01.json"
 OTHER = LOCAL / "ci_raw_marches.json"
-STEPS = ["materialiser", "lire_nettoyer", "identifier", "noter_qualite", "ecrire_tables", "preparer"]
+STEPS = ["materialiser", "lire_nettoyer", "identifier", "noter_qualite", "ecrire_tables", "preparer", "verifier"]
 
 
 @pytest.fixture
@@ -30,12 +31,12 @@ def registry(monkeypatch):
 def test_every_step_is_timed_in_the_report(data_dir, registry):
     report = run_import([GOOD], data_dir=data_dir)
     timings = report["timings_s"]
-    assert [k for k in timings if k in (*STEPS, "verifier_publier")] == [*STEPS, "verifier_publier"]
+    assert [k for k in timings if k in (*STEPS, "publier")] == [*STEPS, "publier"]
     assert all(v >= 0 for v in timings.values())
     # the former totals stay (the benchmark reads them); preparation is not counted in dedup + writing
     reading = timings["materialiser"] + timings["lire_nettoyer"]
     assert timings["lecture_nettoyage"] == pytest.approx(reading, abs=0.011)
-    writing = sum(timings[k] for k in ("identifier", "noter_qualite", "ecrire_tables", "verifier_publier"))
+    writing = sum(timings[k] for k in ("identifier", "noter_qualite", "ecrire_tables", "verifier", "publier"))
     assert timings["dedoublonnage_ecriture"] == pytest.approx(writing, abs=0.021)
 
 
@@ -139,3 +140,21 @@ def test_nothing_after_publish_when_nothing_changed(data_dir, registry):
     assert again["statut"] == "deja_importe"
     assert "apres_publication" not in again
     assert calls == [1]
+
+
+def test_the_tables_are_verified_while_the_preparers_run(data_dir, registry, monkeypatch):
+    verifying, real = threading.Event(), store.verify
+
+    def verify(generation_dir, manifest):
+        verifying.set()
+        real(generation_dir, manifest)
+
+    def preparer(generation_dir):
+        if not verifying.wait(timeout=10):  # verified after the preparations: never set while this one runs
+            raise RuntimeError("vérification pas encore commencée")
+
+    monkeypatch.setattr(store, "verify", verify)
+    registry.register_preparer("attend la vérification", preparer)
+    report = run_import([GOOD], data_dir=data_dir)
+    assert report["statut"] == "ok"
+    assert store.current_manifest(data_dir)["counts"]["contrats"] == report["totals"]["contrats"]

@@ -1,13 +1,13 @@
-"""Step 7, verify and publish: the manifest is written, every table is re-read and checked (pilote.decp.store
-.verify), then the generation is renamed into place and CURRENT replaced atomically. Before this step nothing
-outside the run's temporary directories has changed; after it, readers see the new generation."""
+"""Step 7, publish: the manifest is written with the row counts the run verified (pilote.decp.store.verify, run
+beside step 6), then the generation is renamed into place and CURRENT replaced atomically. Before this step
+nothing outside the run's temporary directories has changed; after it, readers see the new generation."""
 
 import datetime
 
 from pilote.decp import report, store
 
 
-def verify_and_publish(generation_dir, run_report, *, manifest, prepared, data_dir):
+def publish(generation_dir, run_report, *, manifest, prepared, data_dir):
     """Publish `generation_dir` as generation `run_report["generation"]`; returns its final directory."""
     new_manifest = {
         "generation": run_report["generation"],
