@@ -63,6 +63,7 @@ import json, os, shutil, sys, time, types
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import polars as pl
+from pilote.decp import store, tables
 from pilote.decp.steps.write_tables import write_tables
 
 capture, out = Path(sys.argv[2]), Path(sys.argv[3])
@@ -79,9 +80,9 @@ def rss_mb(field):
 shutil.copy(capture / "copies.parquet", out / "copies.parquet")
 before = rss_mb("VmRSS:")
 started, cpu = time.monotonic(), os.times()
-totals = write_tables(out, capture / "parts", Path(meta["old_dir"]), meta["run_id"], win, results,
-                      workers=meta["workers"])
+write_tables(out, capture / "parts", Path(meta["old_dir"]), meta["run_id"], win, results, workers=meta["workers"])
 wall = time.monotonic() - started
+totals = {t: tables.row_count(out, t) for t in store.TABLES}
 cpu = sum(os.times()[:2]) - sum(cpu[:2])
 prints = {}
 for table in sorted(totals):

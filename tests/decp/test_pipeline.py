@@ -145,9 +145,9 @@ def test_nothing_after_publish_when_nothing_changed(data_dir, registry):
 def test_the_tables_are_verified_while_the_preparers_run(data_dir, registry, monkeypatch):
     verifying, real = threading.Event(), store.verify
 
-    def verify(generation_dir, manifest):
+    def verify(generation_dir):
         verifying.set()
-        real(generation_dir, manifest)
+        return real(generation_dir)
 
     def preparer(generation_dir):
         if not verifying.wait(timeout=10):  # verified after the preparations: never set while this one runs

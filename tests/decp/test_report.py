@@ -57,7 +57,7 @@ def test_run_report_and_its_summary():
     results = [SimpleNamespace(rejects=[("a.json", "marche", 3, "motif", "")], codes=Counter()), SimpleNamespace(
         rejects=[], codes=Counter())]  # fmt: skip
     counts = {"stored": 3, "duplicates": 2, "duplicates_by_source": {"x": 2}, "replaced": 0}
-    built = report.run_report("r1", files, results, counts, added_codes={}, totals={"contrats": 3})
+    built = report.run_report("r1", files, results, counts, added_codes={})
     assert (built["read"], built["stored"], built["duplicates"], built["rejected"]) == (6, 3, 2, 1)
     assert built["generation"] == built["import_run"] == "r1"
     built["duration_s"] = 1.5

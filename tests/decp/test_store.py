@@ -30,7 +30,7 @@ def test_failed_verification_leaves_store_untouched(data_dir, monkeypatch):
     run_import([GOOD], data_dir=data_dir)
     before = snapshot(data_dir)
 
-    def broken(tmp_dir, manifest):
+    def broken(tmp_dir):
         raise ImportFailed("vérification de la génération : test")
 
     monkeypatch.setattr(store, "verify", broken)
@@ -40,21 +40,28 @@ def test_failed_verification_leaves_store_untouched(data_dir, monkeypatch):
     assert not list((data_dir / "decp" / "generations").glob(".tmp-*"))
 
 
-def test_verify_requires_every_table(data_dir):
-    run_import([GOOD], data_dir=data_dir)
-    manifest = store.current_manifest(data_dir)
-    del manifest["counts"]["versions"]
-    with pytest.raises(ImportFailed, match="table versions absente du manifeste"):
-        store.verify(store.current_generation_dir(data_dir), manifest)
-
-
-def test_verify_detects_wrong_counts(data_dir):
+def test_verify_counts_what_is_on_disk_and_requires_every_table(data_dir):
     run_import([GOOD], data_dir=data_dir)
     gen = store.current_generation_dir(data_dir)
-    manifest = store.current_manifest(data_dir)
-    manifest["counts"]["contrats"] += 1
-    with pytest.raises(ImportFailed, match="contrats a 5 lignes, 6 attendues"):
-        store.verify(gen, manifest)
+    assert store.verify(gen) == store.current_manifest(data_dir)["counts"]
+    assert store.verify(gen)["contrats"] == 5
+    (gen / "versions.parquet").unlink()
+    with pytest.raises(ImportFailed, match="table versions absente"):
+        store.verify(gen)
+
+
+def test_verify_detects_an_unreadable_table_and_duplicate_contracts(data_dir):
+    run_import([GOOD], data_dir=data_dir)
+    gen = store.current_generation_dir(data_dir)
+    contrats = pl.read_parquet(gen / "contrats.parquet")
+    (gen / "titulaires.parquet").write_bytes(b"PAR1 pas du parquet")
+    with pytest.raises(ImportFailed, match="table titulaires illisible"):
+        store.verify(gen)
+    (gen / "titulaires.parquet").unlink()
+    pl.DataFrame(schema={"contrat_uid": pl.String}).write_parquet(gen / "titulaires.parquet")
+    pl.concat([contrats, contrats.head(1)]).write_parquet(gen / "contrats.parquet")
+    with pytest.raises(ImportFailed, match="identifiants de contrat en double"):
+        store.verify(gen)
 
 
 def test_one_import_at_a_time(data_dir):

@@ -24,7 +24,7 @@ from multiprocessing import get_context
 
 import polars as pl
 
-from pilote.decp import store, tables
+from pilote.decp import tables
 from pilote.decp.identity import attach_to_identified_buyer
 from pilote.decp.steps import delta_tables
 from pilote.decp.steps.carry import carry
@@ -47,13 +47,11 @@ REJETS_SCHEMA = {
 
 
 def write_tables(out, parts, old_dir, run_id, win, results, workers=1, changes=None):
-    """Every table of the new generation but `copies`; returns the row count of each table of the generation
-    (read back from the files written, so the manifest states what is on disk). `changes` (what the import changes
-    relative to `old_dir`, store.compute_changes_from): the contract tables are then written merge-on-read when
-    they may be (pilote.decp.steps.delta_tables), else whole."""
+    """Every table of the new generation but `copies` (their row counts are read back by store.verify). `changes`
+    (what the import changes relative to `old_dir`, store.compute_changes_from): the contract tables are then
+    written merge-on-read when they may be (pilote.decp.steps.delta_tables), else whole."""
     write_contract_tables(out, parts, old_dir, run_id, win, workers=workers, changes=changes)
     write_rejets(out, old_dir, run_id, results)
-    return {t: tables.row_count(out, t) for t in store.TABLES}
 
 
 def write_rejets(out, old_dir, run_id, results):
