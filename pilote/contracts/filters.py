@@ -20,8 +20,6 @@ from urllib.parse import urlencode
 
 import polars as pl
 from django import forms
-from ninja import Field, Schema
-from pydantic import create_model
 
 from pilote.contracts import buyers
 from pilote.contracts.filter_types import CPV_RE, FILTER_KEYS, MOIS, REGISTRY, TRIMESTRES, Perimetre, PeriodFilter
@@ -161,9 +159,14 @@ def cube_answers(filters: Filters) -> bool:
     return all(entry.cube_answers(filters) for entry in REGISTRY)
 
 
-def schema(name: str = "FiltresIn", *, exclude=(), base: type[Schema] = Schema, **extra) -> type[Schema]:
-    """The API's query schema: one optional parameter per URL key of the registry, described by its form field
-    (label and help), less `exclude`, plus `extra` fields (name=type)."""
+def schema(name: str = "FiltresIn", *, exclude=(), base=None, **extra):
+    """The API's query schema (a ninja Schema, or a subclass of `base`): one optional parameter per URL key of the
+    registry, described by its form field (label and help), less `exclude`, plus `extra` fields (name=type)."""
+    # imported here: the API's modules call this; every other importer of the filters (the import command, the
+    # web pages) would load ninja and pydantic for nothing (0.13 s of a monthly file's import)
+    from ninja import Field, Schema
+    from pydantic import create_model
+
     form_fields = FilterForm(organisation=None).fields
     fields = {}
     for entry in REGISTRY:
@@ -174,7 +177,7 @@ def schema(name: str = "FiltresIn", *, exclude=(), base: type[Schema] = Schema, 
             description = " ".join(str(t) for t in (field.label, field.help_text) if t)
             fields[key] = (kind | None, Field(None, description=description))
     fields |= {key: (kind | None, None) for key, kind in extra.items()}
-    return create_model(name, __base__=base, **fields)
+    return create_model(name, __base__=base or Schema, **fields)
 
 
 def peer_organisations(organisation):
