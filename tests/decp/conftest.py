@@ -26,6 +26,14 @@ def snapshot(data_dir):
     }
 
 
+def without_hooks(patch) -> None:
+    """No preparer nor after-publish function during the test's imports (a module fixture's MonkeyPatch)."""
+    from pilote.decp import hooks
+
+    patch.setattr(hooks, "_PREPARERS", {})
+    patch.setattr(hooks, "_AFTER_PUBLISH", [])
+
+
 @pytest.fixture
 def data_dir(settings):
     return Path(settings.PILOTE_DATA_DIR)

@@ -8,10 +8,11 @@ import polars as pl
 import pytest
 
 from pilote.contracts import buyers, db
-from pilote.decp import export, hooks, store, tables
+from pilote.decp import export, store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import, run_rebuild
 from pilote.decp.steps import delta_tables
+from tests.decp.conftest import without_hooks
 from tests.decp.test_incremental import _monthly
 
 
@@ -27,8 +28,7 @@ def stores(tmp_path_factory):
     base = tmp_path_factory.mktemp("parts")
     data = base / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hooks, "_PREPARERS", {})
-        patch.setattr(hooks, "_AFTER_PUBLISH", [])
+        without_hooks(patch)
         patch.setattr(delta_tables, "MAX_SHARE", 10.0)
         first = synth.write(base / "stock.json", count=1200, seed=3)
         run_import([first], data_dir=data, prepare=False)

@@ -10,10 +10,11 @@ import polars as pl
 import pytest
 
 from pilote.contracts.search import build, segments
-from pilote.decp import hooks, store, tables
+from pilote.decp import store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import
 from pilote.decp.steps import delta_tables
+from tests.decp.conftest import without_hooks
 from tests.decp.test_incremental import _monthly
 from tests.explorer.test_segmented_index import _second_monthly, _whole_copy
 
@@ -68,8 +69,7 @@ def moved(tmp_path_factory):
     base = tmp_path_factory.mktemp("moved")
     data = base / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hooks, "_PREPARERS", {})
-        patch.setattr(hooks, "_AFTER_PUBLISH", [])
+        without_hooks(patch)
         patch.setattr(segments, "MAX_SHARE", 0.5)
         patch.setattr(delta_tables, "MAX_SHARE", 10.0)
         first = synth.write(base / "stock.json", count=1500, seed=5)

@@ -22,6 +22,7 @@ from pilote.decp import hooks, store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import
 from pilote.decp.steps import delta_tables
+from tests.decp.conftest import without_hooks
 from tests.decp.test_incremental import _monthly
 
 
@@ -51,8 +52,7 @@ def updated(tmp_path_factory):
     base = tmp_path_factory.mktemp("segmented")
     data = base / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hooks, "_PREPARERS", {})
-        patch.setattr(hooks, "_AFTER_PUBLISH", [])
+        without_hooks(patch)
         patch.setattr(segments, "MAX_SHARE", 0.5)  # two months of a small stock: a quarter of it in the delta
         patch.setattr(delta_tables, "MAX_SHARE", 10.0)  # the tables too: the index is built from parts
         first = synth.write(base / "stock.json", count=1500, seed=5)
