@@ -61,9 +61,9 @@ def run_preparers(generation_dir, workers: int = 1) -> None:
         return
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="preparation") as pool:
         futures = [pool.submit(_prepare, name, function, generation_dir) for name, function in preparers]
-    for future in futures:
-        if future.exception() is not None:
-            raise future.exception()
+    for error in (future.exception() for future in futures):
+        if error is not None:
+            raise error
 
 
 def _prepare(name, function, generation_dir) -> None:

@@ -153,7 +153,7 @@ def _publish_new_generation(run, outcome, manifest, skipped):
     try:
         result, prepared = _build_generation(out, run, outcome)
         result["duration_s"] = round(time.monotonic() - run.started, 2)
-        run.progress(0.95, "Vérification et publication")
+        run.progress(0.95, "Publication")
         run.step(
             "publier", publish, out, result, manifest=manifest, prepared=prepared,
             data_dir=run.data_dir,
@@ -194,7 +194,7 @@ def _build_generation(out, run, outcome):
     result = report.run_report(run.run_id, outcome.files, outcome.results, counts, added_codes=added)
     if changes is not None:
         result["changements"] = store.write_changes(out, old_dir, changes)
-    run.progress(0.9, "Préparation de la nouvelle génération")
+    run.progress(0.9, "Préparation et vérification de la nouvelle génération")
     # the tables are re-read and checked (store.verify: every table present and readable, unique contract ids;
     # their row counts, which the manifest states) while the preparers write their own files: a monthly file's
     # update at 1.6 M no longer waits for it (0.5 s after the preparations, and 0.45 s for the counts written

@@ -240,7 +240,7 @@ def _main_rows(generation_dir: Path, base_dir: Path, alive: pl.Series, main_uids
     main part is the base generation's own file (hard link), its rows have not moved: a main doc keeps its row
     in the base generation, and only the docs whose row was in the base's delta part are looked up in this one's.
     Otherwise every main uid is looked up among this generation's rows."""
-    base = _base_rows(generation_dir, base_dir)
+    base = _base_rows(generation_dir, base_dir, alive.len())
     if base is not None:
         moved = (alive & (base >= tables.file_rows(tables.main_path(base_dir, "contrats")))).arg_true()
         found = _rows_of(generation_dir, main_uids.gather(moved), delta_only=True)
@@ -249,16 +249,15 @@ def _main_rows(generation_dir: Path, base_dir: Path, alive: pl.Series, main_uids
     return _rows_of(generation_dir, main_uids, delta_only=False)
 
 
-def _base_rows(generation_dir: Path, base_dir: Path) -> pl.Series | None:
-    """The main docs' rows in the base generation when its contracts' main part is this generation's too."""
+def _base_rows(generation_dir: Path, base_dir: Path, main_n: int) -> pl.Series | None:
+    """The `main_n` main docs' rows in the base generation when its contracts' main part is this generation's too:
+    its segment file's when the base was segmented, else the main docs' own (a whole build of the base)."""
     main, base_main = tables.main_path(generation_dir, "contrats"), tables.main_path(base_dir, "contrats")
     if not (main.exists() and base_main.exists() and os.path.samefile(main, base_main)):
         return None
     segment = base_dir / build.SEGMENT_FILE
-    main_n = _meta(base_dir)["segments"]["principal"] if segment.exists() else None
-    if main_n is not None:
-        return _read(segment, ["src_row"])["src_row"].head(main_n).cast(pl.UInt32)
-    return _read(base_dir / f"{build.MAIN}docs.arrow", ["src_row"])["src_row"].cast(pl.UInt32)
+    rows = _read(segment if segment.exists() else base_dir / f"{build.MAIN}docs.arrow", ["src_row"])["src_row"]
+    return rows.head(main_n).cast(pl.UInt32)
 
 
 def _rows_of(generation_dir: Path, uids: pl.Series, *, delta_only: bool) -> pl.Series:

@@ -78,10 +78,10 @@ def rowless(ident, retained, run_id) -> list[str]:
     The store keeps the rows of retained copies only (the contract tables), so such a contract has none: it is in
     `copies` but not in `contrats`. It happens when identity splits a stored contract and the part that leaves it
     holds no copy with a row: an undated duplicate whose group gains a second date, or a spelling of the id that
-    no longer agrees with its contract once a later copy states another amount and titulaire. Rare (none in the 1.6 M synthetic corpus' monthly update), but a
-    contract must not disappear silently: the import reports them (`contrats_sans_ligne`) and logs them.
-    `ident`: the copies identified by this run; `retained`: import_run and record_key of the stored copies that
-    were retained before (None: no previous generation)."""
+    no longer agrees with its contract once a later copy states another amount and titulaire. Rare (none in the
+    1.6 M synthetic corpus' monthly update), but a contract must not disappear silently: the import reports them
+    (`contrats_sans_ligne`) and logs them. `ident`: the copies identified by this run; `retained`: import_run and
+    record_key of the stored copies that were retained before (None: no previous generation)."""
     if retained is None:
         return []
     promoted = (
