@@ -9,6 +9,7 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from pilote.contracts.audit import ContractsVerb
         from pilote.contracts.buyers import write_buyers_file
+        from pilote.contracts.db import copy_ahead
         from pilote.contracts.prepared import write_prepared_file
         from pilote.contracts.search.segments import prepare_index
         from pilote.core.audit import register_verbs
@@ -20,7 +21,7 @@ class ContractsConfig(AppConfig):
 
         register_code_labels("cpv", cpv_label)  # CPV codes and divisions read with their label on every page
         # built inside each new generation before it is published (docs/decisions/0005-pipeline.md)
-        register_preparer("tables du cockpit", write_prepared_file)
+        register_preparer("tables du cockpit", write_prepared_file, ahead=copy_ahead)
         register_preparer("index de recherche", prepare_index)
         register_preparer("catégories des acheteurs (pairs nationaux)", write_buyers_file)
         # after an upgrade that changed an artefact's layout, the worker (not a request) writes it once

@@ -48,17 +48,18 @@ def prepared_tables(contrats_path, only: str | None = None, recent: bool = False
     ]
 
 
-def write_prepared_file(generation_dir) -> None:
+def write_prepared_file(generation_dir, ahead=None) -> None:
     """Preparer of each new generation (registered by the contracts app): the cockpit's tables written into the
     generation's DuckDB file before it is published, which every web process attaches read-only. Updated from
-    the previous generation's file when the import says which contracts changed (`prepared_update`), else whole."""
+    the previous generation's file when the import says which contracts changed (`prepared_update`), else whole.
+    `ahead`: the copy of that file made while the import read (`db.copy_ahead`), or None."""
     contrats = generation_dir / "contrats.parquet"
     definitions = prepared_tables(contrats)
     sig = prepared_update.signature(generation_dir, definitions)
     plan = prepared_update.plan(store.changes(generation_dir), sig)
     if plan is not None:
         try:
-            _update(generation_dir, plan, definitions, sig)
+            _update(generation_dir, plan, definitions, sig, ahead)
             return
         except db.UpdateRefused as error:  # logged: an update that fails is a bug to look at, not a failed import
             logger.warning(
@@ -68,7 +69,7 @@ def write_prepared_file(generation_dir) -> None:
     db.write_database(generation_dir, [*definitions, meta])
 
 
-def _update(generation_dir, plan, definitions, sig) -> None:
+def _update(generation_dir, plan, definitions, sig, copied=None) -> None:
     """The previous file copied and updated for the plan's contracts (db.UpdateRefused when the copy does not
     hold one row per contract of the generation)."""
     contrats = generation_dir / "contrats.parquet"
@@ -80,7 +81,7 @@ def _update(generation_dir, plan, definitions, sig) -> None:
 
     statements = prepared_update.statements(definitions, over, fresh_rows, sig, plan.appended)
     uids = {"replaced": plan.replaced, "fresh": plan.fresh}
-    db.update_database(generation_dir, plan.base_file, uids, statements, prepared_update.check())
+    db.update_database(generation_dir, plan.base_file, uids, statements, prepared_update.check(), copied)
 
 
 def cockpit_tables(generation_dir) -> list[tuple[str, str]]:

@@ -5,6 +5,9 @@
   it derives from, and is removed with it. It receives that directory (the generation is not current yet, so
   `store.current_generation_dir()` still names the previous one) and must not keep its absolute path (the
   directory is renamed when published). A failing preparer fails the import: nothing is published.
+- A preparer may also register work *ahead*: what it can do from the published generation alone (copy the file
+  it will update…), started with the import's reading when that import will update the published generation,
+  in a thread beside the reading, which uses one core (`Ahead`). Its result is handed to the preparer.
 - An *after-publish* function runs once the new generation is current (e.g. cache warming). It cannot undo the
   import: its failure is logged and reported, never raised.
 """
@@ -20,6 +23,7 @@ from pilote.decp.errors import ImportFailed
 logger = logging.getLogger("pilote.decp")
 
 _PREPARERS: dict = {}  # name → function(generation_dir: Path), run in registration order
+_AHEAD: dict = {}  # name of a preparer → function(base_dir: Path, scratch_dir: Path) -> object
 _AFTER_PUBLISH: list = []  # function(), run in registration order
 
 
@@ -32,9 +36,17 @@ class PreparationFailed(ImportFailed):
         super().__init__(f"La préparation « {name} » a échoué : {error}")
 
 
-def register_preparer(name: str, function) -> None:
-    """`function(generation_dir: pathlib.Path) -> None` writes its files into the unpublished generation."""
+def register_preparer(name: str, function, ahead=None) -> None:
+    """`function(generation_dir: pathlib.Path) -> None` writes its files into the unpublished generation.
+
+    `ahead(base_dir, scratch_dir) -> object`, optional: work done from the published generation `base_dir` alone
+    while the import reads (`Ahead`), writing only into `scratch_dir` (removed with the run); the preparer is
+    then called as `function(generation_dir, ahead=result)`, `result` None when that work failed or did not run
+    (a first import, a rebuild): the preparer must then do without it."""
     _PREPARERS[name] = function
+    _AHEAD.pop(name, None)
+    if ahead is not None:
+        _AHEAD[name] = ahead
 
 
 def register_after_publish(function) -> None:
@@ -47,14 +59,48 @@ def preparer_names() -> list[str]:
     return list(_PREPARERS)
 
 
-def run_preparers(generation_dir, workers: int = 1) -> None:
+class Ahead:
+    """The preparers' work ahead of an import that updates the published generation `base_dir`: one thread,
+    started with the reading (one core: the other one is idle then), each preparer's in registration order, each
+    in a directory of its own under `scratch_dir`. A failure is logged and gives None: the preparer does the
+    work itself. `close()` waits for the thread (before the run's scratch directory is removed)."""
+
+    def __init__(self, base_dir, scratch_dir):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avance")
+        self._futures = {
+            name: self._pool.submit(_ahead, name, function, Path(base_dir), Path(scratch_dir) / str(number))
+            for number, (name, function) in enumerate(_AHEAD.items())
+        }
+
+    def result(self, name):
+        future = self._futures.get(name)
+        return None if future is None or future.cancelled() else future.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ahead(name, function, base_dir, scratch_dir):
+    started = time.monotonic()
+    try:
+        scratch_dir.mkdir(parents=True, exist_ok=True)
+        result = function(base_dir, scratch_dir)
+    except Exception:  # an optimisation: the preparer does the work itself
+        logger.exception("travail en avance en echec", extra={"preparateur": name})
+        return None
+    logger.info("travail en avance", extra={"preparateur": name, "duree_s": round(time.monotonic() - started, 2)})
+    return result
+
+
+def run_preparers(generation_dir, workers: int = 1, ahead: Ahead | None = None) -> None:
     """Run every preparer on the unpublished generation; raises PreparationFailed on the first failure. Each
     one's duration is logged: which artefact an import spends its preparation on.
 
     `workers` > 1: that many run side by side, in threads (each writes its own files, and their engines, DuckDB
-    and Polars, release the interpreter); the first failure in registration order is raised once all ended."""
+    and Polars, release the interpreter); the first failure in registration order is raised once all ended.
+    `ahead`: the work started ahead of this import (`Ahead`), handed to the preparers that registered some."""
     generation_dir = Path(generation_dir)
-    preparers = list(_PREPARERS.items())
+    preparers = [(name, _with_ahead(name, function, ahead)) for name, function in _PREPARERS.items()]
     if workers <= 1:
         for name, function in preparers:
             _prepare(name, function, generation_dir)
@@ -64,6 +110,17 @@ def run_preparers(generation_dir, workers: int = 1) -> None:
     for error in (future.exception() for future in futures):
         if error is not None:
             raise error
+
+
+def _with_ahead(name, function, ahead):
+    """The preparer, handed its work ahead once it starts (waited for in its own thread, not before the others)."""
+    if name not in _AHEAD:
+        return function
+
+    def run(generation_dir):
+        return function(generation_dir, ahead=ahead.result(name) if ahead is not None else None)
+
+    return run
 
 
 def _prepare(name, function, generation_dir) -> None:

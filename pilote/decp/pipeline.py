@@ -134,24 +134,38 @@ def _import(specs, run):
         "materialiser", materialise, specs, staging=run.staging, data_dir=run.data_dir, known=known,
         progress=run.progress,
     )  # fmt: skip
-    outcome = run.step(
-        "lire_nettoyer", read_and_clean, todo, parts=run.staging / "parts", run_id=run.run_id, options=run.options,
-        total_bytes=total_bytes, progress=run.progress,
-    )  # fmt: skip
-    _return_freed_heap()
-    provenance.restrict_to_buyers(run.staging / "parts", outcome, run.publisher)
-    if not outcome.files:
-        return report.noop_report(run.run_id, manifest, skipped, round(time.monotonic() - run.started, 2))
-    return _publish_new_generation(run, outcome, manifest, skipped)
+    ahead = _start_ahead(run) if todo else None
+    try:
+        outcome = run.step(
+            "lire_nettoyer", read_and_clean, todo, parts=run.staging / "parts", run_id=run.run_id,
+            options=run.options, total_bytes=total_bytes, progress=run.progress,
+        )  # fmt: skip
+        _return_freed_heap()
+        provenance.restrict_to_buyers(run.staging / "parts", outcome, run.publisher)
+        if not outcome.files:
+            return report.noop_report(run.run_id, manifest, skipped, round(time.monotonic() - run.started, 2))
+        return _publish_new_generation(run, outcome, manifest, skipped, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()  # before the run's staging directory, where it wrote, is removed
 
 
-def _publish_new_generation(run, outcome, manifest, skipped):
+def _start_ahead(run):
+    """The preparers' work ahead of an import that will update the published generation (hooks.Ahead), beside
+    the reading; None when there is none to update or nothing will be prepared."""
+    old_dir = store.current_generation_dir(run.data_dir)
+    if old_dir is None or not run.prepare or run.full:
+        return None
+    return hooks.Ahead(old_dir, run.staging / "avance")
+
+
+def _publish_new_generation(run, outcome, manifest, skipped, ahead=None):
     """identify → … → verify and publish, from the run's parts (none for a rebuild) and the current generation."""
     run.progress(0.8, "Dédoublonnage et écriture de la génération")
     store.prune_superseded(run.data_dir)
     out = store.new_generation_dir(run.run_id, run.data_dir)
     try:
-        result, prepared = _build_generation(out, run, outcome)
+        result, prepared = _build_generation(out, run, outcome, ahead)
         result["duration_s"] = round(time.monotonic() - run.started, 2)
         run.progress(0.95, "Publication")
         run.step(
@@ -166,7 +180,7 @@ def _publish_new_generation(run, outcome, manifest, skipped):
     return result
 
 
-def _build_generation(out, run, outcome):
+def _build_generation(out, run, outcome, ahead=None):
     """identify → score_quality → write_tables → prepare, into the unpublished directory `out`.
 
     Returns (report, names of the preparations run)."""
@@ -201,7 +215,7 @@ def _build_generation(out, run, outcome):
     # before them, session 16); its failure fails the run like a failed preparation
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verification") as pool:
         checked = pool.submit(store.verify, out)
-        prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare)
+        prepared = run.step("preparer", prepare_generation, out, enabled=run.prepare, ahead=ahead)
         result["totals"] = run.step("verifier", checked.result)
     return result, prepared
 

@@ -218,3 +218,25 @@ def test_every_prepared_table_has_a_way_to_be_updated(tmp_path):
     names = {name for name, _select, _index in prepared.aggregates()}
     kinds = set(prepared_update.GROUPED) | set(prepared_update.PER_CONTRACT) | set(prepared_update.GLOBAL)
     assert names == kinds
+
+
+def test_the_copy_made_ahead_is_updated_instead_of_a_new_copy(imported, tmp_path, monkeypatch):
+    """db.copy_ahead: the previous file copied while the import reads; the update takes that copy (moved into the
+    generation), and copies the file itself when the copy is not of that file."""
+    base, new = imported
+    copied, other = duck.copy_ahead(base, tmp_path / "avance"), duck.copy_ahead(base, tmp_path / "autre")
+    (new / duck.PREPARED_DB).unlink()
+    clones = []
+    clone = store.clone_file
+    monkeypatch.setattr(store, "clone_file", lambda a, b: clones.append(a) or clone(a, b))
+    prepared.write_prepared_file(new, ahead=copied)
+    assert clones == []
+    assert not copied.path.exists()  # moved into the generation
+    assert not _rewritten(new)
+    _assert_same_tables(new / duck.PREPARED_DB, _whole_copy(new, tmp_path, monkeypatch))
+    stale = duck.AheadCopy(other.base_file, other.path, other.size + 1)  # not the copy of that file as it is
+    (new / duck.PREPARED_DB).unlink()
+    prepared.write_prepared_file(new, ahead=stale)
+    assert clones == [base / duck.PREPARED_DB]
+    assert not _rewritten(new)
+    assert duck.copy_ahead(tmp_path / "vide", tmp_path / "rien") is None  # no previous file: nothing ahead

@@ -12,6 +12,7 @@ from pilote.decp.steps import prepare as prepare_step
 @pytest.fixture
 def registry(monkeypatch):
     monkeypatch.setattr(hooks, "_PREPARERS", {})
+    monkeypatch.setattr(hooks, "_AHEAD", {})
     monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [])
     return hooks
 
@@ -87,9 +88,51 @@ def test_preparers_run_side_by_side_and_the_first_failure_is_raised_once_all_end
 
 def test_an_import_on_a_published_generation_prepares_side_by_side(registry, tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(hooks, "run_preparers", lambda d, workers=1: seen.append(workers))
+    monkeypatch.setattr(hooks, "run_preparers", lambda d, workers=1, ahead=None: seen.append(workers))
     monkeypatch.setattr(store, "changes", lambda d: None)
     prepare_step.prepare(tmp_path)
     monkeypatch.setattr(store, "changes", lambda d: object())
     prepare_step.prepare(tmp_path)
     assert seen == [1, prepare_step.SIDE_BY_SIDE]
+
+
+def test_a_preparer_gets_its_work_ahead_which_runs_beside_the_caller(registry, tmp_path, caplog):
+    base, scratch, generation = tmp_path / "base", tmp_path / "avance", tmp_path / "nouvelle"
+    started, reading = threading.Event(), threading.Event()
+    got = {}
+
+    def copy(base_dir, scratch_dir):
+        started.set()
+        if not reading.wait(timeout=10):  # the import's reading goes on meanwhile: one after the other, it times out
+            raise RuntimeError("pas en parallèle")
+        (scratch_dir / "copie").write_text(base_dir.name)
+        return scratch_dir / "copie"
+
+    def fails(base_dir, scratch_dir):
+        raise OSError("disque plein")
+
+    registry.register_preparer("cockpit", lambda d, ahead: got.update(cockpit=ahead), ahead=copy)
+    registry.register_preparer("recherche", lambda d: got.update(recherche=d))
+    registry.register_preparer("catégories", lambda d, ahead: got.update(categories=ahead), ahead=fails)
+    ahead = registry.Ahead(base, scratch)
+    assert started.wait(timeout=10)
+    reading.set()
+    registry.run_preparers(generation, ahead=ahead)
+    ahead.close()
+    assert got["cockpit"].read_text() == "base"
+    assert got["cockpit"].parent.parent == scratch  # a directory of its own
+    assert got["recherche"] == generation  # a preparer without work ahead is called as before
+    assert got["categories"] is None  # its work ahead failed: it does without
+    assert "travail en avance en echec" in caplog.text
+    registry.run_preparers(generation)  # no work ahead (a first import, a rebuild)
+    assert got["cockpit"] is None
+
+
+def test_registering_a_preparer_again_without_work_ahead_drops_it(registry, tmp_path):
+    got = []
+    registry.register_preparer("cockpit", lambda d, ahead: got.append(ahead), ahead=lambda b, s: "copie")
+    registry.register_preparer("cockpit", lambda d: got.append(d))
+    ahead = registry.Ahead(tmp_path / "base", tmp_path / "avance")
+    registry.run_preparers(tmp_path, ahead=ahead)
+    ahead.close()
+    assert got == [tmp_path]

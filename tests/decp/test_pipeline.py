@@ -24,6 +24,7 @@ STEPS = ["materialiser", "lire_nettoyer", "identifier", "noter_qualite", "ecrire
 def registry(monkeypatch):
     """Only the preparers and after-publish functions a test registers (not the apps' own)."""
     monkeypatch.setattr(hooks, "_PREPARERS", {})
+    monkeypatch.setattr(hooks, "_AHEAD", {})
     monkeypatch.setattr(hooks, "_AFTER_PUBLISH", [])
     return hooks
 
@@ -158,3 +159,31 @@ def test_the_tables_are_verified_while_the_preparers_run(data_dir, registry, mon
     report = run_import([GOOD], data_dir=data_dir)
     assert report["statut"] == "ok"
     assert store.current_manifest(data_dir)["counts"]["contrats"] == report["totals"]["contrats"]
+
+
+def test_work_ahead_starts_with_the_reading_of_an_import_that_updates_the_store(data_dir, registry):
+    """The preparers' work ahead (hooks.Ahead) reads the published generation while the new files are read; a first
+    import, a rebuild and an import that reads nothing have none; what it wrote goes with the run's staging."""
+    seen = []
+
+    def ahead(base_dir, scratch_dir):
+        (scratch_dir / "copie").write_text(base_dir.name)
+        seen.append(("avance", base_dir.name))
+        return scratch_dir / "copie"
+
+    def preparer(generation_dir, ahead):
+        seen.append(("preparation", ahead.read_text() if ahead is not None else None))
+        seen.append(("copie", ahead))
+
+    registry.register_preparer("cockpit", preparer, ahead=ahead)
+    run_import([GOOD], data_dir=data_dir)  # first import: nothing to update
+    first = store.current_generation_dir(data_dir).name
+    assert seen == [("preparation", None), ("copie", None)]
+    seen.clear()
+    run_import([OTHER], data_dir=data_dir)
+    assert seen[:2] == [("avance", first), ("preparation", first)]
+    assert not seen[2][1].exists()  # removed with the run's staging directory
+    seen.clear()
+    assert run_import([OTHER], data_dir=data_dir)["statut"] == "deja_importe"
+    call_command("decp", "rebuild")
+    assert seen == [("preparation", None), ("copie", None)]  # the rebuild's: whole

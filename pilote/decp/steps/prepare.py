@@ -13,14 +13,15 @@ from pilote.decp import hooks, store
 SIDE_BY_SIDE = 2
 
 
-def prepare(generation_dir, *, enabled=True):
+def prepare(generation_dir, *, enabled=True, ahead=None):
     """Run every registered preparer on `generation_dir`; returns their names (recorded in the manifest).
 
     Raises hooks.PreparationFailed (an ImportFailed) on the first failure: the caller removes the unpublished
     generation. `enabled=False` (`decp import --sans-preparations`, the import benchmark) publishes the data
-    without its artefacts: the apps then build them lazily, as they do for a generation written before them."""
+    without its artefacts: the apps then build them lazily, as they do for a generation written before them.
+    `ahead`: the preparers' work started with the reading (hooks.Ahead), or None."""
     if not enabled:
         return []
     incremental = store.changes(generation_dir) is not None
-    hooks.run_preparers(generation_dir, workers=SIDE_BY_SIDE if incremental else 1)
+    hooks.run_preparers(generation_dir, workers=SIDE_BY_SIDE if incremental else 1, ahead=ahead)
     return hooks.preparer_names()
