@@ -5,8 +5,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
-
 from pilote.evolutions import rules
 from pilote.evolutions.models import COUNTED
 
@@ -16,6 +14,8 @@ SCHEMA_PATH = Path(__file__).parent / "schemas" / "schema_decp_v2.0.4.json"
 
 @lru_cache(maxsize=1)
 def _validator():
+    import jsonschema  # here: 46 ms of every process's start-up (apps' registrations import this module)
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     # Validate one item of `modifications` with the schema's own definitions (the $ref stays resolvable).
     item = {"$ref": "#/definitions/marche/definitions/ModificationArray", "definitions": schema["definitions"]}

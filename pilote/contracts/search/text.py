@@ -11,8 +11,6 @@ import re
 import threading
 from functools import lru_cache
 
-import snowballstemmer
-
 from pilote.core.text import fold
 
 
@@ -116,6 +114,10 @@ _STEMMERS = threading.local()
 def _stemmer():
     stemmer = getattr(_STEMMERS, "french", None)
     if stemmer is None:
+        # imported here: the package loads the stemmers of every language (80 ms), and every command, the import
+        # included, imports this module through the apps' registrations without stemming a word
+        import snowballstemmer
+
         stemmer = _STEMMERS.french = snowballstemmer.stemmer("french")
     return stemmer
 
