@@ -252,7 +252,11 @@ def monthly_lines(res: dict) -> list[str]:
         r, t = mo[key], mo[key]["timings_s"]
         steps = " / ".join(f"{t.get(k, 0):.1f}" for k in ("lire_nettoyer", "identifier", "noter_qualite",
                                                          "ecrire_tables", "preparer"))  # fmt: skip
-        rows.append(f"| {label} | {r['wall_s']:.1f} s | {r['peak_rss_mb']:,} MB | {r['load_avg_1min_before']} | "
+        runs = r.get("wall_s_runs", [r["wall_s"]])
+        wall = f"{r['wall_s']:.1f} s" + (
+            f" (median of {len(runs)}: {runs[0]:.1f}-{runs[-1]:.1f})" if len(runs) > 1 else ""
+        )
+        rows.append(f"| {label} | {wall} | {r['peak_rss_mb']:,} MB | {r['load_avg_1min_before']} | "
                     f"{steps} s | {mo['store_disk_mb']:,} → {r['disk_peak_mb']:,} → {r['disk_after_mb']:,} MB |")  # fmt: skip
     shipped = mo["tel_que_livre"]
     met = shipped["wall_s"] <= MONTHLY_WALL_S and shipped["peak_rss_mb"] <= MONTHLY_PEAK_MB

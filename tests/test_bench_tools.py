@@ -76,3 +76,38 @@ def test_peak_memory_counts_the_forked_processes():
     assert run["max_processes"] >= 2
     assert run["max_process_hwm_mb"] >= 300
     assert run["peak_mb"] >= 300
+
+
+def test_the_monthly_figure_is_the_median_run_with_every_run_and_the_highest_peak():
+    monthly = load("monthly_update_bench")
+    runs = [
+        {"wall_s": w, "peak_rss_mb": p, "timings_s": {"preparer": w / 2}}
+        for w, p in ((15.4, 900), (12.1, 950), (19.8, 880))
+    ]
+    median = monthly._median_run(runs)
+    assert median["wall_s"] == 15.4
+    assert median["timings_s"] == {"preparer": 7.7}  # the median run's own steps
+    assert median["wall_s_runs"] == [12.1, 15.4, 19.8]
+    assert median["peak_rss_mb"] == 950  # the highest of the runs, not the median run's
+    sys.path.insert(0, str(BENCH))
+    try:
+        docs = load("bench_docs")
+    finally:
+        sys.path.remove(str(BENCH))
+    row = {**median, "load_avg_1min_before": 1.2, "disk_peak_mb": 3, "disk_after_mb": 2}
+    res = {
+        "monthly": {
+            "tel_que_livre": row,
+            "sans_preparations": {**row, "wall_s_runs": [8.0], "wall_s": 8.0},
+            "store_disk_mb": 1,
+            "store_records": 10,
+            "monthly_records": 3,
+            "rebuild_sans_preparations": {"wall_s": 20.0},
+        },
+        "machine": {"nproc": 2, "cpu": "Xeon", "ram_gib": 23, "python": "3.11.7"},
+        "date": "2026-12-06",
+        "seed": 7,
+    }
+    lines = "\n".join(docs.monthly_lines(res))
+    assert "| as shipped | 15.4 s (median of 3: 12.1-19.8) | 950 MB |" in lines
+    assert "| `--sans-preparations` | 8.0 s | 950 MB |" in lines
