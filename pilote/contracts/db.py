@@ -338,7 +338,7 @@ class AheadCopy:
 def copy_ahead(base_dir, scratch_dir) -> AheadCopy | None:
     """Work ahead of an update (pilote.decp.hooks.register_preparer): the published generation's file copied
     while the import reads its files, on the core the reading leaves idle. Where the file system cannot share
-    blocks (ext4), copying the 559 MB file of a 1.6 M store takes 0.3-0.8 s of the monthly file's update, most
+    blocks (ext4), copying the 559 MB file of a 1.6 M store takes 0.2-0.8 s of the monthly file's update, most
     of it in the kernel; on XFS or Btrfs the copy is a reflink and this gains nothing. The preparer renames the
     copy into the new generation (same file system: both are under the store's directory)."""
     base_file = Path(base_dir) / PREPARED_DB
