@@ -265,7 +265,8 @@ def monthly_lines(res: dict) -> list[str]:
         "",
         f"Date: {res['date']}. Machine: {machine_line(m)}. SYNTHETIC data only: {mo['store_records']:,} + "
         f"{mo['monthly_records']:,} records generated with seed {res['seed']} and cut in two; the monthly file holds "
-        "new contracts and republications of stored ones (`bench/monthly_update_bench.py`).",
+        "new contracts and republications of stored ones (`bench/monthly_update_bench.py`); "
+        f"{mo.get('organisations', 0)} organisations in the database.",
         "",
         *rows,
         "",

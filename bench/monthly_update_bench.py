@@ -8,7 +8,9 @@ own copy of that store, the monthly file is imported
   - as shipped (preparations and after-publish work included): what users run; `--repeat` times (3), each on a
     fresh copy, the run of median wall time reported with every run's time and the highest peak;
   - with `--sans-preparations`: the data alone (the difference is the derived artefacts' share);
-and `decp rebuild --sans-preparations` runs on the result (the full path the incremental one must equal).
+and `decp rebuild --sans-preparations` runs on the result (the full path the incremental one must equal). The
+store's database holds `--organisations` organisations (20), the store's largest buyers: the work after an import
+grows with them.
 Each command runs under /usr/bin/time -v (wall time, peak RSS of the command and its children). Disk of the
 store (`du`, hard-linked files counted once) before and after, and at the import's peak (the store's size
 before plus the largest growth of the file system's used space while it ran).
@@ -104,12 +106,35 @@ def disk_mb(data_dir):
     return int(out.stdout.split()[0])
 
 
+# The organisations of a deployment (each with one buyer SIRET, the store's largest buyers): what follows an import
+# scales with them (their cockpit views are warmed: by a task of the worker since session 17, by the import before).
+ORGANISATIONS = """
+import polars as pl
+from pilote.core.models import BuyerEntity, Organisation
+from pilote.decp import store, tables
+n = {n} - Organisation.objects.count()
+if n > 0:
+    top = (tables.scan(store.current_generation_dir(), "contrats").group_by("acheteur_id").len()
+           .drop_nulls().sort(["len", "acheteur_id"], descending=True).head({n}).collect()["acheteur_id"])
+    for siret in top.to_list()[-n:]:
+        o = Organisation.objects.create(name=f"Acheteur {{siret}}", slug=f"bench-{{siret}}", kind="commune")
+        BuyerEntity.objects.create(organisation=o, siret=siret)
+"""
+
+
+def add_organisations(data_dir, n):
+    """`n` organisations in the store's database (the largest buyers of its contracts), once."""
+    env = dict(os.environ, PILOTE_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, str(REPO / "manage.py"), "shell", "-c", ORGANISATIONS.format(n=n)]
+    subprocess.run(cmd, env=env, cwd=REPO, check=True, capture_output=True)
+
+
 def migrate(data_dir):
     env = dict(os.environ, PILOTE_DATA_DIR=str(data_dir))
     subprocess.run([sys.executable, str(REPO / "manage.py"), "migrate", "-v0"], env=env, cwd=REPO, check=True)
 
 
-def run(store_n, monthly_n, workdir, seed, repeat=3):
+def run(store_n, monthly_n, workdir, seed, repeat=3, organisations=20):
     workdir.mkdir(parents=True, exist_ok=True)
     every = workdir / f"all-{store_n}-{monthly_n}-{seed}.json"
     store_file, monthly_file = workdir / f"store-{store_n}.json", workdir / f"monthly-{monthly_n}.json"
@@ -123,7 +148,9 @@ def run(store_n, monthly_n, workdir, seed, repeat=3):
         base.mkdir(parents=True)
         migrate(base)
         timed(["import", str(store_file)], base)
+    add_organisations(base, organisations)
     result = {"store_records": store_n, "monthly_records": monthly_n, "store_disk_mb": disk_mb(base)}
+    result["organisations"] = organisations
     for name, extra, times in (("tel_que_livre", [], repeat), ("sans_preparations", ["--sans-preparations"], 1)):
         runs = [_monthly_run(base, workdir / f"run-{name}", monthly_file, extra, result["store_disk_mb"])
                 for _ in range(max(times, 1))]  # fmt: skip
@@ -169,9 +196,10 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "pilote-monthly-bench")
     parser.add_argument("--repeat", type=int, default=3, help="imports as shipped, each on a fresh copy (median)")
+    parser.add_argument("--organisations", type=int, default=20, help="organisations of the store's database")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    result = run(args.store, args.monthly, args.workdir, args.seed, args.repeat)
+    result = run(args.store, args.monthly, args.workdir, args.seed, args.repeat, args.organisations)
     result.update(
         {"date": started, "machine": f"{platform.node()} {os.cpu_count()} cœurs", "python": platform.python_version()}
     )
