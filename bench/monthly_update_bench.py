@@ -109,7 +109,6 @@ def disk_mb(data_dir):
 # The organisations of a deployment (each with one buyer SIRET, the store's largest buyers): what follows an import
 # scales with them (their cockpit views are warmed: by a task of the worker since session 17, by the import before).
 ORGANISATIONS = """
-import polars as pl
 from pilote.core.models import BuyerEntity, Organisation
 from pilote.decp import store, tables
 n = {n} - Organisation.objects.count()

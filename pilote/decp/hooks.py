@@ -67,14 +67,16 @@ class Ahead:
 
     def __init__(self, base_dir, scratch_dir):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avance")
+        # only for the preparers that will run (a test, or a command, may have left none)
+        work = [(name, function) for name, function in _AHEAD.items() if name in _PREPARERS]
         self._futures = {
             name: self._pool.submit(_ahead, name, function, Path(base_dir), Path(scratch_dir) / str(number))
-            for number, (name, function) in enumerate(_AHEAD.items())
+            for number, (name, function) in enumerate(work)
         }
 
     def result(self, name):
         future = self._futures.get(name)
-        return None if future is None or future.cancelled() else future.result()
+        return future.result() if future is not None else None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -154,7 +154,7 @@ def _start_ahead(run):
     """The preparers' work ahead of an import that will update the published generation (hooks.Ahead), beside
     the reading; None when there is none to update or nothing will be prepared."""
     old_dir = store.current_generation_dir(run.data_dir)
-    if old_dir is None or not run.prepare or run.full:
+    if old_dir is None or not run.prepare:
         return None
     return hooks.Ahead(old_dir, run.staging / "avance")
 

@@ -136,3 +136,13 @@ def test_registering_a_preparer_again_without_work_ahead_drops_it(registry, tmp_
     registry.run_preparers(tmp_path, ahead=ahead)
     ahead.close()
     assert got == [tmp_path]
+
+
+def test_no_work_ahead_for_a_preparer_that_will_not_run(registry, tmp_path, monkeypatch):
+    ran = []
+    registry.register_preparer("cockpit", lambda d, ahead: None, ahead=lambda b, s: ran.append(b))
+    monkeypatch.setattr(hooks, "_PREPARERS", {})  # as the tests' imports without preparers do
+    ahead = registry.Ahead(tmp_path / "base", tmp_path / "avance")
+    ahead.close()
+    assert ran == []
+    assert ahead.result("cockpit") is None
