@@ -31,8 +31,10 @@ def buyer_grain(by_buyer: bool) -> tuple[str, str]:
 _BY_KIND = re.compile(r"\b(ue_sans_social|au_dessus_ue)\b")
 
 
-def _columns() -> list[tuple[str, str, str]]:
-    """(column of the cube, aggregate over the contracts, how the column combines) for every overview part."""
+def _columns(counted: bool = True) -> list[tuple[str, str, str]]:
+    """(column of the cube, aggregate over the contracts, how the column combines) for every overview part, and
+    when `counted` beside each sum the number of values it adds up (`nonnull`): what an update by differences
+    needs to know when a sum has nothing left to add (NULL, as a whole write gives it; `prepared_update`)."""
     out = []
     for alias, expr, combine in queries.overview_parts():
         if combine == "median":
@@ -43,7 +45,29 @@ def _columns() -> list[tuple[str, str, str]]:
             out += [(f"{alias}__{kind}", _BY_KIND.sub(rf"\1_{kind}", expr), combine) for kind in KINDS]
         else:
             out.append((alias, expr, combine))
-    return out
+    if not counted:
+        return out
+    return out + [
+        (nonnull(column), f"count({expr[4:-1]})", "count") for column, expr, combine in out if combine == "sum"
+    ]
+
+
+def nonnull(column: str) -> str:
+    """The column counting the values a sum of the cube adds up."""
+    return f"{column}__valeurs"
+
+
+# The keys of each prepared aggregate's rows (`GROUP BY ALL` of its SELECT, the buyer's SIRET first when by buyer).
+MONTH_KEYS = ("date_notification", "annee", "nature", "procedure", "division", "code_cpv")
+YEAR_KEYS = ("date_notification", "annee")
+FLAGS_KEYS = ("date_notification", "nature", "procedure", "code_cpv", "code")
+
+
+def additive_columns() -> list[tuple[str, str]]:
+    """(column, how it combines: "count" or "sum") of the national cube's aggregates: every one is a count or a
+    sum, so that the rows of an update are the previous rows plus the added contracts' minus the removed ones'
+    (`prepared_update`)."""
+    return [(column, combine) for column, _expr, combine in _columns()]
 
 
 # The grain's columns after the buyer: named as the contracts' ones, so that `filters.to_where` applies unchanged.
@@ -62,7 +86,8 @@ def cube_select(source: str = COCKPIT_TABLE, *, by_buyer: bool = False, grain: s
     additive: the median of an organisation's contracts is that of its rows' amounts put together, exactly).
     `grain`: "month" (month, nature, procedure, CPV division) or "year" (the year alone)."""
     key, order = buyer_grain(by_buyer)
-    aggregates = ",\n  ".join(f"{expr} AS {column}" for column, expr, _combine in _columns())
+    # by buyer, the table is updated by groups (its amounts' lists are not additive): no counts of values
+    aggregates = ",\n  ".join(f"{expr} AS {column}" for column, expr, _combine in _columns(counted=not by_buyer))
     if by_buyer:
         aggregates += ",\n  list(montant_sur) FILTER (WHERE montant_sur IS NOT NULL) AS montants"
     return f"""SELECT {key}{_GRAIN[grain]},

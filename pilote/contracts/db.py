@@ -265,10 +265,16 @@ def _writing_prepared(generation_dir: Path, base_file=None, copied=None):
         limit = settings.PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT
     con = _connect(limit)
     try:
+        if base_file is not None:
+            # one checkpoint, at DETACH: DuckDB's automatic one (WAL past 16 MB) came in the middle of an update
+            # whenever no other statement ran, and wrote the tables changed so far, then again at the end
+            con.execute("SET checkpoint_threshold = '1TB'")
         _create_views(con, generation_dir)
         con.execute(f"ATTACH '{_quoted(tmp)}' AS neuf (ROW_GROUP_SIZE {PREPARED_ROW_GROUP})")
         yield con
-        con.execute("DETACH neuf")
+        started = time.perf_counter()
+        con.execute("DETACH neuf")  # DuckDB's checkpoint: the written blocks compressed and flushed
+        logger.info("fichier prepare detache", extra={"duree_s": round(time.perf_counter() - started, 3)})
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -217,6 +217,7 @@ def test_changes_that_miss_a_contract_give_the_whole_file(imported, tmp_path, mo
 def test_every_prepared_table_has_a_way_to_be_updated(tmp_path):
     names = {name for name, _select, _index in prepared.aggregates()}
     kinds = set(prepared_update.GROUPED) | set(prepared_update.PER_CONTRACT) | set(prepared_update.GLOBAL)
+    assert set(prepared_update.ADDITIVE) <= set(prepared_update.GROUPED)
     assert names == kinds
 
 
@@ -240,3 +241,32 @@ def test_the_copy_made_ahead_is_updated_instead_of_a_new_copy(imported, tmp_path
     assert clones == [base / duck.PREPARED_DB]
     assert not _rewritten(new)
     assert duck.copy_ahead(tmp_path / "vide", tmp_path / "rien") is None  # no previous file: nothing ahead
+
+
+def test_an_aggregate_updated_by_differences_is_the_aggregate_of_the_new_rows(settings, tmp_path):
+    """prepared_update._additive on a toy aggregate: previous rows + the added contracts' - the removed ones'.
+    A group left without contracts disappears, a sum left without values is NULL (not 0), a group that only
+    gains is added to, a new group appears: what the same SELECT gives over the new rows."""
+    settings.PILOTE_DATA_DIR = tmp_path
+    con = duck._connect("256MB")
+    con.execute("ATTACH ':memory:' AS neuf")
+
+    def over(_name, source):
+        return f"SELECT g, count(*) AS n, sum(v) AS s, count(v) AS s__valeurs FROM {source} GROUP BY ALL"
+
+    before = [("a", 1.5), ("a", None), ("b", 2.0), ("b", None), ("c", 4.0), (None, 8.0)]
+    gone = [("a", 1.5), ("b", 2.0), ("b", None), (None, 8.0)]
+    fresh = [("a", None), ("c", 0.25), ("d", 16.0), (None, 32.0)]
+    left = list(gone)
+    after = [r for r in before if r not in left or left.remove(r)] + fresh  # a multiset difference
+    for name, rows in (("avant", before), (prepared_update.GONE_ROWS, gone), (prepared_update.FRESH_ROWS, fresh)):
+        con.execute(f"CREATE TABLE {name} (g VARCHAR, v DOUBLE)")
+        con.executemany(f"INSERT INTO {name} VALUES (?, ?)", rows)
+    con.execute(f"CREATE TABLE neuf.t AS {over('t', 'avant')}")
+    columns = [("n", "count"), ("s", "sum"), ("s__valeurs", "count")]
+    duck._run(con, prepared_update._additive("t", ("g",), columns, over))
+    con.execute("CREATE TABLE apres (g VARCHAR, v DOUBLE)")
+    con.executemany("INSERT INTO apres VALUES (?, ?)", after)
+    updated = con.execute("SELECT * FROM neuf.t ORDER BY g NULLS FIRST").fetchall()
+    assert updated == con.execute(f"{over('t', 'apres')} ORDER BY g NULLS FIRST").fetchall()
+    assert updated == [(None, 1, 32.0, 1), ("a", 2, None, 0), ("c", 2, 4.25, 2), ("d", 1, 16.0, 1)]
