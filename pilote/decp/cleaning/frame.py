@@ -195,12 +195,19 @@ def apply_cleaners(
 
 def add_code(df: pl.DataFrame, condition: pl.Expr, code: str) -> pl.DataFrame:
     """Append a code to `qualite` where condition holds, touching only those rows (list building is costly)."""
+    return replace_codes(df, condition, add=code)
+
+
+def replace_codes(df: pl.DataFrame, condition: pl.Expr, *, add: str, remove=()) -> pl.DataFrame:
+    """Append code `add` to `qualite` where condition holds, and take the codes `remove` out of those rows,
+    touching only them."""
     idx = df.select(pl.arg_where(condition.fill_null(False)).cast(pl.UInt32).alias("__i")).to_series()
     if idx.len() == 0:
         return df
-    updated = pl.DataFrame(
-        {"__i": idx, "__q": df["qualite"].gather(idx).list.concat(pl.lit([code])).list.unique(maintain_order=True)}
-    )
+    codes = df["qualite"].gather(idx).list.concat(pl.lit([add])).list.unique(maintain_order=True)
+    if remove:
+        codes = codes.list.set_difference(list(remove))
+    updated = pl.DataFrame({"__i": idx, "__q": codes})
     # join on a narrow frame (row index + qualite) only: the caller's frame may be the whole national dataset
     narrow = df.select("qualite").with_row_index("__i").join(updated, on="__i", how="left", maintain_order="left")
     return df.with_columns(narrow.select(pl.coalesce("__q", "qualite").alias("qualite")).to_series())

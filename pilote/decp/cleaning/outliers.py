@@ -8,7 +8,7 @@ are not moved by the very values we look for. Threshold in MAD units, like decp-
 
 import polars as pl
 
-from pilote.decp.cleaning.frame import add_code
+from pilote.decp.cleaning.frame import add_code, replace_codes
 
 
 MIN_GROUP = 30  # below this many amounts, a median is not a reference
@@ -41,15 +41,22 @@ def segment_expr(cpv: pl.Expr) -> pl.Expr:
 
 def _robust(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """|deviation| / MAD (`dev`) and group size (`n`) of `x` within groups of `keys`, one row per row of `frame`
-    in its order. Group statistics are aggregated once and joined back (null keys form a group, as `over` does):
-    median and MAD as window expressions over 1.44 M contracts took 1.8 s, aggregates and joins 0.6 s."""
+    in its order (null keys form a group, as `over` does). Each row's group is numbered once (one join), and the
+    group statistics are gathered by that number: median and MAD as window expressions over 1.44 M contracts
+    took 1.8 s, aggregates joined back on the keys 0.6 s (four joins), gathered 0.24-0.31 s against 0.33-0.39 s
+    per grouping (session 18)."""
     c = pl.col
-    join = {"on": keys, "how": "left", "maintain_order": "left", "nulls_equal": True}
-    med = frame.group_by(keys).agg(c("x").median().alias("med"), c("x").count().alias("n"))
-    rows = frame.select("x", *keys).join(med, **join)
-    mad = rows.group_by(keys).agg((c("x") - c("med")).abs().median().alias("mad"))
-    rows = rows.join(mad, **join)
-    return rows.select(pl.when(c("mad") > 0).then((c("x") - c("med")).abs() / c("mad")).alias("dev"), "n")
+    groups = frame.select(keys).unique().with_row_index("g")
+    gid = frame.select(keys).join(groups, on=keys, how="left", maintain_order="left", nulls_equal=True)["g"]
+    x = frame["x"]
+    # every group has rows: sorted by number, a group's statistics sit at its number's position
+    med = pl.DataFrame({"g": gid, "x": x}).group_by("g").agg(c("x").median().alias("med"), c("x").count().alias("n"))
+    med = med.sort("g")
+    deviation = (x - med["med"].gather(gid)).abs()
+    mad = pl.DataFrame({"g": gid, "d": deviation}).group_by("g").agg(c("d").median()).sort("g")["d"].gather(gid)
+    return pl.DataFrame({"d": deviation, "mad": mad, "n": med["n"].gather(gid)}).select(
+        pl.when(c("mad") > 0).then(c("d") / c("mad")).alias("dev"), "n"
+    )
 
 
 def flag_amount_outliers(
@@ -134,8 +141,5 @@ def flag_thousand_slips(contrats: pl.DataFrame, evidence: pl.DataFrame, key: str
     )
     if slips.height == 0:
         return contrats
-    hit = c(key).is_in(slips[key].implode())
-    out = add_code(contrats, hit, THOUSAND_CODE)
-    return out.with_columns(
-        pl.when(hit).then(c("qualite").list.set_difference(list(_REVIEW))).otherwise(c("qualite")).alias("qualite")
-    )
+    # the review codes replaced on the slips' rows only (a set difference over every row took 0.22 s at 1.47 M)
+    return replace_codes(contrats, c(key).is_in(slips[key].implode()), add=THOUSAND_CODE, remove=_REVIEW)
