@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+import measure
+
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO.parent / "shared" / "bench" / "decp_synth.py"
@@ -198,6 +200,7 @@ def main():
     parser.add_argument("--organisations", type=int, default=20, help="organisations of the store's database")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    measure.cached_bytecode(args.workdir)
     result = run(args.store, args.monthly, args.workdir, args.seed, args.repeat, args.organisations)
     result.update(
         {"date": started, "machine": f"{platform.node()} {os.cpu_count()} cœurs", "python": platform.python_version()}

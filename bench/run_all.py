@@ -40,6 +40,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_docs
 import floors
+import measure
 import monthly_update_bench
 import serving_bench
 from measure import run_measured
@@ -307,6 +308,7 @@ def write_docs(res):
 
 def main():
     args = parse_args()
+    measure.cached_bytecode(OUT)
     if args.docs_only:
         write_docs(json.loads((OUT / "decp-bench.json").read_text()))
         return

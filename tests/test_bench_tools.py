@@ -4,6 +4,7 @@ counts the processes it forks."""
 
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,10 +15,25 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def load(name):
+    """A bench script as a module (the scripts import each other: their directory on the path meanwhile)."""
     spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
     return module
+
+
+def test_the_measured_commands_cache_their_bytecode_as_a_deployment_does(monkeypatch, tmp_path):
+    measure = load("measure")
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    assert measure.cached_bytecode(tmp_path)
+    assert "PYTHONDONTWRITEBYTECODE" not in os.environ
+    assert os.environ["PYTHONPYCACHEPREFIX"] == str(tmp_path / "pycache")  # not in the checkout
+    assert not measure.cached_bytecode(tmp_path)  # nothing to change any more
 
 
 RECORDS = [
