@@ -105,11 +105,7 @@ def test_the_monthly_figure_is_the_median_run_with_every_run_and_the_highest_pea
     assert median["timings_s"] == {"preparer": 7.7}  # the median run's own steps
     assert median["wall_s_runs"] == [12.1, 15.4, 19.8]
     assert median["peak_rss_mb"] == 950  # the highest of the runs, not the median run's
-    sys.path.insert(0, str(BENCH))
-    try:
-        docs = load("bench_docs")
-    finally:
-        sys.path.remove(str(BENCH))
+    docs = load("bench_docs")
     row = {**median, "load_avg_1min_before": 1.2, "disk_peak_mb": 3, "disk_after_mb": 2}
     res = {
         "monthly": {

@@ -210,7 +210,7 @@ def _groups(name: str, grain: dict, over) -> list[str]:
     table of this aggregate's own: the chains run side by side)."""
     k = f"k_{name}"
     keys = ", ".join(f"{expr.format(c='t')} AS {col}" for col, expr in grain.items())
-    same = " AND ".join(f"d.{col} IS NOT DISTINCT FROM {k}.{col}" for col in grain)
+    same = _same("d", k, grain)
     on = " AND ".join(f"{expr.format(c='c')} IS NOT DISTINCT FROM {k}.{col}" for col, expr in grain.items())
     rows = f"(SELECT c.* FROM {P}{table.COCKPIT_TABLE} c SEMI JOIN {k} ON {on})"  # noqa: S608
     return [
@@ -218,6 +218,11 @@ def _groups(name: str, grain: dict, over) -> list[str]:
         f"DELETE FROM {P}{name} AS d USING {k} WHERE {same}",  # noqa: S608
         f"INSERT INTO {P}{name} BY NAME {over(name, rows)}",
     ]
+
+
+def _same(a: str, b: str, columns) -> str:
+    """The condition that rows `a` and `b` have the same `columns` (a NULL key is a group, as GROUP BY makes it)."""
+    return " AND ".join(f"{a}.{col} IS NOT DISTINCT FROM {b}.{col}" for col in columns)
 
 
 def _additive(name: str, keys: tuple, columns: list, over) -> list[str]:
@@ -233,7 +238,7 @@ def _additive(name: str, keys: tuple, columns: list, over) -> list[str]:
     names = {column for column, _kind in columns}
 
     def on(a: str, b: str) -> str:
-        return " AND ".join(f"{a}.{key} IS NOT DISTINCT FROM {b}.{key}" for key in keys)
+        return _same(a, b, keys)
 
     def merged(column: str) -> str:
         return f"coalesce({o}.{column}, 0) + coalesce({p}.{column}, 0) - coalesce({m}.{column}, 0)"
