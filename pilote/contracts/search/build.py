@@ -65,20 +65,11 @@ def _docs_lazy(
     # src_row: position in the contracts' files (pilote.decp.tables), so the contract page reads one row instead
     # of scanning them all.
     contrats = _rows(generation_dir, "contrats", uids, recent, row_index="src_row").select("src_row", *DOC_COLUMNS)
-    grouped = (
-        # every titulaire of the contract, the initial ones first, then those modifications added
-        # (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)
-        _rows(generation_dir, "titulaires", uids, recent)
-        .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
-        .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
-        .group_by("contrat_uid", maintain_order=True)
-        .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
-    )
     final = sem.final_amount_polars(_rows(generation_dir, "modifications", uids, recent))
     c = pl.col
     docs = with_geography(contrats)
     if titulaires:
-        docs = docs.join(grouped, on="contrat_uid", how="left")
+        docs = docs.join(_titulaire_lists(generation_dir, uids, recent), on="contrat_uid", how="left")
     docs = (
         docs.join(final, on="contrat_uid", how="left")
         .with_columns(
@@ -94,6 +85,18 @@ def _docs_lazy(
         .with_row_index("doc", offset=first_doc)
     )
     return docs
+
+
+def _titulaire_lists(generation_dir: Path, uids: pl.Series | None = None, recent: bool = False) -> pl.LazyFrame:
+    """One row per contract with titulaires: every titulaire of the contract, the initial ones first, then those
+    modifications added (semantics: a titulaire filter or a supplier page finds the contracts a supplier holds)."""
+    return (
+        _rows(generation_dir, "titulaires", uids, recent)
+        .sort("contrat_uid", pl.col("modification_id").is_not_null(), "modification_id", "rang", nulls_last=True)
+        .unique(subset=["contrat_uid", "titulaire_id", "titulaire_nom"], keep="first", maintain_order=True)
+        .group_by("contrat_uid", maintain_order=True)
+        .agg(pl.col("titulaire_id").alias("titulaire_ids"), pl.col("titulaire_nom").alias("titulaire_noms"))
+    )
 
 
 def _only(frame: pl.LazyFrame, uids: pl.Series | None) -> pl.LazyFrame:
@@ -320,10 +323,12 @@ def write_segment(
     noms = _in_doc_order(generation_dir, DOC_PARTS["docs_noms"], order, recent)
     write(noms, generation_dir / f"{prefix}docs_noms.arrow")
     write(_uid_pairs(noms, first_doc), generation_dir / f"{prefix}uids.arrow")
+    in_order = noms.select("contrat_uid")
     del noms
-    listes = lazy.select("doc", *DOC_PARTS["docs_listes"]).collect()
-    write(_supplier_pairs(listes), generation_dir / f"{prefix}suppliers.arrow")
-    write(listes.drop("doc"), generation_dir / f"{prefix}docs_listes.arrow")
+    listes = _lists(generation_dir, in_order, order, uids, recent)
+    del in_order
+    write(_supplier_pairs(listes, first_doc), generation_dir / f"{prefix}suppliers.arrow")
+    write(listes, generation_dir / f"{prefix}docs_listes.arrow")
     del listes
     return {
         "contrats": count,
@@ -332,6 +337,17 @@ def write_segment(
         "longueur_moyenne": float(doclen.cast(pl.Float64).mean() or 0.0),
         "colonnes": [*lazy.collect_schema().names(), "doclen"],  # the contract table's order across its parts
     }
+
+
+def _lists(generation_dir: Path, in_order: pl.DataFrame, order: pl.Series, uids, recent: bool) -> pl.DataFrame:
+    """The list columns (DOC_PARTS["docs_listes"]) in doc order: the contracts' own lists gathered by src_row,
+    the titulaire lists joined on the uids in doc order (`in_order`), keeping that order. Not the contract table's
+    plan collected again: its sort by date and its joins ran twice for these four columns (~3 s of 21 at 1.6 M)."""
+    own = [c for c in DOC_PARTS["docs_listes"] if c in DOC_COLUMNS]
+    lists = in_order.join(
+        _titulaire_lists(generation_dir, uids, recent).collect(), on="contrat_uid", how="left", maintain_order="left"
+    )
+    return pl.concat([_in_doc_order(generation_dir, own, order, recent), lists.drop("contrat_uid")], how="horizontal")
 
 
 def write_meta(generation_dir: Path, meta: dict) -> None:
@@ -379,10 +395,14 @@ def _compacted(array: pa.Array) -> pa.Array:
     return array
 
 
-def _supplier_pairs(docs: pl.DataFrame) -> pl.DataFrame:
-    """(siret, doc) of every titulaire of every contract, sorted: a supplier's contracts are a binary search."""
+def _supplier_pairs(listes: pl.DataFrame, first_doc: int = 0) -> pl.DataFrame:
+    """(siret, doc) of every titulaire of every contract (`listes` in doc order from first_doc), sorted: a
+    supplier's contracts are a binary search."""
     return (
-        docs.select("doc", pl.col("titulaire_ids").alias("siret"))
+        listes.select(
+            pl.int_range(first_doc, first_doc + pl.len(), dtype=pl.UInt32).alias("doc"),
+            pl.col("titulaire_ids").alias("siret"),
+        )
         .explode("siret")
         .drop_nulls("siret")
         .unique()
