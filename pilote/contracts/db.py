@@ -283,11 +283,21 @@ def _writing_prepared(generation_dir: Path, base_file=None, copied=None):
     os.replace(tmp, path)
 
 
+@dataclass(frozen=True)
+class InPasses:
+    """A table of `write_database` written in passes, one after the other: `select` once per row of `bounds` (a
+    SELECT run when the table is reached, over the tables written before it), that row's values bound to its
+    parameters; the first pass creates the table, the next ones append to it in order."""
+
+    select: str
+    bounds: str
+
+
 def write_database(generation_dir, tables) -> Path:
-    """Write a generation's prepared-tables file: `tables` is a list of (name, SELECT, indexed column or None)
-    built from fixed fragments of the code, written in order, over views of that generation's own Parquet
-    files (it may not be published yet: the import prepares it before the swap). Written under a temporary name
-    then renamed (a reader sees the whole file or none)."""
+    """Write a generation's prepared-tables file: `tables` is a list of (name, SELECT or InPasses, indexed
+    column or None) built from fixed fragments of the code, written in order, over views of that generation's
+    own Parquet files (it may not be published yet: the import prepares it before the swap). Written under a
+    temporary name then renamed (a reader sees the whole file or none)."""
     generation_dir = Path(generation_dir)
     spent = []  # seconds per table, logged: which table a whole write spends its time on
     with _writing_prepared(generation_dir) as con:
@@ -296,7 +306,14 @@ def write_database(generation_dir, tables) -> Path:
                 raise ValueError(f"nom invalide : {name!r} / {index!r}")
             started = time.perf_counter()
             # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
-            con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
+            if isinstance(select, InPasses):
+                passes = con.execute(select.bounds.replace("{prepared}.", "neuf.")).fetchall()
+                sql = select.select.replace("{prepared}.", "neuf.")
+                for number, params in enumerate(passes):
+                    into = f"CREATE TABLE neuf.{name} AS" if number == 0 else f"INSERT INTO neuf.{name} BY NAME"
+                    con.execute(f"{into} {sql}", list(params))
+            else:
+                con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
             if index:
                 con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
             spent.append((name, round(time.perf_counter() - started, 3)))

@@ -66,7 +66,39 @@ def write_prepared_file(generation_dir, ahead=None) -> None:
                 "mise a jour du cockpit refusee", extra={"generation": generation_dir.name, "erreur": str(error)}
             )
     meta = (prepared_update.META, prepared_update.meta_select(sig, 0), None)
-    db.write_database(generation_dir, [*definitions, meta])
+    db.write_database(generation_dir, [*_in_passes(definitions), meta])
+
+
+# A whole write computes the per-buyer monthly cube over ranges of buyers of about PASS_CONTRACTS contracts, one
+# after the other. In one pass its 1.1 M groups at 1.6 M contracts (a list of amounts and some forty aggregates
+# each) went past the build's memory bound and spilled: 6.4-7.4 s, a 926 MB process; in four passes, 4.2 s and
+# 676 MB (session 19; the other per-buyer tables gained no time). The per-contract table is sorted by buyer: each
+# pass reads its own row groups, and the passes, in the buyers' order, append rows sorted as one pass sorts them.
+PASS_CONTRACTS = 400_000
+_RANGE = f"""(SELECT * FROM {_COCKPIT}
+  WHERE (acheteur_id >= $1 OR $1 IS NULL) AND (acheteur_id < $2 OR $2 IS NULL) OR (acheteur_id IS NULL AND $2 IS NULL))"""  # noqa: S608
+
+
+def pass_bounds() -> str:
+    """(from, to) of each pass: a buyer every PASS_CONTRACTS contracts in SIRET order cuts the ranges, the first
+    one open below, the last one open above and holding the contracts without a buyer."""
+    return f"""WITH cuts AS (
+  SELECT DISTINCT acheteur_id AS cut FROM (
+    SELECT acheteur_id, row_number() OVER (ORDER BY acheteur_id) AS r FROM {_COCKPIT} WHERE acheteur_id IS NOT NULL
+  ) WHERE r % {int(PASS_CONTRACTS)} = 0
+)
+SELECT lag(cut) OVER (ORDER BY cut) AS de, cut AS a FROM cuts
+UNION ALL SELECT max(cut), NULL FROM cuts
+ORDER BY de NULLS FIRST"""  # noqa: S608 (names and constants of the code)
+
+
+def _in_passes(definitions) -> list:
+    """The whole write's definitions, the per-buyer monthly cube in passes over ranges of buyers (db.InPasses)."""
+    ranged = dict(per_buyer.tables(source=_RANGE))[per_buyer.CUBE]
+    return [
+        (name, db.InPasses(ranged, pass_bounds()) if name == per_buyer.CUBE else select, index)
+        for name, select, index in definitions
+    ]
 
 
 def _update(generation_dir, plan, definitions, sig, copied=None) -> None:

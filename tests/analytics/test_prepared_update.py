@@ -3,13 +3,14 @@ updated for them (pilote.contracts.prepared_update), and holds the same rows as 
 same generation, in every table; it is written whole when it cannot be updated."""
 
 import copy
+import itertools
 import json
 import shutil
 
 import polars as pl
 import pytest
 
-from pilote.contracts import db as duck, prepared, prepared_update
+from pilote.contracts import db as duck, per_buyer, prepared, prepared_update
 from pilote.decp import store, tables
 from pilote.decp.demo import synth
 from pilote.decp.pipeline import run_import
@@ -130,6 +131,28 @@ def test_an_import_updates_the_previous_file_into_the_whole_file(imported, tmp_p
     updated = new / duck.PREPARED_DB
     assert int(_meta(updated)["lignes_ajoutees"]) == len(store.changes(new).fresh())  # updated, not rewritten
     _assert_same_tables(updated, _whole_copy(new, tmp_path, monkeypatch))
+
+
+def test_a_whole_write_in_passes_over_buyers_gives_the_file_of_one_pass(imported, tmp_path, monkeypatch):
+    """The per-buyer monthly cube of a whole write is computed over ranges of buyers, one after the other: with
+    ranges of 100 contracts the file holds the rows one pass gives, still sorted by buyer."""
+    base, _new = imported
+    monkeypatch.setattr(prepared, "PASS_CONTRACTS", 100)
+    path = base / duck.PREPARED_DB
+    passes = duck.read_prepared(path, prepared.pass_bounds().replace("{prepared}.", "prepare."))
+    assert len(passes) >= 10
+    assert passes[0]["de"] is None
+    assert passes[-1]["a"] is None
+    assert all(a["a"] == b["de"] for a, b in itertools.pairwise(passes))
+    in_passes = _whole_copy(base, tmp_path / "passes", monkeypatch)
+    monkeypatch.setattr(prepared, "PASS_CONTRACTS", 10**9)
+    _assert_same_tables(in_passes, _whole_copy(base, tmp_path / "une", monkeypatch))
+    order = duck.read_prepared(
+        in_passes,
+        f"SELECT count(*) AS n FROM (SELECT acheteur_id < lag(acheteur_id) OVER (ORDER BY rowid) AS back "
+        f"FROM prepare.{per_buyer.CUBE}) WHERE back",
+    )
+    assert order == [{"n": 0}]
 
 
 def test_removed_contracts_leave_the_file_and_their_groups(imported, tmp_path, monkeypatch):
