@@ -40,7 +40,7 @@ PILOTE_DATA_DIR = Path(env.str("PILOTE_DATA_DIR", default=str(BASE_DIR / "var"))
 PILOTE_QUERY_TIME_LIMIT_S = env.float("PILOTE_QUERY_TIME_LIMIT_S", default=30.0)
 # DuckDB's memory per process (pilote.contracts.db): reading (web workers, tasks), and building the prepared file
 PILOTE_DUCKDB_MEMORY_LIMIT = env.str("PILOTE_DUCKDB_MEMORY_LIMIT", default="128MB")
-PILOTE_DUCKDB_BUILD_MEMORY_LIMIT = env.str("PILOTE_DUCKDB_BUILD_MEMORY_LIMIT", default="768MB")
+PILOTE_DUCKDB_BUILD_MEMORY_LIMIT = env.str("PILOTE_DUCKDB_BUILD_MEMORY_LIMIT", default="1GB")
 PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT = env.str("PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT", default="384MB")
 # Niceness of the background work (DECP imports, the task worker and the processes they start): the web workers
 # keep the processor first while an import runs (issue 16: no request slower than 1 s during an import).

@@ -175,7 +175,8 @@ def _postings(
             schema={"w": pl.String, "pid": pl.UInt32},
         )
         tokens = words.join(mapping, on="w", how="left").drop_nulls("pid")
-        counts.append(tokens.group_by("pid", "doc").agg(pl.len().cast(pl.UInt16).alias("tf")))
+        # each batch's pairs in doc order, the batches in doc order: the postings are then sorted by term alone
+        counts.append(tokens.group_by("pid", "doc").agg(pl.len().cast(pl.UInt16).alias("tf")).sort("doc"))
         lengths.append(
             tokens.group_by("doc")
             .len()
@@ -235,7 +236,9 @@ def _postings(
             (c("doc") + first_doc).cast(pl.UInt32),
             (idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))).cast(pl.Float32).alias("w"),
         )
-        .sort("term_id", "doc")
+        # (term, doc) order: the pairs are in doc order, a stable sort by term keeps it within each term (a sort
+        # on both columns compares encoded rows: 2.5-3x slower on the 13 M postings of 1.6 M contracts)
+        .sort("term_id", maintain_order=True)
         .select("doc", "w")
     )
     return terms.select("term", "df", "start"), postings, doclen
