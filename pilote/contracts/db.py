@@ -249,10 +249,10 @@ def _writing_prepared(generation_dir: Path, base_file=None, copied=None):
     Renamed into place when the block ends, removed when it fails: a reader sees the whole file or none.
 
     An update (a copy of `base_file`) is bounded to PILOTE_DUCKDB_UPDATE_MEMORY_LIMIT, below the whole write's:
-    it reads the groups of the changed contracts, and with the whole write's bound (768 MB then) DuckDB kept the blocks it had
-    read until the import peaked at 994 MB at 1.6 M (a monthly file's target is 1 GB). Measured on the three
-    preparers of that update, two runs each: 384 MB, 10.2-11.0 s and 820 MB; 768 MB, 10.0-11.7 s and 892-897 MB;
-    256 MB (one run) 11.1 s."""
+    it reads the groups of the changed contracts, and with the whole write's bound (768 MB then) DuckDB kept the
+    blocks it had read until the import peaked at 994 MB at 1.6 M (a monthly file's target is 1 GB). Measured on
+    the three preparers of that update, two runs each: 384 MB, 10.2-11.0 s and 820 MB; 768 MB, 10.0-11.7 s and
+    892-897 MB; 256 MB (one run) 11.1 s."""
     path = generation_dir / PREPARED_DB
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
