@@ -16,10 +16,13 @@ Steps (every figure of one run measured in that run, on the same machine):
    the corpus alone, for bench/score_indicators.py).
 6. The monthly update (bench/monthly_update_bench.py): a store of --n records and a 30 k-record file cut from
    one corpus, the file imported as shipped and without preparations, then `decp rebuild`.
+7. Search (bench/search_index_bench.py): a fresh worker-like process answers 300 searches on the store's index;
+   then the held-out ranking evaluation (bench/explorer_ranking_eval.py, the real 2019 contracts).
 Results go to docs/benchmarks.md (sections between markers, bench/bench_docs.py) and bench/out/decp-bench.json.
 
 Usage: python bench/run_all.py [--n 200000] [--seed 7] [--update-n 30000] [--no-pretty] [--no-alone]
-       [--no-cockpit] [--no-serving] [--no-monthly] [--serving-database-url postgres://…] [--no-docs]
+       [--no-cockpit] [--no-serving] [--no-monthly] [--no-search] [--serving-database-url postgres://…]
+       [--no-docs]
    The default size runs in about 10-15 minutes on 2 idle cores; `--n 1600000` is the national scale.
 """
 
@@ -42,6 +45,7 @@ import bench_docs
 import floors
 import measure
 import monthly_update_bench
+import search_index_bench
 import serving_bench
 from measure import run_measured
 
@@ -164,6 +168,19 @@ def cockpit_bench(store_dir, runs=20):
     return json.loads(out.read_text())
 
 
+def search_bench(store_dir, searches=300):
+    """Search latency and a worker's memory on the store just imported (search_index_bench's child: a fresh
+    process opens the index and answers `searches` searches as a web worker does), then the held-out ranking
+    evaluation on the real 2019 contracts (its own store under bench/out/ranking)."""
+    serve = search_index_bench.run_child("serve", store_dir, ROOT, searches)
+    cmd = [sys.executable, "bench/explorer_ranking_eval.py", "--workdir", str(OUT / "ranking")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    ranking = json.loads(done.stdout[done.stdout.index("{") :])
+    print(f"search p95 {serve['search_ms']['p95']} ms; ranking top 10 "
+          f"{ranking['complet']['share_top10_same_class']:.3f}", flush=True)  # fmt: skip
+    return {"serve": serve, "ranking": ranking}
+
+
 def write_cockpit_doc(res):
     m, c = res["machine"], res["cockpit"]
     ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
@@ -251,6 +268,7 @@ def parse_args():
     parser.add_argument("--no-cockpit", action="store_true", help="skip the cockpit server-time benchmark")
     parser.add_argument("--no-serving", action="store_true", help="skip serving while importing")
     parser.add_argument("--no-monthly", action="store_true", help="skip the monthly update into the store")
+    parser.add_argument("--no-search", action="store_true", help="skip search latency and the ranking evaluation")
     parser.add_argument("--serving-database-url", default="", help="PostgreSQL for the serving bench (default SQLite)")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--docs-only", action="store_true", help="rewrite the sections from bench/out/decp-bench.json")
@@ -304,6 +322,8 @@ def write_docs(res):
         bench_docs.write_section(*markers("SERVING", res["n"]), bench_docs.serving_lines(res))
     if "monthly" in res:
         bench_docs.write_section(*markers("MONTHLY", res["n"]), bench_docs.monthly_lines(res))
+    if "search" in res:
+        bench_docs.write_section(*markers("SEARCH", res["n"]), bench_docs.search_lines(res))
 
 
 def main():
@@ -339,6 +359,8 @@ def main():
             res["serving"] = serving_bench.main(argv)
         finally:
             shutil.rmtree(serving_store, ignore_errors=True)
+    if not args.no_search:
+        res["search"] = search_bench(store_dir)
     if not args.no_monthly:
         # a store of n records and a 30 k monthly file cut from one generated corpus (its own, so that the file
         # republishes stored contracts), imported as shipped and without preparations

@@ -123,3 +123,28 @@ def test_the_monthly_figure_is_the_median_run_with_every_run_and_the_highest_pea
     lines = "\n".join(docs.monthly_lines(res))
     assert "| as shipped | 15.4 s (median of 3: 12.1-19.8) | 950 MB |" in lines
     assert "| `--sans-preparations` | 8.0 s | 950 MB |" in lines
+
+
+@pytest.mark.parametrize(("p95", "share", "marks"), [(19.5, 0.47, ("✅", "✅")), (31.0, 0.45, ("❌", "❌"))])
+def test_the_search_section_states_each_figure_against_its_target(p95, share, marks):
+    docs = load("bench_docs")
+    serve = {
+        "contracts": 1_438_838,
+        "search_ms": {"n": 300, "p50": 4.1, "p95": p95, "max": 80.0},
+        "memory_mb_after_searches": {"VmRSS": 250, "RssAnon": 120},
+        "similar_ms": {"p50": 20.0, "p95": 60.0},
+    }
+    ranking = {
+        "complet": {"share_top10_same_class": share},
+        "complet_autre_acheteur": {"share_top10_same_class": 0.3},
+        "chance_top10_same_class": 0.02,
+        "held_out": 900,
+        "index": 8100,
+    }
+    res = {"search": {"serve": serve, "ranking": ranking}, "machine": {"nproc": 2, "cpu": "EPYC", "ram_gib": 23,
+           "python": "3.11.7"}, "date": "2026-12-07"}  # fmt: skip
+    lines = "\n".join(docs.search_lines(res))
+    assert f"| Search p50 / p95 / max | 4.1 / **{p95}** / 80.0 ms | p95 ≤ 30 ms {marks[0]} |" in lines
+    assert f"**{share:.1%}** (30.0% without its own buyer; chance 2.0%) | ≥ 46.1%, not worse {marks[1]} |" in lines
+    assert "1,438,838 contracts" in lines
+    assert "900 held out of 9,000" in lines
