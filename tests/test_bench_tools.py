@@ -140,6 +140,7 @@ def test_the_search_section_states_each_figure_against_its_target(p95, share, ma
         "chance_top10_same_class": 0.02,
         "held_out": 900,
         "index": 8100,
+        "draws": {2026: share, 2027: share + 0.03, 2028: share + 0.02, 2029: share + 0.04, 2030: share + 0.01},
     }
     res = {"search": {"serve": serve, "ranking": ranking}, "machine": {"nproc": 2, "cpu": "EPYC", "ram_gib": 23,
            "python": "3.11.7"}, "date": "2026-12-07"}  # fmt: skip
@@ -148,3 +149,9 @@ def test_the_search_section_states_each_figure_against_its_target(p95, share, ma
     assert f"**{share:.1%}** (30.0% without its own buyer; chance 2.0%) | ≥ 46.1%, not worse {marks[1]} |" in lines
     assert "1,438,838 contracts" in lines
     assert "900 held out of 9,000" in lines
+    mean = share + 0.02
+    assert (
+        f"| The same, mean of 5 draws of the held-out contracts | **{mean:.1%}** ({share:.1%}-{share + 0.04:.1%})"
+        in lines
+    )
+    assert f"≥ 48.0%, the code of 2026-12-05 on the same draws {marks[1]} |" in lines
