@@ -148,6 +148,8 @@ def machine():
 COCKPIT_TARGETS = {("organisation", "froid"): 200, ("organisation", "préparée"): 200, ("nationale", "préparée"): 500,
                    ("nationale", "froid"): 500, ("liste (50, 2024, 1 offre)", "froid"): 200,
                    ("nationale 2025 marchés", "froid"): 500}  # fmt: skip
+# Issue 16's cold targets (p95, at 1.6 M, load ≤ 2): stricter than issue 5's above.
+COCKPIT_TARGETS_16 = {("organisation", "froid"): 100, ("nationale", "froid"): 300}
 
 
 def cockpit_bench(store_dir, runs=20):
@@ -212,14 +214,16 @@ def write_cockpit_doc(res):
         "nobody asked since the import); *préparée*: the views computed right after the import (national, each "
         "organisation's default and national views, last three years) served from the shared cache.",
         "",
-        "| View | Mode | Median | p95 | Target p95 |",
-        "|---|---|---|---|---|",
+        "| View | Mode | Median | p95 | Target p95 (issue 5) | Target p95 (issue 16, load ≤ 2) |",
+        "|---|---|---|---|---|---|",
     ]
     for case in c["cases"]:
-        target = COCKPIT_TARGETS.get((case["label"], case["mode"]))
-        verdict = f"≤ {target} ms {ok(case['p95_ms'] <= target)}" if target else ""
+        verdicts = []
+        for targets in (COCKPIT_TARGETS, COCKPIT_TARGETS_16):
+            target = targets.get((case["label"], case["mode"]))
+            verdicts.append(f"≤ {target} ms {ok(case['p95_ms'] <= target)}" if target else "")
         lines.append(f"| {case['label']} | {case['mode']} | {case['median_ms']:,.0f} ms | {case['p95_ms']:,.0f} ms | "
-                     f"{verdict} |")  # fmt: skip
+                     f"{' | '.join(verdicts)} |")  # fmt: skip
     lines += [
         "",
         (
