@@ -306,14 +306,13 @@ def write_database(generation_dir, tables) -> Path:
                 raise ValueError(f"nom invalide : {name!r} / {index!r}")
             started = time.perf_counter()
             # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
+            passes = [()]  # one pass, no value bound
             if isinstance(select, InPasses):
                 passes = con.execute(select.bounds.replace("{prepared}.", "neuf.")).fetchall()
-                sql = select.select.replace("{prepared}.", "neuf.")
-                for number, params in enumerate(passes):
-                    into = f"CREATE TABLE neuf.{name} AS" if number == 0 else f"INSERT INTO neuf.{name} BY NAME"
-                    con.execute(f"{into} {sql}", list(params))
-            else:
-                con.execute(f"CREATE TABLE neuf.{name} AS {select.replace('{prepared}.', 'neuf.')}")
+                select = select.select
+            for number, params in enumerate(passes):
+                into = f"CREATE TABLE neuf.{name} AS" if number == 0 else f"INSERT INTO neuf.{name} BY NAME"
+                con.execute(f"{into} {select.replace('{prepared}.', 'neuf.')}", list(params))
             if index:
                 con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
             spent.append((name, round(time.perf_counter() - started, 3)))

@@ -350,7 +350,8 @@ def _lists(generation_dir: Path, in_order: pl.DataFrame, order: pl.Series, uids,
     lists = in_order.join(
         _titulaire_lists(generation_dir, uids, recent).collect(), on="contrat_uid", how="left", maintain_order="left"
     )
-    return pl.concat([_in_doc_order(generation_dir, own, order, recent), lists.drop("contrat_uid")], how="horizontal")
+    own_lists = _in_doc_order(generation_dir, own, order, recent)
+    return pl.concat([own_lists, lists.drop("contrat_uid")], how="horizontal").select(DOC_PARTS["docs_listes"])
 
 
 def write_meta(generation_dir: Path, meta: dict) -> None:
@@ -402,10 +403,7 @@ def _supplier_pairs(listes: pl.DataFrame, first_doc: int = 0) -> pl.DataFrame:
     """(siret, doc) of every titulaire of every contract (`listes` in doc order from first_doc), sorted: a
     supplier's contracts are a binary search."""
     return (
-        listes.select(
-            pl.int_range(first_doc, first_doc + pl.len(), dtype=pl.UInt32).alias("doc"),
-            pl.col("titulaire_ids").alias("siret"),
-        )
+        listes.select(_doc_numbers(first_doc), pl.col("titulaire_ids").alias("siret"))
         .explode("siret")
         .drop_nulls("siret")
         .unique()
@@ -416,9 +414,12 @@ def _supplier_pairs(listes: pl.DataFrame, first_doc: int = 0) -> pl.DataFrame:
 def _uid_pairs(noms: pl.DataFrame, first_doc: int = 0) -> pl.DataFrame:
     """(contrat_uid, doc) sorted by uid: the contract page finds its doc by a binary search instead of comparing
     every uid of the corpus (a scan that mapped ~85 MB of the index into the worker at 1.6 M contracts)."""
-    return noms.select(
-        "contrat_uid", pl.int_range(first_doc, first_doc + pl.len(), dtype=pl.UInt32).alias("doc")
-    ).sort("contrat_uid")
+    return noms.select("contrat_uid", _doc_numbers(first_doc)).sort("contrat_uid")
+
+
+def _doc_numbers(first_doc: int) -> pl.Expr:
+    """The doc of each row of a part of the contract table, its rows in doc order from first_doc."""
+    return pl.int_range(first_doc, first_doc + pl.len(), dtype=pl.UInt32).alias("doc")
 
 
 def _class_pairs(docs: pl.DataFrame) -> pl.DataFrame:
