@@ -85,10 +85,11 @@ _BY_VIEW = "GROUP BY GROUPING SETS ((annee, {keys}), ({keys}))"
 
 
 def _ranking_select(suppliers: str) -> str:
-    """The supplier ranking of every contract and of each year, as national.suppliers_sql computes it."""
+    """The supplier ranking of every contract and of each year, as national.suppliers_sql computes it. The names
+    are looked up for the ranked suppliers only (`noms`): taken for all 180 k suppliers of a national store, they
+    were half of the statement's time, and a monthly update runs it whole (0.35 → 0.18 s at 1.6 M, session 20)."""
     return f"""WITH s AS (
-  SELECT annee, grouping(annee) = 1 AS tout, titulaire_key, CAST(sum(n) AS BIGINT) AS n, sum(montant) AS montant,
-    any_value(titulaire_id) AS titulaire_id, arg_min(titulaire_nom, rid_nom) AS titulaire_nom
+  SELECT annee, grouping(annee) = 1 AS tout, titulaire_key, CAST(sum(n) AS BIGINT) AS n, sum(montant) AS montant
   FROM {suppliers} {_BY_VIEW.format(keys="titulaire_key")}
 ),
 tot AS (SELECT annee, tout, sum(n) AS n_total, sum(montant) AS montant_total, count(*) AS nb_titulaires
@@ -101,11 +102,18 @@ h AS (
 top AS (
   SELECT *, row_number() OVER (PARTITION BY annee, tout ORDER BY montant DESC, n DESC, titulaire_key) AS rang FROM s
   QUALIFY rang <= {RANKING_ROWS}
+),
+noms AS (
+  SELECT annee, grouping(annee) = 1 AS tout, titulaire_key, any_value(titulaire_id) AS titulaire_id,
+    arg_min(titulaire_nom, rid_nom) AS titulaire_nom
+  FROM {suppliers} WHERE titulaire_key IN (SELECT titulaire_key FROM top) {_BY_VIEW.format(keys="titulaire_key")}
 )
-SELECT top.annee, top.tout, top.rang, top.titulaire_id, top.titulaire_nom, top.n, top.montant, tot.n_total,
+SELECT top.annee, top.tout, top.rang, noms.titulaire_id, noms.titulaire_nom, top.n, top.montant, tot.n_total,
   tot.montant_total, tot.nb_titulaires, h.hhi_nombre, h.hhi_montant
 FROM top JOIN tot ON top.tout = tot.tout AND top.annee IS NOT DISTINCT FROM tot.annee
-JOIN h ON top.tout = h.tout AND top.annee IS NOT DISTINCT FROM h.annee"""  # noqa: S608 (fixed fragments)
+JOIN h ON top.tout = h.tout AND top.annee IS NOT DISTINCT FROM h.annee
+JOIN noms ON top.tout = noms.tout AND top.annee IS NOT DISTINCT FROM noms.annee
+  AND top.titulaire_key = noms.titulaire_key"""  # noqa: S608 (fixed fragments)
 
 
 def _divisions_select(suppliers: str) -> str:
