@@ -109,6 +109,15 @@ class Command(BaseCommand):
             ("organisation", "préparée", lambda: self._page(org_filters, organisation)),
             ("nationale", "préparée", lambda: self._page(nat_filters, organisation)),
         ]
+        # A web worker serves its pages from a process that has served one before: template engine and compiled
+        # templates, DuckDB connection and its catalogue. That first page's cost (once per worker, at boot) is
+        # measured here on its own, not mixed into the cold views' percentiles (a view nobody asked since the
+        # import, in a worker that has served another: the query cache is emptied before each run).
+        cache.clear()
+        started = time.perf_counter()
+        self._page(org_filters, organisation)
+        results["first_page_ms"] = round(1000 * (time.perf_counter() - started), 1)
+        self.stdout.write(f"Première page du processus (organisation) : {results['first_page_ms']} ms")
         warmed = False
         for label, mode, func in cases:
             if mode == "préparée" and not warmed:
@@ -126,12 +135,19 @@ class Command(BaseCommand):
                 t0 = time.perf_counter()
                 func()
                 times.append(1000 * (time.perf_counter() - t0))
+            in_order = [round(t, 1) for t in times]
             times.sort()
             p95 = times[max(0, round(0.95 * len(times)) - 1)]
             median = statistics.median(times)
             self.stdout.write(f"{label:<28} {mode:<9} médiane {median:7.1f} ms   p95 {p95:7.1f} ms")
             results["cases"].append(
-                {"label": label, "mode": mode, "median_ms": round(median, 1), "p95_ms": round(p95, 1)}
+                {
+                    "label": label,
+                    "mode": mode,
+                    "median_ms": round(median, 1),
+                    "p95_ms": round(p95, 1),
+                    "runs_ms": in_order,
+                }
             )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(f"Mémoire maximale du processus : {rss:.0f} Mio ; cœurs : {os.cpu_count()}")
