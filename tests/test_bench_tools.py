@@ -174,3 +174,26 @@ def test_the_cockpit_section_states_the_first_page_apart_from_the_percentiles():
     assert "| nationale | froid | 85 ms | 320 ms | ≤ 500 ms ✅ | ≤ 300 ms ❌ |" in lines
     older = "\n".join(run_all.cockpit_lines(res | {"cockpit": cockpit}))
     assert "The first page of the process is among the runs" in older
+
+
+def test_the_monthly_section_states_the_update_at_every_store_size():
+    docs = load("bench_docs")
+
+    def measured(records, wall, peak):
+        row = {"wall_s": wall, "wall_s_runs": [wall - 0.2, wall, wall + 0.3], "peak_rss_mb": peak, "timings_s": {},
+               "load_avg_1min_before": 1.0, "disk_peak_mb": 3, "disk_after_mb": 2}  # fmt: skip
+        alone = row | {"wall_s": wall / 2, "wall_s_runs": [wall / 2]}
+        return {"tel_que_livre": row, "sans_preparations": alone, "store_disk_mb": 1, "store_records": records,
+                "monthly_records": 30_000, "rebuild_sans_preparations": {"wall_s": 20.0}}  # fmt: skip
+
+    res = {"machine": {"nproc": 2, "cpu": "Xeon", "ram_gib": 23, "python": "3.11.7"}, "date": "2026-12-07",
+           "seed": 7, "monthly": measured(1_600_000, 10.4, 900)}  # fmt: skip
+    assert "| 200,000 records |" not in "\n".join(docs.monthly_lines(res))  # one size: its table says it all
+    # the smaller stores as run_all writes them, then as the JSON of --docs-only reads them back (string keys)
+    for smaller in ({200_000: measured(200_000, 4.2, 580)}, {"800000": measured(800_000, 6.3, 1100)}):
+        lines = "\n".join(docs.monthly_lines(res | {"monthly_smaller": smaller}))
+        assert "| 1,600,000 records | **10.4 s** | 10.2, 10.4, 10.7 s | 900 MB | 5.2 s / 900 MB | ❌ |" in lines
+    assert "| 800,000 records | **6.3 s** | 6.1, 6.3, 6.6 s | 1,100 MB | 3.1 s / 1,100 MB | ❌ |" in lines
+    assert lines.index("800,000 records") < lines.index("1,600,000 records")
+    small = "\n".join(docs.monthly_lines(res | {"monthly_smaller": {200_000: measured(200_000, 4.2, 580)}}))
+    assert "| 200,000 records | **4.2 s** | 4.0, 4.2, 4.5 s | 580 MB | 2.1 s / 580 MB | ✅ |" in small
