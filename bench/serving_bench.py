@@ -357,7 +357,13 @@ def run_phases(args, env, base, master, person):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, required=True, help="PILOTE_DATA_DIR holding an imported generation")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        required=True,
+        help="PILOTE_DATA_DIR holding an imported generation; --update is imported into it (make bench passes a "
+        "linked copy of its store)",
+    )
     parser.add_argument("--update", type=Path, required=True, help="file imported while the app serves")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
