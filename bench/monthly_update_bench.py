@@ -156,13 +156,13 @@ def run(store_n, monthly_n, workdir, seed, repeat=3, organisations=20):
         subprocess.run([*cmd, "--out", str(every), "--quiet"], check=True)
     split(every, store_n, store_file, monthly_file)
     base = workdir / f"store-{store_n}"
-    built_by = base / "code-version"
-    if not (base / "decp" / "CURRENT").exists() or not built_by.exists() or built_by.read_text() != code_version():
+    built_by, version = base / "code-version", code_version()
+    if not (base / "decp" / "CURRENT").exists() or not built_by.exists() or built_by.read_text() != version:
         shutil.rmtree(base, ignore_errors=True)
         base.mkdir(parents=True)
         migrate(base)
         timed(["import", str(store_file)], base)
-        built_by.write_text(code_version())
+        built_by.write_text(version)
     add_organisations(base, organisations)
     result = {"store_records": store_n, "monthly_records": monthly_n, "store_disk_mb": disk_mb(base)}
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

@@ -146,13 +146,6 @@ def machine():
             "load_avg_start": os.getloadavg()}  # fmt: skip
 
 
-COCKPIT_TARGETS = {("organisation", "froid"): 200, ("organisation", "préparée"): 200, ("nationale", "préparée"): 500,
-                   ("nationale", "froid"): 500, ("liste (50, 2024, 1 offre)", "froid"): 200,
-                   ("nationale 2025 marchés", "froid"): 500}  # fmt: skip
-# Issue 16's cold targets (p95, at 1.6 M, load ≤ 2): stricter than issue 5's above.
-COCKPIT_TARGETS_16 = {("organisation", "froid"): 100, ("nationale", "froid"): 300}
-
-
 def cockpit_bench(store_dir, runs=20):
     """Server time of the cockpit on the store just imported (manage.py cockpit_bench --store), after the
     after-import preparation (prepared DuckDB file, views computed into the shared cache)."""
@@ -198,58 +191,6 @@ def search_bench(store_dir, searches=300):
     }
     print(f"search p95 {serve['search_ms']['p95']} ms; ranking top 10 {ranking['draws']}", flush=True)
     return {"serve": serve, "ranking": ranking}
-
-
-def write_cockpit_doc(res):
-    bench_docs.write_section(*markers("COCKPIT", res["n"]), cockpit_lines(res))
-
-
-def cockpit_lines(res) -> list[str]:
-    """The « Cockpit » section: each view's median and p95 against issue 5's and issue 16's targets."""
-    m, c = res["machine"], res["cockpit"]
-    ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
-    lines = [
-        "## Cockpit (issue 5)",
-        "",
-        f"Date: {res['date']} · `make bench` (`manage.py cockpit_bench --store bench/out/store --runs {c['runs']}`) "
-        f"on the store the DECP benchmark just imported: **{c['contracts']:,} contracts**; measured organisation = "
-        f"the most active buyer ({c['organisation_contracts']:,} contracts) · machine: {m['nproc']} cores, "
-        f"{m['ram_gib']} GiB · load average at the end of the import {m.get('load_avg_end', [0])[0]:.1f}.",
-        "",
-        "Server time = `cockpit.build()` as the cockpit view calls it (every query of the page, peers included; "
-        "the peers' national reference column is a second request, its own row) + rendering of the page "
-        "content, in the process. *froid*: query cache emptied before each run (a view "
-        "nobody asked since the import); *préparée*: the views computed right after the import (national, each "
-        "organisation's default and national views, last three years) served from the shared cache. "
-        + (
-            "The measures run in a process that has served one page before, as a web worker does: that first page "
-            f"of the process (template engine and compiled templates, DuckDB's connection) took "
-            f"{c['first_page_ms']:,.0f} ms, once per worker, and is not in the percentiles."
-            if "first_page_ms" in c
-            else "The first page of the process is among the runs (a measure made before session 20)."
-        ),
-        "",
-        "| View | Mode | Median | p95 | Target p95 (issue 5) | Target p95 (issue 16, load ≤ 2) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for case in c["cases"]:
-        verdicts = []
-        for targets in (COCKPIT_TARGETS, COCKPIT_TARGETS_16):
-            target = targets.get((case["label"], case["mode"]))
-            verdicts.append(f"≤ {target} ms {ok(case['p95_ms'] <= target)}" if target else "")
-        lines.append(f"| {case['label']} | {case['mode']} | {case['median_ms']:,.0f} ms | {case['p95_ms']:,.0f} ms | "
-                     f"{' | '.join(verdicts)} |")  # fmt: skip
-    lines += [
-        "",
-        (
-            f"Prepared DuckDB file written by the benchmark: {c['prepare_s']} s"
-            if "prepare_s" in c
-            else "Prepared DuckDB file built by the import itself (its preparations, see « DECP import »)"
-        )
-        + f"; views computed into the cache {c.get('warm_s', '—')} s. Peak memory of the measuring process: "
-        f"{c['rss_mb']:,} MB.",
-    ]
-    return lines
 
 
 def import_env(store_dir: Path) -> dict:
@@ -349,7 +290,7 @@ def markers(name, n):
 def write_docs(res):
     bench_docs.write_section(*markers("DECP", res["n"]), bench_docs.import_lines(res))
     if "cockpit" in res:
-        write_cockpit_doc(res)
+        bench_docs.write_section(*markers("COCKPIT", res["n"]), bench_docs.cockpit_lines(res))
     if "serving" in res:
         bench_docs.write_section(*markers("SERVING", res["n"]), bench_docs.serving_lines(res))
     if "monthly" in res:

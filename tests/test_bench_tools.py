@@ -158,21 +158,21 @@ def test_the_search_section_states_each_figure_against_its_target(p95, share, ma
 
 
 def test_the_cockpit_section_states_the_first_page_apart_from_the_percentiles():
-    run_all = load("run_all")
+    docs = load("bench_docs")
     cases = [
         {"label": "organisation", "mode": "froid", "median_ms": 72.0, "p95_ms": 79.0},
         {"label": "nationale", "mode": "froid", "median_ms": 85.0, "p95_ms": 320.0},
     ]
     cockpit = {"runs": 20, "contracts": 1_438_838, "organisation_contracts": 7031, "cases": cases, "rss_mb": 1400}
     res = {"date": "2026-12-07", "machine": {"nproc": 2, "ram_gib": 23}, "cockpit": cockpit | {"first_page_ms": 118.0}}
-    lines = "\n".join(run_all.cockpit_lines(res))
+    lines = "\n".join(docs.cockpit_lines(res))
     assert (
         "that first page of the process (template engine and compiled templates, DuckDB's connection) took 118 ms"
         in lines
     )
     assert "| organisation | froid | 72 ms | 79 ms | ≤ 200 ms ✅ | ≤ 100 ms ✅ |" in lines
     assert "| nationale | froid | 85 ms | 320 ms | ≤ 500 ms ✅ | ≤ 300 ms ❌ |" in lines
-    older = "\n".join(run_all.cockpit_lines(res | {"cockpit": cockpit}))
+    older = "\n".join(docs.cockpit_lines(res | {"cockpit": cockpit}))
     assert "The first page of the process is among the runs" in older
 
 
