@@ -248,7 +248,7 @@ class Reader:
                 }
                 result.read += len(lines)
                 batch_no += 1
-                done_bytes += sum(len(x) for x in lines)
+                done_bytes += _size(lines)
                 if use_pool:
                     pending.add(self.pool().submit(lines_job, job))
                     if len(pending) >= max_pending:
@@ -290,6 +290,13 @@ class Reader:
         result.kept += n
         result.rejects.extend(rejects)
         result.codes.update(codes)
+
+
+def _size(lines):
+    """Bytes of a batch: its range's size when the worker reads it from the file (JsonBatch, XmlBatch), else the
+    sum of its texts (iterating a range batch would read the file here)."""
+    nbytes = getattr(lines, "nbytes", None)
+    return nbytes if nbytes is not None else sum(len(x) for x in lines)
 
 
 class _Done:

@@ -207,3 +207,19 @@ def test_bad_json_gives_the_sequential_readers_french_error(tmp_path, damage):
     assert str(parallel.value) == str(sequential.value)
     assert "mauvais.json" in str(parallel.value)
     assert "octet" in str(parallel.value)
+
+
+@pytest.mark.parametrize(("batch_bytes", "slack"), [(1, 1), (300, 10), (5_000, 64)])
+def test_batches_cut_anywhere_give_the_same_records(tmp_path, monkeypatch, batch_bytes, slack):
+    """Batches cut past any byte budget, records longer than the buffer's slack (it grows), an array ending inside
+    a batch's range: the same records, positions and order as the exact reader; each batch is sent as a byte range
+    whose records the parent counted without reading them one by one."""
+    monkeypatch.setattr(json_ranges, "BATCH_BYTES", batch_bytes)
+    monkeypatch.setattr(json_ranges, "SLACK", slack)
+    records = [dict(r, objet=r["objet"] * (1 + i % 3)) for i, r in enumerate(TRICKY * 4)]
+    doc = {"marches": {"marche": records, "contrat-concession": records[:3]}}
+    path = tmp_path / "lots.json"
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    batches = list(scan_batches(path, name=path.name))
+    assert all(isinstance(texts, json_ranges.JsonBatch) and texts.nbytes > 0 for *_, texts in batches)
+    assert cut(path) == list(iter_records_ijson(path, name=path.name))

@@ -72,6 +72,10 @@ class XmlBatch:
     def __iter__(self):
         return iter((range(self.start, self.end),))
 
+    @property
+    def nbytes(self):
+        return self.end - self.start
+
     def text(self):
         with open(self.path, "rb") as fh:
             fh.seek(self.start)
