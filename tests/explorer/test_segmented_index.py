@@ -127,7 +127,11 @@ def test_the_update_is_segmented_and_shares_the_main_segment_by_hard_link(update
     assert meta["segments"]["supprimes"] > 0
     for name in segments.MAIN_FILES:
         assert (last / name).stat().st_ino == (first / name).stat().st_ino, name
-        assert (last / name).stat().st_nlink == 2, name  # the stock generation is gone: its files live on
+        # the stock generation is gone: its files live on, linked from the two generations only (a child table
+        # already sorted by contract is its own index copy: build.write_child_copies links it)
+        inode = (last / name).stat().st_ino
+        links = sum(f.stat().st_ino == inode for g in (first, last) for f in g.iterdir())
+        assert (last / name).stat().st_nlink == links >= 2, name
     assert index.is_complete(last)
     counts = updated["changes"][0]["etat"].value_counts()
     assert set(counts["etat"]) == {store.ADDED, store.CHANGED, store.REMOVED}  # the battery covers every state
@@ -357,12 +361,13 @@ def test_an_import_prepares_a_segmented_index(settings, tmp_path, monkeypatch):
 
 def test_the_merge_policy_builds_whole_past_its_share(month, monkeypatch):
     monkeypatch.setattr(segments, "MAX_SHARE", 0.05)
-    _base, generation = month
+    base, generation = month
     segments.prepare_index(generation)
     assert not _segmented(generation)
     assert not list(generation.glob("explorer_delta_*"))
     assert not (generation / build.SEGMENT_FILE).exists()
-    assert not any((generation / name).stat().st_nlink > 1 for name in segments.MAIN_FILES)  # nothing shared
+    base_files = {f.stat().st_ino for f in base.iterdir()}
+    assert not any((generation / name).stat().st_ino in base_files for name in segments.MAIN_FILES)  # none shared
 
 
 @pytest.mark.parametrize("damage", ["absent", "ancienne version"])
@@ -412,3 +417,23 @@ def test_the_delta_impacts_use_the_main_segments_statistics(pair):
             assert found == pytest.approx(expected, rel=1e-5), (doc, term)
             checked += 1
     assert checked > 100
+
+
+def test_a_child_table_already_sorted_by_contract_is_linked_not_written_again(tmp_path):
+    """A whole import writes `copies` sorted by contract in small row groups: the index's copy of it is the same
+    file (a hard link); a table that is not so sorted is sorted and written; both hold the table's rows."""
+    data = tmp_path / "data"
+    with pytest.MonkeyPatch.context() as patch:
+        without_hooks(patch)
+        run_import([synth.write(tmp_path / "stock.json", count=300, seed=3)], data_dir=data, prepare=False)
+    generation = store.current_generation_dir(data)
+    titulaires = pl.read_parquet(generation / "titulaires.parquet")
+    generation.joinpath("titulaires.parquet").unlink()  # the same rows, out of the contracts' order
+    titulaires.sort("contrat_uid", descending=True).write_parquet(generation / "titulaires.parquet")
+    build.write_child_copies(generation)
+    copies = generation / "explorer_copies.parquet"
+    assert copies.stat().st_ino == (generation / "copies.parquet").stat().st_ino
+    copied = generation / "explorer_titulaires.parquet"
+    assert copied.stat().st_ino != (generation / "titulaires.parquet").stat().st_ino
+    assert pl.read_parquet(copied)["contrat_uid"].is_sorted()
+    assert pl.read_parquet(copied).sort(pl.all()).equals(titulaires.sort(pl.all()))

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
 
 from pilote.contracts import semantics as sem
 from pilote.contracts.geo import with_geography
@@ -271,15 +272,33 @@ def write_child_copies(
     generation_dir: Path, prefix: str = MAIN, uids: pl.Series | None = None, recent: bool = False
 ) -> None:
     """Copies of the child tables sorted by contract with small row groups: the contract page reads one group,
-    not 1.8 M rows (uids: only these contracts' rows, for a delta segment; recent as `_rows`)."""
+    not 1.8 M rows (uids: only these contracts' rows, for a delta segment; recent as `_rows`). A table whose one
+    file already is so (`copies` after a whole write) is linked, not sorted and written again."""
     for table in CHILD_TABLES:
         if tables.parts(generation_dir, table).exists():
             target = generation_dir / f"{prefix}{table}.parquet"
             tmp = target.with_name(target.name + ".tmp")
-            _rows(generation_dir, table, uids, recent).sort("contrat_uid").sink_parquet(
-                tmp, compression="zstd", row_group_size=8192
-            )
+            tmp.unlink(missing_ok=True)
+            if uids is None and _sorted_by_contract(generation_dir, table):
+                os.link(tables.main_path(generation_dir, table), tmp)
+            else:
+                _rows(generation_dir, table, uids, recent).sort("contrat_uid").sink_parquet(
+                    tmp, compression="zstd", row_group_size=tables.CONTRACT_ROW_GROUP
+                )
             os.replace(tmp, target)
+
+
+def _sorted_by_contract(generation_dir: Path, table: str) -> bool:
+    """The table is one file (no delta, no mask) sorted by contrat_uid in row groups of CONTRACT_ROW_GROUP at most
+    (checked on its rows, not taken from the writer: 0.1-0.2 s at 1.6 M, against 2.5-4 s and a 1.2 GB peak for
+    sorting and writing the copies' table again)."""
+    parts = tables.parts(generation_dir, table)
+    if parts.delta is not None or parts.mask is not None:
+        return False
+    metadata = pq.ParquetFile(parts.main).metadata
+    if any(metadata.row_group(i).num_rows > tables.CONTRACT_ROW_GROUP for i in range(metadata.num_row_groups)):
+        return False
+    return pl.read_parquet(parts.main, columns=["contrat_uid"])["contrat_uid"].is_sorted()
 
 
 def write_segment(
