@@ -30,9 +30,6 @@ MERGED_TABLES = (*CONTRACT_TABLES, "copies")
 MASK = "masque.parquet"
 COPIES_MASK = "copies.masque.parquet"
 DELTA_SUFFIX = ".delta.parquet"
-# Row groups of the tables a contract page reads one contract from (its copies, and the search index's sorted
-# copies of the child tables): sorted by contract, a page reads one group of this size instead of 100,000 rows.
-CONTRACT_ROW_GROUP = 8192
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
@@ -419,9 +420,9 @@ def test_the_delta_impacts_use_the_main_segments_statistics(pair):
     assert checked > 100
 
 
-def test_a_child_table_already_sorted_by_contract_is_linked_not_written_again(tmp_path):
-    """A whole import writes `copies` sorted by contract in small row groups: the index's copy of it is the same
-    file (a hard link); a table that is not so sorted is sorted and written; both hold the table's rows."""
+def test_a_child_table_already_sorted_by_contract_is_copied_without_sorting_it(tmp_path, monkeypatch):
+    """A whole import writes `copies` sorted by contract: the index copies it as it streams, without sorting it
+    again; a table that is not so sorted is sorted. Both copies hold the table's rows, sorted, in small groups."""
     data = tmp_path / "data"
     with pytest.MonkeyPatch.context() as patch:
         without_hooks(patch)
@@ -430,10 +431,16 @@ def test_a_child_table_already_sorted_by_contract_is_linked_not_written_again(tm
     titulaires = pl.read_parquet(generation / "titulaires.parquet")
     generation.joinpath("titulaires.parquet").unlink()  # the same rows, out of the contracts' order
     titulaires.sort("contrat_uid", descending=True).write_parquet(generation / "titulaires.parquet")
+    sorted_tables = []
+    real = build._sorted_by_contract
+    monkeypatch.setattr(build, "_sorted_by_contract", lambda g, t: real(g, t) and not sorted_tables.append(t))
+    monkeypatch.setattr(build, "CONTRACT_ROW_GROUP", 64)
     build.write_child_copies(generation)
-    copies = generation / "explorer_copies.parquet"
-    assert copies.stat().st_ino == (generation / "copies.parquet").stat().st_ino
-    copied = generation / "explorer_titulaires.parquet"
-    assert copied.stat().st_ino != (generation / "titulaires.parquet").stat().st_ino
-    assert pl.read_parquet(copied)["contrat_uid"].is_sorted()
-    assert pl.read_parquet(copied).sort(pl.all()).equals(titulaires.sort(pl.all()))
+    assert "copies" in sorted_tables
+    assert "titulaires" not in sorted_tables
+    for table, rows in (("copies", pl.read_parquet(generation / "copies.parquet")), ("titulaires", titulaires)):
+        copied = pl.read_parquet(generation / f"explorer_{table}.parquet")
+        assert copied["contrat_uid"].is_sorted()
+        assert copied.sort(pl.all()).equals(rows.sort(pl.all()))
+        groups = pq.ParquetFile(generation / f"explorer_{table}.parquet").metadata
+        assert max(groups.row_group(i).num_rows for i in range(groups.num_row_groups)) <= 64

@@ -106,7 +106,7 @@ def _retained(stored):
 def _write_whole(ident, out):
     # streamed: the provenance columns become strings a slice at a time (cast whole, they were ~200 MB more at 1.6 M)
     ident.lazy().with_columns(pl.col(c).cast(pl.String) for c in CATEGORICAL).sink_parquet(
-        tables.main_path(out, "copies"), compression="zstd", row_group_size=tables.CONTRACT_ROW_GROUP
+        tables.main_path(out, "copies"), compression="zstd", row_group_size=100_000
     )
 
 
