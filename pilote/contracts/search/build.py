@@ -267,6 +267,12 @@ LEXICON = "words"  # explorer_words.arrow: word -> term of the words a segment s
 LEXICON_SCHEMA = {"word": pl.String, "term": pl.String}
 
 
+# A contract page reads one group of this many rows of each sorted copy, not the table's groups of 100,000 (the
+# store keeps those: with groups of 8,192 rows, a monthly update's identity step read its stored copies ~0.25 s
+# slower at 1.6 M, session 21).
+CONTRACT_ROW_GROUP = 8192
+
+
 def write_child_copies(
     generation_dir: Path, prefix: str = MAIN, uids: pl.Series | None = None, recent: bool = False
 ) -> None:
@@ -284,12 +290,6 @@ def write_child_copies(
                 rows = rows.sort("contrat_uid")
             rows.sink_parquet(tmp, compression="zstd", row_group_size=CONTRACT_ROW_GROUP)
             os.replace(tmp, target)
-
-
-# A contract page reads one group of this many rows of each sorted copy, not the table's groups of 100,000 (the
-# store keeps those: with groups of 8,192 rows, a monthly update's identity step read its stored copies ~0.25 s
-# slower at 1.6 M, session 21).
-CONTRACT_ROW_GROUP = 8192
 
 
 def _sorted_by_contract(generation_dir: Path, table: str) -> bool:

@@ -55,8 +55,8 @@ class XmlBatch:
     """Consecutive children of the root (records, and the blanks or comments between them): the byte range
     [start, end) of the plain file, which the worker reads itself (the page cache still holds it; the parent keeps
     no batch in flight), with what it needs to parse the range alone: the file's prolog and root start tag, the
-    root's end tag, and the records of each array the parent counted. `len()` is the record count, and iterating
-    gives one `range(start, end)` whose len is the batch's size in bytes, as the Reader counts its progress."""
+    root's end tag, and the records of each array the parent counted. `len()` is the record count, `nbytes` the
+    range's size (the Reader's progress)."""
 
     def __init__(self, path, start, end, prefix, suffix, counts):
         self.path = str(path)
@@ -68,9 +68,6 @@ class XmlBatch:
 
     def __len__(self):
         return sum(self.counts.values())
-
-    def __iter__(self):
-        return iter((range(self.start, self.end),))
 
     @property
     def nbytes(self):
