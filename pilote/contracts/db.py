@@ -293,31 +293,42 @@ class InPasses:
     bounds: str
 
 
-def write_database(generation_dir, tables) -> Path:
+def write_database(generation_dir, tables, chains=()) -> Path:
     """Write a generation's prepared-tables file: `tables` is a list of (name, SELECT or InPasses, indexed
     column or None) built from fixed fragments of the code, written in order, over views of that generation's
-    own Parquet files (it may not be published yet: the import prepares it before the swap). Written under a
-    temporary name then renamed (a reader sees the whole file or none)."""
+    own Parquet files (it may not be published yet: the import prepares it before the swap); then each list of
+    `chains` the same way, side by side, each on a cursor of its own (they read what `tables` wrote and write
+    tables of their own). Written under a temporary name then renamed (a reader sees the whole file or none)."""
     generation_dir = Path(generation_dir)
-    spent = []  # seconds per table, logged: which table a whole write spends its time on
     with _writing_prepared(generation_dir) as con:
-        for name, select, index in tables:
-            if not name.isidentifier() or (index and not index.isidentifier()):
-                raise ValueError(f"nom invalide : {name!r} / {index!r}")
-            started = time.perf_counter()
-            # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
-            passes = [()]  # one pass, no value bound
-            if isinstance(select, InPasses):
-                passes = con.execute(select.bounds.replace("{prepared}.", "neuf.")).fetchall()
-                select = select.select
-            for number, params in enumerate(passes):
-                into = f"CREATE TABLE neuf.{name} AS" if number == 0 else f"INSERT INTO neuf.{name} BY NAME"
-                con.execute(f"{into} {select.replace('{prepared}.', 'neuf.')}", list(params))
-            if index:
-                con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
-            spent.append((name, round(time.perf_counter() - started, 3)))
+        spent = _write_tables(con, tables)  # seconds per table, logged: which table a whole write spends its time on
+        with ThreadPoolExecutor(max_workers=max(len(chains), 1), thread_name_prefix="fichier-prepare") as pool:
+            written = [pool.submit(_write_tables, con.cursor(), chain) for chain in chains]
+        for chain in written:
+            spent += chain.result()  # a chain's DuckDB error is raised here
     logger.info("fichier prepare ecrit", extra={"tables": spent})
     return generation_dir / PREPARED_DB
+
+
+def _write_tables(con, tables) -> list:
+    """Write `tables` (write_database's) in order on `con`; returns (name, seconds) each."""
+    spent = []
+    for name, select, index in tables:
+        if not name.isidentifier() or (index and not index.isidentifier()):
+            raise ValueError(f"nom invalide : {name!r} / {index!r}")
+        started = time.perf_counter()
+        # a SELECT may read a table written before it in the same file as `{prepared}.<name>`
+        passes = [()]  # one pass, no value bound
+        if isinstance(select, InPasses):
+            passes = con.execute(select.bounds.replace("{prepared}.", "neuf.")).fetchall()
+            select = select.select
+        for number, params in enumerate(passes):
+            into = f"CREATE TABLE neuf.{name} AS" if number == 0 else f"INSERT INTO neuf.{name} BY NAME"
+            con.execute(f"{into} {select.replace('{prepared}.', 'neuf.')}", list(params))
+        if index:
+            con.execute(f"CREATE INDEX {name}_{index} ON neuf.{name} ({index})")
+        spent.append((name, round(time.perf_counter() - started, 3)))
+    return spent
 
 
 def engine_version() -> str:

@@ -66,7 +66,18 @@ def write_prepared_file(generation_dir, ahead=None) -> None:
                 "mise a jour du cockpit refusee", extra={"generation": generation_dir.name, "erreur": str(error)}
             )
     meta = (prepared_update.META, prepared_update.meta_select(sig, 0), None)
-    db.write_database(generation_dir, [*_in_passes(definitions), meta])
+    db.write_database(generation_dir, *_chains([*_in_passes(definitions), meta]))
+
+
+def _chains(definitions) -> tuple[list, list]:
+    """The whole write's order: the per-contract table, then the per-buyer tables and the others side by side (the
+    chains of an update, prepared_update.statements: each reads the per-contract table and writes its own
+    tables). One after the other, many statements of a second or less left a core idle: at 1.44 M contracts,
+    the whole file took 18.7-19.1 s, and 16.9-17.6 s in two chains, at the same peak (1.16 GB, session 22)."""
+    first = [d for d in definitions if d[0] == table.COCKPIT_TABLE]
+    rest = [d for d in definitions if d[0] != table.COCKPIT_TABLE]
+    buyers = [d for d in rest if d[0] in prepared_update.BY_BUYER]
+    return first, [[d for d in rest if d[0] not in prepared_update.BY_BUYER], buyers]
 
 
 # A whole write computes the per-buyer monthly cube over ranges of buyers of about PASS_CONTRACTS contracts, one
