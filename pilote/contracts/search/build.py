@@ -7,6 +7,7 @@ objects alone, so the build holds one part of the corpus at a time rather than t
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -132,7 +133,7 @@ DOC_PARTS = {
 }
 
 
-TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds one batch of words, not the corpus's
+TOKEN_BATCH = 100_000  # contracts tokenised at a time: the build holds two batches of words, not the corpus's
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,33 @@ class Statistics:
     df: pl.DataFrame  # term, df
 
 
+def _words(batch: pl.Series, offset: int) -> tuple[pl.DataFrame, list]:
+    """(doc, w) of each word of a batch of objects, and the batch's distinct words."""
+    words = (
+        pl.DataFrame({"objet": batch})
+        .with_row_index("doc", offset=offset)
+        .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
+        .explode("w")
+        .drop_nulls("w")
+    )
+    return words, words["w"].unique().to_list()
+
+
+def _word_batches(objets: pl.Series):
+    """(offset, batch, _words of the batch) of each TOKEN_BATCH objects, the next batch's words cut in a thread while
+    the caller stems and counts the current one: cutting the words (Polars, one core) and stemming the new ones
+    (Python) took 2.0 and 1.2 s of the 6.7 s of the postings at 1.44 M contracts, one after the other (session 22)."""
+    offsets = list(range(0, max(objets.len(), 1), TOKEN_BATCH))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mots") as pool:
+        ahead = pool.submit(_words, objets.slice(0, TOKEN_BATCH), 0)
+        for number, offset in enumerate(offsets):
+            words = ahead.result()
+            if number + 1 < len(offsets):
+                following = offsets[number + 1]
+                ahead = pool.submit(_words, objets.slice(following, TOKEN_BATCH), following)
+            yield offset, objets.slice(offset, TOKEN_BATCH), words
+
+
 def _postings(
     objets: pl.Series, first_doc: int = 0, base: Statistics | None = None, stems: dict | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
@@ -155,16 +183,8 @@ def _postings(
     stems = {} if stems is None else stems
     ids: dict[str, int] = {}  # term -> provisional id, in order of first appearance
     counts, lengths = [], []
-    for offset in range(0, max(objets.len(), 1), TOKEN_BATCH):
-        batch = objets.slice(offset, TOKEN_BATCH)
-        words = (
-            pl.DataFrame({"objet": batch})
-            .with_row_index("doc", offset=offset)
-            .select("doc", pl.col("objet").fill_null("").str.to_lowercase().str.extract_all(r"[^\W_]+").alias("w"))
-            .explode("w")
-            .drop_nulls("w")
-        )
-        for w in words["w"].unique().to_list():
+    for offset, batch, (words, distinct) in _word_batches(objets):
+        for w in distinct:
             if w not in stems:
                 stems[w] = text.term(w)
             t = stems[w]
