@@ -205,18 +205,29 @@ def attach_to_identified_buyer(contrats: pl.DataFrame) -> pl.DataFrame:
     # only repair_buyer sets a copy's buyer apart from its record's key, and only to a 14-digit valid SIRET
     differs = (identified != c("cle_acheteur")).fill_null(False)
     attached = differs & identified.str.contains(r"^\d{14}$").fill_null(False)
-    codes = pl.coalesce(c("qualite"), pl.lit([], dtype=pl.List(pl.String)))
-    return contrats.with_columns(
-        pl.when(attached & c("acheteur_id_brut").is_null())
-        .then(c("acheteur_id"))
-        .otherwise(c("acheteur_id_brut"))
-        .alias("acheteur_id_brut"),
-        pl.when(attached).then(identified).otherwise(c("acheteur_id")).alias("acheteur_id"),
-        pl.when(attached)
-        .then(codes.list.concat(pl.lit([ATTACHED_CODE])).list.unique(maintain_order=True))
-        .otherwise(c("qualite"))
+    where = contrats.select(pl.arg_where(attached).cast(pl.UInt32)).to_series()
+    if where.len() == 0:
+        return contrats
+    # the attached rows alone are rebuilt, then put back by position: rebuilding every row's quality list to keep
+    # it on a few hundred took 1.05 s of 1.44 M rows on one core, against 0.45 s (session 22)
+    fixed = contrats[where].select(
+        pl.lit(where).alias("_ligne"),
+        pl.coalesce(c("acheteur_id_brut"), c("acheteur_id")).alias("acheteur_id_brut"),
+        identified.alias("acheteur_id"),
+        pl.coalesce(c("qualite"), pl.lit([], dtype=pl.List(pl.String)))
+        .list.concat(pl.lit([ATTACHED_CODE]))
+        .list.unique(maintain_order=True)
         .alias("qualite"),
     )
+    columns = ["acheteur_id_brut", "acheteur_id", "qualite"]
+    # a narrow frame joined (row position and the three columns), not the caller's: it may hold every contract
+    merged = (
+        contrats.select(columns)
+        .with_row_index("_ligne")
+        .join(fixed, on="_ligne", how="left", maintain_order="left", suffix="_rattache")
+        .select(pl.coalesce(f"{n}_rattache", n).alias(n) for n in columns)
+    )
+    return contrats.with_columns(merged)
 
 
 # A lot suffix appended by one channel ("2024-015-LOT02-2024"): the rest of the id is the contract's id.
