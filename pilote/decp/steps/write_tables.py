@@ -3,12 +3,12 @@
 
 Lazy joins of whole tables made Polars hold a national table in memory (measured: ~3 GB at 1.6 M records), so
 tables are built from *slices*: each new batch part (a few tens of thousands of records, with its aligned child
-parts) is joined with the winners of dedup and written as a chunk file (in worker processes for big imports);
-then each table is written in one pass (pilote.decp.steps.table_sink): its new chunks, then the previous
-generation read in slices of OLD_SLICE rows, each joined with the winners, encoded straight into the table's
-file. A stored row is decoded and encoded once per import (it was twice: chunk file, then consolidation).
-Versions are computed per new chunk; the previous generation's versions are carried over for the contracts it
-still holds.
+parts) is joined with the winners of dedup; each table is written in one pass (pilote.decp.steps.table_sink):
+its new rows, then the previous generation read in slices of OLD_SLICE rows, each joined with the winners,
+encoded straight into the table's file. A first import joins each part as its table's sink takes it; an import
+into a store first writes the joined parts as chunk files (in worker processes for big imports), which the
+merge-on-read path also reads. A stored row is decoded and encoded once per import. Versions are computed per new
+part; the previous generation's versions are carried over for the contracts it still holds.
 
 Copying the unchanged row groups of the previous generation without decoding them was measured and does not
 apply: a monthly file supersedes or re-counts stored contracts everywhere (200 k store, 30 k file: 4,991 of
@@ -101,12 +101,12 @@ def _carried_table(old_dir, table):
     return old_dir if "record_key" in pl.read_parquet_schema(path) else None
 
 
-def _write_table(out, table, new_files, old_dir, carried):
-    """One table of the generation: the new chunks, then the previous generation's rows carried over (`old_dir`:
+def _write_table(out, table, new, old_dir, carried):
+    """One table of the generation: the new rows, then the previous generation's rows carried over (`old_dir`:
     None for none; `carried`: a slice of them → the rows kept), encoded once into `out`'s file of `table`
-    (pilote.decp.steps.table_sink)."""
+    (pilote.decp.steps.table_sink). `new`: (schema, function giving the frame) of each new part, in order."""
     target = tables.main_path(out, table)
-    schemas = [pl.read_parquet_schema(f) for f in new_files]
+    schemas = [schema for schema, _load in new]
     if old_dir is not None:
         schemas.append(carried(pl.DataFrame(schema=tables.schema(old_dir, table))).schema)
     if not schemas:
@@ -116,8 +116,8 @@ def _write_table(out, table, new_files, old_dir, carried):
         return
 
     def frames():
-        for path in new_files:
-            yield pl.read_parquet(path)
+        for _schema, load in new:
+            yield load()
         if old_dir is not None:
             for frame in tables.slices(old_dir, table, OLD_SLICE):
                 yield carried(frame)
@@ -125,30 +125,85 @@ def _write_table(out, table, new_files, old_dir, carried):
     sink_frames(target, relaxed_schema(schemas), frames)
 
 
+def _chunk_files(chunk_dir, table):
+    """`_write_table`'s new parts of `table` from the chunk files."""
+    return [(pl.read_parquet_schema(f), functools.partial(pl.read_parquet, f)) for f in part_files(chunk_dir, table)]
+
+
 def new_part_chunks(part, parts, chunk_dir, name, run_id, w):
     """Chunks of one new batch part: its retained contracts (joined with `w`, their slice of the winners), their
     child rows and versions. Runs in a worker process when the import has a pool (parts are independent)."""
-    contrats = attach_to_identified_buyer(
-        pl.read_parquet(part)
+    contrats = _new_contrats(part, run_id, w)
+    _write(contrats, chunk_dir, "contrats", name)
+    children = {}
+    for table in CHILD_TABLES:
+        frame = _new_child(parts, table, part.name, run_id, w)
+        if frame is not None:
+            children[table] = frame
+            _write(frame, chunk_dir, table, name)
+    versions = _new_versions(contrats, children)
+    if versions is not None:
+        _write(versions, chunk_dir, "versions", name)
+
+
+def _new_contrats(part, run_id, w, n_rows=None):
+    """The retained contracts of a new batch part, with what the winners `w` say of them."""
+    return attach_to_identified_buyer(
+        pl.read_parquet(part, n_rows=n_rows)
         .rename({"qualite": "_qualite_base"})
         .join(w, on="record_key")
         .with_columns(pl.lit(run_id).alias("import_run"))
     )
-    _write(contrats, chunk_dir, "contrats", name)
+
+
+def _new_child(parts, table, part_name, run_id, w, n_rows=None):
+    """The rows of child `table` of the retained copies of a new batch part, or None when it has none."""
+    path = parts / table / part_name
+    if not path.exists():
+        return None
     ids = w.select("record_key", "contrat_uid")
-    children = {}
-    for table in CHILD_TABLES:
-        path = parts / table / part.name
-        if not path.exists():
-            continue
-        frame = pl.read_parquet(path).join(ids, on="record_key").with_columns(pl.lit(run_id).alias("import_run"))
-        children[table] = frame
-        _write(frame, chunk_dir, table, name)
-    if "modifications" in children and "titulaires" in children:
-        versions = build_versions(
-            contrats.lazy(), children["modifications"].lazy(), children["titulaires"].lazy()
-        ).collect()
-        _write(versions, chunk_dir, "versions", name)
+    return (
+        pl.read_parquet(path, n_rows=n_rows)
+        .join(ids, on="record_key")
+        .with_columns(pl.lit(run_id).alias("import_run"))
+    )
+
+
+def _new_versions(contrats, children):
+    if "modifications" not in children or "titulaires" not in children:
+        return None
+    return build_versions(contrats.lazy(), children["modifications"].lazy(), children["titulaires"].lazy()).collect()
+
+
+# What the versions read of a contract (build_versions): the part's other columns are not read for them
+_VERSION_COLUMNS = ["record_key", "date_notification", "date_publication_donnees", "montant", "duree_mois"]
+
+
+def _new_part(table, job, n_rows=None):
+    """The frame of `table` (a contract table or the versions) of one new batch part (a job of
+    write_contract_tables), or None when the part has none; `n_rows=0`: its schema alone."""
+    part, parts, _chunk_dir, _name, run_id, w = job
+    if table == "contrats":
+        return _new_contrats(part, run_id, w, n_rows)
+    if table in CHILD_TABLES:
+        return _new_child(parts, table, part.name, run_id, w, n_rows)
+    contrats = (
+        pl.read_parquet(part, columns=_VERSION_COLUMNS, n_rows=n_rows)
+        .join(w.select("record_key", "contrat_uid"), on="record_key")
+        .with_columns(pl.lit(run_id).alias("import_run"))
+    )
+    children = {t: _new_child(parts, t, part.name, run_id, w, n_rows) for t in ("modifications", "titulaires")}
+    return _new_versions(contrats, {t: f for t, f in children.items() if f is not None})
+
+
+def _new_parts(jobs, table):
+    """`_write_table`'s new parts of `table` computed from the batch parts as the sink takes them (no chunk file)."""
+    new = []
+    for job in jobs:
+        empty = _new_part(table, job, n_rows=0)
+        if empty is not None:
+            new.append((empty.schema, functools.partial(_new_part, table, job)))
+    return new
 
 
 def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=None):
@@ -156,8 +211,9 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=N
     given and delta_tables allows it, else whole.
 
     `win`: one row per retained copy with import_run, record_key, contrat_uid, nb_copies, qualite (final).
-    `workers` > 1: the new parts are joined and written by that many worker processes (big imports only: the
-    pool is started here and stopped before the consolidation, so its memory never adds to the parent's peak).
+    `workers` > 1: the chunks of an import into a store are joined and written by that many worker processes
+    (big imports only: the pool is started here and stopped before the consolidation, so its memory never adds to
+    the parent's peak).
     """
     chunk_dir = out / "_chunks"
     is_new = pl.col("import_run") == run_id
@@ -167,6 +223,12 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=N
     for n, part in enumerate(sorted((parts / "contrats").glob("*.parquet"))):
         keys = pl.read_parquet(part, columns=["record_key"])["record_key"]
         jobs.append((part, parts, chunk_dir, f"n{n:06d}", run_id, _keyed_slice(win_new, keys)))
+    if old_dir is None:
+        # a first import: each table's sink takes its rows from the batch parts, joined as it goes, without chunk
+        # files written and read back once (1.6 M pretty-printed records: the step 9.9 s and 18.5 CPU seconds with
+        # them, session 22); their worker processes are for the paths that also write the previous rows
+        _write_whole(out, functools.partial(_new_parts, jobs))
+        return
     if workers > 1 and len(jobs) > 1:
         # spawn (not fork: the parent runs Polars threads); one Polars thread each, the workers fill the cores
         os.environ["POLARS_MAX_THREADS"] = "1"
@@ -182,16 +244,28 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=N
         shutil.rmtree(chunk_dir, ignore_errors=True)
         return
     old_keys = win_old.select("import_run", "record_key", "contrat_uid")
+    carried = {
+        table: (
+            _carried_table(old_dir, table),
+            functools.partial(carry, winners=win_old if table == "contrats" else old_keys),
+        )
+        for table in ("contrats", *CHILD_TABLES, "versions")
+    }
+    _write_whole(out, lambda table: _chunk_files(chunk_dir, table), carried)
+    shutil.rmtree(chunk_dir, ignore_errors=True)
+
+
+def _write_whole(out, new, carried=None):
+    """Every contract table written whole: `new(table)`, its new parts (`_write_table`), then the rows `carried`
+    (table → (previous generation's directory or None, carry function); None: a first import)."""
 
     def write(names):
         for table in names:
-            new_files = part_files(chunk_dir, table)
-            carried = functools.partial(carry, winners=win_old if table == "contrats" else old_keys)
-            _write_table(out, table, new_files, _carried_table(old_dir, table), carried)
+            old_dir, carry_rows = (carried or {}).get(table, (None, None))
+            _write_table(out, table, new(table), old_dir, carry_rows)
 
     # the contracts (most of the bytes) beside the other tables, two sinks at once: 1.40 s against 1.56 s for the
     # step on a quiet 2-core machine (200 k store, 30 k file), two slices in memory instead of one (+40 MB)
     with ThreadPoolExecutor(max_workers=2) as pool:
         for future in [pool.submit(write, ["contrats"]), pool.submit(write, [*CHILD_TABLES, "versions"])]:
             future.result()
-    shutil.rmtree(chunk_dir, ignore_errors=True)
