@@ -75,6 +75,9 @@ def _expected(parts, old_dir, run_id, win):
     old_keys = win_old.select(*KEYS, "contrat_uid")
     expected = {}
     for table, frames in new.items():
+        if old_dir is None:
+            expected[table] = pl.concat(frames, how="diagonal_relaxed")
+            continue
         old = tables.scan(old_dir, table).collect()
         if table == "contrats":
             old = old.drop("contrat_uid", "nb_copies", "qualite").join(win_old, on=KEYS)
@@ -120,3 +123,40 @@ def test_monthly_write_equals_the_tables_recomputed_in_memory(data_dir, registry
     written = tables.parts(generation, "contrats").files[-1]  # the whole file, or the delta part
     assert (written.name == "contrats.delta.parquet") is (share > 1)
     assert pq.ParquetFile(written).num_row_groups > 1  # the sink's row group size is used
+
+
+def test_a_first_import_writes_the_tables_recomputed_in_memory_without_chunk_files(
+    data_dir, registry, tmp_path, monkeypatch
+):
+    """A first import joins each staged part as its table's sink takes it: no chunk file is written, and the tables
+    hold the rows computed in memory from the same parts, several parts included."""
+    from pilote.decp import ingest
+
+    monkeypatch.setattr(ingest, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr("pilote.decp.readers.json_reader.BATCH_LINES", 200)  # several staged parts
+    monkeypatch.setattr(table_sink, "ROW_GROUP_SIZE", 211)
+
+    def no_chunk(*args, **kwargs):
+        raise AssertionError("chunk file written by a first import")
+
+    monkeypatch.setattr(write_tables, "new_part_chunks", no_chunk)
+    expected, parts_seen, real = {}, [], pipeline.write_tables
+
+    def checked(out, parts, old_dir, run_id, win, results, workers=1, changes=None):
+        assert old_dir is None
+        parts_seen.extend(sorted((parts / "contrats").glob("*.parquet")))
+        expected.update(_expected(parts, old_dir, run_id, win))
+        return real(out, parts, old_dir, run_id, win, results, workers=workers, changes=changes)
+
+    monkeypatch.setattr(pipeline, "write_tables", checked)
+    first = synth.write(tmp_path / "stock.json", count=1500, seed=5)
+    run_import([first], data_dir=data_dir, prepare=False, workers=2)
+    assert len(parts_seen) > 1
+    generation = store.current_generation_dir(data_dir)
+    assert not (generation / "_chunks").exists()
+    assert set(expected) == {"contrats", "titulaires", "modifications", "actes_sous_traitance", "versions"}
+    for table, frame in expected.items():
+        written = tables.scan(generation, table).collect()
+        assert written.schema == frame.schema, table
+        assert _sorted(written).equals(_sorted(frame)), table
+    assert min(expected[t].height for t in ("contrats", "titulaires", "versions")) > 0
