@@ -159,17 +159,20 @@ def _new_contrats(part, run_id, w, n_rows=None):
 def _new_child(parts, table, part_name, run_id, w, n_rows=None):
     """The rows of child `table` of the retained copies of a new batch part, or None when it has none."""
     path = parts / table / part_name
-    if not path.exists():
-        return None
-    ids = w.select("record_key", "contrat_uid")
+    return _of_retained(path, run_id, w, n_rows=n_rows) if path.exists() else None
+
+
+def _of_retained(path, run_id, w, columns=None, n_rows=None):
+    """The rows of a staged part (`columns` of it) whose copy is retained, with its contract's uid and the run."""
     return (
-        pl.read_parquet(path, n_rows=n_rows)
-        .join(ids, on="record_key")
+        pl.read_parquet(path, columns=columns, n_rows=n_rows)
+        .join(w.select("record_key", "contrat_uid"), on="record_key")
         .with_columns(pl.lit(run_id).alias("import_run"))
     )
 
 
 def _new_versions(contrats, children):
+    """The versions of a part's contracts (build_versions), or None when it has no modification or titulaire part."""
     if "modifications" not in children or "titulaires" not in children:
         return None
     return build_versions(contrats.lazy(), children["modifications"].lazy(), children["titulaires"].lazy()).collect()
@@ -187,11 +190,7 @@ def _new_part(table, job, n_rows=None):
         return _new_contrats(part, run_id, w, n_rows)
     if table in CHILD_TABLES:
         return _new_child(parts, table, part.name, run_id, w, n_rows)
-    contrats = (
-        pl.read_parquet(part, columns=_VERSION_COLUMNS, n_rows=n_rows)
-        .join(w.select("record_key", "contrat_uid"), on="record_key")
-        .with_columns(pl.lit(run_id).alias("import_run"))
-    )
+    contrats = _of_retained(part, run_id, w, columns=_VERSION_COLUMNS, n_rows=n_rows)
     children = {t: _new_child(parts, t, part.name, run_id, w, n_rows) for t in ("modifications", "titulaires")}
     return _new_versions(contrats, {t: f for t, f in children.items() if f is not None})
 
@@ -251,7 +250,7 @@ def write_contract_tables(out, parts, old_dir, run_id, win, workers=1, changes=N
         )
         for table in ("contrats", *CHILD_TABLES, "versions")
     }
-    _write_whole(out, lambda table: _chunk_files(chunk_dir, table), carried)
+    _write_whole(out, functools.partial(_chunk_files, chunk_dir), carried)
     shutil.rmtree(chunk_dir, ignore_errors=True)
 
 
