@@ -19,6 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pilote.decp.ingest import STAGED_COMPRESSION
+
 
 NATIONAL = "national"
 ORGANISATION_PREFIX = "organisation:"
@@ -105,7 +107,7 @@ def restrict_to_buyers(parts, outcome, publisher):
         for part in sorted((parts / table).glob("*.parquet")):
             frame = pl.read_parquet(part)
             if "record_key" in frame.columns:
-                frame.filter(~pl.col("record_key").is_in(keys)).write_parquet(part, compression="zstd")
+                frame.filter(~pl.col("record_key").is_in(keys)).write_parquet(part, compression=STAGED_COMPRESSION)
     _account(outcome, refused, publisher)
     return refused.height
 
