@@ -277,13 +277,14 @@ def _batch(buffer, offset, close, batch_lines):
         at_end = buffer.load(offset)
         data, size = buffer.data, buffer.size
         cut = data.find(sep, min(BATCH_BYTES, size), size)
-        # no array end before the cut when every record end in the range is followed by a comma (two counts: a
-        # search for an end followed by a blank made the parent compare every indentation, 15 s at 1.6 M)
-        count = data.count(sep, 0, cut + len(sep)) if cut >= 0 else -1
-        if count >= 0 and data.count(close, 0, cut + len(close)) == count:
-            stop, done = cut + len(close), False
+        # no array end before the cut when no record end in the range lacks its comma (the search stops at the
+        # cut's comma, so that the record end at the cut has it): a regular expression led by the record end is
+        # searched at ~2 GB/s, counting every record end at ~1 GB/s (34 against 61 ms a batch; the parent's cutting of
+        # the 1.6 M pretty-printed file, batches unchanged: 4.94 → 4.0-4.8 CPU s, session 23)
+        found = last.search(data, 0, cut + len(sep) if cut >= 0 else size)
+        if cut >= 0 and found is None:
+            stop, done, count = cut + len(close), False, data.count(sep, 0, cut + len(sep))
             break
-        found = last.search(data, 0, size)
         if found is not None and (found.end() < size or at_end):
             stop, done = found.end(), True
             count = data.count(sep, 0, found.start()) + 1
