@@ -1,8 +1,7 @@
 """Building the explorer's index files of a store generation (read side: index.py; decision 0019).
 
 The contract table is collected and written one column part at a time (DOC_PARTS), the posting lists from the
-objects alone, so the build holds one part of the corpus at a time rather than the whole table.
-"""
+objects alone, so the build holds one part of the corpus at a time rather than the whole table."""
 
 import json
 import os
@@ -434,10 +433,9 @@ def write_meta(generation_dir: Path, meta: dict) -> None:
 
 
 def _in_doc_order(generation_dir: Path, columns: list[str], order: pl.Series, recent=False, together=False):
-    """Columns of the contracts that the table takes as they are, in doc order: read in the files' order and
-    gathered by each doc's src_row (no join, no sort), one column at a time (the part plus one column in memory),
-    or `together`, on Polars' threads (the names at 1.44 M contracts: 0.83-1.15 → 0.51-0.64 s, 164 MB more, below
-    the build's peak; session 23). `recent`: every doc's row is in the delta part, read alone."""
+    """Columns of the contracts taken as they are, in doc order: read in the files' order, gathered by each doc's
+    src_row, one column at a time (the part plus one column in memory) or `together` on Polars' threads (names at
+    1.44 M: 0.83-1.15 → 0.51-0.64 s, +164 MB below the build's peak, session 23); `recent`: the delta part alone."""
     delta = tables.parts(generation_dir, "contrats").delta if recent else None
     if delta is not None:
         rows, order = pl.scan_parquet(delta), order - tables.file_rows(tables.main_path(generation_dir, "contrats"))
