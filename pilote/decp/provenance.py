@@ -19,13 +19,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pilote.decp.ingest import STAGED_COMPRESSION
+from pilote.decp.ingest import STAGED_COMPRESSION, TABLES as STAGED_TABLES
 
 
 NATIONAL = "national"
 ORGANISATION_PREFIX = "organisation:"
-# the staged tables keyed by record_key (pilote.decp.ingest.TABLES)
-STAGED_TABLES = ("contrats", "titulaires", "modifications", "actes_sous_traitance")
 _EXCERPT = ("id", "acheteur_id", "acheteur_nom", "objet", "montant", "date_notification")
 # What the contract page shows of an organisation's own version (the retained version's full row is in
 # `contrats`; a version that lost to the national one keeps these fields in `publications`).
