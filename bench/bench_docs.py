@@ -261,7 +261,12 @@ def cockpit_lines(res) -> list[str]:
         f"Date: {res['date']} · `make bench` (`manage.py cockpit_bench --store bench/out/store --runs {c['runs']}`) "
         f"on the store the DECP benchmark just imported: **{c['contracts']:,} contracts**; measured organisation = "
         f"the most active buyer ({c['organisation_contracts']:,} contracts) · machine: {m['nproc']} cores, "
-        f"{m['ram_gib']} GiB · load average at the end of the import {m.get('load_avg_end', [0])[0]:.1f}.",
+        f"{m['ram_gib']} GiB · load average at the end of the import {m.get('load_avg_end', [0])[0]:.1f}"
+        + (
+            f", {c['quiet']['load']:.2f} when the measures began (waited {c['quiet']['waited_s']:.0f} s for ≤ 2)."
+            if "quiet" in c
+            else "."
+        ),
         "",
         "Server time = `cockpit.build()` as the cockpit view calls it (every query of the page, peers included; "
         "the peers' national reference column is a second request, its own row) + rendering of the page "
@@ -321,7 +326,8 @@ def monthly_lines(res: dict) -> list[str]:
         f"Date: {mo.get('date', res['date'])}. Machine: {machine_line(m)}. SYNTHETIC data only: {mo['store_records']:,} + "
         f"{mo['monthly_records']:,} records generated with seed {res['seed']} and cut in two; the monthly file holds "
         "new contracts and republications of stored ones (`bench/monthly_update_bench.py`); "
-        f"{mo.get('organisations', 0)} organisations in the database.",
+        f"{mo.get('organisations', 0)} organisations in the database. Each run starts once the 1-minute load "
+        "average is ≤ 2 (`measure.wait_quiet`, since session 24), on a fresh copy of the store.",
         "",
         *rows,
         "",

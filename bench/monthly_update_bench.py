@@ -180,7 +180,7 @@ def _monthly_run(base, copy, monthly_file, extra, store_disk_mb) -> dict:
     """One import of the monthly file into a fresh copy of the store."""
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(base, copy, symlinks=True)
-    load, disk = os.getloadavg()[0], {}
+    load, disk = measure.wait_quiet()["load"], {}  # the previous run's tail is not this one's cost
     report, wall, rss = timed(["import", str(monthly_file), *extra], copy, disk)
     return {
         "wall_s": wall,

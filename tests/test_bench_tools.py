@@ -197,3 +197,17 @@ def test_the_monthly_section_states_the_update_at_every_store_size():
     assert lines.index("800,000 records") < lines.index("1,600,000 records")
     small = "\n".join(docs.monthly_lines(res | {"monthly_smaller": {200_000: measured(200_000, 4.2, 580)}}))
     assert "| 200,000 records | **4.2 s** | 4.0, 4.2, 4.5 s | 580 MB | 2.1 s / 580 MB | ✅ |" in small
+
+
+def test_the_measures_wait_for_a_load_of_two_and_say_the_load_they_ran_at(monkeypatch):
+    measure = load("measure")
+    loads = iter([2.9, 2.4, 1.8, 1.8])
+    monkeypatch.setattr(measure.os, "getloadavg", lambda: (next(loads), 0.0, 0.0))
+    slept = []
+    monkeypatch.setattr(measure.time, "sleep", slept.append)
+    assert measure.wait_quiet()["load"] == 1.8
+    assert slept == [2.0, 2.0]  # polled until the average fell to 2
+    monkeypatch.setattr(measure.os, "getloadavg", lambda: (3.5, 0.0, 0.0))
+    clock = iter([0.0, 0.0, 100.0, 300.0, 300.0])
+    monkeypatch.setattr(measure.time, "monotonic", lambda: next(clock))
+    assert measure.wait_quiet(timeout_s=240) == {"load": 3.5, "waited_s": 300.0}  # runs anyway, and says so
