@@ -15,6 +15,12 @@ identity step stopped hashing every uid twice (session 15), a 20 ms delay fits t
 C heap trimmed after the read: pilote.decp.pipeline); the 30 k monthly file into the 1.6 M store, 16.3 s /
 873 MiB → 12.8-14.9 s / 964-1,010 MiB. 50 ms (before the heap trim) peaked at 1,415 MiB on the national file,
 200 ms with jemalloc's background thread at 1,103 MiB on the monthly one.
+
+Since session 24, 1 s: the peaks had moved to the cockpit file's DuckDB write (bounded), and on a machine where a
+page fault is dear (a Firecracker VM: ~4.7 µs per 4 KiB page touched again, 12 µs the first time) every step
+faulted back the pages it had freed 20 ms before: the national pretty-printed import spent 43-47 s of system time
+at 20 ms against 32-34 s at 1 s, for the same peak (1,387-1,399 against 1,398-1,406 MB); the monthly update's
+peak stays under 1 GB (946-991 MiB against 883-910).
 """
 
 import os
@@ -22,11 +28,11 @@ import os
 
 # The commands that run imports: `decp` (import, rebuild) and the background task worker (imports from the page).
 IMPORTING_COMMANDS = frozenset({"decp", "worker"})
-RETURN_FREED_PAGES = "dirty_decay_ms:20,muzzy_decay_ms:0"
+RETURN_FREED_PAGES = "dirty_decay_ms:1000,muzzy_decay_ms:0"
 
 
 def tune_for(argv: list[str], environ=os.environ) -> None:
-    """Set Polars' allocator to return freed pages within 20 ms when `argv` runs an importing command."""
+    """Set Polars' allocator to return freed pages within 1 s when `argv` runs an importing command."""
     if len(argv) < 2 or argv[1] not in IMPORTING_COMMANDS:
         return
     ours = environ.get("PILOTE_IMPORT_MALLOC_CONF", RETURN_FREED_PAGES)

@@ -24,9 +24,9 @@ def test_other_commands_are_left_alone_and_an_operator_may_replace_or_drop_it():
     tune_for(["manage.py", "runserver"], environ)
     tune_for(["manage.py"], environ)
     assert environ == {}
-    environ = {"PILOTE_IMPORT_MALLOC_CONF": "dirty_decay_ms:1000"}
+    environ = {"PILOTE_IMPORT_MALLOC_CONF": "dirty_decay_ms:250"}
     tune_for(["manage.py", "decp", "import"], environ)
-    assert environ["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:1000"
+    assert environ["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:250"
     environ = {"PILOTE_IMPORT_MALLOC_CONF": ""}
     tune_for(["manage.py", "decp", "import"], environ)
     assert "_RJEM_MALLOC_CONF" not in environ
