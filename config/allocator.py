@@ -20,7 +20,7 @@ Since session 24, 1 s: the peaks had moved to the cockpit file's DuckDB write (b
 page fault is dear (a Firecracker VM: ~4.7 µs per 4 KiB page touched again, 12 µs the first time) every step
 faulted back the pages it had freed 20 ms before: the national pretty-printed import spent 43-47 s of system time
 at 20 ms against 32-34 s at 1 s, for the same peak (1,387-1,399 against 1,398-1,406 MB); the monthly update's
-peak stays under 1 GB (946-991 MiB against 883-910).
+peak stays under 1 GB (924-991 MiB against 862-910).
 """
 
 import os
